@@ -1,0 +1,25 @@
+// Bundles the CLI with esbuild. Code splitting keeps start-up small: the entry chunk holds
+// commander and our wiring only; the AWS SDK, the emulator and prompts are separate chunks
+// loaded by `await import()` inside the commands that need them.
+import { build } from "esbuild";
+import { writeFile, rm } from "node:fs/promises";
+
+await rm(new URL("../dist", import.meta.url), { recursive: true, force: true });
+const result = await build({
+  entryPoints: { "cli/main": "src/cli/main.ts" },
+  outdir: "dist",
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  sourcemap: "linked",
+  metafile: true,
+  logLevel: "warning",
+  chunkNames: "chunks/[name]-[hash]",
+  // `open` finds its bundled xdg-open script next to its own module file: keep it external.
+  external: ["open"],
+  // Some AWS SDK internals are CommonJS and call require(); give ESM chunks one.
+  banner: { js: 'import { createRequire as __ssoCliCreateRequire } from "node:module"; const require = __ssoCliCreateRequire(import.meta.url);' },
+});
+await writeFile(new URL("../dist/meta.json", import.meta.url), JSON.stringify(result.metafile));

@@ -1,0 +1,47 @@
+import { CommanderError } from "commander";
+import type { Context } from "../context.js";
+import { Exit, SsoCliError } from "../errors.js";
+import { redactText } from "../lib/redact.js";
+import { buildProgram } from "./program.js";
+
+export { createRealContext } from "./real-context.js";
+
+/** Runs sso-cli with argv (without node and script) and returns the exit code. */
+export async function main(argv: string[], ctx: Context): Promise<number> {
+  const debug = argv.includes("--debug");
+  ctx.debug = debug;
+  const program = buildProgram(ctx);
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return Exit.ok;
+  } catch (err) {
+    return report(err, ctx, debug);
+  }
+}
+
+/** The only place an error becomes text and an exit code. */
+function report(err: unknown, ctx: Context, debug: boolean): number {
+  if (err instanceof CommanderError) {
+    if (err.exitCode === 0) return Exit.ok;
+    return Exit.usage;
+  }
+  if (err instanceof SsoCliError) {
+    ctx.stderr.write(`sso-cli: ${redactText(err.message)}\n${err.hint ? `  ${redactText(err.hint)}\n` : ""}`);
+    if (debug && err.cause) ctx.stderr.write(`${redactText(describeCause(err.cause))}\n`);
+    return err.exitCode;
+  }
+  if (ctx.signal.aborted) {
+    ctx.stderr.write("sso-cli: interrupted.\n");
+    return Exit.interrupted;
+  }
+  const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  ctx.stderr.write(`sso-cli: unexpected error: ${redactText(text)}\n`);
+  if (debug && err instanceof Error && err.stack) ctx.stderr.write(`${redactText(err.stack)}\n`);
+  else ctx.stderr.write("  Re-run with --debug for details, and report it if it persists.\n");
+  return Exit.internal;
+}
+
+function describeCause(cause: unknown): string {
+  if (cause instanceof Error) return `  caused by: ${cause.stack ?? `${cause.name}: ${cause.message}`}`;
+  return `  caused by: ${String(cause)}`;
+}

@@ -1,0 +1,22 @@
+import { Command, Option } from "commander";
+import type { Context } from "../context.js";
+import pkg from "../../package.json" with { type: "json" };
+import { addEmulatorCommand } from "./emulator.js";
+
+/** The command tree: the product's table of contents. Actions import their use case lazily. */
+export function buildProgram(ctx: Context): Command {
+  const program = new Command("sso-cli");
+  program
+    .description("Short-lived AWS keys from IAM Identity Center (AWS SSO), written where every AWS tool finds them.")
+    .version(pkg.version, "-V, --version", "print the version")
+    .addOption(new Option("--debug", "print redacted diagnostics on stderr"))
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => void ctx.stdout.write(s),
+      writeErr: (s) => void ctx.stderr.write(s),
+    })
+    .showHelpAfterError("(run with --help for usage)")
+    .enablePositionalOptions(false);
+  addEmulatorCommand(program, ctx);
+  return program;
+}

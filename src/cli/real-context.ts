@@ -1,0 +1,40 @@
+import { homedir } from "node:os";
+import { setTimeout as delay } from "node:timers/promises";
+import type { Context } from "../context.js";
+import { resolveAwsPaths } from "../files/aws-paths.js";
+
+/** The one place that reads the process: env, clock, streams, browser, signals. */
+export function createRealContext(): Context {
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSignal = (sig: NodeJS.Signals): void => {
+    interrupts += 1;
+    // A second Ctrl-C means "now": leave at once (writes are atomic, so nothing is half-written).
+    if (interrupts > 1) process.exit(sig === "SIGINT" ? 130 : 143);
+    controller.abort(new Error(sig));
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  const env = { ...process.env };
+  return {
+    now: () => new Date(),
+    sleep: (ms, signal) => delay(ms, undefined, signal ? { signal } : undefined),
+    env,
+    paths: resolveAwsPaths(env, homedir()),
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    tty: { stdin: !!process.stdin.isTTY, stderr: !!process.stderr.isTTY, stdout: !!process.stdout.isTTY },
+    endpoints: {
+      oidc: env.AWS_ENDPOINT_URL_SSO_OIDC || env.AWS_ENDPOINT_URL || undefined,
+      portal: env.AWS_ENDPOINT_URL_SSO || env.AWS_ENDPOINT_URL || undefined,
+      sts: env.AWS_ENDPOINT_URL_STS || env.AWS_ENDPOINT_URL || undefined,
+    },
+    openBrowser: async (url) => {
+      const { openBrowser } = await import("./open-browser.js");
+      return openBrowser(url, env);
+    },
+    signal: controller.signal,
+    debug: false,
+  };
+}

@@ -1,0 +1,40 @@
+import type { Readable, Writable } from "node:stream";
+
+/** Where the shared AWS files and caches live, resolved once from HOME and the AWS_* variables. */
+export interface AwsPaths {
+  home: string;
+  configFile: string;
+  credentialsFile: string;
+  ssoCacheDir: string;
+  cliCacheDir: string;
+}
+
+/** Endpoint overrides, from AWS_ENDPOINT_URL_SSO, AWS_ENDPOINT_URL_SSO_OIDC, AWS_ENDPOINT_URL_STS. */
+export interface Endpoints {
+  oidc?: string | undefined;
+  portal?: string | undefined;
+  sts?: string | undefined;
+}
+
+/**
+ * Every side effect a command may have comes in through here, so use cases and modules are
+ * testable without mocking our own code. Pass the narrow slice a function needs
+ * (`Pick<Context, "now" | "sleep">`), never the whole thing.
+ */
+export interface Context {
+  now(): Date;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  env: Readonly<Record<string, string | undefined>>;
+  paths: AwsPaths;
+  stdin: Readable;
+  stdout: Writable;
+  stderr: Writable;
+  tty: { stdin: boolean; stderr: boolean; stdout: boolean };
+  endpoints: Endpoints;
+  /** Opens a URL in the user's browser; false when none could be opened. */
+  openBrowser(url: string): Promise<boolean>;
+  /** Aborted on Ctrl-C / SIGTERM. */
+  signal: AbortSignal;
+  /** Set by --debug; debug lines go to stderr and are always redacted. */
+  debug: boolean;
+}

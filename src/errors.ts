@@ -1,0 +1,80 @@
+/**
+ * Exit codes follow the AWS CLI's return codes, which scripts around AWS already know
+ * (https://docs.aws.amazon.com/cli/latest/userguide/cli-chap-retcodes.html), plus 1 for a
+ * partial success (some profiles written, some not) and 130 for Ctrl-C.
+ */
+export const Exit = {
+  ok: 0,
+  partial: 1,
+  usage: 2,
+  interrupted: 130,
+  badValue: 252,
+  config: 253,
+  service: 254,
+  internal: 255,
+} as const;
+export type ExitCode = (typeof Exit)[keyof typeof Exit];
+
+/** An error the user can act on: a one-line message, an optional hint, and an exit code. */
+export class SsoCliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+    readonly hint?: string,
+    opts?: ErrorOptions,
+  ) {
+    super(message, opts);
+    this.name = new.target.name;
+  }
+}
+
+export class UsageError extends SsoCliError {
+  constructor(message: string, hint?: string) {
+    super(message, Exit.usage, hint);
+  }
+}
+
+/** A value given on the command line or in a file is not acceptable (bad URL, region, account id). */
+export class BadValueError extends SsoCliError {
+  constructor(message: string, hint?: string) {
+    super(message, Exit.badValue, hint);
+  }
+}
+
+/** A file we read (config, credentials, cache entry) cannot be parsed. Never echoes secret values. */
+export class FileFormatError extends SsoCliError {
+  constructor(
+    readonly file: string,
+    readonly line: number | undefined,
+    detail: string,
+    hint = "Fix or remove the file, then try again.",
+  ) {
+    super(`${file}${line !== undefined ? `:${line}` : ""}: ${detail}`, Exit.config, hint);
+  }
+}
+
+/** Configuration is missing or inconsistent (unknown profile, missing sso_start_url, …). */
+export class ConfigError extends SsoCliError {
+  constructor(message: string, hint?: string) {
+    super(message, Exit.config, hint);
+  }
+}
+
+export class LoginRequiredError extends SsoCliError {
+  constructor(what: string, hint = `Run: sso-cli login ${what}`) {
+    super(`No valid sign-in for ${what}.`, Exit.config, hint);
+  }
+}
+
+/** The service said no, or could not be reached. */
+export class ServiceError extends SsoCliError {
+  constructor(message: string, hint?: string, opts?: ErrorOptions) {
+    super(message, Exit.service, hint, opts);
+  }
+}
+
+export class InterruptedError extends SsoCliError {
+  constructor() {
+    super("Interrupted.", Exit.interrupted);
+  }
+}
