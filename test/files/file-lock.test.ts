@@ -1,0 +1,156 @@
+import { spawn, spawnSync } from "node:child_process";
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, utimes, writeFile } from "node:fs/promises";
+import { hostname, tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { FileLockTimeoutError, withFileLock } from "../../src/files/file-lock.js";
+import { bundleForChild } from "./bundle-for-child.js";
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), "sso-cli-lock-"));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function writeLock(file: string, owner: object | undefined, ageMs = 0): Promise<void> {
+  await mkdir(`${file}.lock`);
+  if (owner) await writeFile(join(`${file}.lock`, "owner.json"), JSON.stringify(owner));
+  const t = new Date(Date.now() - ageMs);
+  await utimes(`${file}.lock`, t, t);
+}
+
+/** The pid of a process that has already exited. */
+function deadPid(): number {
+  const child = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" });
+  return Number(child.stdout);
+}
+
+describe("withFileLock in one process", () => {
+  it("runs callers one at a time, in order, without leaving the lock behind", async () => {
+    const file = join(dir, "credentials");
+    let active = 0;
+    let maxActive = 0;
+    const order: number[] = [];
+    await Promise.all(Array.from({ length: 10 }, (_, i) =>
+      withFileLock(file, async () => {
+        active++;
+        maxActive = Math.max(maxActive, active);
+        await new Promise((r) => setTimeout(r, 2));
+        order.push(i);
+        active--;
+      }),
+    ));
+    expect(maxActive).toBe(1);
+    expect(order).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it("returns fn's value, and releases the lock when fn throws", async () => {
+    const file = join(dir, "f");
+    expect(await withFileLock(file, async () => 42)).toBe(42);
+    await expect(withFileLock(file, async () => { throw new Error("boom"); })).rejects.toThrow("boom");
+    expect(await withFileLock(file, async () => "again")).toBe("again");
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it("shares one lock between a symlink and its target", async () => {
+    const target = join(dir, "real");
+    await writeFile(target, "");
+    await symlink(target, join(dir, "link"));
+    let active = 0;
+    let maxActive = 0;
+    const run = (p: string) => withFileLock(p, async () => {
+      maxActive = Math.max(maxActive, ++active);
+      await new Promise((r) => setTimeout(r, 5));
+      active--;
+    });
+    await Promise.all([run(target), run(join(dir, "link")), run(target), run(join(dir, "link"))]);
+    expect(maxActive).toBe(1);
+  });
+
+  it("creates a missing parent folder 0700 for the lock", async () => {
+    const file = join(dir, "new", "credentials");
+    await withFileLock(file, async () => undefined);
+    expect(await readdir(join(dir, "new"))).toEqual([]);
+  });
+});
+
+describe("withFileLock against other holders", () => {
+  it.each([
+    ["whose holder has died", () => ({ pid: deadPid(), host: hostname(), token: "t" }), 0],
+    ["untouched for longer than staleMs", () => ({ pid: process.pid, host: "another-host", token: "t" }), 60_000],
+    ["left without an owner file", () => undefined, 10_000],
+  ])("takes over a lock %s", async (_name, owner, ageMs) => {
+    const file = join(dir, "credentials");
+    await writeLock(file, owner(), ageMs);
+    expect(await withFileLock(file, async () => "mine", { timeoutMs: 2_000 })).toBe("mine");
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it.each([
+    ["held by a live process", { pid: process.pid, host: hostname(), token: "t" }],
+    ["just created, owner not yet written", undefined],
+  ])("waits for a lock %s, then times out with a clear error", async (_name, owner) => {
+    const file = join(dir, "credentials");
+    await writeLock(file, owner);
+    const err = await withFileLock(file, async () => "never", { timeoutMs: 150 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(FileLockTimeoutError);
+    expect((err as FileLockTimeoutError).message).toContain(file);
+    expect((err as FileLockTimeoutError).hint).toContain(`${file}.lock`);
+    expect(await readdir(`${file}.lock`)).toEqual(owner ? ["owner.json"] : []);
+  });
+
+  it("gets the lock as soon as a live holder lets go", async () => {
+    const file = join(dir, "credentials");
+    await writeLock(file, { pid: process.pid, host: hostname(), token: "t" });
+    setTimeout(() => void rm(`${file}.lock`, { recursive: true }), 100);
+    expect(await withFileLock(file, async () => "mine", { timeoutMs: 5_000 })).toBe("mine");
+  });
+
+  it("does not remove a lock that someone took over from it", async () => {
+    const file = join(dir, "credentials");
+    await withFileLock(file, async () => {
+      await writeFile(join(`${file}.lock`, "owner.json"), JSON.stringify({ pid: 1, host: "h", token: "other" }));
+    });
+    expect(JSON.parse(await readFile(join(`${file}.lock`, "owner.json"), "utf8")).token).toBe("other");
+  });
+});
+
+describe("withFileLock across processes", () => {
+  let work: string;
+  let script: string;
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), "sso-cli-lock-bundle-"));
+    const lib = await bundleForChild(join(import.meta.dirname, "..", "..", "src", "files", "file-lock.ts"), work);
+    script = join(work, "increment.mjs");
+    // Read-modify-write of a counter: any overlap between two holders loses an increment.
+    await writeFile(script, `
+      import { readFile, writeFile } from "node:fs/promises";
+      import { withFileLock } from ${JSON.stringify(lib)};
+      const [file, rounds] = process.argv.slice(2);
+      for (let i = 0; i < Number(rounds); i++) {
+        await withFileLock(file, async () => {
+          const n = Number(await readFile(file, "utf8").catch(() => "0"));
+          await new Promise((r) => setTimeout(r, 1));
+          await writeFile(file, String(n + 1));
+        });
+      }
+    `);
+  });
+  afterAll(async () => {
+    await rm(work, { recursive: true, force: true });
+  });
+
+  it("loses no update when 8 processes increment one counter 10 times each", async () => {
+    const file = join(dir, "counter");
+    const runs = Array.from({ length: 8 }, () => new Promise<number | null>((resolve, reject) => {
+      const child = spawn(process.execPath, [script, file, "10"], { stdio: ["ignore", "ignore", "inherit"] });
+      child.on("error", reject).on("close", resolve);
+    }));
+    expect(await Promise.all(runs)).toEqual(Array(8).fill(0));
+    expect(await readFile(file, "utf8")).toBe("80");
+    expect(await readdir(dir)).toEqual(["counter"]);
+  });
+});
