@@ -1,0 +1,328 @@
+import { execFile, spawnSync } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { createServer } from "node:http";
+import type { IncomingMessage, Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { promisify } from "node:util";
+import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { Sha256 } from "@smithy/core/checksum";
+import { SignatureV4 } from "@smithy/signature-v4";
+import type { AwsCredentialIdentity, HttpRequest } from "@smithy/types";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { escapeXml, handleSts, stsErrorResponse } from "../../src/emulator/sts-service.js";
+import type { StsDeps, StsIdentity } from "../../src/emulator/sts-service.js";
+import type { IssuedCredentials } from "../../src/emulator/sigv4-verify.js";
+import type { EmuRequest } from "../../src/emulator/wire.js";
+
+const AKID = "ASIAIOSFODNN7EXAMPLE";
+const SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+const TOKEN = "IQoJb3JpZ2luX2VjEXAMPLETOKEN+/=";
+const EXPIRED_AKID = "ASIAEXPIREDEXAMPLE00";
+const BODY = "Action=GetCallerIdentity&Version=2011-06-15";
+const T0 = Date.UTC(2024, 0, 2, 3, 4, 5);
+const REQUEST_ID = "01234567-89ab-cdef-0123-456789abcdef";
+const XMLNS = "https://sts.amazonaws.com/doc/2011-06-15/";
+
+const IDENTITY: StsIdentity = {
+  accountId: "111122223333",
+  roleName: "AdministratorAccess",
+  userName: "alice@example.com",
+  roleHash16: "0123456789abcdef",
+  roleUniqueId: "AROAEXAMPLEID00000001",
+};
+const ARN = "arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_AdministratorAccess_0123456789abcdef/alice@example.com";
+const USER_ID = "AROAEXAMPLEID00000001:alice@example.com";
+
+type Issued = IssuedCredentials & { identity: StsIdentity };
+
+/** Keys issued "now" by the given clock: one valid for an hour, one already expired. */
+function makeDeps(nowMs: () => number, identity: StsIdentity = IDENTITY): StsDeps {
+  const issuedMs = nowMs();
+  const keys = new Map<string, Issued>([
+    [AKID, { secretAccessKey: SECRET, sessionToken: TOKEN, expiresAtMs: issuedMs + 3_600_000, identity }],
+    [EXPIRED_AKID, { secretAccessKey: SECRET, sessionToken: TOKEN, expiresAtMs: issuedMs - 1, identity }],
+  ]);
+  return { nowMs, lookup: (id) => keys.get(id), requestId: () => REQUEST_ID };
+}
+const deps = makeDeps(() => T0);
+
+function emuRequest(method: string, rawPath: string, rawQuery: string, rawHeaders: string[], body: Buffer): EmuRequest {
+  const headers: Record<string, string> = {};
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!.toLowerCase();
+    headers[name] = headers[name] === undefined ? rawHeaders[i + 1]! : `${headers[name]}, ${rawHeaders[i + 1]!}`;
+  }
+  return {
+    method, rawPath, path: decodeURIComponent(rawPath), rawQuery, query: new URLSearchParams(rawQuery),
+    headers, rawHeaders, body, baseUrl: "http://127.0.0.1:18080",
+  };
+}
+
+const rfc3986 = (s: string): string => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
+/** A request as botocore would send it, signed by the JS SDK's signer. */
+async function signed(o: { body?: string; credentials?: AwsCredentialIdentity; presign?: boolean; contentType?: string } = {}): Promise<EmuRequest> {
+  const signer = new SignatureV4({
+    service: "sts",
+    region: "us-east-1",
+    credentials: o.credentials ?? { accessKeyId: AKID, secretAccessKey: SECRET, sessionToken: TOKEN },
+    sha256: Sha256,
+    applyChecksum: false,
+  });
+  const body = o.presign ? "" : (o.body ?? BODY);
+  const request: HttpRequest = {
+    method: o.presign ? "GET" : "POST",
+    protocol: "http:",
+    hostname: "127.0.0.1",
+    port: 18080,
+    path: "/",
+    query: o.presign ? { Action: "GetCallerIdentity", Version: "2011-06-15" } : {},
+    headers: o.presign ? { host: "127.0.0.1:18080" } : { "content-type": o.contentType ?? "application/x-www-form-urlencoded; charset=utf-8", host: "127.0.0.1:18080" },
+    ...(body ? { body } : {}),
+  };
+  const out = o.presign ? await signer.presign(request, { signingDate: new Date(T0), expiresIn: 900 }) : await signer.sign(request, { signingDate: new Date(T0) });
+  const rawQuery = Object.entries(out.query ?? {}).map(([k, v]) => `${rfc3986(k)}=${rfc3986(String(v))}`).join("&");
+  return emuRequest(out.method, out.path, rawQuery, Object.entries(out.headers).flat(), Buffer.from(body));
+}
+
+const unsigned = (body: string | Buffer, contentType = "application/x-www-form-urlencoded"): EmuRequest =>
+  emuRequest("POST", "/", "", ["Host", "127.0.0.1:18080", "Content-Type", contentType], Buffer.from(body));
+
+function errorXml(code: string, message: string, type = "Sender"): string {
+  return (
+    `<ErrorResponse xmlns="${XMLNS}">\n  <Error>\n    <Type>${type}</Type>\n    <Code>${code}</Code>\n` +
+    `    <Message>${message}</Message>\n  </Error>\n  <RequestId>${REQUEST_ID}</RequestId>\n</ErrorResponse>\n`
+  );
+}
+
+describe("sts: GetCallerIdentity", () => {
+  it("answers the XML of sts.md §3 for an Identity Center role session", async () => {
+    const out = handleSts(await signed(), deps);
+    expect(out).toMatchObject({ operation: "GetCallerIdentity" });
+    expect(out.errorCode).toBeUndefined();
+    expect(out.response.status).toBe(200);
+    expect(out.response.headers).toEqual({ "Content-Type": "text/xml", "x-amzn-RequestId": REQUEST_ID });
+    expect(out.response.body).toBe(
+      `<GetCallerIdentityResponse xmlns="${XMLNS}">\n` +
+        "  <GetCallerIdentityResult>\n" +
+        `    <Arn>${ARN}</Arn>\n` +
+        `    <UserId>${USER_ID}</UserId>\n` +
+        "    <Account>111122223333</Account>\n" +
+        "  </GetCallerIdentityResult>\n" +
+        "  <ResponseMetadata>\n" +
+        `    <RequestId>${REQUEST_ID}</RequestId>\n` +
+        "  </ResponseMetadata>\n" +
+        "</GetCallerIdentityResponse>\n",
+    );
+  });
+
+  it("answers a presigned GET", async () => {
+    const out = handleSts(await signed({ presign: true }), deps);
+    expect(out.response.status).toBe(200);
+    expect(String(out.response.body)).toContain(`<Arn>${ARN}</Arn>`);
+  });
+
+  it("accepts the JS SDK's content type without a charset", async () => {
+    const out = handleSts(await signed({ contentType: "application/x-www-form-urlencoded" }), deps);
+    expect(out.response.status).toBe(200);
+  });
+
+  it("XML-escapes every value it echoes", async () => {
+    const odd: StsIdentity = { ...IDENTITY, userName: `a<b>&"c'`, roleName: "R&D" };
+    const out = handleSts(await signed(), makeDeps(() => T0, odd));
+    const body = String(out.response.body);
+    expect(body).toContain("AWSReservedSSO_R&amp;D_0123456789abcdef/a&lt;b&gt;&amp;&quot;c&apos;</Arn>");
+    expect(body).toContain("<UserId>AROAEXAMPLEID00000001:a&lt;b&gt;&amp;&quot;c&apos;</UserId>");
+    expect(body).not.toMatch(/a<b>/);
+  });
+
+  it("escapes the five XML specials", () => {
+    expect(escapeXml(`<a href="x">&'</a>`)).toBe("&lt;a href=&quot;x&quot;&gt;&amp;&apos;&lt;/a&gt;");
+  });
+});
+
+interface StsErrorCase {
+  name: string;
+  make(): EmuRequest | Promise<EmuRequest>;
+  deps?: StsDeps;
+  status: number;
+  code: string;
+  operation: string;
+  message?: string;
+  type?: string;
+}
+
+const stsErrors: StsErrorCase[] = [
+  { name: "no Action", make: () => unsigned("Version=2011-06-15"), status: 400, code: "MissingAction", operation: "Unknown", message: "Missing Action" },
+  { name: "an empty body", make: () => unsigned(""), status: 400, code: "MissingAction", operation: "Unknown" },
+  { name: "a form body that is not a form", make: () => unsigned("%%%&&==&=&%zz"), status: 400, code: "MissingAction", operation: "Unknown" },
+  { name: "binary garbage", make: () => unsigned(Buffer.from([0xff, 0xfe, 0x00, 0x3d, 0x26, 0xc3])), status: 400, code: "MissingAction", operation: "Unknown" },
+  { name: "a JSON body", make: () => unsigned(JSON.stringify({ Action: "GetCallerIdentity" }), "application/json"), status: 400, code: "MissingAction", operation: "Unknown" },
+  {
+    name: "a JSON content type over a form body",
+    make: () => unsigned(BODY, "application/x-amz-json-1.0"),
+    status: 400, code: "MissingAction", operation: "Unknown",
+  },
+  {
+    name: "an unknown Action",
+    make: () => unsigned("Action=Frobnicate&Version=2011-06-15"),
+    status: 400, code: "InvalidAction", operation: "Unknown", message: "Could not find operation Frobnicate for version 2011-06-15",
+  },
+  {
+    name: "an Action with markup",
+    make: () => unsigned("Action=%3Cscript%3E&Version=2011-06-15"),
+    status: 400, code: "InvalidAction", operation: "Unknown", message: "Could not find operation &lt;script&gt; for version 2011-06-15",
+  },
+  {
+    name: "an STS action the emulator does not implement",
+    make: () => unsigned("Action=AssumeRole&Version=2011-06-15&RoleArn=x"),
+    status: 400, code: "InvalidAction", operation: "AssumeRole",
+  },
+  {
+    name: "no Version",
+    make: () => unsigned("Action=GetCallerIdentity"),
+    status: 400, code: "InvalidAction", operation: "GetCallerIdentity", message: "Could not find operation GetCallerIdentity for version NO_VERSION_SPECIFIED",
+  },
+  {
+    name: "another Version",
+    make: () => unsigned("Action=GetCallerIdentity&Version=2010-01-01"),
+    status: 400, code: "InvalidAction", operation: "GetCallerIdentity", message: "Could not find operation GetCallerIdentity for version 2010-01-01",
+  },
+  {
+    name: "no signature",
+    make: () => unsigned(BODY),
+    status: 403, code: "MissingAuthenticationToken", operation: "GetCallerIdentity", message: "Request is missing Authentication Token",
+  },
+  {
+    name: "an unknown key",
+    make: () => signed({ credentials: { accessKeyId: "ASIAUNKNOWNEXAMPLE00", secretAccessKey: SECRET, sessionToken: TOKEN } }),
+    status: 403, code: "InvalidClientTokenId", operation: "GetCallerIdentity", message: "The security token included in the request is invalid.",
+  },
+  {
+    name: "an expired session",
+    make: () => signed({ credentials: { accessKeyId: EXPIRED_AKID, secretAccessKey: SECRET, sessionToken: TOKEN } }),
+    status: 403, code: "ExpiredToken", operation: "GetCallerIdentity", message: "The security token included in the request is expired",
+  },
+  {
+    name: "a wrong secret",
+    make: () => signed({ credentials: { accessKeyId: AKID, secretAccessKey: "x".repeat(40), sessionToken: TOKEN } }),
+    status: 403, code: "SignatureDoesNotMatch", operation: "GetCallerIdentity",
+  },
+  {
+    name: "a stale signature",
+    make: () => signed(),
+    deps: makeDeps(() => T0 + 20 * 60_000),
+    status: 403, code: "SignatureDoesNotMatch", operation: "GetCallerIdentity",
+    message: "Signature expired: 20240102T030405Z is now earlier than 20240102T030905Z (20240102T032405Z - 15 min.)",
+  },
+  {
+    name: "a lookup that throws",
+    make: () => signed(),
+    deps: { ...deps, lookup: () => { throw new Error(`boom ${SECRET}`); } },
+    status: 500, code: "InternalFailure", operation: "GetCallerIdentity", type: "Receiver",
+    message: "The request processing has failed because of an unknown error, exception or failure.",
+  },
+];
+
+describe("sts: errors use the awsQuery ErrorResponse of sts.md §5", () => {
+  it.each(stsErrors)("$name → $status $code", async (c) => {
+    const out = handleSts(await c.make(), c.deps ?? deps);
+    expect(out.operation).toBe(c.operation);
+    expect(out.errorCode).toBe(c.code);
+    expect(out.response.status).toBe(c.status);
+    expect(out.response.headers).toEqual({ "Content-Type": "text/xml", "x-amzn-RequestId": REQUEST_ID });
+    const body = String(out.response.body);
+    if (c.message !== undefined) expect(body).toBe(errorXml(c.code, c.message, c.type));
+    expect(body).toContain(`<Type>${c.type ?? "Sender"}</Type>`);
+    expect(body).not.toContain(SECRET);
+    expect(body).not.toContain(TOKEN);
+  });
+
+  it("builds the same document for faults the server injects", () => {
+    expect(stsErrorResponse(400, "Throttling", "Rate exceeded", REQUEST_ID)).toEqual({
+      status: 400,
+      headers: { "Content-Type": "text/xml", "x-amzn-RequestId": REQUEST_ID },
+      body: errorXml("Throttling", "Rate exceeded"),
+    });
+    expect(String(stsErrorResponse(503, "ServiceUnavailable", "a<b", REQUEST_ID).body)).toBe(errorXml("ServiceUnavailable", "a&lt;b", "Receiver"));
+  });
+});
+
+// Real clients against handleSts over real HTTP: they sign and parse; we verify and answer.
+describe("sts: real clients over HTTP", () => {
+  let server: Server;
+  let endpoint = "";
+  const live = makeDeps(() => Date.now());
+
+  beforeAll(async () => {
+    server = createServer((req: IncomingMessage, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        const url = req.url ?? "/";
+        const q = url.indexOf("?");
+        const emu = emuRequest(req.method ?? "GET", q < 0 ? url : url.slice(0, q), q < 0 ? "" : url.slice(q + 1), req.rawHeaders, Buffer.concat(chunks));
+        const { response } = handleSts(emu, { ...live, requestId: randomUUID });
+        res.writeHead(response.status, response.headers).end(response.body);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  const client = (secretAccessKey: string) =>
+    new STSClient({ region: "us-east-1", endpoint, maxAttempts: 1, credentials: { accessKeyId: AKID, secretAccessKey, sessionToken: TOKEN } });
+
+  it("the JS SDK v3 gets the caller identity", async () => {
+    const out = await client(SECRET).send(new GetCallerIdentityCommand({}));
+    expect(out).toMatchObject({ Arn: ARN, UserId: USER_ID, Account: "111122223333" });
+    expect(out.$metadata.httpStatusCode).toBe(200);
+    expect(out.$metadata.requestId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("the JS SDK v3 reads our SignatureDoesNotMatch", async () => {
+    const err = await client("x".repeat(40)).send(new GetCallerIdentityCommand({})).catch((e: unknown) => e);
+    expect(err).toMatchObject({ name: "SignatureDoesNotMatch", $metadata: { httpStatusCode: 403 } });
+  });
+
+  const hasBotocore = spawnSync("python3", ["-c", "import botocore"]).status === 0;
+
+  it.skipIf(!hasBotocore)("botocore gets the caller identity, reads our errors and presigns a GET we accept", async () => {
+    const script = String.raw`
+import json, sys
+import botocore.session
+from botocore.exceptions import ClientError
+endpoint, akid, secret, token = sys.argv[1:5]
+def client(secret_key, key_id=akid):
+    return botocore.session.get_session().create_client(
+        "sts", region_name="us-east-1", endpoint_url=endpoint,
+        aws_access_key_id=key_id, aws_secret_access_key=secret_key, aws_session_token=token)
+ok = client(secret).get_caller_identity()
+errors = []
+for c in (client("x" * 40), client(secret, "ASIAUNKNOWNEXAMPLE00")):
+    try:
+        c.get_caller_identity()
+        errors.append(None)
+    except ClientError as e:
+        errors.append([e.response["Error"]["Code"], e.response["ResponseMetadata"]["HTTPStatusCode"]])
+url = client(secret).generate_presigned_url("get_caller_identity", Params={}, ExpiresIn=60, HttpMethod="GET")
+print(json.dumps({"ok": {k: ok[k] for k in ("UserId", "Account", "Arn")}, "requestId": ok["ResponseMetadata"]["RequestId"], "errors": errors, "url": url}))
+`;
+    const { stdout } = await promisify(execFile)("python3", ["-c", script, endpoint, AKID, SECRET, TOKEN], {
+      // From scratch: the developer's own AWS_* settings must not reach the client.
+      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: tmpdir(), AWS_CONFIG_FILE: "/dev/null", AWS_SHARED_CREDENTIALS_FILE: "/dev/null" },
+    });
+    const out = JSON.parse(stdout) as { ok: Record<string, string>; requestId: string; errors: unknown[]; url: string };
+    expect(out.ok).toEqual({ UserId: USER_ID, Account: "111122223333", Arn: ARN });
+    expect(out.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(out.errors).toEqual([["SignatureDoesNotMatch", 403], ["InvalidClientTokenId", 403]]);
+
+    const res = await fetch(out.url);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain(`<Arn>${ARN}</Arn>`);
+  });
+});
