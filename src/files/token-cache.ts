@@ -1,0 +1,263 @@
+import { createHash } from "node:crypto";
+import { readdir, unlink } from "node:fs/promises";
+import { join } from "node:path";
+import { z } from "zod";
+import { FileFormatError } from "../errors.js";
+import { isNotFound, readTextIfExists, writeFileAtomic } from "./atomic-write.js";
+import { formatPythonJson } from "./python-json.js";
+
+// The ~/.aws/sso/cache contract shared with botocore, the AWS CLI v2 and the JS SDK, and the AWS
+// CLI v2's role-credential cache in ~/.aws/cli/cache. Names, fields and bytes: token-cache.md.
+
+const CACHE_FILE_MODE = 0o600;
+const CACHE_DIR_MODE = 0o700;
+
+const sha1Hex = (s: string): string => createHash("sha1").update(s, "utf8").digest("hex");
+
+/** §2: SHA-1 of the sso-session name, or of the start URL exactly as configured (never normalized). */
+export function tokenCacheFileName(key: { ssoSession?: string | undefined; startUrl: string }): string {
+  return `${sha1Hex(key.ssoSession ?? key.startUrl)}.json`;
+}
+
+/** §2.1: SHA-1 of Python `json.dumps(sort_keys=True)` of the five-key document. */
+export function registrationCacheFileName(key: {
+  startUrl: string;
+  region: string;
+  scopes: string[] | null;
+  sessionName: string | null;
+}): string {
+  const doc = { region: key.region, scopes: key.scopes, session_name: key.sessionName, startUrl: key.startUrl, tool: "botocore" };
+  return `${sha1Hex(formatPythonJson(doc, { sortKeys: true }))}.json`;
+}
+
+/** §2: the registration file of CLI v2 before sso-session support, and of aws-sso-util. */
+export function legacyRegistrationFileName(region: string): string {
+  return `botocore-client-id-${region}.json`;
+}
+
+/**
+ * §6: SHA-1 of compact sorted JSON of accountId, roleName and sessionName (sso-session profiles) or
+ * startUrl (legacy). The CLI then maps `:`, `/` and the path separator to `_`, a no-op for hex.
+ */
+export function roleCacheFileName(key: {
+  accountId: string;
+  roleName: string;
+  sessionName?: string | undefined;
+  startUrl?: string | undefined;
+}): string {
+  const args =
+    key.sessionName !== undefined
+      ? { accountId: key.accountId, roleName: key.roleName, sessionName: key.sessionName }
+      : { accountId: key.accountId, roleName: key.roleName, startUrl: key.startUrl };
+  return `${sha1Hex(formatPythonJson(args, { sortKeys: true, compact: true }))}.json`;
+}
+
+// §3.4: `…Z`, `….mmmZ`, `…UTC` (CLI v2 before 2.1.14) and `+00:00` (any explicit offset is read).
+// A time without a zone is refused: botocore fails on it and JS would read it as local time.
+const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|UTC|[+-]\d{2}:\d{2})$/;
+
+export function parseTimestamp(s: string): Date | undefined {
+  const m = TIMESTAMP.exec(s);
+  if (!m) return undefined;
+  const [y, mo, d, h, mi, sec] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const ms = Number((m[7] ?? "").padEnd(3, "0").slice(0, 3));
+  const utc = Date.UTC(y, mo - 1, d, h, mi, sec, ms);
+  const check = new Date(utc);
+  // Date.UTC rolls 2026-02-31 over into March; a real calendar date survives the round trip.
+  if (check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d || h > 23 || mi > 59 || sec > 59) return undefined;
+  const zone = m[8] as string;
+  const offsetMin = zone === "Z" || zone === "UTC" ? 0 : (zone.startsWith("-") ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6)));
+  return new Date(utc - offsetMin * 60_000);
+}
+
+/** `%Y-%m-%dT%H:%M:%SZ`, what botocore and the CLI write (fractions of a second dropped). */
+export function formatTimestamp(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+const Timestamp = z.string().refine((s) => parseTimestamp(s) !== undefined, "is not a UTC timestamp");
+
+/** §3.1. Loose: fields other tools add (receivedAt, …) are kept when we rewrite the file. */
+export const TokenCacheEntry = z.looseObject({
+  startUrl: z.string(),
+  region: z.string(),
+  accessToken: z.string().min(1),
+  expiresAt: Timestamp,
+  clientId: z.string().optional(),
+  clientSecret: z.string().optional(),
+  registrationExpiresAt: Timestamp.optional(),
+  refreshToken: z.string().optional(),
+});
+export type TokenCacheEntry = z.infer<typeof TokenCacheEntry>;
+
+/** §4. */
+export const ClientRegistration = z.looseObject({
+  clientId: z.string().min(1),
+  clientSecret: z.string().min(1),
+  expiresAt: Timestamp,
+  scopes: z.array(z.string()).optional(),
+  grantTypes: z.array(z.string()).optional(),
+});
+export type ClientRegistration = z.infer<typeof ClientRegistration>;
+
+const TOKEN_KEY_ORDER = ["startUrl", "region", "accessToken", "expiresAt", "clientId", "clientSecret", "registrationExpiresAt", "refreshToken"];
+const REGISTRATION_KEY_ORDER = ["clientId", "clientSecret", "expiresAt", "scopes", "grantTypes"];
+
+/**
+ * §3.2: the bytes the AWS CLI v2 and botocore write (Python `json.dumps`, no trailing newline), keys
+ * in their order. Unlike botocore we keep keys other tools added, after the known ones in the order
+ * they came: the JS SDK keeps them too, and every reader ignores them.
+ */
+export function formatTokenCacheEntry(entry: TokenCacheEntry): string {
+  return formatPythonJson(orderKeys(entry, TOKEN_KEY_ORDER));
+}
+
+/** §4, same serializer; `scopes` and `grantTypes` only when present. */
+export function formatClientRegistration(registration: ClientRegistration): string {
+  return formatPythonJson(orderKeys(registration, REGISTRATION_KEY_ORDER));
+}
+
+export function parseTokenCacheEntry(text: string, file: string): TokenCacheEntry {
+  return parseCacheJson(TokenCacheEntry, text, file);
+}
+
+export function parseClientRegistration(text: string, file: string): ClientRegistration {
+  return parseCacheJson(ClientRegistration, text, file);
+}
+
+/** Undefined when the file does not exist; FileFormatError when it is corrupt or incomplete. */
+export async function readTokenCacheEntry(dir: string, fileName: string): Promise<TokenCacheEntry | undefined> {
+  const file = join(dir, fileName);
+  const text = await readTextIfExists(file);
+  return text === undefined ? undefined : parseTokenCacheEntry(text, file);
+}
+
+/** Atomic; a new file is 0600 and a new cache folder 0700. */
+export async function writeTokenCacheEntry(dir: string, fileName: string, entry: TokenCacheEntry): Promise<void> {
+  await writeFileAtomic(join(dir, fileName), formatTokenCacheEntry(entry), { newFileMode: CACHE_FILE_MODE, dirMode: CACHE_DIR_MODE });
+}
+
+/** True if there was a file to delete. */
+export async function deleteTokenCacheEntry(dir: string, fileName: string): Promise<boolean> {
+  return deleteIfExists(join(dir, fileName));
+}
+
+export async function readClientRegistration(dir: string, fileName: string): Promise<ClientRegistration | undefined> {
+  const file = join(dir, fileName);
+  const text = await readTextIfExists(file);
+  return text === undefined ? undefined : parseClientRegistration(text, file);
+}
+
+export async function writeClientRegistration(dir: string, fileName: string, registration: ClientRegistration): Promise<void> {
+  await writeFileAtomic(join(dir, fileName), formatClientRegistration(registration), { newFileMode: CACHE_FILE_MODE, dirMode: CACHE_DIR_MODE });
+}
+
+export async function deleteClientRegistration(dir: string, fileName: string): Promise<boolean> {
+  return deleteIfExists(join(dir, fileName));
+}
+
+/** A token file as `aws sso logout` sees it: any JSON object with an `accessToken` (§6). */
+export interface CachedToken {
+  fileName: string;
+  accessToken: string;
+  region: string | undefined;
+  startUrl: string | undefined;
+  expiresAt: Date | undefined;
+}
+
+/** Every token file in the cache, written by any tool; files that are not such JSON are skipped. */
+export async function listTokenCacheEntries(dir: string): Promise<CachedToken[]> {
+  const found: CachedToken[] = [];
+  for (const { fileName, json } of await readJsonFiles(dir)) {
+    if (typeof json.accessToken !== "string") continue;
+    const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
+    const expiresAt = str(json.expiresAt);
+    found.push({
+      fileName,
+      accessToken: json.accessToken,
+      region: str(json.region),
+      startUrl: str(json.startUrl),
+      expiresAt: expiresAt === undefined ? undefined : parseTimestamp(expiresAt),
+    });
+  }
+  return found;
+}
+
+/** Files in ~/.aws/cli/cache holding SSO role credentials (`ProviderType` "sso"), as `aws sso logout` deletes. */
+export async function listSsoRoleCacheFiles(dir: string): Promise<string[]> {
+  return (await readJsonFiles(dir)).filter(({ json }) => json.ProviderType === "sso").map(({ fileName }) => fileName);
+}
+
+export async function deleteRoleCacheFile(dir: string, fileName: string): Promise<boolean> {
+  return deleteIfExists(join(dir, fileName));
+}
+
+function orderKeys(obj: Record<string, unknown>, order: string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of [...order, ...Object.keys(obj).filter((k) => !order.includes(k))]) {
+    if (obj[k] !== undefined) Object.defineProperty(out, k, { value: obj[k], enumerable: true });
+  }
+  return out;
+}
+
+function parseJsonSafely(text: string): unknown {
+  // A `__proto__` key must not become a prototype (the guard of the JS SDK's parseIni).
+  return JSON.parse(text, (k, v: unknown) => (k === "__proto__" ? undefined : v));
+}
+
+function parseCacheJson<T>(schema: z.ZodType<T>, text: string, file: string): T {
+  let json: unknown;
+  try {
+    json = parseJsonSafely(text);
+  } catch {
+    throw new FileFormatError(file, undefined, "is not valid JSON", "Delete the file and sign in again.");
+  }
+  const result = schema.safeParse(json);
+  if (!result.success) throw new FileFormatError(file, undefined, describeIssues(result.error, json), "Delete the file and sign in again.");
+  return result.data;
+}
+
+/** Our words from the issue's path and kind; never the value that was received. */
+function describeIssues(error: z.ZodError, input: unknown): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => {
+      const path = issue.path.map(String).join(".");
+      if (path === "") return "is not a JSON object";
+      const received = issue.path.reduce<unknown>((v, k) => (v !== null && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[k] : undefined), input);
+      if (issue.code === "invalid_type") return received === undefined ? `${path} is missing` : `${path} is not a ${issue.expected}`;
+      if (issue.code === "too_small") return `${path} is empty`;
+      return `${path} ${issue.message}`;
+    })
+    .join("; ");
+}
+
+async function readJsonFiles(dir: string): Promise<Array<{ fileName: string; json: Record<string, unknown> }>> {
+  let names: string[];
+  try {
+    names = (await readdir(dir, { withFileTypes: true })).filter((d) => d.isFile()).map((d) => d.name).sort();
+  } catch (err) {
+    if (isNotFound(err)) return [];
+    throw err;
+  }
+  const out: Array<{ fileName: string; json: Record<string, unknown> }> = [];
+  for (const fileName of names) {
+    try {
+      const json = parseJsonSafely((await readTextIfExists(join(dir, fileName))) ?? "");
+      if (json !== null && typeof json === "object" && !Array.isArray(json)) out.push({ fileName, json: json as Record<string, unknown> });
+    } catch {
+      // Not JSON (or gone meanwhile): not a cache file for us, as for `aws sso logout`.
+    }
+  }
+  return out;
+}
+
+async function deleteIfExists(file: string): Promise<boolean> {
+  try {
+    await unlink(file);
+    return true;
+  } catch (err) {
+    if (isNotFound(err)) return false;
+    throw err;
+  }
+}
