@@ -1,0 +1,53 @@
+import type { EmuResponse } from "./wire.js";
+
+/**
+ * restJson1 answers. The error code travels in `x-amzn-ErrorType`: botocore and the JS SDK read
+ * the header first, so a body-only error would surface as a bare 400 (sso-oidc.md §8).
+ */
+export function jsonResponse(status: number, body: unknown, requestId: string): EmuResponse {
+  return {
+    status,
+    headers: { "content-type": "application/json", "x-amzn-requestid": requestId },
+    body: body === undefined ? "" : JSON.stringify(body),
+  };
+}
+
+/** OIDC errors: OAuth-style body `{error, error_description}` (sso-oidc.md §8). */
+export function oidcError(
+  status: number,
+  name: string,
+  error: string,
+  description: string,
+  requestId: string,
+  extra: Record<string, string> = {},
+): EmuResponse {
+  return {
+    status,
+    headers: {
+      "content-type": "application/json",
+      "x-amzn-requestid": requestId,
+      "x-amzn-errortype": `${name}:http://internal.amazon.com/coral/com.amazonaws.sso.oidc/`,
+    },
+    body: JSON.stringify({ error, error_description: description, ...extra }),
+  };
+}
+
+/** Portal errors: `{message, __type}` body plus the header (sso-portal.md §4). */
+export function portalError(status: number, name: string, message: string, requestId: string): EmuResponse {
+  return {
+    status,
+    headers: { "content-type": "application/json", "x-amzn-requestid": requestId, "x-amzn-errortype": name },
+    body: JSON.stringify({ message, __type: `com.amazonaws.switchboard.portal#${name}` }),
+  };
+}
+
+/** Parses a JSON object body; undefined when the body is not a JSON object. */
+export function parseJsonObject(body: Buffer): Record<string, unknown> | undefined {
+  if (body.length === 0) return undefined;
+  try {
+    const v: unknown = JSON.parse(body.toString("utf8"));
+    return v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
