@@ -127,40 +127,46 @@ export class IniDocument {
    * at the end, after one blank line.
    */
   setKeys(section: string, entries: Record<string, string>): void {
-    for (const [key, value] of Object.entries(entries)) checkKeyValue(key, value);
+    const pairs = Object.entries(entries);
+    for (const [key, value] of pairs) checkKeyValue(key, value);
+    if (new Set(pairs.map(([k]) => k.toLowerCase())).size !== pairs.length) {
+      throw new BadValueError(`The same key is given twice for [${section}].`);
+    }
     this.edit(section, () => {
       const eol = this.dominantEol();
-      let blocks = this.effectiveBlocks(section);
-      if (blocks.length === 0) {
-        const header = formatSectionHeader(section, this.naming);
-        if (header === undefined || /[\r\n]/.test(section) || section === "") {
+      if (this.effectiveBlocks(section).length === 0) {
+        const header = /[\r\n]/.test(section) || section === "" ? undefined : formatSectionHeader(section, this.naming);
+        if (header === undefined) {
           throw new BadValueError(`Cannot write a section named "${section}" that clients would read back.`);
         }
         const added = this.lines.length > 0 ? [{ text: "", eol }] : [];
         this.insertLines(this.lines.length, [...added, { text: `[${header}]`, eol }]);
-        blocks = this.effectiveBlocks(section);
+        this.reanalyze();
       }
+      const keys = this.effectiveBlocks(section).flatMap((b) => b.keys);
+      const replace: Array<[KeyLine, string]> = [];
       const missing: Line[] = [];
-      for (const [key, value] of Object.entries(entries)) {
-        const existing = blocks.flatMap((b) => b.keys).find((k) => k.key === key.toLowerCase());
-        if (existing === undefined) missing.push({ text: `${key}${value === "" ? " =" : ` = ${value}`}`, eol });
-        else if (existing.value !== value) {
-          const last = this.lines[existing.end - 1] as Line;
-          const text = `${existing.indent}${key}${value === "" ? " =" : ` = ${value}`}`;
-          this.deleteLines(existing.index + 1, existing.end);
-          this.lines[existing.index] = { text, eol: last.eol };
-          this.blocks = analyze(this.lines, this.fileName, this.naming);
-          blocks = this.effectiveBlocks(section);
-        }
+      for (const [key, value] of pairs) {
+        const existing = keys.find((k) => k.key === key.toLowerCase());
+        const text = `${key}${value === "" ? " =" : ` = ${value}`}`;
+        if (existing === undefined) missing.push({ text, eol });
+        else if (existing.value !== value) replace.push([existing, existing.indent + text]);
+      }
+      // Bottom-up, so the indexes of lines above stay valid.
+      for (const [k, text] of replace.sort(([a], [b]) => b.index - a.index)) {
+        const lastEol = (this.lines[k.end - 1] as Line).eol;
+        this.deleteLines(k.index + 1, k.end);
+        this.lines[k.index] = { text, eol: lastEol };
       }
       if (missing.length > 0) {
-        const block = blocks.at(-1) as Block;
+        if (replace.length > 0) this.reanalyze();
+        const block = this.effectiveBlocks(section).at(-1) as Block;
         const lastKey = block.keys.at(-1);
         const indent = lastKey?.indent ?? "";
         this.insertLines(lastKey ? lastKey.end : block.index + 1, missing.map((l) => ({ ...l, text: indent + l.text })));
       }
     });
-    for (const [key, value] of Object.entries(entries)) {
+    for (const [key, value] of pairs) {
       if (this.get(section, key) !== value) throw this.refuse(section, "the new value would not read back as written");
     }
   }
@@ -171,17 +177,12 @@ export class IniDocument {
    */
   removeKeys(section: string, keys: string[]): void {
     const wanted = new Set(keys.map((k) => k.toLowerCase()));
+    const hits = this.effectiveBlocks(section).flatMap((b) => b.keys).filter((k) => wanted.has(k.key));
+    // Nothing to remove: a section that was already empty is the user's; leave its header alone.
+    if (hits.length === 0) return;
     this.edit(section, () => {
-      let removed = false;
-      for (;;) {
-        const hit = this.effectiveBlocks(section).flatMap((b) => b.keys).find((k) => wanted.has(k.key));
-        if (hit === undefined) break;
-        this.deleteLines(hit.index, hit.end);
-        this.blocks = analyze(this.lines, this.fileName, this.naming);
-        removed = true;
-      }
-      // A section that was empty before this call is the user's; leave its header alone.
-      if (!removed) return;
+      for (const k of hits.reverse()) this.deleteLines(k.index, k.end);
+      this.reanalyze();
       for (const block of this.effectiveBlocks(section).reverse()) {
         if (block.keys.length === 0 && !block.hasComment) this.deleteSectionLines(block, block.index + 1);
       }
@@ -193,10 +194,9 @@ export class IniDocument {
    * blank lines after the last key stay (they usually introduce the next section).
    */
   removeSection(name: string): void {
+    if (!this.hasSection(name)) return;
     this.edit(name, () => {
-      for (;;) {
-        const block = this.blocks.findLast((b) => b.name === name);
-        if (block === undefined) break;
+      for (const block of this.blocks.filter((b) => b.name === name).reverse()) {
         this.deleteSectionLines(block, block.keys.at(-1)?.end ?? block.index + 1);
       }
     });
@@ -217,17 +217,21 @@ export class IniDocument {
     return last === undefined ? [] : all.filter((b) => b.header === last.header);
   }
 
+  private reanalyze(): void {
+    this.blocks = analyze(this.lines, this.fileName, this.naming);
+  }
+
   /** Runs an edit, then proves every other section still reads exactly as before. */
   private edit(section: string, change: () => void): void {
-    const before = fingerprint(this.blocks, section);
-    const saved = this.lines.map((l) => ({ ...l }));
+    const before = this.blocks;
+    const saved = this.lines.slice();
     try {
       change();
-      this.blocks = analyze(this.lines, this.fileName, this.naming);
-      if (fingerprint(this.blocks, section) !== before) throw this.refuse(section, "the edit would change other sections");
+      this.reanalyze();
+      if (!readSame(before, this.blocks, section)) throw this.refuse(section, "the edit would change other sections");
     } catch (err) {
       this.lines = saved;
-      this.blocks = analyze(this.lines, this.fileName, this.naming);
+      this.reanalyze();
       throw err;
     }
   }
@@ -241,33 +245,34 @@ export class IniDocument {
     );
   }
 
+  /** Deletes a block's lines (block.index up to end) and one adjacent blank line. Bottom-up safe. */
   private deleteSectionLines(block: Block, end: number): void {
     let start = block.index;
     this.deleteLines(start, end);
     if (start > 0 && isBlank(this.lines[start - 1])) start -= 1;
-    else if (!isBlank(this.lines[start])) start = -1;
-    if (start >= 0) this.deleteLines(start, start + 1);
-    this.blocks = analyze(this.lines, this.fileName, this.naming);
+    else if (!isBlank(this.lines[start])) return;
+    this.deleteLines(start, start + 1);
   }
 
+  // Line objects are never changed in place (edit() restores a shallow copy of the array on failure).
   // A file without a final line ending keeps that property through inserts and deletes at its end,
   // which is what makes set-then-remove restore the original bytes.
   private insertLines(at: number, added: Line[]): void {
     const prev = this.lines[at - 1];
     if (at === this.lines.length && prev !== undefined && prev.eol === "" && added.length > 0) {
-      prev.eol = this.dominantEol();
-      (added[added.length - 1] as Line).eol = "";
+      this.lines[at - 1] = { ...prev, eol: this.dominantEol() };
+      added[added.length - 1] = { ...(added[added.length - 1] as Line), eol: "" };
     }
     this.lines.splice(at, 0, ...added);
-    this.blocks = analyze(this.lines, this.fileName, this.naming);
   }
 
   private deleteLines(start: number, end: number): void {
     if (end <= start) return;
     const endedWithoutEol = end === this.lines.length && this.lines[end - 1]?.eol === "";
     this.lines.splice(start, end - start);
-    const newLast = this.lines[this.lines.length - 1];
-    if (endedWithoutEol && start === this.lines.length && newLast !== undefined) newLast.eol = "";
+    const last = this.lines.length - 1;
+    const newLast = this.lines[last];
+    if (endedWithoutEol && start === this.lines.length && newLast !== undefined) this.lines[last] = { ...newLast, eol: "" };
   }
 
   private dominantEol(): string {
@@ -295,10 +300,6 @@ function isBlank(line: Line | undefined): boolean {
   return line !== undefined && line.text.trim() === "";
 }
 
-function isComment(stripped: string): boolean {
-  return stripped.startsWith("#") || stripped.startsWith(";");
-}
-
 function checkKeyValue(key: string, value: string): void {
   if (key === "" || key !== key.trim() || /[=:\r\n]/.test(key) || /^[#;[]/.test(key)) {
     throw new BadValueError(`"${key}" cannot be written as an ini key.`);
@@ -308,10 +309,47 @@ function checkKeyValue(key: string, value: string): void {
   if (value !== value.trim()) throw new BadValueError(`The value for ${key} starts or ends with whitespace.`);
 }
 
-function fingerprint(blocks: Block[], except: string): string {
-  return JSON.stringify(
-    blocks.filter((b) => b.name !== except).map((b) => [b.header, b.keys.map((k) => [k.key, k.value])]),
-  );
+/** Whether every section other than `except` has the same header, keys and values in both. */
+function readSame(before: Block[], after: Block[], except: string): boolean {
+  const a = before.filter((b) => b.name !== except);
+  const b = after.filter((x) => x.name !== except);
+  return a.length === b.length && a.every((x, i) => {
+    const y = b[i] as Block;
+    return x.header === y.header && x.keys.length === y.keys.length &&
+      x.keys.every((k, j) => k.key === y.keys[j]?.key && k.value === y.keys[j]?.value);
+  });
+}
+
+/** What a line is on its own; context (section, indentation of the key above) comes in analyze(). */
+interface LineInfo {
+  stripped: string;
+  indent: number;
+  kind: "blank" | "comment" | "header" | "option" | "bad";
+  header?: string;
+  key?: string;
+  value?: string;
+}
+
+// Lines are immutable, so what a line is can be worked out once and remembered.
+const lineInfos = new WeakMap<Line, LineInfo>();
+
+function classify(line: Line): LineInfo {
+  const cached = lineInfos.get(line);
+  if (cached) return cached;
+  const stripped = line.text.trim();
+  const indent = line.text.search(/\S/);
+  let info: LineInfo;
+  if (stripped === "") info = { stripped, indent, kind: "blank" };
+  else if (stripped.startsWith("#") || stripped.startsWith(";")) info = { stripped, indent, kind: "comment" };
+  else {
+    const header = /^\[(.+)\]/s.exec(stripped)?.[1];
+    const m = header === undefined ? /^(.*?)\s*[=:]\s*(.*)$/s.exec(stripped) : null;
+    if (header !== undefined) info = { stripped, indent, kind: "header", header };
+    else if (!m || m[1] === "") info = { stripped, indent, kind: "bad" };
+    else info = { stripped, indent, kind: "option", key: (m[1] as string).trimEnd().toLowerCase(), value: (m[2] as string).trim() };
+  }
+  lineInfos.set(line, info);
+  return info;
 }
 
 /** configparser's `_read` loop, line for line (Lib/configparser.py, strict mode, no inline comments). */
@@ -321,55 +359,55 @@ function analyze(lines: Line[], file: string, naming: SectionNaming): Block[] {
     throw fail(0, "starts with a UTF-8 byte order mark, which botocore cannot read; save the file without it");
   }
   const blocks: Block[] = [];
-  const seenSections = new Set<string>();
-  const seenKeys = new Set<string>();
+  const keysBySection = new Map<string, Set<string>>();
   let block: Block | undefined;
   let key: KeyLine | undefined;
   let indentLevel = 0;
-  lines.forEach((line, index) => {
-    const stripped = line.text.trim();
-    if (stripped === "") {
+  for (let index = 0; index < lines.length; index++) {
+    const info = classify(lines[index] as Line);
+    if (info.kind === "blank") {
       key?.parts.push("");
-      return;
+      continue;
     }
-    if (isComment(stripped)) {
+    if (info.kind === "comment") {
       if (block) block.hasComment = true;
-      return;
+      continue;
     }
-    const indent = line.text.search(/\S/);
-    if (block && key && indent > indentLevel) {
-      key.parts.push(stripped);
+    if (block && key && info.indent > indentLevel) {
+      key.parts.push(info.stripped);
       key.continuations.push(index);
       key.end = index + 1;
-      return;
+      continue;
     }
-    indentLevel = indent;
-    const header = /^\[(.+)\]/s.exec(stripped)?.[1];
-    if (header !== undefined) {
+    indentLevel = info.indent;
+    if (info.kind === "header") {
+      const header = info.header as string;
       // configparser allows `[DEFAULT]` again (its keys merge) but no other repeated header.
-      if (header !== "DEFAULT" && seenSections.has(header)) throw fail(index, `duplicate section [${header}]`);
-      seenSections.add(header);
+      if (header !== "DEFAULT" && keysBySection.has(header)) throw fail(index, `duplicate section [${header}]`);
+      if (!keysBySection.has(header)) keysBySection.set(header, new Set());
       block = { header, name: canonicalSectionName(header, naming), index, keys: [], hasComment: false };
       blocks.push(block);
       key = undefined;
-      return;
+      continue;
     }
     if (!block) throw fail(index, "comes before any [section] header");
-    const m = /^(.*?)\s*[=:]\s*(.*)$/s.exec(stripped);
-    if (!m || m[1] === "") throw fail(index, "is not a key = value line, a comment or a [section] header");
-    const name = (m[1] as string).trimEnd().toLowerCase();
-    const id = `${block.header}\u0000${name}`;
-    if (seenKeys.has(id)) throw fail(index, `duplicate key "${name}" in section [${block.header}]`);
-    seenKeys.add(id);
-    key = { key: name, index, end: index + 1, indent: line.text.slice(0, indent), parts: [(m[2] as string).trim()], continuations: [], value: "" };
+    if (info.kind === "bad") throw fail(index, "is not a key = value line, a comment or a [section] header");
+    const name = info.key as string;
+    const seen = keysBySection.get(block.header) as Set<string>;
+    if (seen.has(name)) throw fail(index, `duplicate key "${name}" in section [${block.header}]`);
+    seen.add(name);
+    const text = (lines[index] as Line).text;
+    key = { key: name, index, end: index + 1, indent: text.slice(0, info.indent), parts: [info.value as string], continuations: [], value: "" };
     block.keys.push(key);
-  });
-  for (const k of blocks.flatMap((b) => b.keys)) {
-    k.value = k.parts.join("\n").trimEnd();
-    // botocore's `_parse_nested`: a value that starts on the next line is a block of `k = v` lines.
-    if (k.value.startsWith("\n")) {
-      const bad = k.continuations.find((i) => !(lines[i] as Line).text.includes("="));
-      if (bad !== undefined) throw fail(bad, `is inside the nested block of "${k.key}" but has no "="`);
+  }
+  for (const b of blocks) {
+    for (const k of b.keys) {
+      k.value = k.parts.length === 1 ? (k.parts[0] as string) : k.parts.join("\n").trimEnd();
+      // botocore's `_parse_nested`: a value that starts on the next line is a block of `k = v` lines.
+      if (k.value.startsWith("\n")) {
+        const bad = k.continuations.find((i) => !(lines[i] as Line).text.includes("="));
+        if (bad !== undefined) throw fail(bad, `is inside the nested block of "${k.key}" but has no "="`);
+      }
     }
   }
   return blocks;
