@@ -1,0 +1,156 @@
+import { BadValueError, ConfigError } from "../errors.js";
+import { readTextIfExists, writeFileAtomic } from "./atomic-write.js";
+import {
+  formatLedger,
+  hashAccessKeyId,
+  readLedger,
+  resolveFileIdentity,
+  writeLedger,
+  type CredentialSource,
+  type LedgerEntry,
+} from "./credentials-ledger.js";
+import { withFileLock, type FileLockOptions } from "./file-lock.js";
+import { IniDocument } from "./ini-document.js";
+
+// ~/.aws/credentials: sections are bare profile names (config-files.md §2.1). sso-cli only ever
+// writes aws_access_key_id, aws_secret_access_key and aws_session_token, records what it wrote in
+// the ledger (credentials-ledger.ts), and removes keys only while they are still the ones it wrote.
+
+export interface RoleCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+  expiration: Date;
+}
+
+export interface CredentialsEdit {
+  profile: string;
+  /** Write these keys, and record them in the ledger as coming from `source`. */
+  set?: { credentials: RoleCredentials; source: CredentialSource };
+  /** Remove the keys, if they are still the ones sso-cli wrote. */
+  remove?: true;
+  /** Overwrite keys that sso-cli did not write. */
+  force?: boolean;
+}
+
+/**
+ * written / unchanged: our keys are in place. removed: our keys are gone. absent: nothing to remove.
+ * not-ours: the profile holds keys sso-cli did not write (or no longer holds the ones it wrote);
+ * they were left alone.
+ */
+export type EditOutcome = "written" | "unchanged" | "removed" | "absent" | "not-ours";
+
+export interface EditResult {
+  profile: string;
+  outcome: EditOutcome;
+}
+
+const ACCESS_KEY_ID = "aws_access_key_id";
+const OUR_KEYS = [ACCESS_KEY_ID, "aws_secret_access_key", "aws_session_token"];
+// botocore reads aws_security_token and prefers it over aws_session_token when both are present
+// (config-files.md §2.1), so a stale one left in a section we write would shadow our new token.
+const LEGACY_TOKEN_KEY = "aws_security_token";
+
+/** The file as an IniDocument (empty if it does not exist). Never writes. */
+export async function readCredentialsFile(path: string): Promise<IniDocument> {
+  return IniDocument.parse((await readTextIfExists(path)) ?? "", path, { sectionNames: "raw" });
+}
+
+/**
+ * Applies many profiles' edits under one lock with one write of the file and one of the ledger,
+ * so a login over a thousand profiles rewrites the file once. The file is read inside the lock and
+ * not written at all when its bytes would not change; a new file is created 0600.
+ */
+export async function updateCredentialsFile(
+  path: string,
+  edits: CredentialsEdit[],
+  ledgerFile: string,
+  lockOptions?: FileLockOptions,
+): Promise<EditResult[]> {
+  for (const edit of edits) checkProfileName(edit.profile);
+  if (edits.every((e) => e.set === undefined) && (await readTextIfExists(path)) === undefined) {
+    // Nothing to remove from a file that does not exist; unless the ledger still lists some of
+    // these profiles, take no lock and so create no folder.
+    const known = (await readLedger(ledgerFile)).files[await resolveFileIdentity(path)] ?? {};
+    if (!edits.some((e) => Object.hasOwn(known, e.profile))) {
+      return edits.map((e) => ({ profile: e.profile, outcome: e.remove ? "absent" : "unchanged" }));
+    }
+  }
+  return withFileLock(path, () => withFileLock(ledgerFile, async () => {
+    const before = await readTextIfExists(path);
+    const doc = IniDocument.parse(before ?? "", path, { sectionNames: "raw" });
+    const ledger = await readLedger(ledgerFile);
+    const ledgerBefore = formatLedger(ledger);
+    const fileKey = await resolveFileIdentity(path);
+    const written = (ledger.files[fileKey] ??= {});
+
+    const results = edits.map((edit): EditResult => {
+      const textBefore = doc.toString();
+      const current = doc.get(edit.profile, ACCESS_KEY_ID);
+      const entry = Object.hasOwn(written, edit.profile) ? written[edit.profile] : undefined;
+      const ours = current !== undefined && entry?.accessKeyIdSha256 === hashAccessKeyId(current);
+      if (edit.set) {
+        if (current !== undefined && !ours && !edit.force) return { profile: edit.profile, outcome: "not-ours" };
+        const c = edit.set.credentials;
+        doc.setKeys(edit.profile, { [ACCESS_KEY_ID]: c.accessKeyId, aws_secret_access_key: c.secretAccessKey, aws_session_token: c.sessionToken });
+        doc.removeKeys(edit.profile, [LEGACY_TOKEN_KEY]);
+        const next: LedgerEntry = { accessKeyIdSha256: hashAccessKeyId(c.accessKeyId), expiresAt: c.expiration.toISOString(), source: edit.set.source };
+        Object.defineProperty(written, edit.profile, { value: next, enumerable: true, configurable: true, writable: true });
+        return { profile: edit.profile, outcome: doc.toString() === textBefore ? "unchanged" : "written" };
+      }
+      if (edit.remove) {
+        // The entry is stale either way: our keys are about to go, or someone replaced them.
+        if (entry !== undefined) delete written[edit.profile];
+        if (!ours) return { profile: edit.profile, outcome: current === undefined ? "absent" : "not-ours" };
+        doc.removeKeys(edit.profile, OUR_KEYS);
+        return { profile: edit.profile, outcome: "removed" };
+      }
+      return { profile: edit.profile, outcome: "unchanged" };
+    });
+
+    if (Object.keys(written).length === 0) delete ledger.files[fileKey];
+    const after = doc.toString();
+    // The file first: if we die between the two writes, our new keys look hand-written and are
+    // left alone, which is the safe mistake.
+    if (after !== (before ?? "")) await writeFileAtomic(path, after, { newFileMode: 0o600, dirMode: 0o700 });
+    if (formatLedger(ledger) !== ledgerBefore) await writeLedger(ledgerFile, ledger);
+    return results;
+  }, lockOptions), lockOptions);
+}
+
+/**
+ * Writes one profile's keys. Throws ConfigError if the profile holds keys sso-cli did not write,
+ * unless `force` is set.
+ */
+export async function writeProfileKeys(
+  path: string,
+  profile: string,
+  credentials: RoleCredentials,
+  ledger: { ledgerFile: string; source: CredentialSource; force?: boolean },
+): Promise<EditOutcome> {
+  const [result] = await updateCredentialsFile(
+    path,
+    [{ profile, set: { credentials, source: ledger.source }, force: ledger.force ?? false }],
+    ledger.ledgerFile,
+  );
+  if (result?.outcome === "not-ours") {
+    throw new ConfigError(
+      `Profile ${profile} in ${path} holds keys that sso-cli did not write; they were left alone.`,
+      "Remove them by hand, or write these credentials under another profile name.",
+    );
+  }
+  return result?.outcome ?? "unchanged";
+}
+
+/** Removes one profile's keys if they are still the ones sso-cli wrote. */
+export async function removeProfileKeys(path: string, profile: string, ledger: { ledgerFile: string }): Promise<EditOutcome> {
+  const [result] = await updateCredentialsFile(path, [{ profile, remove: true }], ledger.ledgerFile);
+  return result?.outcome ?? "absent";
+}
+
+function checkProfileName(profile: string): void {
+  // `[DEFAULT]` is configparser's defaults section: keys there would reach every profile.
+  if (profile === "" || profile === "DEFAULT" || /[\r\n]/.test(profile) || profile !== profile.trim()) {
+    throw new BadValueError(`"${profile}" cannot be used as a profile name in the credentials file.`);
+  }
+}

@@ -1,0 +1,116 @@
+import { createHash } from "node:crypto";
+import { realpath } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import { z } from "zod";
+import { FileFormatError } from "../errors.js";
+import { readTextIfExists, resolveSymlinks, writeFileAtomic } from "./atomic-write.js";
+
+// What sso-cli wrote into credentials files, so that logout removes exactly our keys and never a
+// key someone wrote by hand. One JSON file for all credentials files (~/.aws/sso-cli/
+// credentials-ledger.json, 0600 in a 0700 folder), keyed by the credentials file's real path and
+// then by profile. It holds a SHA-256 of the access key id, never a secret, so a status command
+// can read it freely. Writers hold the credentials file's lock and then this file's lock.
+
+export interface CredentialSource {
+  ssoSession?: string | undefined;
+  startUrl?: string | undefined;
+  accountId: string;
+  roleName: string;
+}
+
+const CredentialSourceSchema = z.object({
+  ssoSession: z.string().optional(),
+  startUrl: z.string().optional(),
+  accountId: z.string(),
+  roleName: z.string(),
+});
+
+const LedgerEntrySchema = z.object({
+  accessKeyIdSha256: z.string().regex(/^[0-9a-f]{64}$/),
+  /** When the keys expire, ISO 8601 UTC. */
+  expiresAt: z.string(),
+  source: CredentialSourceSchema,
+});
+export type LedgerEntry = z.infer<typeof LedgerEntrySchema>;
+
+export const Ledger = z.object({
+  version: z.literal(1),
+  /** credentials file (real path) → profile → entry */
+  files: z.record(z.string(), z.record(z.string(), LedgerEntrySchema)),
+});
+export type Ledger = z.infer<typeof Ledger>;
+
+export interface WrittenProfile {
+  credentialsFile: string;
+  profile: string;
+  expiresAt: Date;
+  source: CredentialSource;
+}
+
+export function defaultLedgerFile(home: string): string {
+  return join(home, ".aws", "sso-cli", "credentials-ledger.json");
+}
+
+export function hashAccessKeyId(accessKeyId: string): string {
+  return createHash("sha256").update(accessKeyId, "utf8").digest("hex");
+}
+
+/**
+ * The key a credentials file has in the ledger: symlinks (of the file and its folders) resolved, so
+ * `~/.aws/credentials` and the dotfiles path it links to are one file.
+ */
+export async function resolveFileIdentity(path: string): Promise<string> {
+  const target = await resolveSymlinks(path);
+  try {
+    return join(await realpath(dirname(target)), basename(target));
+  } catch {
+    return target;
+  }
+}
+
+/** An empty ledger when the file does not exist; FileFormatError when it is damaged. */
+export async function readLedger(ledgerFile: string): Promise<Ledger> {
+  const text = await readTextIfExists(ledgerFile);
+  if (text === undefined) return { version: 1, files: {} };
+  const hint = "Delete it; sso-cli will then treat keys it wrote before as hand-written and leave them alone.";
+  let json: unknown;
+  try {
+    json = JSON.parse(text, (k, v: unknown) => (k === "__proto__" ? undefined : v));
+  } catch {
+    throw new FileFormatError(ledgerFile, undefined, "is not valid JSON", hint);
+  }
+  const result = Ledger.safeParse(json);
+  if (!result.success) throw new FileFormatError(ledgerFile, undefined, "is not an sso-cli credentials ledger", hint);
+  return result.data;
+}
+
+/** Atomic, 0600, folder 0700. The caller holds the ledger's lock. */
+export async function writeLedger(ledgerFile: string, ledger: Ledger): Promise<void> {
+  await writeFileAtomic(ledgerFile, formatLedger(ledger), { newFileMode: 0o600, dirMode: 0o700 });
+}
+
+export function formatLedger(ledger: Ledger): string {
+  return `${JSON.stringify(ledger, null, 2)}\n`;
+}
+
+/**
+ * Profiles sso-cli wrote and when their keys expire, optionally only those of one credentials file
+ * and one sso-session or start URL.
+ */
+export async function listLedgerEntries(
+  ledgerFile: string,
+  filter: { credentialsFile?: string; ssoSession?: string; startUrl?: string } = {},
+): Promise<WrittenProfile[]> {
+  const ledger = await readLedger(ledgerFile);
+  const only = filter.credentialsFile === undefined ? undefined : await resolveFileIdentity(filter.credentialsFile);
+  const out: WrittenProfile[] = [];
+  for (const [credentialsFile, profiles] of Object.entries(ledger.files)) {
+    if (only !== undefined && credentialsFile !== only) continue;
+    for (const [profile, entry] of Object.entries(profiles)) {
+      if (filter.ssoSession !== undefined && entry.source.ssoSession !== filter.ssoSession) continue;
+      if (filter.startUrl !== undefined && entry.source.startUrl !== filter.startUrl) continue;
+      out.push({ credentialsFile, profile, expiresAt: new Date(entry.expiresAt), source: entry.source });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,297 @@
+import { spawn } from "node:child_process";
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { BadValueError, ConfigError, FileFormatError } from "../../src/errors.js";
+import {
+  readCredentialsFile,
+  removeProfileKeys,
+  updateCredentialsFile,
+  writeProfileKeys,
+  type RoleCredentials,
+} from "../../src/files/credentials-file.js";
+import { defaultLedgerFile, hashAccessKeyId, listLedgerEntries, readLedger, resolveFileIdentity } from "../../src/files/credentials-ledger.js";
+import { IniDocument } from "../../src/files/ini-document.js";
+import { bundleForChild } from "./bundle-for-child.js";
+
+const FIXTURES = join(import.meta.dirname, "..", "fixtures", "ini");
+const EXPIRATION = new Date("2030-01-01T01:00:00Z");
+const creds = (n: string | number): RoleCredentials => ({
+  accessKeyId: `ASIAEXAMPLE${n}`,
+  secretAccessKey: `secret${n}`,
+  sessionToken: `token${n}`,
+  expiration: EXPIRATION,
+});
+const SOURCE = { ssoSession: "my-sso", accountId: "111122223333", roleName: "Admin" };
+
+let home: string;
+let credentialsFile: string;
+let ledgerFile: string;
+beforeEach(async () => {
+  home = await mkdtemp(join(tmpdir(), "sso-cli-creds-"));
+  credentialsFile = join(home, ".aws", "credentials");
+  ledgerFile = defaultLedgerFile(home);
+});
+afterEach(async () => {
+  await rm(home, { recursive: true, force: true });
+});
+
+async function useFixture(name: string): Promise<string> {
+  const text = await readFile(join(FIXTURES, name), "utf8");
+  await mkdir(join(home, ".aws"), { recursive: true });
+  await writeFile(credentialsFile, text, { mode: 0o644 });
+  return text;
+}
+const fileText = (): Promise<string> => readFile(credentialsFile, "utf8");
+const write = (profile: string, n: string | number = 1, force = false) =>
+  writeProfileKeys(credentialsFile, profile, creds(n), { ledgerFile, source: SOURCE, force });
+
+describe("readCredentialsFile", () => {
+  it("reads a missing file as empty and creates nothing", async () => {
+    expect((await readCredentialsFile(credentialsFile)).sectionNames()).toEqual([]);
+    expect(await readdir(home)).toEqual([]);
+  });
+
+  it("reads headers raw", async () => {
+    await useFixture("credentials-hand");
+    expect((await readCredentialsFile(credentialsFile)).sectionNames()).toEqual(["default", "old-temp", "profile dev"]);
+  });
+});
+
+describe("writeProfileKeys", () => {
+  it("creates the file 0600 in a 0700 folder with only the three keys", async () => {
+    expect(await write("dev")).toBe("written");
+    expect(await fileText()).toBe("[dev]\naws_access_key_id = ASIAEXAMPLE1\naws_secret_access_key = secret1\naws_session_token = token1\n");
+    expect((await stat(credentialsFile)).mode & 0o777).toBe(0o600);
+    expect((await stat(join(home, ".aws"))).mode & 0o777).toBe(0o700);
+    expect(await readdir(join(home, ".aws"))).toEqual(["credentials", "sso-cli"]);
+  });
+
+  it("records a hash of the key id, the expiry and the source in a 0600 ledger", async () => {
+    await write("dev");
+    const ledger = await readLedger(ledgerFile);
+    expect(ledger.files[await resolveFileIdentity(credentialsFile)]).toEqual({
+      dev: { accessKeyIdSha256: hashAccessKeyId("ASIAEXAMPLE1"), expiresAt: "2030-01-01T01:00:00.000Z", source: SOURCE },
+    });
+    expect((await stat(ledgerFile)).mode & 0o777).toBe(0o600);
+    expect((await stat(join(home, ".aws", "sso-cli"))).mode & 0o777).toBe(0o700);
+    const raw = await readFile(ledgerFile, "utf8");
+    expect(raw).not.toMatch(/ASIAEXAMPLE1|secret1|token1/);
+  });
+
+  it.each(["credentials-hand", "credentials-crlf-no-final-newline"])("keeps the rest of %s byte for byte and its mode", async (fixture) => {
+    const original = await useFixture(fixture);
+    await write("sso-dev");
+    const after = await fileText();
+    const eol = original.includes("\r\n") ? "\r\n" : "\n";
+    const base = original.endsWith(eol) ? original : original + eol;
+    expect(after.startsWith(base)).toBe(true);
+    expect(after.slice(base.length).split(eol)[1]).toBe("[sso-dev]");
+    expect((await stat(credentialsFile)).mode & 0o777).toBe(0o644);
+  });
+
+  it("replaces its own keys in place on the next login", async () => {
+    await useFixture("credentials-hand");
+    await write("sso-dev", 1);
+    const first = await fileText();
+    expect(await write("sso-dev", 2)).toBe("written");
+    expect(await fileText()).toBe(first.replace("ASIAEXAMPLE1", "ASIAEXAMPLE2").replace("secret1", "secret2").replace("token1", "token2"));
+  });
+
+  it("does not rewrite the file when nothing changes", async () => {
+    await write("dev");
+    const { ino } = await stat(credentialsFile);
+    expect(await write("dev")).toBe("unchanged");
+    expect((await stat(credentialsFile)).ino).toBe(ino);
+  });
+
+  it("refuses to overwrite keys a person wrote, leaving the file alone", async () => {
+    const original = await useFixture("credentials-hand");
+    await expect(write("default")).rejects.toThrow(ConfigError);
+    expect(await fileText()).toBe(original);
+  });
+
+  it("overwrites hand-written keys when forced, and drops a stale aws_security_token", async () => {
+    await useFixture("credentials-hand");
+    expect(await write("old-temp", 3, true)).toBe("written");
+    const doc = await readCredentialsFile(credentialsFile);
+    expect({ ...doc.getSection("old-temp") }).toEqual({
+      aws_access_key_id: "ASIAEXAMPLE3",
+      aws_secret_access_key: "secret3",
+      aws_session_token: "token3",
+    });
+  });
+
+  it.each(["DEFAULT", "", " dev", "a\nb"])("rejects profile name %j", async (profile) => {
+    await expect(write(profile)).rejects.toThrow(BadValueError);
+  });
+
+  it("refuses to touch a file botocore cannot parse", async () => {
+    await mkdir(join(home, ".aws"));
+    await writeFile(credentialsFile, "[a]\nx = 1\n[a]\n");
+    await expect(write("dev")).rejects.toThrow(FileFormatError);
+    expect(await fileText()).toBe("[a]\nx = 1\n[a]\n");
+  });
+
+  it("writes through a symlinked credentials file", async () => {
+    await mkdir(join(home, "dotfiles"));
+    await mkdir(join(home, ".aws"));
+    await writeFile(join(home, "dotfiles", "credentials"), "");
+    await symlink(join(home, "dotfiles", "credentials"), credentialsFile);
+    await write("dev");
+    expect((await readFile(join(home, "dotfiles", "credentials"), "utf8"))).toContain("[dev]");
+    expect(await removeProfileKeys(credentialsFile, "dev", { ledgerFile })).toBe("removed");
+    expect(await readFile(join(home, "dotfiles", "credentials"), "utf8")).toBe("");
+  });
+});
+
+describe("removeProfileKeys", () => {
+  it.each(["credentials-hand", "credentials-crlf-no-final-newline"])("restores %s exactly after write then remove", async (fixture) => {
+    const original = await useFixture(fixture);
+    await write("sso-dev");
+    expect(await removeProfileKeys(credentialsFile, "sso-dev", { ledgerFile })).toBe("removed");
+    expect(await fileText()).toBe(original);
+    expect((await readLedger(ledgerFile)).files).toEqual({});
+  });
+
+  it("leaves a key that a person wrote over ours, and forgets ours", async () => {
+    await write("dev");
+    const edited = (await fileText()).replace("aws_access_key_id = ASIAEXAMPLE1", "aws_access_key_id = AKIAHANDWRITTEN");
+    await writeFile(credentialsFile, edited);
+    expect(await removeProfileKeys(credentialsFile, "dev", { ledgerFile })).toBe("not-ours");
+    expect(await fileText()).toBe(edited);
+    expect(await listLedgerEntries(ledgerFile)).toEqual([]);
+  });
+
+  it("leaves hand-written profiles alone", async () => {
+    const original = await useFixture("credentials-hand");
+    expect(await removeProfileKeys(credentialsFile, "default", { ledgerFile })).toBe("not-ours");
+    expect(await removeProfileKeys(credentialsFile, "nope", { ledgerFile })).toBe("absent");
+    expect(await fileText()).toBe(original);
+  });
+
+  it("keeps keys a person added next to ours", async () => {
+    await write("dev");
+    await writeFile(credentialsFile, `${await fileText()}region = eu-west-1\n`);
+    expect(await removeProfileKeys(credentialsFile, "dev", { ledgerFile })).toBe("removed");
+    expect(await fileText()).toBe("[dev]\nregion = eu-west-1\n");
+  });
+
+  it("creates nothing when there is no credentials file", async () => {
+    expect(await removeProfileKeys(credentialsFile, "dev", { ledgerFile })).toBe("absent");
+    expect(await readdir(home)).toEqual([]);
+  });
+
+  it("forgets ledger entries of a credentials file that was deleted", async () => {
+    await write("dev");
+    await rm(credentialsFile);
+    expect(await removeProfileKeys(credentialsFile, "dev", { ledgerFile })).toBe("absent");
+    expect(await listLedgerEntries(ledgerFile)).toEqual([]);
+    expect(await readdir(join(home, ".aws"))).toEqual(["sso-cli"]);
+  });
+});
+
+describe("updateCredentialsFile in a batch", () => {
+  it("writes 1,000 profiles in one call, then removes them all, restoring the file", async () => {
+    const original = await useFixture("credentials-hand");
+    const profiles = Array.from({ length: 1000 }, (_, i) => `p${i}`);
+    const started = Date.now();
+    const results = await updateCredentialsFile(credentialsFile, profiles.map((profile, i) => ({ profile, set: { credentials: creds(i), source: SOURCE } })), ledgerFile);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(results.every((r) => r.outcome === "written")).toBe(true);
+    const doc = IniDocument.parse(await fileText(), credentialsFile, { sectionNames: "raw" });
+    expect(doc.sectionNames()).toHaveLength(1003);
+    expect(doc.get("p999", "aws_access_key_id")).toBe("ASIAEXAMPLE999");
+    expect(await listLedgerEntries(ledgerFile, { credentialsFile })).toHaveLength(1000);
+    const removed = await updateCredentialsFile(credentialsFile, profiles.map((profile) => ({ profile, remove: true as const })), ledgerFile);
+    expect(removed.every((r) => r.outcome === "removed")).toBe(true);
+    expect(await fileText()).toBe(original);
+  });
+
+  it("reports each profile's outcome in a mixed batch", async () => {
+    await useFixture("credentials-hand");
+    await write("ours");
+    const results = await updateCredentialsFile(credentialsFile, [
+      { profile: "new", set: { credentials: creds(5), source: SOURCE } },
+      { profile: "ours", remove: true },
+      { profile: "default", set: { credentials: creds(6), source: SOURCE } },
+      { profile: "old-temp", remove: true },
+      { profile: "ghost", remove: true },
+    ], ledgerFile);
+    expect(results).toEqual([
+      { profile: "new", outcome: "written" },
+      { profile: "ours", outcome: "removed" },
+      { profile: "default", outcome: "not-ours" },
+      { profile: "old-temp", outcome: "not-ours" },
+      { profile: "ghost", outcome: "absent" },
+    ]);
+  });
+});
+
+describe("the ledger", () => {
+  it("answers which profiles were written for a session or start URL, and until when", async () => {
+    await write("dev");
+    await writeProfileKeys(credentialsFile, "legacy", creds(2), { ledgerFile, source: { startUrl: "https://x.awsapps.com/start", accountId: "1", roleName: "R" } });
+    const other = join(home, "other-credentials");
+    await writeProfileKeys(other, "dev", creds(3), { ledgerFile, source: SOURCE });
+    const bySession = await listLedgerEntries(ledgerFile, { ssoSession: "my-sso" });
+    expect(bySession.map((e) => [e.credentialsFile, e.profile])).toEqual([
+      [await resolveFileIdentity(credentialsFile), "dev"],
+      [await resolveFileIdentity(other), "dev"],
+    ]);
+    expect(bySession[0]?.expiresAt).toEqual(EXPIRATION);
+    expect((await listLedgerEntries(ledgerFile, { startUrl: "https://x.awsapps.com/start" })).map((e) => e.profile)).toEqual(["legacy"]);
+    expect((await listLedgerEntries(ledgerFile, { credentialsFile })).map((e) => e.profile)).toEqual(["dev", "legacy"]);
+  });
+
+  it("knows a credentials file by its real path, whichever link names it", async () => {
+    await mkdir(join(home, "real"));
+    await symlink(join(home, "real"), join(home, "linked"));
+    await writeProfileKeys(join(home, "linked", "credentials"), "dev", creds(1), { ledgerFile, source: SOURCE });
+    expect(await removeProfileKeys(join(home, "real", "credentials"), "dev", { ledgerFile })).toBe("removed");
+  });
+
+  it("reports a damaged ledger instead of guessing", async () => {
+    await mkdir(join(home, ".aws", "sso-cli"), { recursive: true });
+    await writeFile(ledgerFile, "{");
+    await expect(write("dev")).rejects.toThrow(FileFormatError);
+    await writeFile(ledgerFile, '{"version": 2}');
+    await expect(listLedgerEntries(ledgerFile)).rejects.toThrow(/not an sso-cli credentials ledger/);
+  });
+});
+
+describe("updateCredentialsFile across processes", () => {
+  let work: string;
+  let script: string;
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), "sso-cli-creds-bundle-"));
+    const lib = await bundleForChild(join(import.meta.dirname, "..", "..", "src", "files", "credentials-file.ts"), work);
+    script = join(work, "login.mjs");
+    await writeFile(script, `
+      import { updateCredentialsFile } from ${JSON.stringify(lib)};
+      const [file, ledger, profile] = process.argv.slice(2);
+      const credentials = { accessKeyId: "ASIA" + profile, secretAccessKey: "s", sessionToken: "t", expiration: new Date("2030-01-01T00:00:00Z") };
+      await updateCredentialsFile(file, [{ profile, set: { credentials, source: { ssoSession: "s", accountId: "1", roleName: "R" } } }], ledger);
+    `);
+  });
+  afterAll(async () => {
+    await rm(work, { recursive: true, force: true });
+  });
+
+  it("keeps every profile when 16 processes write at once", async () => {
+    const original = await useFixture("credentials-hand");
+    const profiles = Array.from({ length: 16 }, (_, i) => `proc${i}`);
+    const codes = await Promise.all(profiles.map((p) => new Promise<number | null>((resolve, reject) => {
+      const child = spawn(process.execPath, [script, credentialsFile, ledgerFile, p], { stdio: ["ignore", "ignore", "inherit"] });
+      child.on("error", reject).on("close", resolve);
+    })));
+    expect(codes).toEqual(Array(16).fill(0));
+    const text = await fileText();
+    expect(text.startsWith(original)).toBe(true);
+    const doc = IniDocument.parse(text, credentialsFile, { sectionNames: "raw" });
+    for (const p of profiles) expect(doc.get(p, "aws_access_key_id")).toBe(`ASIA${p}`);
+    expect((await listLedgerEntries(ledgerFile)).map((e) => e.profile).sort()).toEqual([...profiles].sort());
+    expect(await readdir(join(home, ".aws"))).toEqual(["credentials", "sso-cli"]);
+  });
+});
