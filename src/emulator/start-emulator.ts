@@ -291,7 +291,10 @@ function jsonError(status: number, code: string, message: string, requestId: str
   return r;
 }
 
+/** The OAuth `error` field of an OIDC exception (sso-oidc.md §8); two do not follow the name. */
 function snakeOf(code: string): string {
+  if (code === "InternalServerException") return "server_error";
+  if (code === "InvalidRequestRegionException") return "invalid_request";
   return code.replace(/Exception$/, "").replace(/([a-z])([A-Z])/g, "$1_$2").toLowerCase();
 }
 
