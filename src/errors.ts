@@ -78,3 +78,33 @@ export class InterruptedError extends SsoCliError {
     super("Interrupted.", Exit.interrupted);
   }
 }
+
+/** GetRoleCredentials said 403 "No access": the user has no assignment to that account and role. */
+export class AccessDeniedError extends SsoCliError {
+  constructor(accountId: string, roleName: string) {
+    super(
+      `No access to role ${roleName} in account ${accountId}.`,
+      Exit.service,
+      "Check sso_account_id and sso_role_name, or ask your administrator for the assignment (`sso-cli configure profile` lists what you can use).",
+    );
+  }
+}
+
+/** Still throttled after backing off. */
+export class ThrottledError extends SsoCliError {
+  constructor(what: string) {
+    super(`IAM Identity Center kept throttling ${what} (TooManyRequestsException).`, Exit.service, "Wait a minute and try again.");
+  }
+}
+
+export class SignInDeniedError extends SsoCliError {
+  constructor() {
+    super("The sign-in was denied in the browser.", Exit.service, "Run the command again and choose Allow.");
+  }
+}
+
+export class SignInExpiredError extends SsoCliError {
+  constructor() {
+    super("The sign-in code expired before it was approved.", Exit.service, "Run the command again and approve the code within its time.");
+  }
+}

@@ -1,0 +1,47 @@
+import type { Writable } from "node:stream";
+
+/**
+ * Progress on stderr for anything that waits: a spinner line redrawn in place on a TTY, plain
+ * lines otherwise (logs and CI keep every line, and nothing is redrawn into them).
+ */
+export interface Progress {
+  /** Replaces the status line (TTY) or prints it when it changed (not a TTY). */
+  update(text: string): void;
+  /** Clears the status line and prints a final line. */
+  done(text?: string): void;
+}
+
+const FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+
+export function createProgress(stream: Writable, isTty: boolean): Progress {
+  let frame = 0;
+  let last = "";
+  let drawn = false;
+  return {
+    update(text) {
+      if (isTty) {
+        stream.write(`\r\x1b[2K${FRAMES[frame++ % FRAMES.length]} ${text}`);
+        drawn = true;
+      } else if (text !== last) {
+        stream.write(`${text}\n`);
+      }
+      last = text;
+    },
+    done(text) {
+      if (isTty && drawn) stream.write("\r\x1b[2K");
+      drawn = false;
+      if (text) stream.write(`${text}\n`);
+    },
+  };
+}
+
+/** 125 → "2:05" */
+export function formatCountdown(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+}
+
+/** A short local-independent expiry for humans: "2026-11-22 13:46 UTC". */
+export function formatExpiry(date: Date): string {
+  return date.toISOString().replace("T", " ").replace(/:\d{2}\.\d{3}Z$/, " UTC");
+}
