@@ -1,0 +1,248 @@
+import { BadValueError, ConfigError } from "../errors.js";
+import { readTextIfExists, writeFileAtomic } from "./atomic-write.js";
+import { withFileLock } from "./file-lock.js";
+import { IniDocument, profileSectionName } from "./ini-document.js";
+
+// ~/.aws/config: finding profiles and sso-sessions the way botocore does, checking the Identity
+// Center keys (config-files.md §3), and the surgical writes behind `configure profile`.
+
+type SourcedKey = "startUrl" | "region" | "accountId" | "roleName" | "registrationScopes";
+
+export interface ResolvedSsoSession {
+  ssoSession: string;
+  startUrl: string;
+  /** sso_region: where the Identity Center instance (OIDC and portal) lives. */
+  region: string;
+  /** From sso_registration_scopes; null when the setting is absent (the cache key needs the difference). */
+  registrationScopes: string[] | null;
+  /** Where each value came from, as `file:line [section]`, for error messages. */
+  sources: Partial<Record<SourcedKey, string>>;
+}
+
+export interface ResolvedSsoProfile {
+  profile: string;
+  kind: "sso-session" | "legacy";
+  ssoSession?: string;
+  startUrl: string;
+  region: string;
+  accountId?: string;
+  roleName?: string;
+  registrationScopes: string[] | null;
+  /** The profile's `region` key: the default region for service clients (STS…), not sso_region. */
+  clientRegion?: string;
+  sources: Partial<Record<SourcedKey, string>>;
+}
+
+/** The config file (empty if missing). Never writes. */
+export async function readConfigFile(path: string): Promise<IniDocument> {
+  return IniDocument.parse((await readTextIfExists(path)) ?? "", path);
+}
+
+/** Profile names in file order: `[default]` and `[profile default]` are both "default". */
+export function listProfiles(doc: IniDocument): string[] {
+  const names = doc.sectionNames().flatMap((s) => (s === "default" ? ["default"] : s.startsWith("profile ") ? [s.slice(8)] : []));
+  return [...new Set(names)];
+}
+
+export function listSsoSessions(doc: IniDocument): string[] {
+  return doc.sectionNames().filter((s) => s.startsWith("sso-session ")).map((s) => s.slice(12));
+}
+
+/**
+ * The section botocore reads for a profile, or undefined. With both `[default]` and
+ * `[profile default]` present, the later one in the file wins wholesale, as in botocore.
+ */
+export function findProfileSection(doc: IniDocument, profile: string): string | undefined {
+  const candidates = profile === "default" ? ["default", "profile default"] : [profileSectionName(profile)];
+  const present = candidates.filter((c) => doc.hasSection(c));
+  return present.sort((a, b) => (doc.findLine(a) ?? 0) - (doc.findLine(b) ?? 0)).at(-1);
+}
+
+/** An sso-session section's settings, for `login --sso-session NAME` and for profiles that name it. */
+export function resolveSsoSession(doc: IniDocument, sessionName: string): ResolvedSsoSession {
+  const section = `sso-session ${sessionName}`;
+  const keys = readSection(doc, section);
+  if (keys === undefined) {
+    throw new ConfigError(`The specified sso-session does not exist: "${sessionName}"`, `Add an [sso-session ${sessionName}] section to ${doc.fileName}, or run: sso-cli configure profile`);
+  }
+  // botocore's SSOTokenProvider reads these from the sso-session itself, never from the profile.
+  const missing = ["sso_start_url", "sso_region"].filter((k) => keys[k] === undefined);
+  if (missing.length > 0) {
+    throw new ConfigError(`The sso-session "${sessionName}" is missing ${missing.join(", ")} (${where(doc, section)}).`);
+  }
+  const startUrl = keys.sso_start_url as string;
+  const region = keys.sso_region as string;
+  checkStartUrl(startUrl, where(doc, section, "sso_start_url"));
+  checkRegion(region, where(doc, section, "sso_region"));
+  return {
+    ssoSession: sessionName,
+    startUrl,
+    region,
+    registrationScopes: parseRegistrationScopes(keys.sso_registration_scopes),
+    sources: {
+      startUrl: where(doc, section, "sso_start_url"),
+      region: where(doc, section, "sso_region"),
+      ...(keys.sso_registration_scopes !== undefined && { registrationScopes: where(doc, section, "sso_registration_scopes") }),
+    },
+  };
+}
+
+/**
+ * A profile's Identity Center settings, checked as botocore's SSOProvider checks them. Account and
+ * role are optional here (signing in needs neither); a caller that fetches role credentials
+ * requires them.
+ */
+export function resolveSsoProfile(doc: IniDocument, profileName: string): ResolvedSsoProfile {
+  const section = findProfileSection(doc, profileName);
+  const keys = section === undefined ? undefined : readSection(doc, section);
+  if (section === undefined || keys === undefined) {
+    throw new ConfigError(`The config profile (${profileName}) could not be found.`, `Run: sso-cli configure profile --profile ${profileName}`);
+  }
+  const isSso = ["sso_session", "sso_start_url", "sso_region", "sso_account_id", "sso_role_name"].some((k) => keys[k] !== undefined);
+  if (!isSso) {
+    throw new ConfigError(`Profile ${profileName} is not set up for IAM Identity Center: it has no sso_session or sso_start_url.`, `Run: sso-cli configure profile --profile ${profileName}`);
+  }
+  const at = (key: string): string => where(doc, section, key);
+  const accountId = keys.sso_account_id;
+  if (accountId !== undefined && !isValidAccountId(accountId)) {
+    throw new ConfigError(`sso_account_id of profile ${profileName} must be 12 digits (${at("sso_account_id")}).`);
+  }
+  const common = {
+    profile: profileName,
+    ...(accountId !== undefined && { accountId }),
+    ...(keys.sso_role_name !== undefined && { roleName: keys.sso_role_name }),
+    ...(keys.region !== undefined && { clientRegion: keys.region }),
+  };
+  const roleSources = {
+    ...(accountId !== undefined && { accountId: at("sso_account_id") }),
+    ...(keys.sso_role_name !== undefined && { roleName: at("sso_role_name") }),
+  };
+
+  const sessionName = keys.sso_session;
+  if (sessionName !== undefined) {
+    const session = resolveSsoSession(doc, sessionName);
+    // botocore copies the sso-session's keys into the profile and fails on any that disagree.
+    const sessionKeys = readSection(doc, `sso-session ${sessionName}`) ?? {};
+    for (const [key, value] of Object.entries(sessionKeys)) {
+      if (keys[key] === undefined || keys[key] === value) continue;
+      const shown = key === "sso_start_url" || key === "sso_region" ? ` (${keys[key]} vs ${value})` : "";
+      throw new ConfigError(
+        `The value for ${key} is inconsistent between profile ${profileName} and sso-session ${sessionName}${shown}.`,
+        `Remove it from one of them: ${at(key)}, ${where(doc, `sso-session ${sessionName}`, key)}.`,
+      );
+    }
+    return { ...common, kind: "sso-session", ...session, sources: { ...session.sources, ...roleSources } };
+  }
+
+  const missing = ["sso_start_url", "sso_region"].filter((k) => keys[k] === undefined);
+  if (missing.length > 0) {
+    throw new ConfigError(`Profile ${profileName} is missing ${missing.join(", ")} (${where(doc, section)}).`, "Add them, or point the profile at an [sso-session] with sso_session = NAME.");
+  }
+  const startUrl = keys.sso_start_url as string;
+  const region = keys.sso_region as string;
+  checkStartUrl(startUrl, at("sso_start_url"));
+  checkRegion(region, at("sso_region"));
+  return {
+    ...common,
+    kind: "legacy",
+    startUrl,
+    region,
+    registrationScopes: null,
+    sources: { startUrl: at("sso_start_url"), region: at("sso_region"), ...roleSources },
+  };
+}
+
+/** `sso_registration_scopes`: split on commas, trimmed, empties dropped, order kept (token-cache.md §2.1). */
+export function parseRegistrationScopes(value: string | undefined): string[] | null {
+  if (value === undefined) return null;
+  return value.split(",").map((s) => s.trim()).filter((s) => s !== "");
+}
+
+/** Sets keys of a profile (`[default]` or `[profile NAME]`), under the file's lock. True if the file changed. */
+export async function setProfileConfig(path: string, profileName: string, keys: Record<string, string>): Promise<boolean> {
+  checkName("profile", profileName);
+  return editConfigFile(path, (doc) => doc.setKeys(findProfileSection(doc, profileName) ?? profileSectionName(profileName), keys));
+}
+
+/** Sets keys of an `[sso-session NAME]` section, under the file's lock. True if the file changed. */
+export async function setSsoSessionConfig(path: string, sessionName: string, keys: Record<string, string>): Promise<boolean> {
+  checkName("sso-session", sessionName);
+  return editConfigFile(path, (doc) => doc.setKeys(`sso-session ${sessionName}`, keys));
+}
+
+// sso-oidc.md §7.6: the hosts the AWS CLI treats as AWS-owned start URLs.
+const START_URL_HOSTS = ["identitycenter.amazonaws.com", "identitycenter.amazonaws.com.cn", "identitycenter.amazonaws.eu", "identitycenter.us-gov.amazonaws.com"];
+const START_URL_SUFFIXES = [
+  ".awsapps.com",
+  ".awsapps.cn",
+  ".app.aws",
+  ".portal.amazonaws.com",
+  ".portal.amazonaws.com.cn",
+  ".app.amazonwebservices.com.cn",
+  ".portal.amazonaws.eu",
+  ".api.amazonwebservices.eu",
+];
+
+/** An https start URL on an AWS-owned host (`https://d-xxxxxxxxxx.awsapps.com/start`, `https://ID.portal.REGION.app.aws`, …). */
+export function isValidStartUrl(url: string): boolean {
+  const u = parseHttpsUrl(url);
+  if (u === undefined) return false;
+  const host = u.hostname;
+  return START_URL_HOSTS.includes(host) || START_URL_SUFFIXES.some((s) => host.endsWith(s) && /^[a-z0-9-]+(\.[a-z0-9-]+)*$/.test(host.slice(0, -s.length)));
+}
+
+export function isValidRegion(region: string): boolean {
+  return /^(us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov|us-iso[a-z]*|eu-iso[a-z]*|eusc-[a-z]{2})-[a-z]+-\d+$/.test(region);
+}
+
+export function isValidAccountId(id: string): boolean {
+  return /^\d{12}$/.test(id);
+}
+
+function parseHttpsUrl(url: string): URL | undefined {
+  if (url !== url.trim()) return undefined;
+  try {
+    const u = new URL(url);
+    return u.protocol === "https:" && u.username === "" && u.password === "" && u.port === "" ? u : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+// Only https is checked when reading: botocore accepts any URL, and AWS CLI ≥ 2.35.13 also resolves
+// vanity (non-AWS) start URLs, so a stricter check would reject working configurations.
+function checkStartUrl(url: string, source: string): void {
+  if (parseHttpsUrl(url) === undefined) throw new ConfigError(`sso_start_url must be an https:// URL (${source}).`);
+}
+
+function checkRegion(region: string, source: string): void {
+  if (!isValidRegion(region)) throw new ConfigError(`sso_region is not an AWS region name (${source}).`);
+}
+
+function checkName(kind: string, name: string): void {
+  if (name === "" || name !== name.trim() || /[\r\n[\]]/.test(name)) throw new BadValueError(`"${name}" cannot be used as ${kind} name.`);
+}
+
+/** A section's keys with `[DEFAULT]`'s underneath: configparser gives every section its keys. */
+function readSection(doc: IniDocument, section: string): Record<string, string> | undefined {
+  const own = doc.getSection(section);
+  if (own === undefined) return undefined;
+  return Object.assign(Object.create(null) as Record<string, string>, doc.getSection("DEFAULT"), own);
+}
+
+function where(doc: IniDocument, section: string, key?: string): string {
+  const line = (key !== undefined ? doc.findLine(section, key) : undefined) ?? doc.findLine(section);
+  return `${doc.fileName}${line !== undefined ? `:${line}` : ""} [${section}]`;
+}
+
+async function editConfigFile(path: string, change: (doc: IniDocument) => void): Promise<boolean> {
+  return withFileLock(path, async () => {
+    const before = await readTextIfExists(path);
+    const doc = IniDocument.parse(before ?? "", path);
+    change(doc);
+    const after = doc.toString();
+    if (after === (before ?? "")) return false;
+    await writeFileAtomic(path, after, { newFileMode: 0o600, dirMode: 0o700 });
+    return true;
+  });
+}
