@@ -19,6 +19,9 @@ const result = await build({
   chunkNames: "chunks/[name]-[hash]",
   // `open` finds its bundled xdg-open script next to its own module file: keep it external.
   external: ["open"],
+  // Prefer packages' ES module builds (the AWS SDK ships dist-es): named exports survive
+  // `await import()` and unused code is dropped.
+  mainFields: ["module", "main"],
   // Some AWS SDK internals are CommonJS and call require(); give ESM chunks one.
   banner: { js: 'import { createRequire as __ssoCliCreateRequire } from "node:module"; const require = __ssoCliCreateRequire(import.meta.url);' },
 });

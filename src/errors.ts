@@ -108,3 +108,10 @@ export class SignInExpiredError extends SsoCliError {
     super("The sign-in code expired before it was approved.", Exit.service, "Run the command again and approve the code within its time.");
   }
 }
+
+/** Some of the work was done and some was not; each failure was already reported on its own line. */
+export class PartialFailureError extends SsoCliError {
+  constructor(failed: number, total: number, what = "profiles") {
+    super(`${failed} of ${total} ${what} could not be written; the others were.`, Exit.partial);
+  }
+}

@@ -2,6 +2,8 @@ import { Command, Option } from "commander";
 import type { Context } from "../context.js";
 import pkg from "../../package.json" with { type: "json" };
 import { addEmulatorCommand } from "./emulator.js";
+import { addLoginCommand } from "./login.js";
+import { addLogoutCommand } from "./logout.js";
 
 /** The command tree: the product's table of contents. Actions import their use case lazily. */
 export function buildProgram(ctx: Context): Command {
@@ -17,6 +19,8 @@ export function buildProgram(ctx: Context): Command {
     })
     .showHelpAfterError("(run with --help for usage)")
     .enablePositionalOptions(false);
+  addLoginCommand(program, ctx);
+  addLogoutCommand(program, ctx);
   addEmulatorCommand(program, ctx);
   return program;
 }

@@ -15,6 +15,9 @@ export function createRealContext(): Context {
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
+  // The SDK warns on Node 20 about its future Node 22 requirement; a credential helper runs inside
+  // other tools, and that warning in their stderr helps nobody.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   const env = { ...process.env };
   return {
     now: () => new Date(),

@@ -1,0 +1,26 @@
+import { Command, Option } from "commander";
+import type { Context } from "../context.js";
+
+export function addLoginCommand(program: Command, ctx: Context): void {
+  program
+    .command("login")
+    .description("Sign in to IAM Identity Center and write short-lived keys for its profiles into the credentials file")
+    .argument("[start-url]", "portal start URL, e.g. https://d-1234567890.awsapps.com/start")
+    .argument("[region]", "region of the Identity Center instance (sso_region)")
+    .option("--profile <name>", "only this profile (and its sign-in)")
+    .option("--sso-session <name>", "this sso-session and all its profiles")
+    .option("--all", "every sso-session and start URL in the config file")
+    .addOption(new Option("--no-browser", "print the sign-in link instead of opening a browser"))
+    .option("--force", "sign in again and renew keys even if they are still valid")
+    .addHelpText(
+      "after",
+      `
+Without arguments, signs in for AWS_PROFILE, else for the only sso-session in the config file.
+Exit codes: 0 done, 1 some profiles failed (others written), 2 usage, 130 interrupted,
+252 bad value, 253 configuration or sign-in needed, 254 service error, 255 unexpected.`,
+    )
+    .action(async (startUrl: string | undefined, region: string | undefined, opts: { profile?: string; ssoSession?: string; all?: boolean; browser: boolean; force?: boolean }) => {
+      const { login } = await import("../use-cases/login.js");
+      await login(ctx, { startUrl, region, profile: opts.profile, ssoSession: opts.ssoSession, all: opts.all === true, browser: opts.browser, force: opts.force === true });
+    });
+}

@@ -1,0 +1,190 @@
+import type { Context } from "../context.js";
+import { PartialFailureError, SsoCliError } from "../errors.js";
+import { readConfigFile } from "../files/config-file.js";
+import { readCredentialsFile, updateCredentialsFile, type CredentialsEdit } from "../files/credentials-file.js";
+import { defaultLedgerFile, hashAccessKeyId, listLedgerEntries, readLedger, resolveFileIdentity } from "../files/credentials-ledger.js";
+import { parseTimestamp } from "../files/token-cache.js";
+import { Pacer, retryWithBackoff } from "../lib/backoff.js";
+import { mapBounded } from "../lib/bounded-concurrency.js";
+import { formatExpiry } from "../lib/progress.js";
+import { getRoleCredentials, type RoleKeys } from "../sso/get-role-credentials.js";
+import { describeServiceError, isRetryable, isThrottle, isUnauthorized } from "../sso/service-errors.js";
+import { resolveLoginPlan, specKey, type TargetProfile, type TargetSelection } from "./resolve-targets.js";
+import { ensureSignedIn, readCachedToken, TOKEN_MARGIN_MS, type SignedIn, type SignInSpec } from "./sign-in.js";
+
+export interface LoginInput extends TargetSelection {
+  browser: boolean;
+  force: boolean;
+}
+
+export interface ProfileOutcome {
+  profile: string;
+  ok: boolean;
+  expiresAt?: Date;
+  error?: SsoCliError;
+}
+
+export interface LoginResult {
+  signIns: { spec: SignInSpec; how: SignedIn["how"] | "skipped" }[];
+  profiles: ProfileOutcome[];
+  /** True when nothing had to be fetched: token and keys were all still valid. */
+  upToDate: boolean;
+}
+
+/**
+ * Keys with less than this left are renewed: botocore re-runs a credential source before every
+ * call once fewer than 15 minutes remain (credential-formats.md §1.3), so fresher keys avoid that.
+ */
+export const KEYS_MARGIN_MS = 15 * 60_000;
+/** GetRoleCredentials calls in flight at once across a fan-out. */
+export const FAN_OUT_CONCURRENCY = 16;
+
+export async function login(ctx: Context, input: LoginInput): Promise<LoginResult> {
+  const doc = await readConfigFile(ctx.paths.configFile);
+  const plan = resolveLoginPlan(doc, { ...input, envProfile: input.profile ?? ctx.env.AWS_PROFILE ?? undefined });
+  const ledgerFile = defaultLedgerFile(ctx.paths.home);
+
+  // The script path: token and every key still good for longer than the margins → no network.
+  if (!input.force && (await isUpToDate(ctx, plan.signIns, plan.profiles, ledgerFile))) {
+    const entries = await listLedgerEntries(ledgerFile, { credentialsFile: ctx.paths.credentialsFile });
+    const soonest = entries.filter((e) => plan.profiles.some((p) => p.profile === e.profile)).map((e) => e.expiresAt.getTime());
+    ctx.stderr.write(
+      `Already signed in${plan.profiles.length ? `; keys for ${plan.profiles.length} profile${plan.profiles.length === 1 ? "" : "s"} valid until ${formatExpiry(new Date(Math.min(...soonest)))}` : ""}. (--force renews them.)\n`,
+    );
+    return { signIns: plan.signIns.map((spec) => ({ spec, how: "cached" })), profiles: plan.profiles.map((p) => ({ profile: p.profile, ok: true })), upToDate: true };
+  }
+
+  const signedIn = new Map<string, SignedIn>();
+  for (const spec of plan.signIns) {
+    signedIn.set(specKey(spec), await ensureSignedIn(ctx, spec, { force: input.force, browser: input.browser }));
+  }
+  for (const s of plan.skipped) ctx.stderr.write(`  skipped ${s.profile}: ${s.reason}\n`);
+
+  const outcomes = await writeKeys(ctx, plan.profiles, signedIn, ledgerFile, input);
+  if (plan.profiles.length === 0 && plan.skipped.length === 0) {
+    ctx.stderr.write(
+      `No profile in ${ctx.paths.configFile} uses this sign-in yet. To add one:\n  sso-cli configure profile NAME${plan.signIns[0]?.ssoSession ? ` --sso-session ${plan.signIns[0].ssoSession}` : ` --sso-start-url ${plan.signIns[0]?.startUrl ?? "URL"} --sso-region ${plan.signIns[0]?.region ?? "REGION"}`}\n`,
+    );
+  }
+  const failed = outcomes.filter((o) => !o.ok);
+  const result: LoginResult = {
+    signIns: plan.signIns.map((spec) => ({ spec, how: signedIn.get(specKey(spec))?.how ?? "skipped" })),
+    profiles: outcomes,
+    upToDate: false,
+  };
+  if (failed.length > 0) {
+    if (failed.length === outcomes.length && failed.length === 1 && failed[0]!.error) throw failed[0]!.error;
+    throw new PartialFailureError(failed.length, outcomes.length);
+  }
+  return result;
+}
+
+async function isUpToDate(ctx: Context, specs: SignInSpec[], profiles: TargetProfile[], ledgerFile: string): Promise<boolean> {
+  const now = ctx.now().getTime();
+  for (const spec of specs) {
+    const cached = await readCachedToken(ctx, spec);
+    const expiresAt = cached ? parseTimestamp(cached.expiresAt) : undefined;
+    if (!cached || !expiresAt || cached.startUrl !== spec.startUrl || expiresAt.getTime() - now <= TOKEN_MARGIN_MS) return false;
+  }
+  if (profiles.length === 0) return true;
+  const entries = await listLedgerEntries(ledgerFile, { credentialsFile: ctx.paths.credentialsFile });
+  const byProfile = new Map(entries.map((e) => [e.profile, e]));
+  const doc = await readCredentialsFile(ctx.paths.credentialsFile);
+  const ledgerHashes = await ledgerHashesFor(ledgerFile, ctx.paths.credentialsFile);
+  for (const p of profiles) {
+    const e = byProfile.get(p.profile);
+    if (!e || e.expiresAt.getTime() - now <= KEYS_MARGIN_MS) return false;
+    if (e.source.accountId !== p.accountId || e.source.roleName !== p.roleName) return false;
+    const keyId = doc.get(p.profile, "aws_access_key_id");
+    if (keyId === undefined || ledgerHashes.get(p.profile) !== hashAccessKeyId(keyId)) return false;
+  }
+  return true;
+}
+
+async function ledgerHashesFor(ledgerFile: string, credentialsFile: string): Promise<Map<string, string>> {
+  const ledger = await readLedger(ledgerFile);
+  const profiles = ledger.files[await resolveFileIdentity(credentialsFile)] ?? {};
+  return new Map(Object.entries(profiles).map(([k, v]) => [k, v.accessKeyIdSha256]));
+}
+
+/**
+ * GetRoleCredentials for every profile, concurrently but bounded, backing off together on
+ * throttling; then one locked, atomic write of the credentials file for all of them.
+ */
+async function writeKeys(ctx: Context, profiles: TargetProfile[], signedIn: Map<string, SignedIn>, ledgerFile: string, input: LoginInput): Promise<ProfileOutcome[]> {
+  if (profiles.length === 0) return [];
+  const pacer = new Pacer(() => ctx.now().getTime());
+  const renewed = new Map<string, Promise<SignedIn>>();
+  const portalEndpoint = (region: string) => ctx.endpoints.portal ?? `https://portal.sso.${region}.amazonaws.com`;
+
+  const fetched = await mapBounded(profiles, FAN_OUT_CONCURRENCY, async (p): Promise<RoleKeys> => {
+    const key = specKey(p.spec);
+    const call = async (session: SignedIn) =>
+      retryWithBackoff(() => getRoleCredentials(session.clients, session.accessToken, p.accountId, p.roleName), {
+        sleep: ctx.sleep,
+        now: () => ctx.now().getTime(),
+        signal: ctx.signal,
+        isRetryable,
+        isThrottle,
+        pacer,
+        maxAttempts: 10,
+      });
+    const session = signedIn.get(key)!;
+    try {
+      return await call(session);
+    } catch (err) {
+      // The server no longer accepts a token we thought valid (revoked elsewhere): sign in once more.
+      if (!isUnauthorized(err) || session.how === "signed-in") throw err;
+      let again = renewed.get(key);
+      if (!again) {
+        again = ensureSignedIn(ctx, p.spec, { force: true, browser: input.browser });
+        renewed.set(key, again);
+      }
+      const fresh = await again;
+      signedIn.set(key, fresh);
+      return call(fresh);
+    }
+  });
+
+  const edits: CredentialsEdit[] = [];
+  const outcomes: ProfileOutcome[] = [];
+  fetched.forEach((r, i) => {
+    const p = profiles[i]!;
+    if (r.ok) {
+      edits.push({
+        profile: p.profile,
+        set: {
+          credentials: r.value,
+          source: { ...(p.spec.ssoSession ? { ssoSession: p.spec.ssoSession } : { startUrl: p.spec.startUrl }), accountId: p.accountId, roleName: p.roleName },
+        },
+      });
+    } else {
+      const error = describeServiceError(r.error, `getting credentials for profile ${p.profile}`, portalEndpoint(p.spec.region));
+      outcomes.push({ profile: p.profile, ok: false, error });
+    }
+  });
+  const results = edits.length ? await updateCredentialsFile(ctx.paths.credentialsFile, edits, ledgerFile) : [];
+  const expiry = new Map(edits.map((e) => [e.profile, e.set!.credentials.expiration]));
+  for (const r of results) {
+    if (r.outcome === "not-ours") {
+      outcomes.push({
+        profile: r.profile,
+        ok: false,
+        error: new SsoCliError(`Profile ${r.profile} in ${ctx.paths.credentialsFile} holds keys sso-cli did not write; left alone.`, 253, "Remove them by hand or use another profile name."),
+      });
+    } else {
+      outcomes.push({ profile: r.profile, ok: true, expiresAt: expiry.get(r.profile)! });
+    }
+  }
+  const order = new Map(profiles.map((p, i) => [p.profile, i]));
+  outcomes.sort((a, b) => order.get(a.profile)! - order.get(b.profile)!);
+  const width = Math.min(32, Math.max(...outcomes.map((o) => o.profile.length)));
+  for (const o of outcomes) {
+    const target = profiles[order.get(o.profile)!]!;
+    if (o.ok) ctx.stderr.write(`  ${o.profile.padEnd(width)}  ${target.accountId} ${target.roleName}  valid until ${formatExpiry(o.expiresAt!)}\n`);
+    else ctx.stderr.write(`  ${o.profile.padEnd(width)}  FAILED: ${o.error?.message ?? "unknown error"}\n`);
+  }
+  const written = outcomes.filter((o) => o.ok).length;
+  ctx.stderr.write(`Wrote keys for ${written} of ${outcomes.length} profile${outcomes.length === 1 ? "" : "s"} to ${ctx.paths.credentialsFile}.\n`);
+  return outcomes;
+}

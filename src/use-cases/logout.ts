@@ -1,0 +1,103 @@
+import type { Context } from "../context.js";
+import { readConfigFile, resolveSsoProfile, resolveSsoSession } from "../files/config-file.js";
+import { updateCredentialsFile } from "../files/credentials-file.js";
+import { defaultLedgerFile, listLedgerEntries, type WrittenProfile } from "../files/credentials-ledger.js";
+import {
+  deleteRoleCacheFile,
+  deleteTokenCacheEntry,
+  listSsoRoleCacheFiles,
+  listTokenCacheEntries,
+  readTokenCacheEntry,
+  roleCacheFileName,
+  tokenCacheFileName,
+} from "../files/token-cache.js";
+import { mapBounded } from "../lib/bounded-concurrency.js";
+import { createSsoClients } from "../sso/clients.js";
+import { signOut, type SignOutOutcome } from "../sso/sign-out.js";
+
+export interface LogoutInput {
+  profile?: string | undefined;
+  ssoSession?: string | undefined;
+  all?: boolean | undefined;
+}
+
+export interface LogoutResult {
+  signedOut: { fileName: string; outcome: SignOutOutcome }[];
+  removedProfiles: string[];
+  removedRoleCacheFiles: number;
+}
+
+interface Scope {
+  /** Token cache files to sign out and delete. */
+  tokenFiles: { fileName: string; accessToken: string; region: string | undefined }[];
+  /** Which ledger entries (keys sso-cli wrote) belong to this logout. */
+  owns(entry: WrittenProfile): boolean;
+  /** AWS CLI v2 role-cache files of this sign-in; undefined = every SSO entry (as `aws sso logout`). */
+  roleCacheFiles?: string[] | undefined;
+}
+
+/**
+ * Signs out: tells IAM Identity Center (Logout), deletes the cached token, deletes the AWS CLI v2's
+ * cached role credentials of that sign-in (as `aws sso logout` does, token-cache.md §6), and
+ * removes exactly the keys sso-cli wrote. Works offline: the server is told when it can be.
+ */
+export async function logout(ctx: Context, input: LogoutInput): Promise<LogoutResult> {
+  const scope = await resolveScope(ctx, input);
+  const ledgerFile = defaultLedgerFile(ctx.paths.home);
+
+  const signedOut = await mapBounded(scope.tokenFiles, 8, async (t) => {
+    const outcome: SignOutOutcome = t.region ? await signOut(createSsoClients(t.region, ctx.endpoints, { requestTimeoutMs: 5000 }), t.accessToken) : "unreachable";
+    await deleteTokenCacheEntry(ctx.paths.ssoCacheDir, t.fileName);
+    return { fileName: t.fileName, outcome };
+  });
+  const results = signedOut.flatMap((r) => (r.ok ? [r.value] : []));
+
+  const roleFiles = scope.roleCacheFiles ?? (await listSsoRoleCacheFiles(ctx.paths.cliCacheDir));
+  let removedRoleCacheFiles = 0;
+  for (const f of roleFiles) if (await deleteRoleCacheFile(ctx.paths.cliCacheDir, f)) removedRoleCacheFiles++;
+
+  const written = (await listLedgerEntries(ledgerFile, { credentialsFile: ctx.paths.credentialsFile })).filter(scope.owns);
+  const edits = written.map((w) => ({ profile: w.profile, remove: true as const }));
+  const outcomes = edits.length ? await updateCredentialsFile(ctx.paths.credentialsFile, edits, ledgerFile) : [];
+  const removedProfiles = outcomes.filter((o) => o.outcome === "removed").map((o) => o.profile);
+  const keptProfiles = outcomes.filter((o) => o.outcome === "not-ours").map((o) => o.profile);
+
+  const err = ctx.stderr;
+  if (results.length === 0 && removedProfiles.length === 0 && removedRoleCacheFiles === 0) {
+    err.write("Nothing to sign out of: no cached sign-in and no keys written by sso-cli.\n");
+  }
+  const unreachable = results.filter((r) => r.outcome === "unreachable").length;
+  if (results.length > 0) {
+    err.write(`Signed out of ${results.length} session${results.length === 1 ? "" : "s"}${unreachable ? ` (${unreachable} could not be told: the server was unreachable; the cached token was removed here)` : ""}.\n`);
+  }
+  if (removedProfiles.length > 0) err.write(`Removed keys from ${removedProfiles.length} profile${removedProfiles.length === 1 ? "" : "s"} in ${ctx.paths.credentialsFile}: ${removedProfiles.join(", ")}.\n`);
+  if (keptProfiles.length > 0) err.write(`Left alone (keys not written by sso-cli): ${keptProfiles.join(", ")}.\n`);
+  return { signedOut: results, removedProfiles, removedRoleCacheFiles };
+}
+
+async function resolveScope(ctx: Context, input: LogoutInput): Promise<Scope> {
+  const profile = input.profile ?? (input.all || input.ssoSession ? undefined : ctx.env.AWS_PROFILE || undefined);
+  if (!profile && !input.ssoSession) {
+    // Everything, like `aws sso logout`: every token file any tool cached.
+    const tokens = await listTokenCacheEntries(ctx.paths.ssoCacheDir);
+    return { tokenFiles: tokens.map((t) => ({ fileName: t.fileName, accessToken: t.accessToken, region: t.region })), owns: () => true };
+  }
+  const doc = await readConfigFile(ctx.paths.configFile);
+  const spec = profile !== undefined ? resolveSsoProfile(doc, profile) : { ...resolveSsoSession(doc, input.ssoSession!), kind: "sso-session" as const };
+  const session = spec.kind === "sso-session" ? spec.ssoSession : undefined;
+  const fileName = tokenCacheFileName({ ssoSession: session, startUrl: spec.startUrl });
+  const entry = await readTokenCacheEntry(ctx.paths.ssoCacheDir, fileName);
+  const owns = (e: WrittenProfile): boolean => (session !== undefined ? e.source.ssoSession === session : e.source.startUrl === spec.startUrl);
+  const written = (await listLedgerEntries(defaultLedgerFile(ctx.paths.home), { credentialsFile: ctx.paths.credentialsFile })).filter(owns);
+  const roleCacheFiles = written.map((w) =>
+    roleCacheFileName({ accountId: w.source.accountId, roleName: w.source.roleName, ...(session !== undefined ? { sessionName: session } : { startUrl: spec.startUrl }) }),
+  );
+  if ("accountId" in spec && spec.accountId && "roleName" in spec && spec.roleName) {
+    roleCacheFiles.push(roleCacheFileName({ accountId: spec.accountId, roleName: spec.roleName, ...(session !== undefined ? { sessionName: session } : { startUrl: spec.startUrl }) }));
+  }
+  return {
+    tokenFiles: entry ? [{ fileName, accessToken: entry.accessToken, region: entry.region || spec.region }] : [],
+    owns,
+    roleCacheFiles: [...new Set(roleCacheFiles)],
+  };
+}
