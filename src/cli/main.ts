@@ -30,7 +30,8 @@ function report(err: unknown, ctx: Context, debug: boolean): number {
     if (debug && err.cause) ctx.stderr.write(`${redactText(describeCause(err.cause))}\n`);
     return err.exitCode;
   }
-  if (ctx.signal.aborted) {
+  // Ctrl-C inside a prompt: the prompt library reports it as an error of its own.
+  if (ctx.signal.aborted || (err instanceof Error && (err.name === "ExitPromptError" || err.name === "AbortPromptError"))) {
     ctx.stderr.write("sso-cli: interrupted.\n");
     return Exit.interrupted;
   }

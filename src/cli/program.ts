@@ -1,6 +1,7 @@
 import { Command, Option } from "commander";
 import type { Context } from "../context.js";
 import pkg from "../../package.json" with { type: "json" };
+import { addConfigureCommand } from "./configure-profile.js";
 import { addEmulatorCommand } from "./emulator.js";
 import { addLoginCommand } from "./login.js";
 import { addLogoutCommand } from "./logout.js";
@@ -19,6 +20,7 @@ export function buildProgram(ctx: Context): Command {
     })
     .showHelpAfterError("(run with --help for usage)")
     .enablePositionalOptions(false);
+  addConfigureCommand(program, ctx);
   addLoginCommand(program, ctx);
   addLogoutCommand(program, ctx);
   addEmulatorCommand(program, ctx);

@@ -246,3 +246,12 @@ async function editConfigFile(path: string, change: (doc: IniDocument) => void):
     return true;
   });
 }
+
+/** Removes keys from a profile's section (when switching between sso-session and legacy form). */
+export async function removeProfileConfigKeys(path: string, profileName: string, keys: string[]): Promise<boolean> {
+  checkName("profile", profileName);
+  return editConfigFile(path, (doc) => {
+    const section = findProfileSection(doc, profileName);
+    if (section !== undefined) doc.removeKeys(section, keys);
+  });
+}
