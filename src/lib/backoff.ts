@@ -1,7 +1,10 @@
 /**
- * Retries with capped exponential backoff and full jitter (the AWS Architecture Blog's
- * "Exponential Backoff and Jitter"), plus a shared pause: when one call is throttled, every
- * caller sharing the `Pacer` waits, so a fan-out slows down as a whole instead of hammering.
+ * Retries with capped exponential backoff and full jitter (AWS Architecture Blog, "Exponential
+ * Backoff and Jitter") for faults, and, for throttling, an adaptive client-side rate limit shared
+ * by every caller of a fan-out: unlimited until the service first says "too many requests", then
+ * a smooth rate that drops by a fifth on each throttle and creeps back up with each success
+ * (additive increase, multiplicative decrease, as the AWS SDKs' "adaptive" retry mode does).
+ * A throttled fan-out thus settles just under the service's limit instead of hammering it.
  */
 export interface BackoffOptions {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
@@ -13,32 +16,59 @@ export interface BackoffOptions {
   random?: () => number;
   isRetryable(err: unknown): boolean;
   isThrottle?(err: unknown): boolean;
-  pacer?: Pacer | undefined;
+  limiter?: RateLimiter | undefined;
 }
 
-export class Pacer {
-  private resumeAtMs = 0;
+/** Requests per second never go below this, so a throttle storm still ends in bounded time. */
+const MIN_RATE = 1;
+/** Multiplicative decrease on a throttle. */
+const BETA = 0.8;
+/** At most one decrease per this window: a burst of 429s is one signal, not sixteen. */
+const CUT_WINDOW_MS = 250;
+
+export class RateLimiter {
+  private rate = Number.POSITIVE_INFINITY;
+  private nextSlotMs = 0;
+  private lastCutMs = Number.NEGATIVE_INFINITY;
+  private recentSuccesses: number[] = [];
   private throttles = 0;
 
   constructor(private readonly now: () => number) {}
 
-  /** Waits until no pause is in force. */
-  async ready(sleep: (ms: number, signal?: AbortSignal) => Promise<void>, signal?: AbortSignal): Promise<void> {
-    for (;;) {
-      const wait = this.resumeAtMs - this.now();
-      if (wait <= 0) return;
-      await sleep(wait, signal);
-    }
+  /** Waits for this caller's turn under the current rate (no wait while unlimited). */
+  async acquire(sleep: (ms: number, signal?: AbortSignal) => Promise<void>, signal?: AbortSignal): Promise<void> {
+    if (!Number.isFinite(this.rate)) return;
+    const now = this.now();
+    const slot = Math.max(now, this.nextSlotMs);
+    this.nextSlotMs = slot + 1000 / this.rate;
+    if (slot > now) await sleep(slot - now, signal);
   }
 
-  /** Everyone waits at least `ms` from now. */
-  pause(ms: number): void {
+  onSuccess(): void {
+    const now = this.now();
+    this.recentSuccesses.push(now);
+    while (this.recentSuccesses.length > 0 && this.recentSuccesses[0]! < now - 1000) this.recentSuccesses.shift();
+    // About +1 request/s per second of success at the current rate.
+    if (Number.isFinite(this.rate)) this.rate += 1 / this.rate;
+  }
+
+  onThrottle(): void {
     this.throttles += 1;
-    this.resumeAtMs = Math.max(this.resumeAtMs, this.now() + ms);
+    const now = this.now();
+    if (now - this.lastCutMs < CUT_WINDOW_MS) return;
+    this.lastCutMs = now;
+    const measured = this.recentSuccesses.filter((t) => t >= now - 1000).length;
+    const base = Number.isFinite(this.rate) ? Math.min(this.rate, Math.max(measured, MIN_RATE)) : Math.max(measured, MIN_RATE * 4);
+    this.rate = Math.max(MIN_RATE, base * BETA);
+    this.nextSlotMs = Math.max(this.nextSlotMs, now + 1000 / this.rate);
   }
 
   get throttleCount(): number {
     return this.throttles;
+  }
+
+  get currentRate(): number {
+    return this.rate;
   }
 }
 
@@ -53,14 +83,20 @@ export async function retryWithBackoff<T>(fn: (attempt: number) => Promise<T>, o
   const capMs = o.capMs ?? 5000;
   const random = o.random ?? Math.random;
   for (let attempt = 0; ; attempt++) {
-    if (o.pacer) await o.pacer.ready(o.sleep, o.signal);
+    if (o.limiter) await o.limiter.acquire(o.sleep, o.signal);
     try {
-      return await fn(attempt);
+      const result = await fn(attempt);
+      o.limiter?.onSuccess();
+      return result;
     } catch (err) {
       if (o.signal?.aborted || attempt + 1 >= maxAttempts || !o.isRetryable(err)) throw err;
-      const delay = backoffDelayMs(attempt, baseMs, capMs, random);
-      if (o.pacer && o.isThrottle?.(err)) o.pacer.pause(delay);
-      else await o.sleep(delay, o.signal);
+      if (o.limiter && o.isThrottle?.(err)) {
+        // The limiter now paces the retry; a little jitter keeps callers from moving in step.
+        o.limiter.onThrottle();
+        await o.sleep(Math.round(random() * 50), o.signal);
+      } else {
+        await o.sleep(backoffDelayMs(attempt, baseMs, capMs, random), o.signal);
+      }
     }
   }
 }

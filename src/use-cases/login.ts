@@ -4,7 +4,7 @@ import { readConfigFile } from "../files/config-file.js";
 import { readCredentialsFile, updateCredentialsFile, type CredentialsEdit } from "../files/credentials-file.js";
 import { defaultLedgerFile, hashAccessKeyId, listLedgerEntries, readLedger, resolveFileIdentity } from "../files/credentials-ledger.js";
 import { parseTimestamp } from "../files/token-cache.js";
-import { Pacer, retryWithBackoff } from "../lib/backoff.js";
+import { RateLimiter, retryWithBackoff } from "../lib/backoff.js";
 import { mapBounded } from "../lib/bounded-concurrency.js";
 import { formatExpiry } from "../lib/progress.js";
 import { getRoleCredentials, type RoleKeys } from "../sso/get-role-credentials.js";
@@ -113,7 +113,7 @@ async function ledgerHashesFor(ledgerFile: string, credentialsFile: string): Pro
  */
 async function writeKeys(ctx: Context, profiles: TargetProfile[], signedIn: Map<string, SignedIn>, ledgerFile: string, input: LoginInput): Promise<ProfileOutcome[]> {
   if (profiles.length === 0) return [];
-  const pacer = new Pacer(() => ctx.now().getTime());
+  const limiter = new RateLimiter(() => ctx.now().getTime());
   const renewed = new Map<string, Promise<SignedIn>>();
   const portalEndpoint = (region: string) => ctx.endpoints.portal ?? `https://portal.sso.${region}.amazonaws.com`;
 
@@ -126,7 +126,7 @@ async function writeKeys(ctx: Context, profiles: TargetProfile[], signedIn: Map<
         signal: ctx.signal,
         isRetryable,
         isThrottle,
-        pacer,
+        limiter,
         maxAttempts: 10,
       });
     const session = signedIn.get(key)!;

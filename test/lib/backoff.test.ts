@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { backoffDelayMs, Pacer, retryWithBackoff } from "../../src/lib/backoff.js";
+import { backoffDelayMs, RateLimiter, retryWithBackoff } from "../../src/lib/backoff.js";
 import { mapBounded } from "../../src/lib/bounded-concurrency.js";
 
 describe("retryWithBackoff", () => {
@@ -35,13 +35,45 @@ describe("retryWithBackoff", () => {
     await expect(retryWithBackoff(async () => Promise.reject(new Error(`n${++calls}`)), { ...c, isRetryable: () => true, maxAttempts: 3 })).rejects.toThrow("n3");
   });
 
-  it("makes every caller sharing a pacer wait after a throttle", async () => {
+  it("is unlimited until a throttle, then paces callers at a rate below what succeeded", async () => {
     const c = clock();
-    const pacer = new Pacer(c.now);
-    pacer.pause(500);
-    await pacer.ready(c.sleep);
-    expect(c.now()).toBe(500);
-    expect(pacer.throttleCount).toBe(1);
+    const limiter = new RateLimiter(c.now);
+    for (let i = 0; i < 20; i++) {
+      await limiter.acquire(c.sleep);
+      limiter.onSuccess();
+    }
+    expect(c.slept).toEqual([]);
+    limiter.onThrottle();
+    expect(limiter.currentRate).toBe(16);
+    const start = c.now();
+    for (let i = 0; i < 16; i++) await limiter.acquire(c.sleep);
+    // 16 slots at 16/s, the first one 1/16 s after the throttle.
+    expect(c.now() - start).toBeGreaterThanOrEqual(990);
+    expect(limiter.throttleCount).toBe(1);
+  });
+
+  it("counts a burst of throttles as one signal, and never drops below 1 request/s", () => {
+    let t = 0;
+    const limiter = new RateLimiter(() => t);
+    for (let i = 0; i < 10; i++) limiter.onThrottle();
+    expect(limiter.currentRate).toBeCloseTo(3.2);
+    for (let i = 0; i < 50; i++) {
+      t += 300;
+      limiter.onThrottle();
+    }
+    expect(limiter.currentRate).toBe(1);
+  });
+
+  it("climbs back about one request/s per second of success", () => {
+    let t = 0;
+    const limiter = new RateLimiter(() => t);
+    limiter.onThrottle();
+    const r0 = limiter.currentRate;
+    for (let i = 0; i < 40; i++) {
+      t += 250;
+      limiter.onSuccess();
+    }
+    expect(limiter.currentRate).toBeGreaterThan(r0 + 5);
   });
 
   it("keeps jittered delays within [ceiling/2, ceiling]", () => {
