@@ -1,6 +1,6 @@
 // Secrets never reach logs, errors or --debug output. Key ids keep their ends so a person can
 // still tell two keys apart; token-like values are replaced whole.
-const SECRET_KEY = /token|secret|password|verifier|device_?code|authorization|signature|credential/i;
+const SECRET_KEY = /token|secret|password|verifier|device_?code|authorization|signature/i;
 
 export function redactText(s: string): string {
   return s

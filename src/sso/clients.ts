@@ -1,6 +1,7 @@
 import type { SSOClient } from "@aws-sdk/client-sso";
 import type { SSOOIDCClient } from "@aws-sdk/client-sso-oidc";
 import type { Endpoints } from "../context.js";
+import { sdkLogger, type DebugLog } from "../lib/debug-log.js";
 
 /**
  * SDK clients, built lazily: `await import()` here is the only place the AWS SDK is loaded, so
@@ -17,17 +18,18 @@ export interface SsoClients {
   portalModule(): Promise<typeof import("@aws-sdk/client-sso")>;
 }
 
-export function createSsoClients(region: string, endpoints: Endpoints, opts: { requestTimeoutMs?: number } = {}): SsoClients {
+export function createSsoClients(region: string, endpoints: Endpoints, opts: { requestTimeoutMs?: number; debug?: DebugLog | undefined } = {}): SsoClients {
   let oidc: Promise<SSOOIDCClient> | undefined;
   let portal: Promise<SSOClient> | undefined;
   const requestHandler = { requestTimeout: opts.requestTimeoutMs ?? 30_000, connectionTimeout: 10_000 };
+  const logger = opts.debug ? { logger: sdkLogger(opts.debug) } : {};
   return {
     region,
     oidcModule: () => import("@aws-sdk/client-sso-oidc"),
     portalModule: () => import("@aws-sdk/client-sso"),
     oidc: () =>
       (oidc ??= import("@aws-sdk/client-sso-oidc").then(
-        (m) => new m.SSOOIDCClient({ region, maxAttempts: 1, requestHandler, ...(endpoints.oidc ? { endpoint: endpoints.oidc } : {}) }),
+        (m) => new m.SSOOIDCClient({ region, maxAttempts: 1, requestHandler, ...logger, ...(endpoints.oidc ? { endpoint: endpoints.oidc } : {}) }),
       )),
     portal: () =>
       (portal ??= import("@aws-sdk/client-sso").then(
@@ -35,6 +37,7 @@ export function createSsoClients(region: string, endpoints: Endpoints, opts: { r
           new m.SSOClient({
             region,
             maxAttempts: 1,
+            ...logger,
             requestHandler: { ...requestHandler, httpsAgent: { maxSockets: 64, keepAlive: true }, httpAgent: { maxSockets: 64, keepAlive: true } },
             ...(endpoints.portal ? { endpoint: endpoints.portal } : {}),
           }),

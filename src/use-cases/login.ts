@@ -1,11 +1,12 @@
 import type { Context } from "../context.js";
-import { PartialFailureError, SsoCliError } from "../errors.js";
+import { Exit, PartialFailureError, SsoCliError } from "../errors.js";
 import { readConfigFile } from "../files/config-file.js";
 import { readCredentialsFile, updateCredentialsFile, type CredentialsEdit } from "../files/credentials-file.js";
 import { defaultLedgerFile, hashAccessKeyId, listLedgerEntries, readLedger, resolveFileIdentity } from "../files/credentials-ledger.js";
 import { parseTimestamp } from "../files/token-cache.js";
 import { RateLimiter, retryWithBackoff } from "../lib/backoff.js";
 import { mapBounded } from "../lib/bounded-concurrency.js";
+import { debugLogFor } from "../lib/debug-log.js";
 import { formatExpiry } from "../lib/progress.js";
 import { getRoleCredentials, type RoleKeys } from "../sso/get-role-credentials.js";
 import { describeServiceError, isRetryable, isThrottle, isUnauthorized } from "../sso/service-errors.js";
@@ -43,6 +44,13 @@ export async function login(ctx: Context, input: LoginInput): Promise<LoginResul
   const doc = await readConfigFile(ctx.paths.configFile);
   const plan = resolveLoginPlan(doc, { ...input, envProfile: input.profile ?? ctx.env.AWS_PROFILE ?? undefined });
   const ledgerFile = defaultLedgerFile(ctx.paths.home);
+  const debug = debugLogFor(ctx);
+  debug("files", { config: ctx.paths.configFile, credentials: ctx.paths.credentialsFile, ssoCache: ctx.paths.ssoCacheDir, ledger: ledgerFile });
+  debug("plan", {
+    signIns: plan.signIns.map((s) => s.ssoSession ?? s.startUrl),
+    profiles: plan.profiles.length,
+    skipped: plan.skipped.map((s) => s.profile),
+  });
 
   // The script path: token and every key still good for longer than the margins → no network.
   if (!input.force && (await isUpToDate(ctx, plan.signIns, plan.profiles, ledgerFile))) {
@@ -52,6 +60,13 @@ export async function login(ctx: Context, input: LoginInput): Promise<LoginResul
       `Already signed in${plan.profiles.length ? `; keys for ${plan.profiles.length} profile${plan.profiles.length === 1 ? "" : "s"} valid until ${formatExpiry(new Date(Math.min(...soonest)))}` : ""}. (--force renews them.)\n`,
     );
     return { signIns: plan.signIns.map((spec) => ({ spec, how: "cached" })), profiles: plan.profiles.map((p) => ({ profile: p.profile, ok: true })), upToDate: true };
+  }
+
+  // Files the keys go into are checked now: a damaged one must fail before the person is sent to
+  // the browser, not after they approved the sign-in.
+  if (plan.profiles.length > 0) {
+    await readCredentialsFile(ctx.paths.credentialsFile);
+    await readLedger(ledgerFile);
   }
 
   const signedIn = new Map<string, SignedIn>();
@@ -73,7 +88,12 @@ export async function login(ctx: Context, input: LoginInput): Promise<LoginResul
     upToDate: false,
   };
   if (failed.length > 0) {
-    if (failed.length === outcomes.length && failed.length === 1 && failed[0]!.error) throw failed[0]!.error;
+    if (failed.length === outcomes.length) {
+      if (failed.length === 1 && failed[0]!.error) throw failed[0]!.error;
+      // Nothing was written, so this is no partial success: exit with the failures' own code.
+      const codes = new Set(failed.map((f) => f.error?.exitCode ?? Exit.service));
+      throw new SsoCliError(`None of the ${failed.length} profiles could be written.`, codes.size === 1 ? [...codes][0]! : Exit.service);
+    }
     throw new PartialFailureError(failed.length, outcomes.length);
   }
   return result;
@@ -178,6 +198,8 @@ async function writeKeys(ctx: Context, profiles: TargetProfile[], signedIn: Map<
   }
   const order = new Map(profiles.map((p, i) => [p.profile, i]));
   outcomes.sort((a, b) => order.get(a.profile)! - order.get(b.profile)!);
+  // A lone profile that failed is reported once, as the command's error (main.ts), not also here.
+  if (outcomes.length === 1 && !outcomes[0]!.ok) return outcomes;
   const width = Math.min(32, Math.max(...outcomes.map((o) => o.profile.length)));
   for (const o of outcomes) {
     const target = profiles[order.get(o.profile)!]!;

@@ -12,6 +12,7 @@ import {
   tokenCacheFileName,
 } from "../files/token-cache.js";
 import { mapBounded } from "../lib/bounded-concurrency.js";
+import { debugLogFor } from "../lib/debug-log.js";
 import { createSsoClients } from "../sso/clients.js";
 import { signOut, type SignOutOutcome } from "../sso/sign-out.js";
 
@@ -44,9 +45,11 @@ interface Scope {
 export async function logout(ctx: Context, input: LogoutInput): Promise<LogoutResult> {
   const scope = await resolveScope(ctx, input);
   const ledgerFile = defaultLedgerFile(ctx.paths.home);
+  const debug = debugLogFor(ctx);
+  debug("logout scope", { tokenFiles: scope.tokenFiles.map((t) => t.fileName), roleCacheFiles: scope.roleCacheFiles ?? "every sso entry" });
 
   const signedOut = await mapBounded(scope.tokenFiles, 8, async (t) => {
-    const outcome: SignOutOutcome = t.region ? await signOut(createSsoClients(t.region, ctx.endpoints, { requestTimeoutMs: 5000 }), t.accessToken) : "unreachable";
+    const outcome: SignOutOutcome = t.region ? await signOut(createSsoClients(t.region, ctx.endpoints, { requestTimeoutMs: 5000, debug: ctx.debug ? debug : undefined }), t.accessToken) : "unreachable";
     await deleteTokenCacheEntry(ctx.paths.ssoCacheDir, t.fileName);
     return { fileName: t.fileName, outcome };
   });

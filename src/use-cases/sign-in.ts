@@ -11,6 +11,7 @@ import {
   writeTokenCacheEntry,
   type TokenCacheEntry,
 } from "../files/token-cache.js";
+import { debugLogFor } from "../lib/debug-log.js";
 import { createProgress, formatCountdown, formatExpiry } from "../lib/progress.js";
 import { createSsoClients, type SsoClients } from "../sso/clients.js";
 import { createDeviceToken, pollForToken, startDeviceAuthorization, type OidcToken } from "../sso/device-authorization.js";
@@ -39,7 +40,7 @@ export const TOKEN_MARGIN_MS = 15 * 60_000;
 /** A cached registration is reused while it has more than 15 minutes left (token-cache.md §4). */
 const REGISTRATION_MARGIN_MS = 15 * 60_000;
 
-export type SignInDeps = Pick<Context, "now" | "sleep" | "signal" | "paths" | "endpoints" | "stderr" | "tty" | "openBrowser" | "env">;
+export type SignInDeps = Pick<Context, "now" | "sleep" | "signal" | "paths" | "endpoints" | "stderr" | "tty" | "openBrowser" | "env" | "debug">;
 
 export function describeSignIn(spec: SignInSpec): string {
   return spec.ssoSession ? `sso-session ${spec.ssoSession}` : spec.startUrl;
@@ -60,16 +61,22 @@ export async function readCachedToken(deps: Pick<Context, "paths">, spec: SignIn
  * sign-in. The cache is written exactly as the AWS CLI v2 writes it, so both tools share it.
  */
 export async function ensureSignedIn(deps: SignInDeps, spec: SignInSpec, opts: { force?: boolean; browser?: boolean; interactive?: boolean }): Promise<SignedIn> {
-  const clients = createSsoClients(spec.region, deps.endpoints);
+  const debug = debugLogFor(deps);
+  const clients = createSsoClients(spec.region, deps.endpoints, { debug: deps.debug ? debug : undefined });
   const now = deps.now().getTime();
-  const cached = await readCachedToken(deps, spec);
-  if (cached && !opts.force) {
+  const cacheFile = tokenCacheFileName(spec);
+  const cached = opts.force ? undefined : await readCachedToken(deps, spec);
+  debug(`sign-in ${describeSignIn(spec)}: token cache ${deps.paths.ssoCacheDir}/${cacheFile}`, { found: cached !== undefined, force: opts.force === true });
+  if (cached) {
     const expiresAt = parseTimestamp(cached.expiresAt)!;
     if (cached.startUrl === spec.startUrl && expiresAt.getTime() - now > TOKEN_MARGIN_MS) {
+      debug(`using the cached token (expires ${expiresAt.toISOString()})`);
       return { spec, accessToken: cached.accessToken, expiresAt, how: "cached", clients };
     }
+    debug(`cached token expires ${expiresAt.toISOString()}: within the ${TOKEN_MARGIN_MS / 60_000}-minute margin; trying a refresh`);
     const refreshed = await tryRefresh(deps, spec, cached, clients);
     if (refreshed) return refreshed;
+    debug("no refresh possible or refused: signing in");
   }
   return signInWithDeviceCode(deps, spec, clients, opts);
 }
