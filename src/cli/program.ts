@@ -17,8 +17,11 @@ export function buildProgram(ctx: Context): Command {
     .configureOutput({
       writeOut: (s) => void ctx.stdout.write(s),
       writeErr: (s) => void ctx.stderr.write(s),
+      // Commander's "error: …" becomes the one `sso-cli: ` line every error starts with (main.ts);
+      // what it adds below ("(Did you mean --profile?)") is indented like a hint.
+      outputError: (s, write) => write(s.replace(/^error: /, "sso-cli: ").replace(/\n(?=.)/g, "\n  ")),
     })
-    .showHelpAfterError("(run with --help for usage)")
+    .showHelpAfterError("  (run with --help for usage)")
     .enablePositionalOptions(false);
   addConfigureCommand(program, ctx);
   addLoginCommand(program, ctx);

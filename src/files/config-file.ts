@@ -96,11 +96,11 @@ export function resolveSsoProfile(doc: IniDocument, profileName: string): Resolv
   const section = findProfileSection(doc, profileName);
   const keys = section === undefined ? undefined : readSection(doc, section);
   if (section === undefined || keys === undefined) {
-    throw new ConfigError(`The config profile (${profileName}) could not be found.`, `Run: sso-cli configure profile --profile ${profileName}`);
+    throw new ConfigError(`The config profile (${profileName}) could not be found.`, `Run: sso-cli configure profile ${profileName}`);
   }
   const isSso = ["sso_session", "sso_start_url", "sso_region", "sso_account_id", "sso_role_name"].some((k) => keys[k] !== undefined);
   if (!isSso) {
-    throw new ConfigError(`Profile ${profileName} is not set up for IAM Identity Center: it has no sso_session or sso_start_url.`, `Run: sso-cli configure profile --profile ${profileName}`);
+    throw new ConfigError(`Profile ${profileName} is not set up for IAM Identity Center: it has no sso_session or sso_start_url.`, `Run: sso-cli configure profile ${profileName}`);
   }
   const at = (key: string): string => where(doc, section, key);
   const accountId = keys.sso_account_id;
