@@ -1,0 +1,409 @@
+import { createHash } from "node:crypto";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
+import { dirname, join, relative, sep } from "node:path";
+import { setTimeout as delay } from "node:timers/promises";
+import { describe, it, type ExpectStatic } from "vitest";
+import { Exit } from "../../src/errors.js";
+import { formatTimestamp, formatTokenCacheEntry, registrationCacheFileName, tokenCacheFileName, type TokenCacheEntry } from "../../src/files/token-cache.js";
+import { startTestEmulator } from "../helpers/emulator.js";
+import { runCli, type ProcessResult } from "../helpers/run-process.js";
+import { makeTempHome } from "../helpers/temp-home.js";
+
+// STYLE.md §3.11: bad input is a table. Each row writes files into a throwaway HOME, sets the
+// emulator's knobs, runs the built binary, and checks the exit code, one `sso-cli: ` line (plus at
+// most two indented hint lines), no stack trace, nothing on stdout, and that every file under HOME
+// is byte for byte what it was, except the few a row names with the reason.
+
+type Emulator = Awaited<ReturnType<typeof startTestEmulator>>;
+
+const START_URL = "https://d-0000000000.awsapps.com/start"; // the emulator's default instance
+const REGION = "us-east-1";
+const ACCOUNT = "100000000001"; // the emulator's first account
+const ROLE = "AdministratorAccess";
+
+const SESSION_CONFIG = `[profile a]
+sso_session = s
+sso_account_id = ${ACCOUNT}
+sso_role_name = ${ROLE}
+region = ${REGION}
+
+[sso-session s]
+sso_start_url = ${START_URL}
+sso_region = ${REGION}
+sso_registration_scopes = sso:account:access
+`;
+
+const CONFIG = ".aws/config";
+const CREDENTIALS = ".aws/credentials";
+const LEDGER = ".aws/sso-cli/credentials-ledger.json";
+const TOKEN_FILE = `.aws/sso/cache/${tokenCacheFileName({ ssoSession: "s", startUrl: START_URL })}`;
+const REGISTRATION_FILE = `.aws/sso/cache/${registrationCacheFileName({ startUrl: START_URL, region: REGION, scopes: ["sso:account:access"], sessionName: "s" })}`;
+const CACHE_DIR = ".aws/sso/cache/";
+
+interface Setup {
+  emu: Emulator;
+  home: string;
+}
+
+interface Row {
+  name: string;
+  /** Files to create, relative to HOME. */
+  files?: (s: Setup) => Record<string, string | Buffer>;
+  /** POST /_admin/config before the run. */
+  knobs?: Record<string, unknown>;
+  /** POST /_admin/inject before the run. */
+  inject?: { operation: string; status: number; error: string; count: number }[];
+  /** Runs while the command runs (plays the person at the browser). */
+  during?: (emu: Emulator) => Promise<void>;
+  /** Point every endpoint at a closed port instead of the emulator. */
+  down?: boolean;
+  args: string[];
+  exit: number;
+  /** Must match the `sso-cli: ` line (or, for a success, stderr). */
+  message: RegExp;
+  /** Paths (relative to HOME; a trailing "/" is a folder) that may be created or changed, and why. */
+  mayChange?: string[];
+  /** Lines stderr may show before the error (the device sign-in's prompt, a per-profile table); none otherwise. */
+  before?: RegExp;
+  after?: (s: Setup & { r: ProcessResult; expect: ExpectStatic }) => Promise<void>;
+}
+
+/** A token the emulator knows, as if `login` had run: for rows that fail after the sign-in. */
+function liveTokenCache(emu: Emulator): string {
+  const client = emu.state.registerClient({ clientName: "seed", scopes: ["sso:account:access"], grantTypes: [], redirectUris: [] });
+  const { accessToken } = emu.state.issueTokens(emu.state.startSession(client.clientId));
+  return tokenCache({ accessToken, expiresAt: formatTimestamp(new Date(Date.now() + 8 * 3600_000)) });
+}
+
+function tokenCache(fields: Partial<TokenCacheEntry> & { accessToken: string; expiresAt: string }): string {
+  return formatTokenCacheEntry({ startUrl: START_URL, region: REGION, ...fields });
+}
+
+const withToken = (extra: Record<string, string> = {}) => (s: Setup) => ({ [CONFIG]: SESSION_CONFIG, [TOKEN_FILE]: liveTokenCache(s.emu), ...extra });
+const configOnly = (text: string | Buffer) => () => ({ [CONFIG]: text });
+const configure = (...flags: string[]) => ["configure", "profile", "p", ...flags];
+const CONFIGURE_OK = ["--sso-region", "eu-north-1", "--account-id", ACCOUNT, "--role-name", ROLE];
+
+/** What a sign-in leaves behind even when it fails: the client registration (a cache, reused next time). */
+const REGISTRATION = [".aws/sso/", CACHE_DIR, REGISTRATION_FILE];
+/** What a successful login writes. */
+const LOGIN_WRITES = [...REGISTRATION, TOKEN_FILE, CREDENTIALS, ".aws/sso-cli/", LEDGER];
+
+/** What a device sign-in prints before it waits (not a TTY: plain lines, no spinner). */
+const SIGN_IN_PROMPT = /^(Sign in to |  open |  code |Open the link on any device|Waiting for approval of )/;
+/** login's per-profile lines and summary, printed when several profiles were involved. */
+const PROFILE_TABLE = /^( {2}[a-z]+ +(\d{12} \S+ +valid until |FAILED: )|Wrote keys for \d+ of \d+ profiles to )/;
+
+const TWO_PROFILES = `${SESSION_CONFIG}
+[profile b]
+sso_session = s
+sso_account_id = 100000000002
+sso_role_name = ${ROLE}
+`;
+
+const rows: Row[] = [
+  // ~/.aws/config that botocore would not read either: name the file and the line.
+  { name: "config: garbage line", files: configOnly(`${SESSION_CONFIG}this is not ini\n`), args: ["login", "--profile", "a"], exit: Exit.config, message: /\.aws\/config:11: is not a key = value line/ },
+  { name: "config: duplicate section", files: configOnly(`${SESSION_CONFIG}\n[profile a]\nregion = eu-west-1\n`), args: ["login", "--profile", "a"], exit: Exit.config, message: /\.aws\/config:12: duplicate section \[profile a\]/ },
+  { name: "config: key before any section", files: configOnly(`region = eu-west-1\n${SESSION_CONFIG}`), args: ["login", "--profile", "a"], exit: Exit.config, message: /\.aws\/config:1: comes before any \[section\]/ },
+  { name: "config: UTF-8 BOM", files: configOnly(`\uFEFF${SESSION_CONFIG}`), args: ["login", "--profile", "a"], exit: Exit.config, message: /\.aws\/config:1: .*byte order mark/ },
+  { name: "config: duplicate key", files: configOnly(SESSION_CONFIG.replace("region = us-east-1\n", "region = us-east-1\nREGION = eu-west-1\n")), args: ["login", "--profile", "a"], exit: Exit.config, message: /\.aws\/config:6: duplicate key "region"/ },
+  { name: "config: malformed ini breaks configure too", files: configOnly(`${SESSION_CONFIG}[broken\n`), args: configure("--sso-start-url", START_URL, ...CONFIGURE_OK), exit: Exit.config, message: /\.aws\/config:11: / },
+  { name: "config: sso_region not a region", files: configOnly(SESSION_CONFIG.replace(`sso_region = ${REGION}`, "sso_region = xx-nowhere-9")), args: ["login", "--profile", "a"], exit: Exit.config, message: /sso_region is not an AWS region name \(.*\.aws\/config:9 \[sso-session s\]\)/ },
+  { name: "config: sso_start_url not https", files: configOnly(SESSION_CONFIG.replace(START_URL, "http://d-0000000000.awsapps.com/start")), args: ["login", "--profile", "a"], exit: Exit.config, message: /sso_start_url must be an https:\/\/ URL \(.*\.aws\/config:8 \[sso-session s\]\)/ },
+  { name: "config: sso_account_id not 12 digits", files: configOnly(SESSION_CONFIG.replace(ACCOUNT, "12345")), args: ["login", "--profile", "a"], exit: Exit.config, message: /sso_account_id of profile a must be 12 digits \(.*\.aws\/config:3/ },
+
+  // ~/.aws/credentials
+  { name: "credentials: garbage line", files: withToken({ [CREDENTIALS]: "[a]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\nnot ini at all\n" }), args: ["login", "--profile", "a"], exit: Exit.config, message: /\.aws\/credentials:3: is not a key = value line/ },
+  {
+    name: "credentials: malformed, found before a browser sign-in",
+    files: () => ({ [CONFIG]: SESSION_CONFIG, [CREDENTIALS]: "aws_access_key_id = AKIAIOSFODNN7EXAMPLE\n" }),
+    args: ["login", "--profile", "a"],
+    exit: Exit.config,
+    message: /\.aws\/credentials:1: comes before any \[section\]/,
+  },
+
+  // ~/.aws/sso/cache: a corrupt cache is an error naming the file, never a silent overwrite.
+  { name: "token cache: not JSON", files: () => ({ [CONFIG]: SESSION_CONFIG, [TOKEN_FILE]: "{ this is not json" }), args: ["login", "--profile", "a"], exit: Exit.config, message: /\.aws\/sso\/cache\/[0-9a-f]{40}\.json: is not valid JSON/ },
+  {
+    name: "token cache: truncated",
+    files: (s) => ({ [CONFIG]: SESSION_CONFIG, [TOKEN_FILE]: liveTokenCache(s.emu).slice(0, 120) }),
+    args: ["login", "--profile", "a"],
+    exit: Exit.config,
+    message: /\.aws\/sso\/cache\/[0-9a-f]{40}\.json: is not valid JSON/,
+  },
+  {
+    name: "token cache: accessToken missing",
+    files: () => ({ [CONFIG]: SESSION_CONFIG, [TOKEN_FILE]: JSON.stringify({ startUrl: START_URL, region: REGION, expiresAt: "2099-01-01T00:00:00Z" }) }),
+    args: ["login", "--profile", "a"],
+    exit: Exit.config,
+    message: /\.aws\/sso\/cache\/[0-9a-f]{40}\.json: accessToken is missing/,
+  },
+
+  // Start URLs: https on an Identity Center host, in both of its forms.
+  { name: "start URL: http", args: configure("--sso-start-url", "http://d-1234567890.awsapps.com/start", ...CONFIGURE_OK), exit: Exit.badValue, message: /"http:\/\/d-1234567890\.awsapps\.com\/start" is not an IAM Identity Center start URL/ },
+  { name: "start URL: not https at all", args: configure("--sso-start-url", "ftp://x", ...CONFIGURE_OK), exit: Exit.badValue, message: /"ftp:\/\/x" is not an IAM Identity Center start URL/ },
+  { name: "start URL: not a URL", args: configure("--sso-start-url", "my portal", ...CONFIGURE_OK), exit: Exit.badValue, message: /"my portal" is not an IAM Identity Center start URL/ },
+  { name: "start URL: not an Identity Center host", args: configure("--sso-start-url", "https://example.com/start", ...CONFIGURE_OK), exit: Exit.badValue, message: /"https:\/\/example\.com\/start" is not an IAM Identity Center start URL/ },
+  { name: "start URL: http, given to login", args: ["login", "http://d-1234567890.awsapps.com/start", REGION], exit: Exit.badValue, message: /is not an IAM Identity Center start URL/ },
+  {
+    name: "start URL: awsapps.com form is accepted",
+    args: configure("--sso-start-url", "https://d-1234567890.awsapps.com/start", ...CONFIGURE_OK),
+    exit: Exit.ok,
+    message: /^Wrote profile p in .*: sso-session d-1234567890, account 100000000001, role AdministratorAccess\.$/m,
+    mayChange: [".aws/", CONFIG],
+    after: async ({ home, expect }) => expect(await readFile(join(home, CONFIG), "utf8")).toContain("sso_start_url = https://d-1234567890.awsapps.com/start"),
+  },
+  {
+    name: "start URL: portal.REGION.app.aws form is accepted",
+    args: configure("--sso-start-url", "https://ssoins-1234567890abcdef.portal.eu-north-1.app.aws", ...CONFIGURE_OK),
+    exit: Exit.ok,
+    message: /^Wrote profile p in .*: sso-session ssoins-1234567890abcdef, account 100000000001, role AdministratorAccess\.$/m,
+    mayChange: [".aws/", CONFIG],
+    after: async ({ home, expect }) => expect(await readFile(join(home, CONFIG), "utf8")).toContain("sso_start_url = https://ssoins-1234567890abcdef.portal.eu-north-1.app.aws"),
+  },
+
+  // Regions
+  { name: "region: unknown, to configure", args: configure("--sso-start-url", START_URL, "--sso-region", "xx-nowhere-9", "--account-id", ACCOUNT, "--role-name", ROLE), exit: Exit.badValue, message: /"xx-nowhere-9" is not an AWS region name/ },
+  { name: "region: unknown, to login", args: ["login", START_URL, "xx-nowhere-9"], exit: Exit.badValue, message: /"xx-nowhere-9" is not an AWS region name/ },
+
+  // Profiles and sessions that do not exist
+  { name: "unknown profile: login", files: configOnly(SESSION_CONFIG), args: ["login", "--profile", "nope"], exit: Exit.config, message: /The config profile \(nope\) could not be found/ },
+  { name: "unknown profile: logout", files: withToken(), args: ["logout", "--profile", "nope"], exit: Exit.config, message: /The config profile \(nope\) could not be found/ },
+  { name: "unknown sso-session: login", files: configOnly(SESSION_CONFIG), args: ["login", "--sso-session", "nope"], exit: Exit.config, message: /sso-session does not exist: "nope"/ },
+
+  // Account ids
+  { name: "account id: too short", args: configure("--sso-start-url", START_URL, "--sso-region", REGION, "--account-id", "12345", "--role-name", ROLE), exit: Exit.badValue, message: /--account-id must be 12 digits, not "12345"/ },
+  { name: "account id: too long", args: configure("--sso-start-url", START_URL, "--sso-region", REGION, "--account-id", "1234567890123", "--role-name", ROLE), exit: Exit.badValue, message: /--account-id must be 12 digits, not "1234567890123"/ },
+  { name: "account id: letters", args: configure("--sso-start-url", START_URL, "--sso-region", REGION, "--account-id", "abcdefghijkl", "--role-name", ROLE), exit: Exit.badValue, message: /--account-id must be 12 digits, not "abcdefghijkl"/ },
+
+  // Flags
+  { name: "flags: --profile with --all", files: configOnly(SESSION_CONFIG), args: ["login", "--profile", "x", "--all"], exit: Exit.usage, message: /Give only one of START_URL, --profile, --sso-session and --all/ },
+  { name: "flags: unknown option", args: ["login", "--bogus"], exit: Exit.usage, message: /^sso-cli: unknown option '--bogus'$/ },
+  { name: "flags: misspelt option gets a suggestion", args: ["login", "--profil", "a"], exit: Exit.usage, message: /^sso-cli: unknown option '--profil'$/, after: async ({ r, expect }) => expect(r.stderr).toMatch(/^ {2}\(Did you mean --profile\?\)$/m) },
+  { name: "flags: missing profile name", args: ["configure", "profile"], exit: Exit.usage, message: /^sso-cli: missing required argument 'name'$/ },
+  { name: "flags: unknown command", args: ["lgoin"], exit: Exit.usage, message: /^sso-cli: unknown command 'lgoin'$/ },
+
+  // The person at the browser
+  {
+    name: "sign-in denied in the browser",
+    files: configOnly(SESSION_CONFIG),
+    knobs: { autoApproveMs: -1 },
+    during: denyWhenPending,
+    args: ["login", "--profile", "a"],
+    exit: Exit.service,
+    message: /sign-in was denied/,
+    before: SIGN_IN_PROMPT,
+    mayChange: REGISTRATION,
+  },
+  {
+    name: "sign-in code expired",
+    files: configOnly(SESSION_CONFIG),
+    knobs: { deviceTtlS: 1, autoApproveMs: -1 },
+    args: ["login", "--profile", "a"],
+    exit: Exit.service,
+    message: /sign-in code expired/,
+    before: SIGN_IN_PROMPT,
+    mayChange: REGISTRATION,
+  },
+
+  // The service says no
+  {
+    name: "401: a cached token the service does not know → signs in again",
+    files: () => ({ [CONFIG]: SESSION_CONFIG, [TOKEN_FILE]: tokenCache({ accessToken: "aoa-revoked-elsewhere", expiresAt: formatTimestamp(new Date(Date.now() + 8 * 3600_000)) }) }),
+    args: ["login", "--profile", "a"],
+    exit: Exit.ok,
+    message: /Signed in to .*\n(?:.*\n)*Wrote keys for 1 of 1 profile/,
+    mayChange: LOGIN_WRITES,
+    after: async ({ home, expect }) => {
+      const token = JSON.parse(await readFile(join(home, TOKEN_FILE), "utf8")) as TokenCacheEntry;
+      expect(token.accessToken).not.toBe("aoa-revoked-elsewhere");
+      expect(await readFile(join(home, CREDENTIALS), "utf8")).toMatch(/^\[a\]\naws_access_key_id = ASIA/);
+    },
+  },
+  { name: "403: role forbidden", files: withToken(), knobs: { forbid: [`${ACCOUNT}:${ROLE}`] }, args: ["login", "--profile", "a"], exit: Exit.service, message: /No access to role AdministratorAccess in account 100000000001/ },
+  {
+    name: "429 storm: still throttled after backing off",
+    files: withToken(),
+    inject: [{ operation: "GetRoleCredentials", status: 429, error: "TooManyRequestsException", count: 50 }],
+    args: ["login", "--profile", "a"],
+    exit: Exit.service,
+    message: /throttling/,
+  },
+  {
+    name: "5xx: still failing after retries",
+    files: withToken(),
+    inject: [{ operation: "GetRoleCredentials", status: 500, error: "InternalServerException", count: 20 }],
+    args: ["login", "--profile", "a"],
+    exit: Exit.service,
+    message: /internal error \(500 InternalServerException\)/,
+  },
+  {
+    name: "5xx at RegisterClient",
+    files: configOnly(SESSION_CONFIG),
+    inject: [{ operation: "RegisterClient", status: 500, error: "InternalServerException", count: 1 }],
+    args: ["login", "--profile", "a"],
+    exit: Exit.service,
+    message: /internal error \(500 InternalServerException\) while registering this client/,
+  },
+  {
+    name: "403 for one of two profiles: the other is written, exit partial",
+    files: (st) => ({ [CONFIG]: TWO_PROFILES, [TOKEN_FILE]: liveTokenCache(st.emu) }),
+    knobs: { forbid: ["100000000002:*"] },
+    args: ["login", "--sso-session", "s"],
+    exit: Exit.partial,
+    message: /^sso-cli: 1 of 2 profiles could not be written/,
+    before: PROFILE_TABLE,
+    mayChange: [CREDENTIALS, ".aws/sso-cli/", LEDGER],
+    after: async ({ home, r, expect }) => {
+      expect(r.stderr).toMatch(/^ {2}b +FAILED: No access to role AdministratorAccess in account 100000000002\.$/m);
+      expect(await readFile(join(home, CREDENTIALS), "utf8")).toMatch(/^\[a\]\naws_access_key_id = ASIA[A-Z0-9]{16}\n/);
+    },
+  },
+  {
+    name: "403 for both of two profiles",
+    files: (st) => ({ [CONFIG]: TWO_PROFILES, [TOKEN_FILE]: liveTokenCache(st.emu) }),
+    knobs: { forbid: ["100000000001:*", "100000000002:*"] },
+    args: ["login", "--sso-session", "s"],
+    exit: Exit.service,
+    message: /^sso-cli: None of the 2 profiles could be written\.$/,
+    before: PROFILE_TABLE,
+  },
+  { name: "credentials ledger: not JSON", files: withToken({ [LEDGER]: "{" }), args: ["login", "--profile", "a"], exit: Exit.config, message: /\.aws\/sso-cli\/credentials-ledger\.json: is not valid JSON/ },
+  { name: "service unreachable", files: configOnly(SESSION_CONFIG), down: true, args: ["login", "--profile", "a"], exit: Exit.service, message: /Could not reach IAM Identity Center at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)/ },
+
+  // Expired sign-in, no refresh token, no terminal.
+  {
+    // login's job is to sign in: with no terminal it prints the link and code on stderr (never
+    // prompting on stdin), waits for the approval, and replaces the expired token.
+    name: "expired token, no refresh token, no TTY: login signs in with a printed link",
+    files: () => ({ [CONFIG]: SESSION_CONFIG, [TOKEN_FILE]: tokenCache({ accessToken: "aoa-expired", expiresAt: "2020-01-01T00:00:00Z" }) }),
+    args: ["login", "--profile", "a"],
+    exit: Exit.ok,
+    message: /^ {2}open {3}http:\/\/127\.0\.0\.1:\d+\/device\?user_code=[A-Z]{4}-[A-Z]{4}$/m,
+    mayChange: LOGIN_WRITES,
+    after: async ({ home, expect }) => {
+      const token = JSON.parse(await readFile(join(home, TOKEN_FILE), "utf8")) as TokenCacheEntry;
+      expect(token.accessToken).not.toBe("aoa-expired");
+      expect(new Date(token.expiresAt).getTime()).toBeGreaterThan(Date.now());
+    },
+  },
+  {
+    // configure never opens a sign-in from a script: it says what to pass instead.
+    name: "expired token, no refresh token, no TTY: configure needs the account",
+    files: () => ({ [CONFIG]: SESSION_CONFIG, [TOKEN_FILE]: tokenCache({ accessToken: "aoa-expired", expiresAt: "2020-01-01T00:00:00Z" }) }),
+    args: ["configure", "profile", "b", "--sso-session", "s", "--role-name", ROLE],
+    exit: Exit.usage,
+    message: /--account-id is required \(no terminal to ask on\)/,
+  },
+];
+
+describe.concurrent("bad input: one clear line, the right exit code, files untouched", () => {
+  it("has the rows the product standard asks for", ({ expect }) => {
+    expect(rows.length).toBeGreaterThanOrEqual(32);
+    expect(new Set(rows.map((r) => r.name)).size).toBe(rows.length);
+  });
+
+  it.for(rows)("$name", async (row, { expect }) => {
+    const emu = await startTestEmulator();
+    const { home, cleanup } = await makeTempHome("sso-cli-bad-input-");
+    try {
+      const setup: Setup = { emu, home };
+      for (const [rel, content] of Object.entries(row.files?.(setup) ?? {})) {
+        await mkdir(dirname(join(home, rel)), { recursive: true, mode: 0o700 });
+        await writeFile(join(home, rel), content, { mode: 0o600 });
+      }
+      if (row.knobs) await admin(emu, "config", row.knobs);
+      for (const i of row.inject ?? []) await admin(emu, "inject", i);
+      const env = row.down ? endpointsAt(`http://127.0.0.1:${await closedPort()}`) : emu.env;
+
+      const before = await snapshot(home);
+      const [r] = await Promise.all([runCli(row.args, { home, env, timeoutMs: 45_000 }), row.during?.(emu)]);
+      const after = await snapshot(home);
+
+      const context = `stderr was:\n${r.stderr}`;
+      expect(r.code, context).toBe(row.exit);
+      expect(r.stdout, context).toBe("");
+      expect(r.stderr, context).not.toMatch(/^\s+at /m);
+      if (row.exit === Exit.ok) {
+        expect(r.stderr).toMatch(row.message);
+        expect(r.stderr).not.toMatch(/^sso-cli: /m);
+      } else {
+        expectOneErrorLine(expect, r.stderr, row);
+      }
+      const changed = [...new Set([...before.keys(), ...after.keys()])].filter((p) => before.get(p) !== after.get(p)).sort();
+      expect(changed.filter((p) => !(row.mayChange ?? []).includes(p)), "files changed").toEqual([]);
+      await row.after?.({ ...setup, r, expect });
+    } finally {
+      await emu.close();
+      await cleanup();
+    }
+  });
+});
+
+/** Exactly one `sso-cli: ` line, matching the row, followed by at most two indented hint lines. */
+function expectOneErrorLine(expect: ExpectStatic, stderr: string, row: Row): void {
+  const lines = stderr.replace(/\n$/, "").split("\n");
+  const at = lines.findIndex((l) => l.startsWith("sso-cli: "));
+  expect(at, `no "sso-cli: " line in:\n${stderr}`).toBeGreaterThanOrEqual(0);
+  expect(lines[at]).toMatch(row.message);
+  const hints = lines.slice(at + 1);
+  expect(hints.length, stderr).toBeLessThanOrEqual(2);
+  for (const h of hints) expect(h, stderr).toMatch(/^ {2}\S/);
+  const before = lines.slice(0, at);
+  if (!row.before) expect(before, stderr).toEqual([]);
+  else for (const l of before) expect(l, stderr).toMatch(row.before);
+}
+
+/** Every file (SHA-256) and folder under root, by path relative to root with "/" separators. */
+async function snapshot(root: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const walk = async (dir: string): Promise<void> => {
+    for (const d of await readdir(dir, { withFileTypes: true })) {
+      const full = join(dir, d.name);
+      const rel = relative(root, full).split(sep).join("/");
+      if (d.isDirectory()) {
+        out.set(`${rel}/`, "folder");
+        await walk(full);
+      } else {
+        out.set(rel, createHash("sha256").update(await readFile(full)).digest("hex"));
+      }
+    }
+  };
+  await walk(root);
+  return out;
+}
+
+async function admin(emu: Emulator, name: string, body: unknown): Promise<unknown> {
+  const res = await fetch(`${emu.url}/_admin/${name}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  if (!res.ok) throw new Error(`/_admin/${name}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+/** Plays the person who clicks "Deny": waits for the sign-in to show up, then 300 ms more. */
+async function denyWhenPending(emu: Emulator): Promise<void> {
+  for (let i = 0; i < 400; i++) {
+    const state = (await (await fetch(`${emu.url}/_admin/state`)).json()) as { pendingUserCodes: string[] };
+    if (state.pendingUserCodes.length > 0) {
+      await delay(300);
+      await admin(emu, "approve", { deny: true });
+      return;
+    }
+    await delay(50);
+  }
+  throw new Error("no sign-in became pending");
+}
+
+function endpointsAt(url: string): Record<string, string> {
+  return { AWS_ENDPOINT_URL_SSO: url, AWS_ENDPOINT_URL_SSO_OIDC: url, AWS_ENDPOINT_URL_STS: url };
+}
+
+/** A loopback port nothing listens on (bound, then released). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
