@@ -154,7 +154,10 @@ export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<Ru
     return { response: out, operation };
   }
 
-  const server = createServer({ keepAliveTimeout: 5000 }, (req, res) => {
+  // Idle keep-alive connections live longer than any poll interval. With Node's 5 s (which Node
+  // enforces at 6 s), a client polling every 1 + 5 s after slow_down reuses its pooled socket just
+  // as the server drops it: the JS SDK gets ECONNRESET "socket hang up" on the next CreateToken.
+  const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
     void serve(req, res);
   });
 
