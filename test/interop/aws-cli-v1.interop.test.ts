@@ -20,11 +20,15 @@ let emu: RunningEmulator & { env: Record<string, string> };
 let home: string;
 let cleanup: () => Promise<void>;
 
+/** Why the CLI cannot run, found once; it fails every test here rather than skipping them. */
+let missingCli: string | undefined;
+
 beforeAll(async () => {
   emu = await startTestEmulator({ accounts: 2, rolesPerAccount: 2, autoApproveMs: 0 });
-  const v = await runProcess("python3", ["-m", "awscli", "--version"], { home: "/tmp" });
+  const scratch = await makeTempHome();
+  const v = await runProcess("python3", ["-m", "awscli", "--version"], { home: scratch.home }).finally(() => scratch.cleanup());
   if (!/^aws-cli\/1\./.test(v.stdout + v.stderr)) {
-    throw new Error(`the AWS CLI v1 is required (python3 -m awscli): got ${v.code} ${v.stdout}${v.stderr}`);
+    missingCli = `The AWS CLI v1 is required (python3 -m awscli; pip install awscli): got exit ${v.code} ${v.stdout}${v.stderr}`;
   }
 });
 
@@ -33,6 +37,7 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
+  if (missingCli) throw new Error(missingCli);
   ({ home, cleanup } = await makeTempHome());
   await fetch(emu.url + "/_admin/reset", { method: "POST", headers: { "content-type": "application/json" }, body: '{"state":"stats"}' });
   return cleanup;
