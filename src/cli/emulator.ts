@@ -40,6 +40,7 @@ export function addEmulatorCommand(program: Command, ctx: Context): void {
     .addOption(new Option("--page-size <n>", "server page size for list operations").argParser(int("--page-size", 1)).default(20))
     .addOption(new Option("--clock-skew-s <s>", "the emulator's clock runs this many seconds ahead").argParser(num("--clock-skew-s")).default(0))
     .option("--inject <op:status:error:count>", "fail the next COUNT calls of OP (e.g. GetRoleCredentials:500:InternalServerException:2); repeatable", repeat)
+    .option("--aws-data-path <dir>", "write endpoint rule sets here that point the AWS CLI v2 < 2.13 (which ignores AWS_ENDPOINT_URL_*) at the emulator")
     .option("--quiet", "log nothing per request")
     .action(async (opts: Record<string, unknown>) => {
       const { runEmulator } = await import("../emulator/run-emulator.js");

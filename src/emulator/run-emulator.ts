@@ -1,8 +1,10 @@
 import { writeFile } from "node:fs/promises";
+import { resolve } from "node:path";
 import type { Context } from "../context.js";
 import { UsageError } from "../errors.js";
 import pkg from "../../package.json" with { type: "json" };
 import { parseInjectionSpec, type Injection } from "./faults.js";
+import { writeAwsDataPath } from "./aws-data-path.js";
 import { startEmulator } from "./start-emulator.js";
 
 /** `sso-cli emulator`: runs until SIGINT/SIGTERM. URL and exports on stdout, request log on stderr. */
@@ -43,6 +45,8 @@ export async function runEmulator(ctx: Context, opts: Record<string, unknown>): 
     throw err;
   });
   if (typeof opts.portFile === "string") await writeFile(opts.portFile, `${emu.port}\n`);
+  const dataPath = typeof opts.awsDataPath === "string" ? resolve(opts.awsDataPath) : undefined;
+  if (dataPath) await writeAwsDataPath(dataPath, emu.url);
   ctx.stdout.write(
     [
       `sso-cli emulator listening on ${emu.url}`,
@@ -52,6 +56,7 @@ export async function runEmulator(ctx: Context, opts: Record<string, unknown>): 
       `export AWS_ENDPOINT_URL_SSO=${emu.url}`,
       `export AWS_ENDPOINT_URL_SSO_OIDC=${emu.url}`,
       `export AWS_ENDPOINT_URL_STS=${emu.url}`,
+      ...(dataPath ? [`export AWS_DATA_PATH=${dataPath}   # for the AWS CLI v2 before 2.13`] : []),
       "",
     ].join("\n"),
   );
