@@ -10,7 +10,10 @@ export interface BackoffOptions {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
   now(): number;
   signal?: AbortSignal | undefined;
+  /** Attempts in all while throttled (the limiter slows each retry down). */
   maxAttempts?: number;
+  /** Attempts in all for faults (5xx, network): a person is waiting, so give up sooner. */
+  maxFaultAttempts?: number;
   baseMs?: number;
   capMs?: number;
   random?: () => number;
@@ -79,6 +82,8 @@ export function backoffDelayMs(attempt: number, baseMs: number, capMs: number, r
 
 export async function retryWithBackoff<T>(fn: (attempt: number) => Promise<T>, o: BackoffOptions): Promise<T> {
   const maxAttempts = o.maxAttempts ?? 8;
+  const maxFaultAttempts = Math.min(o.maxFaultAttempts ?? 4, maxAttempts);
+  let faults = 0;
   const baseMs = o.baseMs ?? 200;
   const capMs = o.capMs ?? 5000;
   const random = o.random ?? Math.random;
@@ -90,12 +95,14 @@ export async function retryWithBackoff<T>(fn: (attempt: number) => Promise<T>, o
       return result;
     } catch (err) {
       if (o.signal?.aborted || attempt + 1 >= maxAttempts || !o.isRetryable(err)) throw err;
-      if (o.limiter && o.isThrottle?.(err)) {
+      const throttled = o.isThrottle?.(err) === true;
+      if (!throttled && ++faults >= maxFaultAttempts) throw err;
+      if (o.limiter && throttled) {
         // The limiter now paces the retry; a little jitter keeps callers from moving in step.
         o.limiter.onThrottle();
         await o.sleep(Math.round(random() * 50), o.signal);
       } else {
-        await o.sleep(backoffDelayMs(attempt, baseMs, capMs, random), o.signal);
+        await o.sleep(backoffDelayMs(throttled ? attempt : faults - 1, baseMs, capMs, random), o.signal);
       }
     }
   }

@@ -17,7 +17,7 @@ describe("retryWithBackoff", () => {
         if (++calls < 4) throw new Error("busy");
         return "ok";
       },
-      { ...c, isRetryable: () => true, baseMs: 100, capMs: 300, random: () => 1 },
+      { ...c, isRetryable: () => true, baseMs: 100, capMs: 300, random: () => 1, maxFaultAttempts: 4 },
     );
     expect(result).toBe("ok");
     expect(c.slept).toEqual([100, 200, 300]);
@@ -27,6 +27,16 @@ describe("retryWithBackoff", () => {
     const c = clock();
     await expect(retryWithBackoff(async () => Promise.reject(new Error("no")), { ...c, isRetryable: () => false })).rejects.toThrow("no");
     expect(c.slept).toEqual([]);
+  });
+
+  it("gives up on faults after maxFaultAttempts, but keeps retrying throttles up to maxAttempts", async () => {
+    const c = clock();
+    let faults = 0;
+    await expect(retryWithBackoff(async () => Promise.reject(new Error(`f${++faults}`)), { ...c, isRetryable: () => true, maxAttempts: 10 })).rejects.toThrow("f4");
+    let throttles = 0;
+    await expect(
+      retryWithBackoff(async () => Promise.reject(new Error(`t${++throttles}`)), { ...c, isRetryable: () => true, isThrottle: () => true, maxAttempts: 10 }),
+    ).rejects.toThrow("t10");
   });
 
   it("gives up after maxAttempts", async () => {
