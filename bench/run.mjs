@@ -7,14 +7,14 @@
 // PASS/MISS) and writes JSON to bench/results/latest.json (--smoke: one iteration of each, small
 // sizes, written to bench/results/smoke.json). Exit code: 0 when every scenario ran (a MISS is a
 // finding, not a crash), 1 when one could not run, 2 on bad arguments.
-import { access, mkdir, writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { findAwsCliV2 } from "./lib/aws-cli-v2.mjs";
 import { killAllEmulators } from "./lib/emulator.mjs";
 import { findPython, killAllRuns } from "./lib/measure.mjs";
 import { machineInfo, markdownTable, textTable } from "./lib/report.mjs";
-import { REPO_ROOT, makeHome, removeHomes } from "./lib/sandbox.mjs";
+import { REPO_ROOT, makeHome, removeHomes, snapshotBuild } from "./lib/sandbox.mjs";
 import { fanOut } from "./scenarios/fan-out.mjs";
 import { hotPath } from "./scenarios/hot-path.mjs";
 import { startup } from "./scenarios/startup.mjs";
@@ -45,13 +45,6 @@ if (unknown.length) {
 }
 const out = resolve(args.out ?? join(REPO_ROOT, "bench", "results", args.smoke ? "smoke.json" : "latest.json"));
 
-try {
-  await access(join(REPO_ROOT, "dist", "cli", "main.js"));
-} catch {
-  process.stderr.write("bench: dist/ is missing; run `npm run build` (npm install does it) first.\n");
-  process.exit(1);
-}
-
 const cleanup = async () => {
   killAllRuns();
   killAllEmulators();
@@ -63,6 +56,14 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
 
 const started = Date.now();
 const machine = machineInfo();
+// One build for the whole run, even if someone rebuilds dist/ meanwhile.
+try {
+  await snapshotBuild();
+} catch (err) {
+  process.stderr.write(`bench: ${err.message}\n  Build first: npm run build (npm install does it).\n`);
+  await removeHomes();
+  process.exit(1);
+}
 const scratch = await makeHome("probe");
 const aws = findAwsCliV2(scratch);
 const python = findPython();

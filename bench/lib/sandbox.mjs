@@ -1,13 +1,15 @@
 // Throwaway HOMEs, config files and environments built from nothing: the developer's own AWS_*
 // variables and ~/.aws never reach a benchmark run.
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { mustRun } from "./measure.mjs";
 
 export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
-export const BIN = join(REPO_ROOT, "bin", "sso-cli");
+/** The sso-cli every scenario runs: bin/sso-cli of the repository until `snapshotBuild()`. */
+export let BIN = join(REPO_ROOT, "bin", "sso-cli");
 export const NODE = process.execPath;
 export const START_URL = "https://d-0000000000.awsapps.com/start";
 export const REGION = "us-east-1";
@@ -85,4 +87,45 @@ export async function cachedAccessToken(home) {
 export function parseWritten(stderr) {
   const m = /Wrote keys for (\d+) of (\d+) profile/.exec(stderr);
   return m ? { written: Number(m[1]), total: Number(m[2]) } : undefined;
+}
+
+/**
+ * Copies bin/ and dist/ (without source maps) to a temporary folder and points BIN at that copy,
+ * so the whole run measures one build even if `npm run build` replaces dist/ meanwhile. The copy
+ * is checked for completeness (every relative import resolves); a copy caught mid-build is retried.
+ */
+export async function snapshotBuild() {
+  for (let attempt = 1; ; attempt++) {
+    const root = await makeHome("build");
+    try {
+      await cp(join(REPO_ROOT, "bin"), join(root, "bin"), { recursive: true });
+      await cp(join(REPO_ROOT, "dist"), join(root, "dist"), { recursive: true, filter: (src) => !src.endsWith(".map") && !src.endsWith("meta.json") });
+      await cp(join(REPO_ROOT, "package.json"), join(root, "package.json"));
+      // Packages the bundle leaves external (`open`) resolve from the repository's node_modules.
+      await symlink(join(REPO_ROOT, "node_modules"), join(root, "node_modules"), "dir");
+      const missing = await unresolvedImports(join(root, "dist"));
+      if (missing.length === 0) {
+        BIN = join(root, "bin", "sso-cli");
+        return root;
+      }
+      throw new Error(`incomplete build, missing ${missing.slice(0, 3).join(", ")}`);
+    } catch (err) {
+      if (attempt >= 5) throw new Error(`could not copy a complete dist/ (is \`npm run build\` running?): ${err.message}`);
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  }
+}
+
+async function unresolvedImports(dist) {
+  const missing = [];
+  const files = (await readdir(dist, { recursive: true })).filter((f) => f.endsWith(".js"));
+  if (!files.includes(join("cli", "main.js"))) return ["cli/main.js"];
+  for (const f of files) {
+    const text = await readFile(join(dist, f), "utf8");
+    for (const m of text.matchAll(/(?:from\s*|import\s*\(\s*)"(\.{1,2}\/[^"]+)"/g)) {
+      const target = resolve(dirname(join(dist, f)), m[1]);
+      if (!existsSync(target)) missing.push(target);
+    }
+  }
+  return missing;
 }
