@@ -8,5 +8,6 @@ export default defineConfig({
     pool: "forks",
     // Two cores here and in CI: more workers only fight over them.
     maxWorkers: 2,
+    reporters: ["default", "./test/summary-reporter.ts"],
   },
 });
