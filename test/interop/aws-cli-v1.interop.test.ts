@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../src/emulator/start-emulator.js";
 import { formatTimestamp, formatTokenCacheEntry, tokenCacheFileName, type TokenCacheEntry } from "../../src/files/token-cache.js";
 import { startTestEmulator } from "../helpers/emulator.js";
+import { signInOverHttp } from "../helpers/sso-fixtures.js";
 import { runProcess, type ProcessResult } from "../helpers/run-process.js";
 import { makeTempHome } from "../helpers/temp-home.js";
 
@@ -43,29 +44,8 @@ beforeEach(async () => {
   return cleanup;
 });
 
-async function call<T>(path: string, body: unknown): Promise<T> {
-  const r = await fetch(emu.url + path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-  const json = (await r.json()) as T;
-  if (!r.ok) throw new Error(`${path}: ${r.status} ${JSON.stringify(json)}`);
-  return json;
-}
-
-/** Register, device authorization and CreateToken over plain HTTP; the emulator approves at once. */
-async function signIn() {
-  const reg = await call<{ clientId: string; clientSecret: string; clientSecretExpiresAt: number }>("/client/register", {
-    clientName: "aws-cli-v1-interop",
-    clientType: "public",
-    scopes: ["sso:account:access"],
-  });
-  const dev = await call<{ deviceCode: string }>("/device_authorization", { clientId: reg.clientId, clientSecret: reg.clientSecret, startUrl: emu.startUrl });
-  const token = await call<{ accessToken: string; refreshToken: string; expiresIn: number }>("/token", {
-    clientId: reg.clientId,
-    clientSecret: reg.clientSecret,
-    grantType: "urn:ietf:params:oauth:grant-type:device_code",
-    deviceCode: dev.deviceCode,
-  });
-  return { ...reg, ...token };
-}
+/** A token straight from the emulator, which approves at once. */
+const signIn = () => signInOverHttp(emu.url, emu.startUrl, "aws-cli-v1-interop");
 
 interface Stats {
   operations: Record<string, { calls: number } | undefined>;

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { writeAwsDataPath } from "../../src/emulator/aws-data-path.js";
 import { formatTimestamp, formatTokenCacheEntry, parseTimestamp, tokenCacheFileName } from "../../src/files/token-cache.js";
 import { startTestEmulator } from "../helpers/emulator.js";
+import { sessionProfileConfig, signInOverHttp } from "../helpers/sso-fixtures.js";
 import { runCli, runProcess } from "../helpers/run-process.js";
 import { makeTempHome } from "../helpers/temp-home.js";
 
@@ -26,10 +27,7 @@ beforeEach(async () => {
   ({ home, cleanup } = await makeTempHome());
   await post("/_admin/reset", { state: "all" });
   await mkdir(join(home, ".aws"), { recursive: true });
-  await writeFile(
-    join(home, ".aws", "config"),
-    `[profile p]\nsso_session = s\nsso_account_id = 100000000001\nsso_role_name = AdministratorAccess\nregion = us-east-1\n\n[sso-session s]\nsso_start_url = ${emu.startUrl}\nsso_region = us-east-1\nsso_registration_scopes = sso:account:access\n`,
-  );
+  await writeFile(join(home, ".aws", "config"), sessionProfileConfig({ startUrl: emu.startUrl }));
   return cleanup;
 });
 
@@ -65,9 +63,7 @@ describe("sharing one sign-in with botocore", () => {
 
   it("sso-cli uses a cache written by botocore's SSO token provider, with no new sign-in", async () => {
     // A token about to expire, with a refresh token: botocore refreshes it and rewrites the cache.
-    const reg = await post<{ clientId: string; clientSecret: string; clientSecretExpiresAt: number }>("/client/register", { clientName: "botocore-client-s", clientType: "public", scopes: ["sso:account:access"] });
-    const dev = await post<{ deviceCode: string }>("/device_authorization", { clientId: reg.clientId, clientSecret: reg.clientSecret, startUrl: emu.startUrl });
-    const tok = await post<{ accessToken: string; refreshToken: string }>("/token", { clientId: reg.clientId, clientSecret: reg.clientSecret, grantType: "urn:ietf:params:oauth:grant-type:device_code", deviceCode: dev.deviceCode });
+    const tok = await signInOverHttp(emu.url, emu.startUrl, "botocore-client-s");
     await mkdir(join(home, ".aws", "sso", "cache"), { recursive: true });
     const soon = formatTimestamp(new Date(Date.now() + 5 * 60_000));
     await writeFile(
@@ -77,9 +73,9 @@ describe("sharing one sign-in with botocore", () => {
         region: "us-east-1",
         accessToken: tok.accessToken,
         expiresAt: soon,
-        clientId: reg.clientId,
-        clientSecret: reg.clientSecret,
-        registrationExpiresAt: formatTimestamp(new Date(reg.clientSecretExpiresAt * 1000)),
+        clientId: tok.clientId,
+        clientSecret: tok.clientSecret,
+        registrationExpiresAt: formatTimestamp(new Date(tok.clientSecretExpiresAt * 1000)),
         refreshToken: tok.refreshToken,
       }),
     );
