@@ -22,7 +22,7 @@ export function formatValue(v, unit) {
   if (typeof v !== "number" || Number.isNaN(v)) return "—";
   switch (unit) {
     case "ms":
-      return v >= 10_000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(v >= 100 ? 0 : 1)} ms`;
+      return v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(v >= 100 ? 0 : 1)} ms`;
     case "s":
       return `${v.toFixed(2)} s`;
     case "×":
