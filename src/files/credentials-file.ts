@@ -85,18 +85,21 @@ export async function updateCredentialsFile(
     const written = (ledger.files[fileKey] ??= {});
 
     const results = edits.map((edit): EditResult => {
-      const textBefore = doc.toString();
       const current = doc.get(edit.profile, ACCESS_KEY_ID);
       const entry = Object.hasOwn(written, edit.profile) ? written[edit.profile] : undefined;
       const ours = current !== undefined && entry?.accessKeyIdSha256 === hashAccessKeyId(current);
       if (edit.set) {
         if (current !== undefined && !ours && !edit.force) return { profile: edit.profile, outcome: "not-ours" };
         const c = edit.set.credentials;
-        doc.setKeys(edit.profile, { [ACCESS_KEY_ID]: c.accessKeyId, aws_secret_access_key: c.secretAccessKey, aws_session_token: c.sessionToken });
+        const keys: Record<string, string> = { [ACCESS_KEY_ID]: c.accessKeyId, aws_secret_access_key: c.secretAccessKey, aws_session_token: c.sessionToken };
+        // Compared key by key, not by rendering the file: a batch of 1,000 profiles would otherwise
+        // build the whole file twice per profile.
+        const same = Object.entries(keys).every(([k, v]) => doc.get(edit.profile, k) === v) && doc.get(edit.profile, LEGACY_TOKEN_KEY) === undefined;
+        doc.setKeys(edit.profile, keys);
         doc.removeKeys(edit.profile, [LEGACY_TOKEN_KEY]);
         const next: LedgerEntry = { accessKeyIdSha256: hashAccessKeyId(c.accessKeyId), expiresAt: c.expiration.toISOString(), source: edit.set.source };
         Object.defineProperty(written, edit.profile, { value: next, enumerable: true, configurable: true, writable: true });
-        return { profile: edit.profile, outcome: doc.toString() === textBefore ? "unchanged" : "written" };
+        return { profile: edit.profile, outcome: same ? "unchanged" : "written" };
       }
       if (edit.remove) {
         // The entry is stale either way: our keys are about to go, or someone replaced them.

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, readFile, rm, stat, utimes, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { Exit, SsoCliError } from "../errors.js";
 import { isNotFound, resolveSymlinks } from "./atomic-write.js";
 
@@ -52,18 +52,21 @@ const queues = new Map<string, Promise<void>>();
  * on the same file.
  */
 export async function withFileLock<T>(path: string, fn: () => Promise<T>, opts: FileLockOptions = {}): Promise<T> {
-  const lockPath = `${await resolveSymlinks(path)}.lock`;
-  const previous = queues.get(lockPath) ?? Promise.resolve();
+  // Queue before the first await, so callers in one process take turns in call order. Two names
+  // of one file queue apart here but still exclude each other through the lock folder below.
+  const queueKey = resolve(path);
+  const previous = queues.get(queueKey) ?? Promise.resolve();
   let finish!: () => void;
-  const turn = new Promise<void>((resolve) => (finish = resolve));
+  const turn = new Promise<void>((done) => (finish = done));
   const tail = previous.then(() => turn);
-  queues.set(lockPath, tail);
+  queues.set(queueKey, tail);
   try {
     await previous;
+    const lockPath = `${await resolveSymlinks(path)}.lock`;
     return await holdLock(path, lockPath, fn, opts);
   } finally {
     finish();
-    if (queues.get(lockPath) === tail) queues.delete(lockPath);
+    if (queues.get(queueKey) === tail) queues.delete(queueKey);
   }
 }
 
