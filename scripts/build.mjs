@@ -2,6 +2,7 @@
 // commander and our wiring only; the AWS SDK, the emulator and prompts are separate chunks
 // loaded by `await import()` inside the commands that need them.
 import { build } from "esbuild";
+import { spawnSync } from "node:child_process";
 import { writeFile, rm } from "node:fs/promises";
 
 await rm(new URL("../dist", import.meta.url), { recursive: true, force: true });
@@ -26,3 +27,11 @@ const result = await build({
   banner: { js: 'import { createRequire as __ssoCliCreateRequire } from "node:module"; const require = __ssoCliCreateRequire(import.meta.url);' },
 });
 await writeFile(new URL("../dist/meta.json", import.meta.url), JSON.stringify(result.metafile));
+
+// `sso-cli --help` and `--version` are answered by bin/sso-cli from these files without loading
+// the bundle; they are commander's own output, captured here (80 columns, as for a pipe).
+for (const [flag, file] of [["--help", "help.txt"], ["--version", "version.txt"]]) {
+  const r = spawnSync(process.execPath, ["--input-type=module", "-e", `import { main, createRealContext } from ${JSON.stringify(new URL("../dist/cli/main.js", import.meta.url).href)}; process.exitCode = await main([${JSON.stringify(flag)}], createRealContext());`], { encoding: "utf8", env: { ...process.env, COLUMNS: "80" } });
+  if (r.status !== 0 || !r.stdout) throw new Error(`build: capturing ${flag} failed: ${r.stderr}`);
+  await writeFile(new URL(`../dist/${file}`, import.meta.url), r.stdout);
+}

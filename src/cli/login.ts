@@ -1,7 +1,11 @@
 import { Command, Option } from "commander";
 import type { Context } from "../context.js";
+import type { LoginInput } from "../use-cases/login.js";
 
-export function addLoginCommand(program: Command, ctx: Context): void {
+/** What the command does with its parsed input; tests pass their own to check parsing alone. */
+export type RunLogin = (input: LoginInput) => Promise<void>;
+
+export function addLoginCommand(program: Command, ctx: Context, run: RunLogin = defaultRun(ctx)): void {
   program
     .command("login")
     .description("Sign in to IAM Identity Center and write short-lived keys for its profiles into the credentials file")
@@ -20,7 +24,18 @@ Exit codes: 0 done, 1 some profiles failed (others written), 2 usage, 130 interr
 252 bad value, 253 configuration or sign-in needed, 254 service error, 255 unexpected.`,
     )
     .action(async (startUrl: string | undefined, region: string | undefined, opts: { profile?: string; ssoSession?: string; all?: boolean; browser: boolean; force?: boolean }) => {
-      const { login } = await import("../use-cases/login.js");
-      await login(ctx, { startUrl, region, profile: opts.profile, ssoSession: opts.ssoSession, all: opts.all === true, browser: opts.browser, force: opts.force === true });
+      const input: LoginInput = { browser: opts.browser, force: opts.force === true, all: opts.all === true };
+      if (startUrl !== undefined) input.startUrl = startUrl;
+      if (region !== undefined) input.region = region;
+      if (opts.profile !== undefined) input.profile = opts.profile;
+      if (opts.ssoSession !== undefined) input.ssoSession = opts.ssoSession;
+      await run(input);
     });
+}
+
+function defaultRun(ctx: Context): RunLogin {
+  return async (input) => {
+    const { login } = await import("../use-cases/login.js");
+    await login(ctx, input);
+  };
 }

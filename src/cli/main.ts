@@ -1,8 +1,7 @@
-import { CommanderError } from "commander";
 import type { Context } from "../context.js";
 import { Exit, SsoCliError } from "../errors.js";
 import { redactText } from "../lib/redact.js";
-import { buildProgram } from "./program.js";
+import { parseFastLogin } from "./fast-login.js";
 
 export { createRealContext } from "./real-context.js";
 
@@ -10,9 +9,15 @@ export { createRealContext } from "./real-context.js";
 export async function main(argv: string[], ctx: Context): Promise<number> {
   const debug = argv.includes("--debug");
   ctx.debug = debug;
-  const program = buildProgram(ctx);
   try {
-    await program.parseAsync(argv, { from: "user" });
+    const fastLogin = parseFastLogin(argv);
+    if (fastLogin) {
+      const { login } = await import("../use-cases/login.js");
+      await login(ctx, fastLogin);
+      return Exit.ok;
+    }
+    const { buildProgram } = await import("./program.js");
+    await buildProgram(ctx).parseAsync(argv, { from: "user" });
     return Exit.ok;
   } catch (err) {
     return report(err, ctx, debug);
@@ -21,7 +26,8 @@ export async function main(argv: string[], ctx: Context): Promise<number> {
 
 /** The only place an error becomes text and an exit code. */
 function report(err: unknown, ctx: Context, debug: boolean): number {
-  if (err instanceof CommanderError) {
+  // commander is loaded lazily, so its errors are recognised by their code, not their class.
+  if (isCommanderError(err)) {
     if (err.exitCode === 0) return Exit.ok;
     return Exit.usage;
   }
@@ -40,6 +46,11 @@ function report(err: unknown, ctx: Context, debug: boolean): number {
   if (debug && err instanceof Error && err.stack) ctx.stderr.write(`${redactText(err.stack)}\n`);
   else ctx.stderr.write("  Re-run with --debug for details, and report it if it persists.\n");
   return Exit.internal;
+}
+
+function isCommanderError(err: unknown): err is Error & { exitCode: number } {
+  const code: unknown = (err as { code?: unknown } | null)?.code;
+  return err instanceof Error && typeof code === "string" && code.startsWith("commander.");
 }
 
 function describeCause(cause: unknown): string {

@@ -15,6 +15,13 @@ export function createRealContext(): Context {
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
+  // `sso-cli … | head`: a reader that went away is not an error worth a stack trace.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (err: NodeJS.ErrnoException) => {
+      if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
+      throw err;
+    });
+  }
   // The SDK warns on Node 20 about its future Node 22 requirement; a credential helper runs inside
   // other tools, and that warning in their stderr helps nobody.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { realpath } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { FileFormatError } from "../errors.js";
 import { readTextIfExists, resolveSymlinks, writeFileAtomic } from "./atomic-write.js";
 
@@ -19,14 +19,14 @@ export interface CredentialSource {
 }
 
 const CredentialSourceSchema = z.object({
-  ssoSession: z.string().optional(),
-  startUrl: z.string().optional(),
+  ssoSession: z.optional(z.string()),
+  startUrl: z.optional(z.string()),
   accountId: z.string(),
   roleName: z.string(),
 });
 
 const LedgerEntrySchema = z.object({
-  accessKeyIdSha256: z.string().regex(/^[0-9a-f]{64}$/),
+  accessKeyIdSha256: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
   /** When the keys expire, ISO 8601 UTC. */
   expiresAt: z.string(),
   source: CredentialSourceSchema,

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { readdir, unlink } from "node:fs/promises";
 import { join } from "node:path";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { FileFormatError } from "../errors.js";
 import { isNotFound, readTextIfExists, writeFileAtomic } from "./atomic-write.js";
 import { formatPythonJson } from "./python-json.js";
@@ -75,28 +75,28 @@ export function formatTimestamp(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
-const Timestamp = z.string().refine((s) => parseTimestamp(s) !== undefined, "is not a UTC timestamp");
+const Timestamp = z.string().check(z.refine((s) => parseTimestamp(s) !== undefined, "is not a UTC timestamp"));
 
 /** §3.1. Loose: fields other tools add (receivedAt, …) are kept when we rewrite the file. */
 export const TokenCacheEntry = z.looseObject({
   startUrl: z.string(),
   region: z.string(),
-  accessToken: z.string().min(1),
+  accessToken: z.string().check(z.minLength(1)),
   expiresAt: Timestamp,
-  clientId: z.string().optional(),
-  clientSecret: z.string().optional(),
-  registrationExpiresAt: Timestamp.optional(),
-  refreshToken: z.string().optional(),
+  clientId: z.optional(z.string()),
+  clientSecret: z.optional(z.string()),
+  registrationExpiresAt: z.optional(Timestamp),
+  refreshToken: z.optional(z.string()),
 });
 export type TokenCacheEntry = z.infer<typeof TokenCacheEntry>;
 
 /** §4. */
 export const ClientRegistration = z.looseObject({
-  clientId: z.string().min(1),
-  clientSecret: z.string().min(1),
+  clientId: z.string().check(z.minLength(1)),
+  clientSecret: z.string().check(z.minLength(1)),
   expiresAt: Timestamp,
-  scopes: z.array(z.string()).optional(),
-  grantTypes: z.array(z.string()).optional(),
+  scopes: z.optional(z.array(z.string())),
+  grantTypes: z.optional(z.array(z.string())),
 });
 export type ClientRegistration = z.infer<typeof ClientRegistration>;
 
@@ -205,7 +205,7 @@ function parseJsonSafely(text: string): unknown {
   return JSON.parse(text, (k, v: unknown) => (k === "__proto__" ? undefined : v));
 }
 
-function parseCacheJson<T>(schema: z.ZodType<T>, text: string, file: string): T {
+function parseCacheJson<T>(schema: z.ZodMiniType<T>, text: string, file: string): T {
   let json: unknown;
   try {
     json = parseJsonSafely(text);
@@ -218,7 +218,7 @@ function parseCacheJson<T>(schema: z.ZodType<T>, text: string, file: string): T 
 }
 
 /** Our words from the issue's path and kind; never the value that was received. */
-function describeIssues(error: z.ZodError, input: unknown): string {
+function describeIssues(error: z.core.$ZodError, input: unknown): string {
   return error.issues
     .slice(0, 3)
     .map((issue) => {

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import { ServiceError } from "../errors.js";
 
 /**
@@ -6,47 +6,47 @@ import { ServiceError } from "../errors.js";
  * malformed reply is one clear error instead of an `undefined` deep inside a command.
  */
 export const RegisterClientReply = z.object({
-  clientId: z.string().min(1),
-  clientSecret: z.string().min(1),
-  clientSecretExpiresAt: z.number().int().positive(),
+  clientId: z.string().check(z.minLength(1)),
+  clientSecret: z.string().check(z.minLength(1)),
+  clientSecretExpiresAt: z.int().check(z.positive()),
 });
 
 export const DeviceAuthorizationReply = z.object({
-  deviceCode: z.string().min(1),
-  userCode: z.string().min(1),
-  verificationUri: z.string().min(1),
-  verificationUriComplete: z.string().min(1).optional(),
-  expiresIn: z.number().int().positive(),
-  interval: z.number().int().positive().optional(),
+  deviceCode: z.string().check(z.minLength(1)),
+  userCode: z.string().check(z.minLength(1)),
+  verificationUri: z.string().check(z.minLength(1)),
+  verificationUriComplete: z.optional(z.string().check(z.minLength(1))),
+  expiresIn: z.int().check(z.positive()),
+  interval: z.optional(z.int().check(z.positive())),
 });
 
 export const TokenReply = z.object({
-  accessToken: z.string().min(1),
-  expiresIn: z.number().int().positive(),
-  refreshToken: z.string().min(1).optional(),
+  accessToken: z.string().check(z.minLength(1)),
+  expiresIn: z.int().check(z.positive()),
+  refreshToken: z.optional(z.string().check(z.minLength(1))),
 });
 
 export const RoleCredentialsReply = z.object({
   roleCredentials: z.object({
-    accessKeyId: z.string().min(1),
-    secretAccessKey: z.string().min(1),
-    sessionToken: z.string().min(1),
-    expiration: z.number().int().positive(),
+    accessKeyId: z.string().check(z.minLength(1)),
+    secretAccessKey: z.string().check(z.minLength(1)),
+    sessionToken: z.string().check(z.minLength(1)),
+    expiration: z.int().check(z.positive()),
   }),
 });
 
 export const AccountListReply = z.object({
-  accountList: z.array(z.object({ accountId: z.string(), accountName: z.string().optional(), emailAddress: z.string().optional() })).optional(),
-  nextToken: z.string().optional().nullable(),
+  accountList: z.optional(z.array(z.object({ accountId: z.string(), accountName: z.optional(z.string()), emailAddress: z.optional(z.string()) }))),
+  nextToken: z.nullish(z.string()),
 });
 
 export const RoleListReply = z.object({
-  roleList: z.array(z.object({ roleName: z.string(), accountId: z.string().optional() })).optional(),
-  nextToken: z.string().optional().nullable(),
+  roleList: z.optional(z.array(z.object({ roleName: z.string(), accountId: z.optional(z.string()) }))),
+  nextToken: z.nullish(z.string()),
 });
 
 /** Parses a reply; the error names the operation and the missing field, never a value. */
-export function parseReply<T>(schema: z.ZodType<T>, reply: unknown, operation: string): T {
+export function parseReply<T>(schema: z.ZodMiniType<T>, reply: unknown, operation: string): T {
   const r = schema.safeParse(reply);
   if (r.success) return r.data;
   const issue = r.error.issues[0];

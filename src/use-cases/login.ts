@@ -2,7 +2,7 @@ import type { Context } from "../context.js";
 import { Exit, PartialFailureError, SsoCliError } from "../errors.js";
 import { readConfigFile } from "../files/config-file.js";
 import { readCredentialsFile, updateCredentialsFile, type CredentialsEdit } from "../files/credentials-file.js";
-import { defaultLedgerFile, hashAccessKeyId, listLedgerEntries, readLedger, resolveFileIdentity } from "../files/credentials-ledger.js";
+import { defaultLedgerFile, hashAccessKeyId, readLedger, resolveFileIdentity } from "../files/credentials-ledger.js";
 import { parseTimestamp } from "../files/token-cache.js";
 import { RateLimiter, retryWithBackoff } from "../lib/backoff.js";
 import { mapBounded } from "../lib/bounded-concurrency.js";
@@ -53,12 +53,10 @@ export async function login(ctx: Context, input: LoginInput): Promise<LoginResul
   });
 
   // The script path: token and every key still good for longer than the margins → no network.
-  if (!input.force && (await isUpToDate(ctx, plan.signIns, plan.profiles, ledgerFile))) {
-    const entries = await listLedgerEntries(ledgerFile, { credentialsFile: ctx.paths.credentialsFile });
-    const soonest = entries.filter((e) => plan.profiles.some((p) => p.profile === e.profile)).map((e) => e.expiresAt.getTime());
-    ctx.stderr.write(
-      `Already signed in${plan.profiles.length ? `; keys for ${plan.profiles.length} profile${plan.profiles.length === 1 ? "" : "s"} valid until ${formatExpiry(new Date(Math.min(...soonest)))}` : ""}. (--force renews them.)\n`,
-    );
+  const soonest = input.force ? undefined : await upToDateUntil(ctx, plan.signIns, plan.profiles, ledgerFile);
+  if (soonest !== undefined) {
+    const n = plan.profiles.length;
+    ctx.stderr.write(`Already signed in${n ? `; keys for ${n} profile${n === 1 ? "" : "s"} valid until ${formatExpiry(soonest)}` : ""}. (--force renews them.)\n`);
     return { signIns: plan.signIns.map((spec) => ({ spec, how: "cached" })), profiles: plan.profiles.map((p) => ({ profile: p.profile, ok: true })), upToDate: true };
   }
 
@@ -99,32 +97,35 @@ export async function login(ctx: Context, input: LoginInput): Promise<LoginResul
   return result;
 }
 
-async function isUpToDate(ctx: Context, specs: SignInSpec[], profiles: TargetProfile[], ledgerFile: string): Promise<boolean> {
+/**
+ * When the token of every sign-in and the keys of every profile stay valid past the margins, the
+ * earliest key expiry (or the token's, with no profiles); undefined when anything must be fetched.
+ * Reads each file once: this is the hot path of scripts.
+ */
+async function upToDateUntil(ctx: Context, specs: SignInSpec[], profiles: TargetProfile[], ledgerFile: string): Promise<Date | undefined> {
   const now = ctx.now().getTime();
+  let soonest = Number.POSITIVE_INFINITY;
   for (const spec of specs) {
     const cached = await readCachedToken(ctx, spec);
     const expiresAt = cached ? parseTimestamp(cached.expiresAt) : undefined;
-    if (!cached || !expiresAt || cached.startUrl !== spec.startUrl || expiresAt.getTime() - now <= TOKEN_MARGIN_MS) return false;
+    if (!cached || !expiresAt || cached.startUrl !== spec.startUrl || expiresAt.getTime() - now <= TOKEN_MARGIN_MS) return undefined;
+    soonest = Math.min(soonest, expiresAt.getTime());
   }
-  if (profiles.length === 0) return true;
-  const entries = await listLedgerEntries(ledgerFile, { credentialsFile: ctx.paths.credentialsFile });
-  const byProfile = new Map(entries.map((e) => [e.profile, e]));
-  const doc = await readCredentialsFile(ctx.paths.credentialsFile);
-  const ledgerHashes = await ledgerHashesFor(ledgerFile, ctx.paths.credentialsFile);
+  if (profiles.length === 0) return new Date(soonest);
+  const [ledger, fileKey, doc] = await Promise.all([readLedger(ledgerFile), resolveFileIdentity(ctx.paths.credentialsFile), readCredentialsFile(ctx.paths.credentialsFile)]);
+  const written = ledger.files[fileKey] ?? {};
+  let soonestKeys = Number.POSITIVE_INFINITY;
   for (const p of profiles) {
-    const e = byProfile.get(p.profile);
-    if (!e || e.expiresAt.getTime() - now <= KEYS_MARGIN_MS) return false;
-    if (e.source.accountId !== p.accountId || e.source.roleName !== p.roleName) return false;
+    const e = Object.hasOwn(written, p.profile) ? written[p.profile] : undefined;
+    const expiresAt = e ? Date.parse(e.expiresAt) : Number.NaN;
+    if (!e || !(expiresAt - now > KEYS_MARGIN_MS)) return undefined;
+    if (e.source.accountId !== p.accountId || e.source.roleName !== p.roleName) return undefined;
+    if (p.spec.ssoSession !== undefined ? e.source.ssoSession !== p.spec.ssoSession : e.source.startUrl !== p.spec.startUrl) return undefined;
     const keyId = doc.get(p.profile, "aws_access_key_id");
-    if (keyId === undefined || ledgerHashes.get(p.profile) !== hashAccessKeyId(keyId)) return false;
+    if (keyId === undefined || e.accessKeyIdSha256 !== hashAccessKeyId(keyId)) return undefined;
+    soonestKeys = Math.min(soonestKeys, expiresAt);
   }
-  return true;
-}
-
-async function ledgerHashesFor(ledgerFile: string, credentialsFile: string): Promise<Map<string, string>> {
-  const ledger = await readLedger(ledgerFile);
-  const profiles = ledger.files[await resolveFileIdentity(credentialsFile)] ?? {};
-  return new Map(Object.entries(profiles).map(([k, v]) => [k, v.accessKeyIdSha256]));
+  return new Date(soonestKeys);
 }
 
 /**

@@ -1,0 +1,50 @@
+import { Command } from "commander";
+import { describe, expect, it } from "vitest";
+import type { Context } from "../../src/context.js";
+import { parseFastLogin } from "../../src/cli/fast-login.js";
+import { addLoginCommand } from "../../src/cli/login.js";
+import type { LoginInput } from "../../src/use-cases/login.js";
+
+/** What commander hands the login action for these arguments. */
+async function parseWithCommander(argv: string[]): Promise<LoginInput> {
+  let got: LoginInput | undefined;
+  const program = new Command("sso-cli").exitOverride().configureOutput({ writeOut: () => {}, writeErr: () => {} });
+  addLoginCommand(program, {} as Context, async (input) => {
+    got = input;
+  });
+  await program.parseAsync(argv, { from: "user" });
+  if (!got) throw new Error("the action did not run");
+  return got;
+}
+
+describe("login's fast path", () => {
+  it.each([
+    [["login"]],
+    [["login", "--profile", "p"]],
+    [["login", "--profile=p.dotted"]],
+    [["login", "--sso-session", "corp", "--force"]],
+    [["login", "--all", "--no-browser"]],
+    [["login", "https://d-1234567890.awsapps.com/start"]],
+    [["login", "https://d-1234567890.awsapps.com/start", "eu-north-1", "--no-browser"]],
+    [["login", "--force", "https://x.awsapps.com/start", "us-east-1"]],
+  ])("reads %j exactly as commander does", async (argv) => {
+    const fast = parseFastLogin(argv);
+    expect(fast).toBeDefined();
+    expect(fast).toEqual(await parseWithCommander(argv));
+  });
+
+  it.each([
+    [["configure", "profile", "p"]],
+    [["login", "--help"]],
+    [["login", "--debug"]],
+    [["login", "--profile"]],
+    [["login", "--profile", "--all"]],
+    [["login", "--profile", "a", "--profile", "b"]],
+    [["login", "--bogus"]],
+    [["login", "a", "b", "c"]],
+    [["login", "--", "x"]],
+    [["login", "-h"]],
+  ])("leaves %j to commander", (argv) => {
+    expect(parseFastLogin(argv)).toBeUndefined();
+  });
+});
