@@ -168,3 +168,76 @@ describe("emulator: admin API", () => {
     expect(JSON.parse(r.text)).toHaveProperty("error");
   });
 });
+
+describe("emulator: authorization code + PKCE (sso-oidc.md §7)", () => {
+  const verifier = "Ab3-._~".repeat(9) + "x";
+  const challenge = "SXt1c1GpARTs23l1OboV3FBd8sGum0fFBaBbI8U9vCA";
+
+  async function registerPkceClient() {
+    const r = await call("POST", "/client/register", {
+      body: JSON.stringify({ clientName: "pkce", clientType: "public", grantTypes: ["authorization_code", "refresh_token"], redirectUris: ["http://127.0.0.1/oauth/callback"], scopes: ["sso:account:access"] }),
+      headers: json,
+    });
+    expect(r.status).toBe(200);
+    return JSON.parse(r.text) as { clientId: string; clientSecret: string };
+  }
+
+  async function authorize(clientId: string, port: number, state = "0b7a5d4e-6f1c-4e7b-9d2a-3c5b8e1f2a47") {
+    const redirectUri = `http://127.0.0.1:${port}/oauth/callback`;
+    const q = new URLSearchParams({ response_type: "code", client_id: clientId, redirect_uri: redirectUri, state, code_challenge_method: "S256", scopes: "sso:account:access" });
+    const res = await fetch(`${emu.url}/authorize?${q}&code_challenge=${challenge}`, { redirect: "manual" });
+    return { res, redirectUri };
+  }
+
+  it("redirects to the loopback port the client chose, with a single-use code that needs the verifier", async () => {
+    const client = await registerPkceClient();
+    const { res, redirectUri } = await authorize(client.clientId, 54321);
+    expect(res.status).toBe(302);
+    const location = new URL(res.headers.get("location")!);
+    expect(`${location.origin}${location.pathname}`).toBe(redirectUri);
+    expect(location.searchParams.get("state")).toBe("0b7a5d4e-6f1c-4e7b-9d2a-3c5b8e1f2a47");
+    const code = location.searchParams.get("code")!;
+    const token = (body: Record<string, string>) =>
+      call("POST", "/token", { body: JSON.stringify({ clientId: client.clientId, clientSecret: client.clientSecret, grantType: "authorization_code", redirectUri, code, ...body }), headers: json });
+    const wrong = await token({ codeVerifier: "B".repeat(64) });
+    expect(wrong.errorType?.split(":")[0]).toBe("InvalidGrantException");
+    // The failed attempt spent the code: a code is single-use whatever happens.
+    const again = await token({ codeVerifier: verifier });
+    expect(again.errorType?.split(":")[0]).toBe("InvalidGrantException");
+
+    const { res: res2 } = await authorize(client.clientId, 54322);
+    const code2 = new URL(res2.headers.get("location")!).searchParams.get("code")!;
+    const ok = await call("POST", "/token", {
+      body: JSON.stringify({ clientId: client.clientId, clientSecret: client.clientSecret, grantType: "authorization_code", redirectUri: "http://127.0.0.1:54322/oauth/callback", code: code2, codeVerifier: verifier }),
+      headers: json,
+    });
+    expect(ok.status).toBe(200);
+    expect(JSON.parse(ok.text)).toMatchObject({ tokenType: "Bearer", accessToken: expect.any(String), refreshToken: expect.any(String) });
+  });
+
+  it("shows Allow / Deny when nobody approves by itself, and redirects access_denied on Deny", async () => {
+    await call("POST", "/_admin/config", { body: JSON.stringify({ autoApproveMs: -1 }), headers: json });
+    try {
+      const client = await registerPkceClient();
+      const { res } = await authorize(client.clientId, 54323);
+      expect(res.status).toBe(200);
+      const page = await res.text();
+      expect(page).toMatch(/Allow access/);
+      const request = /name="request" value="([^"]+)"/.exec(page)![1]!;
+      const decision = await fetch(`${emu.url}/authorize/decision`, { method: "POST", body: new URLSearchParams({ request, decision: "deny" }), redirect: "manual" });
+      expect(decision.status).toBe(302);
+      const location = new URL(decision.headers.get("location")!);
+      expect(location.searchParams.get("error")).toBe("access_denied");
+    } finally {
+      await call("POST", "/_admin/config", { body: JSON.stringify({ autoApproveMs: 0 }), headers: json });
+    }
+  });
+
+  it("refuses an unregistered redirect URI on a page, never by redirecting", async () => {
+    const client = await registerPkceClient();
+    const q = new URLSearchParams({ response_type: "code", client_id: client.clientId, redirect_uri: "http://127.0.0.1:5000/elsewhere", state: "s", code_challenge_method: "S256" });
+    const res = await fetch(`${emu.url}/authorize?${q}&code_challenge=${challenge}`, { redirect: "manual" });
+    expect(res.status).toBe(400);
+    expect(res.headers.get("location")).toBeNull();
+  });
+});
