@@ -1,8 +1,9 @@
 import type { Writable } from "node:stream";
 
 /**
- * Progress on stderr for anything that waits: a spinner line redrawn in place on a TTY, plain
- * lines otherwise (logs and CI keep every line, and nothing is redrawn into them).
+ * Progress on stderr for anything that waits: a spinner line redrawn in place on a TTY; plain
+ * lines otherwise, at most one every `plainEveryMs` (a log keeps every line, so a per-second
+ * countdown would flood it).
  */
 export interface Progress {
   /** Replaces the status line (TTY) or prints it when it changed (not a TTY). */
@@ -13,19 +14,19 @@ export interface Progress {
 
 const FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
-export function createProgress(stream: Writable, isTty: boolean): Progress {
+export function createProgress(stream: Writable, isTty: boolean, now: () => number, plainEveryMs = 30_000): Progress {
   let frame = 0;
-  let last = "";
   let drawn = false;
+  let lastPlainMs = Number.NEGATIVE_INFINITY;
   return {
     update(text) {
       if (isTty) {
         stream.write(`\r\x1b[2K${FRAMES[frame++ % FRAMES.length]} ${text}`);
         drawn = true;
-      } else if (text !== last) {
+      } else if (now() - lastPlainMs >= plainEveryMs) {
         stream.write(`${text}\n`);
+        lastPlainMs = now();
       }
-      last = text;
     },
     done(text) {
       if (isTty && drawn) stream.write("\r\x1b[2K");

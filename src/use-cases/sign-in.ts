@@ -137,7 +137,7 @@ async function signInWithDeviceCode(deps: SignInDeps, spec: SignInSpec, clients:
   err.write(`  code   ${auth.userCode}\n`);
   const opened = opts.browser !== false && (await deps.openBrowser(auth.verificationUriComplete));
   err.write(opened ? "A browser window was opened; check that it shows the same code.\n" : `Open the link on any device and check that it shows the code ${auth.userCode}.\n`);
-  const progress = createProgress(err, deps.tty.stderr);
+  const progress = createProgress(err, deps.tty.stderr, () => deps.now().getTime());
   const token = await pollForToken(
     {
       now: deps.now,

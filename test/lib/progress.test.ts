@@ -1,0 +1,35 @@
+import { Writable } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { createProgress, formatCountdown, formatExpiry } from "../../src/lib/progress.js";
+
+function sink() {
+  let text = "";
+  const stream = new Writable({ write: (chunk: Buffer, _enc, done) => ((text += chunk.toString()), done()) });
+  return { stream, text: () => text };
+}
+
+describe("progress", () => {
+  it("redraws one line in place on a terminal and clears it when done", () => {
+    const s = sink();
+    const p = createProgress(s.stream, true, () => 0);
+    p.update("waiting 9:59");
+    p.update("waiting 9:58");
+    p.done("Signed in.");
+    expect(s.text()).toBe("\r\x1b[2K⠋ waiting 9:59\r\x1b[2K⠙ waiting 9:58\r\x1b[2KSigned in.\n");
+  });
+
+  it("prints plain lines, at most one every 30 s, when not a terminal", () => {
+    const s = sink();
+    let t = 0;
+    const p = createProgress(s.stream, false, () => t);
+    for (; t <= 65_000; t += 1000) p.update(`waiting ${t}`);
+    p.done();
+    expect(s.text()).toBe("waiting 0\nwaiting 30000\nwaiting 60000\n");
+  });
+
+  it("formats countdowns and expiries", () => {
+    expect(formatCountdown(125)).toBe("2:05");
+    expect(formatCountdown(-3)).toBe("0:00");
+    expect(formatExpiry(new Date("2026-11-22T13:46:19.123Z"))).toBe("2026-11-22 13:46 UTC");
+  });
+});
