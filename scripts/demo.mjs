@@ -16,7 +16,9 @@ const bold = (s) => (process.stdout.isTTY && !process.env.NO_COLOR ? `\x1b[1m${s
 const home = await mkdtemp(join(tmpdir(), "sso-cli-demo-"));
 const portFile = join(home, "emulator.port");
 const emulator = spawn(process.execPath, [BIN, "emulator", "--port", "0", "--port-file", portFile, "--start-url", START_URL, "--region", REGION,
-  "--accounts", "3", "--roles-per-account", "2", "--account-names", "production,staging,sandbox", "--auto-approve-ms", "2500", "--quiet"], { stdio: ["ignore", "pipe", "inherit"] });
+  "--accounts", "3", "--roles-per-account", "2", "--account-names", "production,staging,sandbox", "--auto-approve-ms", "2500", "--quiet"], { stdio: ["ignore", "pipe", "pipe"] });
+let emulatorErrors = "";
+emulator.stderr.on("data", (d) => (emulatorErrors += d));
 let cleanedUp = false;
 async function cleanup() {
   if (cleanedUp) return;
@@ -38,7 +40,7 @@ try {
       const m = /listening on (http:\/\/\S+)/.exec(out);
       if (m) resolve(m[1]);
     });
-    emulator.once("exit", (code) => reject(new Error(`the emulator exited (${code})`)));
+    emulator.once("exit", (code) => reject(new Error(`the emulator exited (${code}): ${emulatorErrors.trim()}`)));
   });
   const env = {
     PATH: process.env.PATH ?? "",
