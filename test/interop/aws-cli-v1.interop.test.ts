@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../src/emulator/start-emulator.js";
 import { formatTimestamp, formatTokenCacheEntry, tokenCacheFileName, type TokenCacheEntry } from "../../src/files/token-cache.js";
 import { startTestEmulator } from "../helpers/emulator.js";
-import { signInOverHttp } from "../helpers/sso-fixtures.js";
+import { sessionProfileConfig, signInOverHttp } from "../helpers/sso-fixtures.js";
 import { runProcess, type ProcessResult } from "../helpers/run-process.js";
 import { makeTempHome } from "../helpers/temp-home.js";
 
@@ -68,18 +68,7 @@ async function writeConfig(lines: string[]): Promise<string> {
 /** `[profile p]` + `[sso-session s]` and the eight-field cache entry the AWS CLI v2 writes. */
 async function sessionProfile(tokenExpiresInMs: number): Promise<{ cacheFile: string; entry: TokenCacheEntry }> {
   const t = await signIn();
-  await writeConfig([
-    "[profile p]",
-    "sso_session = s",
-    `sso_account_id = ${ACCOUNT}`,
-    `sso_role_name = ${ROLE}`,
-    "region = us-east-1",
-    "",
-    "[sso-session s]",
-    `sso_start_url = ${emu.startUrl}`,
-    "sso_region = us-east-1",
-    "sso_registration_scopes = sso:account:access",
-  ]);
+  await writeConfig([sessionProfileConfig({ startUrl: emu.startUrl, accountId: ACCOUNT, roleName: ROLE })]);
   const entry: TokenCacheEntry = {
     startUrl: emu.startUrl,
     region: "us-east-1",

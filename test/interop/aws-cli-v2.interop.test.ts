@@ -6,6 +6,7 @@ import { writeAwsDataPath } from "../../src/emulator/aws-data-path.js";
 import type { RunningEmulator } from "../../src/emulator/start-emulator.js";
 import { registrationCacheFileName, roleCacheFileName } from "../../src/files/token-cache.js";
 import { startTestEmulator } from "../helpers/emulator.js";
+import { sessionProfileConfig } from "../helpers/sso-fixtures.js";
 import { runProcess, type ProcessResult } from "../helpers/run-process.js";
 import { makeTempHome } from "../helpers/temp-home.js";
 
@@ -81,18 +82,7 @@ async function writeConfig(lines: string[]): Promise<void> {
   await writeFile(join(home, ".aws", "config"), lines.join("\n") + "\n");
 }
 
-const SESSION_CONFIG = (): string[] => [
-  "[profile p]",
-  "sso_session = s",
-  `sso_account_id = ${ACCOUNT}`,
-  `sso_role_name = ${ROLE}`,
-  "region = us-east-1",
-  "",
-  "[sso-session s]",
-  `sso_start_url = ${emu.startUrl}`,
-  "sso_region = us-east-1",
-  "sso_registration_scopes = sso:account:access",
-];
+const SESSION_CONFIG = (): string[] => [sessionProfileConfig({ startUrl: emu.startUrl, accountId: ACCOUNT, roleName: ROLE })];
 
 function aws(args: string[]): Promise<ProcessResult> {
   // Nothing but what the CLI needs: no AWS_ENDPOINT_URL_* (v2.9 ignores them anyway).

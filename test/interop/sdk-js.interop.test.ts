@@ -37,6 +37,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../src/emulator/start-emulator.js";
 import { formatTimestamp, formatTokenCacheEntry, tokenCacheFileName } from "../../src/files/token-cache.js";
 import { startTestEmulator } from "../helpers/emulator.js";
+import { sessionProfileConfig } from "../helpers/sso-fixtures.js";
 import { REPO_ROOT, runProcess } from "../helpers/run-process.js";
 import { makeTempHome } from "../helpers/temp-home.js";
 
@@ -352,19 +353,7 @@ describe("AWS SDK for JavaScript v3 credential providers against the emulator", 
     await mkdir(join(home, ".aws", "sso", "cache"), { recursive: true });
     await writeFile(
       config,
-      [
-        "[profile p]",
-        "sso_session = s",
-        `sso_account_id = ${ACCOUNT}`,
-        `sso_role_name = ${ROLE}`,
-        "region = us-east-1",
-        "",
-        "[sso-session s]",
-        `sso_start_url = ${emu.startUrl}`,
-        "sso_region = us-east-1",
-        "sso_registration_scopes = sso:account:access",
-        "",
-      ].join("\n"),
+      sessionProfileConfig({ startUrl: emu.startUrl, accountId: ACCOUNT, roleName: ROLE }),
     );
     const cacheFile = join(home, ".aws", "sso", "cache", tokenCacheFileName({ ssoSession: "s", startUrl: emu.startUrl }));
     const entry = {
