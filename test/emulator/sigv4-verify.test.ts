@@ -15,8 +15,8 @@ import {
   signature,
   signingKey,
   stringToSign,
-  verifySigV4,
-} from "../../src/emulator/sigv4-verify.js";
+} from "../../src/emulator/sigv4-canonical.js";
+import { verifySigV4 } from "../../src/emulator/sigv4-verify.js";
 import type { IssuedCredentials, SigV4Request, SigV4Result, VerifySigV4Options } from "../../src/emulator/sigv4-verify.js";
 
 // Inputs of the test vector in shared/reference/sts.md §7.
