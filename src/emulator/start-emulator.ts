@@ -1,30 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { handleAdmin } from "./admin-api.js";
-import { roleHash16, roleUniqueId } from "./directory.js";
 import { DEFAULT_EMULATOR_OPTIONS, type EmulatorOptions } from "./emulator-options.js";
 import { EmulatorState } from "./emulator-state.js";
 import { Faults, type Injection } from "./faults.js";
-import { createToken, registerClient, startDeviceAuthorization } from "./oidc-service.js";
-import { getRoleCredentials, listAccountRoles, listAccounts, logout } from "./portal-service.js";
-import { jsonResponse, oidcError, portalError } from "./rest-json.js";
-import { decideAuthorizePage, decideDevicePage, showAuthorizePage, showDevicePage, showIndexPage } from "./sign-in-page.js";
-import { handleSts, stsErrorResponse } from "./sts-service.js";
+import { createRouter, jsonError, sleep } from "./router.js";
+import { stsErrorResponse } from "./sts-service.js";
 import type { EmuRequest, EmuResponse } from "./wire.js";
 
 /** Bodies larger than this are refused with 413 before they are read whole. */
 export const MAX_BODY_BYTES = 1024 * 1024;
-
-type Protocol = "oidc" | "portal" | "sts" | "page" | "admin";
-
-interface Route {
-  method: string;
-  path: string;
-  protocol: Protocol;
-  operation: string;
-  handle(req: EmuRequest, requestId: string): EmuResponse | { response: EmuResponse; errorCode?: string; grantType?: string } | Promise<EmuResponse>;
-}
 
 export interface StartEmulatorOptions extends Partial<EmulatorOptions> {
   port?: number;
@@ -59,100 +44,7 @@ export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<Ru
   for (const i of injections) faults.inject(i);
   const startedMs = Date.now();
 
-  const stsDeps = {
-    nowMs: () => state.nowMs(),
-    requestId: () => randomUUID(),
-    lookup: (accessKeyId: string) => {
-      const c = state.roleCredentials.get(accessKeyId);
-      if (!c) return undefined;
-      return {
-        secretAccessKey: c.secretAccessKey,
-        sessionToken: c.sessionToken,
-        expiresAtMs: c.expiresAtMs,
-        identity: {
-          accountId: c.accountId,
-          roleName: c.roleName,
-          userName: c.user,
-          roleHash16: roleHash16(c.accountId, c.roleName),
-          roleUniqueId: roleUniqueId(c.accountId, c.roleName),
-        },
-      };
-    },
-  };
-
-  const routes: Route[] = [
-    { method: "POST", path: "/client/register", protocol: "oidc", operation: "RegisterClient", handle: (r, id) => registerClient(state, r, id) },
-    { method: "POST", path: "/device_authorization", protocol: "oidc", operation: "StartDeviceAuthorization", handle: (r, id) => startDeviceAuthorization(state, r, id) },
-    { method: "POST", path: "/token", protocol: "oidc", operation: "CreateToken", handle: (r, id) => createToken(state, r, id) },
-    { method: "GET", path: "/federation/credentials", protocol: "portal", operation: "GetRoleCredentials", handle: (r, id) => getRoleCredentials(state, r, id) },
-    { method: "GET", path: "/assignment/accounts", protocol: "portal", operation: "ListAccounts", handle: (r, id) => listAccounts(state, r, id) },
-    { method: "GET", path: "/assignment/roles", protocol: "portal", operation: "ListAccountRoles", handle: (r, id) => listAccountRoles(state, r, id) },
-    { method: "POST", path: "/logout", protocol: "portal", operation: "Logout", handle: (r, id) => logout(state, r, id) },
-    { method: "POST", path: "/", protocol: "sts", operation: "STS", handle: (r) => handleSts(r, stsDeps) },
-    { method: "GET", path: "/device", protocol: "page", operation: "DevicePage", handle: (r) => showDevicePage(state, r) },
-    { method: "POST", path: "/device", protocol: "page", operation: "DeviceDecision", handle: (r) => decideDevicePage(state, r) },
-    { method: "GET", path: "/authorize", protocol: "page", operation: "Authorize", handle: (r) => showAuthorizePage(state, r) },
-    { method: "GET", path: "/authorize/decision", protocol: "page", operation: "AuthorizeDecision", handle: (r) => decideAuthorizePage(state, r) },
-    { method: "POST", path: "/authorize/decision", protocol: "page", operation: "AuthorizeDecision", handle: (r) => decideAuthorizePage(state, r) },
-  ];
-
-  const adminDeps = { state, faults, startedMs, version };
-
-  function findRoute(method: string, path: string, query: URLSearchParams): Route | { protocol: Protocol; allow?: string[] } {
-    if (path === "/_admin" || path.startsWith("/_admin/")) {
-      return { method, path, protocol: "admin", operation: "Admin", handle: (r) => handleAdmin(adminDeps, r) };
-    }
-    // STS also answers a presigned GET /?Action=… (sts.md §2); a bare GET / is the index page.
-    if (path === "/" && method === "GET") {
-      return query.has("Action")
-        ? { method, path, protocol: "sts", operation: "STS", handle: (r) => handleSts(r, stsDeps) }
-        : { method, path, protocol: "page", operation: "Index", handle: (r) => showIndexPage(state, r) };
-    }
-    const exact = routes.find((r) => r.path === path && r.method === method);
-    if (exact) return exact;
-    const samePath = routes.filter((r) => r.path === path);
-    if (samePath.length > 0) return { protocol: samePath[0]!.protocol, allow: samePath.map((r) => r.method) };
-    return { protocol: path.startsWith("/federation") || path.startsWith("/assignment") ? "portal" : "oidc" };
-  }
-
-  function protocolError(protocol: Protocol, status: number, code: string, message: string, requestId: string): EmuResponse {
-    switch (protocol) {
-      case "sts":
-        return stsErrorResponse(status, code, message, requestId);
-      case "oidc":
-        return oidcError(status, code, snakeOf(code), message, requestId);
-      default:
-        return portalError(status, code, message, requestId);
-    }
-  }
-
-  async function answer(req: EmuRequest, route: Route, requestId: string): Promise<{ response: EmuResponse; operation: string; errorCode?: string }> {
-    let operation = route.operation;
-    const counted = route.protocol !== "page" && route.protocol !== "admin";
-    if (!counted) return { response: await route.handle(req, requestId) as EmuResponse, operation };
-    if (route.protocol === "sts") operation = stsOperationName(req);
-    state.countOperation(operation);
-    if (state.options.latencyMs > 0) await sleep(state.options.latencyMs);
-    const injected = faults.takeInjection(operation);
-    if (injected) {
-      if (injected.error === "timeout") return { response: { status: 0, headers: {}, body: "", hangMs: injected.hangMs ?? 30_000 }, operation, errorCode: "timeout" };
-      if (injected.error === "reset") return { response: { status: 0, headers: {}, body: "", reset: true }, operation, errorCode: "reset" };
-      const message = injected.message ?? defaultMessage(injected.error);
-      return { response: protocolError(route.protocol, injected.status, injected.error, message, requestId), operation, errorCode: injected.error };
-    }
-    if (faults.isThrottled(operation, state.options.throttleRps, state.options.throttleBurst, state.nowMs())) {
-      const [status, code] = route.protocol === "portal" ? [429, "TooManyRequestsException"] : route.protocol === "sts" ? [400, "Throttling"] : [400, "SlowDownException"];
-      return { response: protocolError(route.protocol, status, code, "Rate exceeded", requestId), operation, errorCode: code };
-    }
-    const out = await route.handle(req, requestId);
-    if ("response" in out) {
-      if ("grantType" in out && out.grantType) state.countGrant(out.grantType);
-      const result: { response: EmuResponse; operation: string; errorCode?: string } = { response: out.response, operation };
-      if (out.errorCode) result.errorCode = out.errorCode;
-      return result;
-    }
-    return { response: out, operation };
-  }
+  const router = createRouter({ state, faults, startedMs, version });
 
   // Idle keep-alive connections live longer than any poll interval. With Node's 5 s (which Node
   // enforces at 6 s), a client polling every 1 + 5 s after slow_down reuses its pooled socket just
@@ -183,7 +75,7 @@ export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<Ru
       }
       const query = new URLSearchParams(rawQuery);
       const method = (req.method ?? "GET").toUpperCase();
-      const found = findRoute(method, path, query);
+      const found = router.findRoute(method, path, query);
       const body = await readBody(req, MAX_BODY_BYTES);
       if (body === "too-large") {
         status = 413;
@@ -215,7 +107,7 @@ export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<Ru
         body,
         baseUrl: `http://${hostHeader}`,
       };
-      const out = await answer(emuReq, found, requestId);
+      const out = await router.answer(emuReq, found, requestId);
       operation = out.operation;
       errorCode = out.errorCode;
       if (errorCode) state.countError(operation, errorCode);
@@ -282,36 +174,6 @@ function isLoopback(host: string): boolean {
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function jsonError(status: number, code: string, message: string, requestId: string): EmuResponse {
-  const r = jsonResponse(status, { message, __type: code }, requestId);
-  r.headers["x-amzn-errortype"] = code;
-  return r;
-}
-
-/** The OAuth `error` field of an OIDC exception (sso-oidc.md §8); two do not follow the name. */
-function snakeOf(code: string): string {
-  if (code === "InternalServerException") return "server_error";
-  if (code === "InvalidRequestRegionException") return "invalid_request";
-  return code.replace(/Exception$/, "").replace(/([a-z])([A-Z])/g, "$1_$2").toLowerCase();
-}
-
-function defaultMessage(code: string): string {
-  if (code === "TooManyRequestsException" || code === "Throttling") return "Rate exceeded";
-  if (code === "InternalServerException" || code === "InternalFailure") return "Internal error";
-  if (code === "ServiceUnavailableException") return "Service unavailable";
-  return `Injected ${code}`;
-}
-
-/** The STS action of a request, for stats and injections; a fixed set, so junk cannot grow the stats. */
-function stsOperationName(req: EmuRequest): string {
-  const action = req.query.get("Action") ?? new URLSearchParams(req.body.toString("utf8")).get("Action");
-  return action === "GetCallerIdentity" ? action : "STS";
 }
 
 async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | "too-large"> {
