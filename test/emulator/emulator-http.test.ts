@@ -241,3 +241,31 @@ describe("emulator: authorization code + PKCE (sso-oidc.md §7)", () => {
     expect(res.headers.get("location")).toBeNull();
   });
 });
+
+describe("emulator: scale", () => {
+  it("lists 5,000 accounts × 10 roles page by page", async () => {
+    const big = await startEmulator({ port: 0, accounts: 5000, rolesPerAccount: 10, pageSize: 100 });
+    try {
+      const reg = await (await fetch(`${big.url}/client/register`, { method: "POST", headers: json, body: JSON.stringify({ clientName: "t", clientType: "public" }) })).json() as Record<string, string>;
+      const dev = await (await fetch(`${big.url}/device_authorization`, { method: "POST", headers: json, body: JSON.stringify({ clientId: reg.clientId, clientSecret: reg.clientSecret, startUrl: big.startUrl }) })).json() as Record<string, string>;
+      const tok = await (await fetch(`${big.url}/token`, { method: "POST", headers: json, body: JSON.stringify({ clientId: reg.clientId, clientSecret: reg.clientSecret, deviceCode: dev.deviceCode, grantType: "urn:ietf:params:oauth:grant-type:device_code" }) })).json() as Record<string, string>;
+      const headers = { "x-amz-sso_bearer_token": tok.accessToken! };
+      const ids: string[] = [];
+      let next: string | undefined;
+      let pages = 0;
+      do {
+        const page = await (await fetch(`${big.url}/assignment/accounts?max_result=100${next ? `&next_token=${encodeURIComponent(next)}` : ""}`, { headers })).json() as { accountList: { accountId: string }[]; nextToken?: string };
+        ids.push(...page.accountList.map((a) => a.accountId));
+        next = page.nextToken;
+        pages++;
+      } while (next);
+      expect(pages).toBe(50);
+      expect(new Set(ids).size).toBe(5000);
+      expect(ids.at(-1)).toBe("100000005000");
+      const roles = await (await fetch(`${big.url}/assignment/roles?account_id=100000005000&max_result=100`, { headers })).json() as { roleList: unknown[] };
+      expect(roles.roleList).toHaveLength(10);
+    } finally {
+      await big.close();
+    }
+  });
+});
