@@ -266,4 +266,20 @@ describe("configure profile on a terminal", () => {
       await emu.close();
     }
   });
+
+  it("searches a long account list as the user types", async () => {
+    const emu = await startTestEmulator({ accounts: 40, rolesPerAccount: 1, autoApproveMs: 0, accountNames: Array.from({ length: 40 }, (_, i) => (i === 36 ? "payments-prod" : `team-${i + 1}`)) });
+    const { home, cleanup } = await makeTempHome();
+    try {
+      const r = await configureOnTerminal(emu, home, "p3", [["Which AWS account\\? \\(40 available\\)", [..."payments", ENTER]]]);
+      expect(r.code, r.output).toBe(0);
+      expect(r.output).toContain("type to search");
+      const config = await readFile(join(home, ".aws", "config"), "utf8");
+      expect(config).toMatch(/^sso_account_id = 100000000037$/m);
+      expect(config).toMatch(/^sso_role_name = AdministratorAccess$/m);
+    } finally {
+      await cleanup();
+      await emu.close();
+    }
+  });
 });
