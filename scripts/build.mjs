@@ -28,6 +28,23 @@ const result = await build({
 });
 await writeFile(new URL("../dist/meta.json", import.meta.url), JSON.stringify(result.metafile));
 
+// The no-network `sso-cli login` (tokens and keys still valid) on its own, as one CommonJS file:
+// a script calling it before every job pays only for this (bin/sso-cli, src/cli/hot-login.ts).
+const hot = await build({
+  entryPoints: { "hot-login": "src/cli/hot-login.ts" },
+  outdir: "dist",
+  outExtension: { ".js": ".cjs" },
+  bundle: true,
+  format: "cjs",
+  platform: "node",
+  target: "node20",
+  sourcemap: "linked",
+  metafile: true,
+  logLevel: "warning",
+  mainFields: ["module", "main"],
+});
+await writeFile(new URL("../dist/hot-login-meta.json", import.meta.url), JSON.stringify(hot.metafile));
+
 // `sso-cli --help` and `--version` are answered by bin/sso-cli from these files without loading
 // the bundle; they are commander's own output, captured here (80 columns, as for a pipe).
 for (const [flag, file] of [["--help", "help.txt"], ["--version", "version.txt"]]) {

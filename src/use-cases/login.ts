@@ -1,22 +1,19 @@
 import type { Context } from "../context.js";
 import { Exit, PartialFailureError, SsoCliError } from "../errors.js";
-import { readConfigFile } from "../files/config-file.js";
 import { readCredentialsFile, updateCredentialsFile, type CredentialsEdit } from "../files/credentials-file.js";
-import { defaultLedgerFile, hashAccessKeyId, readLedger, resolveFileIdentity } from "../files/credentials-ledger.js";
-import { parseTimestamp } from "../files/token-cache.js";
+import { readLedger } from "../files/credentials-ledger.js";
 import { RateLimiter, retryWithBackoff } from "../lib/backoff.js";
 import { mapBounded } from "../lib/bounded-concurrency.js";
 import { debugLogFor } from "../lib/debug-log.js";
 import { formatExpiry } from "../lib/progress.js";
 import { getRoleCredentials, type RoleKeys } from "../sso/get-role-credentials.js";
 import { describeServiceError, isRetryable, isThrottle, isUnauthorized } from "../sso/service-errors.js";
-import { resolveLoginPlan, specKey, type TargetProfile, type TargetSelection } from "./resolve-targets.js";
-import { ensureSignedIn, readCachedToken, TOKEN_MARGIN_MS, type SignedIn, type SignInSpec } from "./sign-in.js";
+import { checkLoginUpToDate, type LoginInput } from "./login-up-to-date.js";
+import { specKey, type TargetProfile } from "./resolve-targets.js";
+import { ensureSignedIn, type SignedIn, type SignInSpec } from "./sign-in.js";
 
-export interface LoginInput extends TargetSelection {
-  browser: boolean;
-  force: boolean;
-}
+export type { LoginInput } from "./login-up-to-date.js";
+export { KEYS_MARGIN_MS } from "./login-up-to-date.js";
 
 export interface ProfileOutcome {
   profile: string;
@@ -32,18 +29,11 @@ export interface LoginResult {
   upToDate: boolean;
 }
 
-/**
- * Keys with less than this left are renewed: botocore re-runs a credential source before every
- * call once fewer than 15 minutes remain (credential-formats.md §1.3), so fresher keys avoid that.
- */
-export const KEYS_MARGIN_MS = 15 * 60_000;
 /** GetRoleCredentials calls in flight at once across a fan-out. */
 export const FAN_OUT_CONCURRENCY = 16;
 
 export async function login(ctx: Context, input: LoginInput): Promise<LoginResult> {
-  const doc = await readConfigFile(ctx.paths.configFile);
-  const plan = resolveLoginPlan(doc, { ...input, envProfile: input.profile ?? ctx.env.AWS_PROFILE ?? undefined });
-  const ledgerFile = defaultLedgerFile(ctx.paths.home);
+  const { plan, ledgerFile, upToDate } = await checkLoginUpToDate(ctx, input);
   const debug = debugLogFor(ctx);
   debug("files", { config: ctx.paths.configFile, credentials: ctx.paths.credentialsFile, ssoCache: ctx.paths.ssoCacheDir, ledger: ledgerFile });
   debug("plan", {
@@ -51,12 +41,7 @@ export async function login(ctx: Context, input: LoginInput): Promise<LoginResul
     profiles: plan.profiles.length,
     skipped: plan.skipped.map((s) => s.profile),
   });
-
-  // The script path: token and every key still good for longer than the margins → no network.
-  const soonest = input.force ? undefined : await upToDateUntil(ctx, plan.signIns, plan.profiles, ledgerFile);
-  if (soonest !== undefined) {
-    const n = plan.profiles.length;
-    ctx.stderr.write(`Already signed in${n ? `; keys for ${n} profile${n === 1 ? "" : "s"} valid until ${formatExpiry(soonest)}` : ""}. (--force renews them.)\n`);
+  if (upToDate) {
     return { signIns: plan.signIns.map((spec) => ({ spec, how: "cached" })), profiles: plan.profiles.map((p) => ({ profile: p.profile, ok: true })), upToDate: true };
   }
 
@@ -95,37 +80,6 @@ export async function login(ctx: Context, input: LoginInput): Promise<LoginResul
     throw new PartialFailureError(failed.length, outcomes.length);
   }
   return result;
-}
-
-/**
- * When the token of every sign-in and the keys of every profile stay valid past the margins, the
- * earliest key expiry (or the token's, with no profiles); undefined when anything must be fetched.
- * Reads each file once: this is the hot path of scripts.
- */
-async function upToDateUntil(ctx: Context, specs: SignInSpec[], profiles: TargetProfile[], ledgerFile: string): Promise<Date | undefined> {
-  const now = ctx.now().getTime();
-  let soonest = Number.POSITIVE_INFINITY;
-  for (const spec of specs) {
-    const cached = await readCachedToken(ctx, spec);
-    const expiresAt = cached ? parseTimestamp(cached.expiresAt) : undefined;
-    if (!cached || !expiresAt || cached.startUrl !== spec.startUrl || expiresAt.getTime() - now <= TOKEN_MARGIN_MS) return undefined;
-    soonest = Math.min(soonest, expiresAt.getTime());
-  }
-  if (profiles.length === 0) return new Date(soonest);
-  const [ledger, fileKey, doc] = await Promise.all([readLedger(ledgerFile), resolveFileIdentity(ctx.paths.credentialsFile), readCredentialsFile(ctx.paths.credentialsFile)]);
-  const written = ledger.files[fileKey] ?? {};
-  let soonestKeys = Number.POSITIVE_INFINITY;
-  for (const p of profiles) {
-    const e = Object.hasOwn(written, p.profile) ? written[p.profile] : undefined;
-    const expiresAt = e ? Date.parse(e.expiresAt) : Number.NaN;
-    if (!e || !(expiresAt - now > KEYS_MARGIN_MS)) return undefined;
-    if (e.source.accountId !== p.accountId || e.source.roleName !== p.roleName) return undefined;
-    if (p.spec.ssoSession !== undefined ? e.source.ssoSession !== p.spec.ssoSession : e.source.startUrl !== p.spec.startUrl) return undefined;
-    const keyId = doc.get(p.profile, "aws_access_key_id");
-    if (keyId === undefined || e.accessKeyIdSha256 !== hashAccessKeyId(keyId)) return undefined;
-    soonestKeys = Math.min(soonestKeys, expiresAt);
-  }
-  return new Date(soonestKeys);
 }
 
 /**

@@ -1,7 +1,10 @@
-import { readFile } from "node:fs/promises";
+import { cp, mkdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import pkg from "../../package.json" with { type: "json" };
 import { REPO_ROOT, runCli, runProcess } from "../helpers/run-process.js";
+import { startTestEmulator } from "../helpers/emulator.js";
+import { sessionProfileConfig } from "../helpers/sso-fixtures.js";
 import { makeTempHome } from "../helpers/temp-home.js";
 
 interface Metafile {
@@ -41,6 +44,41 @@ describe("bin/sso-cli answers --help and --version without loading the bundle", 
       if (flag === "--version" || flag === "-V") expect(fromBin.stdout).toBe(`${pkg.version}\n`);
     } finally {
       await cleanup();
+    }
+  });
+});
+
+describe("the no-network login runs from dist/hot-login.cjs alone", () => {
+  it("holds none of the SDK, commander, the emulator or prompts", async () => {
+    const meta = JSON.parse(await readFile(`${REPO_ROOT}dist/hot-login-meta.json`, "utf8")) as Metafile;
+    const inputs = Object.values(meta.outputs).flatMap((o) => Object.keys(o.inputs));
+    expect(inputs.some((i) => i.endsWith("src/use-cases/login-up-to-date.ts"))).toBe(true);
+    expect(inputs.filter((i) => /@aws-sdk|@smithy|src\/emulator|@inquirer|node_modules\/commander|src\/sso\/clients/.test(i))).toEqual([]);
+  });
+
+  it("answers an up-to-date login with bin/sso-cli and that one file, without the main bundle", async () => {
+    const emu = await startTestEmulator({ accounts: 1, rolesPerAccount: 1 });
+    const { home, cleanup } = await makeTempHome();
+    try {
+      await mkdir(join(home, ".aws"), { recursive: true });
+      await writeFile(join(home, ".aws", "config"), sessionProfileConfig({ startUrl: emu.startUrl }));
+      const first = await runCli(["login", "--profile", "p"], { home, env: emu.env });
+      expect(first.code, first.stderr).toBe(0);
+      // A copy of the program with no dist/cli/main.js: only the hot bundle can answer.
+      const copy = join(home, "copy");
+      await cp(`${REPO_ROOT}bin`, join(copy, "bin"), { recursive: true });
+      await mkdir(join(copy, "dist"), { recursive: true });
+      await cp(`${REPO_ROOT}dist/hot-login.cjs`, join(copy, "dist", "hot-login.cjs"));
+      const again = await runProcess(process.execPath, [join(copy, "bin", "sso-cli"), "login", "--profile", "p"], { home, env: emu.env });
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stderr).toMatch(/^Already signed in; keys for 1 profile valid until .+\. \(--force renews them\.\)\n$/);
+      // With work to do it hands over to the main bundle (missing here, so it says so).
+      const forced = await runProcess(process.execPath, [join(copy, "bin", "sso-cli"), "login", "--profile", "p", "--force"], { home, env: emu.env });
+      expect(forced.code).toBe(255);
+      expect(forced.stderr).toMatch(/cannot load dist\//);
+    } finally {
+      await cleanup();
+      await emu.close();
     }
   });
 });
