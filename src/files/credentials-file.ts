@@ -1,5 +1,6 @@
+import { lstat, unlink } from "node:fs/promises";
 import { BadValueError, ConfigError } from "../errors.js";
-import { readTextIfExists, writeFileAtomic } from "./atomic-write.js";
+import { isNotFound, readTextIfExists, writeFileAtomic } from "./atomic-write.js";
 import {
   formatLedger,
   hashAccessKeyId,
@@ -113,9 +114,22 @@ export async function updateCredentialsFile(
 
     if (Object.keys(written).length === 0) delete ledger.files[fileKey];
     const after = doc.toString();
+    const created = new Set(ledger.createdFiles ?? []);
     // The file first: if we die between the two writes, our new keys look hand-written and are
     // left alone, which is the safe mistake.
-    if (after !== (before ?? "")) await writeFileAtomic(path, after, { newFileMode: 0o600, dirMode: 0o700 });
+    const isLink = before !== undefined && (await lstat(path)).isSymbolicLink();
+    if (after === "" && before !== undefined && before !== "" && created.has(fileKey) && !isLink) {
+      // sso-cli made this file and has now taken out all it put in: leave no empty file behind.
+      await unlink(path).catch((err: unknown) => {
+        if (!isNotFound(err)) throw err;
+      });
+      created.delete(fileKey);
+    } else if (after !== (before ?? "")) {
+      await writeFileAtomic(path, after, { newFileMode: 0o600, dirMode: 0o700 });
+      if (before === undefined) created.add(fileKey);
+    }
+    if (created.size > 0) ledger.createdFiles = [...created].sort();
+    else delete ledger.createdFiles;
     if (formatLedger(ledger) !== ledgerBefore) await writeLedger(ledgerFile, ledger);
     return results;
   }, lockOptions), lockOptions);

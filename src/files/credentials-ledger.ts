@@ -37,6 +37,8 @@ export const Ledger = z.object({
   version: z.literal(1),
   /** credentials file (real path) → profile → entry */
   files: z.record(z.string(), z.record(z.string(), LedgerEntrySchema)),
+  /** Credentials files that did not exist before sso-cli wrote them: removed again once empty. */
+  createdFiles: z.optional(z.array(z.string())),
 });
 export type Ledger = z.infer<typeof Ledger>;
 

@@ -155,6 +155,25 @@ describe("removeProfileKeys", () => {
     expect((await readLedger(ledgerFile)).files).toEqual({});
   });
 
+  it("deletes a credentials file it created once the last of its keys are gone", async () => {
+    await write("dev");
+    await write("ops", 2);
+    expect((await readLedger(ledgerFile)).createdFiles).toEqual([await resolveFileIdentity(credentialsFile)]);
+    await removeProfileKeys(credentialsFile, "dev", { ledgerFile });
+    expect(await fileText()).toMatch(/\[ops\]/);
+    await removeProfileKeys(credentialsFile, "ops", { ledgerFile });
+    await expect(stat(credentialsFile)).rejects.toThrow(/ENOENT/);
+    expect(await readLedger(ledgerFile)).toEqual({ version: 1, files: {} });
+  });
+
+  it("keeps a credentials file it did not create, even when it ends up empty", async () => {
+    await mkdir(join(home, ".aws"), { recursive: true });
+    await writeFile(credentialsFile, "");
+    await write("dev");
+    await removeProfileKeys(credentialsFile, "dev", { ledgerFile });
+    expect(await fileText()).toBe("");
+  });
+
   it("leaves a key that a person wrote over ours, and forgets ours", async () => {
     await write("dev");
     const edited = (await fileText()).replace("aws_access_key_id = ASIAEXAMPLE1", "aws_access_key_id = AKIAHANDWRITTEN");
