@@ -28,12 +28,16 @@ describe("Ctrl-C during a sign-in", () => {
         env: { PATH: process.env.PATH ?? "", HOME: home, NO_COLOR: "1", BROWSER: "none", ...emu.env },
       });
       let stderr = "";
+      let interrupted = false;
       child.stderr.on("data", (d: Buffer) => {
         stderr += d.toString();
-        if (/code\s+[A-Z]{4}-[A-Z]{4}/.test(stderr)) child.kill("SIGINT");
+        if (!interrupted && /code\s+[A-Z]{4}-[A-Z]{4}/.test(stderr)) {
+          interrupted = true;
+          child.kill("SIGINT");
+        }
       });
-      const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
-      expect(code, stderr).toBe(130);
+      const [code, signal] = await new Promise<[number | null, string | null]>((resolve) => child.on("close", (c, s) => resolve([c, s])));
+      expect({ code, signal }, stderr).toEqual({ code: 130, signal: null });
       expect(stderr).toMatch(/sso-cli: Interrupted\.|interrupted/i);
       expect(stderr).not.toMatch(/\n\s+at /);
       const files = await listTree(home);
