@@ -12,6 +12,7 @@ import {
   setSsoSessionConfig,
 } from "../files/config-file.js";
 import { parseTimestamp } from "../files/token-cache.js";
+import { debugLogFor } from "../lib/debug-log.js";
 import { listAccountRoles, listAccounts, type AccountInfo } from "../sso/list-accounts.js";
 import { describeServiceError } from "../sso/service-errors.js";
 import { createSsoClients } from "../sso/clients.js";
@@ -59,6 +60,7 @@ const OUTPUTS = ["json", "yaml", "yaml-stream", "text", "table"];
 export async function configureProfile(ctx: Context, input: ConfigureProfileInput, prompter: Prompter | undefined): Promise<ConfigureProfileResult> {
   checkFlags(input);
   const file = ctx.paths.configFile;
+  const debug = debugLogFor(ctx);
   const doc = await readConfigFile(file);
   const existingSection = findProfileSection(doc, input.profile);
   const existing = (existingSection !== undefined ? doc.getSection(existingSection) : undefined) ?? {};
@@ -102,6 +104,7 @@ export async function configureProfile(ctx: Context, input: ConfigureProfileInpu
     throw new ConfigError(`Profile ${input.profile} has its own sso_start_url/sso_region.`, "Pass --force to move it to an sso-session.");
   }
 
+  debug("configure", { file, profile: input.profile, form: legacy ? "legacy" : "sso-session", ssoSession, startUrl, region, existing: existingSection ?? null });
   const spec: SignInSpec = legacy ? { startUrl, region, scopes: null } : { ssoSession, startUrl, region, scopes: ["sso:account:access"] };
   let accountId = input.accountId ?? existing.sso_account_id;
   let roleName = input.roleName ?? existing.sso_role_name;
@@ -128,6 +131,7 @@ export async function configureProfile(ctx: Context, input: ConfigureProfileInpu
   else if (existing.region === undefined) keys.region = region;
   if (input.output !== undefined) keys.output = input.output;
   changed = (await setProfileConfig(file, input.profile, keys)) || changed;
+  debug("configure wrote", { changed, keys: Object.keys(keys) });
 
   ctx.stderr.write(
     `${changed ? "Wrote" : "Unchanged:"} profile ${input.profile} in ${file}: ${legacy ? startUrl : `sso-session ${ssoSession}`}, account ${accountId}, role ${roleName}.\n` +
