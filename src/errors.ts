@@ -73,6 +73,9 @@ export class ServiceError extends SsoCliError {
   }
 }
 
+/** The service could not be reached at all (DNS, refused, reset, timeout): retrying differently will not help. */
+export class ServiceUnreachableError extends ServiceError {}
+
 export class InterruptedError extends SsoCliError {
   constructor() {
     super("Interrupted.", Exit.interrupted);

@@ -117,8 +117,8 @@ export async function updateCredentialsFile(
     const created = new Set(ledger.createdFiles ?? []);
     // The file first: if we die between the two writes, our new keys look hand-written and are
     // left alone, which is the safe mistake.
-    const isLink = before !== undefined && (await lstat(path)).isSymbolicLink();
-    if (after === "" && before !== undefined && before !== "" && created.has(fileKey) && !isLink) {
+    const emptiedOurFile = after === "" && before !== undefined && before !== "" && created.has(fileKey);
+    if (emptiedOurFile && !(await lstat(path)).isSymbolicLink()) {
       // sso-cli made this file and has now taken out all it put in: leave no empty file behind.
       await unlink(path).catch((err: unknown) => {
         if (!isNotFound(err)) throw err;

@@ -12,6 +12,8 @@ import { sdkLogger, type DebugLog } from "../lib/debug-log.js";
  */
 export interface SsoClients {
   region: string;
+  /** Where each service is reached (an override, else the regional AWS endpoint), for messages. */
+  urls: { oidc: string; portal: string };
   oidc(): Promise<SSOOIDCClient>;
   portal(): Promise<SSOClient>;
   oidcModule(): Promise<typeof import("@aws-sdk/client-sso-oidc")>;
@@ -25,6 +27,10 @@ export function createSsoClients(region: string, endpoints: Endpoints, opts: { r
   const logger = opts.debug ? { logger: sdkLogger(opts.debug) } : {};
   return {
     region,
+    urls: {
+      oidc: endpoints.oidc ?? `https://oidc.${region}.amazonaws.com`,
+      portal: endpoints.portal ?? `https://portal.sso.${region}.amazonaws.com`,
+    },
     oidcModule: () => import("@aws-sdk/client-sso-oidc"),
     portalModule: () => import("@aws-sdk/client-sso"),
     oidc: () =>

@@ -25,7 +25,6 @@ export async function startDeviceAuthorization(
   clients: SsoClients,
   registration: { clientId: string; clientSecret: string },
   startUrl: string,
-  endpoint: string,
 ): Promise<DeviceAuthorization> {
   const [client, m] = await Promise.all([clients.oidc(), clients.oidcModule()]);
   try {
@@ -41,7 +40,7 @@ export async function startDeviceAuthorization(
       intervalS: r.interval ?? 5,
     };
   } catch (err) {
-    throw describeServiceError(err, "starting the sign-in", endpoint);
+    throw describeServiceError(err, "starting the sign-in", clients.urls.oidc);
   }
 }
 
@@ -52,7 +51,6 @@ export async function createDeviceToken(
   clients: SsoClients,
   registration: { clientId: string; clientSecret: string },
   deviceCode: string,
-  endpoint: string,
 ): Promise<PollAnswer> {
   const [client, m] = await Promise.all([clients.oidc(), clients.oidcModule()]);
   try {
@@ -70,7 +68,7 @@ export async function createDeviceToken(
       case "ExpiredTokenException":
         return { kind: "expired" };
       default:
-        throw describeServiceError(err, "waiting for the sign-in", endpoint);
+        throw describeServiceError(err, "waiting for the sign-in", clients.urls.oidc);
     }
   }
 }

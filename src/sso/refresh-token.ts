@@ -10,7 +10,6 @@ import { describeServiceError } from "./service-errors.js";
 export async function refreshAccessToken(
   clients: SsoClients,
   input: { clientId: string; clientSecret: string; refreshToken: string },
-  endpoint: string,
 ): Promise<OidcToken> {
   const [client, m] = await Promise.all([clients.oidc(), clients.oidcModule()]);
   try {
@@ -18,6 +17,6 @@ export async function refreshAccessToken(
     const r = parseReply(TokenReply, reply, "CreateToken");
     return { accessToken: r.accessToken, expiresInS: r.expiresIn, refreshToken: r.refreshToken };
   } catch (err) {
-    throw describeServiceError(err, "refreshing the sign-in", endpoint);
+    throw describeServiceError(err, "refreshing the sign-in", clients.urls.oidc);
   }
 }

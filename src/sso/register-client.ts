@@ -15,7 +15,7 @@ export interface ClientRegistrationResult {
  * for a legacy profile, `botocore-client-<unix seconds>`; we do the same so the service sees a
  * familiar client.
  */
-export async function registerClient(clients: SsoClients, input: { clientName: string; scopes?: string[] | undefined }, endpoint: string): Promise<ClientRegistrationResult> {
+export async function registerClient(clients: SsoClients, input: { clientName: string; scopes?: string[] | undefined }): Promise<ClientRegistrationResult> {
   const [client, m] = await Promise.all([clients.oidc(), clients.oidcModule()]);
   try {
     const reply = await client.send(
@@ -24,6 +24,6 @@ export async function registerClient(clients: SsoClients, input: { clientName: s
     const r = parseReply(RegisterClientReply, reply, "RegisterClient");
     return { clientId: r.clientId, clientSecret: r.clientSecret, expiresAt: new Date(r.clientSecretExpiresAt * 1000), scopes: input.scopes };
   } catch (err) {
-    throw describeServiceError(err, "registering this client", endpoint);
+    throw describeServiceError(err, "registering this client", clients.urls.oidc);
   }
 }

@@ -1,4 +1,4 @@
-import { AccessDeniedError, ServiceError, SsoCliError, ThrottledError } from "../errors.js";
+import { AccessDeniedError, ServiceError, ServiceUnreachableError, SsoCliError, ThrottledError } from "../errors.js";
 
 /**
  * What an SDK error means for us. The SDK puts the service's error code in `name` (taken from
@@ -45,7 +45,7 @@ export function describeServiceError(err: unknown, what: string, endpoint: strin
   const message = (err as { message?: unknown } | null)?.message;
   const detail = typeof message === "string" && message && message !== f.code ? `: ${message}` : "";
   if (f.network) {
-    return new ServiceError(`Could not reach IAM Identity Center at ${endpoint} (${f.code}) while ${what}.`, "Check your network connection, proxy and the sso_region; then try again.", { cause: err });
+    return new ServiceUnreachableError(`Could not reach IAM Identity Center at ${endpoint} (${f.code}) while ${what}.`, "Check your network connection, proxy and the sso_region; then try again.", { cause: err });
   }
   if (f.code === "TooManyRequestsException" || f.code === "ThrottlingException") return new ThrottledError(what);
   if (f.status !== undefined && f.status >= 500) {

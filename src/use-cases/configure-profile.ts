@@ -195,7 +195,7 @@ async function pickAccountAndRole(
     }
     accessToken = found;
   }
-  const endpoint = ctx.endpoints.portal ?? `https://portal.sso.${spec.region}.amazonaws.com`;
+  const endpoint = clients.urls.portal;
   let accountId = known.accountId;
   if (accountId === undefined) {
     let accounts: AccountInfo[];

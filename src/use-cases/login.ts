@@ -90,7 +90,6 @@ async function writeKeys(ctx: Context, profiles: TargetProfile[], signedIn: Map<
   if (profiles.length === 0) return [];
   const limiter = new RateLimiter(() => ctx.now().getTime());
   const renewed = new Map<string, Promise<SignedIn>>();
-  const portalEndpoint = (region: string) => ctx.endpoints.portal ?? `https://portal.sso.${region}.amazonaws.com`;
 
   const fetched = await mapBounded(profiles, FAN_OUT_CONCURRENCY, async (p): Promise<RoleKeys> => {
     const key = specKey(p.spec);
@@ -134,7 +133,7 @@ async function writeKeys(ctx: Context, profiles: TargetProfile[], signedIn: Map<
         },
       });
     } else {
-      const error = describeServiceError(r.error, `getting credentials for profile ${p.profile}`, portalEndpoint(p.spec.region));
+      const error = describeServiceError(r.error, `getting credentials for profile ${p.profile}`, signedIn.get(specKey(p.spec))!.clients.urls.portal);
       outcomes.push({ profile: p.profile, ok: false, error });
     }
   });

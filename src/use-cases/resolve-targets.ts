@@ -9,6 +9,7 @@ import {
   resolveSsoProfile,
   resolveSsoSession,
   type ResolvedSsoProfile,
+  type ResolvedSsoSession,
 } from "../files/config-file.js";
 import type { SignInSpec } from "./sign-in.js";
 
@@ -39,6 +40,10 @@ export interface TargetSelection {
 
 export function specKey(spec: SignInSpec): string {
   return spec.ssoSession !== undefined ? `session:${spec.ssoSession}` : `url:${spec.startUrl}`;
+}
+
+function sessionSpec(s: ResolvedSsoSession): SignInSpec {
+  return { ssoSession: s.ssoSession, startUrl: s.startUrl, region: s.region, scopes: s.registrationScopes };
 }
 
 function specOf(p: ResolvedSsoProfile): SignInSpec {
@@ -85,15 +90,14 @@ export function resolveLoginPlan(doc: IniDocument, sel: TargetSelection): LoginP
   if (sel.profile !== undefined) return planForProfile(doc, sel.profile, all.ok);
   if (sel.ssoSession !== undefined) {
     const session = resolveSsoSession(doc, sel.ssoSession);
-    const spec: SignInSpec = { ssoSession: session.ssoSession, startUrl: session.startUrl, region: session.region, scopes: session.registrationScopes };
-    return planFor([spec], all.ok.filter((p) => p.ssoSession === sel.ssoSession), all.broken);
+    return planFor([sessionSpec(session)], all.ok.filter((p) => p.ssoSession === sel.ssoSession), all.broken);
   }
   if (sel.all) {
     const specs = new Map<string, SignInSpec>();
     for (const name of listSsoSessions(doc)) {
       try {
         const s = resolveSsoSession(doc, name);
-        specs.set(`session:${name}`, { ssoSession: name, startUrl: s.startUrl, region: s.region, scopes: s.registrationScopes });
+        specs.set(`session:${name}`, sessionSpec(s));
       } catch (err) {
         if (!(err instanceof SsoCliError)) throw err;
         all.broken.push({ profile: `[sso-session ${name}]`, reason: err.message });
@@ -109,7 +113,7 @@ export function resolveLoginPlan(doc: IniDocument, sel: TargetSelection): LoginP
   const specs = new Map<string, SignInSpec>();
   for (const name of listSsoSessions(doc)) {
     const s = resolveSsoSession(doc, name);
-    specs.set(`session:${name}`, { ssoSession: name, startUrl: s.startUrl, region: s.region, scopes: s.registrationScopes });
+    specs.set(`session:${name}`, sessionSpec(s));
   }
   for (const p of all.ok) specs.set(specKey(specOf(p)), specOf(p));
   if (specs.size === 1) return planFor([...specs.values()], all.ok, all.broken);
@@ -141,7 +145,7 @@ function planForStartUrl(doc: IniDocument, startUrl: string, region: string | un
     try {
       const s = resolveSsoSession(doc, name);
       if (sameStartUrl(s.startUrl, startUrl) && !specs.has(`session:${name}`) && specs.size === 0) {
-        specs.set(`session:${name}`, { ssoSession: name, startUrl: s.startUrl, region: s.region, scopes: s.registrationScopes });
+        specs.set(`session:${name}`, sessionSpec(s));
       }
     } catch (err) {
       if (!(err instanceof SsoCliError)) throw err;

@@ -1,5 +1,5 @@
 import type { Context } from "../context.js";
-import { ServiceError, SsoCliError } from "../errors.js";
+import { ServiceUnreachableError, SsoCliError } from "../errors.js";
 import {
   formatTimestamp,
   parseTimestamp,
@@ -46,10 +46,6 @@ export function describeSignIn(spec: SignInSpec): string {
   return spec.ssoSession ? `sso-session ${spec.ssoSession}` : spec.startUrl;
 }
 
-export function oidcEndpoint(deps: Pick<Context, "endpoints">, region: string): string {
-  return deps.endpoints.oidc ?? `https://oidc.${region}.amazonaws.com`;
-}
-
 /** The cached token for a sign-in, if any (a corrupt file is an error naming it). */
 export async function readCachedToken(deps: Pick<Context, "paths">, spec: SignInSpec): Promise<TokenCacheEntry | undefined> {
   return readTokenCacheEntry(deps.paths.ssoCacheDir, tokenCacheFileName({ ssoSession: spec.ssoSession, startUrl: spec.startUrl }));
@@ -88,10 +84,10 @@ async function tryRefresh(deps: SignInDeps, spec: SignInSpec, cached: TokenCache
   if (!regExpires || regExpires.getTime() <= deps.now().getTime()) return undefined;
   let token: OidcToken;
   try {
-    token = await refreshAccessToken(clients, { clientId: cached.clientId, clientSecret: cached.clientSecret, refreshToken: cached.refreshToken }, oidcEndpoint(deps, spec.region));
+    token = await refreshAccessToken(clients, { clientId: cached.clientId, clientSecret: cached.clientSecret, refreshToken: cached.refreshToken });
   } catch (err) {
     // A refused refresh means "sign in again"; an unreachable service means that too would fail.
-    if (err instanceof ServiceError && /Could not reach/.test(err.message)) throw err;
+    if (err instanceof ServiceUnreachableError) throw err;
     return undefined;
   }
   const expiresAt = new Date(deps.now().getTime() + token.expiresInS * 1000);
@@ -117,7 +113,7 @@ async function loadRegistration(deps: SignInDeps, spec: SignInSpec, clients: Sso
     if (expiresAt.getTime() - deps.now().getTime() > REGISTRATION_MARGIN_MS) return { clientId: cached.clientId, clientSecret: cached.clientSecret, expiresAt };
   }
   const clientName = `botocore-client-${spec.ssoSession ?? Math.floor(deps.now().getTime() / 1000)}`;
-  const reg = await registerClient(clients, { clientName, scopes: spec.scopes ?? undefined }, oidcEndpoint(deps, spec.region));
+  const reg = await registerClient(clients, { clientName, scopes: spec.scopes ?? undefined });
   await writeClientRegistration(deps.paths.ssoCacheDir, fileName, {
     clientId: reg.clientId,
     clientSecret: reg.clientSecret,
@@ -128,9 +124,8 @@ async function loadRegistration(deps: SignInDeps, spec: SignInSpec, clients: Sso
 }
 
 async function signInWithDeviceCode(deps: SignInDeps, spec: SignInSpec, clients: SsoClients, opts: { browser?: boolean; interactive?: boolean }): Promise<SignedIn> {
-  const endpoint = oidcEndpoint(deps, spec.region);
   const registration = await loadRegistration(deps, spec, clients);
-  const auth = await startDeviceAuthorization(clients, { clientId: registration.clientId, clientSecret: registration.clientSecret }, spec.startUrl, endpoint);
+  const auth = await startDeviceAuthorization(clients, { clientId: registration.clientId, clientSecret: registration.clientSecret }, spec.startUrl);
   const err = deps.stderr;
   err.write(`Sign in to ${spec.startUrl}${spec.ssoSession ? ` (sso-session ${spec.ssoSession})` : ""}:\n`);
   err.write(`  open   ${auth.verificationUriComplete}\n`);
@@ -143,7 +138,7 @@ async function signInWithDeviceCode(deps: SignInDeps, spec: SignInSpec, clients:
       now: deps.now,
       sleep: deps.sleep,
       signal: deps.signal,
-      createToken: (deviceCode) => createDeviceToken(clients, registration, deviceCode, endpoint),
+      createToken: (deviceCode) => createDeviceToken(clients, registration, deviceCode),
       onWait: (left) => progress.update(`Waiting for approval of ${auth.userCode}… (code expires in ${formatCountdown(left)})`),
     },
     auth,
