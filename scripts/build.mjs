@@ -28,10 +28,11 @@ const result = await build({
 });
 await writeFile(new URL("../dist/meta.json", import.meta.url), JSON.stringify(result.metafile));
 
-// The no-network `sso-cli login` (tokens and keys still valid) on its own, as one CommonJS file:
-// a script calling it before every job pays only for this (bin/sso-cli, src/cli/hot-login.ts).
-const hot = await build({
-  entryPoints: { "hot-login": "src/cli/hot-login.ts" },
+// The entry of bin/sso-cli as one CommonJS file (src/cli/entry.ts): --help/--version, the
+// no-network `sso-cli login` a script calls before every job, and the hand-over to the ES-module
+// bundle above, which it loads only when it has work to do.
+const entry = await build({
+  entryPoints: { "cli/entry": "src/cli/entry.ts" },
   outdir: "dist",
   outExtension: { ".js": ".cjs" },
   bundle: true,
@@ -42,8 +43,10 @@ const hot = await build({
   metafile: true,
   logLevel: "warning",
   mainFields: ["module", "main"],
+  // The main bundle stays a separate ES module next to it, loaded by `import()` when needed.
+  external: ["./main.js"],
 });
-await writeFile(new URL("../dist/hot-login-meta.json", import.meta.url), JSON.stringify(hot.metafile));
+await writeFile(new URL("../dist/entry-meta.json", import.meta.url), JSON.stringify(entry.metafile));
 
 // `sso-cli --help` and `--version` are answered by bin/sso-cli from these files without loading
 // the bundle; they are commander's own output, captured here (80 columns, as for a pipe).

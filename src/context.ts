@@ -16,6 +16,16 @@ export interface Endpoints {
   sts?: string | undefined;
 }
 
+/** The user's web browser, as far as this machine lets a command use one. */
+export interface Browser {
+  /** Whether a local browser can be opened here (a display or BROWSER, no SSH); decides the sign-in flow. */
+  available: boolean;
+  /** Why not, for messages (e.g. "this is an SSH session"). */
+  unavailableReason?: string | undefined;
+  /** Opens a URL; true only when a browser actually started. Always settles. */
+  open(url: string): Promise<boolean>;
+}
+
 /**
  * Every side effect a command may have comes in through here, so use cases and modules are
  * testable without mocking our own code. Pass the narrow slice a function needs
@@ -31,8 +41,7 @@ export interface Context {
   stderr: Writable;
   tty: { stdin: boolean; stderr: boolean; stdout: boolean };
   endpoints: Endpoints;
-  /** Opens a URL in the user's browser; false when none could be opened. */
-  openBrowser(url: string): Promise<boolean>;
+  browser: Browser;
   /** Aborted on Ctrl-C / SIGTERM. */
   signal: AbortSignal;
   /** Set by --debug; debug lines go to stderr and are always redacted. */

@@ -7,6 +7,7 @@ export const Exit = {
   ok: 0,
   partial: 1,
   usage: 2,
+  denied: 3,
   interrupted: 130,
   badValue: 252,
   config: 253,
@@ -100,15 +101,33 @@ export class ThrottledError extends SsoCliError {
   }
 }
 
+/** The person chose Deny on the sign-in page: their decision, so its own exit code. */
 export class SignInDeniedError extends SsoCliError {
   constructor() {
-    super("The sign-in was denied in the browser.", Exit.service, "Run the command again and choose Allow.");
+    super("The sign-in was denied: Deny was chosen on the sign-in page.", Exit.denied, "To sign in, run the command again and choose Allow (or Approve).");
+  }
+}
+
+/** The sign-in did not complete for a reason other than denial or expiry (state mismatch, an error page). */
+export class SignInFailedError extends SsoCliError {
+  constructor(message: string, hint = "Run the command again.") {
+    super(message, Exit.service, hint);
+  }
+}
+
+/**
+ * IAM Identity Center no longer knows the cached client registration (InvalidClientException,
+ * e.g. after the service or the emulator forgot it). A sign-in registers anew once and goes on.
+ */
+export class StaleRegistrationError extends ServiceError {
+  constructor(opts?: ErrorOptions) {
+    super("IAM Identity Center no longer accepts the cached client registration.", "Run the command again.", opts);
   }
 }
 
 export class SignInExpiredError extends SsoCliError {
-  constructor() {
-    super("The sign-in code expired before it was approved.", Exit.service, "Run the command again and approve the code within its time.");
+  constructor(what = "The sign-in code expired before it was approved.") {
+    super(what, Exit.service, "Run the command again and finish the sign-in within its time.");
   }
 }
 

@@ -18,6 +18,8 @@ export function addConfigureCommand(program: Command, ctx: Context): void {
     .option("--legacy", "write sso_start_url/sso_region into the profile itself (no sso-session; no silent refresh)")
     .option("--force", "change a conflicting sso-session or switch the profile's form")
     .addOption(new Option("--no-browser", "print the sign-in link instead of opening a browser"))
+    .addOption(new Option("--use-device-code", "sign in with a link and code that work on any device").conflicts("usePkce"))
+    .option("--use-pkce", "sign in with the authorization code flow; with --no-browser, paste back the address the browser ends on")
     .action(async (name: string, opts: Record<string, string | boolean | undefined>) => {
       const { configureProfile } = await import("../use-cases/configure-profile.js");
       const prompter = ctx.tty.stdin && ctx.tty.stderr ? await createPrompter(ctx) : undefined;
@@ -35,6 +37,7 @@ export function addConfigureCommand(program: Command, ctx: Context): void {
           legacy: opts.legacy === true,
           force: opts.force === true,
           browser: opts.browser !== false,
+          flow: opts.useDeviceCode === true ? "device" : opts.usePkce === true ? "pkce" : undefined,
         },
         prompter,
       );

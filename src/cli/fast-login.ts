@@ -27,6 +27,8 @@ export function parseFastLogin(argv: readonly string[]): LoginInput | undefined 
     } else if (arg === "--all") input.all = true;
     else if (arg === "--force") input.force = true;
     else if (arg === "--no-browser") input.browser = false;
+    else if (arg === "--use-device-code" && input.flow === undefined) input.flow = "device";
+    else if (arg === "--use-pkce" && input.flow === undefined) input.flow = "pkce";
     else if (arg.startsWith("-")) return undefined;
     else positionals.push(arg);
   }

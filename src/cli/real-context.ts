@@ -2,6 +2,7 @@ import { homedir } from "node:os";
 import { setTimeout as delay } from "node:timers/promises";
 import type { Context } from "../context.js";
 import { resolveAwsPaths } from "../files/aws-paths.js";
+import { browserAvailability } from "../lib/browser-command.js";
 
 /** The one place that reads the process: env, clock, streams, browser, signals. */
 export function createRealContext(): Context {
@@ -26,6 +27,7 @@ export function createRealContext(): Context {
   // other tools, and that warning in their stderr helps nobody.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   const env = { ...process.env };
+  const browser = browserAvailability(env, process.platform);
   return {
     now: () => new Date(),
     sleep: (ms, signal) => delay(ms, undefined, signal ? { signal } : undefined),
@@ -40,9 +42,13 @@ export function createRealContext(): Context {
       portal: env.AWS_ENDPOINT_URL_SSO || env.AWS_ENDPOINT_URL || undefined,
       sts: env.AWS_ENDPOINT_URL_STS || env.AWS_ENDPOINT_URL || undefined,
     },
-    openBrowser: async (url) => {
-      const { openBrowser } = await import("./open-browser.js");
-      return openBrowser(url, env);
+    browser: {
+      available: browser.available,
+      unavailableReason: browser.reason,
+      open: async (url) => {
+        const { openBrowser } = await import("./open-browser.js");
+        return openBrowser(url, env);
+      },
     },
     signal: controller.signal,
     debug: false,

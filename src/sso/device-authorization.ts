@@ -1,8 +1,8 @@
 import type { Context } from "../context.js";
-import { InterruptedError, SignInDeniedError, SignInExpiredError } from "../errors.js";
+import { InterruptedError, SignInDeniedError, SignInExpiredError, StaleRegistrationError } from "../errors.js";
 import type { SsoClients } from "./clients.js";
 import { DeviceAuthorizationReply, parseReply, TokenReply } from "./replies.js";
-import { describeServiceError, errorFacts } from "./service-errors.js";
+import { describeServiceError, errorFacts, isStaleClient } from "./service-errors.js";
 
 export interface DeviceAuthorization {
   deviceCode: string;
@@ -40,6 +40,7 @@ export async function startDeviceAuthorization(
       intervalS: r.interval ?? 5,
     };
   } catch (err) {
+    if (isStaleClient(err)) throw new StaleRegistrationError({ cause: err });
     throw describeServiceError(err, "starting the sign-in", clients.urls.oidc);
   }
 }

@@ -34,6 +34,15 @@ export function isThrottle(err: unknown): boolean {
   return c === "TooManyRequestsException" || c === "ThrottlingException";
 }
 
+/**
+ * The client registration is unknown, expired or lacks the grant (sso-oidc.md §8: drop the cached
+ * registration and register again).
+ */
+export function isStaleClient(err: unknown): boolean {
+  const c = errorFacts(err).code;
+  return c === "InvalidClientException" || c === "UnauthorizedClientException";
+}
+
 export function isUnauthorized(err: unknown): boolean {
   return errorFacts(err).code === "UnauthorizedException";
 }

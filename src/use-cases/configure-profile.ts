@@ -16,7 +16,8 @@ import { debugLogFor } from "../lib/debug-log.js";
 import { listAccountRoles, listAccounts, type AccountInfo } from "../sso/list-accounts.js";
 import { describeServiceError } from "../sso/service-errors.js";
 import { createSsoClients } from "../sso/clients.js";
-import { ensureSignedIn, readCachedToken, type SignInSpec } from "./sign-in.js";
+import { readCachedToken, type SignInFlow, type SignInSpec } from "./cached-sign-in.js";
+import { ensureSignedIn } from "./sign-in.js";
 
 export interface ConfigureProfileInput {
   profile: string;
@@ -32,6 +33,7 @@ export interface ConfigureProfileInput {
   legacy: boolean;
   force: boolean;
   browser: boolean;
+  flow?: SignInFlow | undefined;
 }
 
 /** Asks a person; only given when stdin and stderr are a terminal. */
@@ -109,7 +111,7 @@ export async function configureProfile(ctx: Context, input: ConfigureProfileInpu
   let accountId = input.accountId ?? existing.sso_account_id;
   let roleName = input.roleName ?? existing.sso_role_name;
   if (accountId === undefined || roleName === undefined) {
-    const picked = await pickAccountAndRole(ctx, spec, { accountId, roleName, browser: input.browser }, prompter);
+    const picked = await pickAccountAndRole(ctx, spec, { accountId, roleName, browser: input.browser, flow: input.flow }, prompter);
     accountId = picked.accountId;
     roleName = picked.roleName;
   }
@@ -171,13 +173,13 @@ function sessionFor(doc: Awaited<ReturnType<typeof readConfigFile>>, startUrl: s
 async function pickAccountAndRole(
   ctx: Context,
   spec: SignInSpec,
-  known: { accountId?: string | undefined; roleName?: string | undefined; browser: boolean },
+  known: { accountId?: string | undefined; roleName?: string | undefined; browser: boolean; flow?: SignInFlow | undefined },
   prompter: Prompter | undefined,
 ): Promise<{ accountId: string; roleName: string }> {
   let accessToken: string;
   const clients = createSsoClients(spec.region, ctx.endpoints);
   if (prompter) {
-    accessToken = (await ensureSignedIn(ctx, spec, { browser: known.browser })).accessToken;
+    accessToken = (await ensureSignedIn(ctx, spec, { browser: known.browser, flow: known.flow })).accessToken;
   } else {
     // No terminal: use a sign-in that is already cached (under the sso-session or, from
     // `login START_URL REGION`, under the start URL); never open a browser from a script.

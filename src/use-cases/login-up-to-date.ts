@@ -5,11 +5,13 @@ import { defaultLedgerFile, hashAccessKeyId, readLedger, resolveFileIdentity } f
 import { parseTimestamp } from "../files/token-cache.js";
 import { formatExpiry } from "../lib/progress.js";
 import { resolveLoginPlan, type LoginPlan, type TargetProfile, type TargetSelection } from "./resolve-targets.js";
-import { readCachedToken, TOKEN_MARGIN_MS, type SignInSpec } from "./sign-in.js";
+import { readCachedToken, TOKEN_MARGIN_MS, type SignInFlow, type SignInSpec } from "./cached-sign-in.js";
 
 export interface LoginInput extends TargetSelection {
   browser: boolean;
   force: boolean;
+  /** --use-device-code / --use-pkce; undefined: chosen by whether a browser can be opened. */
+  flow?: SignInFlow | undefined;
 }
 
 /**

@@ -10,7 +10,8 @@ import { getRoleCredentials, type RoleKeys } from "../sso/get-role-credentials.j
 import { describeServiceError, isRetryable, isThrottle, isUnauthorized } from "../sso/service-errors.js";
 import { checkLoginUpToDate, type LoginInput } from "./login-up-to-date.js";
 import { specKey, type TargetProfile } from "./resolve-targets.js";
-import { ensureSignedIn, type SignedIn, type SignInSpec } from "./sign-in.js";
+import type { SignInSpec } from "./cached-sign-in.js";
+import { ensureSignedIn, type SignedIn } from "./sign-in.js";
 
 export type { LoginInput } from "./login-up-to-date.js";
 export { KEYS_MARGIN_MS } from "./login-up-to-date.js";
@@ -54,7 +55,7 @@ export async function login(ctx: Context, input: LoginInput): Promise<LoginResul
 
   const signedIn = new Map<string, SignedIn>();
   for (const spec of plan.signIns) {
-    signedIn.set(specKey(spec), await ensureSignedIn(ctx, spec, { force: input.force, browser: input.browser }));
+    signedIn.set(specKey(spec), await ensureSignedIn(ctx, spec, { force: input.force, browser: input.browser, flow: input.flow }));
   }
   for (const s of plan.skipped) ctx.stderr.write(`  skipped ${s.profile}: ${s.reason}\n`);
 
@@ -111,7 +112,7 @@ async function writeKeys(ctx: Context, profiles: TargetProfile[], signedIn: Map<
       if (!isUnauthorized(err) || session.how === "signed-in") throw err;
       let again = renewed.get(key);
       if (!again) {
-        again = ensureSignedIn(ctx, p.spec, { force: true, browser: input.browser });
+        again = ensureSignedIn(ctx, p.spec, { force: true, browser: input.browser, flow: input.flow });
         renewed.set(key, again);
       }
       const fresh = await again;

@@ -11,7 +11,7 @@ import {
   type ResolvedSsoProfile,
   type ResolvedSsoSession,
 } from "../files/config-file.js";
-import type { SignInSpec } from "./sign-in.js";
+import type { SignInSpec } from "./cached-sign-in.js";
 
 /** A profile whose role credentials a login writes. */
 export interface TargetProfile {

@@ -1,31 +1,15 @@
 import type { Context } from "../context.js";
-import { ServiceUnreachableError, SsoCliError } from "../errors.js";
-import {
-  formatTimestamp,
-  parseTimestamp,
-  readClientRegistration,
-  readTokenCacheEntry,
-  registrationCacheFileName,
-  tokenCacheFileName,
-  writeClientRegistration,
-  writeTokenCacheEntry,
-  type TokenCacheEntry,
-} from "../files/token-cache.js";
+import { ServiceUnreachableError, StaleRegistrationError } from "../errors.js";
+import { formatTimestamp, parseTimestamp, tokenCacheFileName, writeTokenCacheEntry, type TokenCacheEntry } from "../files/token-cache.js";
 import { debugLogFor } from "../lib/debug-log.js";
-import { createProgress, formatCountdown, formatExpiry } from "../lib/progress.js";
+import { formatExpiry } from "../lib/progress.js";
 import { createSsoClients, type SsoClients } from "../sso/clients.js";
-import { createDeviceToken, pollForToken, startDeviceAuthorization, type OidcToken } from "../sso/device-authorization.js";
+import type { OidcToken } from "../sso/device-authorization.js";
 import { refreshAccessToken } from "../sso/refresh-token.js";
-import { registerClient } from "../sso/register-client.js";
-
-/** One sign-in: an sso-session, or a legacy start URL (profiles with sso_start_url of their own). */
-export interface SignInSpec {
-  ssoSession?: string | undefined;
-  startUrl: string;
-  region: string;
-  /** From sso_registration_scopes; null when not configured (the cache key says null too). */
-  scopes: string[] | null;
-}
+import { loadRegistration, type Registration } from "./client-registration.js";
+import { signInWithDeviceCode } from "./sign-in-device.js";
+import { signInWithAuthorizationCode } from "./sign-in-pkce.js";
+import { readCachedToken, TOKEN_MARGIN_MS, describeSignIn, type SignInFlow, type SignInSpec } from "./cached-sign-in.js";
 
 export interface SignedIn {
   spec: SignInSpec;
@@ -35,28 +19,34 @@ export interface SignedIn {
   clients: SsoClients;
 }
 
-/** botocore refreshes within 15 minutes of expiry (token-cache.md §5); we renew at the same point. */
-export const TOKEN_MARGIN_MS = 15 * 60_000;
-/** A cached registration is reused while it has more than 15 minutes left (token-cache.md §4). */
-const REGISTRATION_MARGIN_MS = 15 * 60_000;
-
-export type SignInDeps = Pick<Context, "now" | "sleep" | "signal" | "paths" | "endpoints" | "stderr" | "tty" | "openBrowser" | "env" | "debug">;
-
-export function describeSignIn(spec: SignInSpec): string {
-  return spec.ssoSession ? `sso-session ${spec.ssoSession}` : spec.startUrl;
+export interface SignInOptions {
+  /** Sign in again even if the cached token is valid. */
+  force?: boolean | undefined;
+  /** False with --no-browser: never open one. */
+  browser?: boolean | undefined;
+  /** --use-device-code / --use-pkce; else chosen by whether a local browser can be opened. */
+  flow?: SignInFlow | undefined;
 }
 
-/** The cached token for a sign-in, if any (a corrupt file is an error naming it). */
-export async function readCachedToken(deps: Pick<Context, "paths">, spec: SignInSpec): Promise<TokenCacheEntry | undefined> {
-  return readTokenCacheEntry(deps.paths.ssoCacheDir, tokenCacheFileName({ ssoSession: spec.ssoSession, startUrl: spec.startUrl }));
+export type SignInDeps = Pick<Context, "now" | "sleep" | "signal" | "paths" | "endpoints" | "stdin" | "stderr" | "tty" | "browser" | "env" | "debug">;
+
+/**
+ * Which sign-in flow runs, and whether it opens a browser. The authorization code flow (the AWS
+ * CLI v2's default since 2.22) when a local browser can receive the redirect; the device flow
+ * where none can (SSH, no display, BROWSER=none, --no-browser), since its link works on any
+ * device. An explicit --use-device-code or --use-pkce wins; PKCE without a browser pastes back.
+ */
+export function chooseSignInFlow(opts: SignInOptions, browser: Pick<Context["browser"], "available">): { flow: SignInFlow; openBrowser: boolean } {
+  const openBrowser = opts.browser !== false && browser.available;
+  return { flow: opts.flow ?? (openBrowser ? "pkce" : "device"), openBrowser };
 }
 
 /**
  * A token valid for more than the margin: the cached one, else a silent refresh (sso-session
- * with a refresh token), else a device sign-in in the browser. `force` skips straight to the
- * sign-in. The cache is written exactly as the AWS CLI v2 writes it, so both tools share it.
+ * with a refresh token), else a sign-in in the browser. `force` skips straight to the sign-in.
+ * The cache is written exactly as the AWS CLI v2 writes it, so both tools share it.
  */
-export async function ensureSignedIn(deps: SignInDeps, spec: SignInSpec, opts: { force?: boolean; browser?: boolean; interactive?: boolean }): Promise<SignedIn> {
+export async function ensureSignedIn(deps: SignInDeps, spec: SignInSpec, opts: SignInOptions): Promise<SignedIn> {
   const debug = debugLogFor(deps);
   const clients = createSsoClients(spec.region, deps.endpoints, { debug: deps.debug ? debug : undefined });
   const now = deps.now().getTime();
@@ -74,7 +64,48 @@ export async function ensureSignedIn(deps: SignInDeps, spec: SignInSpec, opts: {
     if (refreshed) return refreshed;
     debug("no refresh possible or refused: signing in");
   }
-  return signInWithDeviceCode(deps, spec, clients, opts);
+  return signIn(deps, spec, clients, opts);
+}
+
+async function signIn(deps: SignInDeps, spec: SignInSpec, clients: SsoClients, opts: SignInOptions): Promise<SignedIn> {
+  const debug = debugLogFor(deps);
+  const { flow, openBrowser } = chooseSignInFlow(opts, deps.browser);
+  debug(`sign-in flow: ${flow === "pkce" ? "authorization code with PKCE" : "device code"}`, {
+    openBrowser,
+    ...(deps.browser.available ? {} : { noBrowser: deps.browser.unavailableReason }),
+  });
+  let registration = await loadRegistration(deps, spec, clients, flow);
+  let token: OidcToken;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      token = flow === "pkce" ? await signInWithAuthorizationCode(deps, spec, clients, registration, { openBrowser }) : await signInWithDeviceCode(deps, spec, clients, registration, { openBrowser });
+      break;
+    } catch (err) {
+      // The service forgot the registration (restarted, revoked): register anew once and go on.
+      if (!(err instanceof StaleRegistrationError) || attempt > 1) throw err;
+      debug("the service no longer accepts the cached client registration (InvalidClientException): registering anew");
+      registration = await loadRegistration(deps, spec, clients, flow, { fresh: true });
+    }
+  }
+  const expiresAt = await storeToken(deps, spec, registration, token);
+  deps.stderr.write(`Signed in to ${spec.startUrl} (valid until ${formatExpiry(expiresAt)}).\n`);
+  return { spec, accessToken: token.accessToken, expiresAt, how: "signed-in", clients };
+}
+
+async function storeToken(deps: SignInDeps, spec: SignInSpec, registration: Registration, token: OidcToken): Promise<Date> {
+  const expiresAt = new Date(deps.now().getTime() + token.expiresInS * 1000);
+  const entry: TokenCacheEntry = {
+    startUrl: spec.startUrl,
+    region: spec.region,
+    accessToken: token.accessToken,
+    expiresAt: formatTimestamp(expiresAt),
+    clientId: registration.clientId,
+    clientSecret: registration.clientSecret,
+    registrationExpiresAt: formatTimestamp(registration.expiresAt),
+    ...(token.refreshToken ? { refreshToken: token.refreshToken } : {}),
+  };
+  await writeTokenCacheEntry(deps.paths.ssoCacheDir, tokenCacheFileName(spec), entry);
+  return expiresAt;
 }
 
 async function tryRefresh(deps: SignInDeps, spec: SignInSpec, cached: TokenCacheEntry, clients: SsoClients): Promise<SignedIn | undefined> {
@@ -97,64 +128,4 @@ async function tryRefresh(deps: SignInDeps, spec: SignInSpec, cached: TokenCache
   else delete entry.refreshToken;
   await writeTokenCacheEntry(deps.paths.ssoCacheDir, tokenCacheFileName(spec), entry);
   return { spec, accessToken: token.accessToken, expiresAt, how: "refreshed", clients };
-}
-
-async function loadRegistration(deps: SignInDeps, spec: SignInSpec, clients: SsoClients): Promise<{ clientId: string; clientSecret: string; expiresAt: Date }> {
-  const fileName = registrationCacheFileName({ startUrl: spec.startUrl, region: spec.region, scopes: spec.scopes, sessionName: spec.ssoSession ?? null });
-  let cached;
-  try {
-    cached = await readClientRegistration(deps.paths.ssoCacheDir, fileName);
-  } catch (err) {
-    // A corrupt registration is only a cache: register anew and overwrite it.
-    if (!(err instanceof SsoCliError)) throw err;
-  }
-  if (cached && !cached.grantTypes?.includes("authorization_code")) {
-    const expiresAt = parseTimestamp(cached.expiresAt)!;
-    if (expiresAt.getTime() - deps.now().getTime() > REGISTRATION_MARGIN_MS) return { clientId: cached.clientId, clientSecret: cached.clientSecret, expiresAt };
-  }
-  const clientName = `botocore-client-${spec.ssoSession ?? Math.floor(deps.now().getTime() / 1000)}`;
-  const reg = await registerClient(clients, { clientName, scopes: spec.scopes ?? undefined });
-  await writeClientRegistration(deps.paths.ssoCacheDir, fileName, {
-    clientId: reg.clientId,
-    clientSecret: reg.clientSecret,
-    expiresAt: formatTimestamp(reg.expiresAt),
-    ...(spec.scopes ? { scopes: spec.scopes } : {}),
-  });
-  return reg;
-}
-
-async function signInWithDeviceCode(deps: SignInDeps, spec: SignInSpec, clients: SsoClients, opts: { browser?: boolean; interactive?: boolean }): Promise<SignedIn> {
-  const registration = await loadRegistration(deps, spec, clients);
-  const auth = await startDeviceAuthorization(clients, { clientId: registration.clientId, clientSecret: registration.clientSecret }, spec.startUrl);
-  const err = deps.stderr;
-  err.write(`Sign in to ${spec.startUrl}${spec.ssoSession ? ` (sso-session ${spec.ssoSession})` : ""}:\n`);
-  err.write(`  open   ${auth.verificationUriComplete}\n`);
-  err.write(`  code   ${auth.userCode}\n`);
-  const opened = opts.browser !== false && (await deps.openBrowser(auth.verificationUriComplete));
-  err.write(opened ? "A browser window was opened; check that it shows the same code.\n" : `Open the link on any device and check that it shows the code ${auth.userCode}.\n`);
-  const progress = createProgress(err, deps.tty.stderr, () => deps.now().getTime());
-  const token = await pollForToken(
-    {
-      now: deps.now,
-      sleep: deps.sleep,
-      signal: deps.signal,
-      createToken: (deviceCode) => createDeviceToken(clients, registration, deviceCode),
-      onWait: (left) => progress.update(`Waiting for approval of ${auth.userCode}… (code expires in ${formatCountdown(left)})`),
-    },
-    auth,
-  ).finally(() => progress.done());
-  const expiresAt = new Date(deps.now().getTime() + token.expiresInS * 1000);
-  const entry: TokenCacheEntry = {
-    startUrl: spec.startUrl,
-    region: spec.region,
-    accessToken: token.accessToken,
-    expiresAt: formatTimestamp(expiresAt),
-    clientId: registration.clientId,
-    clientSecret: registration.clientSecret,
-    registrationExpiresAt: formatTimestamp(registration.expiresAt),
-    ...(token.refreshToken ? { refreshToken: token.refreshToken } : {}),
-  };
-  await writeTokenCacheEntry(deps.paths.ssoCacheDir, tokenCacheFileName(spec), entry);
-  err.write(`Signed in to ${spec.startUrl} (valid until ${formatExpiry(expiresAt)}).\n`);
-  return { spec, accessToken: token.accessToken, expiresAt, how: "signed-in", clients };
 }

@@ -11,7 +11,7 @@ interface Metafile {
   outputs: Record<string, { imports: { path: string; kind: string }[]; inputs: Record<string, unknown> }>;
 }
 
-/** Everything `sso-cli --version` / `--help` load: the entry chunk and its static imports. */
+/** Everything a command loads before commander knows which one it is: the main chunk and its static imports. */
 async function startupInputs(): Promise<string[]> {
   const meta = JSON.parse(await readFile(`${REPO_ROOT}dist/meta.json`, "utf8")) as Metafile;
   const seen = new Set<string>();
@@ -48,9 +48,9 @@ describe("bin/sso-cli answers --help and --version without loading the bundle", 
   });
 });
 
-describe("the no-network login runs from dist/hot-login.cjs alone", () => {
+describe("the no-network login runs from dist/cli/entry.cjs alone", () => {
   it("holds none of the SDK, commander, the emulator or prompts", async () => {
-    const meta = JSON.parse(await readFile(`${REPO_ROOT}dist/hot-login-meta.json`, "utf8")) as Metafile;
+    const meta = JSON.parse(await readFile(`${REPO_ROOT}dist/entry-meta.json`, "utf8")) as Metafile;
     const inputs = Object.values(meta.outputs).flatMap((o) => Object.keys(o.inputs));
     expect(inputs.some((i) => i.endsWith("src/use-cases/login-up-to-date.ts"))).toBe(true);
     expect(inputs.filter((i) => /@aws-sdk|@smithy|src\/emulator|@inquirer|node_modules\/commander|src\/sso\/clients/.test(i))).toEqual([]);
@@ -67,8 +67,8 @@ describe("the no-network login runs from dist/hot-login.cjs alone", () => {
       // A copy of the program with no dist/cli/main.js: only the hot bundle can answer.
       const copy = join(home, "copy");
       await cp(`${REPO_ROOT}bin`, join(copy, "bin"), { recursive: true });
-      await mkdir(join(copy, "dist"), { recursive: true });
-      await cp(`${REPO_ROOT}dist/hot-login.cjs`, join(copy, "dist", "hot-login.cjs"));
+      await mkdir(join(copy, "dist", "cli"), { recursive: true });
+      await cp(`${REPO_ROOT}dist/cli/entry.cjs`, join(copy, "dist", "cli", "entry.cjs"));
       const again = await runProcess(process.execPath, [join(copy, "bin", "sso-cli"), "login", "--profile", "p"], { home, env: emu.env });
       expect(again.code, again.stderr).toBe(0);
       expect(again.stderr).toMatch(/^Already signed in; keys for 1 profile valid until .+\. \(--force renews them\.\)\n$/);

@@ -27,6 +27,8 @@ describe("login's fast path", () => {
     [["login", "https://d-1234567890.awsapps.com/start"]],
     [["login", "https://d-1234567890.awsapps.com/start", "eu-north-1", "--no-browser"]],
     [["login", "--force", "https://x.awsapps.com/start", "us-east-1"]],
+    [["login", "--profile", "p", "--use-device-code"]],
+    [["login", "--no-browser", "--use-pkce"]],
   ])("reads %j exactly as commander does", async (argv) => {
     const fast = parseFastLogin(argv);
     expect(fast).toBeDefined();
@@ -44,6 +46,7 @@ describe("login's fast path", () => {
     [["login", "a", "b", "c"]],
     [["login", "--", "x"]],
     [["login", "-h"]],
+    [["login", "--use-pkce", "--use-device-code"]],
   ])("leaves %j to commander", (argv) => {
     expect(parseFastLogin(argv)).toBeUndefined();
   });

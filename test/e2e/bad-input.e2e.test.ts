@@ -91,7 +91,7 @@ const REGISTRATION = [".aws/sso/", CACHE_DIR, REGISTRATION_FILE];
 const LOGIN_WRITES = [...REGISTRATION, TOKEN_FILE, CREDENTIALS, ".aws/sso-cli/", LEDGER];
 
 /** What a device sign-in prints before it waits (not a TTY: plain lines, no spinner). */
-const SIGN_IN_PROMPT = /^(Sign in to |  open |  code |Open the link on any device|Waiting for approval of )/;
+const SIGN_IN_PROMPT = /^(Sign in to |  open |  code |Open the link above on any device|Waiting for approval of )/;
 /** login's per-profile lines and summary, printed when several profiles were involved. */
 const PROFILE_TABLE = /^( {2}[a-z]+ +(\d{12} \S+ +valid until |FAILED: )|Wrote keys for \d+ of \d+ profiles to )/;
 
@@ -192,8 +192,8 @@ const rows: Row[] = [
     knobs: { autoApproveMs: -1 },
     during: denyWhenPending,
     args: ["login", "--profile", "a"],
-    exit: Exit.service,
-    message: /sign-in was denied/,
+    exit: Exit.denied,
+    message: /sign-in was denied: Deny was chosen on the sign-in page/,
     before: SIGN_IN_PROMPT,
     mayChange: REGISTRATION,
   },
