@@ -4,10 +4,10 @@ import { checkLoginUpToDate } from "../use-cases/login-up-to-date.js";
 import { parseFastLogin } from "./fast-login.js";
 
 /**
- * The script hot path, bundled on its own as CommonJS (dist/hot-login.cjs): `sso-cli login` with
+ * The script hot path, part of the CommonJS entry (entry.ts, dist/cli/entry.cjs): `sso-cli login` with
  * plain arguments, when the token and keys are still valid, answers from here without loading
  * the main bundle (ES modules cost more to load). Any other case, and any error, returns false
- * and bin/sso-cli runs the full command, which reports errors the one usual way.
+ * and the entry runs the full command, which reports errors the one usual way.
  */
 export async function runHotLogin(argv: string[]): Promise<boolean> {
   const input = parseFastLogin(argv);

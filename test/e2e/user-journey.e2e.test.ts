@@ -5,6 +5,7 @@ import type { RunningEmulator } from "../../src/emulator/start-emulator.js";
 import { tokenCacheFileName } from "../../src/files/token-cache.js";
 import { startTestEmulator } from "../helpers/emulator.js";
 import { BIN, REPO_ROOT, runCli, runProcess, type ProcessResult } from "../helpers/run-process.js";
+import { runOnTerminal, type TerminalRun } from "../helpers/pty.js";
 import { makeTempHome } from "../helpers/temp-home.js";
 
 // A new user's first day, end to end: the built sso-cli in a throwaway HOME against an in-process
@@ -167,47 +168,6 @@ describe("first sign-in to last sign-out, with the AWS CLI, boto3 and the JS SDK
   });
 });
 
-// Interactive configure through a real pseudo-terminal: python3's pty runs the CLI with a TTY on
-// stdin/stdout/stderr, waits until a prompt has finished drawing (100 ms of quiet), then types.
-const PTY_DRIVER = String.raw`
-import json, os, pty, re, select, sys, time
-argv = json.loads(sys.argv[1])
-answers = json.loads(sys.argv[2])
-pid, fd = pty.fork()
-if pid == 0:
-    os.execvpe(argv[0], argv, os.environ)
-def strip(b):
-    return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", b.decode("utf-8", "replace"))
-out = b""
-step = 0
-seen = 0
-deadline = time.time() + 30
-while time.time() < deadline:
-    ready, _, _ = select.select([fd], [], [], 0.1)
-    if ready:
-        try:
-            chunk = os.read(fd, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        out += chunk
-        continue
-    text = strip(out)
-    if step < len(answers):
-        m = re.search(answers[step][0], text[seen:])
-        if m:
-            seen += m.end()
-            for keys in answers[step][1]:
-                os.write(fd, keys.encode())
-                time.sleep(0.15)
-            step += 1
-if time.time() >= deadline:
-    os.kill(pid, 9)
-_, status = os.waitpid(pid, 0)
-print(json.dumps({"code": os.waitstatus_to_exitcode(status), "answered": step, "output": strip(out)}))
-`;
-
 const DOWN = "\x1b[B";
 const ENTER = "\r";
 
@@ -216,15 +176,9 @@ async function configureOnTerminal(
   home: string,
   profile: string,
   answers: [pattern: string, keys: string[]][],
-): Promise<{ code: number; answered: number; output: string }> {
+): Promise<TerminalRun> {
   const argv = [process.execPath, BIN, "configure", "profile", profile, "--sso-start-url", emu.startUrl, "--sso-region", "eu-north-1"];
-  const r = await runProcess("python3", ["-c", PTY_DRIVER, JSON.stringify(argv), JSON.stringify(answers)], {
-    home,
-    env: { ...emu.env, BROWSER: "none" },
-    timeoutMs: 40_000,
-  });
-  expectExit(r, 0);
-  return JSON.parse(r.stdout.trim()) as { code: number; answered: number; output: string };
+  return runOnTerminal(argv, answers, { home, env: { ...emu.env, BROWSER: "none" }, timeoutMs: 30_000 });
 }
 
 describe("configure profile on a terminal", () => {

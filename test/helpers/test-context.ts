@@ -1,0 +1,87 @@
+import { PassThrough, Writable } from "node:stream";
+import type { Browser, Context } from "../../src/context.js";
+import { resolveAwsPaths } from "../../src/files/aws-paths.js";
+
+/**
+ * A Context for in-process tests of the use cases: a fake clock whose `sleep` moves time forward
+ * at once (yielding to the event loop first, so real I/O such as a loopback request still gets
+ * its turn), captured stdout/stderr, a scripted stdin, a recorded browser, and a throwaway HOME.
+ * Nothing under src/ is mocked: the use case runs as it does for a user.
+ */
+export interface TestContext extends Context {
+  stdoutText(): string;
+  stderrText(): string;
+  /** Types a line on stdin (as a person pasting would). */
+  type(line: string): void;
+  /** Closes stdin (end of input). */
+  endInput(): void;
+  /** URLs the browser was asked to open. */
+  opened: string[];
+  /** Moves the fake clock forward. */
+  advance(ms: number): void;
+  /** Aborts the command's signal, as Ctrl-C does. */
+  interrupt(): void;
+}
+
+export interface TestContextOptions {
+  home: string;
+  /** The fake clock's start; the real time by default (the emulator's clock is real). */
+  now?: Date;
+  env?: Record<string, string | undefined>;
+  endpoints?: Context["endpoints"];
+  /** What the browser does with a URL; by default nothing, and it reports it could not open one. */
+  browser?: { available: boolean; open?(url: string): Promise<boolean> };
+  tty?: Partial<Context["tty"]>;
+  debug?: boolean;
+}
+
+export function createTestContext(o: TestContextOptions): TestContext {
+  let nowMs = (o.now ?? new Date()).getTime();
+  let stdout = "";
+  let stderr = "";
+  const stdin = new PassThrough();
+  const controller = new AbortController();
+  const opened: string[] = [];
+  const sink = (append: (s: string) => void) =>
+    new Writable({
+      write(chunk: Buffer | string, _enc, done) {
+        append(chunk.toString());
+        done();
+      },
+    });
+  const env = { HOME: o.home, ...o.env };
+  const browser: Browser = {
+    available: o.browser?.available ?? false,
+    unavailableReason: o.browser?.available ? undefined : "tests run without a display",
+    open: async (url) => {
+      opened.push(url);
+      return o.browser?.open ? o.browser.open(url) : false;
+    },
+  };
+  return {
+    now: () => new Date(nowMs),
+    sleep: async (ms, signal) => {
+      // A real turn of the event loop first: sockets and timers of the code under test run.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (signal?.aborted) throw signal.reason ?? new Error("aborted");
+      nowMs += ms;
+    },
+    env,
+    paths: resolveAwsPaths(env, o.home),
+    stdin,
+    stdout: sink((s) => (stdout += s)),
+    stderr: sink((s) => (stderr += s)),
+    tty: { stdin: false, stderr: false, stdout: false, ...o.tty },
+    endpoints: o.endpoints ?? {},
+    browser,
+    signal: controller.signal,
+    debug: o.debug ?? false,
+    stdoutText: () => stdout,
+    stderrText: () => stderr,
+    type: (line) => void stdin.write(`${line}\n`),
+    endInput: () => void stdin.end(),
+    opened,
+    advance: (ms) => void (nowMs += ms),
+    interrupt: () => controller.abort(new Error("SIGINT")),
+  };
+}
