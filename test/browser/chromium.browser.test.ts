@@ -1,0 +1,78 @@
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Exit } from "../../src/errors.js";
+import { startTestEmulator } from "../helpers/emulator.js";
+import { runCli } from "../helpers/run-process.js";
+import { sessionProfileConfig } from "../helpers/sso-fixtures.js";
+import { makeTempHome } from "../helpers/temp-home.js";
+
+// Sign-in through a real browser: Debian's Chromium, started by sso-cli's own browser launch
+// (BROWSER points at a launcher that drives it with playwright-core), clicks Approve or Deny on
+// the emulator's sign-in page, for both flows. Needs /usr/bin/chromium (apt-get install -y chromium).
+
+const LAUNCHER = fileURLToPath(new URL("./chromium-launcher.mjs", import.meta.url));
+type Emulator = Awaited<ReturnType<typeof startTestEmulator>>;
+
+interface Seen {
+  ok: boolean;
+  error?: string;
+  firstTitle?: string;
+  finalUrl?: string;
+  heading?: string;
+  text?: string;
+}
+
+describe("signing in through a real Chromium", () => {
+  let emu: Emulator;
+  const cleanups: Array<() => Promise<void>> = [];
+  beforeAll(async () => {
+    // Nobody approves but the person at the browser.
+    emu = await startTestEmulator({ autoApproveMs: -1 });
+  });
+  afterAll(async () => {
+    await emu.close();
+    for (const c of cleanups) await c();
+  });
+
+  const cases = [
+    { flow: "authorization code (default)", flags: [] as string[], decision: "approve", exit: Exit.ok, page: /^Signed in$/, firstTitle: /Allow access/ },
+    { flow: "authorization code (default)", flags: [] as string[], decision: "deny", exit: Exit.denied, page: /^Sign-in failed$/, firstTitle: /Allow access/ },
+    { flow: "device code", flags: ["--use-device-code"], decision: "approve", exit: Exit.ok, page: /^Request approved$/, firstTitle: /Authorize request/ },
+    { flow: "device code", flags: ["--use-device-code"], decision: "deny", exit: Exit.denied, page: /^Request denied$/, firstTitle: /Authorize request/ },
+  ];
+
+  it.each(cases)("$flow: $decision", async (c) => {
+    const { home, cleanup } = await makeTempHome();
+    cleanups.push(cleanup);
+    await mkdir(join(home, ".aws"), { recursive: true });
+    await writeFile(join(home, ".aws", "config"), sessionProfileConfig({ startUrl: emu.startUrl }));
+    const log = join(home, "chromium.json");
+    const r = await runCli(["login", "--profile", "p", ...c.flags], {
+      home,
+      env: { ...emu.env, BROWSER: LAUNCHER, CHROMIUM_DECISION: c.decision, CHROMIUM_LAUNCHER_LOG: log },
+      timeoutMs: 60_000,
+    });
+    let seen: Seen | undefined;
+    // The launcher may still be closing Chromium when sso-cli is done.
+    for (let i = 0; i < 100 && !seen; i++) {
+      seen = await readFile(log, "utf8").then((t) => JSON.parse(t) as Seen, () => undefined);
+      if (!seen) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(seen, `the launcher left no record; sso-cli said:\n${r.stderr}`).toBeDefined();
+    expect(seen!.ok, seen!.error).toBe(true);
+    expect(seen!.firstTitle).toMatch(c.firstTitle);
+    expect(seen!.heading).toMatch(c.page);
+    expect(r.code, r.stderr).toBe(c.exit);
+    expect(r.stderr).toMatch(/^A browser was opened/m);
+    const credentials = await readFile(join(home, ".aws", "credentials"), "utf8").catch(() => "");
+    if (c.decision === "approve") {
+      expect(r.stderr).toMatch(/^Signed in to /m);
+      expect(credentials).toMatch(/^\[p\]\naws_access_key_id = ASIA/);
+    } else {
+      expect(r.stderr).toMatch(/^sso-cli: The sign-in was denied: Deny was chosen on the sign-in page\.$/m);
+      expect(credentials).toBe("");
+    }
+  });
+});
