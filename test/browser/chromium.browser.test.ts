@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { access, constants, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,6 +13,7 @@ import { makeTempHome } from "../helpers/temp-home.js";
 // the emulator's sign-in page, for both flows. Needs /usr/bin/chromium (apt-get install -y chromium).
 
 const LAUNCHER = fileURLToPath(new URL("./chromium-launcher.mjs", import.meta.url));
+const CHROMIUM = "/usr/bin/chromium";
 type Emulator = Awaited<ReturnType<typeof startTestEmulator>>;
 
 interface Seen {
@@ -28,11 +29,15 @@ describe("signing in through a real Chromium", () => {
   let emu: Emulator;
   const cleanups: Array<() => Promise<void>> = [];
   beforeAll(async () => {
+    // Under CI every tier runs (test/tiers.ts): a missing browser fails here, at once and clearly.
+    await access(CHROMIUM, constants.X_OK).catch(() => {
+      throw new Error(`Chromium is missing at ${CHROMIUM}: apt-get install -y chromium`);
+    });
     // Nobody approves but the person at the browser.
     emu = await startTestEmulator({ autoApproveMs: -1 });
   });
   afterAll(async () => {
-    await emu.close();
+    await emu?.close();
     for (const c of cleanups) await c();
   });
 

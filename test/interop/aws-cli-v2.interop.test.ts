@@ -7,10 +7,11 @@ import type { RunningEmulator } from "../../src/emulator/start-emulator.js";
 import { registrationCacheFileName, roleCacheFileName } from "../../src/files/token-cache.js";
 import { startTestEmulator } from "../helpers/emulator.js";
 import { sessionProfileConfig } from "../helpers/sso-fixtures.js";
-import { runProcess, type ProcessResult } from "../helpers/run-process.js";
+import { runCli, runProcess, type ProcessResult } from "../helpers/run-process.js";
 import { makeTempHome } from "../helpers/temp-home.js";
 
-// The AWS CLI v2.9 (Debian's awscli) signs in, uses and signs out against the emulator. It
+// The AWS CLI v2.9 (Debian's awscli) signs in, uses and signs out against the emulator, and shares
+// one sign-in with sso-cli both ways. It
 // ignores AWS_ENDPOINT_URL_*: the rule sets from writeAwsDataPath redirect it (aws-cli-v2-redirect.md).
 
 const AWS_V2 = "/usr/bin/aws";
@@ -162,5 +163,44 @@ describe("AWS CLI v2.9 against the emulator through AWS_DATA_PATH", () => {
     const id = ok(await aws(["sts", "get-caller-identity", "--profile", "legacy", "--output", "json"]));
     expect((JSON.parse(id.stdout) as { Arn: string }).Arn).toMatch(ASSUMED_ROLE_ARN);
     expect(await exists(join(cliCache(), roleCacheFileName({ accountId: ACCOUNT, roleName: ROLE, startUrl: emu.startUrl })))).toBe(true);
+  });
+});
+
+describe("sharing one sign-in with the AWS CLI v2", () => {
+  beforeEach(async () => {
+    await writeConfig(SESSION_CONFIG());
+    await configure({ autoApproveMs: 0 });
+  });
+  const calls = async (): Promise<Record<string, number>> => Object.fromEntries(Object.entries((await stats()).operations).map(([k, v]) => [k, v?.calls ?? 0]));
+  const awsV2 = aws;
+
+  it("sso-cli uses the cache `aws sso login` wrote, with no new sign-in", async () => {
+    const login = await awsV2(["sso", "login", "--profile", "p", "--no-browser"]);
+    expect(login.code, login.stderr).toBe(0);
+    const before = await calls();
+    const r = await runCli(["login", "--profile", "p"], { home, env: emu.env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toMatch(/Sign in to/);
+    const after = await calls();
+    expect(after.StartDeviceAuthorization).toBe(before.StartDeviceAuthorization);
+    expect(after.CreateToken).toBe(before.CreateToken);
+    expect(after.GetRoleCredentials).toBe((before.GetRoleCredentials ?? 0) + 1);
+  });
+
+  it("the AWS CLI v2 uses the cache sso-cli wrote, and `aws sso logout` ends it", async () => {
+    expect((await runCli(["login", "--profile", "p"], { home, env: emu.env })).code).toBe(0);
+    const before = await calls();
+    const r = await awsV2(["sts", "get-caller-identity", "--profile", "p", "--output", "json"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as { Arn: string }).Arn).toMatch(ASSUMED_ROLE_ARN);
+    const after = await calls();
+    expect(after.StartDeviceAuthorization).toBe(before.StartDeviceAuthorization);
+    expect(after.CreateToken).toBe(before.CreateToken);
+    const out = await awsV2(["sso", "logout"]);
+    expect(out.code, out.stderr).toBe(0);
+    // sso-cli sees the sign-in is gone and signs in again (auto-approved here).
+    const again = await runCli(["login", "--profile", "p"], { home, env: emu.env });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/Sign in to/);
   });
 });

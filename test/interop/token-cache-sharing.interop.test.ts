@@ -1,16 +1,18 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { writeAwsDataPath } from "../../src/emulator/aws-data-path.js";
 import { formatTimestamp, formatTokenCacheEntry, parseTimestamp, tokenCacheFileName } from "../../src/files/token-cache.js";
 import { startTestEmulator } from "../helpers/emulator.js";
 import { sessionProfileConfig, signInOverHttp } from "../helpers/sso-fixtures.js";
 import { runCli, runProcess } from "../helpers/run-process.js";
 import { makeTempHome } from "../helpers/temp-home.js";
 
-// One sign-in, shared both ways between sso-cli and botocore (the AWS CLI v1, python3 -m awscli),
-// and between sso-cli and the AWS CLI v2.9 (/usr/bin/aws, redirected with AWS_DATA_PATH):
-// neither needs a new sign-in for a cache the other wrote.
+const FAKE_BROWSER = fileURLToPath(new URL("../helpers/fake-browser.mjs", import.meta.url));
+
+// One sign-in, shared both ways between sso-cli and botocore (the AWS CLI v1, python3 -m awscli):
+// neither needs a new sign-in for a cache the other wrote. (The AWS CLI v2's half is in
+// aws-cli-v2.interop.test.ts.)
 
 type Emu = Awaited<ReturnType<typeof startTestEmulator>>;
 let emu: Emu;
@@ -47,6 +49,32 @@ const cacheFile = () => join(home, ".aws", "sso", "cache", tokenCacheFileName({ 
 const ARN = /assumed-role\/AWSReservedSSO_AdministratorAccess_[0-9a-f]{16}\/alice@example\.com/;
 
 describe("sharing one sign-in with botocore", () => {
+  it("botocore uses the token of a PKCE sign-in (sso-cli's default with a browser), with no new sign-in", async () => {
+    // A desktop: the browser (a stand-in that follows the emulator's redirects) brings the code back.
+    const login = await runCli(["login", "--profile", "p"], { home, env: { ...emu.env, BROWSER: FAKE_BROWSER } });
+    expect(login.code, login.stderr).toBe(0);
+    expect(login.stderr).toMatch(/\/authorize\?/);
+    expect((await calls())["grant:authorization_code"]).toBe(1);
+    const before = await calls();
+    const r = await awsV1(["sts", "get-caller-identity", "--profile", "p", "--output", "json"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).Arn).toMatch(ARN);
+    const after = await calls();
+    expect(after.StartDeviceAuthorization).toBe(before.StartDeviceAuthorization);
+    expect(after.CreateToken).toBe(before.CreateToken);
+    expect(after.GetRoleCredentials).toBe((before.GetRoleCredentials ?? 0) + 1);
+  });
+
+  it("botocore refreshes a PKCE sign-in's token silently (the registration allows refresh_token)", async () => {
+    expect((await runCli(["login", "--profile", "p"], { home, env: { ...emu.env, BROWSER: FAKE_BROWSER } })).code).toBe(0);
+    const entry = JSON.parse(await readFile(cacheFile(), "utf8")) as Record<string, string>;
+    await writeFile(cacheFile(), formatTokenCacheEntry({ ...entry, expiresAt: formatTimestamp(new Date(Date.now() + 60_000)) } as never));
+    const before = await calls();
+    const r = await awsV1(["sts", "get-caller-identity", "--profile", "p", "--output", "json"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect((await calls())["grant:refresh_token"]).toBe((before["grant:refresh_token"] ?? 0) + 1);
+  });
+
   it("botocore uses a cache written by sso-cli, with no new sign-in", async () => {
     const login = await runCli(["login", "--profile", "p"], { home, env: emu.env });
     expect(login.code, login.stderr).toBe(0);
@@ -114,43 +142,5 @@ describe("sharing one sign-in with botocore", () => {
     // And botocore still accepts the refreshed cache.
     const v1 = await awsV1(["sts", "get-caller-identity", "--profile", "p", "--output", "json"]);
     expect(v1.code, v1.stderr).toBe(0);
-  });
-});
-
-describe("sharing one sign-in with the AWS CLI v2", () => {
-  const awsV2 = async (args: string[]) => {
-    const dataPath = join(home, "aws-data");
-    await writeAwsDataPath(dataPath, emu.url);
-    return runProcess("/usr/bin/aws", args, { home, env: { AWS_DATA_PATH: dataPath, BROWSER: "true" }, timeoutMs: 60_000 });
-  };
-
-  it("sso-cli uses the cache `aws sso login` wrote, with no new sign-in", async () => {
-    const login = await awsV2(["sso", "login", "--profile", "p", "--no-browser"]);
-    expect(login.code, login.stderr).toBe(0);
-    const before = await calls();
-    const r = await runCli(["login", "--profile", "p"], { home, env: emu.env });
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).not.toMatch(/Sign in to/);
-    const after = await calls();
-    expect(after.StartDeviceAuthorization).toBe(before.StartDeviceAuthorization);
-    expect(after.CreateToken).toBe(before.CreateToken);
-    expect(after.GetRoleCredentials).toBe((before.GetRoleCredentials ?? 0) + 1);
-  });
-
-  it("the AWS CLI v2 uses the cache sso-cli wrote, and `aws sso logout` ends it", async () => {
-    expect((await runCli(["login", "--profile", "p"], { home, env: emu.env })).code).toBe(0);
-    const before = await calls();
-    const r = await awsV2(["sts", "get-caller-identity", "--profile", "p", "--output", "json"]);
-    expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout).Arn).toMatch(ARN);
-    const after = await calls();
-    expect(after.StartDeviceAuthorization).toBe(before.StartDeviceAuthorization);
-    expect(after.CreateToken).toBe(before.CreateToken);
-    const out = await awsV2(["sso", "logout"]);
-    expect(out.code, out.stderr).toBe(0);
-    // sso-cli sees the sign-in is gone and signs in again (auto-approved here).
-    const again = await runCli(["login", "--profile", "p"], { home, env: emu.env });
-    expect(again.code, again.stderr).toBe(0);
-    expect(again.stderr).toMatch(/Sign in to/);
   });
 });

@@ -1,0 +1,56 @@
+import { spawnSync } from "node:child_process";
+import { accessSync, constants } from "node:fs";
+
+/**
+ * Test tiers that need a tool from outside the project. On a machine without the tool, a tier's
+ * files are not run and the run ends by naming the tier and the command that installs its tool
+ * (test/summary-reporter.ts). Under CI=true nothing is left out: a missing tool fails its tests,
+ * since .ci/run installs every one.
+ */
+export interface Tier {
+  name: string;
+  /** What is missing, in a user's words. */
+  tool: string;
+  install: string;
+  files: string[];
+  available(): boolean;
+}
+
+const executable = (path: string): boolean => {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+export const TIERS: Tier[] = [
+  {
+    name: "AWS CLI v2 interop",
+    tool: "the AWS CLI v2 at /usr/bin/aws",
+    install: "sudo apt-get install -y awscli",
+    files: ["test/interop/aws-cli-v2.interop.test.ts"],
+    available: () => executable("/usr/bin/aws") && /^aws-cli\/2\./.test(spawnSync("/usr/bin/aws", ["--version"], { encoding: "utf8", env: { PATH: "/usr/bin:/bin" } }).stdout ?? ""),
+  },
+  {
+    name: "real browser (Chromium)",
+    tool: "Chromium at /usr/bin/chromium",
+    install: "sudo apt-get install -y chromium",
+    files: ["test/browser/**/*.test.ts"],
+    available: () => executable("/usr/bin/chromium"),
+  },
+  {
+    name: "botocore and AWS CLI v1 interop",
+    tool: "python3 with boto3, botocore and the AWS CLI v1",
+    install: "python3 -m pip install boto3 awscli",
+    files: ["test/interop/botocore.interop.test.ts", "test/interop/aws-cli-v1.interop.test.ts", "test/interop/token-cache-sharing.interop.test.ts", "test/e2e/user-journey.e2e.test.ts"],
+    available: () => spawnSync("python3", ["-c", "import boto3, botocore, awscli"], { stdio: "ignore" }).status === 0,
+  },
+];
+
+/** The tiers this run leaves out: those whose tool is missing, unless CI asks for everything. */
+export function tiersNotRun(env: Record<string, string | undefined> = process.env): Tier[] {
+  if (env.CI === "true" || env.CI === "1") return [];
+  return TIERS.filter((t) => !t.available());
+}
