@@ -3,7 +3,7 @@ import { mkdir, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { startTestEmulator } from "../helpers/emulator.js";
-import { BIN } from "../helpers/run-process.js";
+import { BIN, startCli } from "../helpers/run-process.js";
 import { sessionProfileConfig } from "../helpers/sso-fixtures.js";
 import { makeTempHome } from "../helpers/temp-home.js";
 
@@ -46,6 +46,33 @@ describe("Ctrl-C during a sign-in", () => {
       expect(files.some((f) => /\.tmp|\.lock/.test(f))).toBe(false);
       const cache = files.filter((f) => f.startsWith(".aws/sso/cache/") && f.endsWith(".json"));
       expect(cache).toHaveLength(1); // the registration only: no token was written
+    } finally {
+      await cleanup();
+      await emu.close();
+    }
+  });
+});
+
+describe("Ctrl-C while the browser sign-in (authorization code) waits", () => {
+  it("stops with exit 130, closes the loopback server and writes no token", async () => {
+    const emu = await startTestEmulator({ autoApproveMs: -1 });
+    const { home, cleanup } = await makeTempHome();
+    try {
+      await mkdir(join(home, ".aws"), { recursive: true });
+      await writeFile(join(home, ".aws", "config"), sessionProfileConfig({ startUrl: emu.startUrl }));
+      // A browser that starts and shows nothing: the command waits for the person.
+      const run = startCli(["login", "--profile", "p"], { home, env: { ...emu.env, BROWSER: "/bin/true" } });
+      const [, link] = await run.waitForStderr(/^ {2}open {3}(\S+\/authorize\?\S+)$/m);
+      await run.waitForStderr(/^A browser was opened/m);
+      run.kill("SIGINT");
+      const r = await run.result;
+      expect(r.code, r.stderr).toBe(130);
+      expect(r.stderr).toMatch(/^sso-cli: Interrupted\.$/m);
+      const redirectUri = new URL(link!).searchParams.get("redirect_uri")!;
+      await expect(fetch(`${redirectUri}?code=x&state=y`)).rejects.toThrow();
+      const files = await listTree(home);
+      expect(files.filter((f) => f.startsWith(".aws/sso/cache/") && f.endsWith(".json"))).toHaveLength(1);
+      expect(files.some((f) => f.includes("credentials"))).toBe(false);
     } finally {
       await cleanup();
       await emu.close();

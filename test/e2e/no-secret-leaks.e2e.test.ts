@@ -1,5 +1,6 @@
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { IniDocument } from "../../src/files/ini-document.js";
 import { formatTimestamp, formatTokenCacheEntry, parseTokenCacheEntry, tokenCacheFileName } from "../../src/files/token-cache.js";
@@ -25,7 +26,10 @@ interface Step {
   exit: number;
   /** Emulator set-up before the step (admin API). */
   before?: (emu: Emulator, home: string) => Promise<void>;
+  env?: Record<string, string>;
 }
+
+const FAKE_BROWSER = fileURLToPath(new URL("../helpers/fake-browser.mjs", import.meta.url));
 
 const steps: Step[] = [
   { name: "configure profile with flags", args: ["configure", "profile", PROFILE, "--sso-session", SESSION, "--sso-start-url", "START_URL", "--sso-region", "us-east-1", "--account-id", ACCOUNT, "--role-name", ROLE], exit: 0 },
@@ -34,6 +38,7 @@ const steps: Step[] = [
   { name: "configure profile from the cached sign-in", args: ["configure", "profile", "second", "--sso-session", SESSION], exit: 0 },
   { name: "login again (fast path)", args: ["login", "--profile", PROFILE], exit: 0 },
   { name: "login --force", args: ["login", "--profile", PROFILE, "--force"], exit: 0 },
+  { name: "login --force on a desktop (authorization code with PKCE)", args: ["login", "--profile", PROFILE, "--force"], env: { BROWSER: FAKE_BROWSER }, exit: 0 },
   {
     name: "login with an expired token (silent refresh) and a retried 500",
     before: async (emu, home) => {
@@ -76,7 +81,7 @@ describe("no secret leaks: --debug output never carries a token, secret or key",
     for (const step of steps) {
       await step.before?.(emu, home);
       const args = ["--debug", ...step.args.map((a) => (a === "START_URL" ? emu.startUrl : a))];
-      const r = await runCli(args, { home, env: emu.env, timeoutMs: 60_000 });
+      const r = await runCli(args, { home, env: { ...emu.env, ...step.env }, timeoutMs: 60_000 });
       outputs.push({ step: step.name, r });
       expect(r.code, `${step.name}\n${r.stderr}`).toBe(step.exit);
       await collectFromFiles(home, fromFiles);
