@@ -28,6 +28,15 @@ const result = await build({
 });
 await writeFile(new URL("../dist/meta.json", import.meta.url), JSON.stringify(result.metafile));
 
+// `sso-cli --help` and `--version` are commander's own output (80 columns, as for a pipe),
+// captured from the bundle above and inlined into the entry below.
+const captured = {};
+for (const flag of ["--help", "--version"]) {
+  const r = spawnSync(process.execPath, ["--input-type=module", "-e", `import { main, createRealContext } from ${JSON.stringify(new URL("../dist/cli/main.js", import.meta.url).href)}; process.exitCode = await main([${JSON.stringify(flag)}], createRealContext());`], { encoding: "utf8", env: { ...process.env, COLUMNS: "80" } });
+  if (r.status !== 0 || !r.stdout) throw new Error(`build: capturing ${flag} failed: ${r.stderr}`);
+  captured[flag] = r.stdout;
+}
+
 // The entry of bin/sso-cli as one CommonJS file (src/cli/entry.ts): --help/--version, the
 // no-network `sso-cli login` a script calls before every job, and the hand-over to the ES-module
 // bundle above, which it loads only when it has work to do.
@@ -43,15 +52,8 @@ const entry = await build({
   metafile: true,
   logLevel: "warning",
   mainFields: ["module", "main"],
+  define: { SSO_CLI_HELP_TEXT: JSON.stringify(captured["--help"]), SSO_CLI_VERSION_TEXT: JSON.stringify(captured["--version"]) },
   // The main bundle stays a separate ES module next to it, loaded by `import()` when needed.
   external: ["./main.js"],
 });
 await writeFile(new URL("../dist/entry-meta.json", import.meta.url), JSON.stringify(entry.metafile));
-
-// `sso-cli --help` and `--version` are answered by bin/sso-cli from these files without loading
-// the bundle; they are commander's own output, captured here (80 columns, as for a pipe).
-for (const [flag, file] of [["--help", "help.txt"], ["--version", "version.txt"]]) {
-  const r = spawnSync(process.execPath, ["--input-type=module", "-e", `import { main, createRealContext } from ${JSON.stringify(new URL("../dist/cli/main.js", import.meta.url).href)}; process.exitCode = await main([${JSON.stringify(flag)}], createRealContext());`], { encoding: "utf8", env: { ...process.env, COLUMNS: "80" } });
-  if (r.status !== 0 || !r.stdout) throw new Error(`build: capturing ${flag} failed: ${r.stderr}`);
-  await writeFile(new URL(`../dist/${file}`, import.meta.url), r.stdout);
-}

@@ -14,7 +14,25 @@ export const Exit = {
   service: 254,
   internal: 255,
 } as const;
-export type ExitCode = (typeof Exit)[keyof typeof Exit];
+
+/** What each exit code means, for --help and the README (test/docs checks that the README agrees). */
+export const EXIT_MEANINGS: Record<keyof typeof Exit, string> = {
+  ok: "done",
+  partial: "partly done: some profiles were written, others failed (each said on its line)",
+  usage: "usage error (unknown flag, missing argument, conflicting options)",
+  denied: "the sign-in was denied: Deny was chosen on the sign-in page",
+  interrupted: "interrupted (Ctrl-C)",
+  badValue: "a bad value (start URL, region, account id)",
+  config: "configuration problem or sign-in needed (unknown profile, malformed file, missing setting)",
+  service: "the service refused or could not be reached (sign-in expired, 403 No access, throttling, 5xx, network)",
+  internal: "unexpected error (a bug: rerun with --debug and report it)",
+};
+
+/** The "Exit codes:" block of a command's --help, for the codes it can end with. */
+export function describeExitCodes(names: readonly (keyof typeof Exit)[]): string {
+  const sorted = [...names].sort((a, b) => Exit[a] - Exit[b]);
+  return ["Exit codes:", ...sorted.map((n) => `  ${String(Exit[n]).padStart(3)}  ${EXIT_MEANINGS[n]}`)].join("\n");
+}
 
 /** An error the user can act on: a one-line message, an optional hint, and an exit code. */
 export class SsoCliError extends Error {

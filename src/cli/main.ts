@@ -1,7 +1,8 @@
 import type { Context } from "../context.js";
 import { Exit, SsoCliError } from "../errors.js";
 import { redactText } from "../lib/redact.js";
-import { parseFastLogin } from "./fast-login.js";
+import { parseSimpleArgs } from "./flag-table.js";
+import { LOGIN_GRAMMAR, toLoginInput } from "./login-flags.js";
 
 export { createRealContext } from "./real-context.js";
 
@@ -10,10 +11,11 @@ export async function main(argv: string[], ctx: Context): Promise<number> {
   const debug = argv.includes("--debug");
   ctx.debug = debug;
   try {
-    const fastLogin = parseFastLogin(argv);
-    if (fastLogin) {
-      const { login } = await import("../use-cases/login.js");
-      await login(ctx, fastLogin);
+    // A plain `login` skips building the commander tree (a third of start-up).
+    const plainLogin = argv[0] === "login" ? parseSimpleArgs(argv.slice(1), LOGIN_GRAMMAR) : undefined;
+    if (plainLogin) {
+      const { runLogin } = await import("./login-run.js");
+      await runLogin(ctx, toLoginInput(plainLogin));
       return Exit.ok;
     }
     const { buildProgram } = await import("./program.js");

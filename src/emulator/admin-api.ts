@@ -40,7 +40,7 @@ export async function handleAdmin(deps: AdminDeps, req: EmuRequest): Promise<Emu
   switch (name) {
     case "health":
       if (!get) return bad("use GET", 405);
-      return json(200, { status: "ok", version: deps.version, uptimeS: Math.round((Date.now() - deps.startedMs) / 1000), now: iso(state.nowMs()) });
+      return json(200, { status: "ok", version: deps.version, uptimeS: Math.round((state.machineNowMs() - deps.startedMs) / 1000), now: iso(state.nowMs()) });
     case "state":
       if (!get) return bad("use GET", 405);
       return json(200, describeState(state));

@@ -126,6 +126,11 @@ export class EmulatorState {
     this.stats = emptyStats(this.nowMs());
   }
 
+  /** The machine's clock, without the skew knob (uptime). */
+  machineNowMs(): number {
+    return this.clock();
+  }
+
   nowMs(): number {
     return this.clock() + this.options.clockSkewS * 1000;
   }

@@ -42,7 +42,8 @@ export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<Ru
   const state = new EmulatorState(options, clock);
   const faults = new Faults();
   for (const i of injections) faults.inject(i);
-  const startedMs = Date.now();
+  // Uptime is on the emulator's clock (a test's fake one included).
+  const startedMs = clock();
 
   const router = createRouter({ state, faults, startedMs, version });
 
@@ -54,7 +55,8 @@ export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<Ru
   });
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const started = Date.now();
+    // Monotonic, for the request log's duration only.
+    const started = performance.now();
     state.stats.inFlight += 1;
     state.stats.peakConcurrency = Math.max(state.stats.peakConcurrency, state.stats.inFlight);
     const requestId = randomUUID();
@@ -132,7 +134,7 @@ export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<Ru
       if (!state.options.quiet && log) {
         // The path only: queries carry PKCE state, signatures and session tokens.
         const path = (req.url ?? "/").split("?")[0];
-        log(`${req.method} ${path} ${status || "-"} ${operation}${errorCode ? ` ${errorCode}` : ""} ${Date.now() - started}ms`);
+        log(`${req.method} ${path} ${status || "-"} ${operation}${errorCode ? ` ${errorCode}` : ""} ${Math.round(performance.now() - started)}ms`);
       }
     }
   }

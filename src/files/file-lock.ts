@@ -110,6 +110,7 @@ async function tryAcquire(lockPath: string, token: string): Promise<boolean> {
     return tryAcquire(lockPath, token);
   }
   try {
+    // eslint-disable-next-line no-restricted-globals -- the lock records which process owns it: a fact of this process, not an input
     const owner: Owner = { pid: process.pid, host: hostname(), token };
     await writeFile(join(lockPath, OWNER_FILE), JSON.stringify(owner), { mode: 0o600 });
   } catch (err) {
@@ -164,6 +165,7 @@ async function readOwner(lockPath: string): Promise<Owner | undefined> {
 
 function isProcessAlive(pid: number): boolean {
   try {
+    // eslint-disable-next-line no-restricted-globals -- signal 0 asks the system whether the lock's owner still runs
     process.kill(pid, 0);
     return true;
   } catch (err) {

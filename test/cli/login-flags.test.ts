@@ -1,7 +1,8 @@
 import { Command } from "commander";
 import { describe, expect, it } from "vitest";
 import type { Context } from "../../src/context.js";
-import { parseFastLogin } from "../../src/cli/fast-login.js";
+import { parseSimpleArgs } from "../../src/cli/flag-table.js";
+import { LOGIN_GRAMMAR, toLoginInput } from "../../src/cli/login-flags.js";
 import { addLoginCommand } from "../../src/cli/login.js";
 import type { LoginInput } from "../../src/use-cases/login.js";
 
@@ -17,7 +18,13 @@ async function parseWithCommander(argv: string[]): Promise<LoginInput> {
   return got;
 }
 
-describe("login's fast path", () => {
+/** What the entry's hot parser makes of the same arguments. */
+function parseFastLogin(argv: string[]): LoginInput | undefined {
+  const parsed = argv[0] === "login" ? parseSimpleArgs(argv.slice(1), LOGIN_GRAMMAR) : undefined;
+  return parsed && toLoginInput(parsed);
+}
+
+describe("login's grammar, read by the hot parser and by commander", () => {
   it.each([
     [["login"]],
     [["login", "--profile", "p"]],

@@ -1,0 +1,20 @@
+import { Option, type Command } from "commander";
+import type { CommandGrammar, ParsedArgs } from "./flag-table.js";
+
+/** A subcommand of `parent` built from its grammar; the action gets the same ParsedArgs as the hot parser. */
+export function addGrammarCommand(parent: Command, grammar: CommandGrammar, action: (parsed: ParsedArgs) => Promise<void>): Command {
+  const cmd = parent.command(grammar.path.at(-1)!).description(grammar.description);
+  for (const a of grammar.args) cmd.argument(a.required ? `<${a.name}>` : `[${a.name}]`, a.description);
+  for (const f of grammar.flags) {
+    const option = new Option(f.value ? `${f.flag} ${f.value}` : f.flag, f.description);
+    if (f.conflicts) option.conflicts(f.conflicts);
+    cmd.addOption(option);
+  }
+  if (grammar.help) cmd.addHelpText("after", grammar.help);
+  cmd.action(async (...received: unknown[]) => {
+    const self = received.at(-1) as Command;
+    const positionals = grammar.args.map((_, i) => received[i]).filter((v): v is string => typeof v === "string");
+    await action({ positionals, values: self.opts() as ParsedArgs["values"] });
+  });
+  return cmd;
+}
