@@ -53,6 +53,21 @@ export class FileFormatError extends SsoCliError {
   }
 }
 
+/**
+ * A file or folder sso-cli must read or write cannot be used as one: a folder, pipe or device where
+ * a file should be, a symlink loop, no permission, a read-only or full disk. Names the path.
+ */
+export class FileAccessError extends SsoCliError {
+  constructor(
+    readonly file: string,
+    detail: string,
+    hint: string,
+    opts?: ErrorOptions,
+  ) {
+    super(`${file}: ${detail}`, Exit.config, hint, opts);
+  }
+}
+
 /** Configuration is missing or inconsistent (unknown profile, missing sso_start_url, …). */
 export class ConfigError extends SsoCliError {
   constructor(message: string, hint?: string) {
