@@ -1,7 +1,7 @@
-import { homedir } from "node:os";
 import { resolveAwsPaths } from "../files/aws-paths.js";
 import { checkLoginUpToDate } from "../use-cases/login-up-to-date.js";
 import { parseFastLogin } from "./fast-login.js";
+import { systemHome } from "./system-home.js";
 
 /**
  * The script hot path, bundled on its own as CommonJS (dist/hot-login.cjs): `sso-cli login` with
@@ -17,7 +17,7 @@ export async function runHotLogin(argv: string[]): Promise<boolean> {
   process.stderr.on("error", () => {});
   try {
     const { upToDate } = await checkLoginUpToDate(
-      { now: () => new Date(), paths: resolveAwsPaths(env, homedir()), env, stderr: process.stderr },
+      { now: () => new Date(), paths: resolveAwsPaths(env, systemHome), env, stderr: process.stderr },
       input,
     );
     return upToDate;

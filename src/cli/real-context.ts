@@ -1,7 +1,7 @@
-import { homedir } from "node:os";
 import { setTimeout as delay } from "node:timers/promises";
-import type { Context } from "../context.js";
+import type { AwsPaths, Context } from "../context.js";
 import { resolveAwsPaths } from "../files/aws-paths.js";
+import { systemHome } from "./system-home.js";
 
 /** The one place that reads the process: env, clock, streams, browser, signals. */
 export function createRealContext(): Context {
@@ -26,11 +26,16 @@ export function createRealContext(): Context {
   // other tools, and that warning in their stderr helps nobody.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   const env = { ...process.env };
+  let paths: AwsPaths | undefined;
   return {
     now: () => new Date(),
     sleep: (ms, signal) => delay(ms, undefined, signal ? { signal } : undefined),
     env,
-    paths: resolveAwsPaths(env, homedir()),
+    // Resolved on first use, inside the command: with no home folder at all, the command that
+    // needs one fails with its one line (main.ts), and `--help` or `emulator` still work.
+    get paths() {
+      return (paths ??= resolveAwsPaths(env, systemHome));
+    },
     stdin: process.stdin,
     stdout: process.stdout,
     stderr: process.stderr,
