@@ -1,4 +1,5 @@
 import { BadValueError, ConfigError } from "../errors.js";
+import { hasControlChars } from "../lib/control-chars.js";
 import { readTextIfExists, writeFileAtomic } from "./atomic-write.js";
 import { withFileLock } from "./file-lock.js";
 import { IniDocument, profileSectionName } from "./ini-document.js";
@@ -220,7 +221,8 @@ function checkRegion(region: string, source: string): void {
 }
 
 function checkName(kind: string, name: string): void {
-  if (name === "" || name !== name.trim() || /[\r\n[\]]/.test(name)) throw new BadValueError(`"${name}" cannot be used as ${kind} name.`);
+  // Control characters would reach every terminal that lists profiles; no tool needs them in a name.
+  if (name === "" || name !== name.trim() || /[[\]]/.test(name) || hasControlChars(name)) throw new BadValueError(`"${name}" cannot be used as ${kind} name.`);
 }
 
 /** A section's keys with `[DEFAULT]`'s underneath: configparser gives every section its keys. */

@@ -12,6 +12,7 @@ import {
   tokenCacheFileName,
 } from "../files/token-cache.js";
 import { mapBounded } from "../lib/bounded-concurrency.js";
+import { escapeControlChars as shown } from "../lib/control-chars.js";
 import { debugLogFor } from "../lib/debug-log.js";
 import { createSsoClients } from "../sso/clients.js";
 import { signOut, type SignOutOutcome } from "../sso/sign-out.js";
@@ -73,8 +74,9 @@ export async function logout(ctx: Context, input: LogoutInput): Promise<LogoutRe
   if (results.length > 0) {
     err.write(`Signed out of ${results.length} session${results.length === 1 ? "" : "s"}${unreachable ? ` (${unreachable} could not be told: the server was unreachable; the cached token was removed here)` : ""}.\n`);
   }
-  if (removedProfiles.length > 0) err.write(`Removed keys from ${removedProfiles.length} profile${removedProfiles.length === 1 ? "" : "s"} in ${ctx.paths.credentialsFile}: ${removedProfiles.join(", ")}.\n`);
-  if (keptProfiles.length > 0) err.write(`Left alone (keys not written by sso-cli): ${keptProfiles.join(", ")}.\n`);
+  // Profile names and the file's path come from files and the environment: shown escaped.
+  if (removedProfiles.length > 0) err.write(`${shown(`Removed keys from ${removedProfiles.length} profile${removedProfiles.length === 1 ? "" : "s"} in ${ctx.paths.credentialsFile}: ${removedProfiles.join(", ")}.`)}\n`);
+  if (keptProfiles.length > 0) err.write(`${shown(`Left alone (keys not written by sso-cli): ${keptProfiles.join(", ")}.`)}\n`);
   return { signedOut: results, removedProfiles, removedRoleCacheFiles };
 }
 
