@@ -90,6 +90,37 @@ describe("emulator: bad input gets the service's error shape", () => {
   });
 });
 
+describe("emulator: refresh tokens only for clients registered with sso:account:access", () => {
+  async function deviceSignIn(scopes: string[] | undefined): Promise<{ client: { clientId: string; clientSecret: string }; token: Record<string, unknown> }> {
+    const reg = await call("POST", "/client/register", { body: JSON.stringify({ clientName: "t", clientType: "public", ...(scopes && { scopes }) }), headers: json });
+    const client = JSON.parse(reg.text) as { clientId: string; clientSecret: string };
+    const dev = JSON.parse((await call("POST", "/device_authorization", { body: JSON.stringify({ ...client, startUrl: emu.startUrl }), headers: json })).text) as { deviceCode: string };
+    const tok = await call("POST", "/token", { body: JSON.stringify({ ...client, deviceCode: dev.deviceCode, grantType: "urn:ietf:params:oauth:grant-type:device_code" }), headers: json });
+    expect(tok.status).toBe(200);
+    return { client, token: JSON.parse(tok.text) as Record<string, unknown> };
+  }
+
+  it.each([
+    ["no scopes (the legacy device flow)", undefined],
+    ["an empty scope list", []],
+    ["other scopes only", ["codewhisperer:completions"]],
+  ])("issues none to a client registered with %s, as the service does", async (_name, scopes) => {
+    const { token } = await deviceSignIn(scopes);
+    expect(token).toMatchObject({ accessToken: expect.any(String), tokenType: "Bearer" });
+    expect(token).not.toHaveProperty("refreshToken");
+  });
+
+  it("issues one, rotated on every refresh, to a client registered with sso:account:access", async () => {
+    const { client, token } = await deviceSignIn(["sso:account:access"]);
+    expect(token.refreshToken).toEqual(expect.any(String));
+    const refreshed = await call("POST", "/token", { body: JSON.stringify({ ...client, grantType: "refresh_token", refreshToken: token.refreshToken }), headers: json });
+    expect(refreshed.status).toBe(200);
+    const next = JSON.parse(refreshed.text) as Record<string, unknown>;
+    expect(next.refreshToken).toEqual(expect.any(String));
+    expect(next.refreshToken).not.toBe(token.refreshToken);
+  });
+});
+
 describe("emulator: load", () => {
   it("answers 200 concurrent clients", async () => {
     const token = await signIn();
