@@ -115,14 +115,25 @@ function firstInvalidUtf8(bytes: Uint8Array): { line: number; byte: number } {
   return { line, byte: 0 };
 }
 
+/**
+ * The first byte of the first sequence that is not UTF-8 (RFC 3629 §4: no overlong forms, no
+ * surrogates, nothing above U+10FFFF), as a person would look for it in a hex dump.
+ */
 function firstBadByte(line: Uint8Array): number {
-  // A streaming decoder holds back an unfinished sequence and throws at the first byte that cannot continue one.
-  for (let k = 1; k <= line.length; k++) {
-    try {
-      new TextDecoder("utf-8", { fatal: true }).decode(line.subarray(0, k), { stream: true });
-    } catch {
-      return line[k - 1] as number;
+  for (let i = 0; i < line.length; ) {
+    const b = line[i] as number;
+    if (b < 0x80) {
+      i++;
+      continue;
     }
+    const [length, low, high] =
+      b >= 0xc2 && b <= 0xdf ? [2, 0x80, 0xbf] : b === 0xe0 ? [3, 0xa0, 0xbf] : b === 0xed ? [3, 0x80, 0x9f] : b >= 0xe1 && b <= 0xef ? [3, 0x80, 0xbf] : b === 0xf0 ? [4, 0x90, 0xbf] : b === 0xf4 ? [4, 0x80, 0x8f] : b >= 0xf1 && b <= 0xf3 ? [4, 0x80, 0xbf] : [0, 0, 0];
+    if (length === 0) return b;
+    for (let k = 1; k < length; k++) {
+      const c = line[i + k];
+      if (c === undefined || c < (k === 1 ? low : 0x80) || c > (k === 1 ? high : 0xbf)) return b;
+    }
+    i += length;
   }
   return line[line.length - 1] ?? 0;
 }

@@ -238,7 +238,8 @@ describe("readTextIfExists: bytes that are not UTF-8", () => {
     ["a Latin-1 é in a comment", "[a]\n# caf\xe9\n", 2, "0xE9"],
     ["a lone continuation byte", "[a]\nx = 1\r\ny = \x80\r\n", 3, "0x80"],
     ["an overlong encoding", "\xc0\xaf", 1, "0xC0"],
-    ["an encoded surrogate", "[a]\n\n\n\xed\xa0\x80\n", 4, "0xA0"],
+    ["an encoded surrogate", "[a]\n\n\n\xed\xa0\x80\n", 4, "0xED"],
+    ["a 4-byte lead before ASCII", "[a]\nsso_role_name = R\xf4le\n", 2, "0xF4"],
     ["a sequence cut short", "[a]\nx = caf\xc3", 2, "0xC3"],
   ])("refuses %s with its line, and changes nothing", async (_name, latin1, line, byte) => {
     const file = join(dir, "credentials");
