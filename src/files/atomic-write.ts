@@ -112,6 +112,20 @@ export async function removeStaleTempFiles(dir: string, nowMs = Date.now()): Pro
 }
 
 /**
+ * Throws FileAccessError unless `path` (through its symlinks) is a regular file or does not exist:
+ * for callers that lock a file before writing it, so nothing (not even a lock folder next to
+ * /dev/null) is created for a target that will be refused.
+ */
+export async function checkWritableTarget(path: string): Promise<void> {
+  try {
+    const info = await statIfExists(path);
+    if (info && !info.isFile()) throw notRegularFileError(path, info);
+  } catch (err) {
+    throw fileAccessError(err, path, "write");
+  }
+}
+
+/**
  * The file's text, or undefined when it does not exist. Never creates anything. A folder, pipe or
  * device is refused before anything is read (reading a pipe would wait forever), and bytes that
  * are not UTF-8 are refused with the line (FileFormatError) rather than replaced.
@@ -127,7 +141,7 @@ async function readBytesIfExists(path: string): Promise<Buffer | undefined> {
     if (info === undefined) return undefined;
     // AWS_CONFIG_FILE=/dev/null is the usual way to say "no config file"; it reads as empty
     // (and, as every device, is never written: writeFileAtomic refuses it).
-    if (info.isCharacterDevice() && (await realpath(path)) === DEV_NULL) return Buffer.alloc(0);
+    if (await isDevNull(path, info)) return Buffer.alloc(0);
     if (!info.isFile()) throw notRegularFileError(path, info);
     // Checked again on the open file, in case it was swapped meanwhile. O_NONBLOCK: opening a pipe
     // for reading would otherwise wait for a writer.
@@ -143,6 +157,12 @@ async function readBytesIfExists(path: string): Promise<Buffer | undefined> {
     if (isNotFound(err)) return undefined;
     throw fileAccessError(err, path, "read");
   }
+}
+
+/** True for /dev/null (or a link to it): a file that reads as empty and must never be written. */
+export async function isDevNull(path: string, info?: Stats): Promise<boolean> {
+  const stats = info ?? (await stat(path).catch(() => undefined));
+  return stats !== undefined && stats.isCharacterDevice() && (await realpath(path).catch(() => "")) === DEV_NULL;
 }
 
 async function statIfExists(path: string): Promise<Stats | undefined> {

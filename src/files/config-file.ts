@@ -1,6 +1,6 @@
 import { BadValueError, ConfigError } from "../errors.js";
 import { hasControlChars } from "../lib/control-chars.js";
-import { readTextIfExists, writeFileAtomic } from "./atomic-write.js";
+import { checkWritableTarget, readTextIfExists, writeFileAtomic } from "./atomic-write.js";
 import { withFileLock } from "./file-lock.js";
 import { IniDocument, profileSectionName } from "./ini-document.js";
 
@@ -238,6 +238,7 @@ function where(doc: IniDocument, section: string, key?: string): string {
 }
 
 async function editConfigFile(path: string, change: (doc: IniDocument) => void): Promise<boolean> {
+  await checkWritableTarget(path);
   return withFileLock(path, async () => {
     const before = await readTextIfExists(path);
     const doc = IniDocument.parse(before ?? "", path);

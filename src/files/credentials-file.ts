@@ -1,6 +1,6 @@
 import { lstat, unlink } from "node:fs/promises";
 import { BadValueError, ConfigError } from "../errors.js";
-import { readTextIfExists, writeFileAtomic } from "./atomic-write.js";
+import { checkWritableTarget, isDevNull, readTextIfExists, writeFileAtomic } from "./atomic-write.js";
 import {
   formatLedger,
   hashAccessKeyId,
@@ -74,6 +74,11 @@ export async function updateCredentialsFile(
   lockOptions?: FileLockOptions,
 ): Promise<EditResult[]> {
   for (const edit of edits) checkProfileName(edit.profile);
+  if (edits.some((e) => e.set !== undefined)) await checkWritableTarget(path);
+  else if (await isDevNull(path)) {
+    // AWS_SHARED_CREDENTIALS_FILE=/dev/null holds no keys to remove, and gets no lock folder in /dev.
+    return edits.map((e) => ({ profile: e.profile, outcome: e.remove ? "absent" : "unchanged" }));
+  }
   if (edits.every((e) => e.set === undefined) && (await readTextIfExists(path)) === undefined) {
     // Nothing to remove from a file that does not exist; unless the ledger still lists some of
     // these profiles, take no lock and so create no folder.
