@@ -201,7 +201,8 @@ export function isValidAccountId(id: string): boolean {
 }
 
 function parseHttpsUrl(url: string): URL | undefined {
-  if (url !== url.trim()) return undefined;
+  // The URL parser drops tabs and newlines, so "https://x/start\nmore" would pass as another URL.
+  if (url !== url.trim() || hasControlChars(url)) return undefined;
   try {
     const u = new URL(url);
     return u.protocol === "https:" && u.username === "" && u.password === "" && u.port === "" ? u : undefined;
@@ -220,7 +221,8 @@ function checkRegion(region: string, source: string): void {
   if (!isValidRegion(region)) throw new ConfigError(`sso_region is not an AWS region name (${source}).`);
 }
 
-function checkName(kind: string, name: string): void {
+/** BadValueError unless `name` can name a profile or sso-session section (`kind`) in the config file. */
+export function checkName(kind: "profile" | "sso-session", name: string): void {
   // Control characters would reach every terminal that lists profiles; no tool needs them in a name.
   if (name === "" || name !== name.trim() || /[[\]]/.test(name) || hasControlChars(name)) throw new BadValueError(`"${name}" cannot be used as ${kind} name.`);
 }

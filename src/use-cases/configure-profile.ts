@@ -1,6 +1,7 @@
 import type { Context } from "../context.js";
 import { BadValueError, ConfigError, UsageError } from "../errors.js";
 import {
+  checkName,
   findProfileSection,
   isValidAccountId,
   isValidRegion,
@@ -144,6 +145,9 @@ export async function configureProfile(ctx: Context, input: ConfigureProfileInpu
 }
 
 function checkFlags(input: ConfigureProfileInput): void {
+  // Names first: refused after a sign-in, or after the sso-session was written, would be too late.
+  checkName("profile", input.profile);
+  if (input.ssoSession !== undefined) checkName("sso-session", input.ssoSession);
   if (input.accountId !== undefined && !isValidAccountId(input.accountId)) throw new BadValueError(`--account-id must be 12 digits, not "${input.accountId}".`);
   if (input.startUrl !== undefined && !isValidStartUrl(input.startUrl)) {
     throw new BadValueError(`"${input.startUrl}" is not an IAM Identity Center start URL.`, "Use https://d-xxxxxxxxxx.awsapps.com/start or https://ID.portal.REGION.app.aws");
