@@ -1,6 +1,6 @@
 import type { Context } from "../context.js";
 import { readConfigFile, resolveSsoProfile, resolveSsoSession } from "../files/config-file.js";
-import { updateCredentialsFile } from "../files/credentials-file.js";
+import { readCredentialsFile, updateCredentialsFile } from "../files/credentials-file.js";
 import { defaultLedgerFile, listLedgerEntries, type WrittenProfile } from "../files/credentials-ledger.js";
 import {
   deleteRoleCacheFile,
@@ -47,6 +47,10 @@ export async function logout(ctx: Context, input: LogoutInput): Promise<LogoutRe
   const scope = await resolveScope(ctx, input);
   const ledgerFile = defaultLedgerFile(ctx.paths.home);
   const debug = debugLogFor(ctx);
+  const written = (await listLedgerEntries(ledgerFile, { credentialsFile: ctx.paths.credentialsFile })).filter(scope.owns);
+  // A credentials file that cannot be edited (not UTF-8, a pipe, unreadable) fails the logout
+  // before anything is undone, not after the session was already signed out.
+  if (written.length > 0) await readCredentialsFile(ctx.paths.credentialsFile);
   debug("logout scope", { tokenFiles: scope.tokenFiles.map((t) => t.fileName), roleCacheFiles: scope.roleCacheFiles ?? "every sso entry" });
 
   const signedOut = await mapBounded(scope.tokenFiles, 8, async (t) => {
@@ -60,7 +64,6 @@ export async function logout(ctx: Context, input: LogoutInput): Promise<LogoutRe
   let removedRoleCacheFiles = 0;
   for (const f of roleFiles) if (await deleteRoleCacheFile(ctx.paths.cliCacheDir, f)) removedRoleCacheFiles++;
 
-  const written = (await listLedgerEntries(ledgerFile, { credentialsFile: ctx.paths.credentialsFile })).filter(scope.owns);
   const edits = written.map((w) => ({ profile: w.profile, remove: true as const }));
   const outcomes = edits.length ? await updateCredentialsFile(ctx.paths.credentialsFile, edits, ledgerFile) : [];
   const removedProfiles = outcomes.filter((o) => o.outcome === "removed").map((o) => o.profile);
