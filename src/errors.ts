@@ -23,9 +23,10 @@ export const EXIT_MEANINGS: Record<keyof typeof Exit, string> = {
   denied: "the sign-in was denied: Deny was chosen on the sign-in page",
   interrupted: "interrupted (Ctrl-C)",
   badValue: "a bad value (start URL, region, account id)",
-  config: "configuration problem or sign-in needed (unknown profile, malformed file, missing setting)",
-  service: "the service refused or could not be reached (sign-in expired, 403 No access, throttling, 5xx, network)",
-  internal: "unexpected error (a bug: rerun with --debug and report it)",
+  config:
+    "configuration problem or sign-in needed (unknown profile, malformed file, missing setting), or a file that cannot be used (a folder or pipe where a file should be, no permission, read-only or full disk)",
+  service: "the service refused or could not be reached (sign-in expired or answered for another request, 403 No access, throttling, 5xx, network)",
+  internal: "unexpected error (a bug: rerun with `--debug` and report it)",
 };
 
 /** The "Exit codes:" block of a command's --help, for the codes it can end with. */
@@ -35,7 +36,16 @@ export function describeExitCodes(names: readonly (keyof typeof Exit)[]): string
 }
 
 /** An error the user can act on: a one-line message, an optional hint, and an exit code. */
+/**
+ * Marks our errors across bundles: the CommonJS entry and the ES-module bundle each hold a copy of
+ * this module, and an error made by one (a missing HOME, found when the entry's Context resolves
+ * its paths) must still be recognised by the other's `instanceof SsoCliError`.
+ */
+const BRAND = Symbol.for("sso-cli.SsoCliError");
+
 export class SsoCliError extends Error {
+  readonly [BRAND] = true;
+
   constructor(
     message: string,
     readonly exitCode: number,
@@ -44,6 +54,11 @@ export class SsoCliError extends Error {
   ) {
     super(message, opts);
     this.name = new.target.name;
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (this !== SsoCliError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
   }
 }
 
@@ -69,6 +84,21 @@ export class FileFormatError extends SsoCliError {
     hint = "Fix or remove the file, then try again.",
   ) {
     super(`${file}${line !== undefined ? `:${line}` : ""}: ${detail}`, Exit.config, hint);
+  }
+}
+
+/**
+ * A file or folder sso-cli must read or write cannot be used as one: a folder, pipe or device where
+ * a file should be, a symlink loop, no permission, a read-only or full disk. Names the path.
+ */
+export class FileAccessError extends SsoCliError {
+  constructor(
+    readonly file: string,
+    detail: string,
+    hint: string,
+    opts?: ErrorOptions,
+  ) {
+    super(`${file}: ${detail}`, Exit.config, hint, opts);
   }
 }
 

@@ -1,5 +1,7 @@
 import type { Context } from "../context.js";
 import { Exit, SsoCliError } from "../errors.js";
+import { fileAccessError } from "../files/file-access.js";
+import { escapeControlChars, escapeControlCharsPerLine } from "../lib/control-chars.js";
 import { redactText } from "../lib/redact.js";
 import { parseSimpleArgs } from "./flag-table.js";
 import { LOGIN_GRAMMAR, toLoginInput } from "./login-flags.js";
@@ -19,23 +21,29 @@ export async function main(argv: string[], ctx: Context): Promise<number> {
       return Exit.ok;
     }
     const { buildProgram } = await import("./program.js");
-    await buildProgram(ctx).parseAsync(argv, { from: "user" });
+    await buildProgram(ctx, argv).parseAsync(argv, { from: "user" });
     return Exit.ok;
   } catch (err) {
     return report(err, ctx, debug);
   }
 }
 
-/** The only place an error becomes text and an exit code. */
-function report(err: unknown, ctx: Context, debug: boolean): number {
+/**
+ * The only place an error becomes text and an exit code. Message and hint are one line each:
+ * values quoted in them (arguments, names from files, the service's words) have their control
+ * characters escaped, so none can forge a line or reach the terminal as a command.
+ */
+function report(thrown: unknown, ctx: Context, debug: boolean): number {
+  const line = (text: string): string => escapeControlChars(redactText(text));
+  const err = asFileAccessError(thrown);
   // commander is loaded lazily, so its errors are recognised by their code, not their class.
   if (isCommanderError(err)) {
     if (err.exitCode === 0) return Exit.ok;
     return Exit.usage;
   }
   if (err instanceof SsoCliError) {
-    ctx.stderr.write(`sso-cli: ${redactText(err.message)}\n${err.hint ? `  ${redactText(err.hint)}\n` : ""}`);
-    if (debug && err.cause) ctx.stderr.write(`${redactText(describeCause(err.cause))}\n`);
+    ctx.stderr.write(`sso-cli: ${line(err.message)}\n${err.hint ? `  ${line(err.hint)}\n` : ""}`);
+    if (debug && err.cause) ctx.stderr.write(`${escapeControlCharsPerLine(redactText(describeCause(err.cause)))}\n`);
     return err.exitCode;
   }
   // Ctrl-C inside a prompt: the prompt library reports it as an error of its own.
@@ -44,10 +52,22 @@ function report(err: unknown, ctx: Context, debug: boolean): number {
     return Exit.interrupted;
   }
   const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-  ctx.stderr.write(`sso-cli: unexpected error: ${redactText(text)}\n`);
-  if (debug && err instanceof Error && err.stack) ctx.stderr.write(`${redactText(err.stack)}\n`);
+  ctx.stderr.write(`sso-cli: unexpected error: ${line(text)}\n`);
+  if (debug && err instanceof Error && err.stack) ctx.stderr.write(`${escapeControlCharsPerLine(redactText(err.stack))}\n`);
   else ctx.stderr.write("  Re-run with --debug for details, and report it if it persists.\n");
   return Exit.internal;
+}
+
+/**
+ * A file system error that reached here without being named by files/ (a full disk, a read-only
+ * folder) is still the user's to fix, not a bug: it becomes the same one line, naming the path.
+ */
+function asFileAccessError(err: unknown): unknown {
+  const path: unknown = (err as { path?: unknown } | null)?.path;
+  const syscall: unknown = (err as { syscall?: unknown } | null)?.syscall;
+  if (!(err instanceof Error) || typeof path !== "string") return err;
+  const action = syscall === "open" || syscall === "read" || syscall === "stat" || syscall === "lstat" || syscall === "scandir" ? "read" : syscall === "unlink" || syscall === "rmdir" ? "delete" : "write";
+  return fileAccessError(err, path, action);
 }
 
 function isCommanderError(err: unknown): err is Error & { exitCode: number } {

@@ -1,13 +1,22 @@
 import { Command, Option } from "commander";
 import type { Context } from "../context.js";
+import { escapeControlChars, hasControlChars } from "../lib/control-chars.js";
 import pkg from "../../package.json" with { type: "json" };
 import { addConfigureCommand } from "./configure-profile.js";
 import { addEmulatorCommand } from "./emulator.js";
 import { addLoginCommand } from "./login.js";
 import { addLogoutCommand } from "./logout.js";
 
-/** The command tree: the product's table of contents. Actions import their use case lazily. */
-export function buildProgram(ctx: Context): Command {
+/**
+ * The command tree: the product's table of contents. Actions import their use case lazily. `argv`
+ * is only used to show, escaped, arguments that commander quotes in its errors.
+ */
+export function buildProgram(ctx: Context, argv: readonly string[] = []): Command {
+  // Commander quotes a bad argument as it came ("unknown command '…'"). Its own lines are joined
+  // with "\n", so the arguments holding control characters are escaped by value, then the rest.
+  const tainted = argv.filter(hasControlChars).sort((a, b) => b.length - a.length);
+  const escapeArgs = (s: string): string =>
+    tainted.reduce((text, arg) => text.split(arg).join(escapeControlChars(arg)), s).replace(/[^\n]+/g, escapeControlChars);
   const program = new Command("sso-cli");
   program
     .description("Short-lived AWS keys from IAM Identity Center (AWS SSO), written where every AWS tool finds them.")
@@ -19,7 +28,7 @@ export function buildProgram(ctx: Context): Command {
       writeErr: (s) => void ctx.stderr.write(s),
       // Commander's "error: …" becomes the one `sso-cli: ` line every error starts with (main.ts);
       // what it adds below ("(Did you mean --profile?)") is indented like a hint.
-      outputError: (s, write) => write(s.replace(/^error: /, "sso-cli: ").replace(/\n(?=.)/g, "\n  ")),
+      outputError: (s, write) => write(escapeArgs(s).replace(/^error: /, "sso-cli: ").replace(/\n(?=.)/g, "\n  ")),
     })
     .showHelpAfterError("  (run with --help for usage)")
     .enablePositionalOptions(false);

@@ -1,8 +1,8 @@
-import { homedir } from "node:os";
 import { setTimeout as delay } from "node:timers/promises";
-import type { Context } from "../context.js";
+import type { AwsPaths, Context } from "../context.js";
 import { resolveAwsPaths } from "../files/aws-paths.js";
 import { browserAvailability } from "../lib/browser-command.js";
+import { systemHome } from "./system-home.js";
 
 /** The one place that reads the process: env, clock, streams, browser, signals. */
 export function createRealContext(): Context {
@@ -28,11 +28,16 @@ export function createRealContext(): Context {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   const env = { ...process.env };
   const browser = browserAvailability(env, process.platform);
+  let paths: AwsPaths | undefined;
   return {
     now: () => new Date(),
     sleep: (ms, signal) => delay(ms, undefined, signal ? { signal } : undefined),
     env,
-    paths: resolveAwsPaths(env, homedir()),
+    // Resolved on first use, inside the command: with no home folder at all, the command that
+    // needs one fails with its one line (main.ts), and `--help` or `emulator` still work.
+    get paths() {
+      return (paths ??= resolveAwsPaths(env, systemHome));
+    },
     stdin: process.stdin,
     stdout: process.stdout,
     stderr: process.stderr,

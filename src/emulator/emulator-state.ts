@@ -97,6 +97,8 @@ export interface Stats {
 
 /** Refresh tokens outlive access tokens; 90 days like a registration. */
 const REFRESH_TTL_MS = 90 * 24 * 3600_000;
+/** The scope a client must have registered with to be given refresh tokens. */
+export const REFRESH_SCOPE = "sso:account:access";
 /** Client registrations last "roughly 90 days" (sso-oidc.md §3). */
 const CLIENT_TTL_MS = 90 * 24 * 3600_000;
 
@@ -210,7 +212,7 @@ export class EmulatorState {
     return session;
   }
 
-  /** Issues an access token (and a refresh token unless refresh is off) for a session. */
+  /** Issues an access token, and a refresh token when refresh is on and the client may have one. */
   issueTokens(session: Session): { accessToken: string; expiresIn: number; refreshToken?: string } {
     const now = this.nowMs();
     const accessToken = randomToken("aoa", 256);
@@ -224,7 +226,10 @@ export class EmulatorState {
       accessToken,
       expiresIn: this.options.tokenTtlS,
     };
-    if (this.options.refresh) {
+    // The service hands refresh tokens only to clients registered with the sso:account:access
+    // scope (the sso-session form); a scope-less client (the legacy device flow) signs in again
+    // after its 8 hours, and a tool tested here must not count on a refresh it will not get.
+    if (this.options.refresh && this.clients.get(session.clientId)?.scopes.includes(REFRESH_SCOPE)) {
       const refreshToken = randomToken("aor", 256);
       this.refreshTokens.set(refreshToken, {
         sessionId: session.id,

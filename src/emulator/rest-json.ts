@@ -12,6 +12,15 @@ export function jsonResponse(status: number, body: unknown, requestId: string): 
   };
 }
 
+/**
+ * The service's form of the header: `<Name>:http://internal.amazon.com/coral/<namespace>/` (the
+ * captured OIDC answer in sso-oidc.md §8). Clients drop everything after the first ":", so only a
+ * client that compares the whole header can tell, and such a client must see what the service sends.
+ */
+function errorTypeHeader(name: string, namespace: string): string {
+  return `${name}:http://internal.amazon.com/coral/${namespace}/`;
+}
+
 /** OIDC errors: OAuth-style body `{error, error_description}` (sso-oidc.md §8). */
 export function oidcError(
   status: number,
@@ -26,18 +35,23 @@ export function oidcError(
     headers: {
       "content-type": "application/json",
       "x-amzn-requestid": requestId,
-      "x-amzn-errortype": `${name}:http://internal.amazon.com/coral/com.amazonaws.sso.oidc/`,
+      "x-amzn-errortype": errorTypeHeader(name, "com.amazonaws.sso.oidc"),
     },
     body: JSON.stringify({ error, error_description: description, ...extra }),
   };
 }
 
-/** Portal errors: `{message, __type}` body plus the header (sso-portal.md §4). */
+const PORTAL_NAMESPACE = "com.amazonaws.switchboard.portal";
+
+/**
+ * Portal errors: `{message, __type}` body plus the header (sso-portal.md §4), in the portal's own
+ * namespace, the one its `__type` names.
+ */
 export function portalError(status: number, name: string, message: string, requestId: string): EmuResponse {
   return {
     status,
-    headers: { "content-type": "application/json", "x-amzn-requestid": requestId, "x-amzn-errortype": name },
-    body: JSON.stringify({ message, __type: `com.amazonaws.switchboard.portal#${name}` }),
+    headers: { "content-type": "application/json", "x-amzn-requestid": requestId, "x-amzn-errortype": errorTypeHeader(name, PORTAL_NAMESPACE) },
+    body: JSON.stringify({ message, __type: `${PORTAL_NAMESPACE}#${name}` }),
   };
 }
 

@@ -124,11 +124,8 @@ export function handleSts(req: EmuRequest, deps: StsDeps): StsResult {
         : `Could not find operation ${quote(action)} for version ${quote(version ?? "NO_VERSION_SPECIFIED")}`;
       return fail(operation, 400, "InvalidAction", message);
     }
-    // awsQuery operations are addressed by (Action, Version); STS has one version (sts.md §1).
-    if (version !== STS_VERSION) {
-      return fail(operation, 400, "InvalidAction", `Could not find operation ${action} for version ${quote(version ?? "NO_VERSION_SPECIFIED")}`);
-    }
-
+    // The signature is checked before anything else the request says: a tampered request (a
+    // changed Version among its signed bytes) is 403 SignatureDoesNotMatch, as from STS, not 400.
     let caller: ReturnType<StsDeps["lookup"]>;
     const verdict = verifySigV4(req, {
       nowMs: deps.nowMs(),
@@ -137,6 +134,10 @@ export function handleSts(req: EmuRequest, deps: StsDeps): StsResult {
     });
     if (!verdict.ok) return fail(operation, verdict.status, verdict.code, verdict.message);
     if (caller === undefined) return fail(operation, 403, "InvalidClientTokenId", "The security token included in the request is invalid.");
+    // awsQuery operations are addressed by (Action, Version); STS has one version (sts.md §1).
+    if (version !== STS_VERSION) {
+      return fail(operation, 400, "InvalidAction", `Could not find operation ${action} for version ${quote(version ?? "NO_VERSION_SPECIFIED")}`);
+    }
     return { response: xmlResponse(200, callerIdentityXml(caller.identity, requestId), requestId), operation };
   } catch {
     // A bug or a failing lookup must not take the emulator down; the client sees what AWS sends then.

@@ -1,6 +1,11 @@
 import { randomBytes } from "node:crypto";
-import { lstat, mkdir, open, readFile, readlink, rename, rm, stat } from "node:fs/promises";
+import { constants, type Stats } from "node:fs";
+import { lstat, mkdir, open, readdir, readlink, realpath, rename, rm, stat, unlink } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
+import { isProcessAlive } from "../lib/process-alive.js";
+import { decodeUtf8, fileAccessError, isNotFound, notRegularFileError } from "./file-access.js";
+
+export { isNotFound } from "./file-access.js";
 
 export interface WriteFileAtomicOptions {
   /** Mode of a file that does not exist yet (an existing file keeps its own). */
@@ -9,14 +14,27 @@ export interface WriteFileAtomicOptions {
   dirMode?: number;
 }
 
+const DEV_NULL = "/dev/null";
 // Linux gives up at 40 links (ELOOP); so do we.
 const MAX_SYMLINKS = 40;
+
+// `.credentials.sso-cli-4242-1f2e3d4c5b6a.tmp`: the pid says whether the writer still lives.
+const TEMP_FILE = /^\..+\.sso-cli-(\d+)-[0-9a-f]{12}\.tmp$/;
+// Before 0.2, sso-cli named its temp files `.credentials.1f2e3d4c5b6a.tmp`, with no pid.
+const OLD_TEMP_FILE = /^\..+\.[0-9a-f]{12}\.tmp$/;
+/** A temp file this old is abandoned even if its pid is alive (pids are reused). */
+export const STALE_TEMP_FILE_MS = 10 * 60_000;
 
 /**
  * Replaces a file's contents all at once: a temporary file in the same folder is written, flushed
  * to disk and renamed over the target, so a reader sees the old or the new bytes, never half. A
  * symlink is written through (its final target is replaced; the link stays), and an existing file
  * keeps its mode. On any failure the temporary file is removed and the target is untouched.
+ *
+ * The temporary file is created exclusively and 0600, and gets the target's mode only just before
+ * the rename: it holds the same secrets as the target, and a process killed mid-write must not
+ * leave them readable by others. Temp files that crashed writers left behind in the folder are
+ * removed first.
  */
 export async function writeFileAtomic(
   path: string,
@@ -24,39 +42,135 @@ export async function writeFileAtomic(
   opts: WriteFileAtomicOptions = {},
 ): Promise<void> {
   const { newFileMode = 0o600, dirMode = 0o700 } = opts;
-  const target = await resolveSymlinks(path);
-  const dir = dirname(target);
-  const existing = await stat(target).catch((err: unknown) => {
-    if (isNotFound(err)) return undefined;
-    throw err;
-  });
-  if (existing === undefined) await mkdir(dir, { recursive: true, mode: dirMode });
-  const mode = existing ? existing.mode & 0o7777 : newFileMode;
-
-  const temp = join(dir, `.${basename(target)}.${randomBytes(6).toString("hex")}.tmp`);
-  const handle = await open(temp, "wx", mode);
   try {
+    const target = await resolveSymlinks(path);
+    const dir = dirname(target);
+    const existing = await statIfExists(target);
+    // Renaming over a pipe, a device or a folder would replace something that is not ours to replace.
+    if (existing && !existing.isFile()) throw notRegularFileError(path, existing);
+    if (existing === undefined) await mkdir(dir, { recursive: true, mode: dirMode });
+    await removeStaleTempFiles(dir);
+
+    const temp = join(dir, tempFileName(basename(target)));
+    // O_EXCL: never write into a file (or through a symlink) someone else put under that name.
+    const handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
     try {
-      // The process umask may have narrowed the mode given to open().
-      await handle.chmod(mode);
-      if (existing) await handle.chown(existing.uid, existing.gid).catch(() => undefined);
-      await handle.writeFile(data);
-      await handle.sync();
+      try {
+        await handle.writeFile(data);
+        await handle.sync();
+        // Set explicitly: the process umask may have narrowed the mode a new file was opened with.
+        await handle.chmod(existing ? existing.mode & 0o7777 : newFileMode);
+        if (existing) await handle.chown(existing.uid, existing.gid).catch(() => undefined);
+      } finally {
+        await handle.close();
+      }
+      await rename(temp, target);
+    } catch (err) {
+      await rm(temp, { force: true });
+      throw err;
+    }
+    await syncDirectory(dir);
+  } catch (err) {
+    throw fileAccessError(err, path, "write");
+  }
+}
+
+/** `.NAME.sso-cli-PID-RANDOM.tmp`: hidden, next to its target, and recognisably sso-cli's. */
+// eslint-disable-next-line no-restricted-globals -- the name carries the writing process's own pid, so a later run can tell whether it died
+export function tempFileName(targetName: string, pid = process.pid): string {
+  return `.${targetName}.sso-cli-${pid}-${randomBytes(6).toString("hex")}.tmp`;
+}
+
+/**
+ * Deletes temp files sso-cli left in `dir` when it was killed mid-write: those whose writer is no
+ * longer running, and any older than STALE_TEMP_FILE_MS (including the pid-less names of earlier
+ * versions). Best effort: a temp file that cannot be removed is no reason to fail a write.
+ */
+// eslint-disable-next-line no-restricted-syntax -- a file's age is judged against its mtime, i.e. the file system's clock, not the command's
+export async function removeStaleTempFiles(dir: string, nowMs = Date.now()): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const pid = TEMP_FILE.exec(name)?.[1];
+    if (pid === undefined && !OLD_TEMP_FILE.test(name)) continue;
+    const file = join(dir, name);
+    const info = await lstat(file).catch(() => undefined);
+    if (!info?.isFile()) continue;
+    // eslint-disable-next-line no-restricted-globals -- never this process's own temp files
+    const abandoned = (pid !== undefined && Number(pid) !== process.pid && !isProcessAlive(Number(pid))) || nowMs - info.mtimeMs > STALE_TEMP_FILE_MS;
+    if (!abandoned) continue;
+    try {
+      await unlink(file);
+      removed.push(name);
+    } catch {
+      // Gone meanwhile, or not ours to delete: either way nothing to do.
+    }
+  }
+  return removed;
+}
+
+/**
+ * Throws FileAccessError unless `path` (through its symlinks) is a regular file or does not exist:
+ * for callers that lock a file before writing it, so nothing (not even a lock folder next to
+ * /dev/null) is created for a target that will be refused.
+ */
+export async function checkWritableTarget(path: string): Promise<void> {
+  try {
+    const info = await statIfExists(path);
+    if (info && !info.isFile()) throw notRegularFileError(path, info);
+  } catch (err) {
+    throw fileAccessError(err, path, "write");
+  }
+}
+
+/**
+ * The file's text, or undefined when it does not exist. Never creates anything. A folder, pipe or
+ * device is refused before anything is read (reading a pipe would wait forever), and bytes that
+ * are not UTF-8 are refused with the line (FileFormatError) rather than replaced.
+ */
+export async function readTextIfExists(path: string): Promise<string | undefined> {
+  const bytes = await readBytesIfExists(path);
+  return bytes === undefined ? undefined : decodeUtf8(bytes, path);
+}
+
+async function readBytesIfExists(path: string): Promise<Buffer | undefined> {
+  try {
+    const info = await statIfExists(path);
+    if (info === undefined) return undefined;
+    // AWS_CONFIG_FILE=/dev/null is the usual way to say "no config file"; it reads as empty
+    // (and, as every device, is never written: writeFileAtomic refuses it).
+    if (await isDevNull(path, info)) return Buffer.alloc(0);
+    if (!info.isFile()) throw notRegularFileError(path, info);
+    // Checked again on the open file, in case it was swapped meanwhile. O_NONBLOCK: opening a pipe
+    // for reading would otherwise wait for a writer.
+    const handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    try {
+      const opened = await handle.stat();
+      if (!opened.isFile()) throw notRegularFileError(path, opened);
+      return await handle.readFile();
     } finally {
       await handle.close();
     }
-    await rename(temp, target);
   } catch (err) {
-    await rm(temp, { force: true });
-    throw err;
+    if (isNotFound(err)) return undefined;
+    throw fileAccessError(err, path, "read");
   }
-  await syncDirectory(dir);
 }
 
-/** The file's text, or undefined when it does not exist. Never creates anything. */
-export async function readTextIfExists(path: string): Promise<string | undefined> {
+/** True for /dev/null (or a link to it): a file that reads as empty and must never be written. */
+export async function isDevNull(path: string, info?: Stats): Promise<boolean> {
+  const stats = info ?? (await stat(path).catch(() => undefined));
+  return stats !== undefined && stats.isCharacterDevice() && (await realpath(path).catch(() => "")) === DEV_NULL;
+}
+
+async function statIfExists(path: string): Promise<Stats | undefined> {
   try {
-    return await readFile(path, "utf8");
+    return await stat(path);
   } catch (err) {
     if (isNotFound(err)) return undefined;
     throw err;
@@ -69,19 +183,19 @@ export async function readTextIfExists(path: string): Promise<string | undefined
  */
 export async function resolveSymlinks(path: string): Promise<string> {
   let current = resolve(path);
-  for (let hops = 0; hops <= MAX_SYMLINKS; hops++) {
-    const info = await lstat(current).catch((err: unknown) => {
-      if (isNotFound(err)) return undefined;
-      throw err;
-    });
-    if (!info?.isSymbolicLink()) return current;
-    current = resolve(dirname(current), await readlink(current));
+  try {
+    for (let hops = 0; hops <= MAX_SYMLINKS; hops++) {
+      const info = await lstat(current).catch((err: unknown) => {
+        if (isNotFound(err)) return undefined;
+        throw err;
+      });
+      if (!info?.isSymbolicLink()) return current;
+      current = resolve(dirname(current), await readlink(current));
+    }
+  } catch (err) {
+    throw fileAccessError(err, path, "read");
   }
-  throw Object.assign(new Error(`Too many symbolic links: ${path}`), { code: "ELOOP" });
-}
-
-export function isNotFound(err: unknown): boolean {
-  return (err as NodeJS.ErrnoException | undefined)?.code === "ENOENT";
+  throw fileAccessError(Object.assign(new Error(`Too many symbolic links: ${path}`), { code: "ELOOP" }), path, "read");
 }
 
 // Makes the rename itself durable. Not every platform can open a folder (Windows cannot): best effort.

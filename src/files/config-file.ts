@@ -1,5 +1,6 @@
 import { BadValueError, ConfigError } from "../errors.js";
-import { readTextIfExists, writeFileAtomic } from "./atomic-write.js";
+import { hasControlChars } from "../lib/control-chars.js";
+import { checkWritableTarget, readTextIfExists, writeFileAtomic } from "./atomic-write.js";
 import { withFileLock } from "./file-lock.js";
 import { IniDocument, profileSectionName } from "./ini-document.js";
 
@@ -200,7 +201,8 @@ export function isValidAccountId(id: string): boolean {
 }
 
 function parseHttpsUrl(url: string): URL | undefined {
-  if (url !== url.trim()) return undefined;
+  // The URL parser drops tabs and newlines, so "https://x/start\nmore" would pass as another URL.
+  if (url !== url.trim() || hasControlChars(url)) return undefined;
   try {
     const u = new URL(url);
     return u.protocol === "https:" && u.username === "" && u.password === "" && u.port === "" ? u : undefined;
@@ -219,8 +221,10 @@ function checkRegion(region: string, source: string): void {
   if (!isValidRegion(region)) throw new ConfigError(`sso_region is not an AWS region name (${source}).`);
 }
 
-function checkName(kind: string, name: string): void {
-  if (name === "" || name !== name.trim() || /[\r\n[\]]/.test(name)) throw new BadValueError(`"${name}" cannot be used as ${kind} name.`);
+/** BadValueError unless `name` can name a profile or sso-session section (`kind`) in the config file. */
+export function checkName(kind: "profile" | "sso-session", name: string): void {
+  // Control characters would reach every terminal that lists profiles; no tool needs them in a name.
+  if (name === "" || name !== name.trim() || /[[\]]/.test(name) || hasControlChars(name)) throw new BadValueError(`"${name}" cannot be used as ${kind} name.`);
 }
 
 /** A section's keys with `[DEFAULT]`'s underneath: configparser gives every section its keys. */
@@ -236,6 +240,7 @@ function where(doc: IniDocument, section: string, key?: string): string {
 }
 
 async function editConfigFile(path: string, change: (doc: IniDocument) => void): Promise<boolean> {
+  await checkWritableTarget(path);
   return withFileLock(path, async () => {
     const before = await readTextIfExists(path);
     const doc = IniDocument.parse(before ?? "", path);

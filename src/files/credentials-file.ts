@@ -1,15 +1,20 @@
 import { lstat, unlink } from "node:fs/promises";
 import { BadValueError, ConfigError } from "../errors.js";
-import { isNotFound, readTextIfExists, writeFileAtomic } from "./atomic-write.js";
+import { checkWritableTarget, isDevNull, readTextIfExists, writeFileAtomic } from "./atomic-write.js";
 import {
   formatLedger,
   hashAccessKeyId,
+  knownProfiles,
   readLedger,
   resolveFileIdentity,
+  setEntry,
+  settlePending,
   writeLedger,
   type CredentialSource,
+  type Ledger,
   type LedgerEntry,
 } from "./credentials-ledger.js";
+import { fileAccessError, isNotFound } from "./file-access.js";
 import { withFileLock, type FileLockOptions } from "./file-lock.js";
 import { IniDocument } from "./ini-document.js";
 
@@ -69,11 +74,16 @@ export async function updateCredentialsFile(
   lockOptions?: FileLockOptions,
 ): Promise<EditResult[]> {
   for (const edit of edits) checkProfileName(edit.profile);
+  if (edits.some((e) => e.set !== undefined)) await checkWritableTarget(path);
+  else if (await isDevNull(path)) {
+    // AWS_SHARED_CREDENTIALS_FILE=/dev/null holds no keys to remove, and gets no lock folder in /dev.
+    return edits.map((e) => ({ profile: e.profile, outcome: e.remove ? "absent" : "unchanged" }));
+  }
   if (edits.every((e) => e.set === undefined) && (await readTextIfExists(path)) === undefined) {
     // Nothing to remove from a file that does not exist; unless the ledger still lists some of
     // these profiles, take no lock and so create no folder.
-    const known = (await readLedger(ledgerFile)).files[await resolveFileIdentity(path)] ?? {};
-    if (!edits.some((e) => Object.hasOwn(known, e.profile))) {
+    const known = knownProfiles(await readLedger(ledgerFile), await resolveFileIdentity(path));
+    if (!edits.some((e) => known.has(e.profile))) {
       return edits.map((e) => ({ profile: e.profile, outcome: e.remove ? "absent" : "unchanged" }));
     }
   }
@@ -81,9 +91,13 @@ export async function updateCredentialsFile(
     const before = await readTextIfExists(path);
     const doc = IniDocument.parse(before ?? "", path, { sectionNames: "raw" });
     const ledger = await readLedger(ledgerFile);
-    const ledgerBefore = formatLedger(ledger);
+    let ledgerOnDisk = formatLedger(ledger);
     const fileKey = await resolveFileIdentity(path);
+    // A write killed between the two files left its keys pending: settle them against the file first.
+    settlePending(ledger, fileKey, (profile) => doc.get(profile, ACCESS_KEY_ID));
+    const settled = JSON.parse(formatLedger(ledger)) as Ledger;
     const written = (ledger.files[fileKey] ??= {});
+    const pending: Record<string, LedgerEntry> = {};
 
     const results = edits.map((edit): EditResult => {
       const current = doc.get(edit.profile, ACCESS_KEY_ID);
@@ -99,7 +113,8 @@ export async function updateCredentialsFile(
         doc.setKeys(edit.profile, keys);
         doc.removeKeys(edit.profile, [LEGACY_TOKEN_KEY]);
         const next: LedgerEntry = { accessKeyIdSha256: hashAccessKeyId(c.accessKeyId), expiresAt: c.expiration.toISOString(), source: edit.set.source };
-        Object.defineProperty(written, edit.profile, { value: next, enumerable: true, configurable: true, writable: true });
+        setEntry(written, edit.profile, next);
+        if (!same) setEntry(pending, edit.profile, next);
         return { profile: edit.profile, outcome: same ? "unchanged" : "written" };
       }
       if (edit.remove) {
@@ -115,22 +130,27 @@ export async function updateCredentialsFile(
     if (Object.keys(written).length === 0) delete ledger.files[fileKey];
     const after = doc.toString();
     const created = new Set(ledger.createdFiles ?? []);
-    // The file first: if we die between the two writes, our new keys look hand-written and are
-    // left alone, which is the safe mistake.
     const emptiedOurFile = after === "" && before !== undefined && before !== "" && created.has(fileKey);
     if (emptiedOurFile && !(await lstat(path)).isSymbolicLink()) {
       // sso-cli made this file and has now taken out all it put in: leave no empty file behind.
       await unlink(path).catch((err: unknown) => {
-        if (!isNotFound(err)) throw err;
+        if (!isNotFound(err)) throw fileAccessError(err, path, "delete");
       });
       created.delete(fileKey);
     } else if (after !== (before ?? "")) {
+      if (Object.keys(pending).length > 0) {
+        // Keys about to land are ours before they land: killed after the next line, the file
+        // still holds only keys the ledger knows (settled, or pending here).
+        settled.pending = { ...settled.pending, [fileKey]: { ...(before === undefined && { createsFile: true }), profiles: pending } };
+        ledgerOnDisk = formatLedger(settled);
+        await writeLedger(ledgerFile, settled);
+      }
       await writeFileAtomic(path, after, { newFileMode: 0o600, dirMode: 0o700 });
       if (before === undefined) created.add(fileKey);
     }
     if (created.size > 0) ledger.createdFiles = [...created].sort();
     else delete ledger.createdFiles;
-    if (formatLedger(ledger) !== ledgerBefore) await writeLedger(ledgerFile, ledger);
+    if (formatLedger(ledger) !== ledgerOnDisk) await writeLedger(ledgerFile, ledger);
     return results;
   }, lockOptions), lockOptions);
 }

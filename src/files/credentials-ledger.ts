@@ -10,6 +10,11 @@ import { readTextIfExists, resolveSymlinks, writeFileAtomic } from "./atomic-wri
 // credentials-ledger.json, 0600 in a 0700 folder), keyed by the credentials file's real path and
 // then by profile. It holds a SHA-256 of the access key id, never a secret, so a status command
 // can read it freely. Writers hold the credentials file's lock and then this file's lock.
+//
+// Two files cannot change in one step, so a write goes: ledger with the new keys as *pending*,
+// then the credentials file, then the ledger with them settled. Killed anywhere in between, the
+// file holds keys that are either settled or pending in the ledger: still ours, so the next login
+// replaces them and logout removes them (settlePending).
 
 export interface CredentialSource {
   ssoSession?: string | undefined;
@@ -33,12 +38,25 @@ const LedgerEntrySchema = z.object({
 });
 export type LedgerEntry = z.infer<typeof LedgerEntrySchema>;
 
+const PendingWriteSchema = z.object({
+  /** The credentials file did not exist before this write. */
+  createsFile: z.optional(z.boolean()),
+  /** profile → the entry it gets once the write has landed */
+  profiles: z.record(z.string(), LedgerEntrySchema),
+});
+export type PendingWrite = z.infer<typeof PendingWriteSchema>;
+
 export const Ledger = z.object({
   version: z.literal(1),
   /** credentials file (real path) → profile → entry */
   files: z.record(z.string(), z.record(z.string(), LedgerEntrySchema)),
   /** Credentials files that did not exist before sso-cli wrote them: removed again once empty. */
   createdFiles: z.optional(z.array(z.string())),
+  /**
+   * credentials file (real path) → keys about to be written there. Recorded before the credentials
+   * file is written and settled after, so keys a crash left in the file are still known as ours.
+   */
+  pending: z.optional(z.record(z.string(), PendingWriteSchema)),
 });
 export type Ledger = z.infer<typeof Ledger>;
 
@@ -108,11 +126,53 @@ export async function listLedgerEntries(
   const out: WrittenProfile[] = [];
   for (const [credentialsFile, profiles] of Object.entries(ledger.files)) {
     if (only !== undefined && credentialsFile !== only) continue;
-    for (const [profile, entry] of Object.entries(profiles)) {
-      if (filter.ssoSession !== undefined && entry.source.ssoSession !== filter.ssoSession) continue;
-      if (filter.startUrl !== undefined && entry.source.startUrl !== filter.startUrl) continue;
-      out.push({ credentialsFile, profile, expiresAt: new Date(entry.expiresAt), source: entry.source });
+    for (const [profile, entry] of Object.entries(profiles)) add(credentialsFile, profile, entry);
+  }
+  // Keys a crashed write may have left in the file: logout must find them too.
+  for (const [credentialsFile, pending] of Object.entries(ledger.pending ?? {})) {
+    if (only !== undefined && credentialsFile !== only) continue;
+    for (const [profile, entry] of Object.entries(pending.profiles)) {
+      if (!out.some((w) => w.credentialsFile === credentialsFile && w.profile === profile)) add(credentialsFile, profile, entry);
     }
   }
   return out;
+
+  function add(credentialsFile: string, profile: string, entry: LedgerEntry): void {
+    if (filter.ssoSession !== undefined && entry.source.ssoSession !== filter.ssoSession) return;
+    if (filter.startUrl !== undefined && entry.source.startUrl !== filter.startUrl) return;
+    out.push({ credentialsFile, profile, expiresAt: new Date(entry.expiresAt), source: entry.source });
+  }
+}
+
+/** Profiles the ledger knows in one credentials file, settled or pending. */
+export function knownProfiles(ledger: Ledger, fileKey: string): Set<string> {
+  return new Set([...Object.keys(ledger.files[fileKey] ?? {}), ...Object.keys(ledger.pending?.[fileKey]?.profiles ?? {})]);
+}
+
+/**
+ * Settles what a write that did not finish left pending for one credentials file: a pending entry
+ * whose key id is the one now in the file becomes the profile's entry (that write landed); the
+ * others are dropped (it did not, and the settled entry still describes the file). `currentKeyId`
+ * reads the file's key id for a profile. Changes `ledger` in place.
+ */
+export function settlePending(ledger: Ledger, fileKey: string, currentKeyId: (profile: string) => string | undefined): void {
+  const pending = ledger.pending?.[fileKey];
+  if (pending === undefined) return;
+  const written = (ledger.files[fileKey] ??= {});
+  let landed = false;
+  for (const [profile, entry] of Object.entries(pending.profiles)) {
+    const current = currentKeyId(profile);
+    if (current === undefined || hashAccessKeyId(current) !== entry.accessKeyIdSha256) continue;
+    setEntry(written, profile, entry);
+    landed = true;
+  }
+  if (pending.createsFile && landed) ledger.createdFiles = [...new Set([...(ledger.createdFiles ?? []), fileKey])].sort();
+  delete ledger.pending![fileKey];
+  if (Object.keys(ledger.pending!).length === 0) delete ledger.pending;
+  if (Object.keys(written).length === 0) delete ledger.files[fileKey];
+}
+
+/** Sets a profile's entry; a profile named like an Object.prototype member stays an ordinary key. */
+export function setEntry(entries: Record<string, LedgerEntry>, profile: string, entry: LedgerEntry): void {
+  Object.defineProperty(entries, profile, { value: entry, enumerable: true, configurable: true, writable: true });
 }

@@ -3,7 +3,9 @@ import { mkdir, readFile, rm, stat, utimes, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { Exit, SsoCliError } from "../errors.js";
-import { isNotFound, resolveSymlinks } from "./atomic-write.js";
+import { isProcessAlive } from "../lib/process-alive.js";
+import { resolveSymlinks } from "./atomic-write.js";
+import { fileAccessError, isNotFound } from "./file-access.js";
 
 // A cross-process lock on a file: `mkdir FILE.lock` either creates the folder or fails, atomically,
 // on every local file system (and NFS), so whoever creates it holds the lock. The holder records
@@ -75,7 +77,15 @@ async function holdLock<T>(file: string, lockPath: string, fn: () => Promise<T>,
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const token = randomBytes(8).toString("hex");
   const started = now();
-  for (let attempt = 0; !(await tryAcquire(lockPath, token)); attempt++) {
+  const acquire = async (): Promise<boolean> => {
+    try {
+      return await tryAcquire(lockPath, token);
+    } catch (err) {
+      // A read-only or full disk, or a file where the folder should be: say which file, not "unexpected".
+      throw fileAccessError(err, file, "lock");
+    }
+  };
+  for (let attempt = 0; !(await acquire()); attempt++) {
     const state = await inspectLock(lockPath, staleMs, now);
     if (state === "gone") continue;
     if (state === "stale" && (await takeOver(lockPath, staleMs, now))) continue;
@@ -161,15 +171,4 @@ async function readOwner(lockPath: string): Promise<Owner | undefined> {
     // Missing or half-written: treated as ownerless.
   }
   return undefined;
-}
-
-function isProcessAlive(pid: number): boolean {
-  try {
-    // eslint-disable-next-line no-restricted-globals -- signal 0 asks the system whether the lock's owner still runs
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: the process exists but belongs to someone else.
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
 }

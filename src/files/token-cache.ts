@@ -3,7 +3,8 @@ import { readdir, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import * as z from "zod/mini";
 import { FileFormatError } from "../errors.js";
-import { isNotFound, readTextIfExists, writeFileAtomic } from "./atomic-write.js";
+import { readTextIfExists, writeFileAtomic } from "./atomic-write.js";
+import { fileAccessError, isNotFound } from "./file-access.js";
 import { formatPythonJson } from "./python-json.js";
 
 // The ~/.aws/sso/cache contract shared with botocore, the AWS CLI v2 and the JS SDK, and the AWS
@@ -238,7 +239,7 @@ async function readJsonFiles(dir: string): Promise<Array<{ fileName: string; jso
     names = (await readdir(dir, { withFileTypes: true })).filter((d) => d.isFile()).map((d) => d.name).sort();
   } catch (err) {
     if (isNotFound(err)) return [];
-    throw err;
+    throw fileAccessError(err, dir, "list");
   }
   const out: Array<{ fileName: string; json: Record<string, unknown> }> = [];
   for (const fileName of names) {
@@ -258,6 +259,6 @@ async function deleteIfExists(file: string): Promise<boolean> {
     return true;
   } catch (err) {
     if (isNotFound(err)) return false;
-    throw err;
+    throw fileAccessError(err, file, "delete");
   }
 }

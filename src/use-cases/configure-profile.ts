@@ -1,6 +1,7 @@
 import type { Context } from "../context.js";
 import { BadValueError, ConfigError, UsageError } from "../errors.js";
 import {
+  checkName,
   findProfileSection,
   isValidAccountId,
   isValidRegion,
@@ -12,6 +13,7 @@ import {
   setSsoSessionConfig,
 } from "../files/config-file.js";
 import { parseTimestamp } from "../files/token-cache.js";
+import { escapeControlChars as shown } from "../lib/control-chars.js";
 import { debugLogFor } from "../lib/debug-log.js";
 import { listAccountRoles, listAccounts, type AccountInfo } from "../sso/list-accounts.js";
 import { describeServiceError } from "../sso/service-errors.js";
@@ -136,13 +138,18 @@ export async function configureProfile(ctx: Context, input: ConfigureProfileInpu
   debug("configure wrote", { changed, keys: Object.keys(keys) });
 
   ctx.stderr.write(
-    `${changed ? "Wrote" : "Unchanged:"} profile ${input.profile} in ${file}: ${legacy ? startUrl : `sso-session ${ssoSession}`}, account ${accountId}, role ${roleName}.\n` +
-      `Next: sso-cli login --profile ${input.profile}   then: aws sts get-caller-identity --profile ${input.profile}\n`,
+    shown(`${changed ? "Wrote" : "Unchanged:"} profile ${input.profile} in ${file}: ${legacy ? startUrl : `sso-session ${ssoSession}`}, account ${accountId}, role ${roleName}.`) +
+      "\n" +
+      shown(`Next: sso-cli login --profile ${input.profile}   then: aws sts get-caller-identity --profile ${input.profile}`) +
+      "\n",
   );
   return { profile: input.profile, ssoSession, startUrl, region, accountId, roleName, changed };
 }
 
 function checkFlags(input: ConfigureProfileInput): void {
+  // Names first: refused after a sign-in, or after the sso-session was written, would be too late.
+  checkName("profile", input.profile);
+  if (input.ssoSession !== undefined) checkName("sso-session", input.ssoSession);
   if (input.accountId !== undefined && !isValidAccountId(input.accountId)) throw new BadValueError(`--account-id must be 12 digits, not "${input.accountId}".`);
   if (input.startUrl !== undefined && !isValidStartUrl(input.startUrl)) {
     throw new BadValueError(`"${input.startUrl}" is not an IAM Identity Center start URL.`, "Use https://d-xxxxxxxxxx.awsapps.com/start or https://ID.portal.REGION.app.aws");
@@ -209,7 +216,7 @@ async function pickAccountAndRole(
     if (accounts.length === 0) throw new ConfigError("No AWS accounts are assigned to you in this Identity Center instance.");
     if (accounts.length === 1) {
       accountId = accounts[0]!.accountId;
-      ctx.stderr.write(`The only AWS account available to you is ${accounts[0]!.accountName} (${accountId}).\n`);
+      ctx.stderr.write(`${shown(`The only AWS account available to you is ${accounts[0]!.accountName} (${accountId}).`)}\n`);
     } else if (!prompter) {
       throw new UsageError(`--account-id is required: ${accounts.length} accounts are available (no terminal to ask on).`, "Pass --account-id ID.");
     } else {
@@ -230,7 +237,7 @@ async function pickAccountAndRole(
     if (roles.length === 0) throw new ConfigError(`No roles are assigned to you in account ${accountId}.`);
     if (roles.length === 1) {
       roleName = roles[0]!;
-      ctx.stderr.write(`The only role available to you in account ${accountId} is ${roleName}.\n`);
+      ctx.stderr.write(`${shown(`The only role available to you in account ${accountId} is ${roleName}.`)}\n`);
     } else if (!prompter) {
       throw new UsageError(`--role-name is required: ${roles.length} roles are available in account ${accountId} (no terminal to ask on).`, "Pass --role-name NAME.");
     } else {

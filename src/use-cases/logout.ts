@@ -1,6 +1,6 @@
 import type { Context } from "../context.js";
 import { readConfigFile, resolveSsoProfile, resolveSsoSession } from "../files/config-file.js";
-import { updateCredentialsFile } from "../files/credentials-file.js";
+import { readCredentialsFile, updateCredentialsFile } from "../files/credentials-file.js";
 import { defaultLedgerFile, listLedgerEntries, type WrittenProfile } from "../files/credentials-ledger.js";
 import {
   deleteRoleCacheFile,
@@ -12,6 +12,7 @@ import {
   tokenCacheFileName,
 } from "../files/token-cache.js";
 import { mapBounded } from "../lib/bounded-concurrency.js";
+import { escapeControlChars as shown } from "../lib/control-chars.js";
 import { debugLogFor } from "../lib/debug-log.js";
 import { createSsoClients } from "../sso/clients.js";
 import { signOut, type SignOutOutcome } from "../sso/sign-out.js";
@@ -46,6 +47,10 @@ export async function logout(ctx: Context, input: LogoutInput): Promise<LogoutRe
   const scope = await resolveScope(ctx, input);
   const ledgerFile = defaultLedgerFile(ctx.paths.home);
   const debug = debugLogFor(ctx);
+  const written = (await listLedgerEntries(ledgerFile, { credentialsFile: ctx.paths.credentialsFile })).filter(scope.owns);
+  // A credentials file that cannot be edited (not UTF-8, a pipe, unreadable) fails the logout
+  // before anything is undone, not after the session was already signed out.
+  if (written.length > 0) await readCredentialsFile(ctx.paths.credentialsFile);
   debug("logout scope", { tokenFiles: scope.tokenFiles.map((t) => t.fileName), roleCacheFiles: scope.roleCacheFiles ?? "every sso entry" });
 
   const signedOut = await mapBounded(scope.tokenFiles, 8, async (t) => {
@@ -59,7 +64,6 @@ export async function logout(ctx: Context, input: LogoutInput): Promise<LogoutRe
   let removedRoleCacheFiles = 0;
   for (const f of roleFiles) if (await deleteRoleCacheFile(ctx.paths.cliCacheDir, f)) removedRoleCacheFiles++;
 
-  const written = (await listLedgerEntries(ledgerFile, { credentialsFile: ctx.paths.credentialsFile })).filter(scope.owns);
   const edits = written.map((w) => ({ profile: w.profile, remove: true as const }));
   const outcomes = edits.length ? await updateCredentialsFile(ctx.paths.credentialsFile, edits, ledgerFile) : [];
   const removedProfiles = outcomes.filter((o) => o.outcome === "removed").map((o) => o.profile);
@@ -73,8 +77,9 @@ export async function logout(ctx: Context, input: LogoutInput): Promise<LogoutRe
   if (results.length > 0) {
     err.write(`Signed out of ${results.length} session${results.length === 1 ? "" : "s"}${unreachable ? ` (${unreachable} could not be told: the server was unreachable; the cached token was removed here)` : ""}.\n`);
   }
-  if (removedProfiles.length > 0) err.write(`Removed keys from ${removedProfiles.length} profile${removedProfiles.length === 1 ? "" : "s"} in ${ctx.paths.credentialsFile}: ${removedProfiles.join(", ")}.\n`);
-  if (keptProfiles.length > 0) err.write(`Left alone (keys not written by sso-cli): ${keptProfiles.join(", ")}.\n`);
+  // Profile names and the file's path come from files and the environment: shown escaped.
+  if (removedProfiles.length > 0) err.write(`${shown(`Removed keys from ${removedProfiles.length} profile${removedProfiles.length === 1 ? "" : "s"} in ${ctx.paths.credentialsFile}: ${removedProfiles.join(", ")}.`)}\n`);
+  if (keptProfiles.length > 0) err.write(`${shown(`Left alone (keys not written by sso-cli): ${keptProfiles.join(", ")}.`)}\n`);
   return { signedOut: results, removedProfiles, removedRoleCacheFiles };
 }
 

@@ -1,5 +1,7 @@
 import { createHash } from "node:crypto";
-import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { spawnSync } from "node:child_process";
+import { realpathSync } from "node:fs";
+import { chmod, chown, lstat, mkdir, readdir, readFile, readlink, symlink, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { dirname, join, relative, sep } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
@@ -40,6 +42,8 @@ const LEDGER = ".aws/sso-cli/credentials-ledger.json";
 const TOKEN_FILE = `.aws/sso/cache/${tokenCacheFileName({ ssoSession: "s", startUrl: START_URL })}`;
 const REGISTRATION_FILE = `.aws/sso/cache/${registrationCacheFileName({ startUrl: START_URL, region: REGION, scopes: ["sso:account:access"], sessionName: "s" })}`;
 const CACHE_DIR = ".aws/sso/cache/";
+/** A uid with no entry in the user database: os.userInfo() fails for it. */
+const UID_WITHOUT_ACCOUNT = 54_321;
 
 interface Setup {
   emu: Emulator;
@@ -58,6 +62,17 @@ interface Row {
   during?: (emu: Emulator) => Promise<void>;
   /** Point every endpoint at a closed port instead of the emulator. */
   down?: boolean;
+  /** Makes what `files` cannot: pipes, folders, symlinks, modes. */
+  prepare?: (s: Setup) => Promise<void>;
+  /** Variables to set (or empty) for the run. */
+  env?: (s: Setup) => Record<string, string>;
+  /** Folder to run in (default HOME). */
+  cwd?: (s: Setup) => string;
+  /**
+   * Run as an ordinary user, for permission errors (root reads everything): as uid 65534 when the
+   * tests run as root, HOME handed to it; as ourselves otherwise. A number: that uid (root only).
+   */
+  user?: "unprivileged" | number;
   args: string[];
   exit: number;
   /** Must match the `sso-cli: ` line (or, for a success, stderr). */
@@ -80,7 +95,7 @@ function tokenCache(fields: Partial<TokenCacheEntry> & { accessToken: string; ex
   return formatTokenCacheEntry({ startUrl: START_URL, region: REGION, ...fields });
 }
 
-const withToken = (extra: Record<string, string> = {}) => (s: Setup) => ({ [CONFIG]: SESSION_CONFIG, [TOKEN_FILE]: liveTokenCache(s.emu), ...extra });
+const withToken = (extra: Record<string, string | Buffer> = {}) => (s: Setup) => ({ [CONFIG]: SESSION_CONFIG, [TOKEN_FILE]: liveTokenCache(s.emu), ...extra });
 const configOnly = (text: string | Buffer) => () => ({ [CONFIG]: text });
 const configure = (...flags: string[]) => ["configure", "profile", "p", ...flags];
 const CONFIGURE_OK = ["--sso-region", "eu-north-1", "--account-id", ACCOUNT, "--role-name", ROLE];
@@ -297,11 +312,139 @@ const rows: Row[] = [
     exit: Exit.usage,
     message: /--account-id is required \(no terminal to ask on\)/,
   },
+
+  // Issue 12, hostile files: a pipe, a folder, a loop or a device where a file should be is refused
+  // before anything is read (a pipe used to hang forever); file system errors name the file (253).
+  { name: "config: a named pipe", prepare: fifo(CONFIG), args: ["login", "--profile", "a"], exit: Exit.config, message: /\.aws\/config: is a named pipe \(FIFO\), not a regular file$/ },
+  { name: "credentials: a named pipe", files: withToken(), prepare: fifo(CREDENTIALS), args: ["login", "--profile", "a"], exit: Exit.config, message: /\.aws\/credentials: is a named pipe \(FIFO\), not a regular file$/ },
+  { name: "token cache: a named pipe", files: configOnly(SESSION_CONFIG), prepare: fifo(TOKEN_FILE), args: ["login", "--profile", "a"], exit: Exit.config, message: /\.aws\/sso\/cache\/[0-9a-f]{40}\.json: is a named pipe \(FIFO\)/ },
+  { name: "ledger: a named pipe", files: withToken(), prepare: fifo(LEDGER), args: ["login", "--profile", "a"], exit: Exit.config, message: /credentials-ledger\.json: is a named pipe \(FIFO\)/ },
+  { name: "credentials: a named pipe, at logout", files: ledgerListingA, prepare: fifo(CREDENTIALS), args: ["logout", "--profile", "a"], exit: Exit.config, message: /\.aws\/credentials: is a named pipe \(FIFO\)/ },
+  { name: "config: a folder", prepare: folder(CONFIG), args: ["login", "--profile", "a"], exit: Exit.config, message: /\.aws\/config: is a folder, not a file$/ },
+  { name: "credentials: a folder", files: withToken(), prepare: folder(CREDENTIALS), args: ["login", "--profile", "a"], exit: Exit.config, message: /\.aws\/credentials: is a folder, not a file$/ },
+  { name: "token cache: a folder", files: configOnly(SESSION_CONFIG), prepare: folder(TOKEN_FILE), args: ["login", "--profile", "a"], exit: Exit.config, message: /\.aws\/sso\/cache\/[0-9a-f]{40}\.json: is a folder, not a file$/ },
+  { name: "ledger: a folder", files: withToken(), prepare: folder(LEDGER), args: ["login", "--profile", "a"], exit: Exit.config, message: /credentials-ledger\.json: is a folder, not a file$/ },
+  { name: "config: a symlink loop", prepare: loop(CONFIG), args: ["login", "--profile", "a"], exit: Exit.config, message: /\.aws\/config: is a symbolic link loop/ },
+  { name: "credentials: a symlink loop", files: withToken(), prepare: loop(CREDENTIALS), args: ["login", "--profile", "a"], exit: Exit.config, message: /\.aws\/credentials: is a symbolic link loop/ },
+  { name: "config: a link to /dev/zero", prepare: link(CONFIG, "/dev/zero"), args: ["login", "--profile", "a"], exit: Exit.config, message: /\.aws\/config: is a character device, not a regular file$/ },
+  {
+    name: "AWS_SHARED_CREDENTIALS_FILE=/dev/null: read as empty, never written",
+    files: withToken(),
+    env: () => ({ AWS_SHARED_CREDENTIALS_FILE: "/dev/null" }),
+    args: ["login", "--profile", "a"],
+    exit: Exit.config,
+    message: /^sso-cli: \/dev\/null: is a character device, not a regular file$/,
+    after: async ({ expect }) => expect(await lstat("/dev/null.lock").catch(() => undefined)).toBeUndefined(),
+  },
+  {
+    name: "AWS_CONFIG_FILE=/dev/null: configure refuses to write it",
+    env: () => ({ AWS_CONFIG_FILE: "/dev/null" }),
+    args: configure("--sso-start-url", START_URL, ...CONFIGURE_OK),
+    exit: Exit.config,
+    message: /^sso-cli: \/dev\/null: is a character device, not a regular file$/,
+    after: async ({ expect }) => expect(await lstat("/dev/null.lock").catch(() => undefined)).toBeUndefined(),
+  },
+  { name: "~/.aws: a file", files: () => ({ ".aws": "not a folder\n" }), args: ["login", "--profile", "a"], exit: Exit.config, message: /\.aws\/config: a part of this path is a file, not a folder$/ },
+  { name: "~/.aws/sso-cli: a file", files: withToken({ ".aws/sso-cli": "not a folder\n" }), args: ["login", "--profile", "a"], exit: Exit.config, message: /credentials-ledger\.json: a part of this path is a file, not a folder$/ },
+  { name: "~/.aws/sso/cache: a file", files: () => ({ [CONFIG]: SESSION_CONFIG, ".aws/sso/cache": "not a folder\n" }), args: ["login", "--profile", "a"], exit: Exit.config, message: /\.aws\/sso\/cache\/[0-9a-f]{40}\.json: a part of this path is a file, not a folder$/ },
+  { name: "config: not readable", files: configOnly(SESSION_CONFIG), prepare: mode(CONFIG, 0o000), user: "unprivileged", args: ["login", "--profile", "a"], exit: Exit.config, message: /\.aws\/config: permission denied \(could not read it\)$/ },
+  { name: "token cache: not readable", files: withToken(), prepare: mode(TOKEN_FILE, 0o000), user: "unprivileged", args: ["login", "--profile", "a"], exit: Exit.config, message: /\.aws\/sso\/cache\/[0-9a-f]{40}\.json: permission denied \(could not read it\)$/ },
+  {
+    name: "~/.aws: not writable, so the keys cannot be written",
+    files: withToken(),
+    prepare: mode(".aws", 0o500),
+    user: "unprivileged",
+    args: ["login", "--profile", "a"],
+    exit: Exit.config,
+    message: /\.aws\/credentials: permission denied \(could not (lock|write) it\)$/,
+  },
+  {
+    name: "~/.aws/sso-cli: not writable, so the ledger cannot be written",
+    files: withToken({ ".aws/sso-cli/.keep": "" }),
+    prepare: mode(".aws/sso-cli", 0o500),
+    user: "unprivileged",
+    args: ["login", "--profile", "a"],
+    exit: Exit.config,
+    message: /credentials-ledger\.json: permission denied \(could not (lock|write) it\)$/,
+  },
+
+  // Issue 12, bytes: a file that is not UTF-8 is refused with file:line, never rewritten with U+FFFD.
+  { name: "config: Latin-1 in a comment", files: configOnly(Buffer.from(`# caf\xe9\n${SESSION_CONFIG}`, "latin1")), args: ["login", "--profile", "a"], exit: Exit.config, message: /\.aws\/config:1: is not UTF-8 text \(byte 0xE9\)$/ },
+  { name: "config: Latin-1 in a value", files: configOnly(Buffer.from(SESSION_CONFIG.replace(`sso_role_name = ${ROLE}`, "sso_role_name = R\xf4le"), "latin1")), args: ["login", "--profile", "a"], exit: Exit.config, message: /\.aws\/config:4: is not UTF-8 text \(byte 0xF4\)$/ },
+  { name: "config: UTF-16 with its byte order mark", files: configOnly(Buffer.from(`\uFEFF${SESSION_CONFIG}`, "utf16le")), args: ["login", "--profile", "a"], exit: Exit.config, message: /\.aws\/config:1: is not UTF-8 text \(byte 0xFF\)$/ },
+  { name: "config: an encoded surrogate", files: configOnly(Buffer.concat([Buffer.from(SESSION_CONFIG), Buffer.from([0x23, 0x20, 0xed, 0xa0, 0x80, 0x0a])])), args: ["login", "--profile", "a"], exit: Exit.config, message: /\.aws\/config:11: is not UTF-8 text \(byte 0xED\)$/ },
+  { name: "config: not UTF-8, and configure would edit it", files: configOnly(Buffer.from(`# caf\xe9\n${SESSION_CONFIG}`, "latin1")), args: configure("--sso-start-url", START_URL, ...CONFIGURE_OK), exit: Exit.config, message: /\.aws\/config:1: is not UTF-8 text/ },
+  { name: "credentials: Latin-1 in a comment", files: withToken({ [CREDENTIALS]: Buffer.from("# caf\xe9\n[mine]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n", "latin1") }), args: ["login", "--profile", "a"], exit: Exit.config, message: /\.aws\/credentials:1: is not UTF-8 text \(byte 0xE9\)$/ },
+  { name: "credentials: Latin-1 in a section name", files: withToken({ [CREDENTIALS]: Buffer.from("[mine]\nregion = eu-west-1\n\n[caf\xe9]\nregion = eu-west-1\n", "latin1") }), args: ["login", "--profile", "a"], exit: Exit.config, message: /\.aws\/credentials:4: is not UTF-8 text \(byte 0xE9\)$/ },
+  {
+    name: "credentials: not UTF-8, and logout would remove keys from it",
+    files: (st) => ({ ...ledgerListingA(st), [CREDENTIALS]: Buffer.from("# caf\xe9\n[a]\naws_access_key_id = ASIAEXAMPLEEXAMPLE01\n", "latin1") }),
+    args: ["logout", "--profile", "a"],
+    exit: Exit.config,
+    message: /\.aws\/credentials:1: is not UTF-8 text \(byte 0xE9\)$/,
+  },
+
+  // Issue 12, escaping: a value echoed back is shown with its control characters escaped, so it
+  // can neither forge an output line nor drive the terminal.
+  { name: "escaping: a newline in --sso-region", args: configure("--sso-start-url", START_URL, "--sso-region", "us-east-1\nsso-cli: fake line", "--account-id", ACCOUNT, "--role-name", ROLE), exit: Exit.badValue, message: /^sso-cli: --sso-region "us-east-1\\nsso-cli: fake line" is not an AWS region name\.$/ },
+  { name: "escaping: terminal escapes in --role-name", args: configure("--sso-start-url", START_URL, "--sso-region", REGION, "--account-id", ACCOUNT, "--role-name", "\x1b]0;pwned\x07\x1b[2J"), exit: Exit.badValue, message: /^sso-cli: --role-name "\\x1b\]0;pwned\\x07\\x1b\[2J" is not a permission set role name\.$/ },
+  { name: "escaping: a C1 control in --role-name", args: configure("--sso-start-url", START_URL, "--sso-region", REGION, "--account-id", ACCOUNT, "--role-name", "Admin\u009b2J"), exit: Exit.badValue, message: /--role-name "Admin\\x9b2J" is not/ },
+  { name: "escaping: a carriage return in --account-id", args: configure("--sso-start-url", START_URL, "--sso-region", REGION, "--account-id", "1234\r5678", "--role-name", ROLE), exit: Exit.badValue, message: /--account-id must be 12 digits, not "1234\\r5678"\.$/ },
+  { name: "escaping: a newline in START_URL", args: ["login", "https://d-1234567890.awsapps.com/start\nsso-cli: fake", REGION], exit: Exit.badValue, message: /^sso-cli: "https:\/\/d-1234567890\.awsapps\.com\/start\\nsso-cli: fake" is not an IAM Identity Center start URL\.$/ },
+  { name: "escaping: an escape sequence in REGION", args: ["login", START_URL, "us-east-1\x1b[0m"], exit: Exit.badValue, message: /"us-east-1\\x1b\[0m" is not an AWS region name\.$/ },
+  { name: "escaping: a newline in --profile", files: configOnly(SESSION_CONFIG), args: ["login", "--profile", "a\nsso-cli: fake"], exit: Exit.config, message: /^sso-cli: The config profile \(a\\nsso-cli: fake\) could not be found\.$/ },
+  { name: "escaping: an escape sequence in --sso-session", files: configOnly(SESSION_CONFIG), args: ["login", "--sso-session", "\x1b[31mred"], exit: Exit.config, message: /sso-session does not exist: "\\x1b\[31mred"$/ },
+  { name: "escaping: a newline in AWS_PROFILE", files: configOnly(SESSION_CONFIG), env: () => ({ AWS_PROFILE: "a\nsso-cli: fake" }), args: ["login"], exit: Exit.config, message: /^sso-cli: The config profile \(a\\nsso-cli: fake\) could not be found\.$/ },
+  { name: "escaping: an escape sequence read from the config file", files: configOnly(SESSION_CONFIG.replace("sso_session = s\n", "sso_session = s\x1b[2J\n")), args: ["login", "--profile", "a"], exit: Exit.config, message: /sso-session does not exist: "s\\x1b\[2J"$/ },
+  { name: "escaping: a right-to-left override in a profile name", args: ["configure", "profile", "evil\u202etxt", "--sso-start-url", START_URL, ...CONFIGURE_OK], exit: Exit.badValue, message: /^sso-cli: "evil\\u202etxt" cannot be used as profile name\.$/ },
+  { name: "escaping: an unknown command with an escape sequence", args: ["lgoin\x1b[2J"], exit: Exit.usage, message: /^sso-cli: unknown command 'lgoin\\x1b\[2J'$/ },
+  { name: "escaping: an unknown option with a newline", args: ["login", "--bogus\nsso-cli: fake"], exit: Exit.usage, message: /^sso-cli: unknown option '--bogus\\nsso-cli: fake'$/ },
+
+  // Issue 12, environment: an empty HOME never means the current folder.
+  {
+    name: "HOME empty: the home comes from elsewhere, nothing lands in the current folder",
+    files: withToken({ "work/.keep": "" }),
+    env: (st) => ({ HOME: "", USERPROFILE: st.home }),
+    cwd: (st) => join(st.home, "work"),
+    args: ["login", "--profile", "a"],
+    exit: Exit.ok,
+    message: /^Wrote keys for 1 of 1 profile to .*\/\.aws\/credentials\.$/m,
+    mayChange: [CREDENTIALS, ".aws/sso-cli/", LEDGER],
+    after: async ({ home, expect }) => expect(await readdir(join(home, "work"))).toEqual([".keep"]),
+  },
+  ...(isRoot()
+    ? [
+        {
+          name: "HOME empty: the account's home from the system (nobody's /nonexistent), not the current folder",
+          files: () => ({ [CONFIG]: SESSION_CONFIG, "work/.keep": "" }),
+          env: (st: Setup) => ({ HOME: "", AWS_CONFIG_FILE: join(st.home, CONFIG) }),
+          cwd: (st: Setup) => join(st.home, "work"),
+          user: "unprivileged" as const,
+          args: ["login", "--profile", "a"],
+          exit: Exit.config,
+          message: /^sso-cli: \/nonexistent\/\.aws\/sso\/cache\/[0-9a-f]{40}\.json: permission denied \(could not write it\)$/,
+          after: async ({ home, expect }: Setup & { expect: ExpectStatic }) => expect(await readdir(join(home, "work"))).toEqual([".keep"]),
+        },
+        {
+          name: "HOME empty and no home known for the account: refused",
+          files: () => ({ [CONFIG]: SESSION_CONFIG, "work/.keep": "" }),
+          env: (st: Setup) => ({ HOME: "", AWS_CONFIG_FILE: join(st.home, CONFIG) }),
+          cwd: (st: Setup) => join(st.home, "work"),
+          user: UID_WITHOUT_ACCOUNT,
+          args: ["login", "--profile", "a"],
+          exit: Exit.config,
+          message: /^sso-cli: HOME is not set, and the system knows no home folder for this account\.$/,
+        },
+      ]
+    : []),
+  { name: "HOME: a file", files: () => ({ "afile": "", "work/.keep": "" }), env: (st) => ({ HOME: join(st.home, "afile") }), cwd: (st) => join(st.home, "work"), args: ["login", "--profile", "a"], exit: Exit.config, message: /afile\/\.aws\/config: a part of this path is a file, not a folder$/ },
+  { name: "AWS_CONFIG_FILE: through a file", files: () => ({ "afile": "" }), env: (st) => ({ AWS_CONFIG_FILE: join(st.home, "afile", "config") }), args: ["login", "--profile", "a"], exit: Exit.config, message: /afile\/config: a part of this path is a file, not a folder$/ },
+  { name: "AWS_SHARED_CREDENTIALS_FILE: a folder", files: withToken({ "keys/.keep": "" }), env: (st) => ({ AWS_SHARED_CREDENTIALS_FILE: join(st.home, "keys") }), args: ["login", "--profile", "a"], exit: Exit.config, message: /\/keys: is a folder, not a file$/ },
 ];
 
 describe.concurrent("bad input: one clear line, the right exit code, files untouched", () => {
   it("has the rows the product standard asks for", ({ expect }) => {
-    expect(rows.length).toBeGreaterThanOrEqual(32);
+    expect(rows.length).toBeGreaterThanOrEqual(90);
     expect(new Set(rows.map((r) => r.name)).size).toBe(rows.length);
   });
 
@@ -314,18 +457,22 @@ describe.concurrent("bad input: one clear line, the right exit code, files untou
         await mkdir(dirname(join(home, rel)), { recursive: true, mode: 0o700 });
         await writeFile(join(home, rel), content, { mode: 0o600 });
       }
+      await row.prepare?.(setup);
       if (row.knobs) await admin(emu, "config", row.knobs);
       for (const i of row.inject ?? []) await admin(emu, "inject", i);
-      const env = row.down ? endpointsAt(`http://127.0.0.1:${await closedPort()}`) : emu.env;
+      const env = { ...(row.down ? endpointsAt(`http://127.0.0.1:${await closedPort()}`) : emu.env), ...row.env?.(setup) };
+      const as = await runAs(row.user, home);
 
       const before = await snapshot(home);
-      const [r] = await Promise.all([runCli(row.args, { home, env, timeoutMs: 45_000 }), row.during?.(emu)]);
+      const [r] = await Promise.all([runCli(row.args, { home, env, timeoutMs: 45_000, ...(row.cwd && { cwd: row.cwd(setup) }), ...as }), row.during?.(emu)]);
       const after = await snapshot(home);
 
       const context = `stderr was:\n${r.stderr}`;
       expect(r.code, context).toBe(row.exit);
       expect(r.stdout, context).toBe("");
       expect(r.stderr, context).not.toMatch(/^\s+at /m);
+      // Whatever a row feeds in, nothing reaches the terminal as a control character.
+      expect(r.stderr, context).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/);
       if (row.exit === Exit.ok) {
         expect(r.stderr).toMatch(row.message);
         expect(r.stderr).not.toMatch(/^sso-cli: /m);
@@ -363,11 +510,17 @@ async function snapshot(root: string): Promise<Map<string, string>> {
     for (const d of await readdir(dir, { withFileTypes: true })) {
       const full = join(dir, d.name);
       const rel = relative(root, full).split(sep).join("/");
-      if (d.isDirectory()) {
-        out.set(`${rel}/`, "folder");
+      const info = await lstat(full);
+      if (info.isDirectory()) {
+        out.set(`${rel}/`, `folder ${(info.mode & 0o777).toString(8)}`);
         await walk(full);
+      } else if (info.isSymbolicLink()) {
+        out.set(rel, `link to ${await readlink(full)}`);
+      } else if (!info.isFile()) {
+        // A pipe or device is never read here: that would wait, or never end.
+        out.set(rel, `special ${(info.mode & 0o170000).toString(8)}`);
       } else {
-        out.set(rel, createHash("sha256").update(await readFile(full)).digest("hex"));
+        out.set(rel, `${(info.mode & 0o777).toString(8)} ${createHash("sha256").update(await readFile(full)).digest("hex")}`);
       }
     }
   };
@@ -406,4 +559,59 @@ async function closedPort(): Promise<number> {
   const { port } = server.address() as { port: number };
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
+}
+
+function isRoot(): boolean {
+  return process.getuid?.() === 0;
+}
+
+/** The spawn options that run a row as `user`; hands HOME over to that user. */
+async function runAs(user: Row["user"], home: string): Promise<{ uid?: number; gid?: number }> {
+  if (user === undefined || (user === "unprivileged" && !isRoot())) return {};
+  const uid = user === "unprivileged" ? 65_534 : user;
+  if (!isRoot()) throw new Error(`running as uid ${uid} needs root`);
+  const own = async (path: string): Promise<void> => {
+    await chown(path, uid, uid);
+    const info = await lstat(path);
+    if (info.isDirectory()) for (const name of await readdir(path)) await own(join(path, name));
+  };
+  await own(home);
+  return { uid, gid: uid };
+}
+
+function fifo(rel: string): (s: Setup) => Promise<void> {
+  return async ({ home }) => {
+    await mkdir(dirname(join(home, rel)), { recursive: true, mode: 0o700 });
+    if (spawnSync("mkfifo", [join(home, rel)]).status !== 0) throw new Error("mkfifo failed");
+  };
+}
+function folder(rel: string): (s: Setup) => Promise<void> {
+  return async ({ home }) => {
+    await mkdir(join(home, rel), { recursive: true, mode: 0o700 });
+  };
+}
+function loop(rel: string): (s: Setup) => Promise<void> {
+  return async ({ home }) => {
+    await mkdir(dirname(join(home, rel)), { recursive: true, mode: 0o700 });
+    await symlink(`${join(home, rel)}.other`, join(home, rel));
+    await symlink(join(home, rel), `${join(home, rel)}.other`);
+  };
+}
+function link(rel: string, target: string): (s: Setup) => Promise<void> {
+  return async ({ home }) => {
+    await mkdir(dirname(join(home, rel)), { recursive: true, mode: 0o700 });
+    await symlink(target, join(home, rel));
+  };
+}
+function mode(rel: string, m: number): (s: Setup) => Promise<void> {
+  return async ({ home }) => {
+    await chmod(join(home, rel), m);
+  };
+}
+
+/** Config, a live token, and a ledger saying sso-cli wrote profile a's keys: for logout rows. */
+function ledgerListingA(st: Setup): Record<string, string | Buffer> {
+  const key = join(realpathSync(st.home), CREDENTIALS);
+  const entry = { accessKeyIdSha256: createHash("sha256").update("ASIAEXAMPLEEXAMPLE01").digest("hex"), expiresAt: "2099-01-01T00:00:00.000Z", source: { ssoSession: "s", accountId: ACCOUNT, roleName: ROLE } };
+  return { ...withToken()(st), [LEDGER]: `${JSON.stringify({ version: 1, files: { [key]: { a: entry } } }, null, 2)}\n` };
 }

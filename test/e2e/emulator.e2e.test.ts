@@ -68,9 +68,11 @@ describe("sso-cli emulator (the command)", () => {
       const emu = startEmulatorProcess(["--port", "0", "--inject", "ListAccounts:500:InternalServerException:1"], home);
       const url = await emu.url;
       const post = async (path: string, body: unknown) => (await (await fetch(url + path, { method: "POST", headers: json, body: JSON.stringify(body) })).json()) as Record<string, string>;
-      const reg = await post("/client/register", { clientName: "t", clientType: "public" });
+      // With the sso:account:access scope, so that a refresh token is issued and checked below.
+      const reg = await post("/client/register", { clientName: "t", clientType: "public", scopes: ["sso:account:access"] });
       const dev = await post("/device_authorization", { clientId: reg.clientId, clientSecret: reg.clientSecret, startUrl: "https://d-0000000000.awsapps.com/start" });
       const tok = await post("/token", { clientId: reg.clientId, clientSecret: reg.clientSecret, deviceCode: dev.deviceCode, grantType: "urn:ietf:params:oauth:grant-type:device_code" });
+      expect(tok.refreshToken).toMatch(/^aor/);
       const bearer = { "x-amz-sso_bearer_token": tok.accessToken! };
       expect((await fetch(`${url}/assignment/accounts`, { headers: bearer })).status).toBe(500);
       const creds = (await (await fetch(`${url}/federation/credentials?account_id=100000000001&role_name=AdministratorAccess`, { headers: bearer })).json()) as {

@@ -17,6 +17,8 @@ async function call(method: string, path: string, init: { body?: string | Buffer
 }
 
 const json = { "content-type": "application/json" };
+/** The portal's `x-amzn-ErrorType`, in the service's form (sso-oidc.md §8 shows the OIDC one). */
+const portalErrorType = (name: string): string => `${name}:http://internal.amazon.com/coral/com.amazonaws.switchboard.portal/`;
 
 async function signIn(): Promise<string> {
   const reg = await call("POST", "/client/register", { body: JSON.stringify({ clientName: "t", clientType: "public" }), headers: json });
@@ -63,7 +65,7 @@ describe("emulator: bad input gets the service's error shape", () => {
   ])("portal with %s answers 401 UnauthorizedException", async (_name, headers, status, errorType) => {
     const r = await call("GET", "/assignment/accounts", { headers });
     expect(r.status).toBe(status);
-    expect(r.errorType).toBe(errorType);
+    expect(r.errorType).toBe(portalErrorType(errorType));
     expect(JSON.parse(r.text)).toEqual({ message: "Session token not found or invalid", __type: `com.amazonaws.switchboard.portal#${errorType}` });
   });
 
@@ -78,13 +80,44 @@ describe("emulator: bad input gets the service's error shape", () => {
     const token = await signIn();
     const r = await call("GET", path, { headers: { "x-amz-sso_bearer_token": token } });
     expect(r.status).toBe(status);
-    expect(r.errorType).toBe(errorType);
+    expect(r.errorType).toBe(portalErrorType(errorType));
   });
 
   it("answers STS garbage with the XML error shape", async () => {
     const r = await call("POST", "/", { body: "%%%garbage", headers: { "content-type": "application/x-www-form-urlencoded" } });
     expect(r.status).toBeGreaterThanOrEqual(400);
     expect(r.text).toMatch(/<ErrorResponse/);
+  });
+});
+
+describe("emulator: refresh tokens only for clients registered with sso:account:access", () => {
+  async function deviceSignIn(scopes: string[] | undefined): Promise<{ client: { clientId: string; clientSecret: string }; token: Record<string, unknown> }> {
+    const reg = await call("POST", "/client/register", { body: JSON.stringify({ clientName: "t", clientType: "public", ...(scopes && { scopes }) }), headers: json });
+    const client = JSON.parse(reg.text) as { clientId: string; clientSecret: string };
+    const dev = JSON.parse((await call("POST", "/device_authorization", { body: JSON.stringify({ ...client, startUrl: emu.startUrl }), headers: json })).text) as { deviceCode: string };
+    const tok = await call("POST", "/token", { body: JSON.stringify({ ...client, deviceCode: dev.deviceCode, grantType: "urn:ietf:params:oauth:grant-type:device_code" }), headers: json });
+    expect(tok.status).toBe(200);
+    return { client, token: JSON.parse(tok.text) as Record<string, unknown> };
+  }
+
+  it.each([
+    ["no scopes (the legacy device flow)", undefined],
+    ["an empty scope list", []],
+    ["other scopes only", ["codewhisperer:completions"]],
+  ])("issues none to a client registered with %s, as the service does", async (_name, scopes) => {
+    const { token } = await deviceSignIn(scopes);
+    expect(token).toMatchObject({ accessToken: expect.any(String), tokenType: "Bearer" });
+    expect(token).not.toHaveProperty("refreshToken");
+  });
+
+  it("issues one, rotated on every refresh, to a client registered with sso:account:access", async () => {
+    const { client, token } = await deviceSignIn(["sso:account:access"]);
+    expect(token.refreshToken).toEqual(expect.any(String));
+    const refreshed = await call("POST", "/token", { body: JSON.stringify({ ...client, grantType: "refresh_token", refreshToken: token.refreshToken }), headers: json });
+    expect(refreshed.status).toBe(200);
+    const next = JSON.parse(refreshed.text) as Record<string, unknown>;
+    expect(next.refreshToken).toEqual(expect.any(String));
+    expect(next.refreshToken).not.toBe(token.refreshToken);
   });
 });
 
@@ -128,7 +161,7 @@ describe("emulator: admin API", () => {
       const codes = [];
       for (let i = 0; i < 4; i++) codes.push((await call("GET", "/assignment/accounts", { headers: { "x-amz-sso_bearer_token": token } })).errorType);
       expect(codes.slice(0, 2)).toEqual([null, null]);
-      expect(codes.slice(2)).toContain("TooManyRequestsException");
+      expect(codes.slice(2)).toContain(portalErrorType("TooManyRequestsException"));
     } finally {
       await call("POST", "/_admin/config", { body: JSON.stringify({ throttleRps: 0 }), headers: json });
     }

@@ -180,14 +180,28 @@ const stsErrors: StsErrorCase[] = [
     status: 400, code: "InvalidAction", operation: "AssumeRole",
   },
   {
-    name: "no Version",
-    make: () => unsigned("Action=GetCallerIdentity"),
+    name: "no Version, signed",
+    make: () => signed({ body: "Action=GetCallerIdentity" }),
     status: 400, code: "InvalidAction", operation: "GetCallerIdentity", message: "Could not find operation GetCallerIdentity for version NO_VERSION_SPECIFIED",
   },
   {
-    name: "another Version",
-    make: () => unsigned("Action=GetCallerIdentity&Version=2010-01-01"),
+    name: "another Version, signed",
+    make: () => signed({ body: "Action=GetCallerIdentity&Version=2010-01-01" }),
     status: 400, code: "InvalidAction", operation: "GetCallerIdentity", message: "Could not find operation GetCallerIdentity for version 2010-01-01",
+  },
+  {
+    // The signature is checked before the Version: STS says 403 to a request changed in transit.
+    name: "a Version changed after signing",
+    make: async () => {
+      const req = await signed();
+      return { ...req, body: Buffer.from("Action=GetCallerIdentity&Version=2010-01-01") };
+    },
+    status: 403, code: "SignatureDoesNotMatch", operation: "GetCallerIdentity",
+  },
+  {
+    name: "no Version and no signature",
+    make: () => unsigned("Action=GetCallerIdentity"),
+    status: 403, code: "MissingAuthenticationToken", operation: "GetCallerIdentity",
   },
   {
     name: "no signature",

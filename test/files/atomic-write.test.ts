@@ -1,8 +1,11 @@
-import { lstat, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile, chmod } from "node:fs/promises";
+import { spawn, spawnSync } from "node:child_process";
+import { lstat, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, utimes, writeFile, chmod } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { readTextIfExists, resolveSymlinks, writeFileAtomic } from "../../src/files/atomic-write.js";
+import { FileAccessError, FileFormatError } from "../../src/errors.js";
+import { readTextIfExists, removeStaleTempFiles, resolveSymlinks, STALE_TEMP_FILE_MS, tempFileName, writeFileAtomic } from "../../src/files/atomic-write.js";
+import { bundleForChild } from "./bundle-for-child.js";
 
 let dir: string;
 beforeEach(async () => {
@@ -70,11 +73,12 @@ describe("writeFileAtomic", () => {
     expect(await readdir(dir)).toEqual(["f"]);
   });
 
-  it("deletes its temporary file and leaves the target alone when the rename fails", async () => {
+  it("refuses a folder as its target, before creating anything, and leaves it alone", async () => {
     const target = join(dir, "target");
     await mkdir(target);
     await writeFile(join(target, "inside"), "keep");
-    await expect(writeFileAtomic(target, "data")).rejects.toThrow();
+    await expect(writeFileAtomic(target, "data")).rejects.toThrow(FileAccessError);
+    await expect(writeFileAtomic(target, "data")).rejects.toThrow(/target: is a folder, not a file$/);
     expect(await readdir(dir)).toEqual(["target"]);
     expect(await readFile(join(target, "inside"), "utf8")).toBe("keep");
   });
@@ -103,7 +107,152 @@ describe("readTextIfExists", () => {
     expect(await readTextIfExists(join(dir, "f"))).toBe("\uFEFF[a]\r\n");
   });
 
-  it("throws for anything but a missing file", async () => {
-    await expect(readTextIfExists(dir)).rejects.toThrow(/EISDIR/);
+  it("refuses a folder with a FileAccessError naming it", async () => {
+    await expect(readTextIfExists(dir)).rejects.toThrow(FileAccessError);
+    await expect(readTextIfExists(dir)).rejects.toThrow(`${dir}: is a folder, not a file`);
+  });
+});
+
+describe("writeFileAtomic: temp files", () => {
+  const TEMP = /^\.credentials\.sso-cli-(\d+)-[0-9a-f]{12}\.tmp$/;
+
+  it("names its temp file after the target, the pid and a random part", () => {
+    expect(tempFileName("credentials")).toMatch(TEMP);
+    expect(TEMP.exec(tempFileName("credentials"))?.[1]).toBe(String(process.pid));
+    expect(tempFileName("credentials")).not.toBe(tempFileName("credentials"));
+  });
+
+  it("keeps a temp file 0600 while it is written, even over a 0644 target, and a kill -9 leaves none readable", async () => {
+    const work = await mkdtemp(join(tmpdir(), "sso-cli-atomic-child-"));
+    try {
+      const lib = await bundleForChild(join(import.meta.dirname, "..", "..", "src", "files", "atomic-write.ts"), work);
+      const script = join(work, "writer.mjs");
+      const size = 8 * 1024 * 1024;
+      await writeFile(script, `
+        import { writeFileAtomic } from ${JSON.stringify(lib)};
+        const data = "s".repeat(${size});
+        for (;;) await writeFileAtomic(process.argv[2], data);
+      `);
+      const target = join(dir, "credentials");
+      await writeFile(target, "old");
+      await chmod(target, 0o644);
+      const child = spawn(process.execPath, [script, target], { stdio: "ignore" });
+      const exited = new Promise((resolve) => child.on("exit", resolve));
+      // Watch the folder until temp files have been seen part-written: each must be 0600 then.
+      // (Complete, it gets the target's 0644 just before its rename; that moment is allowed.)
+      const seen: { mode: number; size: number }[] = [];
+      for (let i = 0; i < 20_000 && seen.filter((s) => s.size < size).length < 3; i++) {
+        for (const name of await readdir(dir)) {
+          if (!TEMP.test(name)) continue;
+          const info = await stat(join(dir, name)).catch(() => undefined);
+          if (info) seen.push({ mode: info.mode & 0o777, size: info.size });
+        }
+      }
+      child.kill("SIGKILL");
+      await exited;
+      const partial = seen.filter((s) => s.size < size);
+      expect(partial.length).toBeGreaterThanOrEqual(3);
+      for (const s of partial) expect(s.mode).toBe(0o600);
+      for (const name of (await readdir(dir)).filter((n) => TEMP.test(n))) expect((await stat(join(dir, name))).mode & 0o077).toBe(0);
+
+      // The next write into the folder removes what the dead writer left.
+      await writeFileAtomic(target, "new");
+      expect(await readdir(dir)).toEqual(["credentials"]);
+      expect(await readFile(target, "utf8")).toMatch(/^(new)$/);
+      expect(await modeOf(target)).toBe(0o644);
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  });
+
+  it("removes temp files of dead writers and stale ones, and keeps the rest", async () => {
+    const hex = "0123456789ab";
+    const deadPid = 99_999_999; // above every pid_max: no such process
+    const files = {
+      dead: `.credentials.sso-cli-${deadPid}-${hex}.tmp`,
+      live: `.credentials.sso-cli-${process.pid}-${hex}.tmp`,
+      liveButOld: `.config.sso-cli-${process.ppid}-${hex}.tmp`,
+      oldStyleFresh: `.credentials.${hex}.tmp`,
+      oldStyleStale: `.config.${hex}.tmp`,
+      someoneElses: ".credentials.swp",
+      notHidden: `credentials.sso-cli-${deadPid}-${hex}.tmp`,
+    };
+    for (const name of Object.values(files)) await writeFile(join(dir, name), "secret", { mode: 0o600 });
+    const old = new Date(Date.now() - STALE_TEMP_FILE_MS - 60_000);
+    for (const name of [files.liveButOld, files.oldStyleStale]) await utimes(join(dir, name), old, old);
+    expect((await removeStaleTempFiles(dir)).sort()).toEqual([files.dead, files.liveButOld, files.oldStyleStale].sort());
+    expect((await readdir(dir)).sort()).toEqual([files.live, files.oldStyleFresh, files.someoneElses, files.notHidden].sort());
+  });
+
+  it("never writes through a file planted under its temp name", async () => {
+    // O_EXCL: a name that exists fails the open; the random part makes the next name new.
+    const target = join(dir, "credentials");
+    await writeFileAtomic(target, "a");
+    await symlink(join(dir, "elsewhere"), join(dir, `.credentials.sso-cli-${process.pid}-000000000000.tmp`));
+    await writeFileAtomic(target, "b");
+    expect(await readFile(target, "utf8")).toBe("b");
+    await expect(stat(join(dir, "elsewhere"))).rejects.toThrow(/ENOENT/);
+  });
+});
+
+describe("files that are not regular files", () => {
+  const mkfifo = (path: string): void => {
+    expect(spawnSync("mkfifo", [path]).status).toBe(0);
+  };
+
+  it("refuses a named pipe before reading it (reading would wait forever) and never writes over it", async () => {
+    const fifo = join(dir, "config");
+    mkfifo(fifo);
+    await expect(readTextIfExists(fifo)).rejects.toThrow(`${fifo}: is a named pipe (FIFO), not a regular file`);
+    await expect(writeFileAtomic(fifo, "x")).rejects.toThrow(FileAccessError);
+    expect((await lstat(fifo)).isFIFO()).toBe(true);
+    expect(await readdir(dir)).toEqual(["config"]);
+  });
+
+  it("refuses a device behind a symlink, and reads /dev/null as empty but never writes it", async () => {
+    await symlink("/dev/zero", join(dir, "credentials"));
+    await expect(readTextIfExists(join(dir, "credentials"))).rejects.toThrow(/credentials: is a character device, not a regular file$/);
+    await symlink("/dev/null", join(dir, "config"));
+    expect(await readTextIfExists(join(dir, "config"))).toBe("");
+    await expect(writeFileAtomic(join(dir, "config"), "x")).rejects.toThrow(/config: is a character device, not a regular file$/);
+    expect((await stat("/dev/null")).isCharacterDevice()).toBe(true);
+  });
+
+  it("names a symlink loop", async () => {
+    await symlink("b", join(dir, "a"));
+    await symlink("a", join(dir, "b"));
+    await expect(readTextIfExists(join(dir, "a"))).rejects.toThrow(/a: is a symbolic link loop/);
+    await expect(writeFileAtomic(join(dir, "a"), "x")).rejects.toThrow(FileAccessError);
+  });
+
+  it("names a path that goes through a file", async () => {
+    await writeFile(join(dir, "file"), "");
+    await expect(readTextIfExists(join(dir, "file", "config"))).rejects.toThrow(/file\/config: a part of this path is a file, not a folder$/);
+    await expect(writeFileAtomic(join(dir, "file", "config"), "x")).rejects.toThrow(FileAccessError);
+    expect(await readFile(join(dir, "file"), "utf8")).toBe("");
+  });
+});
+
+describe("readTextIfExists: bytes that are not UTF-8", () => {
+  it.each([
+    ["a Latin-1 é in a comment", "[a]\n# caf\xe9\n", 2, "0xE9"],
+    ["a lone continuation byte", "[a]\nx = 1\r\ny = \x80\r\n", 3, "0x80"],
+    ["an overlong encoding", "\xc0\xaf", 1, "0xC0"],
+    ["an encoded surrogate", "[a]\n\n\n\xed\xa0\x80\n", 4, "0xED"],
+    ["a 4-byte lead before ASCII", "[a]\nsso_role_name = R\xf4le\n", 2, "0xF4"],
+    ["a sequence cut short", "[a]\nx = caf\xc3", 2, "0xC3"],
+  ])("refuses %s with its line, and changes nothing", async (_name, latin1, line, byte) => {
+    const file = join(dir, "credentials");
+    const bytes = Buffer.from(latin1, "latin1");
+    await writeFile(file, bytes);
+    const err = await readTextIfExists(file).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(FileFormatError);
+    expect((err as FileFormatError).message).toBe(`${file}:${line}: is not UTF-8 text (byte ${byte})`);
+    expect(await readFile(file)).toEqual(bytes);
+  });
+
+  it("reads UTF-8 beyond ASCII as it is", async () => {
+    await writeFile(join(dir, "f"), "# café ☕ 𝄞\n");
+    expect(await readTextIfExists(join(dir, "f"))).toBe("# café ☕ 𝄞\n");
   });
 });

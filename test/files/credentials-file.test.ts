@@ -11,7 +11,7 @@ import {
   writeProfileKeys,
   type RoleCredentials,
 } from "../../src/files/credentials-file.js";
-import { defaultLedgerFile, hashAccessKeyId, listLedgerEntries, readLedger, resolveFileIdentity } from "../../src/files/credentials-ledger.js";
+import { defaultLedgerFile, formatLedger, hashAccessKeyId, listLedgerEntries, readLedger, resolveFileIdentity, type Ledger } from "../../src/files/credentials-ledger.js";
 import { IniDocument } from "../../src/files/ini-document.js";
 import { bundleForChild } from "./bundle-for-child.js";
 
@@ -208,6 +208,82 @@ describe("removeProfileKeys", () => {
     expect(await removeProfileKeys(credentialsFile, "dev", { ledgerFile })).toBe("absent");
     expect(await listLedgerEntries(ledgerFile)).toEqual([]);
     expect(await readdir(join(home, ".aws"))).toEqual(["sso-cli"]);
+  });
+});
+
+describe("a write killed between the credentials file and the ledger", () => {
+  // The states a kill -9 can leave (test/e2e/crash.e2e.test.ts makes them for real): the ledger
+  // lists the new keys as pending, and the credentials file holds the old keys or the new ones.
+  const fileKey = () => resolveFileIdentity(credentialsFile);
+  const entry = (n: number) => ({ accessKeyIdSha256: hashAccessKeyId(`ASIAEXAMPLE${n}`), expiresAt: EXPIRATION.toISOString(), source: SOURCE });
+  async function crashState(o: { fileHas: number | undefined; settled: number | undefined; pending: number; createsFile?: boolean }): Promise<void> {
+    await mkdir(join(home, ".aws", "sso-cli"), { recursive: true });
+    if (o.fileHas !== undefined) {
+      await writeFile(credentialsFile, `# mine\n[dev]\naws_access_key_id = ASIAEXAMPLE${o.fileHas}\naws_secret_access_key = secret${o.fileHas}\naws_session_token = token${o.fileHas}\n`);
+    }
+    const key = await fileKey();
+    const ledger: Ledger = {
+      version: 1,
+      files: o.settled === undefined ? {} : { [key]: { dev: entry(o.settled) } },
+      pending: { [key]: { ...(o.createsFile && { createsFile: true }), profiles: { dev: entry(o.pending) } } },
+    };
+    await writeFile(ledgerFile, formatLedger(ledger));
+  }
+
+  it("records the new keys as pending before it writes the credentials file", async () => {
+    // A temp file name longer than the file system allows makes the credentials write fail
+    // right after the ledger step, which shows what a kill at that moment leaves.
+    credentialsFile = join(home, ".aws", "c".repeat(230));
+    await mkdir(join(home, ".aws", "sso-cli"), { recursive: true });
+    await writeFile(credentialsFile, "[dev]\naws_access_key_id = ASIAEXAMPLE1\n");
+    await writeFile(ledgerFile, formatLedger({ version: 1, files: { [await fileKey()]: { dev: entry(1) } } }));
+    await expect(write("dev", 2)).rejects.toThrow(/the path is too long/);
+    const ledger = await readLedger(ledgerFile);
+    expect(ledger.files[await fileKey()]?.dev?.accessKeyIdSha256).toBe(hashAccessKeyId("ASIAEXAMPLE1"));
+    expect(ledger.pending?.[await fileKey()]?.profiles.dev?.accessKeyIdSha256).toBe(hashAccessKeyId("ASIAEXAMPLE2"));
+    expect(await fileText()).toContain("ASIAEXAMPLE1");
+  });
+
+  it.each([
+    ["killed before the file was written (old keys, settled)", { fileHas: 1, settled: 1, pending: 2 }],
+    ["killed after the file was written (new keys, pending)", { fileHas: 2, settled: 1, pending: 2 }],
+    ["killed after the first write of a profile (new keys, pending only)", { fileHas: 2, settled: undefined, pending: 2 }],
+  ])("%s: the next login replaces the keys", async (_name, state) => {
+    await crashState(state);
+    expect(await write("dev", 3)).toBe("written");
+    expect(await fileText()).toBe("# mine\n[dev]\naws_access_key_id = ASIAEXAMPLE3\naws_secret_access_key = secret3\naws_session_token = token3\n");
+    const ledger = await readLedger(ledgerFile);
+    expect(ledger.pending).toBeUndefined();
+    expect(ledger.files[await fileKey()]).toEqual({ dev: entry(3) });
+  });
+
+  it.each([
+    ["killed before the file was written", { fileHas: 1, settled: 1, pending: 2 }],
+    ["killed after the file was written", { fileHas: 2, settled: 1, pending: 2 }],
+    ["killed after the first write of a profile", { fileHas: 2, settled: undefined, pending: 2 }],
+  ])("%s: logout finds and removes the keys", async (_name, state) => {
+    await crashState(state);
+    const written = await listLedgerEntries(ledgerFile, { credentialsFile });
+    expect(written.map((w) => w.profile)).toEqual(["dev"]);
+    expect(await removeProfileKeys(credentialsFile, "dev", { ledgerFile })).toBe("removed");
+    expect(await fileText()).toBe("# mine\n");
+    expect(await readLedger(ledgerFile)).toEqual({ version: 1, files: {} });
+  });
+
+  it("deletes a file the killed write created once logout has taken its keys out", async () => {
+    await crashState({ fileHas: 2, settled: undefined, pending: 2, createsFile: true });
+    await writeFile(credentialsFile, (await fileText()).replace("# mine\n", ""));
+    expect(await removeProfileKeys(credentialsFile, "dev", { ledgerFile })).toBe("removed");
+    await expect(stat(credentialsFile)).rejects.toThrow(/ENOENT/);
+  });
+
+  it("still leaves keys a person wrote after the kill", async () => {
+    await crashState({ fileHas: 1, settled: undefined, pending: 2 });
+    const text = (await fileText()).replace("ASIAEXAMPLE1", "AKIAHANDWRITTEN");
+    await writeFile(credentialsFile, text);
+    expect(await removeProfileKeys(credentialsFile, "dev", { ledgerFile })).toBe("not-ours");
+    await expect(write("dev", 3)).rejects.toThrow(ConfigError);
+    expect(await fileText()).toBe(text);
   });
 });
 

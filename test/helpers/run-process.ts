@@ -10,6 +10,18 @@ export interface ProcessResult {
   stderr: string;
 }
 
+export interface RunOptions {
+  home: string;
+  env?: Record<string, string | undefined>;
+  input?: string;
+  timeoutMs?: number;
+  /** Default: HOME. */
+  cwd?: string;
+  /** Run as another user (needs root): for permission errors, which root never gets. */
+  uid?: number;
+  gid?: number;
+}
+
 /**
  * Spawns a process asynchronously (an in-process emulator must keep answering) with an
  * environment built from nothing but PATH, HOME and what the test passes: the developer's own
@@ -18,7 +30,7 @@ export interface ProcessResult {
 export function runProcess(
   command: string,
   args: string[],
-  opts: { home: string; env?: Record<string, string | undefined>; input?: string; timeoutMs?: number; cwd?: string },
+  opts: RunOptions,
 ): Promise<ProcessResult> {
   return new Promise((resolve, reject) => {
     const env: Record<string, string> = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: opts.home, NO_COLOR: "1", BROWSER: "none", LANG: "C.UTF-8" };
@@ -27,7 +39,7 @@ export function runProcess(
       if (v === undefined) delete env[k];
       else env[k] = v;
     }
-    const child = spawn(command, args, { env, cwd: opts.cwd ?? opts.home, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(command, args, { env, cwd: opts.cwd ?? opts.home, stdio: ["pipe", "pipe", "pipe"], ...(opts.uid !== undefined && { uid: opts.uid }), ...(opts.gid !== undefined && { gid: opts.gid }) });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -45,7 +57,7 @@ export function runProcess(
   });
 }
 
-export function runCli(args: string[], opts: { home: string; env?: Record<string, string | undefined>; input?: string; timeoutMs?: number }): Promise<ProcessResult> {
+export function runCli(args: string[], opts: RunOptions): Promise<ProcessResult> {
   return runProcess(process.execPath, [BIN, ...args], opts);
 }
 

@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import { Exit, FileAccessError, FileFormatError } from "../../src/errors.js";
+import { fileAccessError } from "../../src/files/file-access.js";
+
+// Every file system error a user can cause becomes one line naming the file, exit 253: the
+// code says "fix your files", never "bug". Some cannot be made on demand in a test (a read-only
+// or full disk), so the mapping itself is checked here, with errors shaped as Node raises them.
+
+const errno = (code: string): NodeJS.ErrnoException => Object.assign(new Error(`${code}: something, open '/x'`), { code, errno: -1, syscall: "open", path: "/x" });
+const FILE = "/home/me/.aws/credentials";
+
+describe("fileAccessError", () => {
+  it.each([
+    ["EISDIR", "read", "is a folder, not a file", /Move that folder/],
+    ["ENOTDIR", "read", "a part of this path is a file, not a folder", /every part before the file name must be a folder/],
+    ["ELOOP", "read", "is a symbolic link loop (too many levels of links)", /symbolic link/],
+    ["EACCES", "read", "permission denied (could not read it)", /owner and permissions/],
+    ["EPERM", "delete", "permission denied (could not delete it)", /owner and permissions/],
+    ["EROFS", "write", "is on a read-only file system (could not write it)", /AWS_SHARED_CREDENTIALS_FILE/],
+    ["ENOSPC", "write", "could not write it: no space left on the device", /Free some disk space.*left as it was/],
+    ["EDQUOT", "write", "could not write it: disk quota exceeded", /quota/],
+    ["ENOENT", "lock", "its folder does not exist", /Create the folder/],
+    ["ENAMETOOLONG", "read", "the path is too long", /shorter path/],
+    ["EIO", "read", "input/output error (could not read it)", /Check the disk/],
+    ["EMFILE", "list", "too many open files (could not list it)", /Close some programs/],
+  ] as const)("%s while it tries to %s: names the file and says what to do", (code, action, detail, hint) => {
+    const cause = errno(code);
+    const err = fileAccessError(cause, FILE, action);
+    expect(err).toBeInstanceOf(FileAccessError);
+    const e = err as FileAccessError;
+    expect(e.message).toBe(`${FILE}: ${detail}`);
+    expect(e.hint).toMatch(hint);
+    expect(e.exitCode).toBe(Exit.config);
+    expect(e.cause).toBe(cause);
+  });
+
+  it("leaves other errors as they are: a bug stays a bug", () => {
+    const bug = new TypeError("x is undefined");
+    expect(fileAccessError(bug, FILE, "read")).toBe(bug);
+    const odd = errno("EXDEV");
+    expect(fileAccessError(odd, FILE, "write")).toBe(odd);
+  });
+
+  it("passes typed errors through", () => {
+    const format = new FileFormatError(FILE, 3, "is broken");
+    expect(fileAccessError(format, "/other", "read")).toBe(format);
+  });
+});
