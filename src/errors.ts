@@ -179,6 +179,13 @@ export class SignInExpiredError extends SsoCliError {
   }
 }
 
+/** Every profile of a login failed, each said on its line; the code is theirs when they agree. */
+export class NoProfileWrittenError extends SsoCliError {
+  constructor(count: number, exitCode: number) {
+    super(`None of the ${count} profiles could be written.`, exitCode);
+  }
+}
+
 /** Some of the work was done and some was not; each failure was already reported on its own line. */
 export class PartialFailureError extends SsoCliError {
   constructor(failed: number, total: number, what = "profiles") {

@@ -1,4 +1,5 @@
 import { runToCompletion } from "./exit-guard.js";
+import type { Handoff } from "./main.js";
 import { createRealContext } from "./real-context.js";
 
 /**
@@ -30,7 +31,12 @@ async function run(argv: string[]): Promise<number> {
   }
   // Bundled into this file but initialised only here (esbuild wraps a dynamically imported module
   // lazily), so --version does not pay for evaluating the login code.
-  if (argv[0] === "login" && (await (await import("./hot-login.js")).runHotLogin(ctx, argv))) return 0;
+  let handoff: Handoff | undefined;
+  if (argv[0] === "login") {
+    const hot = await (await import("./hot-login.js")).runHotLogin(ctx, argv);
+    if (hot.done) return 0;
+    if (hot.prepared) handoff = { preparedLogin: hot.prepared };
+  }
   let main: typeof import("./main.js").main;
   try {
     ({ main } = await import("./main.js"));
@@ -38,5 +44,5 @@ async function run(argv: string[]): Promise<number> {
     ctx.stderr.write(`sso-cli: cannot load dist/ (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); run npm install (it builds) or npm run build.\n`);
     return 255;
   }
-  return main(argv, ctx);
+  return main(argv, ctx, handoff);
 }

@@ -1,21 +1,26 @@
 import type { Context } from "../context.js";
-import { checkLoginUpToDate } from "../use-cases/login-up-to-date.js";
+import { prepareLogin, type PreparedLogin } from "../use-cases/login-plan.js";
 import { parseSimpleArgs } from "./flag-table.js";
 import { LOGIN_GRAMMAR, toLoginInput } from "./login-flags.js";
+import { formatUpToDate } from "./login-report.js";
 
 /**
  * The script hot path, part of the CommonJS entry (entry.ts): `sso-cli login` with plain
  * arguments, when the token and keys are still valid, answers from here without loading the
- * main bundle (ES modules cost more to load). Any other case, and any error, returns false and
- * the entry runs the full command, which reports errors the one usual way.
+ * main bundle (ES modules cost more to load). Otherwise it hands the plan it made to the full
+ * command, so no file is read twice; on any error it hands over nothing and the full command
+ * reports it the one usual way.
  */
-export async function runHotLogin(ctx: Context, argv: string[]): Promise<boolean> {
+export async function runHotLogin(ctx: Context, argv: string[]): Promise<{ done: true } | { done: false; prepared?: PreparedLogin }> {
   const parsed = argv[0] === "login" ? parseSimpleArgs(argv.slice(1), LOGIN_GRAMMAR) : undefined;
   const input = parsed && toLoginInput(parsed);
-  if (!input || input.force) return false;
+  if (!input) return { done: false };
   try {
-    return (await checkLoginUpToDate(ctx, input)).upToDate;
+    const prepared = await prepareLogin(ctx, input);
+    if (!prepared.upToDate) return { done: false, prepared };
+    ctx.stderr.write(formatUpToDate({ upToDate: true, profileCount: prepared.plan.profiles.length, validUntil: prepared.validUntil! }));
+    return { done: true };
   } catch {
-    return false;
+    return { done: false };
   }
 }

@@ -1,5 +1,5 @@
 import { describeExitCodes } from "../errors.js";
-import type { LoginInput } from "../use-cases/login-up-to-date.js";
+import type { LoginInput } from "../use-cases/login-plan.js";
 import { stringValue, type CommandGrammar, type ParsedArgs } from "./flag-table.js";
 
 /** `sso-cli login`'s grammar: commander's options and the entry's hot parser both come from here. */

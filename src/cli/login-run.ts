@@ -1,7 +1,15 @@
 import type { Context } from "../context.js";
-import { login, type LoginInput } from "../use-cases/login.js";
+import { login, type LoginInput, type PreparedLogin } from "../use-cases/login.js";
+import { formatUpToDate, loginFailure, writeLoginReport } from "./login-report.js";
 
-/** `sso-cli login` once its input is known: runs the use case. */
-export async function runLogin(ctx: Context, input: LoginInput): Promise<void> {
-  await login(ctx, input);
+/** `sso-cli login` once its input is known: runs the use case and says how it went. */
+export async function runLogin(ctx: Context, input: LoginInput, prepared?: PreparedLogin): Promise<void> {
+  const r = await login(ctx, input, prepared);
+  if (r.upToDate) {
+    ctx.stderr.write(formatUpToDate(r));
+    return;
+  }
+  writeLoginReport(ctx.stderr, r);
+  const failure = loginFailure(r);
+  if (failure) throw failure;
 }

@@ -4,12 +4,19 @@ import { fileAccessError } from "../files/file-access.js";
 import { escapeControlChars, escapeControlCharsPerLine } from "../lib/control-chars.js";
 import { redactText } from "../lib/redact.js";
 import { parseSimpleArgs } from "./flag-table.js";
+import type { PreparedLogin } from "../use-cases/login-plan.js";
 import { LOGIN_GRAMMAR, toLoginInput } from "./login-flags.js";
 
 export { createRealContext } from "./real-context.js";
 
+/** What the entry already worked out before loading this bundle, so it is not done twice. */
+export interface Handoff {
+  /** The plan of a plain `login` that must go to the network. */
+  preparedLogin?: PreparedLogin | undefined;
+}
+
 /** Runs sso-cli with argv (without node and script) and returns the exit code. */
-export async function main(argv: string[], ctx: Context): Promise<number> {
+export async function main(argv: string[], ctx: Context, handoff: Handoff = {}): Promise<number> {
   const debug = argv.includes("--debug");
   ctx.debug = debug;
   try {
@@ -17,7 +24,7 @@ export async function main(argv: string[], ctx: Context): Promise<number> {
     const plainLogin = argv[0] === "login" ? parseSimpleArgs(argv.slice(1), LOGIN_GRAMMAR) : undefined;
     if (plainLogin) {
       const { runLogin } = await import("./login-run.js");
-      await runLogin(ctx, toLoginInput(plainLogin));
+      await runLogin(ctx, toLoginInput(plainLogin), handoff.preparedLogin);
       return Exit.ok;
     }
     const { buildProgram } = await import("./program.js");

@@ -52,7 +52,7 @@ describe("the no-network login runs from dist/cli/entry.cjs alone", () => {
   it("holds none of the SDK, commander, the emulator or prompts", async () => {
     const meta = JSON.parse(await readFile(`${REPO_ROOT}dist/entry-meta.json`, "utf8")) as Metafile;
     const inputs = Object.values(meta.outputs).flatMap((o) => Object.keys(o.inputs));
-    expect(inputs.some((i) => i.endsWith("src/use-cases/login-up-to-date.ts"))).toBe(true);
+    expect(inputs.some((i) => i.endsWith("src/use-cases/login-plan.ts"))).toBe(true);
     expect(inputs.filter((i) => /@aws-sdk|@smithy|src\/emulator|@inquirer|node_modules\/commander|src\/sso\/clients/.test(i))).toEqual([]);
   });
 

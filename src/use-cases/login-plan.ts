@@ -1,9 +1,9 @@
 import type { Context } from "../context.js";
 import { readConfigFile } from "../files/config-file.js";
 import { readCredentialsFile } from "../files/credentials-file.js";
-import { defaultLedgerFile, hashAccessKeyId, readLedger, resolveFileIdentity } from "../files/credentials-ledger.js";
+import { defaultLedgerFile, hashAccessKeyId, readLedger, resolveFileIdentity, type Ledger } from "../files/credentials-ledger.js";
+import type { IniDocument } from "../files/ini-document.js";
 import { parseTimestamp } from "../files/token-cache.js";
-import { formatExpiry } from "../lib/progress.js";
 import { resolveLoginPlan, type LoginPlan, type TargetProfile, type TargetSelection } from "./resolve-targets.js";
 import { readCachedToken, TOKEN_MARGIN_MS, type SignInFlow, type SignInSpec } from "./cached-sign-in.js";
 
@@ -20,31 +20,49 @@ export interface LoginInput extends TargetSelection {
  */
 export const KEYS_MARGIN_MS = 15 * 60_000;
 
-export type UpToDateDeps = Pick<Context, "now" | "paths" | "env" | "stderr">;
+export type PrepareLoginDeps = Pick<Context, "now" | "paths" | "env">;
+
+/** What a login is about and whether anything must be fetched: computed once, on the hot path or not. */
+export interface PreparedLogin {
+  plan: LoginPlan;
+  ledgerFile: string;
+  /** The token of every sign-in and the keys of every profile are good past the margins: no network. */
+  upToDate: boolean;
+  /** When up to date: the earliest key expiry (or token expiry, without profiles). */
+  validUntil?: Date | undefined;
+}
 
 /**
- * The first half of every login, and all of it on the script hot path: what the login is about,
- * and whether its token and every profile's keys are still good past the margins. When they are,
- * says so and the login is done, without a network call. bin/sso-cli runs this from a small
- * CommonJS bundle before loading the rest (scripts/build.mjs).
+ * The first half of every login, and all of it on the script hot path: which sign-ins and
+ * profiles a login is about, and whether their tokens and keys are still good past the margins.
+ * The credentials file and the ledger are read (and so checked) here whenever profiles get keys:
+ * a damaged one fails before anyone is sent to a browser. Files only; no network.
  */
-export async function checkLoginUpToDate(deps: UpToDateDeps, input: LoginInput): Promise<{ plan: LoginPlan; ledgerFile: string; upToDate: boolean }> {
+export async function prepareLogin(deps: PrepareLoginDeps, input: LoginInput): Promise<PreparedLogin> {
   const doc = await readConfigFile(deps.paths.configFile);
   const plan = resolveLoginPlan(doc, { ...input, envProfile: input.profile ?? deps.env.AWS_PROFILE ?? undefined });
   const ledgerFile = defaultLedgerFile(deps.paths.home);
-  const soonest = input.force ? undefined : await upToDateUntil(deps, plan.signIns, plan.profiles, ledgerFile);
-  if (soonest === undefined) return { plan, ledgerFile, upToDate: false };
-  const n = plan.profiles.length;
-  deps.stderr.write(`Already signed in${n ? `; keys for ${n} profile${n === 1 ? "" : "s"} valid until ${formatExpiry(soonest)}` : ""}. (--force renews them.)\n`);
-  return { plan, ledgerFile, upToDate: true };
+  const keys = plan.profiles.length > 0 ? await readWrittenKeys(deps, ledgerFile) : undefined;
+  const validUntil = input.force ? undefined : await upToDateUntil(deps, plan.signIns, plan.profiles, keys);
+  return { plan, ledgerFile, upToDate: validUntil !== undefined, validUntil };
+}
+
+interface WrittenKeys {
+  ledger: Ledger;
+  fileKey: string;
+  credentials: IniDocument;
+}
+
+async function readWrittenKeys(deps: PrepareLoginDeps, ledgerFile: string): Promise<WrittenKeys> {
+  const [ledger, fileKey, credentials] = await Promise.all([readLedger(ledgerFile), resolveFileIdentity(deps.paths.credentialsFile), readCredentialsFile(deps.paths.credentialsFile)]);
+  return { ledger, fileKey, credentials };
 }
 
 /**
  * When the token of every sign-in and the keys of every profile stay valid past the margins, the
  * earliest key expiry (or the token's, with no profiles); undefined when anything must be fetched.
- * Reads each file once: this is the hot path of scripts.
  */
-async function upToDateUntil(ctx: UpToDateDeps, specs: SignInSpec[], profiles: TargetProfile[], ledgerFile: string): Promise<Date | undefined> {
+async function upToDateUntil(ctx: PrepareLoginDeps, specs: SignInSpec[], profiles: TargetProfile[], keys: WrittenKeys | undefined): Promise<Date | undefined> {
   const now = ctx.now().getTime();
   let soonest = Number.POSITIVE_INFINITY;
   for (const spec of specs) {
@@ -53,8 +71,8 @@ async function upToDateUntil(ctx: UpToDateDeps, specs: SignInSpec[], profiles: T
     if (!cached || !expiresAt || cached.startUrl !== spec.startUrl || expiresAt.getTime() - now <= TOKEN_MARGIN_MS) return undefined;
     soonest = Math.min(soonest, expiresAt.getTime());
   }
-  if (profiles.length === 0) return new Date(soonest);
-  const [ledger, fileKey, doc] = await Promise.all([readLedger(ledgerFile), resolveFileIdentity(ctx.paths.credentialsFile), readCredentialsFile(ctx.paths.credentialsFile)]);
+  if (profiles.length === 0 || !keys) return new Date(soonest);
+  const { ledger, fileKey, credentials: doc } = keys;
   const written = ledger.files[fileKey] ?? {};
   let soonestKeys = Number.POSITIVE_INFINITY;
   for (const p of profiles) {
