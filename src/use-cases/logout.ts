@@ -12,7 +12,6 @@ import {
   tokenCacheFileName,
 } from "../files/token-cache.js";
 import { mapBounded } from "../lib/bounded-concurrency.js";
-import { escapeControlChars as shown } from "../lib/control-chars.js";
 import { debugLogFor } from "../lib/debug-log.js";
 import { createSsoClients } from "../sso/clients.js";
 import { signOut, type SignOutOutcome } from "../sso/sign-out.js";
@@ -24,9 +23,14 @@ export interface LogoutInput {
 }
 
 export interface LogoutResult {
+  /** Each cached sign-in signed out: whether the server could be told. */
   signedOut: { fileName: string; outcome: SignOutOutcome }[];
+  /** Profiles whose keys (written by sso-cli) were removed. */
   removedProfiles: string[];
+  /** Profiles the ledger names whose keys are no longer sso-cli's: left alone. */
+  keptProfiles: string[];
   removedRoleCacheFiles: number;
+  credentialsFile: string;
 }
 
 interface Scope {
@@ -69,18 +73,7 @@ export async function logout(ctx: Context, input: LogoutInput): Promise<LogoutRe
   const removedProfiles = outcomes.filter((o) => o.outcome === "removed").map((o) => o.profile);
   const keptProfiles = outcomes.filter((o) => o.outcome === "not-ours").map((o) => o.profile);
 
-  const err = ctx.stderr;
-  if (results.length === 0 && removedProfiles.length === 0 && removedRoleCacheFiles === 0) {
-    err.write("Nothing to sign out of: no cached sign-in and no keys written by sso-cli.\n");
-  }
-  const unreachable = results.filter((r) => r.outcome === "unreachable").length;
-  if (results.length > 0) {
-    err.write(`Signed out of ${results.length} session${results.length === 1 ? "" : "s"}${unreachable ? ` (${unreachable} could not be told: the server was unreachable; the cached token was removed here)` : ""}.\n`);
-  }
-  // Profile names and the file's path come from files and the environment: shown escaped.
-  if (removedProfiles.length > 0) err.write(`${shown(`Removed keys from ${removedProfiles.length} profile${removedProfiles.length === 1 ? "" : "s"} in ${ctx.paths.credentialsFile}: ${removedProfiles.join(", ")}.`)}\n`);
-  if (keptProfiles.length > 0) err.write(`${shown(`Left alone (keys not written by sso-cli): ${keptProfiles.join(", ")}.`)}\n`);
-  return { signedOut: results, removedProfiles, removedRoleCacheFiles };
+  return { signedOut: results, removedProfiles, keptProfiles, removedRoleCacheFiles, credentialsFile: ctx.paths.credentialsFile };
 }
 
 async function resolveScope(ctx: Context, input: LogoutInput): Promise<Scope> {
