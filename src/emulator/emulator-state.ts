@@ -97,7 +97,7 @@ export interface Stats {
 
 /** Refresh tokens outlive access tokens; 90 days like a registration. */
 const REFRESH_TTL_MS = 90 * 24 * 3600_000;
-/** Client registrations last "roughly 90 days" (sso-oidc.md §3). */
+/** Client registrations last "roughly 90 days" (docs/protocol/sso-oidc.md §3). */
 const CLIENT_TTL_MS = 90 * 24 * 3600_000;
 
 const USER_CODE_ALPHABET = "BCDFGHJKLMNPQRSTVWXZ";

@@ -2,7 +2,7 @@ import type { EmuResponse } from "./wire.js";
 
 /**
  * restJson1 answers. The error code travels in `x-amzn-ErrorType`: botocore and the JS SDK read
- * the header first, so a body-only error would surface as a bare 400 (sso-oidc.md §8).
+ * the header first, so a body-only error would surface as a bare 400 (docs/protocol/sso-oidc.md §8).
  */
 export function jsonResponse(status: number, body: unknown, requestId: string): EmuResponse {
   return {
@@ -12,7 +12,7 @@ export function jsonResponse(status: number, body: unknown, requestId: string): 
   };
 }
 
-/** OIDC errors: OAuth-style body `{error, error_description}` (sso-oidc.md §8). */
+/** OIDC errors: OAuth-style body `{error, error_description}` (docs/protocol/sso-oidc.md §8). */
 export function oidcError(
   status: number,
   name: string,
@@ -32,7 +32,7 @@ export function oidcError(
   };
 }
 
-/** Portal errors: `{message, __type}` body plus the header (sso-portal.md §4). */
+/** Portal errors: `{message, __type}` body plus the header (docs/protocol/sso-portal.md §4). */
 export function portalError(status: number, name: string, message: string, requestId: string): EmuResponse {
   return {
     status,
