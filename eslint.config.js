@@ -1,5 +1,5 @@
 // Lint guards what review forgets: no console in src/ (one stray line breaks credential-process),
-// no floating promises, and the import boundaries of shared/STYLE.md §2.
+// no floating promises, and the import boundaries of docs/ARCHITECTURE.md.
 import tseslint from "typescript-eslint";
 
 const restrict = (patterns) => ({ "no-restricted-imports": ["error", { patterns }] });

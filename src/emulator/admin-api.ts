@@ -1,7 +1,7 @@
 import { request as httpRequest } from "node:http";
 import type { EmulatorState } from "./emulator-state.js";
 import { normalizeUserCode } from "./emulator-state.js";
-import { parseKnobs } from "./emulator-options.js";
+import { parseKnobs } from "./emulator-settings.js";
 import type { Faults } from "./faults.js";
 import { validateInjection } from "./faults.js";
 import { decideAuthorization, isLoopbackRedirect } from "./oidc-service.js";

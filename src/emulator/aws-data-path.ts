@@ -4,7 +4,7 @@ import { join } from "node:path";
 /**
  * Points the AWS CLI v2.9 (Debian's awscli), which ignores AWS_ENDPOINT_URL_*, at the emulator:
  * `AWS_DATA_PATH=<dir>` makes it read these endpoint rule sets before its bundled ones, and each
- * one's only rule returns a fixed URL (shared/reference/aws-cli-v2-redirect.md).
+ * one's only rule returns a fixed URL (docs/protocol/aws-cli-v2-redirect.md).
  */
 export const AWS_DATA_PATH_SERVICES = [
   { service: "sso", apiVersion: "2019-06-10" },

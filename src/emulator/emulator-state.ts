@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { Directory } from "./directory.js";
-import type { EmulatorOptions } from "./emulator-options.js";
+import type { EmulatorSettings } from "./emulator-settings.js";
 
 export interface RegisteredClient {
   clientId: string;
@@ -99,7 +99,7 @@ export interface Stats {
 const REFRESH_TTL_MS = 90 * 24 * 3600_000;
 /** The scope a client must have registered with to be given refresh tokens. */
 export const REFRESH_SCOPE = "sso:account:access";
-/** Client registrations last "roughly 90 days" (sso-oidc.md §3). */
+/** Client registrations last "roughly 90 days" (docs/protocol/sso-oidc.md §3). */
 const CLIENT_TTL_MS = 90 * 24 * 3600_000;
 
 const USER_CODE_ALPHABET = "BCDFGHJKLMNPQRSTVWXZ";
@@ -107,7 +107,7 @@ const KEY_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
 /** Everything the emulator remembers, in memory. Time comes from `nowMs` (machine clock + skew). */
 export class EmulatorState {
-  options: EmulatorOptions;
+  options: EmulatorSettings;
   directory: Directory;
   clients = new Map<string, RegisteredClient>();
   deviceAuthorizations = new Map<string, DeviceAuthorization>();
@@ -120,7 +120,7 @@ export class EmulatorState {
   stats: Stats;
 
   constructor(
-    options: EmulatorOptions,
+    options: EmulatorSettings,
     private readonly clock: () => number,
   ) {
     this.options = options;
@@ -137,9 +137,9 @@ export class EmulatorState {
     return this.clock() + this.options.clockSkewS * 1000;
   }
 
-  configure(changes: Partial<EmulatorOptions>): void {
+  configure(changes: Partial<EmulatorSettings>): void {
     this.options = { ...this.options, ...changes };
-    const directoryKeys: (keyof EmulatorOptions)[] = ["accounts", "rolesPerAccount", "accountNames", "roleNames", "forbid"];
+    const directoryKeys: (keyof EmulatorSettings)[] = ["accounts", "rolesPerAccount", "accountNames", "roleNames", "forbid"];
     if (directoryKeys.some((k) => k in changes)) this.directory = buildDirectory(this.options);
   }
 
@@ -292,7 +292,7 @@ export class EmulatorState {
   }
 }
 
-function buildDirectory(o: EmulatorOptions): Directory {
+function buildDirectory(o: EmulatorSettings): Directory {
   return new Directory({
     accounts: o.accounts,
     rolesPerAccount: o.rolesPerAccount,

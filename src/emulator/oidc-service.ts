@@ -7,7 +7,7 @@ import type { EmuRequest, EmuResponse } from "./wire.js";
 /**
  * SSO OIDC (restJson1): RegisterClient, StartDeviceAuthorization, CreateToken with the
  * device_code, refresh_token and authorization_code (+PKCE) grants. Statuses, codes and body
- * fields follow sso-oidc.md §3–§8.
+ * fields follow docs/protocol/sso-oidc.md §3–§8.
  */
 export const DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
 const KNOWN_GRANTS = new Set([DEVICE_GRANT, "authorization_code", "refresh_token"]);

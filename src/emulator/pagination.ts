@@ -2,7 +2,7 @@
  * Opaque page tokens for ListAccounts / ListAccountRoles. A token names the list it belongs to,
  * so a token from one list used on another is rejected, as the service does (InvalidRequest).
  * Tokens contain `+`, `/` and `=` on purpose: clients must percent-encode them
- * (sso-portal.md §3).
+ * (docs/protocol/sso-portal.md §3).
  */
 export interface Page {
   start: number;

@@ -5,7 +5,7 @@ import type { EmuRequest, EmuResponse } from "./wire.js";
 
 /**
  * The SSO portal (restJson1, bearer token in `x-amz-sso_bearer_token`): GetRoleCredentials,
- * ListAccounts, ListAccountRoles, Logout (sso-portal.md §2–§4).
+ * ListAccounts, ListAccountRoles, Logout (docs/protocol/sso-portal.md §2–§4).
  */
 export type PortalOperation = "GetRoleCredentials" | "ListAccounts" | "ListAccountRoles" | "Logout";
 
@@ -59,7 +59,7 @@ export function getRoleCredentials(state: EmulatorState, req: EmuRequest, reques
           accessKeyId: c.accessKeyId,
           secretAccessKey: c.secretAccessKey,
           sessionToken: c.sessionToken,
-          // Epoch milliseconds (sso-portal.md §2); seconds would read as 1970 to every client.
+          // Epoch milliseconds (docs/protocol/sso-portal.md §2); seconds would read as 1970 to every client.
           expiration: c.expiresAtMs,
         },
       },

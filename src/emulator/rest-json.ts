@@ -2,7 +2,7 @@ import type { EmuResponse } from "./wire.js";
 
 /**
  * restJson1 answers. The error code travels in `x-amzn-ErrorType`: botocore and the JS SDK read
- * the header first, so a body-only error would surface as a bare 400 (sso-oidc.md §8).
+ * the header first, so a body-only error would surface as a bare 400 (docs/protocol/sso-oidc.md §8).
  */
 export function jsonResponse(status: number, body: unknown, requestId: string): EmuResponse {
   return {
@@ -14,14 +14,14 @@ export function jsonResponse(status: number, body: unknown, requestId: string): 
 
 /**
  * The service's form of the header: `<Name>:http://internal.amazon.com/coral/<namespace>/` (the
- * captured OIDC answer in sso-oidc.md §8). Clients drop everything after the first ":", so only a
+ * captured OIDC answer in docs/protocol/sso-oidc.md §8). Clients drop everything after the first ":", so only a
  * client that compares the whole header can tell, and such a client must see what the service sends.
  */
 function errorTypeHeader(name: string, namespace: string): string {
   return `${name}:http://internal.amazon.com/coral/${namespace}/`;
 }
 
-/** OIDC errors: OAuth-style body `{error, error_description}` (sso-oidc.md §8). */
+/** OIDC errors: OAuth-style body `{error, error_description}` (docs/protocol/sso-oidc.md §8). */
 export function oidcError(
   status: number,
   name: string,
@@ -44,7 +44,7 @@ export function oidcError(
 const PORTAL_NAMESPACE = "com.amazonaws.switchboard.portal";
 
 /**
- * Portal errors: `{message, __type}` body plus the header (sso-portal.md §4), in the portal's own
+ * Portal errors: `{message, __type}` body plus the header (docs/protocol/sso-portal.md §4), in the portal's own
  * namespace, the one its `__type` names.
  */
 export function portalError(status: number, name: string, message: string, requestId: string): EmuResponse {

@@ -81,7 +81,7 @@ export function createRouter(deps: { state: EmulatorState; faults: Faults; start
     if (path === "/_admin" || path.startsWith("/_admin/")) {
       return { method, path, protocol: "admin", operation: "Admin", handle: (r) => handleAdmin(adminDeps, r) };
     }
-    // STS also answers a presigned GET /?Action=… (sts.md §2); a bare GET / is the index page.
+    // STS also answers a presigned GET /?Action=… (docs/protocol/sts.md §2); a bare GET / is the index page.
     if (path === "/" && method === "GET") {
       return query.has("Action")
         ? { method, path, protocol: "sts", operation: "STS", handle: (r) => handleSts(r, stsDeps) }
@@ -146,7 +146,7 @@ export function jsonError(status: number, code: string, message: string, request
   return r;
 }
 
-/** The OAuth `error` field of an OIDC exception (sso-oidc.md §8); two do not follow the name. */
+/** The OAuth `error` field of an OIDC exception (docs/protocol/sso-oidc.md §8); two do not follow the name. */
 function snakeOf(code: string): string {
   if (code === "InternalServerException") return "server_error";
   if (code === "InvalidRequestRegionException") return "invalid_request";

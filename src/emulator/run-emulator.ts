@@ -5,47 +5,33 @@ import { UsageError } from "../errors.js";
 import pkg from "../../package.json" with { type: "json" };
 import { parseInjectionSpec, type Injection } from "./faults.js";
 import { writeAwsDataPath } from "./aws-data-path.js";
+import { readEmulatorFlags } from "./emulator-settings.js";
 import { startEmulator } from "./start-emulator.js";
 
-/** `sso-cli emulator`: runs until SIGINT/SIGTERM. URL and exports on stdout, request log on stderr. */
-export async function runEmulator(ctx: Context, opts: Record<string, unknown>): Promise<void> {
+/**
+ * `sso-cli emulator`: runs until SIGINT/SIGTERM. URL and exports on stdout, request log on stderr.
+ * `parsed` is what commander parsed; emulator-settings.ts checks and types it.
+ */
+export async function runEmulator(ctx: Context, parsed: Record<string, unknown>): Promise<void> {
+  const { port, portFile, inject, awsDataPath, ...settings } = readEmulatorFlags(parsed);
   const injections: Injection[] = [];
-  for (const spec of (opts.inject as string[] | undefined) ?? []) {
+  for (const spec of inject) {
     const i = parseInjectionSpec(spec);
     if (!i) throw new UsageError(`--inject ${spec}: expected OPERATION:STATUS:ERROR[:COUNT], e.g. GetRoleCredentials:500:InternalServerException:2`);
     injections.push(i);
   }
   const emu = await startEmulator({
-    port: opts.port as number,
-    region: opts.region as string,
-    startUrl: opts.startUrl as string,
-    accounts: opts.accounts as number,
-    rolesPerAccount: opts.rolesPerAccount as number,
-    accountNames: opts.accountNames as string[] | undefined,
-    roleNames: opts.roleNames as string[] | undefined,
-    user: opts.user as string,
-    forbid: (opts.forbid as string[] | undefined) ?? [],
-    autoApproveMs: opts.autoApproveMs as number,
-    latencyMs: opts.latencyMs as number,
-    throttleRps: opts.throttleRps as number,
-    throttleBurst: opts.throttleBurst as number | undefined,
-    tokenTtlS: opts.tokenTtl as number,
-    roleTtlS: opts.roleTtl as number,
-    deviceTtlS: opts.deviceTtl as number,
-    intervalS: opts.interval as number,
-    refresh: opts.refresh !== false,
-    pageSize: opts.pageSize as number,
-    clockSkewS: opts.clockSkewS as number,
-    quiet: opts.quiet === true,
+    ...settings,
+    port,
     injections,
     version: pkg.version,
     log: (line) => void ctx.stderr.write(`${line}\n`),
   }).catch((err: NodeJS.ErrnoException) => {
-    if (err.code === "EADDRINUSE") throw new UsageError(`Port ${String(opts.port)} is already in use.`, "Pick another with --port, or --port 0 for a free one.");
+    if (err.code === "EADDRINUSE") throw new UsageError(`Port ${port} is already in use.`, "Pick another with --port, or --port 0 for a free one.");
     throw err;
   });
-  if (typeof opts.portFile === "string") await writeFile(opts.portFile, `${emu.port}\n`);
-  const dataPath = typeof opts.awsDataPath === "string" ? resolve(opts.awsDataPath) : undefined;
+  if (portFile !== undefined) await writeFile(portFile, `${emu.port}\n`);
+  const dataPath = awsDataPath === undefined ? undefined : resolve(awsDataPath);
   if (dataPath) await writeAwsDataPath(dataPath, emu.url);
   ctx.stdout.write(
     [

@@ -83,7 +83,7 @@ function redirect(location: string): EmuResponse {
   return { status: 302, headers: { location, "cache-control": "no-store" }, body: "" };
 }
 
-/** GET /authorize (PKCE, sso-oidc.md §7.3): validates, then asks the person or approves by itself. */
+/** GET /authorize (PKCE, docs/protocol/sso-oidc.md §7.3): validates, then asks the person or approves by itself. */
 export function showAuthorizePage(state: EmulatorState, req: EmuRequest): EmuResponse {
   const q = req.query;
   const clientId = q.get("client_id") ?? "";

@@ -1,6 +1,6 @@
 import { createHash, createHmac } from "node:crypto";
 
-// The pure pieces of AWS Signature Version 4 (shared/reference/sts.md §7): canonical request,
+// The pure pieces of AWS Signature Version 4 (docs/protocol/sts.md §7): canonical request,
 // string to sign, signing key, signature. sigv4-verify.ts checks a received request with them.
 
 export const SIGV4_ALGORITHM = "AWS4-HMAC-SHA256";
@@ -14,7 +14,7 @@ function hmac(key: string | Buffer, data: string): Buffer {
   return createHmac("sha256", key).update(data, "utf8").digest();
 }
 
-/** sts.md §7 step 5: kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request"). */
+/** docs/protocol/sts.md §7, signing step 5: kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request"). */
 export function signingKey(secretAccessKey: string, dateStamp: string, region: string, service: string): Buffer {
   const kDate = hmac(`AWS4${secretAccessKey}`, dateStamp);
   return hmac(hmac(hmac(kDate, region), service), "aws4_request");
@@ -28,7 +28,7 @@ export function signature(key: Buffer, stringToSignText: string): string {
   return createHmac("sha256", key).update(stringToSignText, "utf8").digest("hex");
 }
 
-/** RFC 3986 percent-encoding of the UTF-8 bytes: only A–Z a–z 0–9 - _ . ~ stay bare (sts.md §7 3.3). */
+/** RFC 3986 percent-encoding of the UTF-8 bytes: only A–Z a–z 0–9 - _ . ~ stay bare (docs/protocol/sts.md §7, signing step 3.3). */
 export function uriEncode(value: string, keepSlash = false): string {
   let out = "";
   for (const byte of Buffer.from(value, "utf8")) {
@@ -78,7 +78,7 @@ export function canonicalUri(rawPath: string): string {
   return uriEncode(lead + segments.join("/") + trail, true) || "/";
 }
 
-/** sts.md §7 3.3: decode, re-encode, sort by encoded name then value. `omit` drops e.g. X-Amz-Signature. */
+/** docs/protocol/sts.md §7, signing step 3.3: decode, re-encode, sort by encoded name then value. `omit` drops e.g. X-Amz-Signature. */
 export function canonicalQuery(rawQuery: string, omit?: string): string {
   return parseRawQuery(rawQuery)
     .filter(([name]) => name !== omit)
@@ -98,14 +98,14 @@ export function headerValues(rawHeaders: readonly string[], name: string): strin
   return values;
 }
 
-/** sts.md §7 3.4: "name:value\n" per signed header; values trimmed, inner whitespace collapsed, repeats joined by ",". */
+/** docs/protocol/sts.md §7, signing step 3.4: "name:value\n" per signed header; values trimmed, inner whitespace collapsed, repeats joined by ",". */
 export function canonicalHeaders(rawHeaders: readonly string[], signedHeaders: readonly string[]): string {
   return signedHeaders
     .map((name) => `${name}:${headerValues(rawHeaders, name).map((v) => v.trim().replace(/\s+/g, " ")).join(",")}\n`)
     .join("");
 }
 
-/** The six parts of sts.md §7 step 3, joined by "\n". `signedHeaders` are lower-case and sorted. */
+/** The six parts of docs/protocol/sts.md §7, signing step 3, joined by "\n". `signedHeaders` are lower-case and sorted. */
 export function canonicalRequest(
   req: { method: string; rawPath: string; rawQuery: string; rawHeaders: readonly string[] },
   signedHeaders: readonly string[],

@@ -3,7 +3,7 @@ import { canonicalRequest, formatAmzDate, headerValues, parseAmzDate, parseRawQu
 
 // Verifies AWS Signature Version 4 (AWS4-HMAC-SHA256) on requests the emulator receives, the way a
 // real AWS endpoint does, so that a client that signs wrongly fails here before it fails in AWS.
-// Wire format and check order: shared/reference/sts.md §7; error codes and texts: sts.md §5.
+// Wire format and check order: docs/protocol/sts.md §7; error codes and texts: docs/protocol/sts.md §5.
 // Pure: the clock and the issued keys come in through `opts`.
 
 export interface SigV4Request {
@@ -17,7 +17,7 @@ export interface SigV4Request {
 
 export interface IssuedCredentials {
   secretAccessKey: string;
-  /** Set for temporary (ASIA…) keys: a request must then carry exactly this token (sts.md §6). */
+  /** Set for temporary (ASIA…) keys: a request must then carry exactly this token (docs/protocol/sts.md §6). */
   sessionToken?: string;
   expiresAtMs?: number;
 }
@@ -28,12 +28,12 @@ export type SigV4Result =
 
 export interface VerifySigV4Options {
   nowMs: number;
-  /** The signing name the endpoint answers to, e.g. "sts" (sts.md §1). */
+  /** The signing name the endpoint answers to, e.g. "sts" (docs/protocol/sts.md §1). */
   service: string;
   lookup(accessKeyId: string): IssuedCredentials | undefined;
-  /** Allowed distance between X-Amz-Date and the server clock; 15 minutes, as AWS (sts.md §7 step 5). */
+  /** Allowed distance between X-Amz-Date and the server clock; 15 minutes, as AWS (docs/protocol/sts.md §7, check 5). */
   maxSkewMs?: number;
-  /** Regions this endpoint serves; any well-formed region name when omitted (sts.md §7 step 2). */
+  /** Regions this endpoint serves; any well-formed region name when omitted (docs/protocol/sts.md §7, check 2). */
   regions?: readonly string[];
 }
 
@@ -42,7 +42,7 @@ const DEFAULT_MAX_SKEW_MS = 15 * 60_000;
 const REGION = /^[a-z0-9-]{1,64}$/;
 const SHA256_HEX = /^[0-9a-f]{64}$/i;
 
-// Texts as AWS sends them (sts.md §5). None of them quotes a secret, a token or a signature.
+// Texts as AWS sends them (docs/protocol/sts.md §5). None of them quotes a secret, a token or a signature.
 const INVALID_TOKEN = "The security token included in the request is invalid.";
 const EXPIRED_TOKEN = "The security token included in the request is expired";
 const SIGNATURE_MISMATCH =
@@ -149,7 +149,7 @@ function readPresignedQuery(params: ReadonlyMap<string, string>): Claim | Failur
   };
 }
 
-/** Step 1 of sts.md §7: find the signature, in the Authorization header or in a presigned query. */
+/** Check 1 of docs/protocol/sts.md §7: find the signature, in the Authorization header or in a presigned query. */
 function readClaim(req: SigV4Request): Claim | Failure {
   const params = new Map<string, string>();
   for (const [name, value] of parseRawQuery(req.rawQuery)) if (!params.has(name)) params.set(name, value);
@@ -174,7 +174,7 @@ function formatSkew(ms: number): string {
   return ms % 60_000 === 0 ? `${ms / 60_000} min.` : `${ms / 1000} sec.`;
 }
 
-/** Payload hashes the signer may have used; sts.md §7 3.6. */
+/** Payload hashes the signer may have used; docs/protocol/sts.md §7, signing step 3.6. */
 function payloadCandidates(req: SigV4Request, claim: Claim): string[] {
   const declared = headerValues(req.rawHeaders, "x-amz-content-sha256")[0]?.trim();
   if (claim.presigned) {
@@ -189,8 +189,8 @@ function payloadCandidates(req: SigV4Request, claim: Claim): string[] {
 }
 
 /**
- * Checks a received request's SigV4 signature in the order of sts.md §7 "What a verifying server
- * checks", answering with the code, status and text AWS uses (sts.md §5).
+ * Checks a received request's SigV4 signature in the order of docs/protocol/sts.md §7 (checks 1–6),
+ * answering with the code, status and text AWS uses (docs/protocol/sts.md §5).
  */
 export function verifySigV4(req: SigV4Request, opts: VerifySigV4Options): SigV4Result {
   // 1. A signature is present and complete.
@@ -231,7 +231,7 @@ export function verifySigV4(req: SigV4Request, opts: VerifySigV4Options): SigV4R
   if (!tokenOk) return fail(403, "InvalidClientTokenId", INVALID_TOKEN);
   if (issued.expiresAtMs !== undefined && opts.nowMs >= issued.expiresAtMs) return fail(403, "ExpiredToken", EXPIRED_TOKEN);
 
-  // 5. The clock: STS reports skew as SignatureDoesNotMatch with these texts (sts.md §5, aws-cli#6676).
+  // 5. The clock: STS reports skew as SignatureDoesNotMatch with these texts (docs/protocol/sts.md §5, aws-cli#6676).
   const skewMs = opts.maxSkewMs ?? DEFAULT_MAX_SKEW_MS;
   const now = formatAmzDate(opts.nowMs);
   if (claim.signedMs < opts.nowMs - skewMs) {

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { DEFAULT_EMULATOR_OPTIONS, type EmulatorOptions } from "./emulator-options.js";
+import { DEFAULT_EMULATOR_SETTINGS, type EmulatorSettings } from "./emulator-settings.js";
 import { EmulatorState } from "./emulator-state.js";
 import { Faults, type Injection } from "./faults.js";
 import { createRouter, jsonError, sleep } from "./router.js";
@@ -11,7 +11,7 @@ import type { EmuRequest, EmuResponse } from "./wire.js";
 /** Bodies larger than this are refused with 413 before they are read whole. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-export interface StartEmulatorOptions extends Partial<EmulatorOptions> {
+export interface StartEmulatorOptions extends Partial<EmulatorSettings> {
   port?: number;
   /** Loopback only; "127.0.0.1" unless told otherwise. */
   host?: string;
@@ -38,7 +38,7 @@ export interface RunningEmulator {
 export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<RunningEmulator> {
   const { port = 0, host = "127.0.0.1", clock = Date.now, log, injections = [], version = "dev", ...knobs } = opts;
   if (!isLoopback(host)) throw new Error(`The emulator listens on loopback only, not ${host}.`);
-  const options: EmulatorOptions = { ...DEFAULT_EMULATOR_OPTIONS, ...stripUndefined(knobs) };
+  const options: EmulatorSettings = { ...DEFAULT_EMULATOR_SETTINGS, ...stripUndefined(knobs) };
   const state = new EmulatorState(options, clock);
   const faults = new Faults();
   for (const i of injections) faults.inject(i);

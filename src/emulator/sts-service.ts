@@ -3,11 +3,11 @@ import type { IssuedCredentials } from "./sigv4-verify.js";
 import type { EmuRequest, EmuResponse } from "./wire.js";
 
 // The emulator's STS endpoint: GetCallerIdentity over awsQuery, signed with SigV4, answered the way
-// STS answers an Identity Center role session. Wire format: shared/reference/sts.md §2–§5.
+// STS answers an Identity Center role session. Wire format: docs/protocol/sts.md §2–§5.
 
 export interface StsIdentity {
   accountId: string;
-  /** The permission set name, as in AWSReservedSSO_<roleName>_<roleHash16> (sts.md §4). */
+  /** The permission set name, as in AWSReservedSSO_<roleName>_<roleHash16> (docs/protocol/sts.md §4). */
   roleName: string;
   /** The session name: the Identity Center user name. */
   userName: string;
@@ -54,7 +54,7 @@ function quote(text: string): string {
 }
 
 /**
- * awsQuery parameters: the query string, overlaid by a form body (sts.md §2). URLSearchParams never
+ * awsQuery parameters: the query string, overlaid by a form body (docs/protocol/sts.md §2). URLSearchParams never
  * throws; bytes that are not valid UTF-8 become U+FFFD and simply match no action.
  */
 function readParams(req: EmuRequest): URLSearchParams {
@@ -68,11 +68,11 @@ function readParams(req: EmuRequest): URLSearchParams {
 
 function xmlResponse(status: number, body: string, requestId: string): EmuResponse {
   // No Date header here: the server writes a true one from the emulator clock for every response,
-  // which the JS SDK needs to correct its clock offset after a skew error (sts.md §5, last paragraph).
+  // which the JS SDK needs to correct its clock offset after a skew error (docs/protocol/sts.md §5, last paragraph).
   return { status, headers: { "Content-Type": "text/xml", "x-amzn-RequestId": requestId }, body };
 }
 
-/** The awsQuery error document of sts.md §5; also used by the server for faults it injects. */
+/** The awsQuery error document of docs/protocol/sts.md §5; also used by the server for faults it injects. */
 export function stsErrorResponse(status: number, code: string, message: string, requestId: string): EmuResponse {
   const body =
     `<ErrorResponse xmlns="${STS_XMLNS}">\n` +
@@ -87,7 +87,7 @@ export function stsErrorResponse(status: number, code: string, message: string, 
 }
 
 function callerIdentityXml(identity: StsIdentity, requestId: string): string {
-  // sts.md §4: how an Identity Center role session appears to STS.
+  // docs/protocol/sts.md §4: how an Identity Center role session appears to STS.
   const role = `AWSReservedSSO_${identity.roleName}_${identity.roleHash16}`;
   const arn = `arn:aws:sts::${identity.accountId}:assumed-role/${role}/${identity.userName}`;
   return (
@@ -134,7 +134,7 @@ export function handleSts(req: EmuRequest, deps: StsDeps): StsResult {
     });
     if (!verdict.ok) return fail(operation, verdict.status, verdict.code, verdict.message);
     if (caller === undefined) return fail(operation, 403, "InvalidClientTokenId", "The security token included in the request is invalid.");
-    // awsQuery operations are addressed by (Action, Version); STS has one version (sts.md §1).
+    // awsQuery operations are addressed by (Action, Version); STS has one version (docs/protocol/sts.md §1).
     if (version !== STS_VERSION) {
       return fail(operation, 400, "InvalidAction", `Could not find operation ${action} for version ${quote(version ?? "NO_VERSION_SPECIFIED")}`);
     }

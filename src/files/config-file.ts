@@ -5,7 +5,7 @@ import { withFileLock } from "./file-lock.js";
 import { IniDocument, profileSectionName } from "./ini-document.js";
 
 // ~/.aws/config: finding profiles and sso-sessions the way botocore does, checking the Identity
-// Center keys (config-files.md §3), and the surgical writes behind `configure profile`.
+// Center keys (docs/protocol/config-files.md §3), and the surgical writes behind `configure profile`.
 
 type SourcedKey = "startUrl" | "region" | "accountId" | "roleName" | "registrationScopes";
 
@@ -153,7 +153,7 @@ export function resolveSsoProfile(doc: IniDocument, profileName: string): Resolv
   };
 }
 
-/** `sso_registration_scopes`: split on commas, trimmed, empties dropped, order kept (token-cache.md §2.1). */
+/** `sso_registration_scopes`: split on commas, trimmed, empties dropped, order kept (docs/protocol/token-cache.md §2.1). */
 export function parseRegistrationScopes(value: string | undefined): string[] | null {
   if (value === undefined) return null;
   return value.split(",").map((s) => s.trim()).filter((s) => s !== "");
@@ -171,7 +171,7 @@ export async function setSsoSessionConfig(path: string, sessionName: string, key
   return editConfigFile(path, (doc) => doc.setKeys(`sso-session ${sessionName}`, keys));
 }
 
-// sso-oidc.md §7.6: the hosts the AWS CLI treats as AWS-owned start URLs.
+// docs/protocol/sso-oidc.md §7.6: the hosts the AWS CLI treats as AWS-owned start URLs.
 const START_URL_HOSTS = ["identitycenter.amazonaws.com", "identitycenter.amazonaws.com.cn", "identitycenter.amazonaws.eu", "identitycenter.us-gov.amazonaws.com"];
 const START_URL_SUFFIXES = [
   ".awsapps.com",

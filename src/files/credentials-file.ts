@@ -18,7 +18,7 @@ import { fileAccessError, isNotFound } from "./file-access.js";
 import { withFileLock, type FileLockOptions } from "./file-lock.js";
 import { IniDocument } from "./ini-document.js";
 
-// ~/.aws/credentials: sections are bare profile names (config-files.md §2.1). sso-cli only ever
+// ~/.aws/credentials: sections are bare profile names (docs/protocol/config-files.md §2.1). sso-cli only ever
 // writes aws_access_key_id, aws_secret_access_key and aws_session_token, records what it wrote in
 // the ledger (credentials-ledger.ts), and removes keys only while they are still the ones it wrote.
 
@@ -54,7 +54,7 @@ export interface EditResult {
 const ACCESS_KEY_ID = "aws_access_key_id";
 const OUR_KEYS = [ACCESS_KEY_ID, "aws_secret_access_key", "aws_session_token"];
 // botocore reads aws_security_token and prefers it over aws_session_token when both are present
-// (config-files.md §2.1), so a stale one left in a section we write would shadow our new token.
+// (docs/protocol/config-files.md §2.1), so a stale one left in a section we write would shadow our new token.
 const LEGACY_TOKEN_KEY = "aws_security_token";
 
 /** The file as an IniDocument (empty if it does not exist). Never writes. */

@@ -6,7 +6,7 @@ export { profileSectionName, type SectionNaming } from "./ini-section-name.js";
 
 // A lossless editor for ~/.aws/config and ~/.aws/credentials. Every line is kept as written (text
 // plus its own line ending); edits touch only the lines of the keys they change. The reading rules
-// are Python configparser's `RawConfigParser()` defaults, which botocore uses (config-files.md §2),
+// are Python configparser's `RawConfigParser()` defaults, which botocore uses (docs/protocol/config-files.md §2),
 // so a file this class accepts is a file botocore accepts, and an error names the line botocore
 // would stop at. Keys are case-insensitive, as configparser lower-cases them: `getSection` returns
 // lower-cased keys, `get`/`setKeys`/`removeKeys` match any case, and an edited line keeps its

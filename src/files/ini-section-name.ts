@@ -2,7 +2,7 @@
 // (botocore/configloader.py): a header starting with `profile`, `sso-session` or `services` is split
 // with Python `shlex.split` and counts only when that gives exactly two words. So `[profile "my name"]`
 // and `[profile 'my name']` both mean `profile my name`, while `[profile my name]` (three words) and
-// `[ profile x ]` (leading space) are not profiles at all. config-files.md §2.
+// `[ profile x ]` (leading space) are not profiles at all. docs/protocol/config-files.md §2.
 
 /**
  * `config`: the ~/.aws/config rules above. `raw`: the header text is the name, as botocore reads

@@ -3,7 +3,7 @@ import { canonicalSectionName, type SectionNaming } from "./ini-section-name.js"
 
 // How Python configparser's `RawConfigParser()` (botocore's reader) sees the lines of an ini file:
 // which are headers, keys, continuations, comments, and which are errors. ini-document.ts edits on
-// top of this. config-files.md §2.
+// top of this. docs/protocol/config-files.md §2.
 
 export interface Line {
   text: string;

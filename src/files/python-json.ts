@@ -1,5 +1,5 @@
 // Python's `json.dumps` byte for byte, for the cache files and cache keys that botocore and the
-// AWS CLI hash or write (token-cache.md §2.1, §3.2, §6): `ensure_ascii=True` escapes everything
+// AWS CLI hash or write (docs/protocol/token-cache.md §2.1, §3.2, §6): `ensure_ascii=True` escapes everything
 // outside printable ASCII as lower-case `\uXXXX` (UTF-16 units, as Python does for astral
 // characters), and the separators are `", "`/`": "` by default or `","`/`":"` when compact.
 // Numbers are written as JavaScript prints them; the files we hash or write hold none.

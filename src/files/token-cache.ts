@@ -8,19 +8,19 @@ import { fileAccessError, isNotFound } from "./file-access.js";
 import { formatPythonJson } from "./python-json.js";
 
 // The ~/.aws/sso/cache contract shared with botocore, the AWS CLI v2 and the JS SDK, and the AWS
-// CLI v2's role-credential cache in ~/.aws/cli/cache. Names, fields and bytes: token-cache.md.
+// CLI v2's role-credential cache in ~/.aws/cli/cache. Names, fields and bytes: docs/protocol/token-cache.md.
 
 const CACHE_FILE_MODE = 0o600;
 const CACHE_DIR_MODE = 0o700;
 
 const sha1Hex = (s: string): string => createHash("sha1").update(s, "utf8").digest("hex");
 
-/** §2: SHA-1 of the sso-session name, or of the start URL exactly as configured (never normalized). */
+/** docs/protocol/token-cache.md §2: SHA-1 of the sso-session name, or of the start URL exactly as configured (never normalized). */
 export function tokenCacheFileName(key: { ssoSession?: string | undefined; startUrl: string }): string {
   return `${sha1Hex(key.ssoSession ?? key.startUrl)}.json`;
 }
 
-/** §2.1: SHA-1 of Python `json.dumps(sort_keys=True)` of the five-key document. */
+/** docs/protocol/token-cache.md §2.1: SHA-1 of Python `json.dumps(sort_keys=True)` of the five-key document. */
 export function registrationCacheFileName(key: {
   startUrl: string;
   region: string;
@@ -31,13 +31,13 @@ export function registrationCacheFileName(key: {
   return `${sha1Hex(formatPythonJson(doc, { sortKeys: true }))}.json`;
 }
 
-/** §2: the registration file of CLI v2 before sso-session support, and of aws-sso-util. */
+/** docs/protocol/token-cache.md §2: the registration file of CLI v2 before sso-session support, and of aws-sso-util. */
 export function legacyRegistrationFileName(region: string): string {
   return `botocore-client-id-${region}.json`;
 }
 
 /**
- * §6: SHA-1 of compact sorted JSON of accountId, roleName and sessionName (sso-session profiles) or
+ * docs/protocol/token-cache.md §6: SHA-1 of compact sorted JSON of accountId, roleName and sessionName (sso-session profiles) or
  * startUrl (legacy). The CLI then maps `:`, `/` and the path separator to `_`, a no-op for hex.
  */
 export function roleCacheFileName(key: {
@@ -53,7 +53,7 @@ export function roleCacheFileName(key: {
   return `${sha1Hex(formatPythonJson(args, { sortKeys: true, compact: true }))}.json`;
 }
 
-// §3.4: `…Z`, `….mmmZ`, `…UTC` (CLI v2 before 2.1.14) and `+00:00` (any explicit offset is read).
+// docs/protocol/token-cache.md §3.4: `…Z`, `….mmmZ`, `…UTC` (CLI v2 before 2.1.14) and `+00:00` (any explicit offset is read).
 // A time without a zone is refused: botocore fails on it and JS would read it as local time.
 const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|UTC|[+-]\d{2}:\d{2})$/;
 
@@ -78,7 +78,7 @@ export function formatTimestamp(date: Date): string {
 
 const Timestamp = z.string().check(z.refine((s) => parseTimestamp(s) !== undefined, "is not a UTC timestamp"));
 
-/** §3.1. Loose: fields other tools add (receivedAt, …) are kept when we rewrite the file. */
+/** docs/protocol/token-cache.md §3.1. Loose: fields other tools add (receivedAt, …) are kept when we rewrite the file. */
 export const TokenCacheEntry = z.looseObject({
   startUrl: z.string(),
   region: z.string(),
@@ -91,7 +91,7 @@ export const TokenCacheEntry = z.looseObject({
 });
 export type TokenCacheEntry = z.infer<typeof TokenCacheEntry>;
 
-/** §4. */
+/** docs/protocol/token-cache.md §4. */
 export const ClientRegistration = z.looseObject({
   clientId: z.string().check(z.minLength(1)),
   clientSecret: z.string().check(z.minLength(1)),
@@ -105,7 +105,7 @@ const TOKEN_KEY_ORDER = ["startUrl", "region", "accessToken", "expiresAt", "clie
 const REGISTRATION_KEY_ORDER = ["clientId", "clientSecret", "expiresAt", "scopes", "grantTypes"];
 
 /**
- * §3.2: the bytes the AWS CLI v2 and botocore write (Python `json.dumps`, no trailing newline), keys
+ * docs/protocol/token-cache.md §3.2: the bytes the AWS CLI v2 and botocore write (Python `json.dumps`, no trailing newline), keys
  * in their order. Unlike botocore we keep keys other tools added, after the known ones in the order
  * they came: the JS SDK keeps them too, and every reader ignores them.
  */
@@ -113,7 +113,7 @@ export function formatTokenCacheEntry(entry: TokenCacheEntry): string {
   return formatPythonJson(orderKeys(entry, TOKEN_KEY_ORDER));
 }
 
-/** §4, same serializer; `scopes` and `grantTypes` only when present. */
+/** docs/protocol/token-cache.md §4, same serializer; `scopes` and `grantTypes` only when present. */
 export function formatClientRegistration(registration: ClientRegistration): string {
   return formatPythonJson(orderKeys(registration, REGISTRATION_KEY_ORDER));
 }
@@ -157,7 +157,7 @@ export async function deleteClientRegistration(dir: string, fileName: string): P
   return deleteIfExists(join(dir, fileName));
 }
 
-/** A token file as `aws sso logout` sees it: any JSON object with an `accessToken` (§6). */
+/** A token file as `aws sso logout` sees it: any JSON object with an `accessToken` (docs/protocol/token-cache.md §6). */
 export interface CachedToken {
   fileName: string;
   accessToken: string;

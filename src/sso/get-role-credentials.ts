@@ -11,7 +11,7 @@ export interface RoleKeys {
 }
 
 /**
- * GetRoleCredentials (sso-portal.md §2). Throws the SDK's error for the caller to classify
+ * GetRoleCredentials (docs/protocol/sso-portal.md §2). Throws the SDK's error for the caller to classify
  * (401 → sign in again, 429 → back off), except 403 "No access", which becomes AccessDeniedError.
  */
 export async function getRoleCredentials(clients: SsoClients, accessToken: string, accountId: string, roleName: string): Promise<RoleKeys> {
@@ -24,6 +24,6 @@ export async function getRoleCredentials(clients: SsoClients, accessToken: strin
     throw err;
   }
   const c = parseReply(RoleCredentialsReply, reply, "GetRoleCredentials").roleCredentials;
-  // expiration is epoch milliseconds (sso-portal.md §2).
+  // expiration is epoch milliseconds (docs/protocol/sso-portal.md §2).
   return { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken, expiration: new Date(c.expiration) };
 }

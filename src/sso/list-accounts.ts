@@ -10,7 +10,7 @@ export interface AccountInfo {
 /** Guards against a server that hands back the same token forever (botocore raises on it too). */
 const MAX_PAGES = 10_000;
 
-/** Every account the token can see, following nextToken (sso-portal.md §3). */
+/** Every account the token can see, following nextToken (docs/protocol/sso-portal.md §3). */
 export async function listAccounts(clients: SsoClients, accessToken: string): Promise<AccountInfo[]> {
   const [client, m] = await Promise.all([clients.portal(), clients.portalModule()]);
   const out: AccountInfo[] = [];

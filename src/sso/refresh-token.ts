@@ -4,7 +4,7 @@ import { parseReply, TokenReply } from "./replies.js";
 import { describeServiceError } from "./service-errors.js";
 
 /**
- * CreateToken with the refresh_token grant (sso-oidc.md §5). The answer carries a new refresh
+ * CreateToken with the refresh_token grant (docs/protocol/sso-oidc.md §5). The answer carries a new refresh
  * token (rotation); the caller must store it, as the old one is spent.
  */
 export async function refreshAccessToken(

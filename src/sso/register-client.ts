@@ -21,7 +21,7 @@ export interface RegisterClientInput {
 }
 
 /**
- * RegisterClient (sso-oidc.md §3). The AWS CLI names the client
+ * RegisterClient (docs/protocol/sso-oidc.md §3). The AWS CLI names the client
  * `botocore-client-<session>` or, for a legacy profile, `botocore-client-<unix seconds>`; we do
  * the same so the service sees a familiar client.
  */

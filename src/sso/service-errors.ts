@@ -35,7 +35,7 @@ export function isThrottle(err: unknown): boolean {
 }
 
 /**
- * The client registration is unknown, expired or lacks the grant (sso-oidc.md §8: drop the cached
+ * The client registration is unknown, expired or lacks the grant (docs/protocol/sso-oidc.md §8: drop the cached
  * registration and register again).
  */
 export function isStaleClient(err: unknown): boolean {

@@ -4,7 +4,7 @@ import { errorFacts } from "./service-errors.js";
 export type SignOutOutcome = "signed-out" | "already-invalid" | "unreachable";
 
 /**
- * Logout (sso-portal.md §2): the server forgets the token. Like `aws sso logout`, a failure never
+ * Logout (docs/protocol/sso-portal.md §2): the server forgets the token. Like `aws sso logout`, a failure never
  * stops the local clean-up; the outcome says whether the server could be told.
  */
 export async function signOut(clients: SsoClients, accessToken: string): Promise<SignOutOutcome> {

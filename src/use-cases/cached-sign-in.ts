@@ -13,7 +13,7 @@ export interface SignInSpec {
   scopes: string[] | null;
 }
 
-/** botocore refreshes within 15 minutes of expiry (token-cache.md §5); we renew at the same point. */
+/** botocore refreshes within 15 minutes of expiry (docs/protocol/token-cache.md §5); we renew at the same point. */
 export const TOKEN_MARGIN_MS = 15 * 60_000;
 
 /** `device`: a link and a code for any device (RFC 8628). `pkce`: the browser brings a code back (RFC 7636). */

@@ -13,14 +13,14 @@ export interface Registration {
   expiresAt: Date;
 }
 
-/** A cached registration is reused while it has more than 15 minutes left (token-cache.md §4). */
+/** A cached registration is reused while it has more than 15 minutes left (docs/protocol/token-cache.md §4). */
 const REGISTRATION_MARGIN_MS = 15 * 60_000;
 
 export type RegistrationDeps = Pick<Context, "now" | "paths" | "stderr" | "debug">;
 
 /**
  * The client registration for a sign-in flow, shared with the AWS CLI v2: one cache file per
- * sign-in (token-cache.md §2.1), reused while it lives and was made for the same flow (a file
+ * sign-in (docs/protocol/token-cache.md §2.1), reused while it lives and was made for the same flow (a file
  * whose grantTypes hold authorization_code serves the PKCE flow only, one without serves the
  * device flow only, as the AWS CLI v2.22+ decides). `fresh` registers anew whatever is cached.
  * A cached PKCE registration is checked with the service before a browser is sent off with it.

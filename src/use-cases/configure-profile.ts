@@ -58,7 +58,7 @@ const OUTPUTS = ["json", "yaml", "yaml-stream", "text", "table"];
 
 /**
  * Writes `[profile NAME]` (and its `[sso-session]`) so that the AWS CLI, botocore and the JS SDK all
- * understand it (config-files.md §3). Values missing from the flags are asked for on a terminal;
+ * understand it (docs/protocol/config-files.md §3). Values missing from the flags are asked for on a terminal;
  * account and role are picked from what the sign-in can see.
  */
 export async function configureProfile(ctx: Context, input: ConfigureProfileInput, prompter: Prompter | undefined): Promise<ConfigureProfileResult> {

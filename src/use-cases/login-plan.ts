@@ -16,7 +16,7 @@ export interface LoginInput extends TargetSelection {
 
 /**
  * Keys with less than this left are renewed: botocore re-runs a credential source before every
- * call once fewer than 15 minutes remain (credential-formats.md §1.3), so fresher keys avoid that.
+ * call once fewer than 15 minutes remain (docs/protocol/credential-formats.md §1.3), so fresher keys avoid that.
  */
 export const KEYS_MARGIN_MS = 15 * 60_000;
 

@@ -44,7 +44,7 @@ interface Scope {
 
 /**
  * Signs out: tells IAM Identity Center (Logout), deletes the cached token, deletes the AWS CLI v2's
- * cached role credentials of that sign-in (as `aws sso logout` does, token-cache.md §6), and
+ * cached role credentials of that sign-in (as `aws sso logout` does, docs/protocol/token-cache.md §6), and
  * removes exactly the keys sso-cli wrote. Works offline: the server is told when it can be.
  */
 export async function logout(ctx: Context, input: LogoutInput): Promise<LogoutResult> {

@@ -123,7 +123,7 @@ async function tryRefresh(deps: SignInDeps, spec: SignInSpec, cached: TokenCache
   }
   const expiresAt = new Date(deps.now().getTime() + token.expiresInS * 1000);
   const entry: TokenCacheEntry = { ...cached, accessToken: token.accessToken, expiresAt: formatTimestamp(expiresAt) };
-  // Rotation: the old refresh token is spent; without a new one the key must go (sso-oidc.md §5).
+  // Rotation: the old refresh token is spent; without a new one the key must go (docs/protocol/sso-oidc.md §5).
   if (token.refreshToken) entry.refreshToken = token.refreshToken;
   else delete entry.refreshToken;
   await writeTokenCacheEntry(deps.paths.ssoCacheDir, tokenCacheFileName(spec), entry);

@@ -12,7 +12,7 @@ import { startTestEmulator } from "../helpers/emulator.js";
 import { runCli, type ProcessResult } from "../helpers/run-process.js";
 import { makeTempHome } from "../helpers/temp-home.js";
 
-// STYLE.md §3.11: bad input is a table. Each row writes files into a throwaway HOME, sets the
+// Bad input is a table. Each row writes files into a throwaway HOME, sets the
 // emulator's knobs, runs the built binary, and checks the exit code, one `sso-cli: ` line (plus at
 // most two indented hint lines), no stack trace, nothing on stdout, and that every file under HOME
 // is byte for byte what it was, except the few a row names with the reason.

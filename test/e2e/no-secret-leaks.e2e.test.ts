@@ -8,7 +8,7 @@ import { startTestEmulator } from "../helpers/emulator.js";
 import { runCli, type ProcessResult } from "../helpers/run-process.js";
 import { makeTempHome } from "../helpers/temp-home.js";
 
-// STYLE.md §3.5, the canary: every command runs with --debug, through success, the fast path, a
+// The canary (docs/ARCHITECTURE.md, secrets): every command runs with --debug, through success, the fast path, a
 // silent refresh, retries and failures; then every secret the emulator issued (and every one the
 // files hold, in full) is looked for in everything the commands printed. Key ids may appear only
 // as ASIA…XXXX.

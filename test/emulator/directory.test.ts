@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { Directory, roleHash16, roleUniqueId } from "../../src/emulator/directory.js";
-import { parseKnobs } from "../../src/emulator/emulator-options.js";
 
 describe("Directory", () => {
   it("names accounts deterministically with 12-digit ids", () => {
@@ -36,24 +35,5 @@ describe("Directory", () => {
     expect(roleHash16("100000000001", "Admin")).toMatch(/^[0-9a-f]{16}$/);
     expect(roleHash16("100000000001", "Admin")).toBe(roleHash16("100000000001", "Admin"));
     expect(roleUniqueId("100000000001", "Admin")).toMatch(/^AROA[A-Z2-7]{17}$/);
-  });
-});
-
-describe("parseKnobs", () => {
-  it("accepts knobs by option name and by flag name", () => {
-    expect(parseKnobs({ latencyMs: 20, "token-ttl": "60", noRefresh: true })).toEqual({
-      ok: true,
-      changes: { latencyMs: 20, tokenTtlS: 60, refresh: false },
-    });
-  });
-  it.each([
-    [{ bogus: 1 }, /unknown knob/],
-    [{ latencyMs: -1 }, /≥ 0/],
-    [{ accounts: 1.5 }, /integer/],
-    [{ refresh: "maybe" }, /true or false/],
-  ])("rejects %j", (input, message) => {
-    const r = parseKnobs(input);
-    expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.message).toMatch(message);
   });
 });

@@ -17,7 +17,7 @@ async function call(method: string, path: string, init: { body?: string | Buffer
 }
 
 const json = { "content-type": "application/json" };
-/** The portal's `x-amzn-ErrorType`, in the service's form (sso-oidc.md §8 shows the OIDC one). */
+/** The portal's `x-amzn-ErrorType`, in the service's form (docs/protocol/sso-oidc.md §8 shows the OIDC one). */
 const portalErrorType = (name: string): string => `${name}:http://internal.amazon.com/coral/com.amazonaws.switchboard.portal/`;
 
 async function signIn(): Promise<string> {
@@ -202,7 +202,7 @@ describe("emulator: admin API", () => {
   });
 });
 
-describe("emulator: authorization code + PKCE (sso-oidc.md §7)", () => {
+describe("emulator: authorization code + PKCE (docs/protocol/sso-oidc.md §7)", () => {
   const verifier = "Ab3-._~".repeat(9) + "x";
   const challenge = "SXt1c1GpARTs23l1OboV3FBd8sGum0fFBaBbI8U9vCA";
 

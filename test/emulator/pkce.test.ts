@@ -5,7 +5,7 @@ import { redirectUriMatches, verifyPkce } from "../../src/emulator/oidc-service.
 const challengeOf = (v: string): string => createHash("sha256").update(v).digest("base64url");
 
 describe("verifyPkce (RFC 7636 S256)", () => {
-  it("accepts the reference example from sso-oidc.md §7.3", () => {
+  it("accepts the reference example from docs/protocol/sso-oidc.md §7.3", () => {
     const verifier = "Ab3-._~".repeat(9) + "x";
     expect(verifyPkce(verifier, "SXt1c1GpARTs23l1OboV3FBd8sGum0fFBaBbI8U9vCA")).toBe(true);
   });

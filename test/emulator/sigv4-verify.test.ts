@@ -19,7 +19,7 @@ import {
 import { verifySigV4 } from "../../src/emulator/sigv4-verify.js";
 import type { IssuedCredentials, SigV4Request, SigV4Result, VerifySigV4Options } from "../../src/emulator/sigv4-verify.js";
 
-// Inputs of the test vector in shared/reference/sts.md §7.
+// Inputs of the test vector in docs/protocol/sts.md §7.
 const AKID = "ASIAIOSFODNN7EXAMPLE";
 const SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 const TOKEN = "IQoJb3JpZ2luX2VjEXAMPLETOKEN";
@@ -86,11 +86,11 @@ async function smithySign(o: SmithySign): Promise<SigV4Request> {
   return toSigV4Request(signed, body);
 }
 
-// The header set botocore signs (sts.md §2), with botocore's capitalisation and unsigned extras.
+// The header set botocore signs (docs/protocol/sts.md §2), with botocore's capitalisation and unsigned extras.
 const botocoreShape = (o: Partial<SmithySign> = {}): Promise<SigV4Request> =>
   smithySign({ headers: { "Content-Type": "application/x-www-form-urlencoded; charset=utf-8", Host: "127.0.0.1:18080" }, ...o });
 
-// The header set the JS SDK v3 signs (sts.md §2), x-amz-content-sha256 included.
+// The header set the JS SDK v3 signs (docs/protocol/sts.md §2), x-amz-content-sha256 included.
 const jsSdkShape = (o: Partial<SmithySign> = {}): Promise<SigV4Request> =>
   smithySign({
     headers: {
@@ -127,7 +127,7 @@ function signedHeadersOf(req: SigV4Request): string | undefined {
   return /SignedHeaders=([^,]+)/.exec(header(req, "authorization") ?? "")?.[1];
 }
 
-describe("sigv4: the test vector of sts.md §7", () => {
+describe("sigv4: the test vector of docs/protocol/sts.md §7", () => {
   const req: SigV4Request = {
     method: "POST",
     rawPath: "/",
@@ -478,7 +478,7 @@ from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 akid, secret, token, body = sys.argv[1:5]
-# Freeze botocore's clock at the sts.md §7 test vector time.
+# Freeze botocore's clock at the docs/protocol/sts.md §7 test vector time.
 botocore.auth.get_current_datetime = lambda *a, **k: datetime.datetime(2024, 1, 2, 3, 4, 5)
 out = []
 for url, extra in (("https://sts.us-east-1.amazonaws.com/", {}), ("http://127.0.0.1:18080/", {}), ("http://127.0.0.1:18080/", {"Date": "now"})):
@@ -510,11 +510,11 @@ describe.skipIf(!hasBotocore)("sigv4: interop with botocore", () => {
     });
     const [vector, withPort, withDate] = requests as [SigV4Request, SigV4Request, SigV4Request];
 
-    // botocore reproduces the sts.md §7 vector exactly.
+    // botocore reproduces the docs/protocol/sts.md §7 vector exactly.
     expect(header(vector, "authorization")).toMatch(/Signature=006ded18759de28c835785267d08efbe5ac83d492a856601cb6e29912435ed74$/);
     expect(verify(vector)).toEqual({ ok: true, accessKeyId: AKID, region: "us-east-1" });
     expect(verify(withPort)).toEqual({ ok: true, accessKeyId: AKID, region: "us-east-1" });
-    // With a Date header botocore signs `date` instead of x-amz-date (sts.md §7, last paragraph).
+    // With a Date header botocore signs `date` instead of x-amz-date (docs/protocol/sts.md §7, last paragraph).
     expect(header(withDate, "x-amz-date")).toBeUndefined();
     expect(signedHeadersOf(withDate)).toBe("content-type;date;host;x-amz-security-token");
     expect(verify(withDate)).toMatchObject({ ok: true });

@@ -97,7 +97,7 @@ function errorXml(code: string, message: string, type = "Sender"): string {
 }
 
 describe("sts: GetCallerIdentity", () => {
-  it("answers the XML of sts.md §3 for an Identity Center role session", async () => {
+  it("answers the XML of docs/protocol/sts.md §3 for an Identity Center role session", async () => {
     const out = handleSts(await signed(), deps);
     expect(out).toMatchObject({ operation: "GetCallerIdentity" });
     expect(out.errorCode).toBeUndefined();
@@ -239,7 +239,7 @@ const stsErrors: StsErrorCase[] = [
   },
 ];
 
-describe("sts: errors use the awsQuery ErrorResponse of sts.md §5", () => {
+describe("sts: errors use the awsQuery ErrorResponse of docs/protocol/sts.md §5", () => {
   it.each(stsErrors)("$name → $status $code", async (c) => {
     const out = handleSts(await c.make(), c.deps ?? deps);
     expect(out.operation).toBe(c.operation);

@@ -36,7 +36,7 @@ const FULL_ENTRY: TokenCacheEntry = {
   registrationExpiresAt: "2030-03-17T17:46:40Z",
   refreshToken: "rt",
 };
-// token-cache.md §3.2, captured from AWS CLI v2.9.19.
+// docs/protocol/token-cache.md §3.2, captured from AWS CLI v2.9.19.
 const FULL_ENTRY_BYTES =
   '{"startUrl": "https://d-1234567890.awsapps.com/start", "region": "us-east-1", "accessToken": "at", "expiresAt": "2026-11-22T12:46:19Z", "clientId": "cid", "clientSecret": "csec", "registrationExpiresAt": "2030-03-17T17:46:40Z", "refreshToken": "rt"}';
 
@@ -48,7 +48,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe("cache file names (token-cache.md §2)", () => {
+describe("cache file names (docs/protocol/token-cache.md §2)", () => {
   it.each([
     [{ ssoSession: "my-sso", startUrl: START_URL }, "0ad374308c5a4e22f723adf10145eafad7c4031c.json"],
     [{ startUrl: START_URL }, "7487b5b67d5fa1132cf33fa93ae51ef38cc37752.json"],

@@ -144,7 +144,7 @@ describe("AWS CLI v1 against the emulator and our token cache", () => {
     expect(after.refreshToken).not.toBe(entry.refreshToken);
     expect(after.expiresAt).toMatch(BOTOCORE_TIMESTAMP);
     expect(Date.parse(after.expiresAt) - Date.now()).toBeGreaterThan(7 * 3600_000);
-    // token-cache.md §3.2: botocore's json.dumps bytes, the eight keys in their order.
+    // docs/protocol/token-cache.md §3.2: botocore's json.dumps bytes, the eight keys in their order.
     expect(text).toBe(formatTokenCacheEntry(after));
     expect({ ...after, accessToken: "", refreshToken: "", expiresAt: "" }).toEqual({ ...entry, accessToken: "", refreshToken: "", expiresAt: "" });
 

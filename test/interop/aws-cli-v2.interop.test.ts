@@ -12,7 +12,7 @@ import { makeTempHome } from "../helpers/temp-home.js";
 
 // The AWS CLI v2.9 (Debian's awscli) signs in, uses and signs out against the emulator, and shares
 // one sign-in with sso-cli both ways. It
-// ignores AWS_ENDPOINT_URL_*: the rule sets from writeAwsDataPath redirect it (aws-cli-v2-redirect.md).
+// ignores AWS_ENDPOINT_URL_*: the rule sets from writeAwsDataPath redirect it (docs/protocol/aws-cli-v2-redirect.md).
 
 const AWS_V2 = "/usr/bin/aws";
 const ACCOUNT = "100000000001";
@@ -125,7 +125,7 @@ describe("AWS CLI v2.9 against the emulator through AWS_DATA_PATH", () => {
     const token = await readJson(tokenFile);
     expect(Object.keys(token)).toEqual(["startUrl", "region", "accessToken", "expiresAt", "clientId", "clientSecret", "registrationExpiresAt", "refreshToken"]);
     expect(token).toMatchObject({ startUrl: emu.startUrl, region: "us-east-1", expiresAt: expect.stringMatching(CLI_TIMESTAMP) });
-    // The registration is cached under the key of token-cache.md §2.1, computed by our code.
+    // The registration is cached under the key of docs/protocol/token-cache.md §2.1, computed by our code.
     const registration = registrationCacheFileName({ startUrl: emu.startUrl, region: "us-east-1", scopes: ["sso:account:access"], sessionName: "s" });
     expect(await readJson(join(ssoCache(), registration))).toMatchObject({ clientId: token.clientId, clientSecret: token.clientSecret });
 

@@ -180,7 +180,7 @@ describe("AWS SDK for JavaScript v3 clients against the emulator", () => {
     expect(r1.refreshToken).not.toBe(token.refreshToken);
     const reuse = await rejection(oidc.send(new CreateTokenCommand({ ...client, grantType: "refresh_token", refreshToken: token.refreshToken })));
     expect(reuse).toBeInstanceOf(InvalidGrantException);
-    // OIDC errors carry OAuth fields, not `message` (sso-oidc.md §8): the SDK exposes them as members.
+    // OIDC errors carry OAuth fields, not `message` (docs/protocol/sso-oidc.md §8): the SDK exposes them as members.
     expect(reuse).toMatchObject({ error: "invalid_grant", error_description: "Invalid refresh token provided" });
     const r2 = await oidc.send(new CreateTokenCommand({ ...client, grantType: "refresh_token", refreshToken: r1.refreshToken }));
     await expect(sso.send(new ListAccountsCommand({ accessToken: r2.accessToken! }))).resolves.toMatchObject({ accountList: expect.any(Array) });
@@ -409,7 +409,7 @@ describe("AWS SDK for JavaScript v3 credential providers against the emulator", 
       expect((await stats()).grantTypes.refresh_token).toBeGreaterThan(refreshesBefore);
       const text = await readFile(cacheFile, "utf8");
       const after = JSON.parse(text) as Record<string, string>;
-      // token-cache.md §3.3: two-space JSON, keys kept in order, expiresAt with milliseconds.
+      // docs/protocol/token-cache.md §3.3: two-space JSON, keys kept in order, expiresAt with milliseconds.
       expect(Object.keys(after)).toEqual(Object.keys(entry));
       expect(text).toBe(JSON.stringify(after, null, 2));
       expect(after.accessToken).not.toBe(entry.accessToken);
