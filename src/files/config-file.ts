@@ -159,16 +159,33 @@ export function parseRegistrationScopes(value: string | undefined): string[] | n
   return value.split(",").map((s) => s.trim()).filter((s) => s !== "");
 }
 
-/** Sets keys of a profile (`[default]` or `[profile NAME]`), under the file's lock. True if the file changed. */
-export async function setProfileConfig(path: string, profileName: string, keys: Record<string, string>): Promise<boolean> {
-  checkName("profile", profileName);
-  return editConfigFile(path, (doc) => doc.setKeys(findProfileSection(doc, profileName) ?? profileSectionName(profileName), keys));
+/**
+ * One change to the config file, as data: keys to set and keys to remove in a profile
+ * (`[default]` or `[profile NAME]`, whichever the file already uses) or an `[sso-session NAME]`.
+ */
+export interface ConfigEdit {
+  section: { profile: string } | { ssoSession: string };
+  set?: Record<string, string>;
+  remove?: string[];
 }
 
-/** Sets keys of an `[sso-session NAME]` section, under the file's lock. True if the file changed. */
-export async function setSsoSessionConfig(path: string, sessionName: string, keys: Record<string, string>): Promise<boolean> {
-  checkName("sso-session", sessionName);
-  return editConfigFile(path, (doc) => doc.setKeys(`sso-session ${sessionName}`, keys));
+/**
+ * Applies every edit in one locked, atomic write, reading the file afresh inside the lock (an edit
+ * sets or removes keys; it never replaces a section, so a concurrent change to other keys is
+ * kept). True if the file changed; an unchanged file is not written.
+ */
+export async function applyConfigEdits(path: string, edits: readonly ConfigEdit[]): Promise<boolean> {
+  for (const e of edits) {
+    if ("profile" in e.section) checkName("profile", e.section.profile);
+    else checkName("sso-session", e.section.ssoSession);
+  }
+  return editConfigFile(path, (doc) => {
+    for (const e of edits) {
+      const section = "profile" in e.section ? (findProfileSection(doc, e.section.profile) ?? profileSectionName(e.section.profile)) : `sso-session ${e.section.ssoSession}`;
+      if (e.remove?.length && doc.hasSection(section)) doc.removeKeys(section, e.remove);
+      if (e.set && Object.keys(e.set).length > 0) doc.setKeys(section, e.set);
+    }
+  });
 }
 
 // docs/protocol/sso-oidc.md §7.6: the hosts the AWS CLI treats as AWS-owned start URLs.
@@ -249,14 +266,5 @@ async function editConfigFile(path: string, change: (doc: IniDocument) => void):
     if (after === (before ?? "")) return false;
     await writeFileAtomic(path, after, { newFileMode: 0o600, dirMode: 0o700 });
     return true;
-  });
-}
-
-/** Removes keys from a profile's section (when switching between sso-session and legacy form). */
-export async function removeProfileConfigKeys(path: string, profileName: string, keys: string[]): Promise<boolean> {
-  checkName("profile", profileName);
-  return editConfigFile(path, (doc) => {
-    const section = findProfileSection(doc, profileName);
-    if (section !== undefined) doc.removeKeys(section, keys);
   });
 }

@@ -178,7 +178,8 @@ async function configureOnTerminal(
   answers: [pattern: string, keys: string[]][],
 ): Promise<TerminalRun> {
   const argv = [process.execPath, BIN, "configure", "profile", profile, "--sso-start-url", emu.startUrl, "--sso-region", "eu-north-1"];
-  return runOnTerminal(argv, answers, { home, env: { ...emu.env, BROWSER: "none" }, timeoutMs: 30_000 });
+  // After account and role, it asks for the default region and output format: Enter keeps the defaults.
+  return runOnTerminal(argv, [...answers, ["Default region for AWS clients", [ENTER]], ["AWS CLI output format", [ENTER]]], { home, env: { ...emu.env, BROWSER: "none" }, timeoutMs: 30_000 });
 }
 
 describe("configure profile on a terminal", () => {
@@ -191,7 +192,7 @@ describe("configure profile on a terminal", () => {
         ["Which role", [ENTER]],
       ]);
       expect(r.code, r.output).toBe(0);
-      expect(r.answered).toBe(2);
+      expect(r.answered).toBe(4);
       expect(r.output).toMatch(/code\s+[A-Z]{4}-[A-Z]{4}/);
       const config = await readFile(join(home, ".aws", "config"), "utf8");
       expect(config).toMatch(/^\[profile p2\]$/m);

@@ -14,8 +14,7 @@ import {
   readConfigFile,
   resolveSsoProfile,
   resolveSsoSession,
-  setProfileConfig,
-  setSsoSessionConfig,
+  applyConfigEdits,
 } from "../../src/files/config-file.js";
 import { IniDocument } from "../../src/files/ini-document.js";
 
@@ -213,7 +212,10 @@ describe("validators", () => {
   });
 });
 
-describe("setProfileConfig and setSsoSessionConfig", () => {
+/** One profile's keys, in one edit. */
+const setProfileConfig = (file: string, profile: string, set: Record<string, string>) => applyConfigEdits(file, [{ section: { profile }, set }]);
+
+describe("applyConfigEdits: one locked edit of the config file", () => {
   async function copyFixture(name: string): Promise<[string, string]> {
     const text = await readFile(join(FIXTURES, name), "utf8");
     const file = join(dir, "config");
@@ -239,8 +241,11 @@ describe("setProfileConfig and setSsoSessionConfig", () => {
 
   it("writes an sso-session and a profile into a new file, 0600 in a new 0700 folder", async () => {
     const file = join(dir, "aws", "config");
-    await setSsoSessionConfig(file, "my-sso", { sso_start_url: START_URL, sso_region: "us-east-1", sso_registration_scopes: "sso:account:access" });
-    await setProfileConfig(file, "dev", { sso_session: "my-sso", sso_account_id: "111122223333", sso_role_name: "Admin" });
+    const changed = await applyConfigEdits(file, [
+      { section: { ssoSession: "my-sso" }, set: { sso_start_url: START_URL, sso_region: "us-east-1", sso_registration_scopes: "sso:account:access" } },
+      { section: { profile: "dev" }, set: { sso_session: "my-sso", sso_account_id: "111122223333", sso_role_name: "Admin" } },
+    ]);
+    expect(changed).toBe(true);
     expect(await readFile(file, "utf8")).toBe(
       `[sso-session my-sso]\nsso_start_url = ${START_URL}\nsso_region = us-east-1\nsso_registration_scopes = sso:account:access\n\n` +
         "[profile dev]\nsso_session = my-sso\nsso_account_id = 111122223333\nsso_role_name = Admin\n",
@@ -269,6 +274,18 @@ describe("setProfileConfig and setSsoSessionConfig", () => {
     await mkdir(dir, { recursive: true });
     await Promise.all(Array.from({ length: 10 }, (_, i) => setProfileConfig(file, `p${i}`, { region: "us-east-1" })));
     expect(listProfiles(await readConfigFile(file)).sort()).toEqual(Array.from({ length: 10 }, (_, i) => `p${i}`).sort());
+  });
+
+  it("switches a legacy profile to an sso-session in one write: keys removed and set together", async () => {
+    const file = join(dir, "config");
+    await writeFile(file, `# mine\n[profile old]\nsso_start_url = ${START_URL}\nsso_region = us-east-1\nsso_account_id = 111122223333\nsso_role_name = Admin\n`);
+    const before = await stat(file);
+    await applyConfigEdits(file, [
+      { section: { ssoSession: "s" }, set: { sso_start_url: START_URL, sso_region: "us-east-1" } },
+      { section: { profile: "old" }, set: { sso_session: "s" }, remove: ["sso_start_url", "sso_region"] },
+    ]);
+    expect(await readFile(file, "utf8")).toBe(`# mine\n[profile old]\nsso_account_id = 111122223333\nsso_role_name = Admin\nsso_session = s\n\n[sso-session s]\nsso_start_url = ${START_URL}\nsso_region = us-east-1\n`);
+    expect((await stat(file)).ino).not.toBe(before.ino);
   });
 
   it.each(["", " x", "a]b", "a\nb"])("rejects profile name %j", async (name) => {
