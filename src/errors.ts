@@ -109,12 +109,6 @@ export class ConfigError extends SsoCliError {
   }
 }
 
-export class LoginRequiredError extends SsoCliError {
-  constructor(what: string, hint = `Run: sso-cli login ${what}`) {
-    super(`No valid sign-in for ${what}.`, Exit.config, hint);
-  }
-}
-
 /** The service said no, or could not be reached. */
 export class ServiceError extends SsoCliError {
   constructor(message: string, hint?: string, opts?: ErrorOptions) {

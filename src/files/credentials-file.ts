@@ -1,5 +1,5 @@
 import { lstat, unlink } from "node:fs/promises";
-import { BadValueError, ConfigError } from "../errors.js";
+import { BadValueError } from "../errors.js";
 import { checkWritableTarget, isDevNull, readTextIfExists, writeFileAtomic } from "./atomic-write.js";
 import {
   formatLedger,
@@ -153,36 +153,6 @@ export async function updateCredentialsFile(
     if (formatLedger(ledger) !== ledgerOnDisk) await writeLedger(ledgerFile, ledger);
     return results;
   }, lockOptions), lockOptions);
-}
-
-/**
- * Writes one profile's keys. Throws ConfigError if the profile holds keys sso-cli did not write,
- * unless `force` is set.
- */
-export async function writeProfileKeys(
-  path: string,
-  profile: string,
-  credentials: RoleCredentials,
-  ledger: { ledgerFile: string; source: CredentialSource; force?: boolean },
-): Promise<EditOutcome> {
-  const [result] = await updateCredentialsFile(
-    path,
-    [{ profile, set: { credentials, source: ledger.source }, force: ledger.force ?? false }],
-    ledger.ledgerFile,
-  );
-  if (result?.outcome === "not-ours") {
-    throw new ConfigError(
-      `Profile ${profile} in ${path} holds keys that sso-cli did not write; they were left alone.`,
-      "Remove them by hand, or write these credentials under another profile name.",
-    );
-  }
-  return result?.outcome ?? "unchanged";
-}
-
-/** Removes one profile's keys if they are still the ones sso-cli wrote. */
-export async function removeProfileKeys(path: string, profile: string, ledger: { ledgerFile: string }): Promise<EditOutcome> {
-  const [result] = await updateCredentialsFile(path, [{ profile, remove: true }], ledger.ledgerFile);
-  return result?.outcome ?? "absent";
 }
 
 function checkProfileName(profile: string): void {

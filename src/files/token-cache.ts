@@ -153,10 +153,6 @@ export async function writeClientRegistration(dir: string, fileName: string, reg
   await writeFileAtomic(join(dir, fileName), formatClientRegistration(registration), { newFileMode: CACHE_FILE_MODE, dirMode: CACHE_DIR_MODE });
 }
 
-export async function deleteClientRegistration(dir: string, fileName: string): Promise<boolean> {
-  return deleteIfExists(join(dir, fileName));
-}
-
 /** A token file as `aws sso logout` sees it: any JSON object with an `accessToken` (docs/protocol/token-cache.md §6). */
 export interface CachedToken {
   fileName: string;

@@ -61,11 +61,6 @@ export function runCli(args: string[], opts: RunOptions): Promise<ProcessResult>
   return runProcess(process.execPath, [BIN, ...args], opts);
 }
 
-/** Runs a python3 script (botocore/boto3 are on the machine) with the given environment. */
-export function runPython(script: string, opts: { home: string; env?: Record<string, string | undefined>; timeoutMs?: number }): Promise<ProcessResult> {
-  return runProcess("python3", ["-c", script], opts);
-}
-
 export interface RunningCli {
   /** What the command has written to stderr so far. */
   stderr(): string;
