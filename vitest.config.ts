@@ -8,6 +8,9 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     // A tier whose outside tool is missing is left out here and named at the end of the run.
     exclude: ["**/node_modules/**", ...notRun.flatMap((t) => t.files)],
+    // The AWS SDK warns about Node 20 once per process; tests load it in-process, and the product
+    // silences it the same way (cli/real-context.ts).
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",
