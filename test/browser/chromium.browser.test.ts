@@ -25,7 +25,7 @@ interface Seen {
   text?: string;
 }
 
-describe("signing in through a real Chromium", () => {
+describe.concurrent("signing in through a real Chromium", () => {
   let emu: Emulator;
   const cleanups: Array<() => Promise<void>> = [];
   beforeAll(async () => {

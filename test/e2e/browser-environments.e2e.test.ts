@@ -55,7 +55,7 @@ const CASES: Case[] = [
   { name: "none of them (headless)", env: {}, flow: "device", browser: false },
 ];
 
-describe("login in every environment users have: signed in, never a silent 0", () => {
+describe.concurrent("login in every environment users have: signed in, never a silent 0", () => {
   let emu: Emulator;
   const cleanups: Array<() => Promise<void>> = [];
   beforeAll(async () => {
@@ -123,7 +123,7 @@ describe("login in every environment users have: signed in, never a silent 0", (
   });
 });
 
-describe("the triggers of the silent-0 bug, for login and for configure profile: the command waits for a slow browser", () => {
+describe.concurrent("the triggers of the silent-0 bug, for login and for configure profile: the command waits for a slow browser", () => {
   let emu: Emulator;
   const cleanups: Array<() => Promise<void>> = [];
   beforeAll(async () => {
