@@ -7,7 +7,7 @@ import { LATENCY_MS } from "./fan-out.mjs";
 export const GOAL_RATIO = 1.3;
 
 export async function throttled({ smoke }) {
-  const n = smoke ? 50 : 1000;
+  const n = smoke ? 25 : 1000;
   const rps = 20;
   // The emulator's default bucket holds ceil(rps) tokens and starts full.
   const burst = Math.ceil(rps);

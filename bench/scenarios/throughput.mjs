@@ -10,7 +10,7 @@ const ACCOUNTS = 100;
 
 export async function throughput({ smoke }) {
   const windows = smoke ? 1 : 3;
-  const windowMs = smoke ? 500 : 1000;
+  const windowMs = smoke ? 200 : 1000;
   const home = await makeHome("throughput");
   const emu = await startEmulator(home, { accounts: ACCOUNTS, "roles-per-account": 1 });
   const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });

@@ -53,8 +53,11 @@ let emu: RunningEmulator & { env: Record<string, string> };
 let oidc: SSOOIDCClient;
 let sso: SSOClient;
 
+let skewMs = 0;
+
 beforeAll(async () => {
-  emu = await startTestEmulator({ accounts: 3, rolesPerAccount: 3, autoApproveMs: 1500 });
+  // The emulator's clock is the machine's plus `skewMs`: a test moves it forward instead of sleeping.
+  emu = await startTestEmulator({ accounts: 3, rolesPerAccount: 3, autoApproveMs: 1500, clock: () => Date.now() + skewMs });
   const common = { region: "us-east-1", endpoint: emu.url, maxAttempts: 1 };
   oidc = new SSOOIDCClient(common);
   sso = new SSOClient(common);
@@ -165,8 +168,9 @@ describe("AWS SDK for JavaScript v3 clients against the emulator", () => {
           interval += 5;
         } else throw e;
       }
-      // The CLI polls a second time at once; the emulator must answer slow_down.
-      if (i > 0) await new Promise((r) => setTimeout(r, interval * 1000));
+      // The CLI polls a second time at once; the emulator must answer slow_down. Then it waits
+      // the interval: on the emulator's clock, moved forward rather than slept through.
+      if (i > 0) skewMs += interval * 1000;
     }
     expect(events).toEqual(["AuthorizationPendingException", "SlowDownException", "token"]);
     expect(token).toMatchObject({ tokenType: "Bearer", accessToken: expect.any(String), refreshToken: expect.any(String) });
