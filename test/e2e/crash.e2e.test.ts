@@ -14,7 +14,7 @@ import { startTestEmulator } from "../helpers/emulator.js";
 import { BIN, runCli } from "../helpers/run-process.js";
 import { makeTempHome } from "../helpers/temp-home.js";
 
-// `kill -9` of `sso-cli login` over 50 profiles: at random moments, and aimed at the write window
+// `kill -9` of `sso-cli login` over 20 profiles: at random moments, and aimed at the write window
 // (the ledger's pending step and its rename, the credentials temp file and its rename, the
 // ledger's settling step), found by watching the folders (inotify) for sso-cli's own files to
 // appear. After each kill: every file is the old or the new one (byte for byte; the ledger may
@@ -24,7 +24,7 @@ import { makeTempHome } from "../helpers/temp-home.js";
 // kill hits a real `bin/sso-cli` process; the logout and login after it run the CLI's main() in
 // this process, which keeps 80 kills near 20 s on two cores (a CLI start-up costs ~0.3 s of CPU).
 
-const PROFILES = 50;
+const PROFILES = 20;
 const RANDOM_KILLS = 50;
 const AIMED_KILLS = 30;
 const LANES = 3;
@@ -84,7 +84,7 @@ describe(`kill -9 of login over ${PROFILES} profiles`, () => {
   const homes: Array<() => Promise<void>> = [];
 
   beforeAll(async () => {
-    // Keys valid 10 minutes are inside login's 15-minute margin, so every login renews all 200.
+    // Keys valid 10 minutes are inside login's 15-minute margin, so every login renews them all.
     emu = await startTestEmulator({ accounts: PROFILES / 2, rolesPerAccount: 2, roleTtlS: 600 });
   });
   afterAll(async () => {

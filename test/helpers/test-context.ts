@@ -1,4 +1,5 @@
 import { PassThrough, Writable } from "node:stream";
+import { setTimeout as delay } from "node:timers/promises";
 import type { Browser, Context } from "../../src/context.js";
 import { resolveAwsPaths } from "../../src/files/aws-paths.js";
 
@@ -33,6 +34,11 @@ export interface TestContextOptions {
   browser?: { available: boolean; open?(url: string): Promise<boolean> };
   tty?: Partial<Context["tty"]>;
   debug?: boolean;
+  /**
+   * "fake" (the default): sleeping moves the clock at once. "real": sleeping takes real time, for
+   * tests where a person acts over real I/O while the command waits (its wait ends when they do).
+   */
+  sleep?: "fake" | "real";
 }
 
 export function createTestContext(o: TestContextOptions): TestContext {
@@ -60,12 +66,15 @@ export function createTestContext(o: TestContextOptions): TestContext {
   };
   return {
     now: () => new Date(nowMs),
-    sleep: async (ms, signal) => {
-      // A real turn of the event loop first: sockets and timers of the code under test run.
-      await new Promise((resolve) => setImmediate(resolve));
-      if (signal?.aborted) throw signal.reason ?? new Error("aborted");
-      nowMs += ms;
-    },
+    sleep:
+      o.sleep === "real"
+        ? (ms, signal) => delay(ms, undefined, signal ? { signal } : undefined)
+        : async (ms, signal) => {
+            // A real turn of the event loop first: sockets and timers of the code under test run.
+            await new Promise((resolve) => setImmediate(resolve));
+            if (signal?.aborted) throw signal.reason ?? new Error("aborted");
+            nowMs += ms;
+          },
     env,
     paths: resolveAwsPaths(env, () => o.home),
     stdin,

@@ -65,7 +65,7 @@ describe("signing in, in-process against the emulator, on a fake clock", () => {
   });
 
   it("Ctrl-C while waiting for the browser ends it as interrupted, with the loopback server closed", async () => {
-    const ctx = await context({ browser: { available: true, open: async () => true } });
+    const ctx = await context({ browser: { available: true, open: async () => true }, sleep: "real" });
     const run = ensureSignedIn(ctx, spec(), {});
     await untilLinkShown(ctx);
     ctx.interrupt();
@@ -74,7 +74,7 @@ describe("signing in, in-process against the emulator, on a fake clock", () => {
   });
 
   it("a pasted address with another sign-in's state is refused, and nothing is cached", async () => {
-    const ctx = await context();
+    const ctx = await context({ sleep: "real" });
     const run = ensureSignedIn(ctx, spec(), { flow: "pkce" });
     await untilLinkShown(ctx);
     ctx.type(`${redirectUriOf(ctx)}?code=forged&state=00000000-0000-4000-8000-000000000000`);
@@ -83,7 +83,7 @@ describe("signing in, in-process against the emulator, on a fake clock", () => {
   });
 
   it("a pasted denial ends with the denial", async () => {
-    const ctx = await context();
+    const ctx = await context({ sleep: "real" });
     const run = ensureSignedIn(ctx, spec(), { flow: "pkce" });
     await untilLinkShown(ctx);
     const state = new URL(/open {3}(\S+)/.exec(ctx.stderrText())![1]!).searchParams.get("state");
@@ -94,7 +94,7 @@ describe("signing in, in-process against the emulator, on a fake clock", () => {
   });
 
   it("--no-browser --use-pkce: the address pasted from a browser elsewhere finishes the sign-in", async () => {
-    const ctx = await context();
+    const ctx = await context({ sleep: "real" });
     const run = ensureSignedIn(ctx, spec(), { flow: "pkce", browser: false });
     const link = await untilLinkShown(ctx);
     // The person's browser, on another machine: it shows the page, the person allows access,
@@ -117,7 +117,8 @@ describe("signing in, in-process against the emulator, on a fake clock", () => {
   });
 
   it.each(["device", "pkce"] as const)("a cached %s registration the service no longer knows is replaced once, and the sign-in goes on", async (flow) => {
-    const ctx = await context({ debug: true });
+    // The person acts over real HTTP while the command waits: real sleeps, ended by their answer.
+    const ctx = await context({ debug: true, sleep: "real" });
     const s = spec();
     const file = join(ctx.paths.ssoCacheDir, registrationCacheFileName({ startUrl: s.startUrl, region: s.region, scopes: s.scopes, sessionName: "s" }));
     await mkdir(ctx.paths.ssoCacheDir, { recursive: true });
