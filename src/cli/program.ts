@@ -32,6 +32,12 @@ export function buildProgram(ctx: Context, argv: readonly string[] = []): Comman
     })
     .showHelpAfterError("  (run with --help for usage)")
     .enablePositionalOptions(false);
+  program.addHelpText(
+    "after",
+    `
+Start: sso-cli configure profile NAME, then sso-cli login --profile NAME.
+Every command's --help has examples and its exit codes; docs: README.md.`,
+  );
   addConfigureCommand(program, ctx);
   addLoginCommand(program, ctx);
   addLogoutCommand(program, ctx);

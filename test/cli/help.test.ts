@@ -1,0 +1,29 @@
+import { describe, expect, it } from "vitest";
+import { main } from "../../src/cli/main.js";
+import { describeExitCodes } from "../../src/errors.js";
+import { makeTempHome } from "../helpers/temp-home.js";
+import { createTestContext } from "../helpers/test-context.js";
+
+async function help(args: string[]): Promise<string> {
+  const { home, cleanup } = await makeTempHome();
+  try {
+    const ctx = createTestContext({ home });
+    expect(await main([...args, "--help"], ctx)).toBe(0);
+    return ctx.stdoutText();
+  } finally {
+    await cleanup();
+  }
+}
+
+describe("every command's --help has examples and its exit codes, from errors.ts", () => {
+  it.each([[["login"]], [["logout"]], [["configure", "profile"]], [["emulator"]]])("%j", async (args) => {
+    const text = await help(args);
+    expect(text).toMatch(/^Examples:$/m);
+    expect(text).toMatch(/^Exit codes:$/m);
+    // The block is the one describeExitCodes makes: every line of it a code and its meaning.
+    const block = text.slice(text.indexOf("Exit codes:")).trimEnd();
+    const codes = [...block.matchAll(/^ +(\d+) {2}/gm)].map((m) => Number(m[1]));
+    expect(codes.length).toBeGreaterThan(2);
+    expect(block).toContain(describeExitCodes(["ok", "usage"]).split("\n")[1]!);
+  });
+});
