@@ -1,4 +1,5 @@
 import { runToCompletion } from "./exit-guard.js";
+import { writeSync } from "node:fs";
 import type { Handoff } from "./main.js";
 import { createRealContext } from "./real-context.js";
 
@@ -20,21 +21,18 @@ export function runEntry(argv: string[]): Promise<void> {
 
 async function run(argv: string[]): Promise<number> {
   const only = argv.length === 1 ? argv[0] : undefined;
+  if (only === "--version" || only === "-V") return writeAll(1, SSO_CLI_VERSION_TEXT);
+  if (only === "--help" || only === "-h") return writeAll(1, SSO_CLI_HELP_TEXT);
   const ctx = createRealContext();
-  if (only === "--version" || only === "-V") {
-    ctx.stdout.write(SSO_CLI_VERSION_TEXT);
-    return 0;
-  }
-  if (only === "--help" || only === "-h") {
-    ctx.stdout.write(SSO_CLI_HELP_TEXT);
-    return 0;
-  }
   // Bundled into this file but initialised only here (esbuild wraps a dynamically imported module
   // lazily), so --version does not pay for evaluating the login code.
   let handoff: Handoff | undefined;
   if (argv[0] === "login") {
     const hot = await (await import("./hot-login.js")).runHotLogin(ctx, argv);
-    if (hot.done) return 0;
+    if (hot.done) {
+      sayOnStderr(hot.say);
+      return 0;
+    }
     if (hot.prepared) handoff = { preparedLogin: hot.prepared };
   }
   let main: typeof import("./main.js").main;
@@ -45,4 +43,30 @@ async function run(argv: string[]): Promise<number> {
     return 255;
   }
   return main(argv, ctx, handoff);
+}
+
+/**
+ * Text written straight to a file descriptor: building `process.stdout` or `process.stderr` loads
+ * Node's stream modules, a measurable part of the commands scripts run most (`--version`, an
+ * up-to-date `login`). A reader that went away (EPIPE) is no reason to fail; a pipe that is full
+ * for a moment (EAGAIN) is waited out.
+ */
+function writeAll(fd: number, text: string): number {
+  let rest = Buffer.from(text, "utf8");
+  for (let spins = 0; rest.length > 0 && spins < 10_000; ) {
+    try {
+      rest = rest.subarray(writeSync(fd, rest));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "EAGAIN") {
+        spins += 1;
+        continue;
+      }
+      break;
+    }
+  }
+  return 0;
+}
+
+function sayOnStderr(text: string): void {
+  writeAll(2, text);
 }

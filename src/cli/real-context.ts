@@ -1,4 +1,3 @@
-import { setTimeout as delay } from "node:timers/promises";
 import type { AwsPaths, Context } from "../context.js";
 import { resolveAwsPaths } from "../files/aws-paths.js";
 import { browserAvailability } from "../lib/browser-command.js";
@@ -17,12 +16,18 @@ export function createRealContext(): Context {
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   // `sso-cli … | head`: a reader that went away is not an error worth a stack trace.
-  for (const stream of [process.stdout, process.stderr]) {
+  const quietOnEpipe = <T extends NodeJS.WritableStream>(stream: T): T => {
     stream.on("error", (err: NodeJS.ErrnoException) => {
       if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
       throw err;
     });
-  }
+    return stream;
+  };
+  // The streams are made on first use: Node builds each one (and the stream modules behind it)
+  // when it is first read, and a script's hot path (`login` up to date) needs stderr alone.
+  let stdout: NodeJS.WriteStream | undefined;
+  let stderr: NodeJS.WriteStream | undefined;
+  let tty: Context["tty"] | undefined;
   // The SDK warns on Node 20 about its future Node 22 requirement; a credential helper runs inside
   // other tools, and that warning in their stderr helps nobody.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
@@ -31,17 +36,27 @@ export function createRealContext(): Context {
   let paths: AwsPaths | undefined;
   return {
     now: () => new Date(),
-    sleep: (ms, signal) => delay(ms, undefined, signal ? { signal } : undefined),
+    sleep,
     env,
     // Resolved on first use, inside the command: with no home folder at all, the command that
     // needs one fails with its one line (main.ts), and `--help` or `emulator` still work.
     get paths() {
       return (paths ??= resolveAwsPaths(env, systemHome));
     },
-    stdin: process.stdin,
-    stdout: process.stdout,
-    stderr: process.stderr,
-    tty: { stdin: !!process.stdin.isTTY, stderr: !!process.stderr.isTTY, stdout: !!process.stdout.isTTY },
+    get stdin() {
+      return process.stdin;
+    },
+    get stdout() {
+      return (stdout ??= quietOnEpipe(process.stdout));
+    },
+    get stderr() {
+      return (stderr ??= quietOnEpipe(process.stderr));
+    },
+    get tty() {
+      stdout ??= quietOnEpipe(process.stdout);
+      stderr ??= quietOnEpipe(process.stderr);
+      return (tty ??= { stdin: !!process.stdin.isTTY, stderr: !!stderr.isTTY, stdout: !!stdout.isTTY });
+    },
     endpoints: {
       oidc: env.AWS_ENDPOINT_URL_SSO_OIDC || env.AWS_ENDPOINT_URL || undefined,
       portal: env.AWS_ENDPOINT_URL_SSO || env.AWS_ENDPOINT_URL || undefined,
@@ -58,4 +73,23 @@ export function createRealContext(): Context {
     signal: controller.signal,
     debug: false,
   };
+}
+
+/** Waits `ms`; an aborted signal ends the wait with its reason (as timers/promises does, without loading it). */
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
 }

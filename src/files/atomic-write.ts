@@ -1,11 +1,13 @@
 import { randomBytes } from "node:crypto";
-import { constants, type Stats } from "node:fs";
-import { lstat, mkdir, open, readdir, readlink, realpath, rename, rm, stat, unlink } from "node:fs/promises";
+import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync, readlinkSync, realpathSync, statSync, promises as fsp, type Stats } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { isProcessAlive } from "../lib/process-alive.js";
 import { decodeUtf8, fileAccessError, isNotFound, notRegularFileError } from "./file-access.js";
 
 export { isNotFound } from "./file-access.js";
+
+// `fs.promises` rather than `node:fs/promises`: in the CommonJS entry it is loaded on first use (a
+// write), not when a command that only reads starts.
 
 export interface WriteFileAtomicOptions {
   /** Mode of a file that does not exist yet (an existing file keeps its own). */
@@ -48,12 +50,12 @@ export async function writeFileAtomic(
     const existing = await statIfExists(target);
     // Renaming over a pipe, a device or a folder would replace something that is not ours to replace.
     if (existing && !existing.isFile()) throw notRegularFileError(path, existing);
-    if (existing === undefined) await mkdir(dir, { recursive: true, mode: dirMode });
+    if (existing === undefined) await fsp.mkdir(dir, { recursive: true, mode: dirMode });
     await removeStaleTempFiles(dir);
 
     const temp = join(dir, tempFileName(basename(target)));
     // O_EXCL: never write into a file (or through a symlink) someone else put under that name.
-    const handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+    const handle = await fsp.open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
     try {
       try {
         await handle.writeFile(data);
@@ -64,9 +66,9 @@ export async function writeFileAtomic(
       } finally {
         await handle.close();
       }
-      await rename(temp, target);
+      await fsp.rename(temp, target);
     } catch (err) {
-      await rm(temp, { force: true });
+      await fsp.rm(temp, { force: true });
       throw err;
     }
     await syncDirectory(dir);
@@ -90,7 +92,7 @@ export function tempFileName(targetName: string, pid = process.pid): string {
 export async function removeStaleTempFiles(dir: string, nowMs = Date.now()): Promise<string[]> {
   let names: string[];
   try {
-    names = await readdir(dir);
+    names = await fsp.readdir(dir);
   } catch {
     return [];
   }
@@ -99,13 +101,13 @@ export async function removeStaleTempFiles(dir: string, nowMs = Date.now()): Pro
     const pid = TEMP_FILE.exec(name)?.[1];
     if (pid === undefined && !OLD_TEMP_FILE.test(name)) continue;
     const file = join(dir, name);
-    const info = await lstat(file).catch(() => undefined);
+    const info = await fsp.lstat(file).catch(() => undefined);
     if (!info?.isFile()) continue;
     // eslint-disable-next-line no-restricted-globals -- never this process's own temp files
     const abandoned = (pid !== undefined && Number(pid) !== process.pid && !isProcessAlive(Number(pid))) || nowMs - info.mtimeMs > STALE_TEMP_FILE_MS;
     if (!abandoned) continue;
     try {
-      await unlink(file);
+      await fsp.unlink(file);
       removed.push(name);
     } catch {
       // Gone meanwhile, or not ours to delete: either way nothing to do.
@@ -138,23 +140,29 @@ export async function readTextIfExists(path: string): Promise<string | undefined
   return bytes === undefined ? undefined : decodeUtf8(bytes, path);
 }
 
+// Reads are synchronous on purpose. They run once per file per command, on files of kilobytes (a
+// 50,000-profile config is a few MB), where the blocking is a fraction of a millisecond; the async
+// versions would cost more than they save: the first one starts libuv's thread pool and loads
+// node:fs/promises (with readline and the stream modules behind it), which is a measurable part
+// of the up-to-date `login` a script runs before every job. Writes stay asynchronous.
+
 async function readBytesIfExists(path: string): Promise<Buffer | undefined> {
   try {
-    const info = await statIfExists(path);
+    const info = statIfExists(path);
     if (info === undefined) return undefined;
     // AWS_CONFIG_FILE=/dev/null is the usual way to say "no config file"; it reads as empty
     // (and, as every device, is never written: writeFileAtomic refuses it).
-    if (await isDevNull(path, info)) return Buffer.alloc(0);
+    if (isDevNullSync(path, info)) return Buffer.alloc(0);
     if (!info.isFile()) throw notRegularFileError(path, info);
     // Checked again on the open file, in case it was swapped meanwhile. O_NONBLOCK: opening a pipe
     // for reading would otherwise wait for a writer.
-    const handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    const fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
     try {
-      const opened = await handle.stat();
+      const opened = fstatSync(fd);
       if (!opened.isFile()) throw notRegularFileError(path, opened);
-      return await handle.readFile();
+      return readFileSync(fd);
     } finally {
-      await handle.close();
+      closeSync(fd);
     }
   } catch (err) {
     if (isNotFound(err)) return undefined;
@@ -162,15 +170,24 @@ async function readBytesIfExists(path: string): Promise<Buffer | undefined> {
   }
 }
 
-/** True for /dev/null (or a link to it): a file that reads as empty and must never be written. */
+/** `/dev/null` itself (or a link to it): read as empty, never written. */
 export async function isDevNull(path: string, info?: Stats): Promise<boolean> {
-  const stats = info ?? (await stat(path).catch(() => undefined));
-  return stats !== undefined && stats.isCharacterDevice() && (await realpath(path).catch(() => "")) === DEV_NULL;
+  return isDevNullSync(path, info);
 }
 
-async function statIfExists(path: string): Promise<Stats | undefined> {
+function isDevNullSync(path: string, info?: Stats): boolean {
+  let stats = info;
   try {
-    return await stat(path);
+    stats ??= statSync(path);
+    return stats.isCharacterDevice() && realpathSync(path) === DEV_NULL;
+  } catch {
+    return false;
+  }
+}
+
+function statIfExists(path: string): Stats | undefined {
+  try {
+    return statSync(path);
   } catch (err) {
     if (isNotFound(err)) return undefined;
     throw err;
@@ -185,12 +202,14 @@ export async function resolveSymlinks(path: string): Promise<string> {
   let current = resolve(path);
   try {
     for (let hops = 0; hops <= MAX_SYMLINKS; hops++) {
-      const info = await lstat(current).catch((err: unknown) => {
-        if (isNotFound(err)) return undefined;
-        throw err;
-      });
+      let info: Stats | undefined;
+      try {
+        info = lstatSync(current);
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+      }
       if (!info?.isSymbolicLink()) return current;
-      current = resolve(dirname(current), await readlink(current));
+      current = resolve(dirname(current), readlinkSync(current));
     }
   } catch (err) {
     throw fileAccessError(err, path, "read");
@@ -201,7 +220,7 @@ export async function resolveSymlinks(path: string): Promise<string> {
 // Makes the rename itself durable. Not every platform can open a folder (Windows cannot): best effort.
 async function syncDirectory(dir: string): Promise<void> {
   try {
-    const handle = await open(dir, "r");
+    const handle = await fsp.open(dir, "r");
     try {
       await handle.sync();
     } finally {

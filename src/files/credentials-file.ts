@@ -1,4 +1,4 @@
-import { lstat, unlink } from "node:fs/promises";
+import { promises as fsp } from "node:fs";
 import { BadValueError } from "../errors.js";
 import { checkWritableTarget, isDevNull, readTextIfExists, writeFileAtomic } from "./atomic-write.js";
 import {
@@ -131,9 +131,9 @@ export async function updateCredentialsFile(
     const after = doc.toString();
     const created = new Set(ledger.createdFiles ?? []);
     const emptiedOurFile = after === "" && before !== undefined && before !== "" && created.has(fileKey);
-    if (emptiedOurFile && !(await lstat(path)).isSymbolicLink()) {
+    if (emptiedOurFile && !(await fsp.lstat(path)).isSymbolicLink()) {
       // sso-cli made this file and has now taken out all it put in: leave no empty file behind.
-      await unlink(path).catch((err: unknown) => {
+      await fsp.unlink(path).catch((err: unknown) => {
         if (!isNotFound(err)) throw fileAccessError(err, path, "delete");
       });
       created.delete(fileKey);

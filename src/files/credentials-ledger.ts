@@ -1,5 +1,5 @@
+import { realpathSync } from "node:fs";
 import { createHash } from "node:crypto";
-import { realpath } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import * as z from "zod/mini";
 import { FileFormatError } from "../errors.js";
@@ -82,7 +82,8 @@ export function hashAccessKeyId(accessKeyId: string): string {
 export async function resolveFileIdentity(path: string): Promise<string> {
   const target = await resolveSymlinks(path);
   try {
-    return join(await realpath(dirname(target)), basename(target));
+    // Synchronous, as every read on this path (atomic-write.ts says why).
+    return join(realpathSync(dirname(target)), basename(target));
   } catch {
     return target;
   }

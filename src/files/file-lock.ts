@@ -1,5 +1,5 @@
+import { promises as fsp } from "node:fs";
 import { randomBytes } from "node:crypto";
-import { mkdir, readFile, rm, stat, utimes, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { Exit, SsoCliError } from "../errors.js";
@@ -96,7 +96,7 @@ async function holdLock<T>(file: string, lockPath: string, fn: () => Promise<T>,
   }
   const heartbeat = setInterval(() => {
     const t = new Date(now());
-    utimes(lockPath, t, t).catch(() => undefined);
+    fsp.utimes(lockPath, t, t).catch(() => undefined);
   }, staleMs / 3);
   heartbeat.unref();
   try {
@@ -105,33 +105,33 @@ async function holdLock<T>(file: string, lockPath: string, fn: () => Promise<T>,
     clearInterval(heartbeat);
     // Remove the lock only if it is still ours (not taken over after we stalled).
     const owner = await readOwner(lockPath);
-    if (owner === undefined || owner.token === token) await rm(lockPath, { recursive: true, force: true });
+    if (owner === undefined || owner.token === token) await fsp.rm(lockPath, { recursive: true, force: true });
   }
 }
 
 async function tryAcquire(lockPath: string, token: string): Promise<boolean> {
   try {
-    await mkdir(lockPath, { mode: 0o700 });
+    await fsp.mkdir(lockPath, { mode: 0o700 });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "EEXIST") return false;
     if (!isNotFound(err)) throw err;
     // Only writers lock, so creating the missing folder now is no side effect of a read.
-    await mkdir(dirname(lockPath), { recursive: true, mode: 0o700 });
+    await fsp.mkdir(dirname(lockPath), { recursive: true, mode: 0o700 });
     return tryAcquire(lockPath, token);
   }
   try {
     // eslint-disable-next-line no-restricted-globals -- the lock records which process owns it: a fact of this process, not an input
     const owner: Owner = { pid: process.pid, host: hostname(), token };
-    await writeFile(join(lockPath, OWNER_FILE), JSON.stringify(owner), { mode: 0o600 });
+    await fsp.writeFile(join(lockPath, OWNER_FILE), JSON.stringify(owner), { mode: 0o600 });
   } catch (err) {
-    await rm(lockPath, { recursive: true, force: true });
+    await fsp.rm(lockPath, { recursive: true, force: true });
     throw err;
   }
   return true;
 }
 
 async function inspectLock(lockPath: string, staleMs: number, now: () => number): Promise<"gone" | "held" | "stale"> {
-  const info = await stat(lockPath).catch(() => undefined);
+  const info = await fsp.stat(lockPath).catch(() => undefined);
   if (info === undefined) return "gone";
   const owner = await readOwner(lockPath);
   const age = now() - info.mtimeMs;
@@ -145,25 +145,25 @@ async function inspectLock(lockPath: string, staleMs: number, now: () => number)
 async function takeOver(lockPath: string, staleMs: number, now: () => number): Promise<boolean> {
   const guard = `${lockPath}.takeover`;
   try {
-    await mkdir(guard, { mode: 0o700 });
+    await fsp.mkdir(guard, { mode: 0o700 });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
-    const info = await stat(guard).catch(() => undefined);
-    if (info && now() - info.mtimeMs > OWNERLESS_STALE_MS) await rm(guard, { recursive: true, force: true });
+    const info = await fsp.stat(guard).catch(() => undefined);
+    if (info && now() - info.mtimeMs > OWNERLESS_STALE_MS) await fsp.rm(guard, { recursive: true, force: true });
     return false;
   }
   try {
     if ((await inspectLock(lockPath, staleMs, now)) !== "stale") return false;
-    await rm(lockPath, { recursive: true, force: true });
+    await fsp.rm(lockPath, { recursive: true, force: true });
     return true;
   } finally {
-    await rm(guard, { recursive: true, force: true });
+    await fsp.rm(guard, { recursive: true, force: true });
   }
 }
 
 async function readOwner(lockPath: string): Promise<Owner | undefined> {
   try {
-    const owner = JSON.parse(await readFile(join(lockPath, OWNER_FILE), "utf8")) as Partial<Owner>;
+    const owner = JSON.parse(await fsp.readFile(join(lockPath, OWNER_FILE), "utf8")) as Partial<Owner>;
     if (typeof owner.pid === "number" && typeof owner.host === "string" && typeof owner.token === "string") {
       return { pid: owner.pid, host: owner.host, token: owner.token };
     }

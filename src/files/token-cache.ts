@@ -1,5 +1,5 @@
+import { promises as fsp } from "node:fs";
 import { createHash } from "node:crypto";
-import { readdir, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import * as z from "zod/mini";
 import { FileFormatError } from "../errors.js";
@@ -232,7 +232,7 @@ function describeIssues(error: z.core.$ZodError, input: unknown): string {
 async function readJsonFiles(dir: string): Promise<Array<{ fileName: string; json: Record<string, unknown> }>> {
   let names: string[];
   try {
-    names = (await readdir(dir, { withFileTypes: true })).filter((d) => d.isFile()).map((d) => d.name).sort();
+    names = (await fsp.readdir(dir, { withFileTypes: true })).filter((d) => d.isFile()).map((d) => d.name).sort();
   } catch (err) {
     if (isNotFound(err)) return [];
     throw fileAccessError(err, dir, "list");
@@ -251,7 +251,7 @@ async function readJsonFiles(dir: string): Promise<Array<{ fileName: string; jso
 
 async function deleteIfExists(file: string): Promise<boolean> {
   try {
-    await unlink(file);
+    await fsp.unlink(file);
     return true;
   } catch (err) {
     if (isNotFound(err)) return false;
