@@ -1,10 +1,8 @@
-import { promises as fsp } from "node:fs";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import * as z from "zod/mini";
-import { FileFormatError } from "../errors.js";
 import { readTextIfExists, writeFileAtomic } from "./atomic-write.js";
-import { fileAccessError, isNotFound } from "./file-access.js";
+import { deleteIfExists, parseCacheJson, readJsonFiles } from "./cache-json.js";
 import { formatPythonJson } from "./python-json.js";
 
 // The ~/.aws/sso/cache contract shared with botocore, the AWS CLI v2 and the JS SDK, and the AWS
@@ -34,23 +32,6 @@ export function registrationCacheFileName(key: {
 /** docs/protocol/token-cache.md §2: the registration file of CLI v2 before sso-session support, and of aws-sso-util. */
 export function legacyRegistrationFileName(region: string): string {
   return `botocore-client-id-${region}.json`;
-}
-
-/**
- * docs/protocol/token-cache.md §6: SHA-1 of compact sorted JSON of accountId, roleName and sessionName (sso-session profiles) or
- * startUrl (legacy). The CLI then maps `:`, `/` and the path separator to `_`, a no-op for hex.
- */
-export function roleCacheFileName(key: {
-  accountId: string;
-  roleName: string;
-  sessionName?: string | undefined;
-  startUrl?: string | undefined;
-}): string {
-  const args =
-    key.sessionName !== undefined
-      ? { accountId: key.accountId, roleName: key.roleName, sessionName: key.sessionName }
-      : { accountId: key.accountId, roleName: key.roleName, startUrl: key.startUrl };
-  return `${sha1Hex(formatPythonJson(args, { sortKeys: true, compact: true }))}.json`;
 }
 
 // docs/protocol/token-cache.md §3.4: `…Z`, `….mmmZ`, `…UTC` (CLI v2 before 2.1.14) and `+00:00` (any explicit offset is read).
@@ -180,14 +161,6 @@ export async function listTokenCacheEntries(dir: string): Promise<CachedToken[]>
   return found;
 }
 
-/** Files in ~/.aws/cli/cache holding SSO role credentials (`ProviderType` "sso"), as `aws sso logout` deletes. */
-export async function listSsoRoleCacheFiles(dir: string): Promise<string[]> {
-  return (await readJsonFiles(dir)).filter(({ json }) => json.ProviderType === "sso").map(({ fileName }) => fileName);
-}
-
-export async function deleteRoleCacheFile(dir: string, fileName: string): Promise<boolean> {
-  return deleteIfExists(join(dir, fileName));
-}
 
 function orderKeys(obj: Record<string, unknown>, order: string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -197,64 +170,5 @@ function orderKeys(obj: Record<string, unknown>, order: string[]): Record<string
   return out;
 }
 
-function parseJsonSafely(text: string): unknown {
-  // A `__proto__` key must not become a prototype (the guard of the JS SDK's parseIni).
-  return JSON.parse(text, (k, v: unknown) => (k === "__proto__" ? undefined : v));
-}
 
-function parseCacheJson<T>(schema: z.ZodMiniType<T>, text: string, file: string): T {
-  let json: unknown;
-  try {
-    json = parseJsonSafely(text);
-  } catch {
-    throw new FileFormatError(file, undefined, "is not valid JSON", "Delete the file and sign in again.");
-  }
-  const result = schema.safeParse(json);
-  if (!result.success) throw new FileFormatError(file, undefined, describeIssues(result.error, json), "Delete the file and sign in again.");
-  return result.data;
-}
 
-/** Our words from the issue's path and kind; never the value that was received. */
-function describeIssues(error: z.core.$ZodError, input: unknown): string {
-  return error.issues
-    .slice(0, 3)
-    .map((issue) => {
-      const path = issue.path.map(String).join(".");
-      if (path === "") return "is not a JSON object";
-      const received = issue.path.reduce<unknown>((v, k) => (v !== null && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[k] : undefined), input);
-      if (issue.code === "invalid_type") return received === undefined ? `${path} is missing` : `${path} is not a ${issue.expected}`;
-      if (issue.code === "too_small") return `${path} is empty`;
-      return `${path} ${issue.message}`;
-    })
-    .join("; ");
-}
-
-async function readJsonFiles(dir: string): Promise<Array<{ fileName: string; json: Record<string, unknown> }>> {
-  let names: string[];
-  try {
-    names = (await fsp.readdir(dir, { withFileTypes: true })).filter((d) => d.isFile()).map((d) => d.name).sort();
-  } catch (err) {
-    if (isNotFound(err)) return [];
-    throw fileAccessError(err, dir, "list");
-  }
-  const out: Array<{ fileName: string; json: Record<string, unknown> }> = [];
-  for (const fileName of names) {
-    try {
-      const json = parseJsonSafely((await readTextIfExists(join(dir, fileName))) ?? "");
-      if (json !== null && typeof json === "object" && !Array.isArray(json)) out.push({ fileName, json: json as Record<string, unknown> });
-    } catch {
-      // Not JSON (or gone meanwhile): not a cache file for us, as for `aws sso logout`.
-    }
-  }
-  return out;
-}
-
-async function deleteIfExists(file: string): Promise<boolean> {
-  try {
-    await fsp.unlink(file);
-    return true;
-  } catch (err) {
-    if (isNotFound(err)) return false;
-    throw fileAccessError(err, file, "delete");
-  }
-}

@@ -2,15 +2,8 @@ import type { Context } from "../context.js";
 import { readConfigFile, resolveSsoProfile, resolveSsoSession } from "../files/config-file.js";
 import { readCredentialsFile, updateCredentialsFile } from "../files/credentials-file.js";
 import { defaultLedgerFile, listLedgerEntries, type WrittenProfile } from "../files/credentials-ledger.js";
-import {
-  deleteRoleCacheFile,
-  deleteTokenCacheEntry,
-  listSsoRoleCacheFiles,
-  listTokenCacheEntries,
-  readTokenCacheEntry,
-  roleCacheFileName,
-  tokenCacheFileName,
-} from "../files/token-cache.js";
+import { deleteTokenCacheEntry, listTokenCacheEntries, readTokenCacheEntry, tokenCacheFileName } from "../files/token-cache.js";
+import { deleteRoleCacheFile, listSsoRoleCacheFiles, roleCacheFileName } from "../files/role-cache.js";
 import { mapBounded } from "../lib/bounded-concurrency.js";
 import { debugLogFor } from "../lib/debug-log.js";
 import { createSsoClients } from "../sso/clients.js";

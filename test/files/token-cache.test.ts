@@ -5,25 +5,23 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { FileFormatError } from "../../src/errors.js";
 import { formatPythonJson } from "../../src/files/python-json.js";
 import {
-  deleteRoleCacheFile,
   deleteTokenCacheEntry,
   formatClientRegistration,
   formatTimestamp,
   formatTokenCacheEntry,
   legacyRegistrationFileName,
-  listSsoRoleCacheFiles,
   listTokenCacheEntries,
   parseTimestamp,
   parseTokenCacheEntry,
   readClientRegistration,
   readTokenCacheEntry,
   registrationCacheFileName,
-  roleCacheFileName,
   tokenCacheFileName,
   writeClientRegistration,
   writeTokenCacheEntry,
   type TokenCacheEntry,
 } from "../../src/files/token-cache.js";
+import { deleteRoleCacheFile, listSsoRoleCacheFiles, roleCacheFileName } from "../../src/files/role-cache.js";
 
 const START_URL = "https://d-1234567890.awsapps.com/start";
 const FULL_ENTRY: TokenCacheEntry = {

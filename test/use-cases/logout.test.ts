@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { roleCacheFileName } from "../../src/files/token-cache.js";
+import { roleCacheFileName } from "../../src/files/role-cache.js";
 import { login } from "../../src/use-cases/login.js";
 import { logout } from "../../src/use-cases/logout.js";
 import { startTestEmulator } from "../helpers/emulator.js";

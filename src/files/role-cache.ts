@@ -1,0 +1,87 @@
+import { createHash } from "node:crypto";
+import { join } from "node:path";
+import * as z from "zod/mini";
+import { readTextIfExists, writeFileAtomic } from "./atomic-write.js";
+import { deleteIfExists, parseCacheJson, readJsonFiles } from "./cache-json.js";
+import { withFileLock } from "./file-lock.js";
+import { formatPythonJson } from "./python-json.js";
+import { formatTimestamp, parseTimestamp } from "./token-cache.js";
+
+// The AWS CLI v2's role-credential cache, ~/.aws/cli/cache (docs/protocol/token-cache.md §6):
+// sso-cli reads and writes the same files, so `aws` and `sso-cli credential-process` / `export`
+// share one set of keys per account and role instead of each fetching its own.
+
+const sha1Hex = (s: string): string => createHash("sha1").update(s, "utf8").digest("hex");
+
+/**
+ * docs/protocol/token-cache.md §6: SHA-1 of compact sorted JSON of accountId, roleName and
+ * sessionName (sso-session profiles) or startUrl (legacy). The CLI then maps `:`, `/` and the path
+ * separator to `_`, a no-op for hex.
+ */
+export function roleCacheFileName(key: { accountId: string; roleName: string; sessionName?: string | undefined; startUrl?: string | undefined }): string {
+  const args =
+    key.sessionName !== undefined
+      ? { accountId: key.accountId, roleName: key.roleName, sessionName: key.sessionName }
+      : { accountId: key.accountId, roleName: key.roleName, startUrl: key.startUrl };
+  return `${sha1Hex(formatPythonJson(args, { sortKeys: true, compact: true }))}.json`;
+}
+
+export interface RoleCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+  expiration: Date;
+  accountId?: string | undefined;
+}
+
+const Timestamp = z.string().check(z.refine((s) => parseTimestamp(s) !== undefined, "is not a UTC timestamp"));
+
+/** Loose: keys a newer CLI adds are read past. */
+const RoleCacheEntry = z.looseObject({
+  ProviderType: z.optional(z.string()),
+  Credentials: z.looseObject({
+    AccessKeyId: z.string().check(z.minLength(1)),
+    SecretAccessKey: z.string().check(z.minLength(1)),
+    SessionToken: z.string().check(z.minLength(1)),
+    Expiration: Timestamp,
+    AccountId: z.optional(z.string()),
+  }),
+});
+
+/** The cached keys, if any; a damaged file is a FileFormatError naming it. */
+export async function readRoleCredentials(dir: string, fileName: string): Promise<RoleCredentials | undefined> {
+  const file = join(dir, fileName);
+  const text = await readTextIfExists(file);
+  if (text === undefined) return undefined;
+  const c = parseCacheJson(RoleCacheEntry, text, file).Credentials;
+  return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: parseTimestamp(c.Expiration)!, accountId: c.AccountId };
+}
+
+/** The bytes the AWS CLI v2 (with botocore 1.43's AccountId) writes: Python `json.dumps`, no trailing newline. */
+export function formatRoleCacheEntry(c: RoleCredentials): string {
+  return formatPythonJson({
+    ProviderType: "sso",
+    Credentials: {
+      AccessKeyId: c.accessKeyId,
+      SecretAccessKey: c.secretAccessKey,
+      SessionToken: c.sessionToken,
+      Expiration: formatTimestamp(c.expiration),
+      ...(c.accountId !== undefined ? { AccountId: c.accountId } : {}),
+    },
+  });
+}
+
+/** Atomic, 0600 (a folder made here is 0700), under the file's lock: two writers never interleave. */
+export async function writeRoleCredentials(dir: string, fileName: string, c: RoleCredentials): Promise<void> {
+  const file = join(dir, fileName);
+  await withFileLock(file, () => writeFileAtomic(file, formatRoleCacheEntry(c), { newFileMode: 0o600, dirMode: 0o700 }));
+}
+
+/** Files in ~/.aws/cli/cache holding SSO role credentials (`ProviderType` "sso"), as `aws sso logout` deletes. */
+export async function listSsoRoleCacheFiles(dir: string): Promise<string[]> {
+  return (await readJsonFiles(dir)).filter(({ json }) => json.ProviderType === "sso").map(({ fileName }) => fileName);
+}
+
+export async function deleteRoleCacheFile(dir: string, fileName: string): Promise<boolean> {
+  return deleteIfExists(join(dir, fileName));
+}
