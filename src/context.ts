@@ -46,4 +46,12 @@ export interface Context {
   signal: AbortSignal;
   /** Set by --debug; debug lines go to stderr and are always redacted. */
   debug: boolean;
+  /** The absolute path of the running sso-cli program, for commands that write it into files. */
+  programPath: string;
+  /**
+   * Runs a program with the terminal's stdin/stdout/stderr and this environment (no shell), and
+   * resolves with the exit code to pass on (128 + the signal's number if a signal ended it).
+   * While it runs, Ctrl-C and SIGTERM are the child's to handle. Rejects when it cannot start.
+   */
+  runChild(command: string, args: string[], env: Record<string, string>): Promise<number>;
 }

@@ -109,6 +109,16 @@ export class ConfigError extends SsoCliError {
   }
 }
 
+/**
+ * No usable sign-in, and the command may not start one (it runs inside another tool, which must
+ * never wait for a browser): the person signs in first.
+ */
+export class LoginRequiredError extends SsoCliError {
+  constructor(what: string, loginCommand: string) {
+    super(`No valid sign-in for ${what}: run: ${loginCommand}`, Exit.config, "Then run this command again.");
+  }
+}
+
 /** The service said no, or could not be reached. */
 export class ServiceError extends SsoCliError {
   constructor(message: string, hint?: string, opts?: ErrorOptions) {

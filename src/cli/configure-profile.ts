@@ -20,6 +20,7 @@ export const CONFIGURE_PROFILE_GRAMMAR: CommandGrammar = {
     { flag: "--output", value: "<format>", key: "output", description: "AWS CLI output format (json, yaml, yaml-stream, text, table)" },
     { flag: "--legacy", key: "legacy", description: "write sso_start_url/sso_region into the profile itself (no sso-session; no silent refresh)" },
     { flag: "--force", key: "force", description: "change a conflicting sso-session or switch the profile's form" },
+    { flag: "--credential-process", key: "credentialProcess", description: "also write credential_process (this sso-cli) for tools that know no SSO" },
     { flag: "--no-browser", key: "browser", negates: true, description: "print the sign-in link instead of opening a browser" },
     { flag: "--use-device-code", key: "useDeviceCode", conflicts: ["usePkce"], description: "sign in with a link and code that work on any device" },
     { flag: "--use-pkce", key: "usePkce", conflicts: ["useDeviceCode"], description: "sign in with the authorization code flow; with --no-browser, paste back the address the browser ends on" },
@@ -36,6 +37,7 @@ Examples:
   sso-cli configure profile dev --sso-start-url https://d-1234567890.awsapps.com/start \\
       --sso-region eu-north-1 --account-id 111122223333 --role-name ReadOnlyAccess
   sso-cli configure profile old --legacy --sso-start-url URL --sso-region us-east-1
+  sso-cli configure profile dev --credential-process   # for tools without SSO support
 
 ${describeExitCodes(["ok", "usage", "denied", "interrupted", "badValue", "config", "service", "internal"])}`,
 };
@@ -60,6 +62,7 @@ export function addConfigureCommand(program: Command, ctx: Context): void {
         force: values.force === true,
         browser: values.browser !== false,
         flow: values.useDeviceCode === true ? "device" : values.usePkce === true ? "pkce" : undefined,
+        credentialProcess: values.credentialProcess === true,
       },
       prompter,
     );

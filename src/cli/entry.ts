@@ -7,7 +7,8 @@ import { createRealContext } from "./real-context.js";
  * The one entry of `bin/sso-cli`, bundled as CommonJS (dist/cli/entry.cjs) because scripts run it
  * often and CommonJS loads fastest:
  * - `--version` and `--help` print text inlined at build time (commander's own output);
- * - an up-to-date `login` is answered from the files alone (hot-login.ts);
+ * - an up-to-date `login`, and `credential-process` / `export` with keys in the shared role cache,
+ *   are answered from the files alone (hot-login.ts, hot-credentials.ts);
  * - everything else loads the code-split ES-module bundle (dist/cli/main.js) with the same context.
  * Every path runs under runToCompletion: the process never ends 0 with its command unfinished.
  */
@@ -34,6 +35,10 @@ async function run(argv: string[]): Promise<number> {
       return 0;
     }
     if (hot.prepared) handoff = { preparedLogin: hot.prepared };
+  }
+  if (argv[0] === "credential-process" || argv[0] === "export") {
+    const out = await (await import("./hot-credentials.js")).runHotCredentials(ctx, argv);
+    if (out !== undefined) return writeAll(1, out);
   }
   let main: typeof import("./main.js").main;
   try {

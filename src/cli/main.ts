@@ -49,6 +49,8 @@ function report(thrown: unknown, ctx: Context, debug: boolean): number {
     return Exit.usage;
   }
   if (err instanceof SsoCliError) {
+    // A child's exit code passed on (exec): the child has said what it had to say.
+    if ((err as { silent?: boolean }).silent) return err.exitCode;
     ctx.stderr.write(`sso-cli: ${line(err.message)}\n${err.hint ? `  ${line(err.hint)}\n` : ""}`);
     if (debug && err.cause) ctx.stderr.write(`${escapeControlCharsPerLine(redactText(describeCause(err.cause)))}\n`);
     return err.exitCode;

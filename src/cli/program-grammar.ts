@@ -13,7 +13,8 @@ export function addGrammarCommand(parent: Command, grammar: CommandGrammar, acti
   if (grammar.help) cmd.addHelpText("after", grammar.help);
   cmd.action(async (...received: unknown[]) => {
     const self = received.at(-1) as Command;
-    const positionals = grammar.args.map((_, i) => received[i]).filter((v): v is string => typeof v === "string");
+    // A variadic argument ("args...") arrives as an array: its words follow the others.
+    const positionals = grammar.args.flatMap((_, i) => received[i]).filter((v): v is string => typeof v === "string");
     await action({ positionals, values: self.opts() as ParsedArgs["values"] });
   });
   return cmd;

@@ -3,6 +3,8 @@ import type { Context } from "../context.js";
 import { escapeControlChars, hasControlChars } from "../lib/control-chars.js";
 import pkg from "../../package.json" with { type: "json" };
 import { addConfigureCommand } from "./configure-profile.js";
+import { addCredentialCommands } from "./credential-process.js";
+import { addExecCommand } from "./exec.js";
 import { addEmulatorCommand } from "./emulator.js";
 import { addLoginCommand } from "./login.js";
 import { addLogoutCommand } from "./logout.js";
@@ -41,6 +43,8 @@ Every command's --help has examples and its exit codes; docs: README.md.`,
   addConfigureCommand(program, ctx);
   addLoginCommand(program, ctx);
   addLogoutCommand(program, ctx);
+  addCredentialCommands(program, ctx);
+  addExecCommand(program, ctx);
   addEmulatorCommand(program, ctx);
   return program;
 }

@@ -1,3 +1,6 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { realpathSync } from "node:fs";
+import { constants as osConstants } from "node:os";
 import type { AwsPaths, Context } from "../context.js";
 import { resolveAwsPaths } from "../files/aws-paths.js";
 import { browserAvailability } from "../lib/browser-command.js";
@@ -7,7 +10,10 @@ import { systemHome } from "./system-home.js";
 export function createRealContext(): Context {
   const controller = new AbortController();
   let interrupts = 0;
+  /** While `runChild` runs a program, signals are its to handle (see runChild). */
+  let child: ChildProcess | undefined;
   const onSignal = (sig: NodeJS.Signals): void => {
+    if (child) return;
     interrupts += 1;
     // A second Ctrl-C means "now": leave at once (writes are atomic, so nothing is half-written).
     if (interrupts > 1) process.exit(sig === "SIGINT" ? 130 : 143);
@@ -72,6 +78,37 @@ export function createRealContext(): Context {
     },
     signal: controller.signal,
     debug: false,
+    get programPath() {
+      // bin/sso-cli as installed (npm links it; the link's target is what lasts).
+      const self = process.argv[1] ?? "sso-cli";
+      try {
+        return realpathSync(self);
+      } catch {
+        return self;
+      }
+    },
+    runChild: (command, args, env) =>
+      new Promise((resolve, reject) => {
+        const started = spawn(command, args, { stdio: "inherit", env });
+        child = started;
+        // The terminal sends Ctrl-C to the whole foreground group, the child included: passing it on
+        // too would deliver it twice. Without a terminal (a script, `kill -INT`), it is passed on.
+        const forwarded: NodeJS.Signals[] = process.stdin.isTTY ? ["SIGTERM", "SIGHUP"] : ["SIGINT", "SIGTERM", "SIGHUP"];
+        const pass = (sig: NodeJS.Signals): void => void started.kill(sig);
+        for (const sig of forwarded) process.on(sig, pass);
+        const done = (): void => {
+          for (const sig of forwarded) process.off(sig, pass);
+          child = undefined;
+        };
+        started.once("error", (err) => {
+          done();
+          reject(err);
+        });
+        started.once("exit", (code, sig) => {
+          done();
+          resolve(code ?? 128 + (sig ? (osConstants.signals[sig] ?? 0) : 0));
+        });
+      }),
   };
 }
 

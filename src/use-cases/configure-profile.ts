@@ -36,6 +36,8 @@ export interface ConfigureProfileInput {
   force: boolean;
   browser: boolean;
   flow?: SignInFlow | undefined;
+  /** Also write `credential_process` calling this sso-cli, for tools that know no SSO. */
+  credentialProcess?: boolean | undefined;
 }
 
 export interface Choice {
@@ -106,7 +108,22 @@ export async function configureProfile(ctx: Context, input: ConfigureProfileInpu
   const clientRegion = input.clientRegion ?? (prompter ? await askClientRegion(prompter, existing.region ?? region) : existing.region === undefined ? region : undefined);
   const output = input.output ?? (prompter ? await askOutput(prompter, existing.output) : undefined);
 
-  const edits = planEdits({ profile: input.profile, legacy, wasLegacy, existing, ssoSession, startUrl, region, accountId, roleName, clientRegion, output, sessionHasScopes: ssoSession !== undefined && doc.get(`sso-session ${ssoSession}`, "sso_registration_scopes") !== undefined });
+  const credentialProcess = input.credentialProcess ? credentialProcessLine(ctx.programPath, input.profile) : undefined;
+  const edits = planEdits({
+    profile: input.profile,
+    legacy,
+    wasLegacy,
+    existing,
+    ssoSession,
+    startUrl,
+    region,
+    accountId,
+    roleName,
+    clientRegion,
+    output,
+    credentialProcess,
+    sessionHasScopes: ssoSession !== undefined && doc.get(`sso-session ${ssoSession}`, "sso_registration_scopes") !== undefined,
+  });
   const changed = await applyConfigEdits(file, edits);
   debug("configure wrote", { changed, edits: edits.map((e) => ({ section: e.section, set: Object.keys(e.set ?? {}), remove: e.remove ?? [] })) });
   return { profile: input.profile, file, form: legacy ? "legacy" : "sso-session", ssoSession, startUrl, region, accountId, roleName, clientRegion, output, edits, changed };
@@ -125,6 +142,7 @@ export function planEdits(p: {
   roleName: string;
   clientRegion: string | undefined;
   output: string | undefined;
+  credentialProcess?: string | undefined;
   /** The sso-session already names its registration scopes (then they are left as they are). */
   sessionHasScopes: boolean;
 }): ConfigEdit[] {
@@ -134,6 +152,7 @@ export function planEdits(p: {
     : { sso_session: p.ssoSession!, sso_account_id: p.accountId, sso_role_name: p.roleName };
   if (p.clientRegion !== undefined) profileKeys.region = p.clientRegion;
   if (p.output !== undefined) profileKeys.output = p.output;
+  if (p.credentialProcess !== undefined) profileKeys.credential_process = p.credentialProcess;
   if (!p.legacy) {
     const sessionKeys: Record<string, string> = { sso_start_url: p.startUrl, sso_region: p.region };
     if (!p.sessionHasScopes) sessionKeys.sso_registration_scopes = DEFAULT_SCOPES;
@@ -142,6 +161,20 @@ export function planEdits(p: {
   const remove = p.legacy ? (p.existing.sso_session !== undefined ? ["sso_session"] : []) : p.wasLegacy ? ["sso_start_url", "sso_region"] : [];
   edits.push({ section: { profile: p.profile }, set: profileKeys, ...(remove.length ? { remove } : {}) });
   return edits;
+}
+
+/**
+ * `credential_process`'s command line: botocore splits it like a POSIX shell (no shell runs it), the
+ * JS SDK hands it to /bin/sh, so only double quotes mean the same to both: the program's absolute
+ * path and a profile name with spaces go in them, and a value needing escapes is refused
+ * (docs/protocol/credential-formats.md §1.2).
+ */
+export function credentialProcessLine(programPath: string, profile: string): string {
+  for (const [what, value] of [["the path of sso-cli", programPath], ["the profile name", profile]] as const) {
+    if (/["\\$`]/.test(value)) throw new BadValueError(`${what} holds a character a credential_process line cannot carry safely: ${value}`, "Install sso-cli under a plainer path, or pick another profile name.");
+  }
+  const word = (v: string): string => (/^[\w@%+=:,./-]+$/.test(v) ? v : `"${v}"`);
+  return `"${programPath}" credential-process --profile ${word(profile)}`;
 }
 
 function checkFlags(input: ConfigureProfileInput): void {

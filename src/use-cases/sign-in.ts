@@ -1,5 +1,5 @@
 import type { Context } from "../context.js";
-import { ServiceUnreachableError, StaleRegistrationError } from "../errors.js";
+import { LoginRequiredError, ServiceUnreachableError, StaleRegistrationError } from "../errors.js";
 import { formatTimestamp, parseTimestamp, tokenCacheFileName, writeTokenCacheEntry, type TokenCacheEntry } from "../files/token-cache.js";
 import { debugLogFor } from "../lib/debug-log.js";
 import { formatExpiry } from "../lib/progress.js";
@@ -26,7 +26,17 @@ export interface SignInOptions {
   browser?: boolean | undefined;
   /** --use-device-code / --use-pkce; else chosen by whether a local browser can be opened. */
   flow?: SignInFlow | undefined;
+  /**
+   * False for commands that run inside other tools (credential_process, export): never ask a person.
+   * A token that cannot be refreshed is then used while it lasts, and none is LoginRequiredError.
+   */
+  signIn?: boolean | undefined;
+  /** The command that signs in, for LoginRequiredError. */
+  loginHint?: string | undefined;
 }
+
+/** A token with less than this left is not handed to a call that may take a while (retries, throttling). */
+const LAST_USE_MARGIN_MS = 60_000;
 
 export type SignInDeps = Pick<Context, "now" | "sleep" | "signal" | "paths" | "endpoints" | "stdin" | "stderr" | "tty" | "browser" | "env" | "debug">;
 
@@ -62,8 +72,13 @@ export async function ensureSignedIn(deps: SignInDeps, spec: SignInSpec, opts: S
     debug(`cached token expires ${expiresAt.toISOString()}: within the ${TOKEN_MARGIN_MS / 60_000}-minute margin; trying a refresh`);
     const refreshed = await tryRefresh(deps, spec, cached, clients);
     if (refreshed) return refreshed;
+    if (opts.signIn === false && cached.startUrl === spec.startUrl && expiresAt.getTime() - now > LAST_USE_MARGIN_MS) {
+      debug("no refresh possible: using the token while it lasts");
+      return { spec, accessToken: cached.accessToken, expiresAt, how: "cached", clients };
+    }
     debug("no refresh possible or refused: signing in");
   }
+  if (opts.signIn === false) throw new LoginRequiredError(describeSignIn(spec), opts.loginHint ?? "sso-cli login");
   return signIn(deps, spec, clients, opts);
 }
 

@@ -217,6 +217,8 @@ async function runInProcess(args: string[], home: string, emu: Emulator): Promis
     tty: { stdin: false, stderr: false, stdout: false },
     endpoints: emu.endpoints,
     browser: { available: false, open: async () => false },
+    programPath: BIN,
+    runChild: () => Promise.reject(new Error("no child processes in this test")),
     signal: new AbortController().signal,
     debug: false,
   };

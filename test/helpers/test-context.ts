@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { PassThrough, Writable } from "node:stream";
 import { setTimeout as delay } from "node:timers/promises";
 import type { Browser, Context } from "../../src/context.js";
@@ -85,6 +86,15 @@ export function createTestContext(o: TestContextOptions): TestContext {
     browser,
     signal: controller.signal,
     debug: o.debug ?? false,
+    programPath: "/opt/sso-cli/bin/sso-cli",
+    runChild: (command, args, env) =>
+      new Promise((resolve, reject) => {
+        const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"], env });
+        child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+        child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+        child.once("error", reject);
+        child.once("close", (code) => resolve(code ?? 255));
+      }),
     stdoutText: () => stdout,
     stderrText: () => stderr,
     type: (line) => void stdin.write(`${line}\n`),
