@@ -205,3 +205,22 @@ describe("sharing one sign-in with the AWS CLI v2", () => {
     expect(again.stderr).toMatch(/Sign in to/);
   });
 });
+
+describe("aws configure export-credentials and sso-cli export print the same bytes", () => {
+  it("for one profile, after sharing the AWS CLI v2's role cache, in every format v2.9 knows", async () => {
+    await writeConfig(SESSION_CONFIG());
+    await configure({ autoApproveMs: 0 });
+    expect((await runCli(["login", "--profile", "p"], { home, env: emu.env })).code).toBe(0);
+    // The CLI v2 fetches the role keys with sso-cli's token and caches them in ~/.aws/cli/cache.
+    ok(await aws(["sts", "get-caller-identity", "--profile", "p"]));
+    const before = (await stats()).operations.GetRoleCredentials?.calls;
+    for (const format of ["process", "env", "env-no-export", "powershell", "windows-cmd"]) {
+      const theirs = ok(await aws(["configure", "export-credentials", "--profile", "p", "--format", format])).stdout;
+      const ours = await runCli(["export", "--profile", "p", "--format", format], { home, env: emu.env });
+      expect(ours.code, ours.stderr).toBe(0);
+      expect(ours.stdout, format).toBe(theirs);
+    }
+    // sso-cli read the keys the CLI cached: no call of its own.
+    expect((await stats()).operations.GetRoleCredentials?.calls).toBe(before);
+  });
+});

@@ -1,0 +1,77 @@
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { startTestEmulator } from "../helpers/emulator.js";
+import { BIN, runCli, runProcess } from "../helpers/run-process.js";
+import { sessionProfileConfig } from "../helpers/sso-fixtures.js";
+import { makeTempHome } from "../helpers/temp-home.js";
+
+// The AWS CLI v1 and boto3 using sso-cli's credential helpers: a credential_process profile, keys
+// exported into a shell, and a command run under exec. (The AWS CLI v2's export-credentials is
+// compared byte for byte in aws-cli-v2.interop.test.ts.)
+
+type Emulator = Awaited<ReturnType<typeof startTestEmulator>>;
+const ARN = /^arn:aws:sts::100000000001:assumed-role\/AWSReservedSSO_AdministratorAccess_[0-9a-f]{16}\/alice@example\.com$/;
+
+let emu: Emulator;
+let home: string;
+let cleanup: () => Promise<void>;
+
+beforeAll(async () => {
+  emu = await startTestEmulator({ accounts: 1, rolesPerAccount: 1, autoApproveMs: 0 });
+});
+afterAll(async () => {
+  await emu.close();
+});
+beforeEach(async () => {
+  ({ home, cleanup } = await makeTempHome());
+  await mkdir(join(home, ".aws"), { recursive: true });
+  await writeFile(join(home, ".aws", "config"), sessionProfileConfig({ startUrl: emu.startUrl }));
+  const login = await runCli(["login", "--profile", "p"], { home, env: emu.env });
+  expect(login.code, login.stderr).toBe(0);
+  return cleanup;
+});
+
+const awsV1 = (args: string[], env: Record<string, string | undefined> = {}) => runProcess("python3", ["-m", "awscli", ...args], { home, env: { ...emu.env, ...env }, timeoutMs: 60_000 });
+
+describe("tools that know no SSO, through sso-cli", () => {
+  it("the AWS CLI v1 and boto3 use a credential_process profile that calls sso-cli", async () => {
+    const configured = await runCli(["configure", "profile", "p", "--credential-process"], { home, env: emu.env });
+    expect(configured.code, configured.stderr).toBe(0);
+    const config = await readFile(join(home, ".aws", "config"), "utf8");
+    const line = /^credential_process = (.+)$/m.exec(config)?.[1];
+    expect(line).toBe(`"${BIN}" credential-process --profile p`);
+    // A profile with nothing but that line: only the process provider can give it keys.
+    await writeFile(join(home, ".aws", "config"), `${config}\n[profile tool]\ncredential_process = ${line}\nregion = us-east-1\n`);
+    const v1 = await awsV1(["sts", "get-caller-identity", "--profile", "tool", "--output", "json"]);
+    expect(v1.code, v1.stderr).toBe(0);
+    expect((JSON.parse(v1.stdout) as { Arn: string }).Arn).toMatch(ARN);
+    const boto3 = await runProcess("python3", ["-c", 'import boto3, json; print(json.dumps(boto3.Session(profile_name="tool").client("sts").get_caller_identity()["Arn"]))'], {
+      home,
+      env: emu.env,
+      timeoutMs: 60_000,
+    });
+    expect(boto3.code, boto3.stderr).toBe(0);
+    expect(JSON.parse(boto3.stdout)).toMatch(ARN);
+  });
+
+  it('eval "$(sso-cli export --format env)", then the AWS CLI v1 with no config at all', async () => {
+    const empty = join(home, "empty");
+    await mkdir(empty);
+    const script = `eval "$("${process.execPath}" "${BIN}" export --profile p --format env)" && HOME="${empty}" AWS_DEFAULT_REGION=us-east-1 python3 -m awscli sts get-caller-identity --output json`;
+    const r = await runProcess("sh", ["-c", script], { home, env: emu.env, timeoutMs: 60_000 });
+    expect(r.code, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as { Arn: string }).Arn).toMatch(ARN);
+  });
+
+  it("sso-cli exec --profile p -- aws sts get-caller-identity", async () => {
+    const r = await runProcess(process.execPath, [BIN, "exec", "--profile", "p", "--", "python3", "-m", "awscli", "sts", "get-caller-identity", "--output", "json"], {
+      home,
+      // AWS_PROFILE names a profile that does not exist: exec must take it away, or botocore would fail on it.
+      env: { ...emu.env, AWS_PROFILE: "someone-else" },
+      timeoutMs: 60_000,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as { Arn: string }).Arn).toMatch(ARN);
+  });
+});
