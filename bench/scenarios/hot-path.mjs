@@ -1,5 +1,7 @@
-// 2. Script hot path: `sso-cli login --profile p` with token and keys still valid (no network),
-// against bare node and against `aws configure export-credentials --profile p` (AWS CLI v2, warm).
+// 2. Script hot path: what scripts and tools run before every job, all with everything still valid
+// (no network): `sso-cli login --profile p`, `sso-cli credential-process --profile p` (role keys
+// in the role cache the AWS CLI v2 shares), against bare node and against
+// `aws configure export-credentials --profile p` (AWS CLI v2, warm).
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { findAwsCliV2, writeAwsDataPath } from "../lib/aws-cli-v2.mjs";
@@ -8,11 +10,11 @@ import { mustRun } from "../lib/measure.mjs";
 import { BIN, NODE, makeHome, cleanEnv, signIn } from "../lib/sandbox.mjs";
 import { ratioOf, rotate, summarize } from "../lib/stats.mjs";
 
-export const GOAL_VS_NODE = 2;
-export const GOAL_VS_AWS = 4;
+export const GOAL_VS_NODE = 1.3;
+export const GOAL_VS_AWS = 6;
 
 export async function hotPath({ smoke }) {
-  const runs = smoke ? 1 : 10;
+  const runs = smoke ? 1 : 20;
   const warmups = smoke ? 0 : 1;
   const home = await makeHome("hot-path");
   const emu = await startEmulator(home, { accounts: 3, "roles-per-account": 2 });
@@ -25,9 +27,12 @@ export async function hotPath({ smoke }) {
     await signIn(home, env, 1);
     // The first login writes the keys; from then on the hot path makes no network call.
     await mustRun(NODE, [BIN, "login", "--profile", "p0"], { env, cwd: home });
+    // Once, so the role keys are in ~/.aws/cli/cache: credential-process answers from there.
+    await mustRun(NODE, [BIN, "credential-process", "--profile", "p0"], { env, cwd: home });
     const commands = [
       { key: "node", label: "node -e 0", command: NODE, args: ["-e", "0"] },
       { key: "sso", label: "sso-cli login --profile p", command: NODE, args: [BIN, "login", "--profile", "p0"] },
+      { key: "proc", label: "sso-cli credential-process --profile p", command: NODE, args: [BIN, "credential-process", "--profile", "p0"] },
     ];
     if (aws.path) {
       // Once, so the CLI v2 caches the role credentials in ~/.aws/cli/cache: measured runs are offline too.
@@ -47,16 +52,21 @@ export async function hotPath({ smoke }) {
     }
     const calls = totalCalls(await emu.stats());
     const rows = commands.map((c) => ({ measure: c.label, unit: "ms", ...summarize(ms[c.key]) }));
-    const vsNode = ratioOf(ms.sso, ms.node);
-    rows.push({ measure: "sso-cli login ÷ node -e 0", unit: "×", ...vsNode, goal: `≤ ${GOAL_VS_NODE}×`, status: vsNode.median <= GOAL_VS_NODE ? "PASS" : "MISS" });
-    if (aws.path) {
-      const speedup = ratioOf(ms.aws, ms.sso);
-      rows.push({ measure: "aws export-credentials ÷ sso-cli login", unit: "×", ...speedup, goal: `≥ ${GOAL_VS_AWS}×`, status: speedup.median >= GOAL_VS_AWS ? "PASS" : "MISS" });
-    } else {
-      rows.push({ measure: "aws export-credentials ÷ sso-cli login", unit: "×", median: Number.NaN, min: Number.NaN, max: Number.NaN, n: 0, goal: `≥ ${GOAL_VS_AWS}×`, status: "SKIP" });
+    for (const [key, name] of [["sso", "sso-cli login"], ["proc", "sso-cli credential-process"]]) {
+      const vsNode = ratioOf(ms[key], ms.node);
+      rows.push({ measure: `${name} ÷ node -e 0`, unit: "×", ...vsNode, goal: `≤ ${GOAL_VS_NODE}×`, status: vsNode.median <= GOAL_VS_NODE ? "PASS" : "MISS" });
+    }
+    for (const [key, name] of [["sso", "sso-cli login"], ["proc", "sso-cli credential-process"]]) {
+      const measure = `aws export-credentials ÷ ${name}`;
+      if (aws.path) {
+        const speedup = ratioOf(ms.aws, ms[key]);
+        rows.push({ measure, unit: "×", ...speedup, goal: `≥ ${GOAL_VS_AWS}×`, status: speedup.median >= GOAL_VS_AWS ? "PASS" : "MISS" });
+      } else {
+        rows.push({ measure, unit: "×", median: Number.NaN, min: Number.NaN, max: Number.NaN, n: 0, goal: `≥ ${GOAL_VS_AWS}×`, status: "SKIP" });
+      }
     }
     rows.push({ measure: "emulator calls during measured runs", unit: "", median: calls, min: calls, max: calls, n: 0, goal: "0", status: calls === 0 ? "PASS" : "MISS" });
-    notes.unshift(`${runs} interleaved runs each after ${warmups} warm-up round; token and keys valid for hours, so neither tool calls the service.`);
+    notes.unshift(`${runs} interleaved runs each after ${warmups} warm-up round; token and keys valid for hours, so no command calls the service.`);
     return { id: "hot-path", title: "2. Script hot path", rows, notes };
   } finally {
     await emu.stop();
