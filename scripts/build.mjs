@@ -53,7 +53,8 @@ const entry = await build({
   logLevel: "warning",
   mainFields: ["module", "main"],
   define: { SSO_CLI_HELP_TEXT: JSON.stringify(captured["--help"]), SSO_CLI_VERSION_TEXT: JSON.stringify(captured["--version"]) },
-  // The main bundle stays a separate ES module next to it, loaded by `import()` when needed.
-  external: ["./main.js"],
+  // The main bundle stays a separate ES module next to it, loaded by `import()` when needed; `open`
+  // (the browser launcher, with its helpers) is loaded from node_modules only when a browser opens.
+  external: ["./main.js", "open"],
 });
 await writeFile(new URL("../dist/entry-meta.json", import.meta.url), JSON.stringify(entry.metafile));

@@ -1,6 +1,5 @@
-import type { Context } from "../context.js";
 import { BadValueError } from "../errors.js";
-import type { ProfileCredentials } from "../use-cases/profile-credentials.js";
+import type { ProfileCredentials } from "../use-cases/credential-profile.js";
 import { stringValue, type ParsedArgs } from "./flag-table.js";
 import { EXPORT_FORMATS, formatCredentials, type ExportFormat } from "./format-credentials.js";
 
@@ -19,11 +18,4 @@ export function toCredentialsRequest(command: "credential-process" | "export", p
 /** The keys in the asked format: the data these commands exist to print (stdout). */
 export function renderCredentials(c: ProfileCredentials, format: ExportFormat): string {
   return formatCredentials(c, format, { region: c.region, profile: c.profile, accountId: c.accountId, roleName: c.roleName });
-}
-
-/** The full path (may refresh the sign-in and call IAM Identity Center): prints the keys on stdout. */
-export async function printCredentials(ctx: Context, request: CredentialsRequest): Promise<void> {
-  const { getProfileCredentials } = await import("../use-cases/profile-credentials.js");
-  const c = await getProfileCredentials(ctx, { profile: request.profile });
-  ctx.stdout.write(renderCredentials(c, request.format));
 }

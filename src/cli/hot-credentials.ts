@@ -1,5 +1,5 @@
 import type { Context } from "../context.js";
-import { cachedProfileCredentials, resolveCredentialProfile } from "../use-cases/profile-credentials.js";
+import { cachedProfileCredentials, resolveCredentialProfile } from "../use-cases/credential-profile.js";
 import { CREDENTIAL_PROCESS_GRAMMAR, EXPORT_GRAMMAR } from "./credential-flags.js";
 import { renderCredentials, toCredentialsRequest } from "./credentials-output.js";
 import { parseSimpleArgs } from "./flag-table.js";
