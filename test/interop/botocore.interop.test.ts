@@ -80,6 +80,10 @@ describe("botocore / boto3 against the emulator", () => {
     expect(s.expiresInS).toBeGreaterThan(3500);
   });
 
+  it("accepts a GET presigned by botocore (the signature in the query string)", () => {
+    expect(step("presigned")).toEqual({ step: "presigned", status: 200, hasArn: true });
+  });
+
   it("rejects a tampered body, a wrong secret and an unknown key", () => {
     expect(step("tampered")).toEqual({ step: "tampered", status: 403, code: "SignatureDoesNotMatch" });
     const s = step("sts-errors");

@@ -121,6 +121,11 @@ unknown = boto3.client("sts", region_name="us-east-1", aws_access_key_id="ASIAAA
                        aws_secret_access_key="x" * 40, aws_session_token="t", config=NO_RETRY)
 out("sts-errors", wrongSecret=list(code_of(wrong.get_caller_identity)), unknownKey=list(code_of(unknown.get_caller_identity)))
 
+# 5b. a presigned GET (query-string signature), as botocore makes it, is accepted
+url = sts.generate_presigned_url("get_caller_identity", Params={}, ExpiresIn=60, HttpMethod="GET")
+presigned = URLLib3Session().send(AWSRequest(method="GET", url=url).prepare())
+out("presigned", status=presigned.status_code, hasArn=("<Arn>" + ident["Arn"] + "</Arn>") in presigned.content.decode())
+
 # 6. each portal error with its code, as the modeled exception where the model has one
 errors = {}
 errors["unauthorized"] = code_of(lambda: sso.list_accounts(accessToken="nope"))
