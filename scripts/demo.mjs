@@ -1,7 +1,7 @@
 // npm run demo: the user journey of the README, offline. It starts the embedded emulator, makes a
 // throwaway HOME (the real ~/.aws is never touched), and runs, as a user would:
 //   sso-cli configure profile myprofile …   sso-cli login START_URL REGION
-//   GetCallerIdentity with the keys login wrote        sso-cli logout
+//   GetCallerIdentity with the keys login wrote        sso-cli exec -- node …      sso-cli logout
 import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -53,9 +53,9 @@ try {
   };
   console.log(`${bold("sso-cli demo")}: an offline IAM Identity Center at ${url}, HOME=${home}\n`);
 
-  const run = (args) =>
+  const run = (args, shown = args.join(" ")) =>
     new Promise((resolve, reject) => {
-      console.log(bold(`$ sso-cli ${args.join(" ")}`));
+      console.log(bold(`$ sso-cli ${shown}`));
       const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ["ignore", "inherit", "inherit"] });
       child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`sso-cli ${args[0]} exited with ${code}`))));
     });
@@ -79,6 +79,10 @@ try {
   console.log(`  Account ${id.Account}\n  Arn     ${id.Arn}\n  UserId  ${id.UserId}\n`);
 
   await run(["login", "--profile", "myprofile"]);
+  console.log();
+  // Another way to hand the keys to a tool: a command run under exec gets them in its environment.
+  const show = 'const k = process.env.AWS_ACCESS_KEY_ID; console.log(`  the command sees AWS_ACCESS_KEY_ID=${k.slice(0, 4)}…${k.slice(-4)}, AWS_REGION=${process.env.AWS_REGION}, AWS_PROFILE=${process.env.AWS_PROFILE ?? "(unset)"}`)';
+  await run(["exec", "--profile", "myprofile", "--", process.execPath, "-e", show], "exec --profile myprofile -- node -e '…print what it sees…'");
   console.log();
   await run(["logout"]);
   console.log(`\n${bold("Done.")} Against real AWS it is the same, without the AWS_ENDPOINT_URL_* variables:`);
