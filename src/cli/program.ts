@@ -4,6 +4,7 @@ import { escapeControlChars, hasControlChars } from "../lib/control-chars.js";
 import pkg from "../../package.json" with { type: "json" };
 import { addConfigureCommand } from "./configure-profile.js";
 import { addConsoleCommand } from "./console.js";
+import { addStatusCommand } from "./status.js";
 import { addCredentialCommands } from "./credential-process.js";
 import { addExecCommand } from "./exec.js";
 import { addEmulatorCommand } from "./emulator.js";
@@ -47,6 +48,7 @@ Every command's --help has examples and its exit codes; the README has the rest.
   addCredentialCommands(program, ctx);
   addExecCommand(program, ctx);
   addConsoleCommand(program, ctx);
+  addStatusCommand(program, ctx);
   addEmulatorCommand(program, ctx);
   return program;
 }
