@@ -4,6 +4,7 @@ import { escapeControlChars, hasControlChars } from "../lib/control-chars.js";
 import pkg from "../../package.json" with { type: "json" };
 import { addConfigureCommand } from "./configure-profile.js";
 import { addConsoleCommand } from "./console.js";
+import { addRolesCommand } from "./roles.js";
 import { addStatusCommand } from "./status.js";
 import { addCredentialCommands } from "./credential-process.js";
 import { addExecCommand } from "./exec.js";
@@ -49,6 +50,7 @@ Every command's --help has examples and its exit codes; the README has the rest.
   addExecCommand(program, ctx);
   addConsoleCommand(program, ctx);
   addStatusCommand(program, ctx);
+  addRolesCommand(program, ctx);
   addEmulatorCommand(program, ctx);
   return program;
 }
