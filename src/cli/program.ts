@@ -2,6 +2,7 @@ import { Command, Option } from "commander";
 import type { Context } from "../context.js";
 import { escapeControlChars, hasControlChars } from "../lib/control-chars.js";
 import pkg from "../../package.json" with { type: "json" };
+import { addCompletionCommand } from "./completion.js";
 import { addConfigureCommand } from "./configure-profile.js";
 import { addConsoleCommand } from "./console.js";
 import { addRolesCommand } from "./roles.js";
@@ -51,6 +52,7 @@ Every command's --help has examples and its exit codes; the README has the rest.
   addConsoleCommand(program, ctx);
   addStatusCommand(program, ctx);
   addRolesCommand(program, ctx);
+  addCompletionCommand(program, ctx);
   addEmulatorCommand(program, ctx);
   return program;
 }
