@@ -115,7 +115,7 @@ describe("the command", () => {
     const { ctx, emu } = await setUp();
     await seedSignIn(ctx, emu, { refreshable: true });
     expect(await main(["status"], ctx)).toBe(Exit.ok);
-    expect(ctx.stdoutText()).toMatch(/^sign-in sso-session s: token valid until \d{4}-\d\d-\d\d \d\d:\d\d UTC \(7h 59m\), refreshable; next: nothing\nprofile p \(100000000001 AdministratorAccess\): no keys written; next: nothing\n$/);
+    expect(ctx.stdoutText()).toMatch(/^sign-in sso-session s: token valid until \d{4}-\d\d-\d\d \d\d:\d\d UTC \((?:7h 59m|8h 0m)\), refreshable; next: nothing\nprofile p \(100000000001 AdministratorAccess\): no keys written; next: nothing\n$/);
 
     const later = await setUp();
     await seedSignIn(later.ctx, later.emu, { expiresInMs: 5 * MIN });
