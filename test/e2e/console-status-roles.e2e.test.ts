@@ -78,6 +78,9 @@ describe("console, status and roles as processes", () => {
     expect(stale.code).toBe(Exit.notValid);
     expect(stale.stdout).toMatch(/^sign-in sso-session s: token expired .*; next: login/);
     expect(stale.stderr).toBe("sso-cli: Not valid for 15 more minutes: sso-session s, profile a.\n  Run: sso-cli login --profile a (signs in in the browser)\n");
+    const none = await run(await home("none"), ["status", "--sso-session", "s", "--json"]);
+    expect(none.code).toBe(Exit.notValid);
+    expect(JSON.parse(none.stdout)).toMatchObject({ ok: false, signIns: [{ token: "none", next: "login" }] });
   });
 
   it("roles: tab-separated lines with the profiles pointing at each role, and --csv", async () => {
@@ -104,6 +107,7 @@ describe("console, status and roles as processes", () => {
     { name: "roles: no sign-in, no terminal", token: "none", args: ["roles", "--profile", "a"], exit: Exit.config, message: /^No valid sign-in for sso-session s: run: sso-cli login --profile a$/ },
     { name: "roles: expired token, no terminal", token: "expired", args: ["roles"], exit: Exit.config, message: /run: sso-cli login --sso-session s$/ },
     { name: "roles: --json with --csv", args: ["roles", "--json", "--csv"], exit: Exit.usage, message: /cannot be used with option/ },
+    { name: "roles: unknown profile", args: ["roles", "--profile", "nope"], exit: Exit.config, message: /^The config profile \(nope\) could not be found\.$/ },
     { name: "roles: unknown sso-session", args: ["roles", "--sso-session", "nope"], exit: Exit.config, message: /sso-session does not exist: "nope"/ },
   ];
 
