@@ -9,11 +9,13 @@ export interface AwsPaths {
   cliCacheDir: string;
 }
 
-/** Endpoint overrides, from AWS_ENDPOINT_URL_SSO, AWS_ENDPOINT_URL_SSO_OIDC, AWS_ENDPOINT_URL_STS. */
+/** Endpoint overrides, from AWS_ENDPOINT_URL_SSO, AWS_ENDPOINT_URL_SSO_OIDC, AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL_SIGNIN. */
 export interface Endpoints {
   oidc?: string | undefined;
   portal?: string | undefined;
   sts?: string | undefined;
+  /** The console sign-in (federation) service's base URL; `/federation` is appended. */
+  signin?: string | undefined;
 }
 
 /** The user's web browser, as far as this machine lets a command use one. */

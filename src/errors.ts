@@ -1,13 +1,15 @@
 /**
  * Exit codes follow the AWS CLI's return codes, which scripts around AWS already know
  * (https://docs.aws.amazon.com/cli/latest/userguide/cli-chap-retcodes.html), plus 1 for a
- * partial success (some profiles written, some not) and 130 for Ctrl-C.
+ * partial success (some profiles written, some not), 3 for a denied sign-in, 4 for a `status`
+ * that found something not valid (scripts test it: aws/aws-cli#6948) and 130 for Ctrl-C.
  */
 export const Exit = {
   ok: 0,
   partial: 1,
   usage: 2,
   denied: 3,
+  notValid: 4,
   interrupted: 130,
   badValue: 252,
   config: 253,
@@ -21,6 +23,7 @@ export const EXIT_MEANINGS: Record<keyof typeof Exit, string> = {
   partial: "partly done: some profiles were written, others failed (each said on its line)",
   usage: "usage error (unknown flag, missing argument, conflicting options)",
   denied: "the sign-in was denied: Deny was chosen on the sign-in page",
+  notValid: "`status`: a sign-in or keys asked about expire within 15 minutes or have expired (`sso-cli login` renews them)",
   interrupted: "interrupted (Ctrl-C)",
   badValue: "a bad value (start URL, region, account id)",
   config:
@@ -194,5 +197,12 @@ export class NoProfileWrittenError extends SsoCliError {
 export class PartialFailureError extends SsoCliError {
   constructor(failed: number, total: number, what = "profiles") {
     super(`${failed} of ${total} ${what} could not be written; the others were.`, Exit.partial);
+  }
+}
+
+/** `status` found a sign-in or keys that do not last 15 more minutes; the report says which. */
+export class NotValidError extends SsoCliError {
+  constructor(message: string, hint?: string) {
+    super(message, Exit.notValid, hint);
   }
 }

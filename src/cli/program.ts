@@ -2,7 +2,11 @@ import { Command, Option } from "commander";
 import type { Context } from "../context.js";
 import { escapeControlChars, hasControlChars } from "../lib/control-chars.js";
 import pkg from "../../package.json" with { type: "json" };
+import { addCompletionCommand } from "./completion.js";
 import { addConfigureCommand } from "./configure-profile.js";
+import { addConsoleCommand } from "./console.js";
+import { addRolesCommand } from "./roles.js";
+import { addStatusCommand } from "./status.js";
 import { addCredentialCommands } from "./credential-process.js";
 import { addExecCommand } from "./exec.js";
 import { addEmulatorCommand } from "./emulator.js";
@@ -38,13 +42,17 @@ export function buildProgram(ctx: Context, argv: readonly string[] = []): Comman
     "after",
     `
 Start: sso-cli configure profile NAME, then sso-cli login --profile NAME.
-Every command's --help has examples and its exit codes; docs: README.md.`,
+Every command's --help has examples and its exit codes; the README has the rest.`,
   );
   addConfigureCommand(program, ctx);
   addLoginCommand(program, ctx);
   addLogoutCommand(program, ctx);
   addCredentialCommands(program, ctx);
   addExecCommand(program, ctx);
+  addConsoleCommand(program, ctx);
+  addStatusCommand(program, ctx);
+  addRolesCommand(program, ctx);
+  addCompletionCommand(program, ctx);
   addEmulatorCommand(program, ctx);
   return program;
 }

@@ -67,6 +67,7 @@ export function createRealContext(): Context {
       oidc: env.AWS_ENDPOINT_URL_SSO_OIDC || env.AWS_ENDPOINT_URL || undefined,
       portal: env.AWS_ENDPOINT_URL_SSO || env.AWS_ENDPOINT_URL || undefined,
       sts: env.AWS_ENDPOINT_URL_STS || env.AWS_ENDPOINT_URL || undefined,
+      signin: env.AWS_ENDPOINT_URL_SIGNIN || env.AWS_ENDPOINT_URL || undefined,
     },
     browser: {
       available: browser.available,

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { Directory } from "./directory.js";
 import type { EmulatorSettings } from "./emulator-settings.js";
+import type { SigninToken } from "./federation-service.js";
 
 export interface RegisteredClient {
   clientId: string;
@@ -117,6 +118,8 @@ export class EmulatorState {
   accessTokens = new Map<string, AccessToken>();
   refreshTokens = new Map<string, RefreshToken>();
   roleCredentials = new Map<string, RoleCredentials>();
+  /** Console sign-in tokens from /federation getSigninToken. */
+  signinTokens = new Map<string, SigninToken>();
   stats: Stats;
 
   constructor(
@@ -152,6 +155,7 @@ export class EmulatorState {
     this.accessTokens.clear();
     this.refreshTokens.clear();
     this.roleCredentials.clear();
+    this.signinTokens.clear();
   }
 
   resetStats(): void {

@@ -3,6 +3,7 @@ import { handleAdmin } from "./admin-api.js";
 import { roleHash16, roleUniqueId } from "./directory.js";
 import type { EmulatorState } from "./emulator-state.js";
 import type { Faults } from "./faults.js";
+import { federationError, federationOperation, handleFederation } from "./federation-service.js";
 import { createToken, registerClient, startDeviceAuthorization } from "./oidc-service.js";
 import { getRoleCredentials, listAccountRoles, listAccounts, logout } from "./portal-service.js";
 import { jsonResponse, oidcError, portalError } from "./rest-json.js";
@@ -14,7 +15,7 @@ import type { EmuRequest, EmuResponse } from "./wire.js";
  * Which operation a request is, and its answer: latency, injected failures and throttling first,
  * then the service's handler. Pages and the admin API are neither counted nor faulted.
  */
-export type Protocol = "oidc" | "portal" | "sts" | "page" | "admin";
+export type Protocol = "oidc" | "portal" | "sts" | "signin" | "page" | "admin";
 
 export interface Route {
   method: string;
@@ -59,6 +60,18 @@ export function createRouter(deps: { state: EmulatorState; faults: Faults; start
     },
   };
 
+  const federationDeps = {
+    nowMs: () => state.nowMs(),
+    signinTokens: state.signinTokens,
+    lookup: (accessKeyId: string) => {
+      const c = state.roleCredentials.get(accessKeyId);
+      if (!c) return undefined;
+      const index = state.directory.indexOf(c.accountId);
+      const accountName = index === undefined ? c.accountId : state.directory.accountAt(index).accountName;
+      return { ...c, accountName };
+    },
+  };
+
   const routes: Route[] = [
     { method: "POST", path: "/client/register", protocol: "oidc", operation: "RegisterClient", handle: (r, id) => registerClient(state, r, id) },
     { method: "POST", path: "/device_authorization", protocol: "oidc", operation: "StartDeviceAuthorization", handle: (r, id) => startDeviceAuthorization(state, r, id) },
@@ -68,6 +81,8 @@ export function createRouter(deps: { state: EmulatorState; faults: Faults; start
     { method: "GET", path: "/assignment/roles", protocol: "portal", operation: "ListAccountRoles", handle: (r, id) => listAccountRoles(state, r, id) },
     { method: "POST", path: "/logout", protocol: "portal", operation: "Logout", handle: (r, id) => logout(state, r, id) },
     { method: "POST", path: "/", protocol: "sts", operation: "STS", handle: (r) => handleSts(r, stsDeps) },
+    { method: "GET", path: "/federation", protocol: "signin", operation: "Federation", handle: (r) => handleFederation(r, federationDeps) },
+    { method: "POST", path: "/federation", protocol: "signin", operation: "Federation", handle: (r) => handleFederation(r, federationDeps) },
     { method: "GET", path: "/device", protocol: "page", operation: "DevicePage", handle: (r) => showDevicePage(state, r) },
     { method: "POST", path: "/device", protocol: "page", operation: "DeviceDecision", handle: (r) => decideDevicePage(state, r) },
     { method: "GET", path: "/authorize", protocol: "page", operation: "Authorize", handle: (r) => showAuthorizePage(state, r) },
@@ -100,6 +115,8 @@ export function createRouter(deps: { state: EmulatorState; faults: Faults; start
         return stsErrorResponse(status, code, message, requestId);
       case "oidc":
         return oidcError(status, code, snakeOf(code), message, requestId);
+      case "signin":
+        return federationError(status, code, message);
       default:
         return portalError(status, code, message, requestId);
     }
@@ -110,6 +127,7 @@ export function createRouter(deps: { state: EmulatorState; faults: Faults; start
     const counted = route.protocol !== "page" && route.protocol !== "admin";
     if (!counted) return { response: await route.handle(req, requestId) as EmuResponse, operation };
     if (route.protocol === "sts") operation = stsOperationName(req);
+    if (route.protocol === "signin") operation = federationOperation(req);
     state.countOperation(operation);
     if (state.options.latencyMs > 0) await sleep(state.options.latencyMs);
     const injected = faults.takeInjection(operation);
@@ -120,7 +138,7 @@ export function createRouter(deps: { state: EmulatorState; faults: Faults; start
       return { response: protocolError(route.protocol, injected.status, injected.error, message, requestId), operation, errorCode: injected.error };
     }
     if (faults.isThrottled(operation, state.options.throttleRps, state.options.throttleBurst, state.nowMs())) {
-      const [status, code] = route.protocol === "portal" ? [429, "TooManyRequestsException"] : route.protocol === "sts" ? [400, "Throttling"] : [400, "SlowDownException"];
+      const [status, code] = route.protocol === "portal" || route.protocol === "signin" ? [429, "TooManyRequestsException"] : route.protocol === "sts" ? [400, "Throttling"] : [400, "SlowDownException"];
       return { response: protocolError(route.protocol, status, code, "Rate exceeded", requestId), operation, errorCode: code };
     }
     const out = await route.handle(req, requestId);

@@ -42,6 +42,7 @@ export async function runEmulator(ctx: Context, parsed: Record<string, unknown>)
       `export AWS_ENDPOINT_URL_SSO=${emu.url}`,
       `export AWS_ENDPOINT_URL_SSO_OIDC=${emu.url}`,
       `export AWS_ENDPOINT_URL_STS=${emu.url}`,
+      `export AWS_ENDPOINT_URL_SIGNIN=${emu.url}`,
       ...(dataPath ? [`export AWS_DATA_PATH=${dataPath}   # for the AWS CLI v2 before 2.13`] : []),
       "",
     ].join("\n"),

@@ -151,7 +151,8 @@ export function showIndexPage(state: EmulatorState, req: EmuRequest): EmuRespons
     `<h1>sso-cli emulator</h1><p>An offline IAM Identity Center for <span class="muted">${escapeHtml(state.options.startUrl)}</span> (${escapeHtml(state.options.region)}).</p>
 <p>Point AWS clients at it:</p><pre>export AWS_ENDPOINT_URL_SSO=${escapeHtml(base)}
 export AWS_ENDPOINT_URL_SSO_OIDC=${escapeHtml(base)}
-export AWS_ENDPOINT_URL_STS=${escapeHtml(base)}</pre>
+export AWS_ENDPOINT_URL_STS=${escapeHtml(base)}
+export AWS_ENDPOINT_URL_SIGNIN=${escapeHtml(base)}</pre>
 <p><a href="/device">Enter a sign-in code</a> · <a href="/_admin/state">state</a> · <a href="/_admin/stats">stats</a></p>`,
   );
 }

@@ -29,7 +29,7 @@ export interface RunningEmulator {
   region: string;
   startUrl: string;
   /** What to export so AWS clients reach the emulator. */
-  endpoints: { oidc: string; portal: string; sts: string };
+  endpoints: { oidc: string; portal: string; sts: string; signin: string };
   state: EmulatorState;
   faults: Faults;
   close(): Promise<void>;
@@ -159,7 +159,7 @@ export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<Ru
     get startUrl() {
       return state.options.startUrl;
     },
-    endpoints: { oidc: url, portal: url, sts: url },
+    endpoints: { oidc: url, portal: url, sts: url, signin: url },
     state,
     faults,
     close: () =>

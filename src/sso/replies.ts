@@ -53,3 +53,6 @@ export function parseReply<T>(schema: z.ZodMiniType<T>, reply: unknown, operatio
   const where = issue && issue.path.length ? issue.path.join(".") : "reply";
   throw new ServiceError(`IAM Identity Center sent an unexpected ${operation} reply (${where} is missing or invalid).`, "Try again; if it persists, report it with --debug output.");
 }
+
+/** The federation endpoint's getSigninToken answer (docs/protocol/credential-formats.md §3.2). */
+export const SigninTokenReply = z.object({ SigninToken: z.string().check(z.minLength(1)) });

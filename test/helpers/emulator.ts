@@ -8,6 +8,7 @@ export async function startTestEmulator(opts: StartEmulatorOptions = {}): Promis
       AWS_ENDPOINT_URL_SSO: emu.url,
       AWS_ENDPOINT_URL_SSO_OIDC: emu.url,
       AWS_ENDPOINT_URL_STS: emu.url,
+      AWS_ENDPOINT_URL_SIGNIN: emu.url,
     },
   });
 }

@@ -1,0 +1,84 @@
+import type { Agent as HttpAgent } from "node:http";
+import { ServiceError, ServiceUnreachableError } from "../errors.js";
+import { errorFacts } from "./service-errors.js";
+import { SigninTokenReply } from "./replies.js";
+
+// Step 1 of the console sign-in (docs/protocol/credential-formats.md §3.2): role keys in, a
+// sign-in token out. The endpoint is no AWS SDK service, so this is a plain HTTPS GET, made in one
+// small function that takes an agent (a proxy or a custom CA plugs in there).
+
+export interface FederationKeys {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+}
+
+export interface HttpOptions {
+  /** For a proxy or extra CAs; Node's global agent otherwise. */
+  agent?: HttpAgent | undefined;
+  timeoutMs?: number | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+/** The answer to a GET: status, `Date` header and body (at most 64 KiB). */
+export interface HttpAnswer {
+  status: number;
+  date?: string | undefined;
+  body: string;
+}
+
+const MAX_BODY_BYTES = 64 * 1024;
+
+/** One GET over node:https (node:http for an http:// override such as the emulator). */
+export async function httpGet(url: string, opts: HttpOptions = {}): Promise<HttpAnswer> {
+  const u = new URL(url);
+  const { request } = u.protocol === "http:" ? await import("node:http") : await import("node:https");
+  return new Promise((resolve, reject) => {
+    const req = request(u, { method: "GET", headers: { accept: "application/json" }, ...(opts.agent ? { agent: opts.agent } : {}), ...(opts.signal ? { signal: opts.signal } : {}), timeout: opts.timeoutMs ?? 30_000 }, (res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on("data", (c: Buffer) => {
+        size += c.length;
+        if (size > MAX_BODY_BYTES) res.destroy(Object.assign(new Error("reply too large"), { code: "EMSGSIZE" }));
+        else chunks.push(c);
+      });
+      res.on("error", reject);
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, date: res.headers.date, body: Buffer.concat(chunks).toString("utf8") }));
+    });
+    req.on("timeout", () => req.destroy(Object.assign(new Error("request timed out"), { code: "ETIMEDOUT" })));
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+/**
+ * getSigninToken. The query carries the secret key and session token: the URL is never logged,
+ * and errors name only the endpoint. A refusal (any status but 200) is a ServiceError.
+ */
+export async function getSigninToken(federation: string, keys: FederationKeys, opts: HttpOptions = {}): Promise<string> {
+  const session = JSON.stringify({ sessionId: keys.accessKeyId, sessionKey: keys.secretAccessKey, sessionToken: keys.sessionToken });
+  const url = `${federation}?${new URLSearchParams({ Action: "getSigninToken", Session: session }).toString()}`;
+  let answer: HttpAnswer;
+  try {
+    answer = await httpGet(url, opts);
+  } catch (err) {
+    if (opts.signal?.aborted) throw err;
+    const f = errorFacts(err);
+    throw new ServiceUnreachableError(`Could not reach the AWS console sign-in endpoint ${federation} (${f.code}).`, "Check your network connection and proxy; then try again.", { cause: err });
+  }
+  if (answer.status !== 200) {
+    throw new ServiceError(
+      `The AWS console sign-in endpoint refused the role keys (HTTP ${answer.status}).`,
+      answer.status >= 500 ? "Try again in a minute." : "The keys may have expired or been revoked: run sso-cli login, then try again.",
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(answer.body);
+  } catch {
+    json = undefined;
+  }
+  const r = SigninTokenReply.safeParse(json);
+  if (!r.success) throw new ServiceError("The AWS console sign-in endpoint sent an unexpected reply (SigninToken is missing).", "Try again; if it persists, report it with --debug output.");
+  return r.data.SigninToken;
+}
