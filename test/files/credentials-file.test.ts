@@ -299,9 +299,8 @@ describe("updateCredentialsFile in a batch", () => {
   it("writes 1,000 profiles in one call, then removes them all, restoring the file", async () => {
     const original = await useFixture("credentials-hand");
     const profiles = Array.from({ length: 1000 }, (_, i) => `p${i}`);
-    const started = Date.now();
+    // How fast is npm run bench's to judge (fan-out to 10,000 profiles), not a timed test's.
     const results = await updateCredentialsFile(credentialsFile, profiles.map((profile, i) => ({ profile, set: { credentials: creds(i), source: SOURCE } })), ledgerFile);
-    expect(Date.now() - started).toBeLessThan(10_000);
     expect(results.every((r) => r.outcome === "written")).toBe(true);
     const doc = IniDocument.parse(await fileText(), credentialsFile, { sectionNames: "raw" });
     expect(doc.sectionNames()).toHaveLength(1003);
