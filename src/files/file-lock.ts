@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, readFile, rename, rm, stat, utimes, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
-import { basename, dirname, join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { Exit, InterruptedError, SsoCliError } from "../errors.js";
 import { isProcessAlive } from "../lib/process-alive.js";
 import { resolveSymlinks, tempFileName } from "./atomic-write.js";
@@ -152,7 +152,8 @@ async function tryAcquire(lockPath: string, token: string): Promise<boolean> {
   // The owner file is written first, in a folder of our own; the rename then publishes both at once.
   // eslint-disable-next-line no-restricted-globals -- the lock records which process owns it: a fact of this process, not an input
   const pid = process.pid;
-  const temp = join(dirname(lockPath), tempFileName(basename(lockPath), pid));
+  // A short name: the lock's own name may already be as long as the file system allows.
+  const temp = join(dirname(lockPath), tempFileName("lock", pid));
   try {
     await mkdir(temp, { mode: 0o700 });
   } catch (err) {
@@ -182,7 +183,7 @@ async function tryAcquire(lockPath: string, token: string): Promise<boolean> {
  */
 async function removeLockFolder(lockPath: string): Promise<void> {
   // eslint-disable-next-line no-restricted-globals -- the aside name carries this process's pid, as temp files do
-  const aside = join(dirname(lockPath), tempFileName(basename(lockPath), process.pid));
+  const aside = join(dirname(lockPath), tempFileName("lock", process.pid));
   try {
     await rename(lockPath, aside);
   } catch (err) {
