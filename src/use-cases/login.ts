@@ -9,6 +9,7 @@ import { describeServiceError, isRetryable, isThrottle, isUnauthorized } from ".
 import { prepareLogin, type LoginInput, type PreparedLogin } from "./login-plan.js";
 import { specKey, type TargetProfile } from "./resolve-targets.js";
 import type { SignInSpec } from "./cached-sign-in.js";
+import { networkFor } from "./network.js";
 import { ensureSignedIn, type SignedIn } from "./sign-in.js";
 
 export type { LoginInput, PreparedLogin } from "./login-plan.js";
@@ -59,6 +60,8 @@ export async function login(ctx: Context, input: LoginInput, prepared?: Prepared
     upToDate,
   });
   if (upToDate) return { upToDate: true, profileCount: plan.profiles.length, validUntil: validUntil! };
+  // The profile named decides the CA bundle (its ca_bundle), as for the AWS CLI; every client of this login shares the network.
+  void networkFor(ctx, input.profile).catch(() => undefined);
   const signedIn = new Map<string, SignedIn>();
   for (const spec of plan.signIns) {
     signedIn.set(specKey(spec), await ensureSignedIn(ctx, spec, { force: input.force, browser: input.browser, flow: input.flow }));
@@ -82,11 +85,14 @@ async function writeKeys(ctx: Context, profiles: TargetProfile[], signedIn: Map<
   if (profiles.length === 0) return [];
   const limiter = new RateLimiter(() => ctx.now().getTime());
   const renewed = new Map<string, Promise<SignedIn>>();
+  // One deadline for the whole fan-out's retries: a hung or throttling service ends the login in
+  // bounded time, each profile with its last error.
+  const deadline = ctx.now().getTime() + (await networkFor(ctx)).limits.retryDeadlineMs;
 
   const fetched = await mapBounded(profiles, FAN_OUT_CONCURRENCY, async (p): Promise<RoleKeys> => {
     const key = specKey(p.spec);
     const call = async (session: SignedIn) =>
-      retryWithBackoff(() => getRoleCredentials(session.clients, session.accessToken, p.accountId, p.roleName), {
+      retryWithBackoff(() => getRoleCredentials(session.clients, session.accessToken, p.accountId, p.roleName, { timeoutMs: deadline - ctx.now().getTime() }), {
         sleep: ctx.sleep,
         now: () => ctx.now().getTime(),
         signal: ctx.signal,
@@ -94,6 +100,7 @@ async function writeKeys(ctx: Context, profiles: TargetProfile[], signedIn: Map<
         isThrottle,
         limiter,
         maxAttempts: 10,
+        deadline,
       });
     const session = signedIn.get(key)!;
     try {

@@ -9,6 +9,7 @@ import { createSsoClients, type SsoClients } from "../sso/clients.js";
 import type { OidcToken } from "../sso/device-authorization.js";
 import { refreshAccessToken } from "../sso/refresh-token.js";
 import { loadRegistration, type Registration } from "./client-registration.js";
+import { networkFor } from "./network.js";
 import { signInWithDeviceCode } from "./sign-in-device.js";
 import { signInWithAuthorizationCode } from "./sign-in-pkce.js";
 import { readCachedToken, TOKEN_MARGIN_MS, describeSignIn, type SignInFlow, type SignInSpec } from "./cached-sign-in.js";
@@ -55,7 +56,7 @@ export function chooseSignInFlow(opts: SignInOptions, browser: Pick<Context["bro
  */
 export async function ensureSignedIn(deps: SignInDeps, spec: SignInSpec, opts: SignInOptions): Promise<SignedIn> {
   const debug = debugLogFor(deps);
-  const clients = createSsoClients(spec.region, deps.endpoints, { debug: deps.debug ? debug : undefined });
+  const clients = createSsoClients(spec.region, deps.endpoints, { network: () => networkFor(deps), debug: deps.debug ? debug : undefined });
   const cacheFile = tokenCacheFileName(spec);
   // With --force a damaged cache file is no obstacle: the sign-in replaces it.
   const readCache = () => (opts.force ? readCachedToken(deps, spec).catch(() => undefined) : readCachedToken(deps, spec));
