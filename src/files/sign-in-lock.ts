@@ -1,5 +1,6 @@
-import { join } from "node:path";
-import { Exit, SsoCliError } from "../errors.js";
+import { rmdir, stat } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { Exit, FileAccessError, SsoCliError } from "../errors.js";
 import { FileLockTimeoutError, withFileLock, type LockHolder } from "./file-lock.js";
 import { tokenCacheFileName } from "./token-cache.js";
 
@@ -30,13 +31,26 @@ export interface SignInLockOptions {
   timeoutMs?: number;
 }
 
-/** Runs `fn` while no other process signs in or refreshes for this sso-session (or legacy start URL). */
+/**
+ * Runs `fn` while no other process signs in or refreshes for this sso-session (or legacy start URL).
+ * A folder made only to hold the lock is removed again when it is left empty, so a sign-in that
+ * fails leaves nothing behind.
+ */
 export async function withSignInLock<T>(home: string, key: { ssoSession?: string | undefined; startUrl: string }, fn: () => Promise<T>, opts: SignInLockOptions): Promise<T> {
   const file = signInLockFile(home, key);
+  const folder = dirname(file);
+  const folderExisted = (await stat(folder).catch(() => undefined)) !== undefined;
   try {
     return await withFileLock(file, fn, { timeoutMs: opts.timeoutMs ?? SIGN_IN_LOCK_TIMEOUT_MS, onWait: opts.onWait, signal: opts.signal });
   } catch (err) {
     if (err instanceof FileLockTimeoutError && err.file === file) throw new SignInLockTimeoutError(opts.what, err.lockPath, { cause: err });
+    // The lock's name means nothing to a person: name its folder (a read-only or foreign HOME).
+    if (err instanceof FileAccessError && err.file === file) {
+      throw new FileAccessError(folder, err.message.slice(file.length + 2).replace("could not lock it", "could not make a sign-in lock in it"), err.hint ?? "", { cause: err });
+    }
     throw err;
+  } finally {
+    // Not empty (the ledger, another process's lock): rmdir refuses, and that is fine.
+    if (!folderExisted) await rmdir(folder).catch(() => undefined);
   }
 }

@@ -3,6 +3,7 @@ import type { Context } from "../context.js";
 import { ServiceUnreachableError, StaleRegistrationError } from "../errors.js";
 import { withSignInLock } from "../files/sign-in-lock.js";
 import { formatTimestamp, parseTimestamp, tokenCacheFileName, writeTokenCacheEntry, type TokenCacheEntry } from "../files/token-cache.js";
+import { escapeControlChars } from "../lib/control-chars.js";
 import { debugLogFor } from "../lib/debug-log.js";
 import { formatExpiry } from "../lib/progress.js";
 import { createSsoClients, type SsoClients } from "../sso/clients.js";
@@ -93,9 +94,11 @@ export async function ensureSignedIn(deps: SignInDeps, spec: SignInSpec, opts: S
       what: describeSignIn(spec),
       signal: deps.signal,
       onWait: (holder) => {
-        const who = holder ? `another sso-cli (pid ${holder.pid}${holder.host === hostname() ? "" : ` on ${holder.host}`})` : "another sso-cli";
-        debug(`waiting for ${who}: it is signing in to ${describeSignIn(spec)}`);
-        if (deps.tty.stderr) deps.stderr.write(`Waiting for ${who}, which is signing in to ${describeSignIn(spec)}…\n`);
+        const who = holder ? `another sso-cli (pid ${holder.pid}${holder.host === hostname() ? "" : ` on ${escapeControlChars(holder.host)}`})` : "another sso-cli";
+        const what = escapeControlChars(describeSignIn(spec));
+        debug(`waiting for ${who}: it is signing in to ${what}`);
+        // Once, and on a terminal only: in a script the wait is no news, and stderr is for errors.
+        if (deps.tty.stderr) deps.stderr.write(`Waiting for ${who}, which is signing in to ${what}…\n`);
       },
     },
   );
