@@ -95,6 +95,14 @@ export function describeServiceError(err: unknown, what: string, endpoint: strin
   if (f.network) {
     return new ServiceUnreachableError(`Could not reach IAM Identity Center at ${endpoint} (${f.code}) while ${what}.`, "Check your network connection, proxy and the sso_region; then try again.", { cause: err });
   }
+  // Only a proxy answers 407 (RFC 9110 §15.5.8); https-proxy-agent hands its refusal of CONNECT to the SDK as the answer.
+  if (f.status === 407) {
+    return new ServiceUnreachableError(
+      `The proxy asked for credentials (407 Proxy Authentication Required) on the way to ${endpoint} while ${what}.`,
+      "Put them in the proxy URL: HTTPS_PROXY=http://USER:PASSWORD@HOST:PORT (percent-encode special characters).",
+      { cause: err },
+    );
+  }
   if (f.code === "TooManyRequestsException" || f.code === "ThrottlingException") return new ThrottledError(what);
   if (f.status !== undefined && f.status >= 500) {
     return new ServiceError(`IAM Identity Center had an internal error (${f.status} ${f.code}) while ${what}.`, "Try again in a minute.", { cause: err });

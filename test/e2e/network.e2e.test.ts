@@ -105,6 +105,29 @@ describe("through a CONNECT proxy to IAM Identity Center over TLS with its own C
   });
 });
 
+describe("a proxy that wants credentials", () => {
+  it("without them: one line saying the proxy asked (407), exit 254; with them in HTTPS_PROXY: signed in", async () => {
+    const guarded = await startTestProxy({ auth: "me:s3cret" });
+    const h = await home();
+    try {
+      const env = { ...emu.env, AWS_CA_BUNDLE: caFile };
+      const refused = await runCli(["login", "--profile", "p"], { home: h.home, env: { ...env, HTTPS_PROXY: guarded.url } });
+      expectExit(refused, 254);
+      expectOneErrorLine(refused, /^sso-cli: The proxy asked for credentials \(407 Proxy Authentication Required\) on the way to https:\/\/127\.0\.0\.1:\d+ while registering this client\.$/);
+      const withAuth = guarded.url.replace("http://", "http://me:s3cret@");
+      const ok = await runCli(["login", "--profile", "p", "--debug"], { home: h.home, env: { ...env, HTTPS_PROXY: withAuth } });
+      expectExit(ok, 0);
+      expect(guarded.tunnels.length).toBeGreaterThan(0);
+      // --debug names the proxy, never its password.
+      expect(ok.stderr).toContain(`through proxy ${guarded.url.replace("http://", "http://me:<redacted>@")}`);
+      expect(ok.stderr).not.toContain("s3cret");
+    } finally {
+      await guarded.close();
+      await h.cleanup();
+    }
+  });
+});
+
 describe("a server that never answers", () => {
   it.each([
     ["RegisterClient", "registering this client"],

@@ -17,7 +17,9 @@ export interface TestProxy {
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/;
 
-export async function startTestProxy(): Promise<TestProxy> {
+/** `auth`: require `Proxy-Authorization: Basic` with this "user:password", else answer 407. */
+export async function startTestProxy(opts: { auth?: string } = {}): Promise<TestProxy> {
+  const authorized = (header: string | undefined): boolean => opts.auth === undefined || header === `Basic ${Buffer.from(opts.auth).toString("base64")}`;
   const tunnels: string[] = [];
   const forwarded: string[] = [];
   const sockets = new Set<Socket>();
@@ -34,6 +36,10 @@ export async function startTestProxy(): Promise<TestProxy> {
       res.writeHead(403).end();
       return;
     }
+    if (!authorized(req.headers["proxy-authorization"])) {
+      res.writeHead(407, { "proxy-authenticate": 'Basic realm="test"' }).end();
+      return;
+    }
     forwarded.push(target.host);
     const upstream = httpRequest(target, { method: req.method, headers: req.headers }, (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
@@ -46,6 +52,10 @@ export async function startTestProxy(): Promise<TestProxy> {
     const [host = "", port = ""] = /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(req.url ?? "")?.slice(1) ?? [];
     if (!LOOPBACK.test(host)) {
       client.end("HTTP/1.1 403 Forbidden\r\n\r\n");
+      return;
+    }
+    if (!authorized(req.headers["proxy-authorization"])) {
+      client.end('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="test"\r\nContent-Length: 0\r\n\r\n');
       return;
     }
     tunnels.push(`${host}:${port}`);
