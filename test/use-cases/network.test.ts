@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { BadValueError, ServiceUnreachableError } from "../../src/errors.js";
 import { registrationCacheFileName, tokenCacheFileName } from "../../src/files/token-cache.js";
 import { login, type LoginInput, type LoginResult } from "../../src/use-cases/login.js";
+import { logout } from "../../src/use-cases/logout.js";
 import { networkFor } from "../../src/use-cases/network.js";
 import { startTestEmulator } from "../helpers/emulator.js";
 import { sessionProfileConfig } from "../helpers/sso-fixtures.js";
@@ -121,5 +122,17 @@ describe("the settings of a command's network", () => {
     expect(await bundle({ AWS_PROFILE: "nobody" })).toBeUndefined();
     await expect(bundle({ AWS_CA_BUNDLE: join(home, "missing.pem") })).rejects.toThrow(`${home}/missing.pem: does not exist (named by AWS_CA_BUNDLE)`);
     await expect(bundle({ AWS_CA_BUNDLE: join(home, ".aws", "config") })).rejects.toThrow("holds no PEM certificate (named by AWS_CA_BUNDLE)");
+  });
+});
+
+describe("logout with a network that cannot be set up", () => {
+  it("a CA bundle that is gone: the server is not told, everything local is still undone", async () => {
+    const { ctx, emu } = await setUp();
+    await fetched(ctx);
+    const offline = createTestContext({ home: ctx.paths.home, endpoints: emu.endpoints, env: { AWS_CA_BUNDLE: join(ctx.paths.home, "gone.pem") } });
+    const r = await logout(offline, { profile: "p" });
+    expect(r.signedOut.map((s) => s.outcome)).toEqual(["unreachable"]);
+    expect(r.removedProfiles).toEqual(["p"]);
+    await expect(readFile(join(ctx.paths.ssoCacheDir, tokenCacheFileName({ ssoSession: "s", startUrl: emu.startUrl })))).rejects.toThrow(/ENOENT/);
   });
 });
