@@ -83,7 +83,14 @@ async function forgetSignIns(home: string): Promise<void> {
   await rm(join(home, ".aws", "sso", "cache"), { recursive: true, force: true });
 }
 
+/** Per round, what the emulator counted: the record this file exists for, printed at the end. */
+const figures: Record<string, string | number>[] = [];
+
 describe("many sso-cli processes of one user at once", () => {
+  afterAll(() => {
+    console.log(`concurrency figures:\n${figures.map((f) => JSON.stringify(f)).join("\n")}`);
+  });
+
   it(`32 concurrent first sign-ins, ${ROUNDS} rounds: one registration and one sign-in per round, every profile written`, async () => {
     const ps = profiles("p", 32);
     const h = await setUpHome(configFor({ corp: ps }));
@@ -100,6 +107,7 @@ describe("many sso-cli processes of one user at once", () => {
         expect(results.filter((r) => /Sign in to/.test(r.stderr)), `round ${round}: prompts`).toHaveLength(1);
         const creds = await h.credentials();
         const lost = ps.filter((p) => !/^ASIA[A-Z0-9]{16}$/.test(creds[p.name]?.aws_access_key_id ?? ""));
+        figures.push({ scenario: "32 first sign-ins", round, exits0: results.filter((r) => r.code === 0).length, registrations: s.operations.RegisterClient?.calls ?? 0, signIns: signIns(s), refreshes: s.grantTypes.refresh_token ?? 0, lostProfiles: lost.length });
         expect(lost.map((p) => p.name), `round ${round}: lost profiles`).toEqual([]);
         expect(creds.mine).toEqual({ aws_access_key_id: "AKIAHANDWRITTEN00001", aws_secret_access_key: "hand" });
       }
@@ -142,9 +150,11 @@ describe("many sso-cli processes of one user at once", () => {
         const creds = await h.credentials();
         const lostIns = ins.filter((p) => !/^ASIA[A-Z0-9]{16}$/.test(creds[p.name]?.aws_access_key_id ?? ""));
         const leftOuts = outs.filter((p) => creds[p.name] !== undefined);
+        const s = await stats();
+        figures.push({ scenario: "16 logins + 16 logouts", round, exits0: results.filter((r) => r.code === 0).length, signIns: signIns(s), refreshes: s.grantTypes.refresh_token ?? 0, lostProfiles: lostIns.length, keysLeftByLogout: leftOuts.length });
         expect(lostIns.map((p) => p.name), `round ${round}: login profiles without keys`).toEqual([]);
         expect(leftOuts.map((p) => p.name), `round ${round}: logout profiles still holding keys`).toEqual([]);
-        expect(signIns(await stats()), `round ${round}: sign-ins`).toBe(0);
+        expect(signIns(s), `round ${round}: sign-ins`).toBe(0);
         expect(creds.mine).toEqual({ aws_access_key_id: "AKIAHANDWRITTEN00001", aws_secret_access_key: "hand" });
       }
       expectOk([await runCli(["logout", "--all"], { home: h.home, env })]);
@@ -165,9 +175,11 @@ describe("many sso-cli processes of one user at once", () => {
         const results = await Promise.all(ps.map((p) => runCli(["login", "--profile", p.name], { home: h.home, env })));
         expectOk(results);
         const s = await stats();
+        const written = Object.keys(await h.credentials()).filter((n) => n.startsWith("r")).length;
+        figures.push({ scenario: "8 refreshes", round, exits0: results.filter((r) => r.code === 0).length, signIns: signIns(s), refreshes: s.grantTypes.refresh_token ?? 0, lostProfiles: 8 - written });
         expect(s.grantTypes, `round ${round}: grants`).toEqual({ refresh_token: 1 });
         expect(signIns(s), `round ${round}: sign-ins`).toBe(0);
-        expect(Object.keys(await h.credentials()).filter((n) => n.startsWith("r"))).toHaveLength(8);
+        expect(written).toBe(8);
       }
     } finally {
       await h.cleanup();

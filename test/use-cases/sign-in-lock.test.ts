@@ -34,7 +34,8 @@ describe("one sign-in and one refresh per sso-session, however many callers", ()
     await cleanup();
   });
 
-  it("8 concurrent first sign-ins register once and start one device sign-in; all get its token", async () => {
+  it.each([1, 2, 3])("8 concurrent first sign-ins (round %i) register once and start one device sign-in; all get its token", async () => {
+    await rm(join(home, ".aws", "sso", "cache"), { recursive: true, force: true });
     emu.state.resetStats();
     const results = await Promise.all(contexts(8).map((ctx) => ensureSignedIn(ctx, spec(), { browser: false })));
     expect(emu.state.stats.operations.RegisterClient?.calls).toBe(1);
@@ -43,7 +44,7 @@ describe("one sign-in and one refresh per sso-session, however many callers", ()
     expect(results.filter((r) => r.how === "signed-in")).toHaveLength(1);
   });
 
-  it("8 concurrent refreshes send one refresh_token grant; nobody falls back to a sign-in", async () => {
+  it.each([1, 2, 3])("8 concurrent refreshes (round %i) send one refresh_token grant; nobody falls back to a sign-in", async () => {
     // The cached token is 10 minutes from expiry: inside the 15-minute margin, so each caller refreshes.
     const entry = JSON.parse(await readFile(cacheFile(), "utf8")) as Record<string, unknown>;
     const now = new Date();
