@@ -22,9 +22,10 @@ export interface BackoffOptions {
   limiter?: RateLimiter | undefined;
   /**
    * No retry starts at or after this moment (on `now()`'s clock): with hung calls or a throttle
-   * storm the caller gets the last error in bounded time, whatever the attempts left.
+   * storm the caller gets the last error in bounded time, whatever the attempts left. A function
+   * is asked afresh each time (a deadline that moves with progress).
    */
-  deadline?: number | undefined;
+  deadline?: number | (() => number) | undefined;
 }
 
 /** Requests per second never go below this, so a throttle storm still ends in bounded time. */
@@ -92,7 +93,10 @@ export async function retryWithBackoff<T>(fn: (attempt: number) => Promise<T>, o
   const baseMs = o.baseMs ?? 200;
   const capMs = o.capMs ?? 5000;
   const random = o.random ?? Math.random;
-  const pastDeadline = (waitMs: number): boolean => o.deadline !== undefined && o.now() + waitMs >= o.deadline;
+  const pastDeadline = (waitMs: number): boolean => {
+    const deadline = typeof o.deadline === "function" ? o.deadline() : o.deadline;
+    return deadline !== undefined && o.now() + waitMs >= deadline;
+  };
   let lastError: unknown;
   for (let attempt = 0; ; attempt++) {
     if (o.limiter) await o.limiter.acquire(o.sleep, o.signal);

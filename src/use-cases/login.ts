@@ -5,7 +5,7 @@ import { RateLimiter, retryWithBackoff } from "../lib/backoff.js";
 import { mapBounded } from "../lib/bounded-concurrency.js";
 import { debugLogFor } from "../lib/debug-log.js";
 import { getRoleCredentials, type RoleKeys } from "../sso/get-role-credentials.js";
-import { describeServiceError, isRetryable, isThrottle, isUnauthorized } from "../sso/service-errors.js";
+import { describeServiceError, errorFacts, isRetryable, isThrottle, isUnauthorized } from "../sso/service-errors.js";
 import { prepareLogin, type LoginInput, type PreparedLogin } from "./login-plan.js";
 import { specKey, type TargetProfile } from "./resolve-targets.js";
 import type { SignInSpec } from "./cached-sign-in.js";
@@ -85,14 +85,30 @@ async function writeKeys(ctx: Context, profiles: TargetProfile[], signedIn: Map<
   if (profiles.length === 0) return [];
   const limiter = new RateLimiter(() => ctx.now().getTime());
   const renewed = new Map<string, Promise<SignedIn>>();
-  // One deadline for the whole fan-out's retries: a hung or throttling service ends the login in
-  // bounded time, each profile with its last error.
-  const deadline = ctx.now().getTime() + (await networkFor(ctx)).limits.retryDeadlineMs;
+  // One deadline for the fan-out, moved on by every success: once no call has succeeded for the
+  // retry deadline (a hung service), retries stop and calls not yet made fail at once with the
+  // last network error, so the login ends in bounded time however many profiles it has; a slow or
+  // throttling service that still answers keeps it going.
+  const { retryDeadlineMs } = (await networkFor(ctx)).limits;
+  let deadline = ctx.now().getTime() + retryDeadlineMs;
+  let lastNetworkError: unknown;
+  const fetchKeys = async (session: SignedIn, p: TargetProfile): Promise<RoleKeys> => {
+    const left = deadline - ctx.now().getTime();
+    if (left <= 0 && lastNetworkError !== undefined) throw lastNetworkError;
+    try {
+      const keys = await getRoleCredentials(session.clients, session.accessToken, p.accountId, p.roleName, left > 0 ? { timeoutMs: left } : {});
+      deadline = ctx.now().getTime() + retryDeadlineMs;
+      return keys;
+    } catch (err) {
+      if (errorFacts(err).network) lastNetworkError = err;
+      throw err;
+    }
+  };
 
   const fetched = await mapBounded(profiles, FAN_OUT_CONCURRENCY, async (p): Promise<RoleKeys> => {
     const key = specKey(p.spec);
     const call = async (session: SignedIn) =>
-      retryWithBackoff(() => getRoleCredentials(session.clients, session.accessToken, p.accountId, p.roleName, { timeoutMs: deadline - ctx.now().getTime() }), {
+      retryWithBackoff(() => fetchKeys(session, p), {
         sleep: ctx.sleep,
         now: () => ctx.now().getTime(),
         signal: ctx.signal,
@@ -100,7 +116,7 @@ async function writeKeys(ctx: Context, profiles: TargetProfile[], signedIn: Map<
         isThrottle,
         limiter,
         maxAttempts: 10,
-        deadline,
+        deadline: () => deadline,
       });
     const session = signedIn.get(key)!;
     try {

@@ -22,14 +22,20 @@ afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
 
-async function setUp(knobs: Parameters<typeof startTestEmulator>[0] = {}, env: Record<string, string> = {}): Promise<{ ctx: TestContext; emu: Emulator }> {
+/** `[sso-session s]` and `n` profiles p1…pn on the emulator's accounts and roles. */
+function manyProfiles(startUrl: string, n: number): string {
+  const profiles = Array.from({ length: n }, (_, i) => [`[profile p${i + 1}]`, "sso_session = s", `sso_account_id = 10000000000${(i % 3) + 1}`, `sso_role_name = ${i % 2 ? "ReadOnlyAccess" : "AdministratorAccess"}`, ""]);
+  return ["[sso-session s]", `sso_start_url = ${startUrl}`, "sso_region = us-east-1", "sso_registration_scopes = sso:account:access", "", ...profiles.flat()].join("\n");
+}
+
+async function setUp(knobs: Parameters<typeof startTestEmulator>[0] = {}, env: Record<string, string> = {}, config = sessionProfileConfig): Promise<{ ctx: TestContext; emu: Emulator }> {
   const { home, cleanup } = await makeTempHome();
   const ctx = createTestContext({ home, env });
   const emu = await startTestEmulator({ clock: () => ctx.now().getTime(), autoApproveMs: 0, ...knobs });
   cleanups.push(cleanup, () => emu.close());
   ctx.endpoints = emu.endpoints;
   await mkdir(join(home, ".aws"), { recursive: true });
-  await writeFile(ctx.paths.configFile, sessionProfileConfig({ startUrl: emu.startUrl }));
+  await writeFile(ctx.paths.configFile, config({ startUrl: emu.startUrl }));
   return { ctx, emu };
 }
 
@@ -91,6 +97,33 @@ describe("a server that does not answer in time", () => {
     expect(p.error.message).toBe(`IAM Identity Center at ${emu.url} did not answer in time (ETIMEDOUT) while getting credentials for profile p.`);
     // Backoff moves the fake clock; the 0.4 s deadline (twice the read timeout) ends the retries.
     expect(emu.state.stats.operations.GetRoleCredentials?.calls).toBeLessThanOrEqual(3);
+  });
+});
+
+describe("the retry deadline of a fan-out over many profiles", () => {
+  it("a hung service: once nothing has succeeded for the deadline, the calls not yet made fail at once", async () => {
+    const { ctx, emu } = await setUp(
+      { injections: [{ operation: "GetRoleCredentials", status: 500, error: "timeout", count: 9999, hangMs: 30_000 }] },
+      { SSO_CLI_READ_TIMEOUT: "0.2" },
+      ({ startUrl }) => manyProfiles(startUrl, 48),
+    );
+    const r = await login(ctx, { all: true, browser: false, force: false });
+    if (r.upToDate) throw new Error("expected a login that fetched");
+    expect(r.profiles.filter((p) => p.ok)).toEqual([]);
+    for (const p of r.profiles) if (!p.ok) expect(p.error.message).toMatch(/did not answer in time/);
+    // The first 16 (the fan-out's width) were tried; most of the other 32 never were.
+    expect(emu.state.stats.operations.GetRoleCredentials?.calls).toBeLessThan(48);
+  });
+
+  it("a slow service that still answers: the fan-out goes on past the deadline, every profile written", async () => {
+    // Real time here (each answer takes 0.6 s; the read timeout is 1 s, the deadline 2 s): 64
+    // profiles, 16 at a time, take about 2.4 s. Every success moves the deadline on.
+    const { ctx: fake } = await setUp({ latencyMs: 600, clock: Date.now }, { SSO_CLI_READ_TIMEOUT: "1" }, ({ startUrl }) => manyProfiles(startUrl, 64));
+    const ctx: TestContext = { ...fake, now: () => new Date(), sleep: (ms, signal) => new Promise((resolve, reject) => { const t = setTimeout(resolve, ms); signal?.addEventListener("abort", () => (clearTimeout(t), reject(new Error("aborted")))); }) };
+    const r = await login(ctx, { all: true, browser: false, force: false });
+    if (r.upToDate) throw new Error("expected a login that fetched");
+    expect(r.profiles.flatMap((p) => (p.ok ? [] : [`${p.profile}: ${p.error.message}`]))).toEqual([]);
+    expect(r.profiles).toHaveLength(64);
   });
 });
 
