@@ -18,13 +18,14 @@ export interface NetworkLimits {
   connectTimeoutMs: number;
   /** For one call's whole answer (TLS, proxy tunnel and waiting included); the call is then aborted. */
   requestTimeoutMs: number;
-  /** Retries of one call (or of one fan-out of calls) stop once this long has passed since the first. */
+  /** Retries of a call (or of a fan-out of calls) stop once nothing has succeeded for this long. */
   retryDeadlineMs: number;
 }
 
 /**
  * SSO_CLI_CONNECT_TIMEOUT and SSO_CLI_READ_TIMEOUT, in seconds like the AWS CLI's
- * --cli-connect-timeout and --cli-read-timeout. Retries give up after twice the read timeout.
+ * --cli-connect-timeout and --cli-read-timeout. Retries give up once nothing has succeeded for twice
+ * the read timeout.
  */
 export function readNetworkLimits(env: Env): NetworkLimits {
   const seconds = (name: string, fallbackMs: number): number => {
