@@ -102,6 +102,11 @@ export const EMULATOR_SETTINGS = {
     kind: "string", flag: "--aws-data-path", arg: "<dir>", runtime: false, description: "write endpoint rule sets here that point the AWS CLI v2 < 2.13 (which ignores AWS_ENDPOINT_URL_*) at the emulator",
     more: "then `export AWS_DATA_PATH=DIR`",
   },
+  tls: {
+    kind: "bool", flag: "--tls", default: false, runtime: false, description: "serve HTTPS with a certificate signed by a CA made at start-up",
+    more: "for testing proxies and `AWS_CA_BUNDLE`; clients trust it only through `--ca-file`",
+  },
+  caFile: { kind: "string", flag: "--ca-file", arg: "<file>", runtime: false, description: "with --tls: write the CA certificate (PEM) here, for AWS_CA_BUNDLE" },
   quiet: { kind: "bool", flag: "--quiet", default: false, runtime: true, description: "log nothing per request" },
 } as const satisfies Record<string, SettingSpec>;
 

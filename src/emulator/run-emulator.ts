@@ -13,7 +13,8 @@ import { startEmulator } from "./start-emulator.js";
  * `parsed` is what commander parsed; emulator-settings.ts checks and types it.
  */
 export async function runEmulator(ctx: Context, parsed: Record<string, unknown>): Promise<void> {
-  const { port, portFile, inject, awsDataPath, ...settings } = readEmulatorFlags(parsed);
+  const { port, portFile, inject, awsDataPath, tls, caFile, ...settings } = readEmulatorFlags(parsed);
+  if (caFile !== undefined && !tls) throw new UsageError("--ca-file goes with --tls (a plain HTTP emulator has no certificate).");
   const injections: Injection[] = [];
   for (const spec of inject) {
     const i = parseInjectionSpec(spec);
@@ -24,12 +25,16 @@ export async function runEmulator(ctx: Context, parsed: Record<string, unknown>)
     ...settings,
     port,
     injections,
+    tls,
     version: pkg.version,
     log: (line) => void ctx.stderr.write(`${line}\n`),
   }).catch((err: NodeJS.ErrnoException) => {
     if (err.code === "EADDRINUSE") throw new UsageError(`Port ${port} is already in use.`, "Pick another with --port, or --port 0 for a free one.");
     throw err;
   });
+  // The CA first: a script waiting for the port file may use the CA as soon as it sees the port.
+  const caPath = caFile === undefined ? undefined : resolve(caFile);
+  if (caPath && emu.caPem) await writeFile(caPath, emu.caPem);
   if (portFile !== undefined) await writeFile(portFile, `${emu.port}\n`);
   const dataPath = awsDataPath === undefined ? undefined : resolve(awsDataPath);
   if (dataPath) await writeAwsDataPath(dataPath, emu.url);
@@ -44,6 +49,7 @@ export async function runEmulator(ctx: Context, parsed: Record<string, unknown>)
       `export AWS_ENDPOINT_URL_STS=${emu.url}`,
       `export AWS_ENDPOINT_URL_SIGNIN=${emu.url}`,
       ...(dataPath ? [`export AWS_DATA_PATH=${dataPath}   # for the AWS CLI v2 before 2.13`] : []),
+      ...(caPath ? [`export AWS_CA_BUNDLE=${caPath}`] : tls ? ["# --tls without --ca-file: clients cannot verify it; add --ca-file FILE and export AWS_CA_BUNDLE=FILE"] : []),
       "",
     ].join("\n"),
   );

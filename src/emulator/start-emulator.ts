@@ -1,11 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { DEFAULT_EMULATOR_SETTINGS, type EmulatorSettings } from "./emulator-settings.js";
 import { EmulatorState } from "./emulator-state.js";
 import { Faults, type Injection } from "./faults.js";
 import { createRouter, jsonError, sleep } from "./router.js";
 import { stsErrorResponse } from "./sts-service.js";
+import { createEmulatorCertificate } from "./tls-certificate.js";
 import type { EmuRequest, EmuResponse } from "./wire.js";
 
 /** Bodies larger than this are refused with 413 before they are read whole. */
@@ -21,6 +23,8 @@ export interface StartEmulatorOptions extends Partial<EmulatorSettings> {
   log?: (line: string) => void;
   injections?: Injection[];
   version?: string;
+  /** Serve HTTPS with a certificate signed by a CA made now (its PEM is `caPem` of the result). */
+  tls?: boolean;
 }
 
 export interface RunningEmulator {
@@ -30,13 +34,15 @@ export interface RunningEmulator {
   startUrl: string;
   /** What to export so AWS clients reach the emulator. */
   endpoints: { oidc: string; portal: string; sts: string; signin: string };
+  /** With `tls`: the CA certificate (PEM) that signed the emulator's, for AWS_CA_BUNDLE. */
+  caPem?: string | undefined;
   state: EmulatorState;
   faults: Faults;
   close(): Promise<void>;
 }
 
 export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<RunningEmulator> {
-  const { port = 0, host = "127.0.0.1", clock = Date.now, log, injections = [], version = "dev", ...knobs } = opts;
+  const { port = 0, host = "127.0.0.1", clock = Date.now, log, injections = [], version = "dev", tls = false, ...knobs } = opts;
   if (!isLoopback(host)) throw new Error(`The emulator listens on loopback only, not ${host}.`);
   const options: EmulatorSettings = { ...DEFAULT_EMULATOR_SETTINGS, ...stripUndefined(knobs) };
   const state = new EmulatorState(options, clock);
@@ -50,9 +56,12 @@ export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<Ru
   // Idle keep-alive connections live longer than any poll interval. With Node's 5 s (which Node
   // enforces at 6 s), a client polling every 1 + 5 s after slow_down reuses its pooled socket just
   // as the server drops it: the JS SDK gets ECONNRESET "socket hang up" on the next CreateToken.
-  const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
-    void serve(req, res);
-  });
+  const certificate = tls ? await createEmulatorCertificate(clock()) : undefined;
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => void serve(req, res);
+  const server = certificate
+    ? createTlsServer({ keepAliveTimeout: 65_000, key: certificate.keyPem, cert: `${certificate.certPem}${certificate.caPem}` }, onRequest)
+    : createServer({ keepAliveTimeout: 65_000 }, onRequest);
+  const scheme = certificate ? "https" : "http";
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // Monotonic, for the request log's duration only.
@@ -107,7 +116,7 @@ export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<Ru
         headers: req.headers,
         rawHeaders: req.rawHeaders,
         body,
-        baseUrl: `http://${hostHeader}`,
+        baseUrl: `${scheme}://${hostHeader}`,
       };
       const out = await router.answer(emuReq, found, requestId);
       operation = out.operation;
@@ -149,7 +158,7 @@ export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<Ru
   });
   const address = server.address() as AddressInfo;
   const hostPart = host.includes(":") ? `[${host}]` : host;
-  const url = `http://${hostPart}:${address.port}`;
+  const url = `${scheme}://${hostPart}:${address.port}`;
   return {
     url,
     port: address.port,
@@ -160,6 +169,7 @@ export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<Ru
       return state.options.startUrl;
     },
     endpoints: { oidc: url, portal: url, sts: url, signin: url },
+    caPem: certificate?.caPem,
     state,
     faults,
     close: () =>

@@ -84,8 +84,8 @@ export function tempFileName(targetName: string, pid = process.pid): string {
 }
 
 /**
- * Deletes temp files sso-cli left in `dir` when it was killed mid-write: those whose writer is no
- * longer running, and any older than STALE_TEMP_FILE_MS (including the pid-less names of earlier
+ * Deletes temp files (and temporary lock folders) sso-cli left in `dir` when it was killed mid-write:
+ * those whose writer is no longer running, and any older than STALE_TEMP_FILE_MS (including the pid-less names of earlier
  * versions). Best effort: a temp file that cannot be removed is no reason to fail a write.
  */
 // eslint-disable-next-line no-restricted-syntax -- a file's age is judged against its mtime, i.e. the file system's clock, not the command's
@@ -102,12 +102,14 @@ export async function removeStaleTempFiles(dir: string, nowMs = Date.now()): Pro
     if (pid === undefined && !OLD_TEMP_FILE.test(name)) continue;
     const file = join(dir, name);
     const info = await fsp.lstat(file).catch(() => undefined);
-    if (!info?.isFile()) continue;
+    // Folders of this name are lock folders in the making or being removed (file-lock.ts).
+    if (!info?.isFile() && !(info?.isDirectory() && pid !== undefined)) continue;
     // eslint-disable-next-line no-restricted-globals -- never this process's own temp files
     const abandoned = (pid !== undefined && Number(pid) !== process.pid && !isProcessAlive(Number(pid))) || nowMs - info.mtimeMs > STALE_TEMP_FILE_MS;
     if (!abandoned) continue;
     try {
-      await fsp.unlink(file);
+      if (info.isDirectory()) await fsp.rm(file, { recursive: true });
+      else await fsp.unlink(file);
       removed.push(name);
     } catch {
       // Gone meanwhile, or not ours to delete: either way nothing to do.

@@ -1,17 +1,21 @@
-import { promises as fsp } from "node:fs";
 import { randomBytes } from "node:crypto";
+// `fs.promises` rather than `node:fs/promises`: in the CommonJS entry it loads on first use (atomic-write.ts).
+import { promises as fsp } from "node:fs";
 import { hostname } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { Exit, SsoCliError } from "../errors.js";
+import { Exit, InterruptedError, SsoCliError } from "../errors.js";
 import { isProcessAlive } from "../lib/process-alive.js";
-import { resolveSymlinks } from "./atomic-write.js";
+import { resolveSymlinks, tempFileName } from "./atomic-write.js";
 import { fileAccessError, isNotFound } from "./file-access.js";
 
-// A cross-process lock on a file: `mkdir FILE.lock` either creates the folder or fails, atomically,
-// on every local file system (and NFS), so whoever creates it holds the lock. The holder records
-// its pid and host inside and touches the folder while it works; a lock whose holder died is taken
-// over. We wrote this (80 lines) instead of adding proper-lockfile: that package also uses mkdir
-// and mtime, but cannot tell a dead holder from a slow one by pid and pulls in three dependencies.
+// A cross-process lock on a file: the folder FILE.lock exists while someone holds it. It is made
+// under a temporary name with the holder's pid and host inside, then renamed into place: renaming
+// a folder onto one that exists and is not empty fails, atomically, on every local file system, so
+// whoever renames first holds the lock, and a lock folder never exists without its owner (a kill
+// between the two steps leaves only a temporary folder, which the next write in that folder
+// removes). The holder touches the folder while it works; a lock whose holder died is taken over.
+// We wrote this instead of adding proper-lockfile: that package uses mkdir and mtime too, but
+// cannot tell a dead holder from a slow one by pid and pulls in three dependencies.
 
 export interface FileLockOptions {
   /** Give up after this long (default 20 s). */
@@ -21,6 +25,16 @@ export interface FileLockOptions {
   /** Wall clock in ms, compared with the lock folder's mtime. */
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
+  /** Called once, when the lock is found held by someone else and this caller starts to wait. */
+  onWait?: (holder: LockHolder | undefined) => void;
+  /** Stops waiting (InterruptedError) when aborted, e.g. on Ctrl-C. */
+  signal?: AbortSignal | undefined;
+}
+
+/** Who holds a lock, as its owner file says. */
+export interface LockHolder {
+  pid: number;
+  host: string;
 }
 
 export class FileLockTimeoutError extends SsoCliError {
@@ -44,7 +58,8 @@ interface Owner {
 }
 
 const OWNER_FILE = "owner.json";
-// A lock folder without an owner file this old lost its holder between mkdir and writing the file.
+// A lock folder without an owner file was made by hand or by sso-cli before 0.2 (mkdir, then the
+// owner file): that old holder may be between the two steps, so the folder is left alone this long.
 const OWNERLESS_STALE_MS = 5_000;
 const queues = new Map<string, Promise<void>>();
 
@@ -85,14 +100,21 @@ async function holdLock<T>(file: string, lockPath: string, fn: () => Promise<T>,
       throw fileAccessError(err, file, "lock");
     }
   };
+  let told = false;
   for (let attempt = 0; !(await acquire()); attempt++) {
+    if (opts.signal?.aborted) throw new InterruptedError();
     const state = await inspectLock(lockPath, staleMs, now);
     if (state === "gone") continue;
     if (state === "stale" && (await takeOver(lockPath, staleMs, now))) continue;
     if (now() - started >= timeoutMs) throw new FileLockTimeoutError(file, lockPath, now() - started);
+    if (!told) {
+      told = true;
+      const owner = await readOwner(lockPath);
+      opts.onWait?.(owner && { pid: owner.pid, host: owner.host });
+    }
     // Jittered, growing pauses (5–15 ms up to 100–300 ms) so waiters do not move in step.
     const base = Math.min(10 * 2 ** attempt, 200);
-    await sleep(base / 2 + Math.random() * base);
+    await sleepUnlessAborted(sleep, base / 2 + Math.random() * base, opts.signal);
   }
   const heartbeat = setInterval(() => {
     const t = new Date(now());
@@ -105,29 +127,71 @@ async function holdLock<T>(file: string, lockPath: string, fn: () => Promise<T>,
     clearInterval(heartbeat);
     // Remove the lock only if it is still ours (not taken over after we stalled).
     const owner = await readOwner(lockPath);
-    if (owner === undefined || owner.token === token) await fsp.rm(lockPath, { recursive: true, force: true });
+    if (owner === undefined || owner.token === token) await removeLockFolder(lockPath);
+  }
+}
+
+async function sleepUnlessAborted(sleep: (ms: number) => Promise<void>, ms: number, signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return sleep(ms);
+  if (signal.aborted) throw new InterruptedError();
+  let onAbort!: () => void;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(new InterruptedError());
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+  try {
+    await Promise.race([sleep(ms), aborted]);
+  } finally {
+    signal.removeEventListener("abort", onAbort);
   }
 }
 
 async function tryAcquire(lockPath: string, token: string): Promise<boolean> {
+  // Held already (this also keeps an ownerless folder of an earlier version, which rename would
+  // replace while empty, waiting out OWNERLESS_STALE_MS).
+  if (await fsp.stat(lockPath).catch(() => undefined)) return false;
+  // The owner file is written first, in a folder of our own; the rename then publishes both at once.
+  // eslint-disable-next-line no-restricted-globals -- the lock records which process owns it: a fact of this process, not an input
+  const pid = process.pid;
+  // A short name: the lock's own name may already be as long as the file system allows.
+  const temp = join(dirname(lockPath), tempFileName("lock", pid));
   try {
-    await fsp.mkdir(lockPath, { mode: 0o700 });
+    await fsp.mkdir(temp, { mode: 0o700 });
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "EEXIST") return false;
     if (!isNotFound(err)) throw err;
     // Only writers lock, so creating the missing folder now is no side effect of a read.
     await fsp.mkdir(dirname(lockPath), { recursive: true, mode: 0o700 });
-    return tryAcquire(lockPath, token);
+    await fsp.mkdir(temp, { mode: 0o700 });
   }
   try {
-    // eslint-disable-next-line no-restricted-globals -- the lock records which process owns it: a fact of this process, not an input
-    const owner: Owner = { pid: process.pid, host: hostname(), token };
-    await fsp.writeFile(join(lockPath, OWNER_FILE), JSON.stringify(owner), { mode: 0o600 });
+    const owner: Owner = { pid, host: hostname(), token };
+    await fsp.writeFile(join(temp, OWNER_FILE), JSON.stringify(owner), { mode: 0o600 });
+    await fsp.rename(temp, lockPath);
+    return true;
   } catch (err) {
-    await fsp.rm(lockPath, { recursive: true, force: true });
+    await fsp.rm(temp, { recursive: true, force: true });
+    // A lock folder with its owner file is there already: someone else holds the lock.
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOTEMPTY" || code === "EEXIST") return false;
     throw err;
   }
-  return true;
+}
+
+/**
+ * Renames the lock folder aside before deleting it: deleting it in place would empty it first,
+ * and a folder that is empty for a moment can be replaced by another process's rename, whose
+ * owner file the recursive delete would then remove too.
+ */
+async function removeLockFolder(lockPath: string): Promise<void> {
+  // eslint-disable-next-line no-restricted-globals -- the aside name carries this process's pid, as temp files do
+  const aside = join(dirname(lockPath), tempFileName("lock", process.pid));
+  try {
+    await fsp.rename(lockPath, aside);
+  } catch (err) {
+    if (isNotFound(err)) return;
+    throw err;
+  }
+  await fsp.rm(aside, { recursive: true, force: true });
 }
 
 async function inspectLock(lockPath: string, staleMs: number, now: () => number): Promise<"gone" | "held" | "stale"> {
@@ -154,7 +218,7 @@ async function takeOver(lockPath: string, staleMs: number, now: () => number): P
   }
   try {
     if ((await inspectLock(lockPath, staleMs, now)) !== "stale") return false;
-    await fsp.rm(lockPath, { recursive: true, force: true });
+    await removeLockFolder(lockPath);
     return true;
   } finally {
     await fsp.rm(guard, { recursive: true, force: true });

@@ -20,6 +20,12 @@ export interface BackoffOptions {
   isRetryable(err: unknown): boolean;
   isThrottle?(err: unknown): boolean;
   limiter?: RateLimiter | undefined;
+  /**
+   * No retry starts at or after this moment (on `now()`'s clock): with hung calls or a throttle
+   * storm the caller gets the last error in bounded time, whatever the attempts left. A function
+   * is asked afresh each time (a deadline that moves with progress).
+   */
+  deadline?: number | (() => number) | undefined;
 }
 
 /** Requests per second never go below this, so a throttle storm still ends in bounded time. */
@@ -87,22 +93,34 @@ export async function retryWithBackoff<T>(fn: (attempt: number) => Promise<T>, o
   const baseMs = o.baseMs ?? 200;
   const capMs = o.capMs ?? 5000;
   const random = o.random ?? Math.random;
+  const pastDeadline = (waitMs: number): boolean => {
+    const deadline = typeof o.deadline === "function" ? o.deadline() : o.deadline;
+    return deadline !== undefined && o.now() + waitMs >= deadline;
+  };
+  let lastError: unknown;
   for (let attempt = 0; ; attempt++) {
     if (o.limiter) await o.limiter.acquire(o.sleep, o.signal);
+    // The limiter may have paced this retry past the deadline.
+    if (attempt > 0 && pastDeadline(0)) throw lastError;
     try {
       const result = await fn(attempt);
       o.limiter?.onSuccess();
       return result;
     } catch (err) {
+      lastError = err;
       if (o.signal?.aborted || attempt + 1 >= maxAttempts || !o.isRetryable(err)) throw err;
       const throttled = o.isThrottle?.(err) === true;
       if (!throttled && ++faults >= maxFaultAttempts) throw err;
       if (o.limiter && throttled) {
         // The limiter now paces the retry; a little jitter keeps callers from moving in step.
         o.limiter.onThrottle();
-        await o.sleep(Math.round(random() * 50), o.signal);
+        const jitter = Math.round(random() * 50);
+        if (pastDeadline(jitter)) throw err;
+        await o.sleep(jitter, o.signal);
       } else {
-        await o.sleep(backoffDelayMs(throttled ? attempt : faults - 1, baseMs, capMs, random), o.signal);
+        const delay = backoffDelayMs(throttled ? attempt : faults - 1, baseMs, capMs, random);
+        if (pastDeadline(delay)) throw err;
+        await o.sleep(delay, o.signal);
       }
     }
   }

@@ -2,13 +2,16 @@ import type { SSOClient } from "@aws-sdk/client-sso";
 import type { SSOOIDCClient } from "@aws-sdk/client-sso-oidc";
 import type { Endpoints } from "../context.js";
 import { sdkLogger, type DebugLog } from "../lib/debug-log.js";
+import type { ServiceNetwork } from "./network.js";
 
 /**
  * SDK clients, built lazily: `await import()` here is the only place the AWS SDK is loaded, so
  * commands that never call AWS (and --help, --version) never pay for it.
  *
  * Retries are ours (lib/backoff.ts), not the SDK's: one attempt per call, so a throttled fan-out
- * backs off as a whole instead of every request retrying on its own.
+ * backs off as a whole instead of every request retrying on its own. Every call goes through the
+ * command's network (network.ts): its proxy and CA bundle, timeouts that abort, and a look at the
+ * service's clock in each answer.
  */
 export interface SsoClients {
   region: string;
@@ -18,35 +21,68 @@ export interface SsoClients {
   portal(): Promise<SSOClient>;
   oidcModule(): Promise<typeof import("@aws-sdk/client-sso-oidc")>;
   portalModule(): Promise<typeof import("@aws-sdk/client-sso")>;
+  /** The command's network: its clock turns the service's absolute times into local ones. */
+  network(): Promise<ServiceNetwork>;
 }
 
-export function createSsoClients(region: string, endpoints: Endpoints, opts: { requestTimeoutMs?: number; debug?: DebugLog | undefined } = {}): SsoClients {
+export interface SsoClientOptions {
+  /** The command's network (use-cases/network.ts `networkFor`), resolved when a client is first built. */
+  network: () => Promise<ServiceNetwork>;
+  /** A shorter request timeout than the network's, for calls that must not hold a command up (Logout). */
+  requestTimeoutMs?: number;
+  debug?: DebugLog | undefined;
+}
+
+export function createSsoClients(region: string, endpoints: Endpoints, opts: SsoClientOptions): SsoClients {
   let oidc: Promise<SSOOIDCClient> | undefined;
   let portal: Promise<SSOClient> | undefined;
-  const requestHandler = { requestTimeout: opts.requestTimeoutMs ?? 30_000, connectionTimeout: 10_000 };
+  let network: Promise<ServiceNetwork> | undefined;
+  const getNetwork = () => (network ??= opts.network());
   const logger = opts.debug ? { logger: sdkLogger(opts.debug) } : {};
+  const urls = {
+    oidc: endpoints.oidc ?? `https://oidc.${region}.amazonaws.com`,
+    portal: endpoints.portal ?? `https://portal.sso.${region}.amazonaws.com`,
+  };
+  const handlerFor = async (url: string, pool: { maxSockets?: number } = {}) => {
+    const n = await getNetwork();
+    const handler = await n.requestHandlerFor(url, pool);
+    if (opts.requestTimeoutMs !== undefined) handler.requestTimeout = Math.min(handler.requestTimeout, opts.requestTimeoutMs);
+    return { n, handler };
+  };
   return {
     region,
-    urls: {
-      oidc: endpoints.oidc ?? `https://oidc.${region}.amazonaws.com`,
-      portal: endpoints.portal ?? `https://portal.sso.${region}.amazonaws.com`,
-    },
+    urls,
+    network: getNetwork,
     oidcModule: () => import("@aws-sdk/client-sso-oidc"),
     portalModule: () => import("@aws-sdk/client-sso"),
     oidc: () =>
-      (oidc ??= import("@aws-sdk/client-sso-oidc").then(
-        (m) => new m.SSOOIDCClient({ region, maxAttempts: 1, requestHandler, ...logger, ...(endpoints.oidc ? { endpoint: endpoints.oidc } : {}) }),
+      (oidc ??= Promise.all([import("@aws-sdk/client-sso-oidc"), handlerFor(urls.oidc)]).then(([m, { n, handler }]) =>
+        watchServiceClock(new m.SSOOIDCClient({ region, maxAttempts: 1, requestHandler: handler, ...logger, ...(endpoints.oidc ? { endpoint: endpoints.oidc } : {}) }), n),
       )),
     portal: () =>
-      (portal ??= import("@aws-sdk/client-sso").then(
-        (m) =>
-          new m.SSOClient({
-            region,
-            maxAttempts: 1,
-            ...logger,
-            requestHandler: { ...requestHandler, httpsAgent: { maxSockets: 64, keepAlive: true }, httpAgent: { maxSockets: 64, keepAlive: true } },
-            ...(endpoints.portal ? { endpoint: endpoints.portal } : {}),
-          }),
+      (portal ??= Promise.all([import("@aws-sdk/client-sso"), handlerFor(urls.portal, { maxSockets: 64 })]).then(([m, { n, handler }]) =>
+        watchServiceClock(new m.SSOClient({ region, maxAttempts: 1, requestHandler: handler, ...logger, ...(endpoints.portal ? { endpoint: endpoints.portal } : {}) }), n),
       )),
   };
+}
+
+interface MiddlewareHost {
+  middlewareStack: { add(mw: (next: (args: unknown) => Promise<{ response?: unknown }>) => (args: unknown) => Promise<{ response?: unknown }>, opts: { step: "deserialize"; priority: "low"; name: string }): void };
+}
+
+/**
+ * Shows the command's clock every answer's Date header. In the deserialize step below the SDK's
+ * deserializer, so error answers (which it turns into exceptions) are seen too.
+ */
+function watchServiceClock<C>(client: C, network: ServiceNetwork): C {
+  (client as unknown as MiddlewareHost).middlewareStack.add(
+    (next) => async (args) => {
+      const out = await next(args);
+      const headers = (out.response as { headers?: Record<string, string | undefined> } | undefined)?.headers;
+      network.clock.observe(headers?.date ?? headers?.Date);
+      return out;
+    },
+    { step: "deserialize", priority: "low", name: "ssoCliServiceClock" },
+  );
+  return client;
 }

@@ -39,7 +39,9 @@ export async function registerClient(clients: SsoClients, input: RegisterClientI
       }),
     );
     const r = parseReply(RegisterClientReply, reply, "RegisterClient");
-    return { clientId: r.clientId, clientSecret: r.clientSecret, expiresAt: new Date(r.clientSecretExpiresAt * 1000), scopes: input.scopes, grantTypes: input.grantTypes };
+    // Epoch seconds on the service's clock: on this computer's when they disagree.
+    const expiresAt = (await clients.network()).clock.toLocal(new Date(r.clientSecretExpiresAt * 1000));
+    return { clientId: r.clientId, clientSecret: r.clientSecret, expiresAt, scopes: input.scopes, grantTypes: input.grantTypes };
   } catch (err) {
     throw describeServiceError(err, "registering this client", clients.urls.oidc);
   }

@@ -8,8 +8,9 @@ export type SignOutOutcome = "signed-out" | "already-invalid" | "unreachable";
  * stops the local clean-up; the outcome says whether the server could be told.
  */
 export async function signOut(clients: SsoClients, accessToken: string): Promise<SignOutOutcome> {
-  const [client, m] = await Promise.all([clients.portal(), clients.portalModule()]);
   try {
+    // Inside the try: a network that cannot be set up (a CA bundle that is gone) is "unreachable" too.
+    const [client, m] = await Promise.all([clients.portal(), clients.portalModule()]);
     await client.send(new m.LogoutCommand({ accessToken }));
     return "signed-out";
   } catch (err) {

@@ -16,6 +16,7 @@ import { parseTimestamp } from "../files/token-cache.js";
 import { escapeControlChars as shown } from "../lib/control-chars.js";
 import { debugLogFor } from "../lib/debug-log.js";
 import { createSsoClients } from "../sso/clients.js";
+import { networkFor } from "./network.js";
 import { listAccountRoles, listAccounts, type AccountInfo } from "../sso/list-accounts.js";
 import { describeServiceError } from "../sso/service-errors.js";
 import { readCachedToken, type SignInFlow, type SignInSpec } from "./cached-sign-in.js";
@@ -303,7 +304,7 @@ async function chooseAccountAndRole(
   let roleName = input.roleName ?? (prompter ? undefined : existing.sso_role_name);
   if (accountId !== undefined && roleName !== undefined) return { accountId, roleName };
 
-  const clients = createSsoClients(spec.region, ctx.endpoints);
+  const clients = createSsoClients(spec.region, ctx.endpoints, { network: () => networkFor(ctx) });
   const accessToken = prompter ? (await ensureSignedIn(ctx, spec, { browser: input.browser, flow: input.flow })).accessToken : await cachedAccessToken(ctx, spec, accountId === undefined ? "--account-id" : "--role-name");
   const endpoint = clients.urls.portal;
   if (accountId === undefined) {

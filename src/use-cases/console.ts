@@ -4,6 +4,7 @@ import { isValidRegion } from "../files/config-file.js";
 import { debugLogFor } from "../lib/debug-log.js";
 import { buildLoginUrl, federationUrl, resolveDestination } from "../sso/console-url.js";
 import { getSigninToken } from "../sso/federation.js";
+import { networkFor } from "./network.js";
 import { getProfileCredentials, resolveCredentialProfile } from "./profile-credentials.js";
 
 export interface ConsoleInput {
@@ -49,7 +50,10 @@ export async function openConsole(ctx: Context, input: ConsoleInput): Promise<Co
   const federation = federationUrl(region, ctx.endpoints.signin);
   const keys = await getProfileCredentials(ctx, { profile: target.profile });
   debug(`console: getSigninToken at ${federation}`, { profile: target.profile, keys: keys.source });
-  const signinToken = await getSigninToken(federation, keys, { signal: ctx.signal });
+  // The command's network: the proxy and CA bundle every AWS call of sso-cli goes through.
+  const network = await networkFor(ctx, target.profile);
+  const { agent } = await network.agentFor(federation);
+  const signinToken = await getSigninToken(federation, keys, { signal: ctx.signal, agent, timeoutMs: network.limits.requestTimeoutMs });
   const url = buildLoginUrl(federation, { issuer: target.spec.startUrl, destination, signinToken });
   // redactText hides the SigninToken value: the link is a secret while it lasts.
   debug(`console: login link ${url}`);

@@ -5,10 +5,11 @@ import { RateLimiter, retryWithBackoff } from "../lib/backoff.js";
 import { mapBounded } from "../lib/bounded-concurrency.js";
 import { debugLogFor } from "../lib/debug-log.js";
 import { getRoleCredentials, type RoleKeys } from "../sso/get-role-credentials.js";
-import { describeServiceError, isRetryable, isThrottle, isUnauthorized } from "../sso/service-errors.js";
+import { describeServiceError, errorFacts, isRetryable, isThrottle, isUnauthorized } from "../sso/service-errors.js";
 import { prepareLogin, type LoginInput, type PreparedLogin } from "./login-plan.js";
 import { specKey, type TargetProfile } from "./resolve-targets.js";
 import type { SignInSpec } from "./cached-sign-in.js";
+import { networkFor } from "./network.js";
 import { ensureSignedIn, type SignedIn } from "./sign-in.js";
 
 export type { LoginInput, PreparedLogin } from "./login-plan.js";
@@ -59,6 +60,8 @@ export async function login(ctx: Context, input: LoginInput, prepared?: Prepared
     upToDate,
   });
   if (upToDate) return { upToDate: true, profileCount: plan.profiles.length, validUntil: validUntil! };
+  // The profile named decides the CA bundle (its ca_bundle), as for the AWS CLI; every client of this login shares the network.
+  void networkFor(ctx, input.profile).catch(() => undefined);
   const signedIn = new Map<string, SignedIn>();
   for (const spec of plan.signIns) {
     signedIn.set(specKey(spec), await ensureSignedIn(ctx, spec, { force: input.force, browser: input.browser, flow: input.flow }));
@@ -82,11 +85,30 @@ async function writeKeys(ctx: Context, profiles: TargetProfile[], signedIn: Map<
   if (profiles.length === 0) return [];
   const limiter = new RateLimiter(() => ctx.now().getTime());
   const renewed = new Map<string, Promise<SignedIn>>();
+  // One deadline for the fan-out, moved on by every success: once no call has succeeded for the
+  // retry deadline (a hung service), retries stop and calls not yet made fail at once with the
+  // last network error, so the login ends in bounded time however many profiles it has; a slow or
+  // throttling service that still answers keeps it going.
+  const { retryDeadlineMs } = (await networkFor(ctx)).limits;
+  let deadline = ctx.now().getTime() + retryDeadlineMs;
+  let lastNetworkError: unknown;
+  const fetchKeys = async (session: SignedIn, p: TargetProfile): Promise<RoleKeys> => {
+    const left = deadline - ctx.now().getTime();
+    if (left <= 0 && lastNetworkError !== undefined) throw lastNetworkError;
+    try {
+      const keys = await getRoleCredentials(session.clients, session.accessToken, p.accountId, p.roleName, left > 0 ? { timeoutMs: left } : {});
+      deadline = ctx.now().getTime() + retryDeadlineMs;
+      return keys;
+    } catch (err) {
+      if (errorFacts(err).network) lastNetworkError = err;
+      throw err;
+    }
+  };
 
   const fetched = await mapBounded(profiles, FAN_OUT_CONCURRENCY, async (p): Promise<RoleKeys> => {
     const key = specKey(p.spec);
     const call = async (session: SignedIn) =>
-      retryWithBackoff(() => getRoleCredentials(session.clients, session.accessToken, p.accountId, p.roleName), {
+      retryWithBackoff(() => fetchKeys(session, p), {
         sleep: ctx.sleep,
         now: () => ctx.now().getTime(),
         signal: ctx.signal,
@@ -94,6 +116,7 @@ async function writeKeys(ctx: Context, profiles: TargetProfile[], signedIn: Map<
         isThrottle,
         limiter,
         maxAttempts: 10,
+        deadline: () => deadline,
       });
     const session = signedIn.get(key)!;
     try {

@@ -8,6 +8,7 @@ import { mapBounded } from "../lib/bounded-concurrency.js";
 import { debugLogFor } from "../lib/debug-log.js";
 import { createSsoClients } from "../sso/clients.js";
 import { signOut, type SignOutOutcome } from "../sso/sign-out.js";
+import { networkFor } from "./network.js";
 
 export interface LogoutInput {
   profile?: string | undefined;
@@ -51,7 +52,7 @@ export async function logout(ctx: Context, input: LogoutInput): Promise<LogoutRe
   debug("logout scope", { tokenFiles: scope.tokenFiles.map((t) => t.fileName), roleCacheFiles: scope.roleCacheFiles ?? "every sso entry" });
 
   const signedOut = await mapBounded(scope.tokenFiles, 8, async (t) => {
-    const outcome: SignOutOutcome = t.region ? await signOut(createSsoClients(t.region, ctx.endpoints, { requestTimeoutMs: 5000, debug: ctx.debug ? debug : undefined }), t.accessToken) : "unreachable";
+    const outcome: SignOutOutcome = t.region ? await signOut(createSsoClients(t.region, ctx.endpoints, { network: () => networkFor(ctx, input.profile), requestTimeoutMs: 5000, debug: ctx.debug ? debug : undefined }), t.accessToken) : "unreachable";
     await deleteTokenCacheEntry(ctx.paths.ssoCacheDir, t.fileName);
     return { fileName: t.fileName, outcome };
   });

@@ -1,12 +1,16 @@
+import { hostname } from "node:os";
 import type { Context } from "../context.js";
 import { LoginRequiredError, ServiceUnreachableError, StaleRegistrationError } from "../errors.js";
+import { withSignInLock } from "../files/sign-in-lock.js";
 import { formatTimestamp, parseTimestamp, tokenCacheFileName, writeTokenCacheEntry, type TokenCacheEntry } from "../files/token-cache.js";
+import { escapeControlChars } from "../lib/control-chars.js";
 import { debugLogFor } from "../lib/debug-log.js";
 import { formatExpiry } from "../lib/progress.js";
 import { createSsoClients, type SsoClients } from "../sso/clients.js";
 import type { OidcToken } from "../sso/device-authorization.js";
 import { refreshAccessToken } from "../sso/refresh-token.js";
 import { loadRegistration, type Registration } from "./client-registration.js";
+import { networkFor } from "./network.js";
 import { signInWithDeviceCode } from "./sign-in-device.js";
 import { signInWithAuthorizationCode } from "./sign-in-pkce.js";
 import { readCachedToken, TOKEN_MARGIN_MS, describeSignIn, type SignInFlow, type SignInSpec } from "./cached-sign-in.js";
@@ -35,9 +39,6 @@ export interface SignInOptions {
   loginHint?: string | undefined;
 }
 
-/** A token with less than this left is not handed to a call that may take a while (retries, throttling). */
-const LAST_USE_MARGIN_MS = 60_000;
-
 export type SignInDeps = Pick<Context, "now" | "sleep" | "signal" | "paths" | "endpoints" | "stdin" | "stderr" | "tty" | "browser" | "env" | "debug">;
 
 /**
@@ -55,31 +56,77 @@ export function chooseSignInFlow(opts: SignInOptions, browser: Pick<Context["bro
  * A token valid for more than the margin: the cached one, else a silent refresh (sso-session
  * with a refresh token), else a sign-in in the browser. `force` skips straight to the sign-in.
  * The cache is written exactly as the AWS CLI v2 writes it, so both tools share it.
+ *
+ * Refresh and sign-in run under a lock per sso-session (or legacy start URL) shared by every
+ * sso-cli process: the refresh token is spent by its first use (rotation), and each sign-in is a
+ * prompt for the person. A process that had to wait reads the cache again and takes the token the
+ * other one wrote, instead of refreshing with a spent token or prompting a second time.
  */
 export async function ensureSignedIn(deps: SignInDeps, spec: SignInSpec, opts: SignInOptions): Promise<SignedIn> {
   const debug = debugLogFor(deps);
-  const clients = createSsoClients(spec.region, deps.endpoints, { debug: deps.debug ? debug : undefined });
-  const now = deps.now().getTime();
+  const clients = createSsoClients(spec.region, deps.endpoints, { network: () => networkFor(deps), debug: deps.debug ? debug : undefined });
   const cacheFile = tokenCacheFileName(spec);
-  const cached = opts.force ? undefined : await readCachedToken(deps, spec);
-  debug(`sign-in ${describeSignIn(spec)}: token cache ${deps.paths.ssoCacheDir}/${cacheFile}`, { found: cached !== undefined, force: opts.force === true });
-  if (cached) {
-    const expiresAt = parseTimestamp(cached.expiresAt)!;
-    if (cached.startUrl === spec.startUrl && expiresAt.getTime() - now > TOKEN_MARGIN_MS) {
-      debug(`using the cached token (expires ${expiresAt.toISOString()})`);
-      return { spec, accessToken: cached.accessToken, expiresAt, how: "cached", clients };
-    }
-    debug(`cached token expires ${expiresAt.toISOString()}: within the ${TOKEN_MARGIN_MS / 60_000}-minute margin; trying a refresh`);
-    const refreshed = await tryRefresh(deps, spec, cached, clients);
-    if (refreshed) return refreshed;
-    if (opts.signIn === false && cached.startUrl === spec.startUrl && expiresAt.getTime() - now > LAST_USE_MARGIN_MS) {
-      debug("no refresh possible: using the token while it lasts");
-      return { spec, accessToken: cached.accessToken, expiresAt, how: "cached", clients };
-    }
-    debug("no refresh possible or refused: signing in");
+  // With --force a damaged cache file is no obstacle: the sign-in replaces it.
+  const readCache = () => (opts.force ? readCachedToken(deps, spec).catch(() => undefined) : readCachedToken(deps, spec));
+  const seen = await readCache();
+  debug(`sign-in ${describeSignIn(spec)}: token cache ${deps.paths.ssoCacheDir}/${cacheFile}`, { found: seen !== undefined, force: opts.force === true });
+  const usable = !opts.force && seen ? usableToken(seen, spec, deps.now().getTime(), TOKEN_MARGIN_MS) : undefined;
+  if (usable) {
+    debug(`using the cached token (expires ${usable.toISOString()})`);
+    return { spec, accessToken: seen!.accessToken, expiresAt: usable, how: "cached", clients };
   }
-  if (opts.signIn === false) throw new LoginRequiredError(describeSignIn(spec), opts.loginHint ?? "sso-cli login");
-  return signIn(deps, spec, clients, opts);
+  return withSignInLock(
+    deps.paths.home,
+    spec,
+    async () => {
+      // Read again under the lock: another process may have signed in or refreshed since (often
+      // while this one waited for the lock). Its token is the one to use.
+      const current = await readCache();
+      if (current && current.accessToken !== seen?.accessToken) {
+        const expiresAt = usableToken(current, spec, deps.now().getTime(), OTHER_PROCESS_TOKEN_MIN_MS);
+        if (expiresAt) {
+          debug(`another process signed in meanwhile; using its token (expires ${expiresAt.toISOString()})`);
+          return { spec, accessToken: current.accessToken, expiresAt, how: "cached", clients };
+        }
+      }
+      if (current && !opts.force) {
+        debug(`cached token expires ${current.expiresAt}: within the ${TOKEN_MARGIN_MS / 60_000}-minute margin; trying a refresh`);
+        const refreshed = await tryRefresh(deps, spec, current, clients);
+        if (refreshed) return refreshed;
+        const lasts = opts.signIn === false ? usableToken(current, spec, deps.now().getTime(), LAST_USE_MARGIN_MS) : undefined;
+        if (lasts) {
+          debug("no refresh possible: using the token while it lasts");
+          return { spec, accessToken: current.accessToken, expiresAt: lasts, how: "cached", clients };
+        }
+        debug("no refresh possible or refused: signing in");
+      }
+      if (opts.signIn === false) throw new LoginRequiredError(describeSignIn(spec), opts.loginHint ?? "sso-cli login");
+      return signIn(deps, spec, clients, opts);
+    },
+    {
+      what: describeSignIn(spec),
+      signal: deps.signal,
+      onWait: (holder) => {
+        const who = holder ? `another sso-cli (pid ${holder.pid}${holder.host === hostname() ? "" : ` on ${escapeControlChars(holder.host)}`})` : "another sso-cli";
+        const what = escapeControlChars(describeSignIn(spec));
+        debug(`waiting for ${who}: it is signing in to ${what}`);
+        // Once, and on a terminal only: in a script the wait is no news, and stderr is for errors.
+        if (deps.tty.stderr) deps.stderr.write(`Waiting for ${who}, which is signing in to ${what}…\n`);
+      },
+    },
+  );
+}
+
+/** A token that cannot be refreshed is not handed to a call that may take a while (retries, throttling) with less than this left. */
+const LAST_USE_MARGIN_MS = 60_000;
+
+/** A token taken from another process's sign-in must still be good for this long: enough to use it now. */
+const OTHER_PROCESS_TOKEN_MIN_MS = 60_000;
+
+/** The token's expiry when it belongs to this sign-in and has more than `marginMs` left. */
+function usableToken(entry: TokenCacheEntry, spec: SignInSpec, nowMs: number, marginMs: number): Date | undefined {
+  const expiresAt = parseTimestamp(entry.expiresAt)!;
+  return entry.startUrl === spec.startUrl && expiresAt.getTime() - nowMs > marginMs ? expiresAt : undefined;
 }
 
 async function signIn(deps: SignInDeps, spec: SignInSpec, clients: SsoClients, opts: SignInOptions): Promise<SignedIn> {

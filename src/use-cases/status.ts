@@ -5,6 +5,7 @@ import { defaultLedgerFile, hashAccessKeyId, readLedger, resolveFileIdentity } f
 import { readRoleCredentials, roleCacheFileName } from "../files/role-cache.js";
 import { parseTimestamp, type TokenCacheEntry } from "../files/token-cache.js";
 import { debugLogFor } from "../lib/debug-log.js";
+import { networkFor } from "./network.js";
 import { createSsoClients } from "../sso/clients.js";
 import { checkAccessToken } from "../sso/check-token.js";
 import { describeServiceError } from "../sso/service-errors.js";
@@ -93,7 +94,7 @@ async function signInStatus(deps: StatusDeps, spec: SignInSpec, now: Date, check
   let next: NextStep = state === "valid" ? "nothing" : refreshable ? "refresh" : "login";
   let service: SignInStatus["service"];
   if (check && cached && expiresAt && left > 0) {
-    const clients = createSsoClients(spec.region, deps.endpoints, { debug: deps.debug ? debugLogFor(deps) : undefined });
+    const clients = createSsoClients(spec.region, deps.endpoints, { network: () => networkFor(deps), debug: deps.debug ? debugLogFor(deps) : undefined });
     let r;
     try {
       r = await checkAccessToken(clients, cached.accessToken);

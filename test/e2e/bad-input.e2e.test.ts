@@ -383,7 +383,8 @@ const rows: Row[] = [
           user: "unprivileged" as const,
           args: ["login", "--profile", "a"],
           exit: Exit.config,
-          message: /^sso-cli: \/nonexistent\/\.aws\/sso\/cache\/[0-9a-f]{40}\.json: permission denied \(could not write it\)$/,
+          // The first thing a sign-in writes is its lock (#12), in sso-cli's folder of that home.
+          message: /^sso-cli: \/nonexistent\/\.aws\/sso-cli: permission denied \(could not make a sign-in lock in it\)$/,
           after: async ({ home, expect }: Setup & { expect: ExpectStatic }) => expect(await readdir(join(home, "work"))).toEqual([".keep"]),
         },
         {

@@ -32,8 +32,9 @@ const START_URL = "https://d-0000000000.awsapps.com/start";
 const REGION = "us-east-1";
 const ROLES = ["AdministratorAccess", "ReadOnlyAccess"];
 const TEMP = /^\..+\.sso-cli-\d+-[0-9a-f]{12}\.tmp$/;
-// From the ledger's pending step to its settling step. (Not the lock: a kill between its mkdir
-// and its owner file leaves a lock the next run waits 5 s to judge abandoned, which is right but slow.)
+/** A temp file of a write; `.lock.sso-cli-…tmp` folders are locks in the making (no secret, no stage of the write). */
+const isWriteTemp = (name: string): boolean => TEMP.test(name) && !name.startsWith(".lock.");
+// From the ledger's pending step to its settling step.
 const STAGES = ["ledger-pending", "ledger-pending-renamed", "credentials-temp", "credentials-renamed", "ledger-settled"] as const;
 type Stage = (typeof STAGES)[number];
 
@@ -254,7 +255,7 @@ function aimAt(home: string, stage: Stage, kill: () => void): FSWatcher[] {
   let credentialsTemp = false;
   const ledgerTemps = new Set<string>();
   const aws = watch(join(home, ".aws"), (_event, name) => {
-    if (name !== null && TEMP.test(name)) {
+    if (name !== null && isWriteTemp(name)) {
       credentialsTemp = true;
       if (stage === "credentials-temp") kill();
     }
@@ -262,7 +263,7 @@ function aimAt(home: string, stage: Stage, kill: () => void): FSWatcher[] {
   });
   const ledger = watch(join(home, ".aws", "sso-cli"), (_event, name) => {
     if (name === "credentials-ledger.json" && ledgerTemps.size === 1 && stage === "ledger-pending-renamed") kill();
-    if (name === null || !TEMP.test(name)) return;
+    if (name === null || !isWriteTemp(name)) return;
     ledgerTemps.add(name);
     if (stage === "ledger-pending" && ledgerTemps.size === 1) kill();
     if (stage === "ledger-settled" && ledgerTemps.size === 2) kill();
@@ -286,6 +287,8 @@ async function readState(home: string): Promise<State> {
     for (const name of await readdir(dir).catch(() => [] as string[])) {
       if (!TEMP.test(name) && !/\.tmp$/.test(name)) continue;
       const info = await lstat(join(dir, name));
+      // A lock folder in the making or being removed (files/file-lock.ts): its owner file, no secret.
+      if (info.isDirectory()) continue;
       const text = await readFile(join(dir, name), "utf8");
       // Complete: a whole credentials file (the hand-written part and 200 profiles) or ledger.
       const complete = name.startsWith(".credentials.") ? text.startsWith(BASE_CREDENTIALS) && parseKeys(text).size === PROFILES + 1 : isJson(text);

@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
+import { get as httpsGet } from "node:https";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { BIN } from "../helpers/run-process.js";
@@ -16,7 +17,7 @@ function startEmulatorProcess(args: string[], home: string) {
   const url = new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no URL printed: ${stdout} ${stderr}`)), 10_000);
     child.stdout.on("data", () => {
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout);
+      const m = /listening on (https?:\/\/127\.0\.0\.1:\d+)/.exec(stdout);
       if (m) {
         clearTimeout(timer);
         resolve(m[1]!);
@@ -43,6 +44,27 @@ describe("sso-cli emulator (the command)", () => {
       expect(health.status).toBe("ok");
       const config = (await (await fetch(`${url}/_admin/config`)).json()) as { accounts: number };
       expect(config.accounts).toBe(4);
+      emu.child.kill("SIGTERM");
+      expect(await emu.exited).toBe(0);
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it("--tls serves HTTPS that only its CA (written to --ca-file) vouches for", async () => {
+    const { home, cleanup } = await makeTempHome();
+    try {
+      const caFile = join(home, "ca.pem");
+      const emu = startEmulatorProcess(["--port", "0", "--tls", "--ca-file", caFile], home);
+      const url = await emu.url;
+      expect(url).toMatch(/^https:\/\//);
+      expect(emu.out()).toContain(`export AWS_CA_BUNDLE=${caFile}`);
+      const ca = await readFile(caFile, "utf8");
+      expect(ca).toMatch(/^-----BEGIN CERTIFICATE-----/);
+      const health = (ca?: string) =>
+        new Promise<number>((resolve, reject) => httpsGet(`${url}/_admin/health`, { ...(ca ? { ca } : {}) }, (res) => resolve(res.resume().statusCode ?? 0)).on("error", reject));
+      expect(await health(ca)).toBe(200);
+      await expect(health()).rejects.toMatchObject({ code: "SELF_SIGNED_CERT_IN_CHAIN" });
       emu.child.kill("SIGTERM");
       expect(await emu.exited).toBe(0);
     } finally {

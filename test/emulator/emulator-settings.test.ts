@@ -53,8 +53,8 @@ describe("the emulator's settings table", () => {
     }
   });
 
-  it("leaves the port, port file, injections and data path to start-up", () => {
-    expect(SPECS.filter(([, s]) => !s.runtime).map(([name]) => name)).toEqual(["port", "portFile", "inject", "awsDataPath"]);
+  it("leaves the port, port file, injections, data path and TLS to start-up", () => {
+    expect(SPECS.filter(([, s]) => !s.runtime).map(([name]) => name)).toEqual(["port", "portFile", "inject", "awsDataPath", "tls", "caFile"]);
   });
 });
 
@@ -123,7 +123,7 @@ describe("sso-cli emulator's flags (parseFlagValue, readEmulatorFlags)", () => {
   });
 
   it("fills in every default when no flag is given", () => {
-    expect(readEmulatorFlags({})).toEqual({ ...DEFAULT_EMULATOR_SETTINGS, port: 0, portFile: undefined, inject: [], awsDataPath: undefined });
+    expect(readEmulatorFlags({})).toEqual({ ...DEFAULT_EMULATOR_SETTINGS, port: 0, portFile: undefined, inject: [], awsDataPath: undefined, tls: false, caFile: undefined });
   });
 
   it("reads values under the keys commander gives them", () => {

@@ -3,7 +3,9 @@ import { mkdir, mkdtemp, readdir, readFile, rm, symlink, utimes, writeFile } fro
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { FileLockTimeoutError, withFileLock } from "../../src/files/file-lock.js";
+import { InterruptedError } from "../../src/errors.js";
+import { removeStaleTempFiles, tempFileName } from "../../src/files/atomic-write.js";
+import { FileLockTimeoutError, withFileLock, type LockHolder } from "../../src/files/file-lock.js";
 import { bundleForChild } from "./bundle-for-child.js";
 
 let dir: string;
@@ -109,6 +111,35 @@ describe("withFileLock against other holders", () => {
     expect(await withFileLock(file, async () => "mine", { timeoutMs: 5_000 })).toBe("mine");
   });
 
+  it("tells the waiter once who holds the lock, however long it waits", async () => {
+    const file = join(dir, "credentials");
+    await writeLock(file, { pid: process.pid, host: hostname(), token: "t" });
+    const told: (LockHolder | undefined)[] = [];
+    setTimeout(() => void rm(`${file}.lock`, { recursive: true }), 150);
+    expect(await withFileLock(file, async () => "mine", { timeoutMs: 5_000, onWait: (h) => told.push(h) })).toBe("mine");
+    expect(told).toEqual([{ pid: process.pid, host: hostname() }]);
+    // Free at once: nobody to wait for, nothing said.
+    await withFileLock(file, async () => undefined, { onWait: (h) => told.push(h) });
+    expect(told).toHaveLength(1);
+  });
+
+  it("stops waiting when its signal is aborted (Ctrl-C), leaving the holder's lock alone", async () => {
+    const file = join(dir, "credentials");
+    await writeLock(file, { pid: process.pid, host: hostname(), token: "t" });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    await expect(withFileLock(file, async () => "never", { timeoutMs: 10_000, signal: controller.signal })).rejects.toThrow(InterruptedError);
+    expect(await readdir(`${file}.lock`)).toEqual(["owner.json"]);
+  });
+
+  it("a temporary lock folder left by a killed process is removed with its temp files", async () => {
+    const name = tempFileName("lock", deadPid());
+    await mkdir(join(dir, name));
+    await writeFile(join(dir, name, "owner.json"), "{}");
+    expect(await removeStaleTempFiles(dir)).toEqual([name]);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
   it("does not remove a lock that someone took over from it", async () => {
     const file = join(dir, "credentials");
     await withFileLock(file, async () => {
@@ -143,13 +174,34 @@ describe("withFileLock across processes", () => {
     await rm(work, { recursive: true, force: true });
   });
 
-  it("loses no update when 8 processes increment one counter 10 times each", async () => {
+  it("loses no update when 8 processes increment one counter 10 times each, and no lock is ever seen without its owner", async () => {
     const file = join(dir, "counter");
     const runs = Array.from({ length: 8 }, () => new Promise<number | null>((resolve, reject) => {
       const child = spawn(process.execPath, [script, file, "10"], { stdio: ["ignore", "ignore", "inherit"] });
       child.on("error", reject).on("close", resolve);
     }));
-    expect(await Promise.all(runs)).toEqual(Array(8).fill(0));
+    // A lock folder is published whole (owner file inside) by a rename: look while they work.
+    const seen = { held: 0, ownerless: 0 };
+    let running = true;
+    const watcher = (async () => {
+      while (running) {
+        const names = await readdir(`${file}.lock`).catch(() => undefined);
+        if (names?.includes("owner.json")) seen.held++;
+        else if (names) {
+          // An empty listing can also be a released lock read while it is being removed (it is
+          // renamed aside first, then emptied): only an ownerless folder still at the lock's path counts.
+          const again = await readdir(`${file}.lock`).catch(() => undefined);
+          if (again && !again.includes("owner.json")) seen.ownerless++;
+        }
+        await new Promise((r) => setImmediate(r));
+      }
+    })();
+    const codes = await Promise.all(runs);
+    running = false;
+    await watcher;
+    expect(codes).toEqual(Array(8).fill(0));
+    expect(seen.held).toBeGreaterThan(0);
+    expect(seen.ownerless).toBe(0);
     expect(await readFile(file, "utf8")).toBe("80");
     expect(await readdir(dir)).toEqual(["counter"]);
   });

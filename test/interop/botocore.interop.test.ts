@@ -1,5 +1,8 @@
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
+import { startTestProxy } from "../helpers/connect-proxy.js";
 import { startTestEmulator } from "../helpers/emulator.js";
 import { runProcess } from "../helpers/run-process.js";
 import { makeTempHome } from "../helpers/temp-home.js";
@@ -120,5 +123,36 @@ describe("botocore / boto3 against the emulator", () => {
       expired: "ExpiredTokenException",
       internal: "InternalServerException",
     });
+  });
+});
+
+// The referee for sso-cli's proxy and CA support (test/e2e/network.e2e.test.ts): botocore reaches
+// the emulator over TLS through the same CONNECT proxy exactly when AWS_CA_BUNDLE names its CA.
+describe("botocore through a CONNECT proxy to the emulator over TLS", () => {
+  it("registers a client with AWS_CA_BUNDLE, and refuses the certificate without it", async () => {
+    const [emu, proxy, { home, cleanup }] = await Promise.all([startTestEmulator({ tls: true }), startTestProxy(), makeTempHome()]);
+    try {
+      const caFile = join(home, "ca.pem");
+      await writeFile(caFile, emu.caPem!);
+      const script = [
+        "import boto3, botocore.exceptions, os",
+        `c = boto3.client("sso-oidc", region_name="us-east-1", endpoint_url=${JSON.stringify(emu.url)})`,
+        "try:",
+        "    print('registered' if c.register_client(clientName='referee', clientType='public')['clientId'] else 'no id')",
+        "except botocore.exceptions.SSLError:",
+        "    print('SSLError')",
+      ].join("\n");
+      const trusting = await runProcess("python3", ["-c", script], { home, env: { HTTPS_PROXY: proxy.url, AWS_CA_BUNDLE: caFile } });
+      expect(trusting.stdout.trim(), trusting.stderr).toBe("registered");
+      const tunnels = proxy.tunnels.length;
+      expect(tunnels).toBeGreaterThan(0);
+      // One attempt: botocore would otherwise retry the refused handshake with backoff.
+      const untrusting = await runProcess("python3", ["-c", script], { home, env: { HTTPS_PROXY: proxy.url, AWS_MAX_ATTEMPTS: "1" } });
+      expect(untrusting.stdout.trim(), untrusting.stderr).toBe("SSLError");
+      expect(proxy.tunnels.length).toBeGreaterThan(tunnels);
+    } finally {
+      await Promise.all([emu.close(), proxy.close()]);
+      await cleanup();
+    }
   });
 });

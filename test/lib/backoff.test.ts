@@ -23,6 +23,29 @@ describe("retryWithBackoff", () => {
     expect(c.slept).toEqual([100, 200, 300]);
   });
 
+  it("starts no retry at or past its deadline, throwing the last error (calls that hang use up the time)", async () => {
+    const c = clock();
+    const starts: number[] = [];
+    const hangs = async () => {
+      starts.push(c.now());
+      await c.sleep(1000); // each attempt fails after 1 s, as a request timeout would
+      throw new Error(`timeout ${starts.length}`);
+    };
+    await expect(retryWithBackoff(hangs, { ...c, isRetryable: () => true, isThrottle: () => true, maxAttempts: 10, baseMs: 200, random: () => 1, deadline: 2700 })).rejects.toThrow("timeout 3");
+    // 1 s each, then 200 and 400 ms of backoff; the next pause (800 ms) would end past 2.7 s.
+    expect(starts).toEqual([0, 1200, 2600]);
+    const faults: number[] = [];
+    const failsSlowly = async () => {
+      faults.push(c.now());
+      await c.sleep(1000);
+      throw new Error("fault");
+    };
+    const start = c.now();
+    // A fault's backoff (here 400 ms after the second) that would end past the deadline is not slept.
+    await expect(retryWithBackoff(failsSlowly, { ...c, isRetryable: () => true, baseMs: 200, random: () => 1, deadline: start + 2300 })).rejects.toThrow("fault");
+    expect(faults.map((t) => t - start)).toEqual([0, 1200]);
+  });
+
   it("gives up at once on errors that are not retryable", async () => {
     const c = clock();
     await expect(retryWithBackoff(async () => Promise.reject(new Error("no")), { ...c, isRetryable: () => false })).rejects.toThrow("no");
