@@ -16,9 +16,9 @@ export interface KeyLine {
   /** Index after the key's last continuation line. */
   end: number;
   indent: string;
-  parts: string[];
-  continuations: number[];
   value: string;
+  /** Indexes of the continuation lines, when there are any. */
+  continuations: number[] | undefined;
 }
 
 export interface Block {
@@ -43,7 +43,7 @@ export function splitLines(text: string): Line[] {
 }
 
 /** What a line is on its own; context (section, indentation of the key above) comes in analyze(). */
-interface LineInfo {
+export interface LineInfo {
   stripped: string;
   indent: number;
   kind: "blank" | "comment" | "header" | "option" | "bad";
@@ -52,43 +52,49 @@ interface LineInfo {
   value?: string;
 }
 
-// Lines are immutable, so what a line is can be worked out once and remembered.
-const lineInfos = new WeakMap<Line, LineInfo>();
-
-function classify(line: Line): LineInfo {
-  const cached = lineInfos.get(line);
-  if (cached) return cached;
-  const stripped = line.text.trim();
-  const indent = line.text.search(/\S/);
-  let info: LineInfo;
-  if (stripped === "") info = { stripped, indent, kind: "blank" };
-  else if (stripped.startsWith("#") || stripped.startsWith(";")) info = { stripped, indent, kind: "comment" };
-  else {
-    const header = /^\[(.+)\]/s.exec(stripped)?.[1];
-    const m = header === undefined ? /^(.*?)\s*[=:]\s*(.*)$/s.exec(stripped) : null;
-    if (header !== undefined) info = { stripped, indent, kind: "header", header };
-    else if (!m || m[1] === "") info = { stripped, indent, kind: "bad" };
-    else info = { stripped, indent, kind: "option", key: (m[1] as string).trimEnd().toLowerCase(), value: (m[2] as string).trim() };
-  }
-  lineInfos.set(line, info);
-  return info;
+export function classify(text: string): LineInfo {
+  const stripped = text.trim();
+  const indent = text.search(/\S/);
+  if (stripped === "") return { stripped, indent, kind: "blank" };
+  if (stripped.startsWith("#") || stripped.startsWith(";")) return { stripped, indent, kind: "comment" };
+  const header = /^\[(.+)\]/s.exec(stripped)?.[1];
+  if (header !== undefined) return { stripped, indent, kind: "header", header };
+  const m = /^(.*?)\s*[=:]\s*(.*)$/s.exec(stripped);
+  if (!m || m[1] === "") return { stripped, indent, kind: "bad" };
+  return { stripped, indent, kind: "option", key: (m[1] as string).trimEnd().toLowerCase(), value: (m[2] as string).trim() };
 }
 
-/** configparser's `_read` loop, line for line (Lib/configparser.py, strict mode, no inline comments). */
-export function analyze(lines: Line[], file: string, naming: SectionNaming): Block[] {
-  const fail = (index: number, detail: string): FileFormatError => new FileFormatError(file, index + 1, detail);
-  if (lines[0]?.text.startsWith("\uFEFF")) {
+/**
+ * configparser's `_read` loop, line for line (Lib/configparser.py, strict mode, no inline comments).
+ * A caller analysing part of a file (one section) passes `lineOffset`, where the part starts, which
+ * is only asked when there is an error; the whole file's checks (a byte order mark) are then skipped.
+ */
+export function analyze(lines: Line[], file: string, naming: SectionNaming, lineOffset?: () => number): Block[] {
+  const fail = (index: number, detail: string): FileFormatError => new FileFormatError(file, (lineOffset?.() ?? 0) + index + 1, detail);
+  if (lineOffset === undefined && lines[0]?.text.startsWith("\uFEFF")) {
     throw fail(0, "starts with a UTF-8 byte order mark, which botocore cannot read; save the file without it");
   }
   const blocks: Block[] = [];
   const keysBySection = new Map<string, Set<string>>();
   let block: Block | undefined;
   let key: KeyLine | undefined;
+  // The value's lines once it has continuations; blank lines count only when more text follows.
+  let parts: string[] | undefined;
+  let blanks = 0;
   let indentLevel = 0;
+  const nested: KeyLine[] = [];
+  const finishKey = (): void => {
+    if (key === undefined) return;
+    if (parts !== undefined) key.value = parts.join("\n");
+    if (key.value.startsWith("\n")) nested.push(key);
+    key = undefined;
+    parts = undefined;
+    blanks = 0;
+  };
   for (let index = 0; index < lines.length; index++) {
-    const info = classify(lines[index] as Line);
+    const info = classify((lines[index] as Line).text);
     if (info.kind === "blank") {
-      key?.parts.push("");
+      if (key) blanks += 1;
       continue;
     }
     if (info.kind === "comment") {
@@ -96,11 +102,14 @@ export function analyze(lines: Line[], file: string, naming: SectionNaming): Blo
       continue;
     }
     if (block && key && info.indent > indentLevel) {
-      key.parts.push(info.stripped);
-      key.continuations.push(index);
+      parts ??= [key.value];
+      for (; blanks > 0; blanks--) parts.push("");
+      parts.push(info.stripped);
+      (key.continuations ??= []).push(index);
       key.end = index + 1;
       continue;
     }
+    finishKey();
     indentLevel = info.indent;
     if (info.kind === "header") {
       const header = info.header as string;
@@ -109,7 +118,6 @@ export function analyze(lines: Line[], file: string, naming: SectionNaming): Blo
       if (!keysBySection.has(header)) keysBySection.set(header, new Set());
       block = { header, name: canonicalSectionName(header, naming), index, keys: [], hasComment: false };
       blocks.push(block);
-      key = undefined;
       continue;
     }
     if (!block) throw fail(index, "comes before any [section] header");
@@ -119,18 +127,15 @@ export function analyze(lines: Line[], file: string, naming: SectionNaming): Blo
     if (seen.has(name)) throw fail(index, `duplicate key "${name}" in section [${block.header}]`);
     seen.add(name);
     const text = (lines[index] as Line).text;
-    key = { key: name, index, end: index + 1, indent: text.slice(0, info.indent), parts: [info.value as string], continuations: [], value: "" };
+    key = { key: name, index, end: index + 1, indent: text.slice(0, info.indent), value: info.value as string, continuations: undefined };
     block.keys.push(key);
   }
-  for (const b of blocks) {
-    for (const k of b.keys) {
-      k.value = k.parts.length === 1 ? (k.parts[0] as string) : k.parts.join("\n").trimEnd();
-      // botocore's `_parse_nested`: a value that starts on the next line is a block of `k = v` lines.
-      if (k.value.startsWith("\n")) {
-        const bad = k.continuations.find((i) => !(lines[i] as Line).text.includes("="));
-        if (bad !== undefined) throw fail(bad, `is inside the nested block of "${k.key}" but has no "="`);
-      }
-    }
+  finishKey();
+  // botocore's `_parse_nested`, after configparser has read the whole file: a value that starts on
+  // the next line is a block of `k = v` lines.
+  for (const k of nested) {
+    const bad = k.continuations?.find((i) => !(lines[i] as Line).text.includes("="));
+    if (bad !== undefined) throw fail(bad, `is inside the nested block of "${k.key}" but has no "="`);
   }
   return blocks;
 }
