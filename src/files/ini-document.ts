@@ -1,6 +1,6 @@
 import { BadValueError, FileFormatError } from "../errors.js";
-import { canonicalSectionName, formatSectionHeader, type SectionNaming } from "./ini-section-name.js";
-import { analyze, classify, splitLines, type Block, type KeyLine, type Line } from "./ini-syntax.js";
+import { formatSectionHeader, type SectionNaming } from "./ini-section-name.js";
+import { analyze, classify, sectionName, splitLines, type Block, type KeyLine, type Line } from "./ini-syntax.js";
 
 export { profileSectionName, type SectionNaming } from "./ini-section-name.js";
 
@@ -28,9 +28,9 @@ export interface IniParseOptions {
   sectionNames?: SectionNaming;
   /**
    * Read a section only when it is first asked for (the hot path of a one-profile command in a file
-   * of thousands). The headers, their order, duplicates and the lines before the first header are
-   * still checked at once; a syntax error inside a section no one reads goes unnoticed. Any edit
-   * first reads, and so checks, the whole file.
+   * of thousands). The headers and the lines before the first header are still checked at once; an
+   * error inside a section no one reads, or a repeated header no one looks up, goes unnoticed. Any
+   * edit first reads, and so checks, the whole file.
    */
   lazy?: boolean;
 }
@@ -48,8 +48,6 @@ interface Segment {
   /** The bracketed text of the header; undefined for the lines before the first header. */
   header: string | undefined;
   name: string | undefined;
-  /** A lazy document's text of the segment, until it is first read (then `lines` and `block`). */
-  raw: string | undefined;
   lines: Line[];
   /** How configparser reads the section, indexes relative to `lines`; undefined for the prelude. */
   block: Block | undefined;
@@ -68,6 +66,29 @@ interface SavedSegment {
   linked: boolean;
 }
 
+/**
+ * A lazily read document: its text, and sections read when asked for. When one pass of a regular
+ * expression shows every header to be plain (`[NAME]` whose name is its text, no `[` line it cannot
+ * judge), a section is found by searching for its header; otherwise, or when every section is
+ * asked for, the headers are listed in plain arrays (a file of 50,000 sections should cost no more
+ * objects than that).
+ */
+interface LazyIndex {
+  text: string;
+  listed: { starts: number[]; headers: string[]; names: (string | undefined)[] } | undefined;
+  /** Sections already read, by the offset of their header, and lookups by name. */
+  read: Map<number, Segment>;
+  found: Map<string, Segment[]>;
+  /** The last line count asked for, to go on from: `line` lines end before `offset`. */
+  counted: { offset: number; line: number };
+}
+
+// A line the header search cannot judge: an indented `[` (a header or a key's continuation,
+// depending on what precedes it), a `[` line that is no header (`[]`, `[abc`: an error), and in the
+// config file a header whose name is not its text (`[profile "a"]`, `[profileX a]`, `[profile a b]`).
+const UNPLAIN_RAW = /(?:^|\n)(?:[^\S\n]+\[|\[\]?[^\]\n]*(?:\n|$))/;
+const UNPLAIN_CONFIG = /(?:^|\n)(?:[^\S\n]+\[|\[\]?[^\]\n]*(?:\n|$)|\[(?:profile|sso-session|services)(?! [^\s'"\\\]]+\][^\]\n]*(?:\n|$)))/;
+
 /** What an edit changed, so that a refused edit leaves the document exactly as it was. */
 interface Journal {
   saved: Map<Segment, SavedSegment>;
@@ -83,7 +104,7 @@ export class IniDocument {
   /** Line endings counted (for the dominant one), once first needed. */
   private eols: Map<string, number> | undefined;
   private startsFresh = false;
-  private unread = 0;
+  private lazy: LazyIndex | undefined;
   private journal: Journal | undefined;
 
   private constructor(
@@ -113,60 +134,40 @@ export class IniDocument {
   }
 
   /**
-   * Splits the text at its headers without reading the sections, or undefined when that cannot be
-   * done faithfully from the headers alone (then the whole file is read): a `[` line with
-   * indentation (a header, or the continuation of a key, depending on what precedes it), a `[` line
-   * that is not a header, a byte order mark, or a header given twice (an error, or repeated
-   * `[DEFAULT]` sections whose keys merge).
+   * Reads the lines before the first header and checks that the sections can be read one by one,
+   * or undefined when they cannot (then the whole file is read): a byte order mark, a lone `\r` line
+   * ending, or a `[` line only the whole reading can judge. A header at the start of a line always
+   * opens a section, so the sections between headers can be read on their own.
    */
   private static parseLazily(text: string, fileName: string, naming: SectionNaming): IniDocument | undefined {
-    if (text.startsWith("\uFEFF")) return undefined;
-    const starts: number[] = [];
-    const headers: string[] = [];
-    const seen = new Set<string>();
-    const lineBreak = /[\r\n]/g;
-    for (let i = text.indexOf("["); i >= 0; ) {
-      let j = i - 1;
-      while (j >= 0 && text[j] !== "\n" && text[j] !== "\r" && /\s/.test(text[j] as string)) j--;
-      if (j >= 0 && text[j] !== "\n" && text[j] !== "\r") {
-        i = text.indexOf("[", i + 1);
-        continue;
-      }
-      if (j !== i - 1) return undefined;
-      lineBreak.lastIndex = i;
-      const end = lineBreak.exec(text)?.index ?? text.length;
-      const info = classify(text.slice(i, end));
-      if (info.kind !== "header" || seen.has(info.header as string)) return undefined;
-      seen.add(info.header as string);
-      starts.push(i);
-      headers.push(info.header as string);
-      i = text.indexOf("[", end);
+    if (text.startsWith("\uFEFF") || (text.includes("\r") && /\r(?!\n)/.test(text))) return undefined;
+    const lazy: LazyIndex = { text, listed: undefined, read: new Map(), found: new Map(), counted: { offset: 0, line: 0 } };
+    if ((naming === "raw" ? UNPLAIN_RAW : UNPLAIN_CONFIG).test(text)) {
+      lazy.listed = listHeaders(text, naming);
+      if (lazy.listed === undefined) return undefined;
     }
     const doc = new IniDocument(fileName, naming);
     // The lines before the first header are read now: anything but comments there is an error.
-    const prelude = splitLines(text.slice(0, starts[0] ?? text.length));
+    const firstHeader = text.startsWith("[") ? 0 : text.indexOf("\n[") + 1 || text.length;
+    const prelude = splitLines(text.slice(0, firstHeader));
     analyze(prelude, fileName, naming);
     doc.head.lines = prelude;
-    starts.forEach((start, k) => {
-      const header = headers[k] as string;
-      const seg = newSegment(header, canonicalSectionName(header, naming), []);
-      seg.raw = text.slice(start, starts[k + 1] ?? text.length);
-      doc.link(seg);
-    });
-    doc.unread = starts.length;
+    doc.lazy = lazy;
     return doc;
   }
 
   toString(): string {
+    if (this.lazy) return this.lazy.text;
     const parts: string[] = [];
-    for (let s: Segment | undefined = this.head; s; s = s.next) {
-      if (s.raw !== undefined) parts.push(s.raw);
-      else for (const l of s.lines) parts.push(l.text, l.eol);
-    }
+    for (let s: Segment | undefined = this.head; s; s = s.next) for (const l of s.lines) parts.push(l.text, l.eol);
     return parts.join("");
   }
 
   listSections(): IniSectionInfo[] {
+    if (this.lazy) {
+      const listed = this.listed();
+      return listed.starts.map((start, k) => ({ name: listed.names[k], header: listed.headers[k] as string, line: this.lineAtOffset(start) + 1 }));
+    }
     const out: IniSectionInfo[] = [];
     for (let s = this.head.next; s; s = s.next) out.push({ name: s.name, header: s.header as string, line: this.startOf(s) + 1 });
     return out;
@@ -175,12 +176,13 @@ export class IniDocument {
   /** Names of the sections clients read, each once, in file order. */
   sectionNames(): string[] {
     const names = new Set<string>();
+    if (this.lazy) for (const n of this.listed().names) if (n !== undefined) names.add(n);
     for (let s = this.head.next; s; s = s.next) if (s.name !== undefined) names.add(s.name);
     return [...names];
   }
 
   hasSection(name: string): boolean {
-    return (this.byName.get(name)?.length ?? 0) > 0;
+    return this.lazy ? this.effectiveSegments(name).length > 0 : (this.byName.get(name)?.length ?? 0) > 0;
   }
 
   /** The section's keys (lower-cased) and values as botocore reads them; undefined if absent. */
@@ -340,11 +342,11 @@ export class IniDocument {
    * blank lines after the last key stay (they usually introduce the next section).
    */
   removeSection(name: string): void {
+    this.readAll();
     const segs = [...(this.byName.get(name) ?? [])];
     if (segs.length === 0) return;
     this.edit(name, () => {
       for (const s of segs.reverse()) {
-        this.read(s);
         this.dropSegment(s, (s.block as Block).keys.at(-1)?.end ?? 1);
       }
     });
@@ -364,23 +366,74 @@ export class IniDocument {
    * (`[profile a]` and `[profile "a"]`) the later wins wholesale; a repeated `[DEFAULT]` is merged.
    */
   private effectiveSegments(name: string): Segment[] {
+    if (this.lazy) return this.lazySegments(name);
     const all = this.byName.get(name);
     const last = all?.at(-1);
     if (all === undefined || last === undefined) return [];
-    const segs = all.length === 1 ? all : all.filter((s) => s.header === last.header);
-    for (const s of segs) this.read(s);
+    return all.length === 1 ? all : all.filter((s) => s.header === last.header);
+  }
+
+  /** effectiveSegments of a lazy document: the sections of that name, read now. */
+  private lazySegments(name: string): Segment[] {
+    const lazy = this.lazy as LazyIndex;
+    const cached = lazy.found.get(name);
+    if (cached) return cached;
+    const { text, listed } = lazy;
+    // Where the sections of that name start, and where each ends (the next header).
+    const at: Array<[number, number]> = [];
+    if (listed) {
+      const ks: number[] = [];
+      for (let k = listed.names.indexOf(name); k >= 0; k = listed.names.indexOf(name, k + 1)) ks.push(k);
+      // When two headers give one name (`[profile a]`, `[profile "a"]`) the later wins wholesale.
+      const last = listed.headers[ks.at(-1) ?? -1];
+      for (const k of ks) if (listed.headers[k] === last) at.push([listed.starts[k] as number, listed.starts[k + 1] ?? text.length]);
+    } else {
+      // Every header is plain: a section of this name is a line `[NAME]`, the line's last `]` its own.
+      const needle = `[${name}]`;
+      for (let i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
+        if (i > 0 && text.charCodeAt(i - 1) !== 10) continue;
+        const eol = text.indexOf("\n", i);
+        if (text.lastIndexOf("]", eol < 0 ? text.length : eol) !== i + needle.length - 1) continue;
+        const next = text.indexOf("\n[", i);
+        at.push([i, next < 0 ? text.length : next + 1]);
+      }
+    }
+    if (at.length > 1) {
+      // One header twice: an error, or [DEFAULT] sections whose keys merge. The whole file decides.
+      this.readAll();
+      return this.effectiveSegments(name);
+    }
+    const segs = at.map(([start, end]) => {
+      let seg = lazy.read.get(start);
+      if (seg === undefined) {
+        const lines = splitLines(text.slice(start, end));
+        const block = analyze(lines, this.fileName, this.naming, () => this.lineAtOffset(start))[0] as Block;
+        seg = newSegment(block.header, block.name, lines, block);
+        seg.start = start;
+        lazy.read.set(start, seg);
+      }
+      return seg;
+    });
+    lazy.found.set(name, segs);
     return segs;
   }
 
-  /** Reads a lazy document's segment, the first time it is needed. */
-  private read(seg: Segment): void {
-    if (seg.raw === undefined) return;
-    const lines = splitLines(seg.raw);
-    const block = analyze(lines, this.fileName, this.naming, () => this.startOf(seg))[0] as Block;
-    seg.lines = lines;
-    seg.block = block;
-    seg.raw = undefined;
-    this.unread -= 1;
+  /** Every header of a lazy document, listed once asked for. */
+  private listed(): NonNullable<LazyIndex["listed"]> {
+    const lazy = this.lazy as LazyIndex;
+    lazy.listed ??= listHeaders(lazy.text, this.naming);
+    if (lazy.listed === undefined) throw new Error("internal: a lazy document whose headers cannot be listed");
+    return lazy.listed;
+  }
+
+  /** Lines that end before a character offset of a lazy document's text (it has no lone `\r`). */
+  private lineAtOffset(offset: number): number {
+    const lazy = this.lazy as LazyIndex;
+    let { offset: from, line } = lazy.counted;
+    if (offset < from) [from, line] = [0, 0];
+    for (let i = lazy.text.indexOf("\n", from); i >= 0 && i < offset; i = lazy.text.indexOf("\n", i + 1)) line++;
+    lazy.counted = { offset, line };
+    return line;
   }
 
   /** Analyses a segment again after its lines changed (its header still opens it). */
@@ -392,11 +445,13 @@ export class IniDocument {
   }
 
   private startOf(seg: Segment): number {
+    // A lazily read section's `start` holds the offset of its header in the text.
+    if (this.lazy) return this.lineAtOffset(seg.start);
     if (!this.startsFresh) {
       let line = 0;
       for (let s: Segment | undefined = this.head; s; s = s.next) {
         s.start = line;
-        line += s.raw !== undefined ? countLines(s.raw) : s.lines.length;
+        line += s.lines.length;
       }
       this.startsFresh = true;
     }
@@ -471,9 +526,17 @@ export class IniDocument {
     j.saved.set(seg, { lines: seg.lines.slice(), block: seg.block, prev: seg.prev, next: seg.next, linked: seg.linked });
   }
 
+  /** A lazy document becomes a whole one: the full reading, with every check. */
   private readAll(): void {
-    if (this.unread === 0) return;
-    for (let s = this.head.next; s; s = s.next) this.read(s);
+    if (!this.lazy) return;
+    const full = IniDocument.parse(this.lazy.text, this.fileName, { sectionNames: this.naming });
+    this.lazy = undefined;
+    this.head.lines = full.head.lines;
+    this.head.next = full.head.next;
+    if (this.head.next) this.head.next.prev = this.head;
+    this.tail = full.tail === full.head ? this.head : full.tail;
+    for (const [name, segs] of full.byName) this.byName.set(name, segs);
+    this.startsFresh = false;
   }
 
   private link(seg: Segment): void {
@@ -590,7 +653,7 @@ export class IniDocument {
 
   /** No segment after this one has a line: its last line is the file's last line. */
   private isLastWithLines(seg: Segment): boolean {
-    for (let s = seg.next; s; s = s.next) if (s.lines.length > 0 || s.raw !== undefined) return false;
+    for (let s = seg.next; s; s = s.next) if (s.lines.length > 0) return false;
     return true;
   }
 
@@ -623,7 +686,7 @@ export class IniDocument {
 }
 
 function newSegment(header: string | undefined, name: string | undefined, lines: Line[], block?: Block): Segment {
-  return { header, name, raw: undefined, lines, block, prev: undefined, next: undefined, linked: false, start: 0 };
+  return { header, name, lines, block, prev: undefined, next: undefined, linked: false, start: 0 };
 }
 
 /** A block of a whole-file analysis, with its indexes made relative to its own header. */
@@ -639,19 +702,39 @@ function rebase(b: Block): Block {
   return b;
 }
 
-/** Lines in a piece of text, as splitLines counts them. */
-function countLines(text: string): number {
-  let n = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10) n++;
-    else if (c === 13) {
-      n++;
-      if (text.charCodeAt(i + 1) === 10) i++;
+/**
+ * The headers of a text with their offsets and names, or undefined when a `[` line needs the whole
+ * reading to judge: indented (a header, or the continuation of a key), or no header at all.
+ */
+function listHeaders(text: string, naming: SectionNaming): LazyIndex["listed"] {
+  const starts: number[] = [];
+  const headers: string[] = [];
+  const names: (string | undefined)[] = [];
+  for (let i = text.indexOf("["); i >= 0; ) {
+    let j = i - 1;
+    while (j >= 0 && text.charCodeAt(j) !== 10 && isInlineSpace(text.charCodeAt(j))) j--;
+    if (j >= 0 && text.charCodeAt(j) !== 10) {
+      i = text.indexOf("[", i + 1);
+      continue;
     }
+    if (j !== i - 1) return undefined;
+    const eol = text.indexOf("\n", i);
+    // configparser's header is `[` to the line's last `]` (SECTCRE), with at least one character.
+    const close = text.lastIndexOf("]", eol < 0 ? text.length : eol);
+    if (close < i + 2) return undefined;
+    const header = text.slice(i + 1, close);
+    starts.push(i);
+    headers.push(header);
+    names.push(sectionName(header, naming));
+    i = eol < 0 ? -1 : text.indexOf("[", eol);
   }
-  const last = text.charCodeAt(text.length - 1);
-  return text.length > 0 && last !== 10 && last !== 13 ? n + 1 : n;
+  return { starts, headers, names };
+}
+
+/** White space within a line (our lines end at \n, \r\n and \r only), as String.prototype.trim sees it. */
+function isInlineSpace(code: number): boolean {
+  if (code === 32 || code === 9 || code === 11 || code === 12) return true;
+  return code > 127 && /\s/.test(String.fromCharCode(code));
 }
 
 function isBlank(line: Line | undefined): boolean {

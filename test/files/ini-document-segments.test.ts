@@ -107,6 +107,14 @@ describe("IniDocument lazy reading", () => {
     expect(reading(lazy)).toEqual(reading(IniDocument.parse(text, name, naming(name))));
   });
 
+  it.each(texts)("finds each section of %s by name, before any listing, as the full parse does", (name, text) => {
+    const full = IniDocument.parse(text, name, naming(name));
+    const lazy = IniDocument.parse(text, name, { ...naming(name), lazy: true });
+    const lookUp = (doc: IniDocument) =>
+      [...full.sectionNames(), "profile missing", "DEFAULT"].map((s) => [s, doc.hasSection(s), { ...doc.getSection(s) }, doc.findLine(s), doc.comments(s), doc.get(s, "region")]);
+    expect(lookUp(lazy)).toEqual(lookUp(full));
+  });
+
   it("reads only the sections asked for, so an error elsewhere goes unnoticed until an edit", () => {
     const text = "[profile a]\nx = 1\n[profile b]\nnot a key line\n";
     expect(() => IniDocument.parse(text, "config")).toThrow(FileFormatError);
@@ -116,8 +124,15 @@ describe("IniDocument lazy reading", () => {
     expect(() => IniDocument.parse(text, "config", { lazy: true }).setKeys("profile a", { y: "2" })).toThrow(/config:4:/);
   });
 
+  it("finds a repeated header when that section is read, and merges a repeated [DEFAULT]", () => {
+    const lazy = IniDocument.parse("[a]\nx = 1\n[b]\n[a]\n", "config", { lazy: true });
+    expect(lazy.get("b", "x")).toBeUndefined();
+    expect(() => lazy.get("a", "x")).toThrow(/config:4: duplicate section/);
+    const merged = IniDocument.parse("[DEFAULT]\nx = 1\n[b]\n[DEFAULT]\ny = 2\n", "config", { lazy: true });
+    expect({ ...merged.getSection("DEFAULT") }).toEqual({ x: "1", y: "2" });
+  });
+
   it.each([
-    ["a duplicate section", "[a]\nx = 1\n[a]\n", /config:3: duplicate section/],
     ["a key before any section", "x = 1\n[a]\n", /config:1: comes before any/],
     ["a byte order mark", "\uFEFF[a]\n", /byte order mark/],
     ["a [ line that is not a header", "[a]\nx = 1\n[b\n", /config:3: is not a key = value line/],
@@ -125,8 +140,12 @@ describe("IniDocument lazy reading", () => {
     expect(() => IniDocument.parse(text, "config", { lazy: true })).toThrow(error);
   });
 
-  it("reads an indented [ line as the full parse does (a continuation here)", () => {
-    const lazy = IniDocument.parse("[a]\nx = 1\n  [b]\n", "config", { lazy: true });
+  it.each([
+    ["spaces", "[a]\nx = 1\n  [b]\n"],
+    ["a Unicode line separator, which is white space here, not a line end", "[a]\nx = 1\n\u2028[b]\n"],
+    ["a lone carriage return", "[a]\rx = 1\r  [b]\r"],
+  ])("reads a [ line indented with %s as the full parse does (a continuation here)", (_name, text) => {
+    const lazy = IniDocument.parse(text, "config", { lazy: true });
     expect(lazy.sectionNames()).toEqual(["a"]);
     expect(lazy.get("a", "x")).toBe("1\n[b]");
   });
