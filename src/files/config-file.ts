@@ -34,9 +34,12 @@ export interface ResolvedSsoProfile {
   sources: Partial<Record<SourcedKey, string>>;
 }
 
-/** The config file (empty if missing). Never writes. */
-export async function readConfigFile(path: string): Promise<IniDocument> {
-  return IniDocument.parse((await readTextIfExists(path)) ?? "", path);
+/**
+ * The config file (empty if missing). Never writes. `lazy`: sections are read when first asked
+ * for (IniParseOptions), for a command about one profile in a file of thousands.
+ */
+export async function readConfigFile(path: string, opts: { lazy?: boolean } = {}): Promise<IniDocument> {
+  return IniDocument.parse((await readTextIfExists(path)) ?? "", path, { lazy: opts.lazy === true });
 }
 
 /** Profile names in file order: `[default]` and `[profile default]` are both "default". */
@@ -54,8 +57,8 @@ export function listSsoSessions(doc: IniDocument): string[] {
  * `[profile default]` present, the later one in the file wins wholesale, as in botocore.
  */
 export function findProfileSection(doc: IniDocument, profile: string): string | undefined {
-  const candidates = profile === "default" ? ["default", "profile default"] : [profileSectionName(profile)];
-  const present = candidates.filter((c) => doc.hasSection(c));
+  if (profile !== "default") return doc.hasSection(profileSectionName(profile)) ? profileSectionName(profile) : undefined;
+  const present = ["default", "profile default"].filter((c) => doc.hasSection(c));
   return present.sort((a, b) => (doc.findLine(a) ?? 0) - (doc.findLine(b) ?? 0)).at(-1);
 }
 
@@ -73,19 +76,45 @@ export function resolveSsoSession(doc: IniDocument, sessionName: string): Resolv
   }
   const startUrl = keys.sso_start_url as string;
   const region = keys.sso_region as string;
-  checkStartUrl(startUrl, where(doc, section, "sso_start_url"));
-  checkRegion(region, where(doc, section, "sso_region"));
+  checkStartUrl(startUrl, () => where(doc, section, "sso_start_url"));
+  checkRegion(region, () => where(doc, section, "sso_region"));
   return {
     ssoSession: sessionName,
     startUrl,
     region,
     registrationScopes: parseRegistrationScopes(keys.sso_registration_scopes),
-    sources: {
-      startUrl: where(doc, section, "sso_start_url"),
-      region: where(doc, section, "sso_region"),
-      ...(keys.sso_registration_scopes !== undefined && { registrationScopes: where(doc, section, "sso_registration_scopes") }),
-    },
+    sources: lazySources(doc, sessionSources(section, keys)),
   };
+}
+
+type SourceList = Array<[SourcedKey, string, string]>;
+
+function sessionSources(section: string, keys: Record<string, string>): SourceList {
+  return [
+    ["startUrl", section, "sso_start_url"],
+    ["region", section, "sso_region"],
+    ...(keys.sso_registration_scopes !== undefined ? [["registrationScopes", section, "sso_registration_scopes"] as [SourcedKey, string, string]] : []),
+  ];
+}
+
+/**
+ * Where each value came from, worked out when first read: finding a line number in a file of
+ * thousands of sections costs, and only an error message needs one.
+ */
+function lazySources(doc: IniDocument, list: SourceList): Partial<Record<SourcedKey, string>> {
+  const out: Partial<Record<SourcedKey, string>> = {};
+  for (const [name, section, key] of list) {
+    Object.defineProperty(out, name, {
+      enumerable: true,
+      configurable: true,
+      get: () => {
+        const value = where(doc, section, key);
+        Object.defineProperty(out, name, { value, enumerable: true, configurable: true, writable: true });
+        return value;
+      },
+    });
+  }
+  return out;
 }
 
 /**
@@ -114,10 +143,10 @@ export function resolveSsoProfile(doc: IniDocument, profileName: string): Resolv
     ...(keys.sso_role_name !== undefined && { roleName: keys.sso_role_name }),
     ...(keys.region !== undefined && { clientRegion: keys.region }),
   };
-  const roleSources = {
-    ...(accountId !== undefined && { accountId: at("sso_account_id") }),
-    ...(keys.sso_role_name !== undefined && { roleName: at("sso_role_name") }),
-  };
+  const roleSources: SourceList = [
+    ...(accountId !== undefined ? [["accountId", section, "sso_account_id"] as [SourcedKey, string, string]] : []),
+    ...(keys.sso_role_name !== undefined ? [["roleName", section, "sso_role_name"] as [SourcedKey, string, string]] : []),
+  ];
 
   const sessionName = keys.sso_session;
   if (sessionName !== undefined) {
@@ -132,7 +161,7 @@ export function resolveSsoProfile(doc: IniDocument, profileName: string): Resolv
         `Remove it from one of them: ${at(key)}, ${where(doc, `sso-session ${sessionName}`, key)}.`,
       );
     }
-    return { ...common, kind: "sso-session", ...session, sources: { ...session.sources, ...roleSources } };
+    return { ...common, kind: "sso-session", ...session, sources: lazySources(doc, [...sessionSources(`sso-session ${sessionName}`, sessionKeys), ...roleSources]) };
   }
 
   const missing = ["sso_start_url", "sso_region"].filter((k) => keys[k] === undefined);
@@ -141,15 +170,15 @@ export function resolveSsoProfile(doc: IniDocument, profileName: string): Resolv
   }
   const startUrl = keys.sso_start_url as string;
   const region = keys.sso_region as string;
-  checkStartUrl(startUrl, at("sso_start_url"));
-  checkRegion(region, at("sso_region"));
+  checkStartUrl(startUrl, () => at("sso_start_url"));
+  checkRegion(region, () => at("sso_region"));
   return {
     ...common,
     kind: "legacy",
     startUrl,
     region,
     registrationScopes: null,
-    sources: { startUrl: at("sso_start_url"), region: at("sso_region"), ...roleSources },
+    sources: lazySources(doc, [["startUrl", section, "sso_start_url"], ["region", section, "sso_region"], ...roleSources]),
   };
 }
 
@@ -230,12 +259,12 @@ function parseHttpsUrl(url: string): URL | undefined {
 
 // Only https is checked when reading: botocore accepts any URL, and AWS CLI ≥ 2.35.13 also resolves
 // vanity (non-AWS) start URLs, so a stricter check would reject working configurations.
-function checkStartUrl(url: string, source: string): void {
-  if (parseHttpsUrl(url) === undefined) throw new ConfigError(`sso_start_url must be an https:// URL (${source}).`);
+function checkStartUrl(url: string, source: () => string): void {
+  if (parseHttpsUrl(url) === undefined) throw new ConfigError(`sso_start_url must be an https:// URL (${source()}).`);
 }
 
-function checkRegion(region: string, source: string): void {
-  if (!isValidRegion(region)) throw new ConfigError(`sso_region is not an AWS region name (${source}).`);
+function checkRegion(region: string, source: () => string): void {
+  if (!isValidRegion(region)) throw new ConfigError(`sso_region is not an AWS region name (${source()}).`);
 }
 
 /** BadValueError unless `name` can name a profile or sso-session section (`kind`) in the config file. */

@@ -58,9 +58,16 @@ function sameStartUrl(a: string, b: string): boolean {
   return norm(a) === norm(b);
 }
 
+type Candidate = ResolvedSsoProfile;
+
+interface Collected {
+  ok: Candidate[];
+  broken: { profile: string; reason: string }[];
+}
+
 /** Every Identity Center profile in the file; broken ones are listed apart with the reason. */
-function collectSsoProfiles(doc: IniDocument): { ok: ResolvedSsoProfile[]; broken: { profile: string; reason: string }[] } {
-  const ok: ResolvedSsoProfile[] = [];
+function collectSsoProfiles(doc: IniDocument): Collected {
+  const ok: Candidate[] = [];
   const broken: { profile: string; reason: string }[] = [];
   for (const name of listProfiles(doc)) {
     const sectionName = findProfileSection(doc, name);
@@ -85,9 +92,11 @@ export function resolveLoginPlan(doc: IniDocument, sel: TargetSelection): LoginP
   const given = [sel.profile !== undefined, sel.ssoSession !== undefined, sel.all === true, sel.startUrl !== undefined].filter(Boolean).length;
   if (given > 1) throw new UsageError("Give only one of START_URL, --profile, --sso-session and --all.");
   if (sel.region !== undefined && sel.startUrl === undefined) throw new UsageError("REGION comes after START_URL.");
+  // A login about one profile reads that profile alone: in a file of thousands, the others cost.
+  if (sel.profile !== undefined) return planForProfile(doc, sel.profile);
+  if (sel.ssoSession === undefined && !sel.all && sel.startUrl === undefined && sel.envProfile) return planForProfile(doc, sel.envProfile);
   const all = collectSsoProfiles(doc);
 
-  if (sel.profile !== undefined) return planForProfile(doc, sel.profile, all.ok);
   if (sel.ssoSession !== undefined) {
     const session = resolveSsoSession(doc, sel.ssoSession);
     return planFor([sessionSpec(session)], all.ok.filter((p) => p.ssoSession === sel.ssoSession), all.broken);
@@ -108,7 +117,6 @@ export function resolveLoginPlan(doc: IniDocument, sel: TargetSelection): LoginP
     return planFor([...specs.values()], all.ok, all.broken);
   }
   if (sel.startUrl !== undefined) return planForStartUrl(doc, sel.startUrl, sel.region, all);
-  if (sel.envProfile) return planForProfile(doc, sel.envProfile, all.ok);
 
   const specs = new Map<string, SignInSpec>();
   for (const name of listSsoSessions(doc)) {
@@ -123,15 +131,15 @@ export function resolveLoginPlan(doc: IniDocument, sel: TargetSelection): LoginP
   );
 }
 
-function planForProfile(doc: IniDocument, profile: string, ok: ResolvedSsoProfile[]): LoginPlan {
-  const p = ok.find((x) => x.profile === profile) ?? resolveSsoProfile(doc, profile);
+function planForProfile(doc: IniDocument, profile: string): LoginPlan {
+  const p = resolveSsoProfile(doc, profile);
   if (p.accountId === undefined || p.roleName === undefined) {
     return { signIns: [specOf(p)], profiles: [], skipped: [{ profile, reason: `Profile ${profile} has no sso_account_id and sso_role_name; signed in only.` }] };
   }
   return { signIns: [specOf(p)], profiles: [{ profile, accountId: p.accountId, roleName: p.roleName, spec: specOf(p) }], skipped: [] };
 }
 
-function planForStartUrl(doc: IniDocument, startUrl: string, region: string | undefined, all: { ok: ResolvedSsoProfile[]; broken: { profile: string; reason: string }[] }): LoginPlan {
+function planForStartUrl(doc: IniDocument, startUrl: string, region: string | undefined, all: Collected): LoginPlan {
   if (!isValidStartUrl(startUrl)) {
     throw new BadValueError(
       `"${startUrl}" is not an IAM Identity Center start URL.`,
@@ -165,18 +173,18 @@ function planForStartUrl(doc: IniDocument, startUrl: string, region: string | un
   return planFor([...specs.values()], matching, all.broken);
 }
 
-function planFor(specs: SignInSpec[], candidates: ResolvedSsoProfile[], broken: { profile: string; reason: string }[]): LoginPlan {
-  const keys = new Set(specs.map(specKey));
+function planFor(specs: SignInSpec[], candidates: Candidate[], broken: { profile: string; reason: string }[]): LoginPlan {
+  const bySpec = new Map(specs.map((s) => [specKey(s), s]));
   const profiles: TargetProfile[] = [];
   const skipped = [...broken];
   for (const p of candidates) {
-    const spec = specOf(p);
-    if (!keys.has(specKey(spec))) continue;
+    const spec = bySpec.get(specKey(specOf(p)));
+    if (spec === undefined) continue;
     if (p.accountId === undefined || p.roleName === undefined) {
       skipped.push({ profile: p.profile, reason: "no sso_account_id / sso_role_name" });
       continue;
     }
-    profiles.push({ profile: p.profile, accountId: p.accountId, roleName: p.roleName, spec: specs.find((s) => specKey(s) === specKey(spec))! });
+    profiles.push({ profile: p.profile, accountId: p.accountId, roleName: p.roleName, spec });
   }
   return { signIns: specs, profiles, skipped };
 }
