@@ -11,6 +11,7 @@ import {
   type ResolvedSsoProfile,
   type ResolvedSsoSession,
 } from "../files/config-file.js";
+import { populatedMark } from "../files/populated-profiles.js";
 import type { SignInSpec } from "./cached-sign-in.js";
 
 /** A profile whose role credentials a login writes. */
@@ -26,6 +27,11 @@ export interface LoginPlan {
   profiles: TargetProfile[];
   /** Profiles of these sign-ins that cannot get keys (no account/role, or a broken section). */
   skipped: { profile: string; reason: string }[];
+  /**
+   * Populated profiles of these sign-ins that get no static keys: every AWS tool uses them through
+   * the cached sign-in. Keys only when named (`--profile`) or populated with --with-keys.
+   */
+  keyless: number;
 }
 
 export interface TargetSelection {
@@ -58,7 +64,8 @@ function sameStartUrl(a: string, b: string): boolean {
   return norm(a) === norm(b);
 }
 
-type Candidate = ResolvedSsoProfile;
+/** A profile of the file, with whether login writes keys for it when it is not named. */
+type Candidate = ResolvedSsoProfile & { keyless: boolean };
 
 interface Collected {
   ok: Candidate[];
@@ -75,7 +82,7 @@ function collectSsoProfiles(doc: IniDocument): Collected {
     const isSso = ["sso_session", "sso_start_url", "sso_region", "sso_account_id", "sso_role_name"].some((k) => section[k] !== undefined);
     if (!isSso) continue;
     try {
-      ok.push(resolveSsoProfile(doc, name));
+      ok.push({ ...resolveSsoProfile(doc, name), keyless: populatedMark(doc, sectionName as string) === "no-keys" });
     } catch (err) {
       if (!(err instanceof SsoCliError)) throw err;
       broken.push({ profile: name, reason: err.message });
@@ -131,12 +138,13 @@ export function resolveLoginPlan(doc: IniDocument, sel: TargetSelection): LoginP
   );
 }
 
+/** A named profile gets keys even when populated: naming it is asking for them. */
 function planForProfile(doc: IniDocument, profile: string): LoginPlan {
   const p = resolveSsoProfile(doc, profile);
   if (p.accountId === undefined || p.roleName === undefined) {
-    return { signIns: [specOf(p)], profiles: [], skipped: [{ profile, reason: `Profile ${profile} has no sso_account_id and sso_role_name; signed in only.` }] };
+    return { signIns: [specOf(p)], profiles: [], skipped: [{ profile, reason: `Profile ${profile} has no sso_account_id and sso_role_name; signed in only.` }], keyless: 0 };
   }
-  return { signIns: [specOf(p)], profiles: [{ profile, accountId: p.accountId, roleName: p.roleName, spec: specOf(p) }], skipped: [] };
+  return { signIns: [specOf(p)], profiles: [{ profile, accountId: p.accountId, roleName: p.roleName, spec: specOf(p) }], skipped: [], keyless: 0 };
 }
 
 function planForStartUrl(doc: IniDocument, startUrl: string, region: string | undefined, all: Collected): LoginPlan {
@@ -163,7 +171,7 @@ function planForStartUrl(doc: IniDocument, startUrl: string, region: string | un
     if (region === undefined) {
       throw new UsageError(`No profile in ${doc.fileName} uses ${startUrl}, so its region is unknown.`, `Run: sso-cli login ${startUrl} REGION`);
     }
-    return { signIns: [{ startUrl, region, scopes: null }], profiles: [], skipped: [] };
+    return { signIns: [{ startUrl, region, scopes: null }], profiles: [], skipped: [], keyless: 0 };
   }
   for (const spec of specs.values()) {
     if (region !== undefined && spec.region !== region) {
@@ -177,14 +185,19 @@ function planFor(specs: SignInSpec[], candidates: Candidate[], broken: { profile
   const bySpec = new Map(specs.map((s) => [specKey(s), s]));
   const profiles: TargetProfile[] = [];
   const skipped = [...broken];
+  let keyless = 0;
   for (const p of candidates) {
     const spec = bySpec.get(specKey(specOf(p)));
     if (spec === undefined) continue;
+    if (p.keyless) {
+      keyless += 1;
+      continue;
+    }
     if (p.accountId === undefined || p.roleName === undefined) {
       skipped.push({ profile: p.profile, reason: "no sso_account_id / sso_role_name" });
       continue;
     }
     profiles.push({ profile: p.profile, accountId: p.accountId, roleName: p.roleName, spec });
   }
-  return { signIns: specs, profiles, skipped };
+  return { signIns: specs, profiles, skipped, keyless };
 }
