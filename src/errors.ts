@@ -186,3 +186,10 @@ export class PartialFailureError extends SsoCliError {
     super(`${failed} of ${total} ${what} could not be written; the others were.`, Exit.partial);
   }
 }
+
+/** Some listings of a populate failed (each named already); what was listed was written. */
+export class PartialListingError extends SsoCliError {
+  constructor(failed: number, written: boolean) {
+    super(`${failed} listing${failed === 1 ? "" : "s"} failed; profiles for what was listed were ${written ? "written" : "planned"}.`, Exit.partial, "Run the same command again later: it adds what is missing and changes nothing else.");
+  }
+}

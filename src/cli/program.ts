@@ -2,6 +2,7 @@ import { Command, Option } from "commander";
 import type { Context } from "../context.js";
 import { escapeControlChars, hasControlChars } from "../lib/control-chars.js";
 import pkg from "../../package.json" with { type: "json" };
+import { addConfigurePopulateCommand } from "./configure-populate.js";
 import { addConfigureCommand } from "./configure-profile.js";
 import { addEmulatorCommand } from "./emulator.js";
 import { addLoginCommand } from "./login.js";
@@ -39,6 +40,7 @@ Start: sso-cli configure profile NAME, then sso-cli login --profile NAME.
 Every command's --help has examples and its exit codes; docs: README.md.`,
   );
   addConfigureCommand(program, ctx);
+  addConfigurePopulateCommand(program, ctx);
   addLoginCommand(program, ctx);
   addLogoutCommand(program, ctx);
   addEmulatorCommand(program, ctx);

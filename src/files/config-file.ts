@@ -217,6 +217,22 @@ export async function applyConfigEdits(path: string, edits: readonly ConfigEdit[
   });
 }
 
+/** An sso-session already using this start URL, else a new name taken from its host. */
+export function ssoSessionFor(doc: IniDocument, startUrl: string): string {
+  const sessions = listSsoSessions(doc);
+  const same = sessions.find((s) => doc.get(`sso-session ${s}`, "sso_start_url") === startUrl);
+  if (same) return same;
+  let base = "sso";
+  try {
+    base = new URL(startUrl).hostname.split(".")[0] || "sso";
+  } catch {
+    // keep "sso"
+  }
+  let name = base;
+  for (let n = 2; sessions.includes(name); n++) name = `${base}-${n}`;
+  return name;
+}
+
 // docs/protocol/sso-oidc.md §7.6: the hosts the AWS CLI treats as AWS-owned start URLs.
 const START_URL_HOSTS = ["identitycenter.amazonaws.com", "identitycenter.amazonaws.com.cn", "identitycenter.amazonaws.eu", "identitycenter.us-gov.amazonaws.com"];
 const START_URL_SUFFIXES = [
@@ -285,7 +301,11 @@ function where(doc: IniDocument, section: string, key?: string): string {
   return `${doc.fileName}${line !== undefined ? `:${line}` : ""} [${section}]`;
 }
 
-async function editConfigFile(path: string, change: (doc: IniDocument) => void): Promise<boolean> {
+/**
+ * One locked, atomic edit of the config file: read afresh inside the lock, changed by `change`,
+ * written only if its bytes changed. True if it was written.
+ */
+export async function editConfigFile(path: string, change: (doc: IniDocument) => void): Promise<boolean> {
   await checkWritableTarget(path);
   return withFileLock(path, async () => {
     const before = await readTextIfExists(path);

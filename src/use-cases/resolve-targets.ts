@@ -59,7 +59,7 @@ function specOf(p: ResolvedSsoProfile): SignInSpec {
 }
 
 /** Start URLs compare without a trailing "/" or "#/", which people add or drop freely. */
-function sameStartUrl(a: string, b: string): boolean {
+export function sameStartUrl(a: string, b: string): boolean {
   const norm = (u: string) => u.replace(/#\/?$/, "").replace(/\/+$/, "");
   return norm(a) === norm(b);
 }
