@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { setTimeout as delay } from "node:timers/promises";
 import type { AwsPaths, Context } from "../context.js";
 import { resolveAwsPaths } from "../files/aws-paths.js";
@@ -7,6 +8,9 @@ import { systemHome } from "./system-home.js";
 /** The one place that reads the process: env, clock, streams, browser, signals. */
 export function createRealContext(): Context {
   const controller = new AbortController();
+  // A fan-out has 16 calls and back-off pauses listening for Ctrl-C at once: past Node's default
+  // of 10 it would print a leak warning into the user's stderr.
+  setMaxListeners(0, controller.signal);
   let interrupts = 0;
   const onSignal = (sig: NodeJS.Signals): void => {
     interrupts += 1;
