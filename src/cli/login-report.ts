@@ -14,7 +14,15 @@ export function formatUpToDate(r: LoginUpToDate): string {
 }
 
 /** After a login that fetched: the per-profile lines and the summary (stderr: talk, not data). */
-export function writeLoginReport(out: Writable, r: LoginResult): void {
+export function writeLoginReport(stream: Writable, r: LoginResult): void {
+  // Gathered and written once: a login over ten thousand profiles has as many lines.
+  const lines: string[] = [];
+  const out = { write: (line: string) => void lines.push(line) };
+  writeLines(out, r);
+  stream.write(lines.join(""));
+}
+
+function writeLines(out: { write(line: string): void }, r: LoginResult): void {
   for (const s of r.skipped) out.write(`  skipped ${escapeControlChars(s.profile)}: ${escapeControlChars(s.reason)}\n`);
   // A lone profile that failed is reported once, as the command's error, not also here.
   const lone = r.profiles.length === 1 && !r.profiles[0]!.ok;

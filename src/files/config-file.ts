@@ -98,23 +98,32 @@ function sessionSources(section: string, keys: Record<string, string>): SourceLi
 }
 
 /**
- * Where each value came from, worked out when first read: finding a line number in a file of
- * thousands of sections costs, and only an error message needs one.
+ * Where each value came from, worked out when read: finding a line number in a file of thousands
+ * of sections costs, and only an error message needs one. (An object literal of getters: one shape
+ * for every profile, cheap to make ten thousand of.)
  */
 function lazySources(doc: IniDocument, list: SourceList): Partial<Record<SourcedKey, string>> {
-  const out: Partial<Record<SourcedKey, string>> = {};
-  for (const [name, section, key] of list) {
-    Object.defineProperty(out, name, {
-      enumerable: true,
-      configurable: true,
-      get: () => {
-        const value = where(doc, section, key);
-        Object.defineProperty(out, name, { value, enumerable: true, configurable: true, writable: true });
-        return value;
-      },
-    });
-  }
-  return out;
+  const at = (name: SourcedKey): string | undefined => {
+    const found = list.find(([n]) => n === name);
+    return found && where(doc, found[1], found[2]);
+  };
+  return {
+    get startUrl() {
+      return at("startUrl");
+    },
+    get region() {
+      return at("region");
+    },
+    get registrationScopes() {
+      return at("registrationScopes");
+    },
+    get accountId() {
+      return at("accountId");
+    },
+    get roleName() {
+      return at("roleName");
+    },
+  };
 }
 
 /**
