@@ -189,7 +189,11 @@ export class PartialFailureError extends SsoCliError {
 
 /** Some listings of a populate failed (each named already); what was listed was written. */
 export class PartialListingError extends SsoCliError {
-  constructor(failed: number, written: boolean) {
-    super(`${failed} listing${failed === 1 ? "" : "s"} failed; profiles for what was listed were ${written ? "written" : "planned"}.`, Exit.partial, "Run the same command again later: it adds what is missing and changes nothing else.");
+  constructor(failed: number, dryRun: boolean) {
+    super(
+      `${failed} listing${failed === 1 ? "" : "s"} failed; ${dryRun ? "the plan above covers" : "the config file has"} the profiles of what was listed.`,
+      Exit.partial,
+      "Run the same command again later: it adds what is missing and changes nothing else.",
+    );
   }
 }

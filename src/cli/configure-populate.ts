@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import type { Context } from "../context.js";
-import { describeExitCodes, PartialListingError } from "../errors.js";
+import { describeExitCodes, PartialListingError, type SsoCliError } from "../errors.js";
 import { escapeControlChars as shown } from "../lib/control-chars.js";
 import type { PopulateResult } from "../use-cases/configure-populate.js";
 import { stringList, stringValue, type CommandGrammar } from "./flag-table.js";
@@ -68,8 +68,20 @@ export function addConfigurePopulateCommand(program: Command, ctx: Context): voi
     });
     if (values.json === true) ctx.stdout.write(`${JSON.stringify(populateJson(r), null, 2)}\n`);
     ctx.stderr.write(formatPopulateReport(r));
-    if (r.failures.length > 0) throw new PartialListingError(r.failures.length, r.written);
+    const failure = populateFailure(r);
+    if (failure) throw failure;
   });
+}
+
+/**
+ * The error a run ends with, if any: when no role listing succeeded, the first failure itself
+ * (its own exit code); when some did, partial.
+ */
+export function populateFailure(r: PopulateResult): SsoCliError | undefined {
+  const first = r.failures[0];
+  if (first === undefined) return undefined;
+  if (r.listed.rolesListed === 0) return first.error;
+  return new PartialListingError(r.failures.length, r.dryRun);
 }
 
 /** What a run did (or would do), for a person: one line per change a dry run plans, else per exception. */

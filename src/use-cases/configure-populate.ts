@@ -41,7 +41,8 @@ export interface PopulateResult {
   newSession: boolean;
   dryRun: boolean;
   signIn: SignedIn["how"];
-  listed: { accounts: number; accountsInScope: number; assignments: number };
+  /** Accounts listed, those under --account, those whose roles were listed, and their roles. */
+  listed: { accounts: number; accountsInScope: number; rolesListed: number; assignments: number };
   plan: PopulatePlan;
   collisions: NameCollision[];
   failures: ListingFailure[];
@@ -144,7 +145,7 @@ export async function configurePopulate(ctx: Context, input: PopulateInput): Pro
     newSession: target.create,
     dryRun: input.dryRun,
     signIn: signedIn.how,
-    listed: { accounts: listing.accounts.length, accountsInScope: listing.accountsInScope, assignments: assignmentCount },
+    listed: { accounts: listing.accounts.length, accountsInScope: listing.accountsInScope, rolesListed: listing.roles.size, assignments: assignmentCount },
     plan,
     collisions,
     failures: listing.failures,

@@ -53,11 +53,12 @@ export interface ListAssignmentsOptions {
 export type ListingDeps = Pick<Context, "now" | "sleep" | "signal" | "paths" | "endpoints" | "stdin" | "stderr" | "tty" | "browser" | "env" | "debug">;
 
 export async function listAssignments(ctx: ListingDeps, spec: SignInSpec, signedIn: SignedIn, opts: ListAssignmentsOptions): Promise<AssignmentListing> {
+  const { signal } = ctx;
   let session = signedIn;
   let renewed: Promise<SignedIn> | undefined;
   const endpoint = signedIn.clients.urls.portal;
   const retry = (limiter: RateLimiter) => <T>(send: () => Promise<T>): Promise<T> =>
-    retryWithBackoff(send, { sleep: ctx.sleep, now: () => ctx.now().getTime(), signal: ctx.signal, isRetryable, isThrottle, limiter, maxAttempts: 10 });
+    retryWithBackoff(send, { sleep: ctx.sleep, now: () => ctx.now().getTime(), signal, isRetryable, isThrottle, limiter, maxAttempts: 10 });
   const pageLimiter = new RateLimiter(() => ctx.now().getTime());
   const roleLimiter = new RateLimiter(() => ctx.now().getTime());
 
@@ -86,7 +87,7 @@ export async function listAssignments(ctx: ListingDeps, spec: SignInSpec, signed
       await withToken((token) =>
         listAccounts(session.clients, token, {
           call: retry(pageLimiter),
-          signal: ctx.signal,
+          signal,
           onPage: (accounts) => {
             for (const a of accounts) {
               // Pages listed again after a sign-in again repeat accounts already queued.
@@ -116,7 +117,7 @@ export async function listAssignments(ctx: ListingDeps, spec: SignInSpec, signed
 
   const listed = await runWorkers(queue, LISTING_CONCURRENCY, async (account) => {
     if (ctx.signal.aborted) throw ctx.signal.reason;
-    const roles = await withToken((token) => listAccountRoles(session.clients, token, account.accountId, { call: retry(roleLimiter), signal: ctx.signal }));
+    const roles = await withToken((token) => listAccountRoles(session.clients, token, account.accountId, { call: retry(roleLimiter), signal }));
     out.roles.set(account.accountId, roles);
     progress.rolesListed += 1;
     progress.assignments += roles.length;
