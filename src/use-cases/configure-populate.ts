@@ -62,8 +62,11 @@ const DEFAULT_SCOPES = "sso:account:access";
 export async function configurePopulate(ctx: Context, input: PopulateInput): Promise<PopulateResult> {
   const debug = debugLogFor(ctx);
   const file = ctx.paths.configFile;
-  const doc = await readConfigFile(file);
+  // Read lazily: choosing the sign-in needs the sso-sessions alone, and the edit reads the file
+  // again inside the lock; two whole readings of 50,000 profiles at once would double the memory.
+  let doc: IniDocument | undefined = await readConfigFile(file, { lazy: true });
   const target = chooseSession(doc, input);
+  if (!input.dryRun) doc = undefined;
   const regions = input.regions.length > 0 ? [...new Set(input.regions)] : [target.region];
   const template = input.template ?? (regions.length > 1 ? DEFAULT_REGIONAL_TEMPLATE : DEFAULT_TEMPLATE);
   checkInput(input, template, regions);
@@ -123,7 +126,7 @@ export async function configurePopulate(ctx: Context, input: PopulateInput): Pro
 
   let plan: PopulatePlan;
   let written = false;
-  if (input.dryRun) {
+  if (doc !== undefined) {
     plan = planPopulate(doc, planInput);
   } else {
     let planned: PopulatePlan | undefined;
