@@ -320,6 +320,7 @@ export async function editConfigFile(path: string, change: (doc: IniDocument) =>
     const before = await readTextIfExists(path);
     const doc = IniDocument.parse(before ?? "", path);
     change(doc);
+    if (!doc.changed) return false;
     const after = doc.toString();
     if (after === (before ?? "")) return false;
     await writeFileAtomic(path, after, { newFileMode: 0o600, dirMode: 0o700 });

@@ -106,6 +106,7 @@ export class IniDocument {
   private startsFresh = false;
   private lazy: LazyIndex | undefined;
   private journal: Journal | undefined;
+  private touchedLines = false;
 
   private constructor(
     readonly fileName: string,
@@ -161,6 +162,14 @@ export class IniDocument {
     const parts: string[] = [];
     for (let s: Segment | undefined = this.head; s; s = s.next) for (const l of s.lines) parts.push(l.text, l.eol);
     return parts.join("");
+  }
+
+  /**
+   * False while no edit has changed a line since the file was read: toString() would give back the
+   * text it was read from (a caller can skip rendering a file of 50,000 sections to find that out).
+   */
+  get changed(): boolean {
+    return this.touchedLines;
   }
 
   listSections(): IniSectionInfo[] {
@@ -643,6 +652,7 @@ export class IniDocument {
   /** The one place lines change: keeps the journal, the line-ending counts and line numbers right. */
   private spliceLines(seg: Segment, start: number, deleteCount: number, added: Line[]): void {
     this.touch(seg);
+    this.touchedLines = true;
     const removed = seg.lines.splice(start, deleteCount, ...added);
     if (this.eols) {
       for (const l of removed) if (l.eol) this.eols.set(l.eol, (this.eols.get(l.eol) ?? 0) - 1);

@@ -80,6 +80,19 @@ describe("IniDocument bookkeeping", () => {
   });
 });
 
+describe("IniDocument.changed", () => {
+  it("is false until an edit changes a line, whatever was read or asked", () => {
+    const doc = IniDocument.parse("[a]\nx = 1\n", "config");
+    doc.setKeys("a", { x: "1" });
+    doc.removeKeys("a", ["y"]);
+    doc.removeSection("b");
+    expect(doc.get("a", "x")).toBe("1");
+    expect(doc.changed).toBe(false);
+    doc.setKeys("a", { x: "2" });
+    expect(doc.changed).toBe(true);
+  });
+});
+
 describe("IniDocument comments", () => {
   it("writes a comment under the header of a new section, and reads a section's comments", () => {
     const doc = IniDocument.parse("[a]\nx = 1\n", "config");
