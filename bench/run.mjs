@@ -1,6 +1,8 @@
 // npm run bench: sso-cli against what users would run instead, in the same run on the same machine.
 //
-//   node bench/run.mjs [--smoke] [--only startup,hot-path,fan-out,throttled,throughput] [--out FILE]
+//   node bench/run.mjs [--smoke] [--only startup,hot-path,fan-out,throttled,throughput,populate] [--out FILE]
+//
+// SSO_CLI_BENCH_AWS_SSO_UTIL=/path/to/aws-sso-util adds aws-sso-util to the populate scenario.
 //
 // Every scenario runs against the embedded emulator (a separate `sso-cli emulator` process) in a
 // throwaway HOME with an environment built from nothing. Prints a table (median, spread, goal,
@@ -17,6 +19,7 @@ import { machineInfo, markdownTable, textTable } from "./lib/report.mjs";
 import { REPO_ROOT, makeHome, removeHomes, snapshotBuild } from "./lib/sandbox.mjs";
 import { fanOut } from "./scenarios/fan-out.mjs";
 import { hotPath } from "./scenarios/hot-path.mjs";
+import { populate } from "./scenarios/populate.mjs";
 import { startup } from "./scenarios/startup.mjs";
 import { throttled } from "./scenarios/throttled.mjs";
 import { throughput } from "./scenarios/throughput.mjs";
@@ -28,6 +31,7 @@ const SCENARIOS = [
   { id: "fan-out", title: "3. Fan-out", run: fanOut, also: { id: "memory", title: "6. Memory" } },
   { id: "throttled", title: "4. Throttled fan-out", run: throttled },
   { id: "throughput", title: "5. Emulator throughput", run: throughput },
+  { id: "populate", title: "7. Populate", run: populate },
 ];
 
 let args;

@@ -206,3 +206,14 @@ export class NotValidError extends SsoCliError {
     super(message, Exit.notValid, hint);
   }
 }
+
+/** Some listings of a populate failed (each named already); what was listed was written. */
+export class PartialListingError extends SsoCliError {
+  constructor(failed: number, dryRun: boolean) {
+    super(
+      `${failed} listing${failed === 1 ? "" : "s"} failed; ${dryRun ? "the plan above covers" : "the config file has"} the profiles of what was listed.`,
+      Exit.partial,
+      "Run the same command again later: it adds what is missing and changes nothing else.",
+    );
+  }
+}

@@ -15,6 +15,8 @@ export interface FlagSpec {
   negates?: boolean;
   /** Keys of flags that cannot be given with this one. */
   conflicts?: string[];
+  /** May be given more than once; the value is the list (commander only: the hot parser declines). */
+  repeatable?: boolean;
 }
 
 export interface ArgSpec {
@@ -37,8 +39,8 @@ export interface CommandGrammar {
 
 export interface ParsedArgs {
   positionals: string[];
-  /** Every flag's key: the value given, true for a flag given, false for a negated flag given; negated flags default to true. */
-  values: Record<string, string | boolean | undefined>;
+  /** Every flag's key: the value given (a list for a repeatable flag), true for a flag given, false for a negated flag given; negated flags default to true. */
+  values: Record<string, string | string[] | boolean | undefined>;
 }
 
 /**
@@ -61,7 +63,7 @@ export function parseSimpleArgs(argv: readonly string[], grammar: CommandGrammar
     const eq = arg.startsWith("--") ? arg.indexOf("=") : -1;
     const name = eq > 0 ? arg.slice(0, eq) : arg;
     const spec = grammar.flags.find((f) => f.flag === name);
-    if (!spec || seen.has(spec.key)) return undefined;
+    if (!spec || spec.repeatable || seen.has(spec.key)) return undefined;
     seen.add(spec.key);
     if (spec.value) {
       const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
@@ -83,4 +85,10 @@ export function parseSimpleArgs(argv: readonly string[], grammar: CommandGrammar
 export function stringValue(values: ParsedArgs["values"], key: string): string | undefined {
   const v = values[key];
   return typeof v === "string" ? v : undefined;
+}
+
+/** The values of a repeatable flag, in the order given (none: empty). */
+export function stringList(values: ParsedArgs["values"], key: string): string[] {
+  const v = values[key];
+  return Array.isArray(v) ? v : typeof v === "string" ? [v] : [];
 }

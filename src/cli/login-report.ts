@@ -14,7 +14,15 @@ export function formatUpToDate(r: LoginUpToDate): string {
 }
 
 /** After a login that fetched: the per-profile lines and the summary (stderr: talk, not data). */
-export function writeLoginReport(out: Writable, r: LoginResult): void {
+export function writeLoginReport(stream: Writable, r: LoginResult): void {
+  // Gathered and written once: a login over ten thousand profiles has as many lines.
+  const lines: string[] = [];
+  const out = { write: (line: string) => void lines.push(line) };
+  writeLines(out, r);
+  stream.write(lines.join(""));
+}
+
+function writeLines(out: { write(line: string): void }, r: LoginResult): void {
   for (const s of r.skipped) out.write(`  skipped ${escapeControlChars(s.profile)}: ${escapeControlChars(s.reason)}\n`);
   // A lone profile that failed is reported once, as the command's error, not also here.
   const lone = r.profiles.length === 1 && !r.profiles[0]!.ok;
@@ -27,7 +35,11 @@ export function writeLoginReport(out: Writable, r: LoginResult): void {
     const written = r.profiles.filter((p) => p.ok).length;
     out.write(`Wrote keys for ${written} of ${r.profiles.length} profile${r.profiles.length === 1 ? "" : "s"} to ${r.credentialsFile}.\n`);
   }
-  if (r.profiles.length === 0 && r.skipped.length === 0) {
+  if (r.keyless > 0) {
+    const n = r.keyless;
+    out.write(`${n.toLocaleString("en-US")} populated profile${n === 1 ? " uses" : "s use"} this sign-in directly (no keys written; \`sso-cli login --profile NAME\` writes one's).\n`);
+  }
+  if (r.profiles.length === 0 && r.skipped.length === 0 && r.keyless === 0) {
     const spec = r.signIns[0]?.spec;
     const how = spec?.ssoSession ? ` --sso-session ${escapeControlChars(spec.ssoSession)}` : ` --sso-start-url ${spec?.startUrl ?? "URL"} --sso-region ${spec?.region ?? "REGION"}`;
     out.write(`No profile in ${r.configFile} uses this sign-in yet. To add one:\n  sso-cli configure profile NAME${how}\n`);

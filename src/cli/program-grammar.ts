@@ -8,6 +8,7 @@ export function addGrammarCommand(parent: Command, grammar: CommandGrammar, acti
   for (const f of grammar.flags) {
     const option = new Option(f.value ? `${f.flag} ${f.value}` : f.flag, f.description);
     if (f.conflicts) option.conflicts(f.conflicts);
+    if (f.repeatable) option.argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);
     cmd.addOption(option);
   }
   if (grammar.help) cmd.addHelpText("after", grammar.help);

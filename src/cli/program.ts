@@ -3,6 +3,7 @@ import type { Context } from "../context.js";
 import { escapeControlChars, hasControlChars } from "../lib/control-chars.js";
 import pkg from "../../package.json" with { type: "json" };
 import { addCompletionCommand } from "./completion.js";
+import { addConfigurePopulateCommand } from "./configure-populate.js";
 import { addConfigureCommand } from "./configure-profile.js";
 import { addConsoleCommand } from "./console.js";
 import { addRolesCommand } from "./roles.js";
@@ -45,6 +46,7 @@ Start: sso-cli configure profile NAME, then sso-cli login --profile NAME.
 Every command's --help has examples and its exit codes; the README has the rest.`,
   );
   addConfigureCommand(program, ctx);
+  addConfigurePopulateCommand(program, ctx);
   addLoginCommand(program, ctx);
   addLogoutCommand(program, ctx);
   addCredentialCommands(program, ctx);

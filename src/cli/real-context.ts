@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { realpathSync } from "node:fs";
 import { constants as osConstants } from "node:os";
+import { setMaxListeners } from "node:events";
 import type { AwsPaths, Context } from "../context.js";
 import { resolveAwsPaths } from "../files/aws-paths.js";
 import { browserAvailability } from "../lib/browser-command.js";
@@ -9,6 +10,9 @@ import { systemHome } from "./system-home.js";
 /** The one place that reads the process: env, clock, streams, browser, signals. */
 export function createRealContext(): Context {
   const controller = new AbortController();
+  // A fan-out has 16 calls and back-off pauses listening for Ctrl-C at once: past Node's default
+  // of 10 it would print a leak warning into the user's stderr.
+  setMaxListeners(0, controller.signal);
   let interrupts = 0;
   /** While `runChild` runs a program, signals are its to handle (see runChild). */
   let child: ChildProcess | undefined;

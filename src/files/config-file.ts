@@ -34,9 +34,12 @@ export interface ResolvedSsoProfile {
   sources: Partial<Record<SourcedKey, string>>;
 }
 
-/** The config file (empty if missing). Never writes. */
-export async function readConfigFile(path: string): Promise<IniDocument> {
-  return IniDocument.parse((await readTextIfExists(path)) ?? "", path);
+/**
+ * The config file (empty if missing). Never writes. `lazy`: sections are read when first asked
+ * for (IniParseOptions), for a command about one profile in a file of thousands.
+ */
+export async function readConfigFile(path: string, opts: { lazy?: boolean } = {}): Promise<IniDocument> {
+  return IniDocument.parse((await readTextIfExists(path)) ?? "", path, { lazy: opts.lazy === true });
 }
 
 /** Profile names in file order: `[default]` and `[profile default]` are both "default". */
@@ -54,8 +57,8 @@ export function listSsoSessions(doc: IniDocument): string[] {
  * `[profile default]` present, the later one in the file wins wholesale, as in botocore.
  */
 export function findProfileSection(doc: IniDocument, profile: string): string | undefined {
-  const candidates = profile === "default" ? ["default", "profile default"] : [profileSectionName(profile)];
-  const present = candidates.filter((c) => doc.hasSection(c));
+  if (profile !== "default") return doc.hasSection(profileSectionName(profile)) ? profileSectionName(profile) : undefined;
+  const present = ["default", "profile default"].filter((c) => doc.hasSection(c));
   return present.sort((a, b) => (doc.findLine(a) ?? 0) - (doc.findLine(b) ?? 0)).at(-1);
 }
 
@@ -73,17 +76,52 @@ export function resolveSsoSession(doc: IniDocument, sessionName: string): Resolv
   }
   const startUrl = keys.sso_start_url as string;
   const region = keys.sso_region as string;
-  checkStartUrl(startUrl, where(doc, section, "sso_start_url"));
-  checkRegion(region, where(doc, section, "sso_region"));
+  checkStartUrl(startUrl, () => where(doc, section, "sso_start_url"));
+  checkRegion(region, () => where(doc, section, "sso_region"));
   return {
     ssoSession: sessionName,
     startUrl,
     region,
     registrationScopes: parseRegistrationScopes(keys.sso_registration_scopes),
-    sources: {
-      startUrl: where(doc, section, "sso_start_url"),
-      region: where(doc, section, "sso_region"),
-      ...(keys.sso_registration_scopes !== undefined && { registrationScopes: where(doc, section, "sso_registration_scopes") }),
+    sources: lazySources(doc, sessionSources(section, keys)),
+  };
+}
+
+type SourceList = Array<[SourcedKey, string, string]>;
+
+function sessionSources(section: string, keys: Record<string, string>): SourceList {
+  return [
+    ["startUrl", section, "sso_start_url"],
+    ["region", section, "sso_region"],
+    ...(keys.sso_registration_scopes !== undefined ? [["registrationScopes", section, "sso_registration_scopes"] as [SourcedKey, string, string]] : []),
+  ];
+}
+
+/**
+ * Where each value came from, worked out when read: finding a line number in a file of thousands
+ * of sections costs, and only an error message needs one. (An object literal of getters: one shape
+ * for every profile, cheap to make ten thousand of.)
+ */
+function lazySources(doc: IniDocument, list: SourceList): Partial<Record<SourcedKey, string>> {
+  const at = (name: SourcedKey): string | undefined => {
+    const found = list.find(([n]) => n === name);
+    return found && where(doc, found[1], found[2]);
+  };
+  return {
+    get startUrl() {
+      return at("startUrl");
+    },
+    get region() {
+      return at("region");
+    },
+    get registrationScopes() {
+      return at("registrationScopes");
+    },
+    get accountId() {
+      return at("accountId");
+    },
+    get roleName() {
+      return at("roleName");
     },
   };
 }
@@ -114,10 +152,10 @@ export function resolveSsoProfile(doc: IniDocument, profileName: string): Resolv
     ...(keys.sso_role_name !== undefined && { roleName: keys.sso_role_name }),
     ...(keys.region !== undefined && { clientRegion: keys.region }),
   };
-  const roleSources = {
-    ...(accountId !== undefined && { accountId: at("sso_account_id") }),
-    ...(keys.sso_role_name !== undefined && { roleName: at("sso_role_name") }),
-  };
+  const roleSources: SourceList = [
+    ...(accountId !== undefined ? [["accountId", section, "sso_account_id"] as [SourcedKey, string, string]] : []),
+    ...(keys.sso_role_name !== undefined ? [["roleName", section, "sso_role_name"] as [SourcedKey, string, string]] : []),
+  ];
 
   const sessionName = keys.sso_session;
   if (sessionName !== undefined) {
@@ -132,7 +170,7 @@ export function resolveSsoProfile(doc: IniDocument, profileName: string): Resolv
         `Remove it from one of them: ${at(key)}, ${where(doc, `sso-session ${sessionName}`, key)}.`,
       );
     }
-    return { ...common, kind: "sso-session", ...session, sources: { ...session.sources, ...roleSources } };
+    return { ...common, kind: "sso-session", ...session, sources: lazySources(doc, [...sessionSources(`sso-session ${sessionName}`, sessionKeys), ...roleSources]) };
   }
 
   const missing = ["sso_start_url", "sso_region"].filter((k) => keys[k] === undefined);
@@ -141,15 +179,15 @@ export function resolveSsoProfile(doc: IniDocument, profileName: string): Resolv
   }
   const startUrl = keys.sso_start_url as string;
   const region = keys.sso_region as string;
-  checkStartUrl(startUrl, at("sso_start_url"));
-  checkRegion(region, at("sso_region"));
+  checkStartUrl(startUrl, () => at("sso_start_url"));
+  checkRegion(region, () => at("sso_region"));
   return {
     ...common,
     kind: "legacy",
     startUrl,
     region,
     registrationScopes: null,
-    sources: { startUrl: at("sso_start_url"), region: at("sso_region"), ...roleSources },
+    sources: lazySources(doc, [["startUrl", section, "sso_start_url"], ["region", section, "sso_region"], ...roleSources]),
   };
 }
 
@@ -186,6 +224,22 @@ export async function applyConfigEdits(path: string, edits: readonly ConfigEdit[
       if (e.set && Object.keys(e.set).length > 0) doc.setKeys(section, e.set);
     }
   });
+}
+
+/** An sso-session already using this start URL, else a new name taken from its host. */
+export function ssoSessionFor(doc: IniDocument, startUrl: string): string {
+  const sessions = listSsoSessions(doc);
+  const same = sessions.find((s) => doc.get(`sso-session ${s}`, "sso_start_url") === startUrl);
+  if (same) return same;
+  let base = "sso";
+  try {
+    base = new URL(startUrl).hostname.split(".")[0] || "sso";
+  } catch {
+    // keep "sso"
+  }
+  let name = base;
+  for (let n = 2; sessions.includes(name); n++) name = `${base}-${n}`;
+  return name;
 }
 
 // docs/protocol/sso-oidc.md §7.6: the hosts the AWS CLI treats as AWS-owned start URLs.
@@ -230,12 +284,12 @@ function parseHttpsUrl(url: string): URL | undefined {
 
 // Only https is checked when reading: botocore accepts any URL, and AWS CLI ≥ 2.35.13 also resolves
 // vanity (non-AWS) start URLs, so a stricter check would reject working configurations.
-function checkStartUrl(url: string, source: string): void {
-  if (parseHttpsUrl(url) === undefined) throw new ConfigError(`sso_start_url must be an https:// URL (${source}).`);
+function checkStartUrl(url: string, source: () => string): void {
+  if (parseHttpsUrl(url) === undefined) throw new ConfigError(`sso_start_url must be an https:// URL (${source()}).`);
 }
 
-function checkRegion(region: string, source: string): void {
-  if (!isValidRegion(region)) throw new ConfigError(`sso_region is not an AWS region name (${source}).`);
+function checkRegion(region: string, source: () => string): void {
+  if (!isValidRegion(region)) throw new ConfigError(`sso_region is not an AWS region name (${source()}).`);
 }
 
 /** BadValueError unless `name` can name a profile or sso-session section (`kind`) in the config file. */
@@ -256,12 +310,17 @@ function where(doc: IniDocument, section: string, key?: string): string {
   return `${doc.fileName}${line !== undefined ? `:${line}` : ""} [${section}]`;
 }
 
-async function editConfigFile(path: string, change: (doc: IniDocument) => void): Promise<boolean> {
+/**
+ * One locked, atomic edit of the config file: read afresh inside the lock, changed by `change`,
+ * written only if its bytes changed. True if it was written.
+ */
+export async function editConfigFile(path: string, change: (doc: IniDocument) => void): Promise<boolean> {
   await checkWritableTarget(path);
   return withFileLock(path, async () => {
     const before = await readTextIfExists(path);
     const doc = IniDocument.parse(before ?? "", path);
     change(doc);
+    if (!doc.changed) return false;
     const after = doc.toString();
     if (after === (before ?? "")) return false;
     await writeFileAtomic(path, after, { newFileMode: 0o600, dirMode: 0o700 });

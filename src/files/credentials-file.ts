@@ -57,9 +57,9 @@ const OUR_KEYS = [ACCESS_KEY_ID, "aws_secret_access_key", "aws_session_token"];
 // (docs/protocol/config-files.md §2.1), so a stale one left in a section we write would shadow our new token.
 const LEGACY_TOKEN_KEY = "aws_security_token";
 
-/** The file as an IniDocument (empty if it does not exist). Never writes. */
-export async function readCredentialsFile(path: string): Promise<IniDocument> {
-  return IniDocument.parse((await readTextIfExists(path)) ?? "", path, { sectionNames: "raw" });
+/** The file as an IniDocument (empty if it does not exist). Never writes. `lazy`: see IniParseOptions. */
+export async function readCredentialsFile(path: string, opts: { lazy?: boolean } = {}): Promise<IniDocument> {
+  return IniDocument.parse((await readTextIfExists(path)) ?? "", path, { sectionNames: "raw", lazy: opts.lazy === true });
 }
 
 /**

@@ -132,16 +132,21 @@ export async function listLedgerEntries(
   // Keys a crashed write may have left in the file: logout must find them too.
   for (const [credentialsFile, pending] of Object.entries(ledger.pending ?? {})) {
     if (only !== undefined && credentialsFile !== only) continue;
+    const settled = ledger.files[credentialsFile] ?? {};
     for (const [profile, entry] of Object.entries(pending.profiles)) {
-      if (!out.some((w) => w.credentialsFile === credentialsFile && w.profile === profile)) add(credentialsFile, profile, entry);
+      const listed = Object.hasOwn(settled, profile) && matches(settled[profile] as LedgerEntry);
+      if (!listed) add(credentialsFile, profile, entry);
     }
   }
   return out;
 
+  function matches(entry: LedgerEntry): boolean {
+    if (filter.ssoSession !== undefined && entry.source.ssoSession !== filter.ssoSession) return false;
+    return filter.startUrl === undefined || entry.source.startUrl === filter.startUrl;
+  }
+
   function add(credentialsFile: string, profile: string, entry: LedgerEntry): void {
-    if (filter.ssoSession !== undefined && entry.source.ssoSession !== filter.ssoSession) return;
-    if (filter.startUrl !== undefined && entry.source.startUrl !== filter.startUrl) return;
-    out.push({ credentialsFile, profile, expiresAt: new Date(entry.expiresAt), source: entry.source });
+    if (matches(entry)) out.push({ credentialsFile, profile, expiresAt: new Date(entry.expiresAt), source: entry.source });
   }
 }
 

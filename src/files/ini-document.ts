@@ -1,6 +1,6 @@
 import { BadValueError, FileFormatError } from "../errors.js";
 import { formatSectionHeader, type SectionNaming } from "./ini-section-name.js";
-import { analyze, splitLines, type Block, type KeyLine, type Line } from "./ini-syntax.js";
+import { analyze, classify, sectionName, splitLines, type Block, type KeyLine, type Line } from "./ini-syntax.js";
 
 export { profileSectionName, type SectionNaming } from "./ini-section-name.js";
 
@@ -11,6 +11,14 @@ export { profileSectionName, type SectionNaming } from "./ini-section-name.js";
 // would stop at. Keys are case-insensitive, as configparser lower-cases them: `getSection` returns
 // lower-cased keys, `get`/`setKeys`/`removeKeys` match any case, and an edited line keeps its
 // indentation but is rewritten as `key = value`.
+//
+// Cost: files with tens of thousands of sections are normal (an organization's populated
+// profiles, keys for each), so nothing here is quadratic. The file is read once and held as a
+// chain of segments, one per section (its header up to the next header), plus the lines before the
+// first header; an index finds a section's segments by name. An edit changes one segment's lines
+// and reads again only that segment and the header after it, which is all an edit can change (a
+// header at the start of a line always opens a section; only what follows a key can become its
+// continuation).
 
 export interface IniParseOptions {
   /**
@@ -18,6 +26,13 @@ export interface IniParseOptions {
    * needs `raw`, which readCredentialsFile uses.
    */
   sectionNames?: SectionNaming;
+  /**
+   * Read a section only when it is first asked for (the hot path of a one-profile command in a file
+   * of thousands). The headers and the lines before the first header are still checked at once; an
+   * error inside a section no one reads, or a repeated header no one looks up, goes unnoticed. Any
+   * edit first reads, and so checks, the whole file.
+   */
+  lazy?: boolean;
 }
 
 export interface IniSectionInfo {
@@ -29,51 +44,168 @@ export interface IniSectionInfo {
   line: number;
 }
 
+interface Segment {
+  /** The bracketed text of the header; undefined for the lines before the first header. */
+  header: string | undefined;
+  name: string | undefined;
+  lines: Line[];
+  /** How configparser reads the section, indexes relative to `lines`; undefined for the prelude. */
+  block: Block | undefined;
+  prev: Segment | undefined;
+  next: Segment | undefined;
+  linked: boolean;
+  /** Index of the first line in the file, valid while the document's `startsFresh`. */
+  start: number;
+}
+
+interface SavedSegment {
+  lines: Line[];
+  block: Block | undefined;
+  prev: Segment | undefined;
+  next: Segment | undefined;
+  linked: boolean;
+}
+
+/**
+ * A lazily read document: its text, and sections read when asked for. When one pass of a regular
+ * expression shows every header to be plain (`[NAME]` whose name is its text, no `[` line it cannot
+ * judge), a section is found by searching for its header; otherwise, or when every section is
+ * asked for, the headers are listed in plain arrays (a file of 50,000 sections should cost no more
+ * objects than that).
+ */
+interface LazyIndex {
+  text: string;
+  listed: { starts: number[]; headers: string[]; names: (string | undefined)[] } | undefined;
+  /** Sections already read, by the offset of their header, and lookups by name. */
+  read: Map<number, Segment>;
+  found: Map<string, Segment[]>;
+  /** The last line count asked for, to go on from: `line` lines end before `offset`. */
+  counted: { offset: number; line: number };
+}
+
+// A line the header search cannot judge: an indented `[` (a header or a key's continuation,
+// depending on what precedes it), a `[` line that is no header (`[]`, `[abc`: an error), and in the
+// config file a header whose name is not its text (`[profile "a"]`, `[profileX a]`, `[profile a b]`).
+const UNPLAIN_RAW = /(?:^|\n)(?:[^\S\n]+\[|\[\]?[^\]\n]*(?:\n|$))/;
+const UNPLAIN_CONFIG = /(?:^|\n)(?:[^\S\n]+\[|\[\]?[^\]\n]*(?:\n|$)|\[(?:profile|sso-session|services)(?! [^\s'"\\\]]+\][^\]\n]*(?:\n|$)))/;
+
+/** What an edit changed, so that a refused edit leaves the document exactly as it was. */
+interface Journal {
+  saved: Map<Segment, SavedSegment>;
+  added: Segment[];
+  tail: Segment;
+  eols: Map<string, number> | undefined;
+}
+
 export class IniDocument {
-  private blocks: Block[];
+  private readonly head: Segment;
+  private tail: Segment;
+  private readonly byName = new Map<string, Segment[]>();
+  /** Line endings counted (for the dominant one), once first needed. */
+  private eols: Map<string, number> | undefined;
+  private startsFresh = false;
+  private lazy: LazyIndex | undefined;
+  private journal: Journal | undefined;
+  private touchedLines = false;
 
   private constructor(
-    private lines: Line[],
     readonly fileName: string,
     private readonly naming: SectionNaming,
   ) {
-    this.blocks = analyze(lines, fileName, naming);
+    this.head = newSegment(undefined, undefined, []);
+    this.tail = this.head;
   }
 
   /** Throws FileFormatError (file and line, never the line's text) where botocore would fail. */
   static parse(text: string, fileName: string, opts: IniParseOptions = {}): IniDocument {
-    return new IniDocument(splitLines(text), fileName, opts.sectionNames ?? "config");
+    const naming = opts.sectionNames ?? "config";
+    if (opts.lazy) {
+      const doc = IniDocument.parseLazily(text, fileName, naming);
+      if (doc) return doc;
+    }
+    const doc = new IniDocument(fileName, naming);
+    const lines = splitLines(text);
+    const blocks = analyze(lines, fileName, naming);
+    doc.head.lines = lines.slice(0, blocks[0]?.index ?? lines.length);
+    blocks.forEach((b, i) => {
+      const end = blocks[i + 1]?.index ?? lines.length;
+      doc.link(newSegment(b.header, b.name, lines.slice(b.index, end), rebase(b)));
+    });
+    return doc;
+  }
+
+  /**
+   * Reads the lines before the first header and checks that the sections can be read one by one,
+   * or undefined when they cannot (then the whole file is read): a byte order mark, a lone `\r` line
+   * ending, or a `[` line only the whole reading can judge. A header at the start of a line always
+   * opens a section, so the sections between headers can be read on their own.
+   */
+  private static parseLazily(text: string, fileName: string, naming: SectionNaming): IniDocument | undefined {
+    if (text.startsWith("\uFEFF") || (text.includes("\r") && /\r(?!\n)/.test(text))) return undefined;
+    const lazy: LazyIndex = { text, listed: undefined, read: new Map(), found: new Map(), counted: { offset: 0, line: 0 } };
+    if ((naming === "raw" ? UNPLAIN_RAW : UNPLAIN_CONFIG).test(text)) {
+      lazy.listed = listHeaders(text, naming);
+      if (lazy.listed === undefined) return undefined;
+    }
+    const doc = new IniDocument(fileName, naming);
+    // The lines before the first header are read now: anything but comments there is an error.
+    const firstHeader = text.startsWith("[") ? 0 : text.indexOf("\n[") + 1 || text.length;
+    const prelude = splitLines(text.slice(0, firstHeader));
+    analyze(prelude, fileName, naming);
+    doc.head.lines = prelude;
+    doc.lazy = lazy;
+    return doc;
   }
 
   toString(): string {
-    return this.lines.map((l) => l.text + l.eol).join("");
+    if (this.lazy) return this.lazy.text;
+    const parts: string[] = [];
+    for (let s: Segment | undefined = this.head; s; s = s.next) for (const l of s.lines) parts.push(l.text, l.eol);
+    return parts.join("");
+  }
+
+  /**
+   * False while no edit has changed a line since the file was read: toString() would give back the
+   * text it was read from (a caller can skip rendering a file of 50,000 sections to find that out).
+   */
+  get changed(): boolean {
+    return this.touchedLines;
   }
 
   listSections(): IniSectionInfo[] {
-    return this.blocks.map((b) => ({ name: b.name, header: b.header, line: b.index + 1 }));
+    if (this.lazy) {
+      const listed = this.listed();
+      return listed.starts.map((start, k) => ({ name: listed.names[k], header: listed.headers[k] as string, line: this.lineAtOffset(start) + 1 }));
+    }
+    const out: IniSectionInfo[] = [];
+    for (let s = this.head.next; s; s = s.next) out.push({ name: s.name, header: s.header as string, line: this.startOf(s) + 1 });
+    return out;
   }
 
   /** Names of the sections clients read, each once, in file order. */
   sectionNames(): string[] {
-    return [...new Set(this.blocks.flatMap((b) => (b.name === undefined ? [] : [b.name])))];
+    const names = new Set<string>();
+    if (this.lazy) for (const n of this.listed().names) if (n !== undefined) names.add(n);
+    for (let s = this.head.next; s; s = s.next) if (s.name !== undefined) names.add(s.name);
+    return [...names];
   }
 
   hasSection(name: string): boolean {
-    return this.blocks.some((b) => b.name === name);
+    return this.lazy ? this.effectiveSegments(name).length > 0 : (this.byName.get(name)?.length ?? 0) > 0;
   }
 
   /** The section's keys (lower-cased) and values as botocore reads them; undefined if absent. */
   getSection(name: string): Record<string, string> | undefined {
-    const blocks = this.effectiveBlocks(name);
-    if (blocks.length === 0) return undefined;
+    const segs = this.effectiveSegments(name);
+    if (segs.length === 0) return undefined;
     // No prototype: a key named `__proto__` stays an ordinary key.
     const out = Object.create(null) as Record<string, string>;
-    for (const k of blocks.flatMap((b) => b.keys)) out[k.key] = k.value;
+    for (const s of segs) for (const k of (s.block as Block).keys) out[k.key] = k.value;
     return out;
   }
 
   get(section: string, key: string): string | undefined {
-    return this.findKey(section, key)?.value;
+    return this.findKey(section, key)?.key.value;
   }
 
   /**
@@ -91,63 +223,103 @@ export class IniDocument {
     return out;
   }
 
+  /** The whole-line comments inside the section (`#` or `;` included, trimmed), in file order. */
+  comments(section: string): string[] {
+    const out: string[] = [];
+    for (const s of this.effectiveSegments(section)) {
+      if (!(s.block as Block).hasComment) continue;
+      for (const l of s.lines) {
+        const info = classify(l.text);
+        if (info.kind === "comment") out.push(info.stripped);
+      }
+    }
+    return out;
+  }
+
   /** 1-based line of the key (or of the section header when no key is given), for messages. */
   findLine(section: string, key?: string): number | undefined {
     if (key !== undefined) {
-      const k = this.findKey(section, key);
-      return k && k.index + 1;
+      const found = this.findKey(section, key);
+      return found && this.startOf(found.seg) + found.key.index + 1;
     }
-    const b = this.effectiveBlocks(section).at(-1);
-    return b && b.index + 1;
+    const seg = this.effectiveSegments(section).at(-1);
+    return seg && this.startOf(seg) + 1;
   }
 
   /**
    * Sets keys: an existing key's lines are replaced in place by `key = value` (left alone if the value
    * is already equal); missing keys go after the section's last key; a missing section is appended
-   * at the end, after one blank line.
+   * at the end, after one blank line, with `comment` (a `#` line) under its header if given.
    */
-  setKeys(section: string, entries: Record<string, string>): void {
+  setKeys(section: string, entries: Record<string, string>, opts: { comment?: string } = {}): void {
     const pairs = Object.entries(entries);
     for (const [key, value] of pairs) checkKeyValue(key, value);
+    if (opts.comment !== undefined) checkComment(opts.comment);
     if (new Set(pairs.map(([k]) => k.toLowerCase())).size !== pairs.length) {
       throw new BadValueError(`The same key is given twice for [${section}].`);
     }
     this.edit(section, () => {
       const eol = this.dominantEol();
-      if (this.effectiveBlocks(section).length === 0) {
+      const segs = this.effectiveSegments(section);
+      if (segs.length === 0) {
         const header = /[\r\n]/.test(section) || section === "" ? undefined : formatSectionHeader(section, this.naming);
         if (header === undefined) {
           throw new BadValueError(`Cannot write a section named "${section}" that clients would read back.`);
         }
-        const added = this.lines.length > 0 ? [{ text: "", eol }] : [];
-        this.insertLines(this.lines.length, [...added, { text: `[${header}]`, eol }]);
-        this.reanalyze();
+        const seg = this.appendSegment(header, section);
+        const comment = opts.comment === undefined ? [] : [{ text: opts.comment, eol }];
+        this.insertLines(seg, 1, [...comment, ...pairs.map(([key, value]) => ({ text: keyLine(key, value), eol }))]);
+        this.reread(seg);
+        return;
       }
-      const keys = this.effectiveBlocks(section).flatMap((b) => b.keys);
-      const replace: Array<[KeyLine, string]> = [];
       const missing: Line[] = [];
+      const replace = new Map<Segment, Array<[KeyLine, string]>>();
       for (const [key, value] of pairs) {
-        const existing = keys.find((k) => k.key === key.toLowerCase());
-        const text = `${key}${value === "" ? " =" : ` = ${value}`}`;
-        if (existing === undefined) missing.push({ text, eol });
-        else if (existing.value !== value) replace.push([existing, existing.indent + text]);
+        const lower = key.toLowerCase();
+        let found: [Segment, KeyLine] | undefined;
+        for (const s of segs) {
+          const k = (s.block as Block).keys.find((x) => x.key === lower);
+          if (k && !found) found = [s, k];
+        }
+        const text = keyLine(key, value);
+        if (found === undefined) missing.push({ text, eol });
+        else if (found[1].value !== value) replace.set(found[0], [...(replace.get(found[0]) ?? []), [found[1], found[1].indent + text]]);
       }
-      // Bottom-up, so the indexes of lines above stay valid.
-      for (const [k, text] of replace.sort(([a], [b]) => b.index - a.index)) {
-        const lastEol = (this.lines[k.end - 1] as Line).eol;
-        this.deleteLines(k.index + 1, k.end);
-        this.lines[k.index] = { text, eol: lastEol };
+      for (const [s, list] of replace) {
+        // Bottom-up, so the indexes of lines above stay valid.
+        for (const [k, text] of list.sort(([a], [b]) => b.index - a.index)) {
+          const lastEol = (s.lines[k.end - 1] as Line).eol;
+          this.deleteLines(s, k.index + 1, k.end);
+          this.spliceLines(s, k.index, 1, [{ text, eol: lastEol }]);
+        }
+        this.reread(s);
       }
       if (missing.length > 0) {
-        if (replace.length > 0) this.reanalyze();
-        const block = this.effectiveBlocks(section).at(-1) as Block;
-        const lastKey = block.keys.at(-1);
+        const s = segs.at(-1) as Segment;
+        const lastKey = (s.block as Block).keys.at(-1);
         const indent = lastKey?.indent ?? "";
-        this.insertLines(lastKey ? lastKey.end : block.index + 1, missing.map((l) => ({ ...l, text: indent + l.text })));
+        this.insertLines(s, lastKey ? lastKey.end : 1, missing.map((l) => ({ ...l, text: indent + l.text })));
+        this.reread(s);
       }
     });
     for (const [key, value] of pairs) {
       if (this.get(section, key) !== value) throw this.refuse(section, "the new value would not read back as written");
+    }
+  }
+
+  /** Replaces the section's comment line that reads `from` (trimmed) by `to`, keeping its indentation. */
+  replaceComment(section: string, from: string, to: string): void {
+    checkComment(to);
+    const segs = this.effectiveSegments(section);
+    for (const s of segs) {
+      const i = s.lines.findIndex((l) => classify(l.text).kind === "comment" && l.text.trim() === from);
+      if (i < 0) continue;
+      this.edit(section, () => {
+        const line = s.lines[i] as Line;
+        this.spliceLines(s, i, 1, [{ text: line.text.slice(0, line.text.search(/\S/)) + to, eol: line.eol }]);
+        this.reread(s);
+      });
+      return;
     }
   }
 
@@ -157,14 +329,19 @@ export class IniDocument {
    */
   removeKeys(section: string, keys: string[]): void {
     const wanted = new Set(keys.map((k) => k.toLowerCase()));
-    const hits = this.effectiveBlocks(section).flatMap((b) => b.keys).filter((k) => wanted.has(k.key));
+    const segs = this.effectiveSegments(section);
     // Nothing to remove: a section that was already empty is the user's; leave its header alone.
-    if (hits.length === 0) return;
+    if (!segs.some((s) => (s.block as Block).keys.some((k) => wanted.has(k.key)))) return;
     this.edit(section, () => {
-      for (const k of hits.reverse()) this.deleteLines(k.index, k.end);
-      this.reanalyze();
-      for (const block of this.effectiveBlocks(section).reverse()) {
-        if (block.keys.length === 0 && !block.hasComment) this.deleteSectionLines(block, block.index + 1);
+      for (const s of segs) {
+        const hits = (s.block as Block).keys.filter((k) => wanted.has(k.key));
+        if (hits.length === 0) continue;
+        for (const k of hits.reverse()) this.deleteLines(s, k.index, k.end);
+        this.reread(s);
+      }
+      for (const s of [...segs].reverse()) {
+        const block = s.block as Block;
+        if (block.keys.length === 0 && !block.hasComment) this.dropSegment(s, 1);
       }
     });
   }
@@ -174,46 +351,338 @@ export class IniDocument {
    * blank lines after the last key stay (they usually introduce the next section).
    */
   removeSection(name: string): void {
-    if (!this.hasSection(name)) return;
+    this.readAll();
+    const segs = [...(this.byName.get(name) ?? [])];
+    if (segs.length === 0) return;
     this.edit(name, () => {
-      for (const block of this.blocks.filter((b) => b.name === name).reverse()) {
-        this.deleteSectionLines(block, block.keys.at(-1)?.end ?? block.index + 1);
+      for (const s of segs.reverse()) {
+        this.dropSegment(s, (s.block as Block).keys.at(-1)?.end ?? 1);
       }
     });
   }
 
-  private findKey(section: string, key: string): KeyLine | undefined {
+  private findKey(section: string, key: string): { seg: Segment; key: KeyLine } | undefined {
     const lower = key.toLowerCase();
-    return this.effectiveBlocks(section).flatMap((b) => b.keys).find((k) => k.key === lower);
+    let found: { seg: Segment; key: KeyLine } | undefined;
+    for (const seg of this.effectiveSegments(section)) {
+      for (const k of (seg.block as Block).keys) if (k.key === lower) found ??= { seg, key: k };
+    }
+    return found;
   }
 
   /**
-   * The blocks botocore reads for a name: when two headers give one name (`[profile a]` and
-   * `[profile "a"]`) the later wins wholesale; a repeated `[DEFAULT]` header is merged.
+   * The segments botocore reads for a name, each read: when two headers give one name
+   * (`[profile a]` and `[profile "a"]`) the later wins wholesale; a repeated `[DEFAULT]` is merged.
    */
-  private effectiveBlocks(name: string): Block[] {
-    const all = this.blocks.filter((b) => b.name === name);
-    const last = all.at(-1);
-    return last === undefined ? [] : all.filter((b) => b.header === last.header);
+  private effectiveSegments(name: string): Segment[] {
+    if (this.lazy) return this.lazySegments(name);
+    const all = this.byName.get(name);
+    const last = all?.at(-1);
+    if (all === undefined || last === undefined) return [];
+    return all.length === 1 ? all : all.filter((s) => s.header === last.header);
   }
 
-  private reanalyze(): void {
-    this.blocks = analyze(this.lines, this.fileName, this.naming);
-  }
-
-  /** Runs an edit, then proves every other section still reads exactly as before. */
-  private edit(section: string, change: () => void): void {
-    const before = this.blocks;
-    const saved = this.lines.slice();
-    try {
-      change();
-      this.reanalyze();
-      if (!readSame(before, this.blocks, section)) throw this.refuse(section, "the edit would change other sections");
-    } catch (err) {
-      this.lines = saved;
-      this.reanalyze();
-      throw err;
+  /** effectiveSegments of a lazy document: the sections of that name, read now. */
+  private lazySegments(name: string): Segment[] {
+    const lazy = this.lazy as LazyIndex;
+    const cached = lazy.found.get(name);
+    if (cached) return cached;
+    const { text, listed } = lazy;
+    // Where the sections of that name start, and where each ends (the next header).
+    const at: Array<[number, number]> = [];
+    if (listed) {
+      const ks: number[] = [];
+      for (let k = listed.names.indexOf(name); k >= 0; k = listed.names.indexOf(name, k + 1)) ks.push(k);
+      // When two headers give one name (`[profile a]`, `[profile "a"]`) the later wins wholesale.
+      const last = listed.headers[ks.at(-1) ?? -1];
+      for (const k of ks) if (listed.headers[k] === last) at.push([listed.starts[k] as number, listed.starts[k + 1] ?? text.length]);
+    } else {
+      // Every header is plain: a section of this name is a line `[NAME]`, the line's last `]` its own.
+      const needle = `[${name}]`;
+      for (let i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
+        if (i > 0 && text.charCodeAt(i - 1) !== 10) continue;
+        const eol = text.indexOf("\n", i);
+        if (text.lastIndexOf("]", eol < 0 ? text.length : eol) !== i + needle.length - 1) continue;
+        const next = text.indexOf("\n[", i);
+        at.push([i, next < 0 ? text.length : next + 1]);
+      }
     }
+    if (at.length > 1) {
+      // One header twice: an error, or [DEFAULT] sections whose keys merge. The whole file decides.
+      this.readAll();
+      return this.effectiveSegments(name);
+    }
+    const segs = at.map(([start, end]) => {
+      let seg = lazy.read.get(start);
+      if (seg === undefined) {
+        const lines = splitLines(text.slice(start, end));
+        const block = analyze(lines, this.fileName, this.naming, () => this.lineAtOffset(start))[0] as Block;
+        seg = newSegment(block.header, block.name, lines, block);
+        seg.start = start;
+        lazy.read.set(start, seg);
+      }
+      return seg;
+    });
+    lazy.found.set(name, segs);
+    return segs;
+  }
+
+  /** Every header of a lazy document, listed once asked for. */
+  private listed(): NonNullable<LazyIndex["listed"]> {
+    const lazy = this.lazy as LazyIndex;
+    lazy.listed ??= listHeaders(lazy.text, this.naming);
+    if (lazy.listed === undefined) throw new Error("internal: a lazy document whose headers cannot be listed");
+    return lazy.listed;
+  }
+
+  /** Lines that end before a character offset of a lazy document's text (it has no lone `\r`). */
+  private lineAtOffset(offset: number): number {
+    const lazy = this.lazy as LazyIndex;
+    let { offset: from, line } = lazy.counted;
+    if (offset < from) [from, line] = [0, 0];
+    for (let i = lazy.text.indexOf("\n", from); i >= 0 && i < offset; i = lazy.text.indexOf("\n", i + 1)) line++;
+    lazy.counted = { offset, line };
+    return line;
+  }
+
+  /** Analyses a segment again after its lines changed (its header still opens it). */
+  private reread(seg: Segment): void {
+    if (seg.header === undefined) return;
+    const blocks = analyze(seg.lines, this.fileName, this.naming, () => this.startOf(seg));
+    if (blocks.length !== 1 || blocks[0]?.index !== 0) throw new Error("internal: a segment lost its header");
+    seg.block = blocks[0];
+  }
+
+  private startOf(seg: Segment): number {
+    // A lazily read section's `start` holds the offset of its header in the text.
+    if (this.lazy) return this.lineAtOffset(seg.start);
+    if (!this.startsFresh) {
+      let line = 0;
+      for (let s: Segment | undefined = this.head; s; s = s.next) {
+        s.start = line;
+        line += s.lines.length;
+      }
+      this.startsFresh = true;
+    }
+    return seg.start;
+  }
+
+  /**
+   * Runs an edit, then proves that every other section still reads exactly as before: the segments
+   * it changed are read again, each with the header that follows it. On any failure the document is
+   * put back as it was.
+   */
+  private edit(section: string, change: () => void): void {
+    this.readAll();
+    const journal: Journal = { saved: new Map(), added: [], tail: this.tail, eols: this.eols && new Map(this.eols) };
+    this.journal = journal;
+    try {
+      if ((this.byName.get("DEFAULT")?.length ?? 0) > 1 && section === "DEFAULT") {
+        // Its repeated headers share one set of keys: checking one segment alone would miss a duplicate.
+        throw this.refuse(section, "[DEFAULT] appears more than once");
+      }
+      change();
+      for (const seg of [...journal.saved.keys(), ...journal.added]) {
+        if (seg.linked) this.check(seg, section, journal.saved.get(seg));
+      }
+    } catch (err) {
+      this.rollBack(journal);
+      throw err;
+    } finally {
+      this.journal = undefined;
+    }
+  }
+
+  /**
+   * A changed segment, analysed with the header after it: that header must still open its section,
+   * and a segment of another section must read as before.
+   */
+  private check(seg: Segment, section: string, saved: SavedSegment | undefined): void {
+    const nextHeader = seg.next?.lines[0];
+    const lines = nextHeader ? [...seg.lines, nextHeader] : seg.lines;
+    let blocks: Block[];
+    try {
+      blocks = analyze(lines, this.fileName, this.naming, () => 0);
+    } catch {
+      throw this.refuse(section, "the edit would change other sections");
+    }
+    const own = seg.header === undefined ? 0 : 1;
+    const shape =
+      blocks.length === own + (nextHeader ? 1 : 0) &&
+      (own === 0 || (blocks[0]?.index === 0 && blocks[0].header === seg.header)) &&
+      (!nextHeader || blocks[own]?.index === seg.lines.length);
+    if (!shape) throw this.refuse(section, "the edit would change other sections");
+    const block = own ? blocks[0] : undefined;
+    if (seg.name !== section && saved !== undefined && !sameBlock(saved.block, block)) throw this.refuse(section, "the edit would change other sections");
+    seg.block = block;
+  }
+
+  private rollBack(journal: Journal): void {
+    for (const seg of journal.added) seg.linked = false;
+    for (const [seg, saved] of journal.saved) Object.assign(seg, saved);
+    this.tail = journal.tail;
+    this.tail.next = undefined;
+    this.eols = journal.eols;
+    this.startsFresh = false;
+    this.byName.clear();
+    for (let s = this.head.next; s; s = s.next) this.index(s);
+  }
+
+  /** Notes a segment's state before its first change in an edit. */
+  private touch(seg: Segment): void {
+    const j = this.journal;
+    if (j === undefined || j.saved.has(seg) || j.added.includes(seg)) return;
+    j.saved.set(seg, { lines: seg.lines.slice(), block: seg.block, prev: seg.prev, next: seg.next, linked: seg.linked });
+  }
+
+  /** A lazy document becomes a whole one: the full reading, with every check. */
+  private readAll(): void {
+    if (!this.lazy) return;
+    const full = IniDocument.parse(this.lazy.text, this.fileName, { sectionNames: this.naming });
+    this.lazy = undefined;
+    this.head.lines = full.head.lines;
+    this.head.next = full.head.next;
+    if (this.head.next) this.head.next.prev = this.head;
+    this.tail = full.tail === full.head ? this.head : full.tail;
+    for (const [name, segs] of full.byName) this.byName.set(name, segs);
+    this.startsFresh = false;
+  }
+
+  private link(seg: Segment): void {
+    this.touch(this.tail);
+    seg.prev = this.tail;
+    this.tail.next = seg;
+    this.tail = seg;
+    seg.linked = true;
+    this.index(seg);
+    this.startsFresh = false;
+  }
+
+  private index(seg: Segment): void {
+    if (seg.name === undefined) return;
+    const list = this.byName.get(seg.name);
+    if (list) list.push(seg);
+    else this.byName.set(seg.name, [seg]);
+  }
+
+  private unlink(seg: Segment): void {
+    const { prev, next } = seg;
+    this.touch(seg);
+    if (prev) this.touch(prev);
+    if (next) this.touch(next);
+    if (prev) prev.next = next;
+    if (next) next.prev = prev;
+    if (this.tail === seg) this.tail = prev as Segment;
+    seg.linked = false;
+    seg.prev = undefined;
+    seg.next = undefined;
+    if (seg.name !== undefined) {
+      const list = (this.byName.get(seg.name) ?? []).filter((s) => s !== seg);
+      if (list.length) this.byName.set(seg.name, list);
+      else this.byName.delete(seg.name);
+    }
+    this.startsFresh = false;
+  }
+
+  /** A new section at the end of the file, after one blank line (none in an empty file). */
+  private appendSegment(header: string, name: string): Segment {
+    const eol = this.dominantEol();
+    const headerLine: Line = { text: `[${header}]`, eol };
+    const last = this.tail.lines.length;
+    if (last > 0) {
+      // A file without a final line ending keeps that property: the new last line gets none.
+      const lastLine = this.tail.lines[last - 1] as Line;
+      if (lastLine.eol === "") {
+        this.spliceLines(this.tail, last - 1, 1, [{ ...lastLine, eol }]);
+        headerLine.eol = "";
+      }
+      this.spliceLines(this.tail, last, 0, [{ text: "", eol }]);
+    }
+    const seg = newSegment(header, name, [], { header, name, index: 0, keys: [], hasComment: false });
+    this.link(seg);
+    this.journal?.added.push(seg);
+    this.spliceLines(seg, 0, 0, [headerLine]);
+    return seg;
+  }
+
+  /**
+   * Deletes a section's lines from its header up to `end` and one adjacent blank line, then hands
+   * what is left (comments and blank lines after its last key) to the segment before.
+   */
+  private dropSegment(seg: Segment, end: number): void {
+    this.deleteLines(seg, 0, end);
+    const before = this.lastLineBefore(seg);
+    if (before && isBlank(before.seg.lines[before.index])) this.deleteLines(before.seg, before.index, before.index + 1);
+    else if (isBlank(seg.lines[0])) this.deleteLines(seg, 0, 1);
+    const prev = seg.prev as Segment;
+    if (seg.lines.length > 0) {
+      this.touch(prev);
+      this.touch(seg);
+      prev.lines.push(...seg.lines);
+      seg.lines = [];
+    }
+    this.unlink(seg);
+  }
+
+  // Line objects are never changed in place (a refused edit restores copies of the arrays). A file
+  // without a final line ending keeps that property through inserts and deletes at its end, which is
+  // what makes set-then-remove restore the original bytes.
+  private insertLines(seg: Segment, at: number, added: Line[]): void {
+    if (added.length === 0) return;
+    if (at === seg.lines.length && this.isLastWithLines(seg)) {
+      const prev = at > 0 ? { seg, index: at - 1 } : this.lastLineBefore(seg);
+      const prevLine = prev && (prev.seg.lines[prev.index] as Line);
+      if (prev && prevLine && prevLine.eol === "") {
+        this.spliceLines(prev.seg, prev.index, 1, [{ ...prevLine, eol: this.dominantEol() }]);
+        added[added.length - 1] = { ...(added[added.length - 1] as Line), eol: "" };
+      }
+    }
+    this.spliceLines(seg, at, 0, added);
+  }
+
+  private deleteLines(seg: Segment, start: number, end: number): void {
+    if (end <= start) return;
+    const endedWithoutEol = end === seg.lines.length && seg.lines[end - 1]?.eol === "" && this.isLastWithLines(seg);
+    this.spliceLines(seg, start, end - start, []);
+    if (!endedWithoutEol) return;
+    const last = seg.lines.length > 0 ? { seg, index: seg.lines.length - 1 } : this.lastLineBefore(seg);
+    if (last) this.spliceLines(last.seg, last.index, 1, [{ ...(last.seg.lines[last.index] as Line), eol: "" }]);
+  }
+
+  /** The one place lines change: keeps the journal, the line-ending counts and line numbers right. */
+  private spliceLines(seg: Segment, start: number, deleteCount: number, added: Line[]): void {
+    this.touch(seg);
+    this.touchedLines = true;
+    const removed = seg.lines.splice(start, deleteCount, ...added);
+    if (this.eols) {
+      for (const l of removed) if (l.eol) this.eols.set(l.eol, (this.eols.get(l.eol) ?? 0) - 1);
+      for (const l of added) if (l.eol) this.eols.set(l.eol, (this.eols.get(l.eol) ?? 0) + 1);
+    }
+    if (removed.length !== added.length) this.startsFresh = false;
+  }
+
+  /** No segment after this one has a line: its last line is the file's last line. */
+  private isLastWithLines(seg: Segment): boolean {
+    for (let s = seg.next; s; s = s.next) if (s.lines.length > 0) return false;
+    return true;
+  }
+
+  private lastLineBefore(seg: Segment): { seg: Segment; index: number } | undefined {
+    for (let s = seg.prev; s; s = s.prev) if (s.lines.length > 0) return { seg: s, index: s.lines.length - 1 };
+    return undefined;
+  }
+
+  private dominantEol(): string {
+    if (this.eols === undefined) {
+      this.readAll();
+      this.eols = new Map();
+      for (let s: Segment | undefined = this.head; s; s = s.next) {
+        for (const l of s.lines) if (l.eol !== "") this.eols.set(l.eol, (this.eols.get(l.eol) ?? 0) + 1);
+      }
+    }
+    let best = "\n";
+    for (const [eol, n] of this.eols) if (n > (this.eols.get(best) ?? 0)) best = eol;
+    return best;
   }
 
   private refuse(section: string, why: string): FileFormatError {
@@ -224,44 +693,58 @@ export class IniDocument {
       "Edit this section by hand, then try again.",
     );
   }
+}
 
-  /** Deletes a block's lines (block.index up to end) and one adjacent blank line. Bottom-up safe. */
-  private deleteSectionLines(block: Block, end: number): void {
-    let start = block.index;
-    this.deleteLines(start, end);
-    if (start > 0 && isBlank(this.lines[start - 1])) start -= 1;
-    else if (!isBlank(this.lines[start])) return;
-    this.deleteLines(start, start + 1);
+function newSegment(header: string | undefined, name: string | undefined, lines: Line[], block?: Block): Segment {
+  return { header, name, lines, block, prev: undefined, next: undefined, linked: false, start: 0 };
+}
+
+/** A block of a whole-file analysis, with its indexes made relative to its own header. */
+function rebase(b: Block): Block {
+  const at = b.index;
+  if (at === 0) return b;
+  b.index = 0;
+  for (const k of b.keys) {
+    k.index -= at;
+    k.end -= at;
+    if (k.continuations) k.continuations = k.continuations.map((i) => i - at);
   }
+  return b;
+}
 
-  // Line objects are never changed in place (edit() restores a shallow copy of the array on failure).
-  // A file without a final line ending keeps that property through inserts and deletes at its end,
-  // which is what makes set-then-remove restore the original bytes.
-  private insertLines(at: number, added: Line[]): void {
-    const prev = this.lines[at - 1];
-    if (at === this.lines.length && prev !== undefined && prev.eol === "" && added.length > 0) {
-      this.lines[at - 1] = { ...prev, eol: this.dominantEol() };
-      added[added.length - 1] = { ...(added[added.length - 1] as Line), eol: "" };
+/**
+ * The headers of a text with their offsets and names, or undefined when a `[` line needs the whole
+ * reading to judge: indented (a header, or the continuation of a key), or no header at all.
+ */
+function listHeaders(text: string, naming: SectionNaming): LazyIndex["listed"] {
+  const starts: number[] = [];
+  const headers: string[] = [];
+  const names: (string | undefined)[] = [];
+  for (let i = text.indexOf("["); i >= 0; ) {
+    let j = i - 1;
+    while (j >= 0 && text.charCodeAt(j) !== 10 && isInlineSpace(text.charCodeAt(j))) j--;
+    if (j >= 0 && text.charCodeAt(j) !== 10) {
+      i = text.indexOf("[", i + 1);
+      continue;
     }
-    this.lines.splice(at, 0, ...added);
+    if (j !== i - 1) return undefined;
+    const eol = text.indexOf("\n", i);
+    // configparser's header is `[` to the line's last `]` (SECTCRE), with at least one character.
+    const close = text.lastIndexOf("]", eol < 0 ? text.length : eol);
+    if (close < i + 2) return undefined;
+    const header = text.slice(i + 1, close);
+    starts.push(i);
+    headers.push(header);
+    names.push(sectionName(header, naming));
+    i = eol < 0 ? -1 : text.indexOf("[", eol);
   }
+  return { starts, headers, names };
+}
 
-  private deleteLines(start: number, end: number): void {
-    if (end <= start) return;
-    const endedWithoutEol = end === this.lines.length && this.lines[end - 1]?.eol === "";
-    this.lines.splice(start, end - start);
-    const last = this.lines.length - 1;
-    const newLast = this.lines[last];
-    if (endedWithoutEol && start === this.lines.length && newLast !== undefined) this.lines[last] = { ...newLast, eol: "" };
-  }
-
-  private dominantEol(): string {
-    const counts = new Map<string, number>();
-    for (const l of this.lines) if (l.eol !== "") counts.set(l.eol, (counts.get(l.eol) ?? 0) + 1);
-    let best = "\n";
-    for (const [eol, n] of counts) if (n > (counts.get(best) ?? 0)) best = eol;
-    return best;
-  }
+/** White space within a line (our lines end at \n, \r\n and \r only), as String.prototype.trim sees it. */
+function isInlineSpace(code: number): boolean {
+  if (code === 32 || code === 9 || code === 11 || code === 12) return true;
+  return code > 127 && /\s/.test(String.fromCharCode(code));
 }
 
 function isBlank(line: Line | undefined): boolean {
@@ -277,13 +760,17 @@ function checkKeyValue(key: string, value: string): void {
   if (value !== value.trim()) throw new BadValueError(`The value for ${key} starts or ends with whitespace.`);
 }
 
-/** Whether every section other than `except` has the same header, keys and values in both. */
-function readSame(before: Block[], after: Block[], except: string): boolean {
-  const a = before.filter((b) => b.name !== except);
-  const b = after.filter((x) => x.name !== except);
-  return a.length === b.length && a.every((x, i) => {
-    const y = b[i] as Block;
-    return x.header === y.header && x.keys.length === y.keys.length &&
-      x.keys.every((k, j) => k.key === y.keys[j]?.key && k.value === y.keys[j]?.value);
-  });
+function checkComment(comment: string): void {
+  if (!/^[#;]/.test(comment) || /[\r\n]/.test(comment)) throw new BadValueError("A comment line starts with # or ; and has no line break.");
+}
+
+/** Whether two readings of a section have the same header, keys and values. */
+function sameBlock(a: Block | undefined, b: Block | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return a.header === b.header && a.keys.length === b.keys.length && a.keys.every((k, j) => k.key === b.keys[j]?.key && k.value === b.keys[j]?.value);
+}
+
+/** How a key is written: `key = value`, or `key =` when empty. */
+function keyLine(key: string, value: string): string {
+  return `${key}${value === "" ? " =" : ` = ${value}`}`;
 }

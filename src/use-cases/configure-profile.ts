@@ -9,6 +9,7 @@ import {
   isValidStartUrl,
   listSsoSessions,
   readConfigFile,
+  ssoSessionFor,
   type ConfigEdit,
 } from "../files/config-file.js";
 import type { IniDocument } from "../files/ini-document.js";
@@ -216,7 +217,7 @@ async function chooseSession(
 ): Promise<{ ssoSession: string; startUrl: string; region: string }> {
   // Without a terminal the profile keeps its sso-session unless told otherwise (a different start
   // URL for it then needs --force); on one, the person picks.
-  let name = input.ssoSession ?? (prompter ? undefined : existing.sso_session) ?? (input.startUrl !== undefined ? sessionFor(doc, input.startUrl) : undefined);
+  let name = input.ssoSession ?? (prompter ? undefined : existing.sso_session) ?? (input.startUrl !== undefined ? ssoSessionFor(doc, input.startUrl) : undefined);
   const sessions = listSsoSessions(doc);
   if (name === undefined && prompter && sessions.length > 0) {
     const picked = await prompter.select(
@@ -234,7 +235,7 @@ async function chooseSession(
   let region = input.region ?? section?.sso_region;
   if (startUrl === undefined) startUrl = prompter ? (await prompter.input("SSO start URL", { default: existing.sso_start_url, validate: urlCheck })).trim() : (existing.sso_start_url ?? required("--sso-start-url"));
   if (region === undefined) region = prompter ? (await prompter.input("SSO region", { default: existing.sso_region ?? "us-east-1", validate: regionCheck })).trim() : (existing.sso_region ?? required("--sso-region"));
-  if (name === undefined) name = prompter ? (await prompter.input("SSO session name", { default: sessionFor(doc, startUrl), validate: sessionNameCheck })).trim() : sessionFor(doc, startUrl);
+  if (name === undefined) name = prompter ? (await prompter.input("SSO session name", { default: ssoSessionFor(doc, startUrl), validate: sessionNameCheck })).trim() : ssoSessionFor(doc, startUrl);
   checkName("sso-session", name);
   if (!isValidStartUrl(startUrl)) throw badStartUrl(startUrl);
   if (!isValidRegion(region)) throw new BadValueError(`"${region}" is not an AWS region name.`);
@@ -270,22 +271,6 @@ async function askOutput(prompter: Prompter, current: string | undefined): Promi
     OUTPUT_FORMATS.map((f) => ({ name: f, value: f })),
     { default: current !== undefined && OUTPUT_FORMATS.includes(current) ? current : "json" },
   );
-}
-
-/** An sso-session already using this start URL, else a name taken from its host. */
-function sessionFor(doc: IniDocument, startUrl: string): string {
-  const sessions = listSsoSessions(doc);
-  const same = sessions.find((s) => doc.get(`sso-session ${s}`, "sso_start_url") === startUrl);
-  if (same) return same;
-  let base = "sso";
-  try {
-    base = new URL(startUrl).hostname.split(".")[0] || "sso";
-  } catch {
-    // keep "sso"
-  }
-  let name = base;
-  for (let n = 2; sessions.includes(name); n++) name = `${base}-${n}`;
-  return name;
 }
 
 /**

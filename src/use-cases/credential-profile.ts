@@ -38,7 +38,8 @@ export type ResolveProfileDeps = Pick<Context, "paths" | "env">;
  * of the config file set up with an account and role. It must name an account and a role.
  */
 export async function resolveCredentialProfile(deps: ResolveProfileDeps, profile: string | undefined): Promise<CredentialProfile> {
-  const doc = await readConfigFile(deps.paths.configFile);
+  // Lazily: a populated config holds tens of thousands of profiles; this reads the one it needs.
+  const doc = await readConfigFile(deps.paths.configFile, { lazy: true });
   const name = profile ?? (deps.env.AWS_PROFILE || undefined) ?? onlyRoleProfile(doc);
   const p = resolveSsoProfile(doc, name);
   if (p.accountId === undefined || p.roleName === undefined) {

@@ -39,11 +39,20 @@ export interface PreparedLogin {
  * a damaged one fails before anyone is sent to a browser. Files only; no network.
  */
 export async function prepareLogin(deps: PrepareLoginDeps, input: LoginInput): Promise<PreparedLogin> {
-  const doc = await readConfigFile(deps.paths.configFile);
-  const plan = resolveLoginPlan(doc, { ...input, envProfile: input.profile ?? deps.env.AWS_PROFILE ?? undefined });
+  // About one profile, the files are read lazily: only its sections (and its sso-session's). A
+  // login that goes on to the network reads them whole first, so a damaged file still fails before
+  // anyone is sent to a browser.
+  const envProfile = input.profile ?? deps.env.AWS_PROFILE ?? undefined;
+  const lazy = input.profile !== undefined || (envProfile !== undefined && envProfile !== "" && input.ssoSession === undefined && !input.all && input.startUrl === undefined);
+  const doc = await readConfigFile(deps.paths.configFile, { lazy });
+  const plan = resolveLoginPlan(doc, { ...input, envProfile });
   const ledgerFile = defaultLedgerFile(deps.paths.home);
-  const keys = plan.profiles.length > 0 ? await readWrittenKeys(deps, ledgerFile) : undefined;
+  const keys = plan.profiles.length > 0 ? await readWrittenKeys(deps, ledgerFile, lazy) : undefined;
   const validUntil = input.force ? undefined : await upToDateUntil(deps, plan.signIns, plan.profiles, keys);
+  if (lazy && validUntil === undefined) {
+    await readConfigFile(deps.paths.configFile);
+    if (keys) await readCredentialsFile(deps.paths.credentialsFile);
+  }
   return { plan, ledgerFile, upToDate: validUntil !== undefined, validUntil };
 }
 
@@ -53,8 +62,8 @@ interface WrittenKeys {
   credentials: IniDocument;
 }
 
-async function readWrittenKeys(deps: PrepareLoginDeps, ledgerFile: string): Promise<WrittenKeys> {
-  const [ledger, fileKey, credentials] = await Promise.all([readLedger(ledgerFile), resolveFileIdentity(deps.paths.credentialsFile), readCredentialsFile(deps.paths.credentialsFile)]);
+async function readWrittenKeys(deps: PrepareLoginDeps, ledgerFile: string, lazy: boolean): Promise<WrittenKeys> {
+  const [ledger, fileKey, credentials] = await Promise.all([readLedger(ledgerFile), resolveFileIdentity(deps.paths.credentialsFile), readCredentialsFile(deps.paths.credentialsFile, { lazy })]);
   return { ledger, fileKey, credentials };
 }
 

@@ -36,6 +36,8 @@ export interface LoginResult {
   profiles: ProfileOutcome[];
   /** Profiles of these sign-ins that get no keys, with the reason. */
   skipped: { profile: string; reason: string }[];
+  /** Populated profiles of these sign-ins, which use the sign-in directly and get no keys. */
+  keyless: number;
   credentialsFile: string;
   configFile: string;
 }
@@ -57,6 +59,7 @@ export async function login(ctx: Context, input: LoginInput, prepared?: Prepared
     signIns: plan.signIns.map((s) => s.ssoSession ?? s.startUrl),
     profiles: plan.profiles.length,
     skipped: plan.skipped.map((s) => s.profile),
+    keyless: plan.keyless,
     upToDate,
   });
   if (upToDate) return { upToDate: true, profileCount: plan.profiles.length, validUntil: validUntil! };
@@ -72,6 +75,7 @@ export async function login(ctx: Context, input: LoginInput, prepared?: Prepared
     signIns: plan.signIns.map((spec) => ({ spec, how: signedIn.get(specKey(spec))!.how })),
     profiles,
     skipped: plan.skipped,
+    keyless: plan.keyless,
     credentialsFile: ctx.paths.credentialsFile,
     configFile: ctx.paths.configFile,
   };

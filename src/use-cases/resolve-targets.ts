@@ -11,6 +11,7 @@ import {
   type ResolvedSsoProfile,
   type ResolvedSsoSession,
 } from "../files/config-file.js";
+import { populatedMark } from "../files/populated-profiles.js";
 import type { SignInSpec } from "./cached-sign-in.js";
 
 /** A profile whose role credentials a login writes. */
@@ -26,6 +27,11 @@ export interface LoginPlan {
   profiles: TargetProfile[];
   /** Profiles of these sign-ins that cannot get keys (no account/role, or a broken section). */
   skipped: { profile: string; reason: string }[];
+  /**
+   * Populated profiles of these sign-ins that get no static keys: every AWS tool uses them through
+   * the cached sign-in. Keys only when named (`--profile`) or populated with --with-keys.
+   */
+  keyless: number;
 }
 
 export interface TargetSelection {
@@ -53,14 +59,22 @@ function specOf(p: ResolvedSsoProfile): SignInSpec {
 }
 
 /** Start URLs compare without a trailing "/" or "#/", which people add or drop freely. */
-function sameStartUrl(a: string, b: string): boolean {
+export function sameStartUrl(a: string, b: string): boolean {
   const norm = (u: string) => u.replace(/#\/?$/, "").replace(/\/+$/, "");
   return norm(a) === norm(b);
 }
 
+/** A profile of the file, with whether login writes keys for it when it is not named. */
+type Candidate = ResolvedSsoProfile & { keyless: boolean };
+
+interface Collected {
+  ok: Candidate[];
+  broken: { profile: string; reason: string }[];
+}
+
 /** Every Identity Center profile in the file; broken ones are listed apart with the reason. */
-function collectSsoProfiles(doc: IniDocument): { ok: ResolvedSsoProfile[]; broken: { profile: string; reason: string }[] } {
-  const ok: ResolvedSsoProfile[] = [];
+function collectSsoProfiles(doc: IniDocument): Collected {
+  const ok: Candidate[] = [];
   const broken: { profile: string; reason: string }[] = [];
   for (const name of listProfiles(doc)) {
     const sectionName = findProfileSection(doc, name);
@@ -68,7 +82,7 @@ function collectSsoProfiles(doc: IniDocument): { ok: ResolvedSsoProfile[]; broke
     const isSso = ["sso_session", "sso_start_url", "sso_region", "sso_account_id", "sso_role_name"].some((k) => section[k] !== undefined);
     if (!isSso) continue;
     try {
-      ok.push(resolveSsoProfile(doc, name));
+      ok.push({ ...resolveSsoProfile(doc, name), keyless: populatedMark(doc, sectionName as string) === "no-keys" });
     } catch (err) {
       if (!(err instanceof SsoCliError)) throw err;
       broken.push({ profile: name, reason: err.message });
@@ -85,9 +99,11 @@ export function resolveLoginPlan(doc: IniDocument, sel: TargetSelection): LoginP
   const given = [sel.profile !== undefined, sel.ssoSession !== undefined, sel.all === true, sel.startUrl !== undefined].filter(Boolean).length;
   if (given > 1) throw new UsageError("Give only one of START_URL, --profile, --sso-session and --all.");
   if (sel.region !== undefined && sel.startUrl === undefined) throw new UsageError("REGION comes after START_URL.");
+  // A login about one profile reads that profile alone: in a file of thousands, the others cost.
+  if (sel.profile !== undefined) return planForProfile(doc, sel.profile);
+  if (sel.ssoSession === undefined && !sel.all && sel.startUrl === undefined && sel.envProfile) return planForProfile(doc, sel.envProfile);
   const all = collectSsoProfiles(doc);
 
-  if (sel.profile !== undefined) return planForProfile(doc, sel.profile, all.ok);
   if (sel.ssoSession !== undefined) {
     const session = resolveSsoSession(doc, sel.ssoSession);
     return planFor([sessionSpec(session)], all.ok.filter((p) => p.ssoSession === sel.ssoSession), all.broken);
@@ -108,7 +124,6 @@ export function resolveLoginPlan(doc: IniDocument, sel: TargetSelection): LoginP
     return planFor([...specs.values()], all.ok, all.broken);
   }
   if (sel.startUrl !== undefined) return planForStartUrl(doc, sel.startUrl, sel.region, all);
-  if (sel.envProfile) return planForProfile(doc, sel.envProfile, all.ok);
 
   const specs = new Map<string, SignInSpec>();
   for (const name of listSsoSessions(doc)) {
@@ -123,15 +138,16 @@ export function resolveLoginPlan(doc: IniDocument, sel: TargetSelection): LoginP
   );
 }
 
-function planForProfile(doc: IniDocument, profile: string, ok: ResolvedSsoProfile[]): LoginPlan {
-  const p = ok.find((x) => x.profile === profile) ?? resolveSsoProfile(doc, profile);
+/** A named profile gets keys even when populated: naming it is asking for them. */
+function planForProfile(doc: IniDocument, profile: string): LoginPlan {
+  const p = resolveSsoProfile(doc, profile);
   if (p.accountId === undefined || p.roleName === undefined) {
-    return { signIns: [specOf(p)], profiles: [], skipped: [{ profile, reason: `Profile ${profile} has no sso_account_id and sso_role_name; signed in only.` }] };
+    return { signIns: [specOf(p)], profiles: [], skipped: [{ profile, reason: `Profile ${profile} has no sso_account_id and sso_role_name; signed in only.` }], keyless: 0 };
   }
-  return { signIns: [specOf(p)], profiles: [{ profile, accountId: p.accountId, roleName: p.roleName, spec: specOf(p) }], skipped: [] };
+  return { signIns: [specOf(p)], profiles: [{ profile, accountId: p.accountId, roleName: p.roleName, spec: specOf(p) }], skipped: [], keyless: 0 };
 }
 
-function planForStartUrl(doc: IniDocument, startUrl: string, region: string | undefined, all: { ok: ResolvedSsoProfile[]; broken: { profile: string; reason: string }[] }): LoginPlan {
+function planForStartUrl(doc: IniDocument, startUrl: string, region: string | undefined, all: Collected): LoginPlan {
   if (!isValidStartUrl(startUrl)) {
     throw new BadValueError(
       `"${startUrl}" is not an IAM Identity Center start URL.`,
@@ -155,7 +171,7 @@ function planForStartUrl(doc: IniDocument, startUrl: string, region: string | un
     if (region === undefined) {
       throw new UsageError(`No profile in ${doc.fileName} uses ${startUrl}, so its region is unknown.`, `Run: sso-cli login ${startUrl} REGION`);
     }
-    return { signIns: [{ startUrl, region, scopes: null }], profiles: [], skipped: [] };
+    return { signIns: [{ startUrl, region, scopes: null }], profiles: [], skipped: [], keyless: 0 };
   }
   for (const spec of specs.values()) {
     if (region !== undefined && spec.region !== region) {
@@ -165,18 +181,23 @@ function planForStartUrl(doc: IniDocument, startUrl: string, region: string | un
   return planFor([...specs.values()], matching, all.broken);
 }
 
-function planFor(specs: SignInSpec[], candidates: ResolvedSsoProfile[], broken: { profile: string; reason: string }[]): LoginPlan {
-  const keys = new Set(specs.map(specKey));
+function planFor(specs: SignInSpec[], candidates: Candidate[], broken: { profile: string; reason: string }[]): LoginPlan {
+  const bySpec = new Map(specs.map((s) => [specKey(s), s]));
   const profiles: TargetProfile[] = [];
   const skipped = [...broken];
+  let keyless = 0;
   for (const p of candidates) {
-    const spec = specOf(p);
-    if (!keys.has(specKey(spec))) continue;
+    const spec = bySpec.get(specKey(specOf(p)));
+    if (spec === undefined) continue;
+    if (p.keyless) {
+      keyless += 1;
+      continue;
+    }
     if (p.accountId === undefined || p.roleName === undefined) {
       skipped.push({ profile: p.profile, reason: "no sso_account_id / sso_role_name" });
       continue;
     }
-    profiles.push({ profile: p.profile, accountId: p.accountId, roleName: p.roleName, spec: specs.find((s) => specKey(s) === specKey(spec))! });
+    profiles.push({ profile: p.profile, accountId: p.accountId, roleName: p.roleName, spec });
   }
-  return { signIns: specs, profiles, skipped };
+  return { signIns: specs, profiles, skipped, keyless };
 }

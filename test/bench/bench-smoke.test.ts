@@ -7,7 +7,7 @@ import { makeTempHome } from "../helpers/temp-home.js";
 // The benchmark's smoke mode (one iteration each, small sizes) against the built CLI: it must run
 // end to end and report every scenario. Timings are not asserted: PASS/MISS is `npm run bench`'s job.
 
-const SCENARIOS = ["startup", "hot-path", "fan-out", "throttled", "throughput", "memory"];
+const SCENARIOS = ["startup", "hot-path", "fan-out", "throttled", "throughput", "memory", "populate"];
 
 it("npm run bench -- --smoke runs every scenario and writes its JSON report", async () => {
   const { home, cleanup } = await makeTempHome("sso-cli-bench-smoke-");
@@ -30,7 +30,7 @@ it("npm run bench -- --smoke runs every scenario and writes its JSON report", as
       expect(s.rows.every((row) => row.status !== "ERROR"), s.id).toBe(true);
     }
     // The table names every scenario.
-    for (const title of ["Start-up", "Script hot path", "Fan-out", "Throttled fan-out", "Emulator throughput", "Memory"]) expect(r.stdout).toContain(title);
+    for (const title of ["Start-up", "Script hot path", "Fan-out", "Throttled fan-out", "Emulator throughput", "Memory", "Populate"]) expect(r.stdout).toContain(title);
   } finally {
     await cleanup();
   }

@@ -16,7 +16,7 @@ async function help(args: string[]): Promise<string> {
 }
 
 describe("every command's --help has examples and its exit codes, from errors.ts", () => {
-  it.each([[["login"]], [["logout"]], [["configure", "profile"]], [["emulator"]], [["console"]], [["status"]], [["roles"]], [["completion"]]])("%j", async (args) => {
+  it.each([[["login"]], [["logout"]], [["configure", "profile"]], [["configure", "populate"]], [["emulator"]], [["console"]], [["status"]], [["roles"]], [["completion"]]])("%j", async (args) => {
     const text = await help(args);
     expect(text).toMatch(/^Examples:$/m);
     expect(text).toMatch(/^Exit codes:$/m);

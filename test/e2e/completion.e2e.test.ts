@@ -55,7 +55,7 @@ describe("bash completes sso-cli", () => {
   it.each([
     [["lo"], ["login", "logout"]],
     [["c"], ["configure", "credential-process", "console", "completion"]],
-    [["configure", ""], ["profile"]],
+    [["configure", ""], ["profile", "populate"]],
     [["--debug", "st"], ["status"]],
     [["completion", ""], ["bash", "zsh", "fish", "powershell"]],
   ])("commands: %j → %j", (typed, offered) => {

@@ -70,6 +70,16 @@ const steps: Step[] = [
     args: ["login", "--profile", PROFILE],
     exit: 254,
   },
+  {
+    name: "configure populate, with a retried 500 and a refused listing",
+    before: async (emu) => {
+      await admin(emu, "inject", { operation: "ListAccounts", status: 500, error: "InternalServerException", count: 1 });
+      await admin(emu, "inject", { operation: "ListAccountRoles", status: 403, error: "ForbiddenException", count: 1 });
+    },
+    args: ["configure", "populate", "--sso-session", SESSION, "--prune"],
+    exit: 254,
+  },
+  { name: "configure populate", args: ["configure", "populate", "--sso-session", SESSION], exit: 0 },
   { name: "logout", args: ["logout", "--profile", PROFILE], exit: 0 },
 ];
 

@@ -5,7 +5,7 @@ import type { RunningEmulator } from "../../src/emulator/start-emulator.js";
 import { formatTimestamp, formatTokenCacheEntry, tokenCacheFileName, type TokenCacheEntry } from "../../src/files/token-cache.js";
 import { startTestEmulator } from "../helpers/emulator.js";
 import { sessionProfileConfig, signInOverHttp } from "../helpers/sso-fixtures.js";
-import { runProcess, type ProcessResult } from "../helpers/run-process.js";
+import { runCli, runProcess, type ProcessResult } from "../helpers/run-process.js";
 import { makeTempHome } from "../helpers/temp-home.js";
 
 // The AWS CLI v1 (1.45, botocore 1.43, python3 on the machine) reads a token cache we write and
@@ -162,6 +162,14 @@ describe("AWS CLI v1 against the emulator and our token cache", () => {
     expect(s.operations.GetRoleCredentials?.calls).toBe(1);
     expect(s.operations.CreateToken?.calls).toBe(1); // our own sign-in only
     expect(await readFile(cacheFile, "utf8")).toBe(text);
+  });
+
+  it("runs get-caller-identity with a profile `sso-cli configure populate` wrote (no keys: the sign-in alone)", async () => {
+    await writeConfig(["[sso-session s]", `sso_start_url = ${emu.startUrl}`, "sso_region = us-east-1", "sso_registration_scopes = sso:account:access"]);
+    const populate = await runCli(["configure", "populate"], { home, env: emu.env });
+    expect(populate.code, populate.stderr).toBe(0);
+    expect(arnOf(await getCallerIdentity("account-2.ReadOnlyAccess"))).toMatch(/^arn:aws:sts::100000000002:assumed-role\/AWSReservedSSO_ReadOnlyAccess_[0-9a-f]{16}\/alice@example\.com$/);
+    await expect(readFile(join(home, ".aws", "credentials"))).rejects.toThrow(/ENOENT/);
   });
 
   it("refuses an expired legacy token without calling the portal", async () => {

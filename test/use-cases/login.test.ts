@@ -86,6 +86,21 @@ describe("login in-process: the plan, the sign-in and the keys", () => {
     expect(r.profiles.map((p) => p.profile)).toEqual(["p"]);
   });
 
+  it("writes no keys for populated profiles unless named, or populated --with-keys", async () => {
+    const populated = (u: string) =>
+      `${sessionProfileConfig({ startUrl: u })}\n[profile pop]\n# sso-cli configure populate\nsso_session = s\nsso_account_id = 100000000002\nsso_role_name = AdministratorAccess\n` +
+      `\n[profile popkeys]\n# sso-cli configure populate --with-keys\nsso_session = s\nsso_account_id = 100000000003\nsso_role_name = AdministratorAccess\n`;
+    const { ctx, emu } = await setUp({}, populated);
+    await cacheLiveToken(ctx, emu);
+    const r = await fetched(ctx, { ...LOGIN, profile: undefined, ssoSession: "s" });
+    expect(r.profiles.map((p) => p.profile)).toEqual(["p", "popkeys"]);
+    expect(r.keyless).toBe(1);
+    expect(await calls(emu, "GetRoleCredentials")).toBe(2);
+    const named = await fetched(ctx, { ...LOGIN, profile: "pop" });
+    expect(named.profiles).toMatchObject([{ profile: "pop", ok: true, accountId: "100000000002" }]);
+    expect(await readFile(ctx.paths.credentialsFile, "utf8")).toMatch(/^\[pop\]$/m);
+  });
+
   it("leaves keys it did not write alone, and says so for that profile", async () => {
     const { ctx, emu } = await setUp();
     await cacheLiveToken(ctx, emu);

@@ -1,0 +1,165 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { FileFormatError } from "../../src/errors.js";
+import { IniDocument, type IniParseOptions } from "../../src/files/ini-document.js";
+
+// The document keeps a file as one segment per section with an index by name, and reads again only
+// what an edit touched. These tests hold that bookkeeping to the plain definition: after every
+// edit, the document must read exactly as a fresh parse of its own text does.
+
+const FIXTURES = join(import.meta.dirname, "..", "fixtures", "ini");
+const fixtures = readdirSync(FIXTURES).sort();
+const readFixture = (name: string): string => readFileSync(join(FIXTURES, name), "utf8");
+const naming = (name: string): IniParseOptions => ({ sectionNames: name.startsWith("credentials") ? "raw" : "config" });
+
+/** Everything a reader can ask, as plain data. */
+function reading(doc: IniDocument): unknown {
+  return {
+    text: doc.toString(),
+    sections: doc.listSections(),
+    values: doc.sectionNames().map((s) => [s, { ...doc.getSection(s) }, doc.findLine(s), doc.comments(s)]),
+  };
+}
+
+/** A small deterministic generator (mulberry32), so a failure names its seed. */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Files whose sections read differently once an edit adds or drops a key: indented headers, no final newline. */
+const TRICKY: Record<string, string> = {
+  "tricky-indented-header": "[a]\n  [b]\n  y = 1\n",
+  "tricky-header-after-empty": "[a]\nx = 1\n[b]\n  [c]\nz = 1\n",
+  "tricky-no-final-newline": "# top\n[a]\nx = 1\n\n[b]\ny = 2",
+  "tricky-crlf-and-cr": "[a]\r\nx = 1\r\n\r\n[b]\ry = 2\r",
+};
+const texts = [...fixtures.map((name) => [name, readFixture(name)] as const), ...Object.entries(TRICKY)];
+
+describe("IniDocument bookkeeping", () => {
+  it.each(texts.flatMap(([name, text]) => [1, 2, 3].map((seed) => [name, seed, text] as const)))("%s reads as a fresh parse after each of 60 random edits (seed %i)", (name, seed, text) => {
+    const opts = naming(name);
+    const doc = IniDocument.parse(text, name, opts);
+    const next = random(seed);
+    const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
+    for (let step = 0; step < 60; step++) {
+      const names = [...doc.sectionNames(), "profile new-a", "profile new-b", "extra"];
+      const section = pick(names);
+      const keys = Object.keys(doc.getSection(section) ?? {});
+      const key = next() < 0.5 && keys.length ? pick(keys) : pick(["region", "output", "k1", "k2"]);
+      const action = next();
+      try {
+        if (action < 0.5) doc.setKeys(section, { [key]: pick(["v1", "v2", ""]) }, next() < 0.3 ? { comment: "# note" } : {});
+        else if (action < 0.8) doc.removeKeys(section, [key]);
+        else if (action < 0.9) doc.removeSection(section);
+        else doc.replaceComment(section, "# note", "# other note");
+      } catch (err) {
+        // A refused edit is allowed (unusual indentation); it must leave the document as it was.
+        expect(err).toBeInstanceOf(FileFormatError);
+      }
+      expect(reading(doc)).toEqual(reading(IniDocument.parse(doc.toString(), name, opts)));
+    }
+  });
+
+  it("keeps ten thousand sections right through adds, removals and changes", () => {
+    const doc = IniDocument.parse("# mine\n[default]\nregion = us-east-1\n", "config");
+    for (let i = 0; i < 10_000; i++) doc.setKeys(`profile p${i}`, { sso_session: "s", sso_account_id: String(100000000000 + i), sso_role_name: "Admin" }, { comment: "# sso-cli configure populate" });
+    for (let i = 0; i < 10_000; i += 2) doc.removeSection(`profile p${i}`);
+    for (let i = 1; i < 10_000; i += 2) doc.setKeys(`profile p${i}`, { sso_role_name: "ReadOnly" });
+    const text = doc.toString();
+    expect(text.startsWith("# mine\n[default]\nregion = us-east-1\n\n[profile p1]\n# sso-cli configure populate\nsso_session = s\n")).toBe(true);
+    expect(IniDocument.parse(text, "config").sectionNames()).toHaveLength(5001);
+    expect(doc.get("profile p9999", "sso_role_name")).toBe("ReadOnly");
+    expect(doc.findLine("profile p9999")).toBe(text.split("\n").indexOf("[profile p9999]") + 1);
+  });
+});
+
+describe("IniDocument.changed", () => {
+  it("is false until an edit changes a line, whatever was read or asked", () => {
+    const doc = IniDocument.parse("[a]\nx = 1\n", "config");
+    doc.setKeys("a", { x: "1" });
+    doc.removeKeys("a", ["y"]);
+    doc.removeSection("b");
+    expect(doc.get("a", "x")).toBe("1");
+    expect(doc.changed).toBe(false);
+    doc.setKeys("a", { x: "2" });
+    expect(doc.changed).toBe(true);
+  });
+});
+
+describe("IniDocument comments", () => {
+  it("writes a comment under the header of a new section, and reads a section's comments", () => {
+    const doc = IniDocument.parse("[a]\nx = 1\n", "config");
+    doc.setKeys("profile b", { y: "2" }, { comment: "# made by a tool" });
+    expect(doc.toString()).toBe("[a]\nx = 1\n\n[profile b]\n# made by a tool\ny = 2\n");
+    expect(doc.comments("profile b")).toEqual(["# made by a tool"]);
+    doc.setKeys("profile b", { z: "3" }, { comment: "# ignored for an existing section" });
+    expect(doc.toString()).toBe("[a]\nx = 1\n\n[profile b]\n# made by a tool\ny = 2\nz = 3\n");
+    doc.replaceComment("profile b", "# made by a tool", "# changed");
+    expect(doc.comments("profile b")).toEqual(["# changed"]);
+    doc.removeSection("profile b");
+    expect(doc.toString()).toBe("[a]\nx = 1\n");
+  });
+
+  it("refuses a comment that is not one comment line", () => {
+    expect(() => IniDocument.parse("", "config").setKeys("a", { x: "1" }, { comment: "no hash" })).toThrow(/comment/);
+    expect(() => IniDocument.parse("", "config").setKeys("a", { x: "1" }, { comment: "# two\nlines" })).toThrow(/comment/);
+  });
+});
+
+describe("IniDocument lazy reading", () => {
+  it.each(fixtures)("reads %s as the full parse does", (name) => {
+    const text = readFixture(name);
+    const lazy = IniDocument.parse(text, name, { ...naming(name), lazy: true });
+    expect(reading(lazy)).toEqual(reading(IniDocument.parse(text, name, naming(name))));
+  });
+
+  it.each(texts)("finds each section of %s by name, before any listing, as the full parse does", (name, text) => {
+    const full = IniDocument.parse(text, name, naming(name));
+    const lazy = IniDocument.parse(text, name, { ...naming(name), lazy: true });
+    const lookUp = (doc: IniDocument) =>
+      [...full.sectionNames(), "profile missing", "DEFAULT"].map((s) => [s, doc.hasSection(s), { ...doc.getSection(s) }, doc.findLine(s), doc.comments(s), doc.get(s, "region")]);
+    expect(lookUp(lazy)).toEqual(lookUp(full));
+  });
+
+  it("reads only the sections asked for, so an error elsewhere goes unnoticed until an edit", () => {
+    const text = "[profile a]\nx = 1\n[profile b]\nnot a key line\n";
+    expect(() => IniDocument.parse(text, "config")).toThrow(FileFormatError);
+    const lazy = IniDocument.parse(text, "config", { lazy: true });
+    expect(lazy.get("profile a", "x")).toBe("1");
+    expect(() => lazy.get("profile b", "x")).toThrow(/config:4: is not a key = value line/);
+    expect(() => IniDocument.parse(text, "config", { lazy: true }).setKeys("profile a", { y: "2" })).toThrow(/config:4:/);
+  });
+
+  it("finds a repeated header when that section is read, and merges a repeated [DEFAULT]", () => {
+    const lazy = IniDocument.parse("[a]\nx = 1\n[b]\n[a]\n", "config", { lazy: true });
+    expect(lazy.get("b", "x")).toBeUndefined();
+    expect(() => lazy.get("a", "x")).toThrow(/config:4: duplicate section/);
+    const merged = IniDocument.parse("[DEFAULT]\nx = 1\n[b]\n[DEFAULT]\ny = 2\n", "config", { lazy: true });
+    expect({ ...merged.getSection("DEFAULT") }).toEqual({ x: "1", y: "2" });
+  });
+
+  it.each([
+    ["a key before any section", "x = 1\n[a]\n", /config:1: comes before any/],
+    ["a byte order mark", "\uFEFF[a]\n", /byte order mark/],
+    ["a [ line that is not a header", "[a]\nx = 1\n[b\n", /config:3: is not a key = value line/],
+  ])("still finds %s at once", (_name, text, error) => {
+    expect(() => IniDocument.parse(text, "config", { lazy: true })).toThrow(error);
+  });
+
+  it.each([
+    ["spaces", "[a]\nx = 1\n  [b]\n"],
+    ["a Unicode line separator, which is white space here, not a line end", "[a]\nx = 1\n\u2028[b]\n"],
+    ["a lone carriage return", "[a]\rx = 1\r  [b]\r"],
+  ])("reads a [ line indented with %s as the full parse does (a continuation here)", (_name, text) => {
+    const lazy = IniDocument.parse(text, "config", { lazy: true });
+    expect(lazy.sectionNames()).toEqual(["a"]);
+    expect(lazy.get("a", "x")).toBe("1\n[b]");
+  });
+});
