@@ -11,7 +11,8 @@ import type { ServiceNetwork } from "./network.js";
  * Retries are ours (lib/backoff.ts), not the SDK's: one attempt per call, so a throttled fan-out
  * backs off as a whole instead of every request retrying on its own. Every call goes through the
  * command's network (network.ts): its proxy and CA bundle, timeouts that abort, and a look at the
- * service's clock in each answer.
+ * service's clock in each answer. The settings the SDK would look up in ~/.aws/config itself (once
+ * per setting and client, parsing the whole file each time) come from the network, read once.
  */
 export interface SsoClients {
   region: string;
@@ -47,7 +48,12 @@ export function createSsoClients(region: string, endpoints: Endpoints, opts: Sso
     const n = await getNetwork();
     const handler = await n.requestHandlerFor(url, pool);
     if (opts.requestTimeoutMs !== undefined) handler.requestTimeout = Math.min(handler.requestTimeout, opts.requestTimeoutMs);
-    return { n, handler };
+    // Retries are ours (maxAttempts 1), so the retry mode and the defaults mode behind it never matter;
+    // both services answer without SigV4, so no auth scheme preference applies. No app id is given
+    // as a provider of none: left undefined, the SDK would go and read the config for one.
+    const { userAgentAppId, ...sdk } = n.sdk;
+    const settings = { maxAttempts: 1, retryMode: "standard", authSchemePreference: [] as string[], ...sdk, userAgentAppId: userAgentAppId ?? (async () => undefined) };
+    return { n, handler, settings };
   };
   return {
     region,
@@ -56,12 +62,12 @@ export function createSsoClients(region: string, endpoints: Endpoints, opts: Sso
     oidcModule: () => import("@aws-sdk/client-sso-oidc"),
     portalModule: () => import("@aws-sdk/client-sso"),
     oidc: () =>
-      (oidc ??= Promise.all([import("@aws-sdk/client-sso-oidc"), handlerFor(urls.oidc)]).then(([m, { n, handler }]) =>
-        watchServiceClock(new m.SSOOIDCClient({ region, maxAttempts: 1, requestHandler: handler, ...logger, ...(endpoints.oidc ? { endpoint: endpoints.oidc } : {}) }), n),
+      (oidc ??= Promise.all([import("@aws-sdk/client-sso-oidc"), handlerFor(urls.oidc)]).then(([m, { n, handler, settings }]) =>
+        watchServiceClock(new m.SSOOIDCClient({ region, ...settings, requestHandler: handler, ...logger, ...(endpoints.oidc ? { endpoint: endpoints.oidc } : {}) }), n),
       )),
     portal: () =>
-      (portal ??= Promise.all([import("@aws-sdk/client-sso"), handlerFor(urls.portal, { maxSockets: 64 })]).then(([m, { n, handler }]) =>
-        watchServiceClock(new m.SSOClient({ region, maxAttempts: 1, requestHandler: handler, ...logger, ...(endpoints.portal ? { endpoint: endpoints.portal } : {}) }), n),
+      (portal ??= Promise.all([import("@aws-sdk/client-sso"), handlerFor(urls.portal, { maxSockets: 64 })]).then(([m, { n, handler, settings }]) =>
+        watchServiceClock(new m.SSOClient({ region, ...settings, requestHandler: handler, ...logger, ...(endpoints.portal ? { endpoint: endpoints.portal } : {}) }), n),
       )),
   };
 }

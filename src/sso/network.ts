@@ -40,8 +40,43 @@ export function readNetworkLimits(env: Env): NetworkLimits {
   return { connectTimeoutMs, requestTimeoutMs, retryDeadlineMs: 2 * requestTimeoutMs };
 }
 
+/**
+ * The settings the AWS SDK would otherwise look up in the environment and ~/.aws/config on its
+ * own, once per setting and client: each lookup parses the whole config, which with tens of
+ * thousands of populated profiles costs tens of megabytes a time. Read once by the command instead.
+ */
+export interface SdkSettings {
+  /** AWS_USE_FIPS_ENDPOINT, else use_fips_endpoint of the profile in use. */
+  useFipsEndpoint: boolean;
+  /** AWS_USE_DUALSTACK_ENDPOINT, else use_dualstack_endpoint of the profile in use. */
+  useDualstackEndpoint: boolean;
+  /** AWS_SDK_UA_APP_ID, else sdk_ua_app_id of the profile in use: sent in the User-Agent. */
+  userAgentAppId: string | undefined;
+}
+
+export const DEFAULT_SDK_SETTINGS: SdkSettings = { useFipsEndpoint: false, useDualstackEndpoint: false, userAgentAppId: undefined };
+
+/**
+ * One SDK setting from the environment variable, else the profile's key (`fromProfile`), as the
+ * SDK and botocore resolve it; a boolean must read true or false (any case), as they require.
+ */
+export function readSdkSettings(env: Env, fromProfile: (key: string) => string | undefined): SdkSettings {
+  const flag = (variable: string, key: string): boolean => {
+    const fromEnv = env[variable]?.trim();
+    const [text, where] = fromEnv ? [fromEnv, variable] : [fromProfile(key)?.trim(), `${key} in the profile in use`];
+    if (!text) return false;
+    const lower = text.toLowerCase();
+    if (lower === "true" || lower === "false") return lower === "true";
+    throw new BadValueError(`${where} must be true or false.`, `Set it to true or false, or remove it.`);
+  };
+  const appId = env.AWS_SDK_UA_APP_ID?.trim() || fromProfile("sdk_ua_app_id")?.trim() || undefined;
+  return { useFipsEndpoint: flag("AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint"), useDualstackEndpoint: flag("AWS_USE_DUALSTACK_ENDPOINT", "use_dualstack_endpoint"), userAgentAppId: appId };
+}
+
 export interface ServiceNetworkOptions {
   env: Env;
+  /** What the SDK clients are built with instead of reading the config themselves (default: all off). */
+  sdk?: SdkSettings | undefined;
   /** PEM text to trust instead of Node's CAs, and where it came from ("AWS_CA_BUNDLE (/path)"). */
   caBundle?: { pem: string; source: string } | undefined;
   limits: NetworkLimits;
@@ -75,6 +110,10 @@ export class ServiceNetwork {
 
   get caBundle(): ServiceNetworkOptions["caBundle"] {
     return this.options.caBundle;
+  }
+
+  get sdk(): SdkSettings {
+    return this.options.sdk ?? DEFAULT_SDK_SETTINGS;
   }
 
   /** The agent for requests to `url` (one per origin and pool size, kept for the command). */

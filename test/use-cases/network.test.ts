@@ -158,6 +158,34 @@ describe("the settings of a command's network", () => {
   });
 });
 
+describe("the AWS SDK's settings, read once by the command", () => {
+  it("take the environment first, else the profile in use, and refuse a flag that is not true or false", async () => {
+    const { home, cleanup } = await makeTempHome();
+    cleanups.push(cleanup);
+    await mkdir(join(home, ".aws"), { recursive: true });
+    await writeFile(join(home, ".aws", "config"), `[default]\nuse_fips_endpoint = True\nsdk_ua_app_id = team-a\n\n[profile work]\nuse_dualstack_endpoint = true\n\n[profile odd]\nuse_fips_endpoint = yes\n`);
+    const sdk = async (env: Record<string, string>, profile?: string) => (await networkFor(createTestContext({ home, env }), profile)).sdk;
+    expect(await sdk({})).toEqual({ useFipsEndpoint: true, useDualstackEndpoint: false, userAgentAppId: "team-a" });
+    expect(await sdk({}, "work")).toEqual({ useFipsEndpoint: false, useDualstackEndpoint: true, userAgentAppId: undefined });
+    expect(await sdk({ AWS_PROFILE: "work", AWS_USE_DUALSTACK_ENDPOINT: "false", AWS_USE_FIPS_ENDPOINT: "TRUE", AWS_SDK_UA_APP_ID: "ci" })).toEqual({ useFipsEndpoint: true, useDualstackEndpoint: false, userAgentAppId: "ci" });
+    expect(await sdk({ AWS_PROFILE: "nobody" })).toEqual({ useFipsEndpoint: false, useDualstackEndpoint: false, userAgentAppId: undefined });
+    await expect(sdk({}, "odd")).rejects.toThrow(new BadValueError("use_fips_endpoint in the profile in use must be true or false.", "Set it to true or false, or remove it."));
+    await expect(sdk({ AWS_USE_FIPS_ENDPOINT: "1" })).rejects.toThrow(new BadValueError("AWS_USE_FIPS_ENDPOINT must be true or false.", "Set it to true or false, or remove it."));
+  });
+
+  it("reach the SDK client: FIPS and dual-stack choose the service's endpoint when none is overridden", async () => {
+    const { home, cleanup } = await makeTempHome();
+    cleanups.push(cleanup);
+    const ctx = createTestContext({ home, env: { AWS_USE_FIPS_ENDPOINT: "true", AWS_USE_DUALSTACK_ENDPOINT: "true" } });
+    const { createSsoClients } = await import("../../src/sso/clients.js");
+    const client = await createSsoClients("us-east-1", {}, { network: () => networkFor(ctx) }).oidc();
+    const [UseFIPS, UseDualStack, Region] = [await client.config.useFipsEndpoint(), await client.config.useDualstackEndpoint(), await client.config.region()];
+    expect([UseFIPS, UseDualStack]).toEqual([true, true]);
+    const endpoint = client.config.endpointProvider({ Region, UseFIPS, UseDualStack });
+    expect(endpoint.url.hostname).toBe("oidc-fips.us-east-1.api.aws");
+  });
+});
+
 describe("logout with a network that cannot be set up", () => {
   it("a CA bundle that is gone: the server is not told, everything local is still undone", async () => {
     const { ctx, emu } = await setUp();
