@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { realpathSync } from "node:fs";
 import { constants as osConstants } from "node:os";
 import { setMaxListeners } from "node:events";
@@ -94,6 +94,9 @@ export function createRealContext(): Context {
     },
     runChild: (command, args, env) =>
       new Promise((resolve, reject) => {
+        // Loaded here, not at the top: node:child_process (with net and stream) costs ~2 ms of the
+        // start-up of every command, and only exec runs a child.
+        const { spawn } = process.getBuiltinModule("node:child_process");
         const started = spawn(command, args, { stdio: "inherit", env });
         child = started;
         // The terminal sends Ctrl-C to the whole foreground group, the child included: passing it on
