@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { afterEach } from "vitest";
 import { formatTimestamp, formatTokenCacheEntry, tokenCacheFileName } from "../../src/files/token-cache.js";
 import { startTestEmulator } from "./emulator.js";
 import { sessionProfileConfig } from "./sso-fixtures.js";
@@ -15,11 +16,26 @@ export interface UseCaseSetup {
   cleanup(): Promise<void>;
 }
 
-export async function setUpUseCase(o: {
+export interface UseCaseSetupOptions {
   config?: (startUrl: string) => string;
   knobs?: Parameters<typeof startTestEmulator>[0];
   context?: Partial<Omit<TestContextOptions, "home">>;
-} = {}): Promise<UseCaseSetup> {
+}
+
+/** `setUpUseCase` for a test file: each test's HOME and emulator are cleaned up after it. */
+export function useCaseSetups(): (o?: UseCaseSetupOptions) => Promise<UseCaseSetup> {
+  const cleanups: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0)) await c();
+  });
+  return async (o = {}) => {
+    const s = await setUpUseCase(o);
+    cleanups.push(s.cleanup);
+    return s;
+  };
+}
+
+export async function setUpUseCase(o: UseCaseSetupOptions = {}): Promise<UseCaseSetup> {
   const { home, cleanup } = await makeTempHome();
   const ctx = createTestContext({ home, ...o.context });
   const emu = await startTestEmulator({ clock: () => ctx.now().getTime(), ...o.knobs });

@@ -1,18 +1,9 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { AccessDeniedError, BadValueError, LoginRequiredError, ServiceError } from "../../src/errors.js";
 import { openConsole } from "../../src/use-cases/console.js";
-import { calls, seedSignIn, setUpUseCase, type UseCaseSetup } from "../helpers/use-case-setup.js";
+import { calls, seedSignIn, useCaseSetups } from "../helpers/use-case-setup.js";
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0)) await c();
-});
-
-async function setUp(o: Parameters<typeof setUpUseCase>[0] = {}): Promise<UseCaseSetup> {
-  const s = await setUpUseCase(o);
-  cleanups.push(s.cleanup);
-  return s;
-}
+const setUp = useCaseSetups();
 
 describe("sso-cli console", () => {
   it("trades the role keys for a sign-in link the emulator's console accepts, naming role, account and destination", async () => {

@@ -1,20 +1,11 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
 import { Exit, LoginRequiredError, UsageError } from "../../src/errors.js";
 import { listRoles } from "../../src/use-cases/roles.js";
 import { sessionProfileConfig } from "../helpers/sso-fixtures.js";
-import { calls, seedSignIn, setUpUseCase, type UseCaseSetup } from "../helpers/use-case-setup.js";
+import { calls, seedSignIn, useCaseSetups } from "../helpers/use-case-setup.js";
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0)) await c();
-});
-
-async function setUp(o: Parameters<typeof setUpUseCase>[0] = {}): Promise<UseCaseSetup> {
-  const s = await setUpUseCase(o);
-  cleanups.push(s.cleanup);
-  return s;
-}
+const setUp = useCaseSetups();
 
 const MIN = 60_000;
 /** p and a legacy profile both point at account 1's admin role; q at account 2's read-only one. */

@@ -1,22 +1,13 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
 import { ConfigError, Exit } from "../../src/errors.js";
 import { login } from "../../src/use-cases/login.js";
 import { getProfileCredentials } from "../../src/use-cases/profile-credentials.js";
 import { getStatus } from "../../src/use-cases/status.js";
 import { sessionProfileConfig } from "../helpers/sso-fixtures.js";
-import { seedSignIn, setUpUseCase, type UseCaseSetup } from "../helpers/use-case-setup.js";
+import { seedSignIn, useCaseSetups } from "../helpers/use-case-setup.js";
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0)) await c();
-});
-
-async function setUp(o: Parameters<typeof setUpUseCase>[0] = {}): Promise<UseCaseSetup> {
-  const s = await setUpUseCase(o);
-  cleanups.push(s.cleanup);
-  return s;
-}
+const setUp = useCaseSetups();
 
 const MIN = 60_000;
 const twoProfiles = (u: string) => `${sessionProfileConfig({ startUrl: u, region: "eu-west-1" })}\n[profile q]\nsso_session = s\nsso_account_id = 100000000002\nsso_role_name = ReadOnlyAccess\n\n[profile plain]\nregion = us-west-2\n`;
