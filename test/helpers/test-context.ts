@@ -40,10 +40,17 @@ export interface TestContextOptions {
    * tests where a person acts over real I/O while the command waits (its wait ends when they do).
    */
   sleep?: "fake" | "real";
+  /**
+   * The fake clock also runs in real time (sleeping still moves it at once): for tests where a
+   * real wait, such as a read timeout on a hung server, must count against a deadline.
+   */
+  running?: boolean;
 }
 
 export function createTestContext(o: TestContextOptions): TestContext {
   let nowMs = (o.now ?? new Date()).getTime();
+  const realStart = Date.now();
+  const elapsed = o.running ? () => Date.now() - realStart : () => 0;
   let stdout = "";
   let stderr = "";
   const stdin = new PassThrough();
@@ -66,7 +73,7 @@ export function createTestContext(o: TestContextOptions): TestContext {
     },
   };
   return {
-    now: () => new Date(nowMs),
+    now: () => new Date(nowMs + elapsed()),
     sleep:
       o.sleep === "real"
         ? (ms, signal) => delay(ms, undefined, signal ? { signal } : undefined)
