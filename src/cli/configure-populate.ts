@@ -4,6 +4,7 @@ import { describeExitCodes, PartialListingError, type SsoCliError } from "../err
 import { escapeControlChars as shown } from "../lib/control-chars.js";
 import type { PopulateResult } from "../use-cases/configure-populate.js";
 import { stringList, stringValue, type CommandGrammar } from "./flag-table.js";
+import { SIGN_IN_FLAGS, signInChoice } from "./sign-in-flags.js";
 import { addGrammarCommand } from "./program-grammar.js";
 
 export const CONFIGURE_POPULATE_GRAMMAR: CommandGrammar = {
@@ -24,9 +25,7 @@ export const CONFIGURE_POPULATE_GRAMMAR: CommandGrammar = {
     { flag: "--with-keys", key: "withKeys", description: "let login write static keys for these profiles too (by default they use the sign-in directly)" },
     { flag: "--dry-run", key: "dryRun", description: "print what would be added, changed, removed or skipped; write nothing to the config file" },
     { flag: "--json", key: "json", description: "print the result as JSON on stdout" },
-    { flag: "--no-browser", key: "browser", negates: true, description: "print the sign-in link instead of opening a browser" },
-    { flag: "--use-device-code", key: "useDeviceCode", conflicts: ["usePkce"], description: "sign in with a link and code that work on any device" },
-    { flag: "--use-pkce", key: "usePkce", conflicts: ["useDeviceCode"], description: "sign in with the authorization code flow; with --no-browser, paste back the address the browser ends on" },
+    ...SIGN_IN_FLAGS,
   ],
   help: `
 Signs in if needed (as login does), lists every account and role the sign-in can use, and writes
@@ -63,8 +62,7 @@ export function addConfigurePopulateCommand(program: Command, ctx: Context): voi
       withKeys: values.withKeys === true,
       prune: values.prune === true,
       dryRun: values.dryRun === true,
-      browser: values.browser !== false,
-      flow: values.useDeviceCode === true ? "device" : values.usePkce === true ? "pkce" : undefined,
+      ...signInChoice(values),
     });
     if (values.json === true) ctx.stdout.write(`${JSON.stringify(populateJson(r), null, 2)}\n`);
     ctx.stderr.write(formatPopulateReport(r));

@@ -4,6 +4,7 @@ import { describeExitCodes } from "../errors.js";
 import { escapeControlChars } from "../lib/control-chars.js";
 import type { ConfigureProfileResult, Prompter } from "../use-cases/configure-profile.js";
 import { stringValue, type CommandGrammar } from "./flag-table.js";
+import { SIGN_IN_FLAGS, signInChoice } from "./sign-in-flags.js";
 import { addGrammarCommand } from "./program-grammar.js";
 
 export const CONFIGURE_PROFILE_GRAMMAR: CommandGrammar = {
@@ -21,9 +22,7 @@ export const CONFIGURE_PROFILE_GRAMMAR: CommandGrammar = {
     { flag: "--legacy", key: "legacy", description: "write sso_start_url/sso_region into the profile itself (no sso-session; no silent refresh)" },
     { flag: "--force", key: "force", description: "change a conflicting sso-session or switch the profile's form" },
     { flag: "--credential-process", key: "credentialProcess", description: "also write credential_process (this sso-cli) for tools that know no SSO" },
-    { flag: "--no-browser", key: "browser", negates: true, description: "print the sign-in link instead of opening a browser" },
-    { flag: "--use-device-code", key: "useDeviceCode", conflicts: ["usePkce"], description: "sign in with a link and code that work on any device" },
-    { flag: "--use-pkce", key: "usePkce", conflicts: ["useDeviceCode"], description: "sign in with the authorization code flow; with --no-browser, paste back the address the browser ends on" },
+    ...SIGN_IN_FLAGS,
   ],
   help: `
 On a terminal, asks (as \`aws configure sso\` does) for what the flags leave open, with the
@@ -60,8 +59,7 @@ export function addConfigureCommand(program: Command, ctx: Context): void {
         output: stringValue(values, "output"),
         legacy: values.legacy === true,
         force: values.force === true,
-        browser: values.browser !== false,
-        flow: values.useDeviceCode === true ? "device" : values.usePkce === true ? "pkce" : undefined,
+        ...signInChoice(values),
         credentialProcess: values.credentialProcess === true,
       },
       prompter,

@@ -1,6 +1,7 @@
 import { describeExitCodes } from "../errors.js";
 import type { LoginInput } from "../use-cases/login-plan.js";
 import { stringValue, type CommandGrammar, type ParsedArgs } from "./flag-table.js";
+import { SIGN_IN_FLAGS, signInChoice } from "./sign-in-flags.js";
 
 /** `sso-cli login`'s grammar: commander's options and the entry's hot parser both come from here. */
 export const LOGIN_GRAMMAR: CommandGrammar = {
@@ -14,9 +15,7 @@ export const LOGIN_GRAMMAR: CommandGrammar = {
     { flag: "--profile", value: "<name>", key: "profile", description: "only this profile (and its sign-in)" },
     { flag: "--sso-session", value: "<name>", key: "ssoSession", description: "this sso-session and all its profiles" },
     { flag: "--all", key: "all", description: "every sso-session and start URL in the config file" },
-    { flag: "--no-browser", key: "browser", negates: true, description: "print the sign-in link instead of opening a browser" },
-    { flag: "--use-device-code", key: "useDeviceCode", conflicts: ["usePkce"], description: "sign in with a link and code that work on any device (the default without a local browser)" },
-    { flag: "--use-pkce", key: "usePkce", conflicts: ["useDeviceCode"], description: "sign in with the authorization code flow; with --no-browser, paste back the address the browser ends on" },
+    ...SIGN_IN_FLAGS,
     { flag: "--force", key: "force", description: "sign in again and renew keys even if they are still valid" },
   ],
   help: `
@@ -34,7 +33,8 @@ ${describeExitCodes(["ok", "partial", "usage", "denied", "interrupted", "badValu
 };
 
 export function toLoginInput(p: ParsedArgs): LoginInput {
-  const input: LoginInput = { browser: p.values.browser !== false, force: p.values.force === true, all: p.values.all === true };
+  const { browser, flow } = signInChoice(p.values);
+  const input: LoginInput = { browser, force: p.values.force === true, all: p.values.all === true };
   const [startUrl, region] = p.positionals;
   if (startUrl !== undefined) input.startUrl = startUrl;
   if (region !== undefined) input.region = region;
@@ -42,7 +42,6 @@ export function toLoginInput(p: ParsedArgs): LoginInput {
   const ssoSession = stringValue(p.values, "ssoSession");
   if (profile !== undefined) input.profile = profile;
   if (ssoSession !== undefined) input.ssoSession = ssoSession;
-  if (p.values.useDeviceCode === true) input.flow = "device";
-  if (p.values.usePkce === true) input.flow = "pkce";
+  if (flow !== undefined) input.flow = flow;
   return input;
 }
