@@ -1,7 +1,7 @@
-import { randomBytes } from "node:crypto";
 import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync, readlinkSync, realpathSync, statSync, promises as fsp, type Stats } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { isProcessAlive } from "../lib/process-alive.js";
+import { randomHex } from "../lib/random-hex.js";
 import { decodeUtf8, fileAccessError, isNotFound, notRegularFileError } from "./file-access.js";
 
 export { isNotFound } from "./file-access.js";
@@ -53,7 +53,7 @@ export async function writeFileAtomic(
     if (existing === undefined) await fsp.mkdir(dir, { recursive: true, mode: dirMode });
     await removeStaleTempFiles(dir);
 
-    const temp = join(dir, tempFileName(basename(target)));
+    const temp = join(dir, await tempFileName(basename(target)));
     // O_EXCL: never write into a file (or through a symlink) someone else put under that name.
     const handle = await fsp.open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
     try {
@@ -79,8 +79,8 @@ export async function writeFileAtomic(
 
 /** `.NAME.sso-cli-PID-RANDOM.tmp`: hidden, next to its target, and recognisably sso-cli's. */
 // eslint-disable-next-line no-restricted-globals -- the name carries the writing process's own pid, so a later run can tell whether it died
-export function tempFileName(targetName: string, pid = process.pid): string {
-  return `.${targetName}.sso-cli-${pid}-${randomBytes(6).toString("hex")}.tmp`;
+export async function tempFileName(targetName: string, pid = process.pid): Promise<string> {
+  return `.${targetName}.sso-cli-${pid}-${await randomHex(6)}.tmp`;
 }
 
 /**

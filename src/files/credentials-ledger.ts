@@ -1,7 +1,7 @@
 import { realpathSync } from "node:fs";
-import { createHash } from "node:crypto";
 import { basename, dirname, join } from "node:path";
 import * as z from "zod/mini";
+import { sha256Hex } from "../lib/sha.js";
 import { FileFormatError } from "../errors.js";
 import { readTextIfExists, resolveSymlinks, writeFileAtomic } from "./atomic-write.js";
 
@@ -72,7 +72,7 @@ export function defaultLedgerFile(home: string): string {
 }
 
 export function hashAccessKeyId(accessKeyId: string): string {
-  return createHash("sha256").update(accessKeyId, "utf8").digest("hex");
+  return sha256Hex(accessKeyId);
 }
 
 /**

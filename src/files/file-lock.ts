@@ -1,10 +1,10 @@
-import { randomBytes } from "node:crypto";
 // `fs.promises` rather than `node:fs/promises`: in the CommonJS entry it loads on first use (atomic-write.ts).
 import { promises as fsp } from "node:fs";
 import { hostname } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { Exit, InterruptedError, SsoCliError } from "../errors.js";
 import { isProcessAlive } from "../lib/process-alive.js";
+import { randomHex } from "../lib/random-hex.js";
 import { resolveSymlinks, tempFileName } from "./atomic-write.js";
 import { fileAccessError, isNotFound } from "./file-access.js";
 
@@ -90,7 +90,7 @@ export async function withFileLock<T>(path: string, fn: () => Promise<T>, opts: 
 async function holdLock<T>(file: string, lockPath: string, fn: () => Promise<T>, opts: FileLockOptions): Promise<T> {
   const { timeoutMs = 20_000, staleMs = 30_000, now = Date.now } = opts;
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const token = randomBytes(8).toString("hex");
+  const token = await randomHex(8);
   const started = now();
   const acquire = async (): Promise<boolean> => {
     try {
@@ -154,7 +154,7 @@ async function tryAcquire(lockPath: string, token: string): Promise<boolean> {
   // eslint-disable-next-line no-restricted-globals -- the lock records which process owns it: a fact of this process, not an input
   const pid = process.pid;
   // A short name: the lock's own name may already be as long as the file system allows.
-  const temp = join(dirname(lockPath), tempFileName("lock", pid));
+  const temp = join(dirname(lockPath), await tempFileName("lock", pid));
   try {
     await fsp.mkdir(temp, { mode: 0o700 });
   } catch (err) {
@@ -184,7 +184,7 @@ async function tryAcquire(lockPath: string, token: string): Promise<boolean> {
  */
 async function removeLockFolder(lockPath: string): Promise<void> {
   // eslint-disable-next-line no-restricted-globals -- the aside name carries this process's pid, as temp files do
-  const aside = join(dirname(lockPath), tempFileName("lock", process.pid));
+  const aside = join(dirname(lockPath), await tempFileName("lock", process.pid));
   try {
     await fsp.rename(lockPath, aside);
   } catch (err) {

@@ -1,6 +1,6 @@
-import { createHash } from "node:crypto";
 import { join } from "node:path";
 import * as z from "zod/mini";
+import { sha1Hex } from "../lib/sha.js";
 import { readTextIfExists, writeFileAtomic } from "./atomic-write.js";
 import { deleteIfExists, parseCacheJson, readJsonFiles } from "./cache-json.js";
 import { withFileLock } from "./file-lock.js";
@@ -10,8 +10,6 @@ import { formatTimestamp, parseTimestamp } from "./token-cache.js";
 // The AWS CLI v2's role-credential cache, ~/.aws/cli/cache (docs/protocol/token-cache.md §6):
 // sso-cli reads and writes the same files, so `aws` and `sso-cli credential-process` / `export`
 // share one set of keys per account and role instead of each fetching its own.
-
-const sha1Hex = (s: string): string => createHash("sha1").update(s, "utf8").digest("hex");
 
 /**
  * docs/protocol/token-cache.md §6: SHA-1 of compact sorted JSON of accountId, roleName and

@@ -1,6 +1,6 @@
-import { createHash } from "node:crypto";
 import { join } from "node:path";
 import * as z from "zod/mini";
+import { sha1Hex } from "../lib/sha.js";
 import { readTextIfExists, writeFileAtomic } from "./atomic-write.js";
 import { deleteIfExists, parseCacheJson, readJsonFiles } from "./cache-json.js";
 import { formatPythonJson } from "./python-json.js";
@@ -10,8 +10,6 @@ import { formatPythonJson } from "./python-json.js";
 
 const CACHE_FILE_MODE = 0o600;
 const CACHE_DIR_MODE = 0o700;
-
-const sha1Hex = (s: string): string => createHash("sha1").update(s, "utf8").digest("hex");
 
 /** docs/protocol/token-cache.md §2: SHA-1 of the sso-session name, or of the start URL exactly as configured (never normalized). */
 export function tokenCacheFileName(key: { ssoSession?: string | undefined; startUrl: string }): string {

@@ -116,10 +116,10 @@ describe("readTextIfExists", () => {
 describe("writeFileAtomic: temp files", () => {
   const TEMP = /^\.credentials\.sso-cli-(\d+)-[0-9a-f]{12}\.tmp$/;
 
-  it("names its temp file after the target, the pid and a random part", () => {
-    expect(tempFileName("credentials")).toMatch(TEMP);
-    expect(TEMP.exec(tempFileName("credentials"))?.[1]).toBe(String(process.pid));
-    expect(tempFileName("credentials")).not.toBe(tempFileName("credentials"));
+  it("names its temp file after the target, the pid and a random part", async () => {
+    expect(await tempFileName("credentials")).toMatch(TEMP);
+    expect(TEMP.exec(await tempFileName("credentials"))?.[1]).toBe(String(process.pid));
+    expect(await tempFileName("credentials")).not.toBe(await tempFileName("credentials"));
   });
 
   it("keeps a temp file 0600 while it is written, even over a 0644 target, and a kill -9 leaves none readable", async () => {

@@ -133,7 +133,7 @@ describe("withFileLock against other holders", () => {
   });
 
   it("a temporary lock folder left by a killed process is removed with its temp files", async () => {
-    const name = tempFileName("lock", deadPid());
+    const name = await tempFileName("lock", deadPid());
     await mkdir(join(dir, name));
     await writeFile(join(dir, name, "owner.json"), "{}");
     expect(await removeStaleTempFiles(dir)).toEqual([name]);
