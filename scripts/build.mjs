@@ -4,6 +4,7 @@
 import { build } from "esbuild";
 import { spawnSync } from "node:child_process";
 import { writeFile, rm } from "node:fs/promises";
+import { buildCodeCache } from "./code-cache.mjs";
 
 await rm(new URL("../dist", import.meta.url), { recursive: true, force: true });
 const result = await build({
@@ -58,3 +59,23 @@ const entry = await build({
   external: ["./main.js", "open"],
 });
 await writeFile(new URL("../dist/entry-meta.json", import.meta.url), JSON.stringify(entry.metafile));
+
+// What bin/sso-cli requires (src/cli/launch.ts): it compiles the entry with the code cache below.
+await build({
+  entryPoints: { "cli/launch": "src/cli/launch.ts" },
+  outdir: "dist",
+  outExtension: { ".js": ".cjs" },
+  bundle: true,
+  format: "cjs",
+  platform: "node",
+  target: "node20",
+  logLevel: "warning",
+});
+
+// V8's code cache of the entry, from runs of the commands scripts call most (scripts/code-cache.mjs).
+// Without one sso-cli works the same, only its start-up is slower: a failure here is a warning.
+try {
+  await buildCodeCache();
+} catch (err) {
+  process.stderr.write(`build: warning: no code cache for dist/cli/entry.cjs (${err.message}); sso-cli works, its start-up is slower.\n`);
+}

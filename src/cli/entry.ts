@@ -15,16 +15,23 @@ import { createRealContext } from "./real-context.js";
 declare const SSO_CLI_HELP_TEXT: string;
 declare const SSO_CLI_VERSION_TEXT: string;
 
-export function runEntry(argv: string[]): Promise<void> {
+/**
+ * How this file loads an ES module (`./main.js`, relative to this file, and `open`). bin/sso-cli
+ * hands in its own `import()` (src/cli/launch.ts): on Node 20, code compiled from V8's code cache
+ * cannot call `import()` itself.
+ */
+export type ImportModule = (specifier: string) => Promise<unknown>;
+
+export function runEntry(argv: string[], importModule: ImportModule = (specifier) => import(specifier)): Promise<void> {
   // eslint-disable-next-line no-restricted-globals -- the entry is where the process itself is handed to the exit guard
-  return runToCompletion(() => run(argv), process);
+  return runToCompletion(() => run(argv, importModule), process);
 }
 
-async function run(argv: string[]): Promise<number> {
+async function run(argv: string[], importModule: ImportModule): Promise<number> {
   const only = argv.length === 1 ? argv[0] : undefined;
   if (only === "--version" || only === "-V") return writeAll(1, SSO_CLI_VERSION_TEXT);
   if (only === "--help" || only === "-h") return writeAll(1, SSO_CLI_HELP_TEXT);
-  const ctx = createRealContext();
+  const ctx = createRealContext({ importOpen: () => importModule("open") as Promise<typeof import("open")> });
   // Bundled into this file but initialised only here (esbuild wraps a dynamically imported module
   // lazily), so --version does not pay for evaluating the login code.
   let handoff: Handoff | undefined;
@@ -42,7 +49,7 @@ async function run(argv: string[]): Promise<number> {
   }
   let main: typeof import("./main.js").main;
   try {
-    ({ main } = await import("./main.js"));
+    ({ main } = (await importModule("./main.js")) as typeof import("./main.js"));
   } catch (err) {
     ctx.stderr.write(`sso-cli: cannot load dist/ (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); run npm install (it builds) or npm run build.\n`);
     return 255;

@@ -17,7 +17,11 @@ const LAUNCH_GRACE_MS = 1000;
  * period. Never throws, and always settles: opening a browser never decides whether a command
  * finishes.
  */
-export async function openBrowser(url: string, env: Readonly<Record<string, string | undefined>>): Promise<boolean> {
+export async function openBrowser(
+  url: string,
+  env: Readonly<Record<string, string | undefined>>,
+  importOpen: () => Promise<typeof import("open")> = () => import("open"),
+): Promise<boolean> {
   if (env.BROWSER !== undefined && env.BROWSER.trim() !== "") {
     for (const command of parseBrowserVariable(env.BROWSER, url, isProgram)) {
       if (await runBrowserCommand(command)) return true;
@@ -25,7 +29,7 @@ export async function openBrowser(url: string, env: Readonly<Record<string, stri
     return false;
   }
   try {
-    const { default: open } = await import("open");
+    const { default: open } = await importOpen();
     return await settleLaunch(await open(url, { wait: false }));
   } catch {
     return false;

@@ -7,8 +7,13 @@ import { resolveAwsPaths } from "../files/aws-paths.js";
 import { browserAvailability } from "../lib/browser-command.js";
 import { systemHome } from "./system-home.js";
 
+export interface RealContextOptions {
+  /** Loads the `open` package for the browser (the entry hands in its importer: src/cli/entry.ts). */
+  importOpen?: () => Promise<typeof import("open")>;
+}
+
 /** The one place that reads the process: env, clock, streams, browser, signals. */
-export function createRealContext(): Context {
+export function createRealContext(options: RealContextOptions = {}): Context {
   const controller = new AbortController();
   // A fan-out has 16 calls and back-off pauses listening for Ctrl-C at once: past Node's default
   // of 10 it would print a leak warning into the user's stderr.
@@ -78,7 +83,7 @@ export function createRealContext(): Context {
       unavailableReason: browser.reason,
       open: async (url) => {
         const { openBrowser } = await import("./open-browser.js");
-        return openBrowser(url, env);
+        return openBrowser(url, env, options.importOpen);
       },
     },
     signal: controller.signal,

@@ -1,4 +1,4 @@
-import { cp, mkdir, readFile, writeFile } from "node:fs/promises";
+import { cp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import pkg from "../../package.json" with { type: "json" };
@@ -56,7 +56,19 @@ describe("the no-network login runs from dist/cli/entry.cjs alone", () => {
     expect(inputs.filter((i) => /@aws-sdk|@smithy|src\/emulator|@inquirer|node_modules\/commander|src\/sso\/clients/.test(i))).toEqual([]);
   });
 
-  it("answers an up-to-date login with bin/sso-cli and that one file, without the main bundle", async () => {
+  it("leaves V8's code cache of the entry beside it, and this Node accepts it", async () => {
+    // npm install builds: the cache is made by this Node, from runs of the hot commands (scripts/code-cache.mjs).
+    const launch = `${REPO_ROOT}dist/cli/launch.cjs`;
+    const { home, cleanup } = await makeTempHome();
+    try {
+      const r = await runProcess(process.execPath, ["-e", `process.stdout.write(JSON.stringify(require(${JSON.stringify(launch)}).loadEntry(${JSON.stringify(`${REPO_ROOT}dist/cli/entry.cjs`)}).cacheAccepted))`], { home });
+      expect(r.stdout, r.stderr).toBe("true");
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it("answers an up-to-date login with bin/sso-cli, its launcher and the entry, without the main bundle; with or without a usable code cache", async () => {
     const emu = await startTestEmulator({ accounts: 1, rolesPerAccount: 1 });
     const { home, cleanup } = await makeTempHome();
     try {
@@ -68,10 +80,18 @@ describe("the no-network login runs from dist/cli/entry.cjs alone", () => {
       const copy = join(home, "copy");
       await cp(`${REPO_ROOT}bin`, join(copy, "bin"), { recursive: true });
       await mkdir(join(copy, "dist", "cli"), { recursive: true });
-      await cp(`${REPO_ROOT}dist/cli/entry.cjs`, join(copy, "dist", "cli", "entry.cjs"));
+      for (const file of ["launch.cjs", "entry.cjs", "entry.cjs.cache"]) await cp(`${REPO_ROOT}dist/cli/${file}`, join(copy, "dist", "cli", file));
       const again = await runProcess(process.execPath, [join(copy, "bin", "sso-cli"), "login", "--profile", "p"], { home, env: emu.env });
       expect(again.code, again.stderr).toBe(0);
       expect(again.stderr).toMatch(/^Already signed in; keys for 1 profile valid until .+\. \(--force renews them\.\)\n$/);
+      // A cache this Node rejects (here: not a cache at all), then none: compiled from source, same answer.
+      await writeFile(join(copy, "dist", "cli", "entry.cjs.cache"), "not a V8 code cache");
+      for (let i = 0; i < 2; i++) {
+        const uncached = await runProcess(process.execPath, [join(copy, "bin", "sso-cli"), "login", "--profile", "p"], { home, env: emu.env });
+        expect(uncached.code, uncached.stderr).toBe(0);
+        expect(uncached.stderr).toBe(again.stderr);
+        await rm(join(copy, "dist", "cli", "entry.cjs.cache"), { force: true });
+      }
       // With work to do it hands over to the main bundle (missing here, so it says so).
       const forced = await runProcess(process.execPath, [join(copy, "bin", "sso-cli"), "login", "--profile", "p", "--force"], { home, env: emu.env });
       expect(forced.code).toBe(255);

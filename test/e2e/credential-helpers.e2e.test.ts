@@ -80,7 +80,7 @@ describe.concurrent("credential-process, export and exec: stdout for data, one l
     expect(r.stderr).toBe("");
   });
 
-  it("with keys in the shared role cache, answers from bin/sso-cli and dist/cli/entry.cjs alone (no network)", async () => {
+  it("with keys in the shared role cache, answers from bin/sso-cli, its launcher and dist/cli/entry.cjs alone (no network)", async () => {
     const h = await home({ signedIn: false });
     await mkdir(join(h, ".aws", "cli", "cache"), { recursive: true });
     const file = roleCacheFileName({ accountId: "100000000001", roleName: "AdministratorAccess", sessionName: "s" });
@@ -88,7 +88,7 @@ describe.concurrent("credential-process, export and exec: stdout for data, one l
     const copy = join(h, "copy");
     await cp(join(REPO_ROOT, "bin"), join(copy, "bin"), { recursive: true });
     await mkdir(join(copy, "dist", "cli"), { recursive: true });
-    await cp(join(REPO_ROOT, "dist", "cli", "entry.cjs"), join(copy, "dist", "cli", "entry.cjs"));
+    for (const file of ["launch.cjs", "entry.cjs", "entry.cjs.cache"]) await cp(join(REPO_ROOT, "dist", "cli", file), join(copy, "dist", "cli", file));
     const bin = join(copy, "bin", "sso-cli");
     const cp1 = await runProcess(process.execPath, [bin, "credential-process", "--profile", "p"], { home: h, env: { AWS_ENDPOINT_URL_SSO: "http://127.0.0.1:9" } });
     expect(cp1.code, cp1.stderr).toBe(0);
