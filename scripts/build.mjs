@@ -38,20 +38,16 @@ for (const flag of ["--help", "--version"]) {
   captured[flag] = r.stdout;
 }
 
+/** One CommonJS file for Node 20 in dist/cli/ (the entry, the launcher). */
+const commonJs = (name) => ({ entryPoints: { [`cli/${name}`]: `src/cli/${name}.ts` }, outdir: "dist", outExtension: { ".js": ".cjs" }, bundle: true, format: "cjs", platform: "node", target: "node20", logLevel: "warning" });
+
 // The entry of bin/sso-cli as one CommonJS file (src/cli/entry.ts): --help/--version, the
 // no-network `sso-cli login` a script calls before every job, and the hand-over to the ES-module
 // bundle above, which it loads only when it has work to do.
 const entry = await build({
-  entryPoints: { "cli/entry": "src/cli/entry.ts" },
-  outdir: "dist",
-  outExtension: { ".js": ".cjs" },
-  bundle: true,
-  format: "cjs",
-  platform: "node",
-  target: "node20",
+  ...commonJs("entry"),
   sourcemap: "linked",
   metafile: true,
-  logLevel: "warning",
   mainFields: ["module", "main"],
   define: { SSO_CLI_HELP_TEXT: JSON.stringify(captured["--help"]), SSO_CLI_VERSION_TEXT: JSON.stringify(captured["--version"]) },
   // The main bundle stays a separate ES module next to it, loaded by `import()` when needed; `open`
@@ -61,16 +57,7 @@ const entry = await build({
 await writeFile(new URL("../dist/entry-meta.json", import.meta.url), JSON.stringify(entry.metafile));
 
 // What bin/sso-cli requires (src/cli/launch.ts): it compiles the entry with the code cache below.
-await build({
-  entryPoints: { "cli/launch": "src/cli/launch.ts" },
-  outdir: "dist",
-  outExtension: { ".js": ".cjs" },
-  bundle: true,
-  format: "cjs",
-  platform: "node",
-  target: "node20",
-  logLevel: "warning",
-});
+await build(commonJs("launch"));
 
 // V8's code cache of the entry, from runs of the commands scripts call most (scripts/code-cache.mjs).
 // Without one sso-cli works the same, only its start-up is slower: a failure here is a warning.
