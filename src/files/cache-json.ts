@@ -8,6 +8,15 @@ import { fileAccessError, isNotFound } from "./file-access.js";
 // What the two caches (~/.aws/sso/cache and ~/.aws/cli/cache) have in common: JSON files read
 // safely, checked with a schema, listed whatever tool wrote them, and deleted.
 
+/**
+ * A schema built on first use: building zod schemas is a measurable part of the start-up of the
+ * commands scripts call most, and each of them reads only some of the files these modules know.
+ */
+export function lazySchema<S extends z.ZodMiniType>(build: () => S): () => S {
+  let schema: S | undefined;
+  return () => (schema ??= build());
+}
+
 export function parseJsonSafely(text: string): unknown {
   // A `__proto__` key must not become a prototype (the guard of the JS SDK's parseIni).
   return JSON.parse(text, (k, v: unknown) => (k === "__proto__" ? undefined : v));

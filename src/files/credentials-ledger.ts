@@ -4,6 +4,7 @@ import * as z from "zod/mini";
 import { sha256Hex } from "../lib/sha.js";
 import { FileFormatError } from "../errors.js";
 import { readTextIfExists, resolveSymlinks, writeFileAtomic } from "./atomic-write.js";
+import { lazySchema } from "./cache-json.js";
 
 // What sso-cli wrote into credentials files, so that logout removes exactly our keys and never a
 // key someone wrote by hand. One JSON file for all credentials files (~/.aws/sso-cli/
@@ -23,42 +24,40 @@ export interface CredentialSource {
   roleName: string;
 }
 
-const CredentialSourceSchema = z.object({
-  ssoSession: z.optional(z.string()),
-  startUrl: z.optional(z.string()),
-  accountId: z.string(),
-  roleName: z.string(),
+const ledgerSchema = lazySchema(() => {
+  const entry = z.object({
+    accessKeyIdSha256: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
+    /** When the keys expire, ISO 8601 UTC. */
+    expiresAt: z.string(),
+    source: z.object({
+      ssoSession: z.optional(z.string()),
+      startUrl: z.optional(z.string()),
+      accountId: z.string(),
+      roleName: z.string(),
+    }),
+  });
+  const pendingWrite = z.object({
+    /** The credentials file did not exist before this write. */
+    createsFile: z.optional(z.boolean()),
+    /** profile → the entry it gets once the write has landed */
+    profiles: z.record(z.string(), entry),
+  });
+  return z.object({
+    version: z.literal(1),
+    /** credentials file (real path) → profile → entry */
+    files: z.record(z.string(), z.record(z.string(), entry)),
+    /** Credentials files that did not exist before sso-cli wrote them: removed again once empty. */
+    createdFiles: z.optional(z.array(z.string())),
+    /**
+     * credentials file (real path) → keys about to be written there. Recorded before the credentials
+     * file is written and settled after, so keys a crash left in the file are still known as ours.
+     */
+    pending: z.optional(z.record(z.string(), pendingWrite)),
+  });
 });
-
-const LedgerEntrySchema = z.object({
-  accessKeyIdSha256: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
-  /** When the keys expire, ISO 8601 UTC. */
-  expiresAt: z.string(),
-  source: CredentialSourceSchema,
-});
-export type LedgerEntry = z.infer<typeof LedgerEntrySchema>;
-
-const PendingWriteSchema = z.object({
-  /** The credentials file did not exist before this write. */
-  createsFile: z.optional(z.boolean()),
-  /** profile → the entry it gets once the write has landed */
-  profiles: z.record(z.string(), LedgerEntrySchema),
-});
-export type PendingWrite = z.infer<typeof PendingWriteSchema>;
-
-export const Ledger = z.object({
-  version: z.literal(1),
-  /** credentials file (real path) → profile → entry */
-  files: z.record(z.string(), z.record(z.string(), LedgerEntrySchema)),
-  /** Credentials files that did not exist before sso-cli wrote them: removed again once empty. */
-  createdFiles: z.optional(z.array(z.string())),
-  /**
-   * credentials file (real path) → keys about to be written there. Recorded before the credentials
-   * file is written and settled after, so keys a crash left in the file are still known as ours.
-   */
-  pending: z.optional(z.record(z.string(), PendingWriteSchema)),
-});
-export type Ledger = z.infer<typeof Ledger>;
+export type Ledger = z.infer<ReturnType<typeof ledgerSchema>>;
+export type LedgerEntry = Ledger["files"][string][string];
+export type PendingWrite = NonNullable<Ledger["pending"]>[string];
 
 export interface WrittenProfile {
   credentialsFile: string;
@@ -100,7 +99,7 @@ export async function readLedger(ledgerFile: string): Promise<Ledger> {
   } catch {
     throw new FileFormatError(ledgerFile, undefined, "is not valid JSON", hint);
   }
-  const result = Ledger.safeParse(json);
+  const result = ledgerSchema().safeParse(json);
   if (!result.success) throw new FileFormatError(ledgerFile, undefined, "is not an sso-cli credentials ledger", hint);
   return result.data;
 }

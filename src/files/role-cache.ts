@@ -2,10 +2,10 @@ import { join } from "node:path";
 import * as z from "zod/mini";
 import { sha1Hex } from "../lib/sha.js";
 import { readTextIfExists, writeFileAtomic } from "./atomic-write.js";
-import { deleteIfExists, parseCacheJson, readJsonFiles } from "./cache-json.js";
+import { deleteIfExists, lazySchema, parseCacheJson, readJsonFiles } from "./cache-json.js";
 import { withFileLock } from "./file-lock.js";
 import { formatPythonJson } from "./python-json.js";
-import { formatTimestamp, parseTimestamp } from "./token-cache.js";
+import { formatTimestamp, parseTimestamp, timestampSchema } from "./token-cache.js";
 
 // The AWS CLI v2's role-credential cache, ~/.aws/cli/cache (docs/protocol/token-cache.md §6):
 // sso-cli reads and writes the same files, so `aws` and `sso-cli credential-process` / `export`
@@ -32,26 +32,26 @@ export interface RoleCredentials {
   accountId?: string | undefined;
 }
 
-const Timestamp = z.string().check(z.refine((s) => parseTimestamp(s) !== undefined, "is not a UTC timestamp"));
-
 /** Loose: keys a newer CLI adds are read past. */
-const RoleCacheEntry = z.looseObject({
-  ProviderType: z.optional(z.string()),
-  Credentials: z.looseObject({
-    AccessKeyId: z.string().check(z.minLength(1)),
-    SecretAccessKey: z.string().check(z.minLength(1)),
-    SessionToken: z.string().check(z.minLength(1)),
-    Expiration: Timestamp,
-    AccountId: z.optional(z.string()),
+const roleCacheEntrySchema = lazySchema(() =>
+  z.looseObject({
+    ProviderType: z.optional(z.string()),
+    Credentials: z.looseObject({
+      AccessKeyId: z.string().check(z.minLength(1)),
+      SecretAccessKey: z.string().check(z.minLength(1)),
+      SessionToken: z.string().check(z.minLength(1)),
+      Expiration: timestampSchema(),
+      AccountId: z.optional(z.string()),
+    }),
   }),
-});
+);
 
 /** The cached keys, if any; a damaged file is a FileFormatError naming it. */
 export async function readRoleCredentials(dir: string, fileName: string): Promise<RoleCredentials | undefined> {
   const file = join(dir, fileName);
   const text = await readTextIfExists(file);
   if (text === undefined) return undefined;
-  const c = parseCacheJson(RoleCacheEntry, text, file).Credentials;
+  const c = parseCacheJson(roleCacheEntrySchema(), text, file).Credentials;
   return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: parseTimestamp(c.Expiration)!, accountId: c.AccountId };
 }
 

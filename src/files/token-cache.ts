@@ -2,7 +2,7 @@ import { join } from "node:path";
 import * as z from "zod/mini";
 import { sha1Hex } from "../lib/sha.js";
 import { readTextIfExists, writeFileAtomic } from "./atomic-write.js";
-import { deleteIfExists, parseCacheJson, readJsonFiles } from "./cache-json.js";
+import { deleteIfExists, lazySchema, parseCacheJson, readJsonFiles } from "./cache-json.js";
 import { formatPythonJson } from "./python-json.js";
 
 // The ~/.aws/sso/cache contract shared with botocore, the AWS CLI v2 and the JS SDK, and the AWS
@@ -55,30 +55,35 @@ export function formatTimestamp(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
-const Timestamp = z.string().check(z.refine((s) => parseTimestamp(s) !== undefined, "is not a UTC timestamp"));
+/** A string in a format parseTimestamp reads. */
+export const timestampSchema = (): z.ZodMiniString => z.string().check(z.refine((s) => parseTimestamp(s) !== undefined, "is not a UTC timestamp"));
 
 /** docs/protocol/token-cache.md §3.1. Loose: fields other tools add (receivedAt, …) are kept when we rewrite the file. */
-export const TokenCacheEntry = z.looseObject({
-  startUrl: z.string(),
-  region: z.string(),
-  accessToken: z.string().check(z.minLength(1)),
-  expiresAt: Timestamp,
-  clientId: z.optional(z.string()),
-  clientSecret: z.optional(z.string()),
-  registrationExpiresAt: z.optional(Timestamp),
-  refreshToken: z.optional(z.string()),
-});
-export type TokenCacheEntry = z.infer<typeof TokenCacheEntry>;
+const tokenCacheEntrySchema = lazySchema(() =>
+  z.looseObject({
+    startUrl: z.string(),
+    region: z.string(),
+    accessToken: z.string().check(z.minLength(1)),
+    expiresAt: timestampSchema(),
+    clientId: z.optional(z.string()),
+    clientSecret: z.optional(z.string()),
+    registrationExpiresAt: z.optional(timestampSchema()),
+    refreshToken: z.optional(z.string()),
+  }),
+);
+export type TokenCacheEntry = z.infer<ReturnType<typeof tokenCacheEntrySchema>>;
 
 /** docs/protocol/token-cache.md §4. */
-export const ClientRegistration = z.looseObject({
-  clientId: z.string().check(z.minLength(1)),
-  clientSecret: z.string().check(z.minLength(1)),
-  expiresAt: Timestamp,
-  scopes: z.optional(z.array(z.string())),
-  grantTypes: z.optional(z.array(z.string())),
-});
-export type ClientRegistration = z.infer<typeof ClientRegistration>;
+const clientRegistrationSchema = lazySchema(() =>
+  z.looseObject({
+    clientId: z.string().check(z.minLength(1)),
+    clientSecret: z.string().check(z.minLength(1)),
+    expiresAt: timestampSchema(),
+    scopes: z.optional(z.array(z.string())),
+    grantTypes: z.optional(z.array(z.string())),
+  }),
+);
+export type ClientRegistration = z.infer<ReturnType<typeof clientRegistrationSchema>>;
 
 const TOKEN_KEY_ORDER = ["startUrl", "region", "accessToken", "expiresAt", "clientId", "clientSecret", "registrationExpiresAt", "refreshToken"];
 const REGISTRATION_KEY_ORDER = ["clientId", "clientSecret", "expiresAt", "scopes", "grantTypes"];
@@ -98,11 +103,11 @@ export function formatClientRegistration(registration: ClientRegistration): stri
 }
 
 export function parseTokenCacheEntry(text: string, file: string): TokenCacheEntry {
-  return parseCacheJson(TokenCacheEntry, text, file);
+  return parseCacheJson(tokenCacheEntrySchema(), text, file);
 }
 
 export function parseClientRegistration(text: string, file: string): ClientRegistration {
-  return parseCacheJson(ClientRegistration, text, file);
+  return parseCacheJson(clientRegistrationSchema(), text, file);
 }
 
 /** Undefined when the file does not exist; FileFormatError when it is corrupt or incomplete. */
