@@ -49,8 +49,9 @@ export function loadEntry(entryFile: string, cacheFile = `${entryFile}.cache`): 
   };
 }
 
-/** What bin/sso-cli calls: the entry (dist/cli/entry.cjs) run with the process's arguments. */
-export function launch(entryFile: string, argv: string[]): Promise<void> {
-  const entry = loadEntry(entryFile);
+/** What bin/sso-cli calls: the entry beside this file (dist/cli/entry.cjs), run with the process's arguments. */
+export function launch(argv: string[]): Promise<void> {
+  // This file runs as dist/cli/launch.cjs, a CommonJS module: __dirname is dist/cli.
+  const entry = loadEntry(join(__dirname, "entry.cjs"));
   return entry.runEntry(argv, entry.importModule);
 }
