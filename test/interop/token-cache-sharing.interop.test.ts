@@ -48,6 +48,18 @@ const awsV1 = (args: string[]) => runProcess("python3", ["-m", "awscli", ...args
 const cacheFile = () => join(home, ".aws", "sso", "cache", tokenCacheFileName({ ssoSession: "s", startUrl: emu.startUrl }));
 const ARN = /assumed-role\/AWSReservedSSO_AdministratorAccess_[0-9a-f]{16}\/alice@example\.com/;
 
+/** `aws sts get-caller-identity` (CLI v1) works with the cached token: one GetRoleCredentials, nobody signed in or refreshed. */
+async function expectBotocoreUsesTheCachedToken(): Promise<void> {
+  const before = await calls();
+  const r = await awsV1(["sts", "get-caller-identity", "--profile", "p", "--output", "json"]);
+  expect(r.code, r.stderr).toBe(0);
+  expect(JSON.parse(r.stdout).Arn).toMatch(ARN);
+  const after = await calls();
+  expect(after.StartDeviceAuthorization).toBe(before.StartDeviceAuthorization);
+  expect(after.CreateToken).toBe(before.CreateToken);
+  expect(after.GetRoleCredentials).toBe((before.GetRoleCredentials ?? 0) + 1);
+}
+
 describe("sharing one sign-in with botocore", () => {
   it("botocore uses the token of a PKCE sign-in (sso-cli's default with a browser), with no new sign-in", async () => {
     // A desktop: the browser (a stand-in that follows the emulator's redirects) brings the code back.
@@ -55,14 +67,7 @@ describe("sharing one sign-in with botocore", () => {
     expect(login.code, login.stderr).toBe(0);
     expect(login.stderr).toMatch(/\/authorize\?/);
     expect((await calls())["grant:authorization_code"]).toBe(1);
-    const before = await calls();
-    const r = await awsV1(["sts", "get-caller-identity", "--profile", "p", "--output", "json"]);
-    expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout).Arn).toMatch(ARN);
-    const after = await calls();
-    expect(after.StartDeviceAuthorization).toBe(before.StartDeviceAuthorization);
-    expect(after.CreateToken).toBe(before.CreateToken);
-    expect(after.GetRoleCredentials).toBe((before.GetRoleCredentials ?? 0) + 1);
+    await expectBotocoreUsesTheCachedToken();
   });
 
   it("botocore refreshes a PKCE sign-in's token silently (the registration allows refresh_token)", async () => {
@@ -78,15 +83,7 @@ describe("sharing one sign-in with botocore", () => {
   it("botocore uses a cache written by sso-cli, with no new sign-in", async () => {
     const login = await runCli(["login", "--profile", "p"], { home, env: emu.env });
     expect(login.code, login.stderr).toBe(0);
-    const before = await calls();
-    const r = await awsV1(["sts", "get-caller-identity", "--profile", "p", "--output", "json"]);
-    expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout).Arn).toMatch(ARN);
-    const after = await calls();
-    // botocore called GetRoleCredentials with our token; nobody signed in or refreshed.
-    expect(after.StartDeviceAuthorization).toBe(before.StartDeviceAuthorization);
-    expect(after.CreateToken).toBe(before.CreateToken);
-    expect(after.GetRoleCredentials).toBe((before.GetRoleCredentials ?? 0) + 1);
+    await expectBotocoreUsesTheCachedToken();
   });
 
   it("sso-cli uses a cache written by botocore's SSO token provider, with no new sign-in", async () => {

@@ -1,34 +1,23 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { AccessDeniedError, ConfigError, ServiceError, SignInDeniedError, SignInExpiredError, ThrottledError } from "../../src/errors.js";
 import { formatTimestamp, formatTokenCacheEntry, tokenCacheFileName } from "../../src/files/token-cache.js";
 import { login, type LoginInput, type LoginResult } from "../../src/use-cases/login.js";
 import { startTestEmulator } from "../helpers/emulator.js";
 import { sessionProfileConfig } from "../helpers/sso-fixtures.js";
-import { makeTempHome } from "../helpers/temp-home.js";
-import { createTestContext, type TestContext } from "../helpers/test-context.js";
+import { type TestContext } from "../helpers/test-context.js";
+import { useCaseSetups, type UseCaseSetup } from "../helpers/use-case-setup.js";
 
 // login's behaviour under waits, retries and faults, in-process: the emulator shares the test's
 // fake clock, so a 10-minute expiry or a throttling storm with backoff takes no real time.
 
-type Emulator = Awaited<ReturnType<typeof startTestEmulator>>;
-
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0)) await c();
-});
+type Emulator = UseCaseSetup["emu"];
+const setUpUseCase = useCaseSetups();
 
 /** A test context and an emulator on the same fake clock, with `config` as ~/.aws/config. */
 async function setUp(knobs: Parameters<typeof startTestEmulator>[0] = {}, config?: (startUrl: string) => string): Promise<{ ctx: TestContext; emu: Emulator }> {
-  const { home, cleanup } = await makeTempHome();
-  const ctx = createTestContext({ home });
-  const emu = await startTestEmulator({ clock: () => ctx.now().getTime(), ...knobs });
-  cleanups.push(cleanup, () => emu.close());
-  ctx.endpoints = emu.endpoints;
-  await mkdir(join(home, ".aws"), { recursive: true });
-  await writeFile(ctx.paths.configFile, (config ?? ((u) => sessionProfileConfig({ startUrl: u })))(emu.startUrl));
-  return { ctx, emu };
+  return setUpUseCase({ knobs, config: config ?? ((u) => sessionProfileConfig({ startUrl: u })) });
 }
 
 const LOGIN: LoginInput = { profile: "p", browser: false, force: false, all: false };

@@ -1,6 +1,6 @@
 import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { AccessDeniedError, ConfigError, LoginRequiredError, UsageError } from "../../src/errors.js";
 import { formatRoleCacheEntry, roleCacheFileName } from "../../src/files/role-cache.js";
 import { formatTimestamp, formatTokenCacheEntry, tokenCacheFileName } from "../../src/files/token-cache.js";
@@ -8,24 +8,14 @@ import { buildExecEnv, exec } from "../../src/use-cases/exec.js";
 import { getProfileCredentials, resolveCredentialProfile } from "../../src/use-cases/profile-credentials.js";
 import { startTestEmulator } from "../helpers/emulator.js";
 import { sessionProfileConfig } from "../helpers/sso-fixtures.js";
-import { makeTempHome } from "../helpers/temp-home.js";
-import { createTestContext, type TestContext } from "../helpers/test-context.js";
+import { type TestContext } from "../helpers/test-context.js";
+import { useCaseSetups } from "../helpers/use-case-setup.js";
 
 type Emulator = Awaited<ReturnType<typeof startTestEmulator>>;
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0)) await c();
-});
+const setUpUseCase = useCaseSetups();
 
 async function setUp(config?: (u: string) => string, knobs: Parameters<typeof startTestEmulator>[0] = {}): Promise<{ ctx: TestContext; emu: Emulator }> {
-  const { home, cleanup } = await makeTempHome();
-  const ctx = createTestContext({ home });
-  const emu = await startTestEmulator({ clock: () => ctx.now().getTime(), ...knobs });
-  cleanups.push(cleanup, () => emu.close());
-  ctx.endpoints = emu.endpoints;
-  await mkdir(join(home, ".aws"), { recursive: true });
-  await writeFile(ctx.paths.configFile, (config ?? ((u) => sessionProfileConfig({ startUrl: u, region: "eu-west-1" })))(emu.startUrl));
-  return { ctx, emu };
+  return setUpUseCase({ knobs, ...(config ? { config } : {}) });
 }
 
 /** A signed-in token in the cache, as `sso-cli login` or `aws sso login` leaves it. */
