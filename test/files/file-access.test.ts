@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Exit, FileAccessError, FileFormatError } from "../../src/errors.js";
-import { fileAccessError } from "../../src/files/file-access.js";
+import { decodeUtf8, fileAccessError } from "../../src/files/file-access.js";
 
 // Every file system error a user can cause becomes one line naming the file, exit 253: the
 // code says "fix your files", never "bug". Some cannot be made on demand in a test (a read-only
@@ -44,5 +44,25 @@ describe("fileAccessError", () => {
   it("passes typed errors through", () => {
     const format = new FileFormatError(FILE, 3, "is broken");
     expect(fileAccessError(format, "/other", "read")).toBe(format);
+  });
+});
+
+describe("decodeUtf8", () => {
+  const strict = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+  it("reads ASCII, UTF-8 and a byte order mark as a checking UTF-8 decoder does", () => {
+    for (const text of ["", "[profile a]\nregion = eu-north-1\n", "a\u0000b\x7f", "[profile é]\nname = Åsa 😀\n", "\uFEFF[default]\n"]) {
+      const bytes = new TextEncoder().encode(text);
+      expect(decodeUtf8(bytes, FILE)).toBe(strict.decode(bytes));
+      // A view into a larger buffer reads only its own bytes.
+      const inside = new Uint8Array([0x41, ...bytes, 0x42]).subarray(1, bytes.length + 1);
+      expect(decodeUtf8(inside, FILE)).toBe(text);
+    }
+  });
+
+  it("refuses bytes that are not UTF-8, naming the line and the byte", () => {
+    const bytes = new Uint8Array([...new TextEncoder().encode("[a]\nx = 1\n"), 0x79, 0xff, 0x0a]);
+    expect(() => decodeUtf8(bytes, FILE)).toThrow(FileFormatError);
+    expect(() => decodeUtf8(bytes, FILE)).toThrow(/:3: is not UTF-8 text \(byte 0xFF\)/);
   });
 });
