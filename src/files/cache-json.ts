@@ -1,53 +1,32 @@
 import { promises as fsp } from "node:fs";
 import { join } from "node:path";
-import type * as z from "zod/mini";
 import { FileFormatError } from "../errors.js";
 import { readTextIfExists } from "./atomic-write.js";
 import { fileAccessError, isNotFound } from "./file-access.js";
+import { fieldProblems, type JsonFields } from "./json-fields.js";
 
 // What the two caches (~/.aws/sso/cache and ~/.aws/cli/cache) have in common: JSON files read
-// safely, checked with a schema, listed whatever tool wrote them, and deleted.
-
-/**
- * A schema built on first use: building zod schemas is a measurable part of the start-up of the
- * commands scripts call most, and each of them reads only some of the files these modules know.
- */
-export function lazySchema<S extends z.ZodMiniType>(build: () => S): () => S {
-  let schema: S | undefined;
-  return () => (schema ??= build());
-}
+// safely, checked field by field, listed whatever tool wrote them, and deleted.
 
 export function parseJsonSafely(text: string): unknown {
   // A `__proto__` key must not become a prototype (the guard of the JS SDK's parseIni).
   return JSON.parse(text, (k, v: unknown) => (k === "__proto__" ? undefined : v));
 }
 
-/** A cache file parsed and checked; a damaged one is a FileFormatError naming it, never echoing a value. */
-export function parseCacheJson<T>(schema: z.ZodMiniType<T>, text: string, file: string): T {
+/**
+ * A cache file parsed and checked by `check` (json-fields.ts); a damaged one is a FileFormatError
+ * naming it, never echoing a value.
+ */
+export function parseCacheJson<T>(check: (fields: JsonFields) => void, text: string, file: string): T {
   let json: unknown;
   try {
     json = parseJsonSafely(text);
   } catch {
     throw new FileFormatError(file, undefined, "is not valid JSON", "Delete the file and sign in again.");
   }
-  const result = schema.safeParse(json);
-  if (!result.success) throw new FileFormatError(file, undefined, describeIssues(result.error, json), "Delete the file and sign in again.");
-  return result.data;
-}
-
-/** Our words from the issue's path and kind; never the value that was received. */
-function describeIssues(error: z.core.$ZodError, input: unknown): string {
-  return error.issues
-    .slice(0, 3)
-    .map((issue) => {
-      const path = issue.path.map(String).join(".");
-      if (path === "") return "is not a JSON object";
-      const received = issue.path.reduce<unknown>((v, k) => (v !== null && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[k] : undefined), input);
-      if (issue.code === "invalid_type") return received === undefined ? `${path} is missing` : `${path} is not a ${issue.expected}`;
-      if (issue.code === "too_small") return `${path} is empty`;
-      return `${path} ${issue.message}`;
-    })
-    .join("; ");
+  const problems = fieldProblems(json, check);
+  if (problems !== undefined) throw new FileFormatError(file, undefined, problems, "Delete the file and sign in again.");
+  return json as T;
 }
 
 /** Every JSON object file in a cache folder, sorted by name; files that are not such JSON are skipped. */

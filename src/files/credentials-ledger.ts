@@ -1,10 +1,9 @@
 import { realpathSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import * as z from "zod/mini";
 import { sha256Hex } from "../lib/sha.js";
 import { FileFormatError } from "../errors.js";
 import { readTextIfExists, resolveSymlinks, writeFileAtomic } from "./atomic-write.js";
-import { lazySchema } from "./cache-json.js";
+import { isJsonObject } from "./json-fields.js";
 
 // What sso-cli wrote into credentials files, so that logout removes exactly our keys and never a
 // key someone wrote by hand. One JSON file for all credentials files (~/.aws/sso-cli/
@@ -24,40 +23,87 @@ export interface CredentialSource {
   roleName: string;
 }
 
-const ledgerSchema = lazySchema(() => {
-  const entry = z.object({
-    accessKeyIdSha256: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
-    /** When the keys expire, ISO 8601 UTC. */
-    expiresAt: z.string(),
-    source: z.object({
-      ssoSession: z.optional(z.string()),
-      startUrl: z.optional(z.string()),
-      accountId: z.string(),
-      roleName: z.string(),
-    }),
-  });
-  const pendingWrite = z.object({
-    /** The credentials file did not exist before this write. */
-    createsFile: z.optional(z.boolean()),
-    /** profile → the entry it gets once the write has landed */
-    profiles: z.record(z.string(), entry),
-  });
-  return z.object({
-    version: z.literal(1),
-    /** credentials file (real path) → profile → entry */
-    files: z.record(z.string(), z.record(z.string(), entry)),
-    /** Credentials files that did not exist before sso-cli wrote them: removed again once empty. */
-    createdFiles: z.optional(z.array(z.string())),
-    /**
-     * credentials file (real path) → keys about to be written there. Recorded before the credentials
-     * file is written and settled after, so keys a crash left in the file are still known as ours.
-     */
-    pending: z.optional(z.record(z.string(), pendingWrite)),
-  });
-});
-export type Ledger = z.infer<ReturnType<typeof ledgerSchema>>;
-export type LedgerEntry = Ledger["files"][string][string];
-export type PendingWrite = NonNullable<Ledger["pending"]>[string];
+export interface LedgerEntry {
+  accessKeyIdSha256: string;
+  /** When the keys expire, ISO 8601 UTC. */
+  expiresAt: string;
+  source: CredentialSource;
+}
+
+export interface PendingWrite {
+  /** The credentials file did not exist before this write. */
+  createsFile?: boolean | undefined;
+  /** profile → the entry it gets once the write has landed */
+  profiles: Record<string, LedgerEntry>;
+}
+
+export interface Ledger {
+  version: 1;
+  /** credentials file (real path) → profile → entry */
+  files: Record<string, Record<string, LedgerEntry>>;
+  /** Credentials files that did not exist before sso-cli wrote them: removed again once empty. */
+  createdFiles?: string[] | undefined;
+  /**
+   * credentials file (real path) → keys about to be written there. Recorded before the credentials
+   * file is written and settled after, so keys a crash left in the file are still known as ours.
+   */
+  pending?: Record<string, PendingWrite> | undefined;
+}
+
+// Checked by hand, not with zod: an up-to-date login reads the ledger before every job of the
+// scripts that call it (json-fields.ts says why). Keys other than these are dropped, as before.
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/** The ledger in `json`, rebuilt from the fields it knows; undefined when any of them is wrong. */
+function toLedger(json: unknown): Ledger | undefined {
+  if (!isJsonObject(json) || json.version !== 1) return undefined;
+  const files = toRecord(json.files, (profiles) => toRecord(profiles, toEntry));
+  if (files === undefined) return undefined;
+  const ledger: Ledger = { version: 1, files };
+  if (json.createdFiles !== undefined) {
+    if (!Array.isArray(json.createdFiles) || !json.createdFiles.every((f) => typeof f === "string")) return undefined;
+    ledger.createdFiles = json.createdFiles as string[];
+  }
+  if (json.pending !== undefined) {
+    const pending = toRecord(json.pending, toPendingWrite);
+    if (pending === undefined) return undefined;
+    ledger.pending = pending;
+  }
+  return ledger;
+}
+
+function toPendingWrite(json: unknown): PendingWrite | undefined {
+  if (!isJsonObject(json) || (json.createsFile !== undefined && typeof json.createsFile !== "boolean")) return undefined;
+  const profiles = toRecord(json.profiles, toEntry);
+  if (profiles === undefined) return undefined;
+  return json.createsFile === undefined ? { profiles } : { createsFile: json.createsFile, profiles };
+}
+
+function toEntry(json: unknown): LedgerEntry | undefined {
+  if (!isJsonObject(json) || typeof json.accessKeyIdSha256 !== "string" || !SHA256_HEX.test(json.accessKeyIdSha256) || typeof json.expiresAt !== "string") return undefined;
+  const s = json.source;
+  if (!isJsonObject(s) || typeof s.accountId !== "string" || typeof s.roleName !== "string") return undefined;
+  const source: CredentialSource = { accountId: s.accountId, roleName: s.roleName };
+  for (const key of ["ssoSession", "startUrl"] as const) {
+    const v = s[key];
+    if (v === undefined) continue;
+    if (typeof v !== "string") return undefined;
+    source[key] = v;
+  }
+  return { accessKeyIdSha256: json.accessKeyIdSha256, expiresAt: json.expiresAt, source };
+}
+
+/** An object of values each `toValue` accepts, rebuilt; undefined when it is not one. */
+function toRecord<T>(json: unknown, toValue: (v: unknown) => T | undefined): Record<string, T> | undefined {
+  if (!isJsonObject(json)) return undefined;
+  const out: Record<string, T> = {};
+  for (const [k, v] of Object.entries(json)) {
+    const value = toValue(v);
+    if (value === undefined) return undefined;
+    out[k] = value;
+  }
+  return out;
+}
 
 export interface WrittenProfile {
   credentialsFile: string;
@@ -99,9 +145,9 @@ export async function readLedger(ledgerFile: string): Promise<Ledger> {
   } catch {
     throw new FileFormatError(ledgerFile, undefined, "is not valid JSON", hint);
   }
-  const result = ledgerSchema().safeParse(json);
-  if (!result.success) throw new FileFormatError(ledgerFile, undefined, "is not an sso-cli credentials ledger", hint);
-  return result.data;
+  const ledger = toLedger(json);
+  if (ledger === undefined) throw new FileFormatError(ledgerFile, undefined, "is not an sso-cli credentials ledger", hint);
+  return ledger;
 }
 
 /** Atomic, 0600, folder 0700. The caller holds the ledger's lock. */

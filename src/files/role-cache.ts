@@ -1,11 +1,11 @@
 import { join } from "node:path";
-import * as z from "zod/mini";
 import { sha1Hex } from "../lib/sha.js";
 import { readTextIfExists, writeFileAtomic } from "./atomic-write.js";
-import { deleteIfExists, lazySchema, parseCacheJson, readJsonFiles } from "./cache-json.js";
+import { deleteIfExists, parseCacheJson, readJsonFiles } from "./cache-json.js";
 import { withFileLock } from "./file-lock.js";
 import { formatPythonJson } from "./python-json.js";
-import { formatTimestamp, parseTimestamp, timestampSchema } from "./token-cache.js";
+import type { JsonFields } from "./json-fields.js";
+import { formatTimestamp, parseTimestamp, TIMESTAMP_RULE } from "./token-cache.js";
 
 // The AWS CLI v2's role-credential cache, ~/.aws/cli/cache (docs/protocol/token-cache.md §6):
 // sso-cli reads and writes the same files, so `aws` and `sso-cli credential-process` / `export`
@@ -32,26 +32,29 @@ export interface RoleCredentials {
   accountId?: string | undefined;
 }
 
-/** Loose: keys a newer CLI adds are read past. */
-const roleCacheEntrySchema = lazySchema(() =>
-  z.looseObject({
-    ProviderType: z.optional(z.string()),
-    Credentials: z.looseObject({
-      AccessKeyId: z.string().check(z.minLength(1)),
-      SecretAccessKey: z.string().check(z.minLength(1)),
-      SessionToken: z.string().check(z.minLength(1)),
-      Expiration: timestampSchema(),
-      AccountId: z.optional(z.string()),
-    }),
-  }),
-);
+/** Keys a newer CLI adds are read past. */
+interface RoleCacheEntry {
+  ProviderType?: string;
+  Credentials: { AccessKeyId: string; SecretAccessKey: string; SessionToken: string; Expiration: string; AccountId?: string };
+}
+
+function checkRoleCacheEntry(f: JsonFields): void {
+  f.string("ProviderType", { optional: true });
+  f.object("Credentials", (c) => {
+    c.string("AccessKeyId", { nonEmpty: true });
+    c.string("SecretAccessKey", { nonEmpty: true });
+    c.string("SessionToken", { nonEmpty: true });
+    c.string("Expiration", TIMESTAMP_RULE);
+    c.string("AccountId", { optional: true });
+  });
+}
 
 /** The cached keys, if any; a damaged file is a FileFormatError naming it. */
 export async function readRoleCredentials(dir: string, fileName: string): Promise<RoleCredentials | undefined> {
   const file = join(dir, fileName);
   const text = await readTextIfExists(file);
   if (text === undefined) return undefined;
-  const c = parseCacheJson(roleCacheEntrySchema(), text, file).Credentials;
+  const c = parseCacheJson<RoleCacheEntry>(checkRoleCacheEntry, text, file).Credentials;
   return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: parseTimestamp(c.Expiration)!, accountId: c.AccountId };
 }
 

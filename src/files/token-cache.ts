@@ -1,8 +1,8 @@
 import { join } from "node:path";
-import * as z from "zod/mini";
 import { sha1Hex } from "../lib/sha.js";
 import { readTextIfExists, writeFileAtomic } from "./atomic-write.js";
-import { deleteIfExists, lazySchema, parseCacheJson, readJsonFiles } from "./cache-json.js";
+import { deleteIfExists, parseCacheJson, readJsonFiles } from "./cache-json.js";
+import type { JsonFields, StringRule } from "./json-fields.js";
 import { formatPythonJson } from "./python-json.js";
 
 // The ~/.aws/sso/cache contract shared with botocore, the AWS CLI v2 and the JS SDK, and the AWS
@@ -56,34 +56,49 @@ export function formatTimestamp(date: Date): string {
 }
 
 /** A string in a format parseTimestamp reads. */
-export const timestampSchema = (): z.ZodMiniString => z.string().check(z.refine((s) => parseTimestamp(s) !== undefined, "is not a UTC timestamp"));
+export const TIMESTAMP_RULE: StringRule = { check: [(s) => parseTimestamp(s) !== undefined, "is not a UTC timestamp"] };
 
-/** docs/protocol/token-cache.md §3.1. Loose: fields other tools add (receivedAt, …) are kept when we rewrite the file. */
-const tokenCacheEntrySchema = lazySchema(() =>
-  z.looseObject({
-    startUrl: z.string(),
-    region: z.string(),
-    accessToken: z.string().check(z.minLength(1)),
-    expiresAt: timestampSchema(),
-    clientId: z.optional(z.string()),
-    clientSecret: z.optional(z.string()),
-    registrationExpiresAt: z.optional(timestampSchema()),
-    refreshToken: z.optional(z.string()),
-  }),
-);
-export type TokenCacheEntry = z.infer<ReturnType<typeof tokenCacheEntrySchema>>;
+/** docs/protocol/token-cache.md §3.1. Fields other tools add (receivedAt, …) are kept when we rewrite the file. */
+export interface TokenCacheEntry {
+  startUrl: string;
+  region: string;
+  accessToken: string;
+  expiresAt: string;
+  clientId?: string | undefined;
+  clientSecret?: string | undefined;
+  registrationExpiresAt?: string | undefined;
+  refreshToken?: string | undefined;
+  [other: string]: unknown;
+}
+
+function checkTokenCacheEntry(f: JsonFields): void {
+  f.string("startUrl");
+  f.string("region");
+  f.string("accessToken", { nonEmpty: true });
+  f.string("expiresAt", TIMESTAMP_RULE);
+  f.string("clientId", { optional: true });
+  f.string("clientSecret", { optional: true });
+  f.string("registrationExpiresAt", { ...TIMESTAMP_RULE, optional: true });
+  f.string("refreshToken", { optional: true });
+}
 
 /** docs/protocol/token-cache.md §4. */
-const clientRegistrationSchema = lazySchema(() =>
-  z.looseObject({
-    clientId: z.string().check(z.minLength(1)),
-    clientSecret: z.string().check(z.minLength(1)),
-    expiresAt: timestampSchema(),
-    scopes: z.optional(z.array(z.string())),
-    grantTypes: z.optional(z.array(z.string())),
-  }),
-);
-export type ClientRegistration = z.infer<ReturnType<typeof clientRegistrationSchema>>;
+export interface ClientRegistration {
+  clientId: string;
+  clientSecret: string;
+  expiresAt: string;
+  scopes?: string[] | undefined;
+  grantTypes?: string[] | undefined;
+  [other: string]: unknown;
+}
+
+function checkClientRegistration(f: JsonFields): void {
+  f.string("clientId", { nonEmpty: true });
+  f.string("clientSecret", { nonEmpty: true });
+  f.string("expiresAt", TIMESTAMP_RULE);
+  f.strings("scopes");
+  f.strings("grantTypes");
+}
 
 const TOKEN_KEY_ORDER = ["startUrl", "region", "accessToken", "expiresAt", "clientId", "clientSecret", "registrationExpiresAt", "refreshToken"];
 const REGISTRATION_KEY_ORDER = ["clientId", "clientSecret", "expiresAt", "scopes", "grantTypes"];
@@ -103,11 +118,11 @@ export function formatClientRegistration(registration: ClientRegistration): stri
 }
 
 export function parseTokenCacheEntry(text: string, file: string): TokenCacheEntry {
-  return parseCacheJson(tokenCacheEntrySchema(), text, file);
+  return parseCacheJson(checkTokenCacheEntry, text, file);
 }
 
 export function parseClientRegistration(text: string, file: string): ClientRegistration {
-  return parseCacheJson(clientRegistrationSchema(), text, file);
+  return parseCacheJson(checkClientRegistration, text, file);
 }
 
 /** Undefined when the file does not exist; FileFormatError when it is corrupt or incomplete. */

@@ -179,6 +179,9 @@ describe("reading the cache", () => {
     ["an empty accessToken", '{"startUrl": "u", "region": "r", "accessToken": "", "expiresAt": "2026-11-22T12:46:19Z"}', "accessToken is empty"],
     ["a numeric accessToken", '{"startUrl": "u", "region": "r", "accessToken": 12345, "expiresAt": "2026-11-22T12:46:19Z"}', "accessToken is not a string"],
     ["a bad expiresAt", '{"startUrl": "u", "region": "r", "accessToken": "SECRETVALUE", "expiresAt": "SECRETVALUE"}', "expiresAt is not a UTC timestamp"],
+    ["a null refreshToken", '{"startUrl": "u", "region": "r", "accessToken": "a", "expiresAt": "2026-11-22T12:46:19Z", "refreshToken": null}', "refreshToken is not a string"],
+    ["a bad optional registrationExpiresAt", '{"startUrl": "u", "region": "r", "accessToken": "a", "expiresAt": "2026-11-22T12:46:19Z", "registrationExpiresAt": "soon"}', "registrationExpiresAt is not a UTC timestamp"],
+    ["four problems (three are said)", '{"accessToken": 12345, "expiresAt": "x"}', "startUrl is missing; region is missing; accessToken is not a string"],
   ])("names the problem with %s, never a value", async (_name, text, detail) => {
     await writeFile(join(dir, "t.json"), text);
     const err = await readTokenCacheEntry(dir, "t.json").catch((e: unknown) => e);
