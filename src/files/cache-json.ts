@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { FileFormatError } from "../errors.js";
 import { readTextIfExists } from "./atomic-write.js";
 import { fileAccessError, isNotFound } from "./file-access.js";
-import { fieldProblems, type JsonFields } from "./json-fields.js";
+import { fieldProblems, isJsonObject, type JsonFields } from "./json-fields.js";
 
 // What the two caches (~/.aws/sso/cache and ~/.aws/cli/cache) have in common: JSON files read
 // safely, checked field by field, listed whatever tool wrote them, and deleted.
@@ -42,7 +42,7 @@ export async function readJsonFiles(dir: string): Promise<Array<{ fileName: stri
   for (const fileName of names) {
     try {
       const json = parseJsonSafely((await readTextIfExists(join(dir, fileName))) ?? "");
-      if (json !== null && typeof json === "object" && !Array.isArray(json)) out.push({ fileName, json: json as Record<string, unknown> });
+      if (isJsonObject(json)) out.push({ fileName, json });
     } catch {
       // Not JSON (or gone meanwhile): not a cache file for us, as for `aws sso logout`.
     }

@@ -3,6 +3,7 @@ import { basename, dirname, join } from "node:path";
 import { sha256Hex } from "../lib/sha.js";
 import { FileFormatError } from "../errors.js";
 import { readTextIfExists, resolveSymlinks, writeFileAtomic } from "./atomic-write.js";
+import { parseJsonSafely } from "./cache-json.js";
 import { isJsonObject } from "./json-fields.js";
 
 // What sso-cli wrote into credentials files, so that logout removes exactly our keys and never a
@@ -141,7 +142,7 @@ export async function readLedger(ledgerFile: string): Promise<Ledger> {
   const hint = "Delete it; sso-cli will then treat keys it wrote before as hand-written and leave them alone.";
   let json: unknown;
   try {
-    json = JSON.parse(text, (k, v: unknown) => (k === "__proto__" ? undefined : v));
+    json = parseJsonSafely(text);
   } catch {
     throw new FileFormatError(ledgerFile, undefined, "is not valid JSON", hint);
   }
