@@ -4,11 +4,12 @@
 // up-to-date login. So the cache holds the functions those commands compile lazily too, which
 // is most of what it saves. The runs use this build's own emulator in a throwaway HOME; each
 // starts from the cache the one before left, so the last holds what any of them compiled.
-import { spawn, spawnSync } from "node:child_process";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { spawnSync } from "node:child_process";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { spawnEmulator } from "./emulator-process.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const BIN = join(ROOT, "bin", "sso-cli");
@@ -29,14 +30,11 @@ const TRAINING = [
 export async function buildCodeCache() {
   await rm(`${ENTRY}.cache`, { force: true });
   const home = await mkdtemp(join(tmpdir(), "sso-cli-code-cache-"));
-  const base = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home, LANG: "C.UTF-8" };
-  const portFile = join(home, "emulator.port");
-  const emulator = spawn(process.execPath, [BIN, "emulator", "--port", "0", "--port-file", portFile, "--quiet"], { env: base, stdio: ["ignore", "ignore", "pipe"] });
-  let emulatorSaid = "";
-  emulator.stderr.on("data", (d) => (emulatorSaid += d));
+  let emulator;
   try {
-    const url = `http://127.0.0.1:${await portOf(portFile, emulator, () => emulatorSaid)}`;
-    const env = { ...base, NO_COLOR: "1", BROWSER: "none", AWS_ENDPOINT_URL_SSO: url, AWS_ENDPOINT_URL_SSO_OIDC: url, AWS_ENDPOINT_URL_STS: url, AWS_EC2_METADATA_DISABLED: "true" };
+    emulator = await spawnEmulator(BIN, home);
+    const url = emulator.url;
+    const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home, LANG: "C.UTF-8", NO_COLOR: "1", BROWSER: "none", AWS_ENDPOINT_URL_SSO: url, AWS_ENDPOINT_URL_SSO_OIDC: url, AWS_ENDPOINT_URL_STS: url, AWS_EC2_METADATA_DISABLED: "true" };
     await mkdir(join(home, ".aws"), { recursive: true, mode: 0o700 });
     await writeFile(
       join(home, ".aws", "config"),
@@ -52,7 +50,7 @@ export async function buildCodeCache() {
     await rm(`${ENTRY}.cache`, { force: true });
     throw err;
   } finally {
-    emulator.kill("SIGTERM");
+    await emulator?.stop();
     await rm(home, { recursive: true, force: true });
   }
 }
@@ -60,15 +58,4 @@ export async function buildCodeCache() {
 function run(args, env) {
   const r = spawnSync(process.execPath, args, { env, encoding: "utf8", stdio: ["ignore", "ignore", "pipe"], timeout: 60_000 });
   if (r.status !== 0) throw new Error(`sso-cli ${args.slice(1).join(" ")} exited ${r.status ?? r.signal}: ${r.stderr.trim().split("\n").at(-1)}`);
-}
-
-async function portOf(portFile, child, said) {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const port = (await readFile(portFile, "utf8").catch(() => "")).trim();
-    if (port) return port;
-    if (child.exitCode !== null) throw new Error(`the emulator exited ${child.exitCode}: ${said().trim()}`);
-    if (Date.now() > deadline) throw new Error("the emulator did not start within 15 s");
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
