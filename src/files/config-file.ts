@@ -36,10 +36,12 @@ export interface ResolvedSsoProfile {
 
 /**
  * The config file (empty if missing). Never writes. `lazy`: sections are read when first asked
- * for (IniParseOptions), for a command about one profile in a file of thousands.
+ * for (IniParseOptions), for a command about one profile in a file of thousands; `profile` names
+ * that profile, when known, so that its section is found in the pass that checks the file.
  */
-export async function readConfigFile(path: string, opts: { lazy?: boolean } = {}): Promise<IniDocument> {
-  return IniDocument.parse((await readTextIfExists(path)) ?? "", path, { lazy: opts.lazy === true });
+export async function readConfigFile(path: string, opts: { lazy?: boolean; profile?: string | undefined } = {}): Promise<IniDocument> {
+  const lookUp = opts.profile ? [profileSectionName(opts.profile), ...(opts.profile === "default" ? ["profile default"] : [])] : [];
+  return IniDocument.parse((await readTextIfExists(path)) ?? "", path, { lazy: opts.lazy === true, lookUp });
 }
 
 /** Profile names in file order: `[default]` and `[profile default]` are both "default". */

@@ -39,8 +39,9 @@ export type ResolveProfileDeps = Pick<Context, "paths" | "env">;
  */
 export async function resolveCredentialProfile(deps: ResolveProfileDeps, profile: string | undefined): Promise<CredentialProfile> {
   // Lazily: a populated config holds tens of thousands of profiles; this reads the one it needs.
-  const doc = await readConfigFile(deps.paths.configFile, { lazy: true });
-  const name = profile ?? (deps.env.AWS_PROFILE || undefined) ?? onlyRoleProfile(doc);
+  const named = profile ?? (deps.env.AWS_PROFILE || undefined);
+  const doc = await readConfigFile(deps.paths.configFile, { lazy: true, profile: named });
+  const name = named ?? onlyRoleProfile(doc);
   const p = resolveSsoProfile(doc, name);
   if (p.accountId === undefined || p.roleName === undefined) {
     throw new ConfigError(`Profile ${name} has no sso_account_id and sso_role_name: it names a sign-in, not a role.`, `Run: sso-cli configure profile ${name}`);

@@ -44,7 +44,7 @@ export async function prepareLogin(deps: PrepareLoginDeps, input: LoginInput): P
   // anyone is sent to a browser.
   const envProfile = input.profile ?? deps.env.AWS_PROFILE ?? undefined;
   const lazy = input.profile !== undefined || (envProfile !== undefined && envProfile !== "" && input.ssoSession === undefined && !input.all && input.startUrl === undefined);
-  const doc = await readConfigFile(deps.paths.configFile, { lazy });
+  const doc = await readConfigFile(deps.paths.configFile, { lazy, profile: lazy ? envProfile : undefined });
   const plan = resolveLoginPlan(doc, { ...input, envProfile });
   const ledgerFile = defaultLedgerFile(deps.paths.home);
   const keys = plan.profiles.length > 0 ? await readWrittenKeys(deps, ledgerFile, lazy) : undefined;

@@ -39,6 +39,12 @@ const TRICKY: Record<string, string> = {
   "tricky-header-after-empty": "[a]\nx = 1\n[b]\n  [c]\nz = 1\n",
   "tricky-no-final-newline": "# top\n[a]\nx = 1\n\n[b]\ny = 2",
   "tricky-crlf-and-cr": "[a]\r\nx = 1\r\n\r\n[b]\ry = 2\r",
+  // Plain headers that are not `[profile …]`, which a lazy read notes in its one pass, among header
+  // text where no header is (a value, a comment) and names that begin alike.
+  "plain-others":
+    "[sso-session s2]\nsso_region = x\n[profile a]\nsso_session = s\nnote = [sso-session s]\n# [sso-session s]\n[a]b]\nk = 1\n" +
+    "[services x]\ns3 =\n  endpoint_url = y\n[DEFAULT]\nz = 1\n[default]\nregion = 1\n[profile default]\nregion = 2\n[DEFAULT]\nw = 2\n[sso-session s]\nsso_region = r\n",
+  "plain-others-crlf": "[profile a]\r\nsso_session = s\r\n\r\n[sso-session s]\r\nsso_region = r\r\n[default]\r\nx = 1",
 };
 const texts = [...fixtures.map((name) => [name, readFixture(name)] as const), ...Object.entries(TRICKY)];
 
@@ -124,8 +130,27 @@ describe("IniDocument lazy reading", () => {
     const full = IniDocument.parse(text, name, naming(name));
     const lazy = IniDocument.parse(text, name, { ...naming(name), lazy: true });
     const lookUp = (doc: IniDocument) =>
-      [...full.sectionNames(), "profile missing", "DEFAULT"].map((s) => [s, doc.hasSection(s), { ...doc.getSection(s) }, doc.findLine(s), doc.comments(s), doc.get(s, "region")]);
+      [...full.sectionNames(), "profile missing", "DEFAULT", "default", "sso-session s", "a", "services missing"].map((s) => [s, doc.hasSection(s), { ...doc.getSection(s) }, doc.findLine(s), doc.comments(s), doc.get(s, "region")]);
     expect(lookUp(lazy)).toEqual(lookUp(full));
+  });
+
+  it.each(texts)("finds each section of %s as the full parse does when told in advance which to look up", (name, text) => {
+    const full = IniDocument.parse(text, name, naming(name));
+    const names = [...full.sectionNames(), "profile missing", "profile a.b*c(d)|e", "DEFAULT"];
+    for (const lookUp of [names, names.filter((_, i) => i % 2 === 0)]) {
+      const lazy = IniDocument.parse(text, name, { ...naming(name), lazy: true, lookUp });
+      const lookUpAll = (doc: IniDocument) => names.map((s) => [s, doc.hasSection(s), { ...doc.getSection(s) }, doc.findLine(s), doc.comments(s)]);
+      expect(lookUpAll(lazy)).toEqual(lookUpAll(full));
+    }
+  });
+
+  it("finds a profile told in advance whose name holds regular-expression characters, and only it", () => {
+    const text = "[profile a.b]\nx = 1\n[profile a+b]\nx = 2\n[profile axb]\nx = 3\n";
+    for (const name of ["profile a.b", "profile a+b", "profile axb"]) {
+      const lazy = IniDocument.parse(text, "config", { lazy: true, lookUp: [name] });
+      expect(lazy.get(name, "x")).toBe(IniDocument.parse(text, "config").get(name, "x"));
+    }
+    expect(IniDocument.parse(text, "config", { lazy: true, lookUp: ["profile a"] }).hasSection("profile a")).toBe(false);
   });
 
   it("reads only the sections asked for, so an error elsewhere goes unnoticed until an edit", () => {
