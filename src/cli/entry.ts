@@ -47,6 +47,8 @@ async function run(argv: string[], importModule: ImportModule): Promise<number> 
     const out = await (await import("./hot-credentials.js")).runHotCredentials(ctx, argv);
     if (out !== undefined) return writeAll(1, out);
   }
+  // Every other command can wait or write: from here on, Ctrl-C is its to handle (real-context.ts).
+  void ctx.signal;
   let main: typeof import("./main.js").main;
   try {
     ({ main } = (await importModule("./main.js")) as typeof import("./main.js"));

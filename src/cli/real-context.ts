@@ -14,22 +14,30 @@ export interface RealContextOptions {
 
 /** The one place that reads the process: env, clock, streams, browser, signals. */
 export function createRealContext(options: RealContextOptions = {}): Context {
-  const controller = new AbortController();
-  // A fan-out has 16 calls and back-off pauses listening for Ctrl-C at once: past Node's default
-  // of 10 it would print a leak warning into the user's stderr.
-  setMaxListeners(0, controller.signal);
   let interrupts = 0;
   /** While `runChild` runs a program, signals are its to handle (see runChild). */
   let child: ChildProcess | undefined;
-  const onSignal = (sig: NodeJS.Signals): void => {
-    if (child) return;
-    interrupts += 1;
-    // A second Ctrl-C means "now": leave at once (writes are atomic, so nothing is half-written).
-    if (interrupts > 1) process.exit(sig === "SIGINT" ? 130 : 143);
-    controller.abort(new Error(sig));
+  // Ctrl-C and SIGTERM become the command's (an aborted `signal`) once it first reads `signal`:
+  // the entry does before any command that can wait or write (src/cli/entry.ts). The hot paths,
+  // which only read files, never do, and so skip loading Node's AbortController (about 1 ms of a
+  // run that scripts make before every AWS call); a signal there ends the process as Node does.
+  let controller: AbortController | undefined;
+  const listen = (): AbortController => {
+    const made = new AbortController();
+    // A fan-out has 16 calls and back-off pauses listening for Ctrl-C at once: past Node's default
+    // of 10 it would print a leak warning into the user's stderr.
+    setMaxListeners(0, made.signal);
+    const onSignal = (sig: NodeJS.Signals): void => {
+      if (child) return;
+      interrupts += 1;
+      // A second Ctrl-C means "now": leave at once (writes are atomic, so nothing is half-written).
+      if (interrupts > 1) process.exit(sig === "SIGINT" ? 130 : 143);
+      made.abort(new Error(sig));
+    };
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
+    return made;
   };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
   // `sso-cli … | head`: a reader that went away is not an error worth a stack trace.
   const quietOnEpipe = <T extends NodeJS.WritableStream>(stream: T): T => {
     stream.on("error", (err: NodeJS.ErrnoException) => {
@@ -86,7 +94,9 @@ export function createRealContext(options: RealContextOptions = {}): Context {
         return openBrowser(url, env, options.importOpen);
       },
     },
-    signal: controller.signal,
+    get signal() {
+      return (controller ??= listen()).signal;
+    },
     debug: false,
     get programPath() {
       // bin/sso-cli as installed (npm links it; the link's target is what lasts).
