@@ -119,14 +119,15 @@ describe("the retry deadline of a fan-out over many profiles", () => {
   });
 
   it("a slow service that still answers: the fan-out goes on past the deadline, every profile written", async () => {
-    // Real time here (each answer takes 0.6 s; the read timeout is 1 s, the deadline 2 s): 64
-    // profiles, 16 at a time, take about 2.4 s. Every success moves the deadline on.
-    const { ctx: fake } = await setUp({ latencyMs: 600, clock: Date.now }, { SSO_CLI_READ_TIMEOUT: "1" }, ({ startUrl }) => manyProfiles(startUrl, 64));
+    // Real time here (each answer takes 0.4 s; the read timeout is 1.2 s, the deadline 2.4 s): 128
+    // profiles, 16 at a time, take about 3.2 s. Every success moves the deadline on. An answer
+    // has 0.8 s to spare before its read timeout, for a machine busy with other tests.
+    const { ctx: fake } = await setUp({ latencyMs: 400, clock: Date.now }, { SSO_CLI_READ_TIMEOUT: "1.2" }, ({ startUrl }) => manyProfiles(startUrl, 128));
     const ctx: TestContext = { ...fake, now: () => new Date(), sleep: (ms, signal) => new Promise((resolve, reject) => { const t = setTimeout(resolve, ms); signal?.addEventListener("abort", () => (clearTimeout(t), reject(new Error("aborted")))); }) };
     const r = await login(ctx, { all: true, browser: false, force: false });
     if (r.upToDate) throw new Error("expected a login that fetched");
     expect(r.profiles.flatMap((p) => (p.ok ? [] : [`${p.profile}: ${p.error.message}`]))).toEqual([]);
-    expect(r.profiles).toHaveLength(64);
+    expect(r.profiles).toHaveLength(128);
   });
 });
 
