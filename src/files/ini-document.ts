@@ -207,6 +207,51 @@ export class IniDocument {
   }
 
   /**
+   * The text in pieces of about `size` characters (never a character cut), in order: for writing a
+   * big file without holding its whole text, and its bytes, at once (9 MB each for 50,000 sections).
+   */
+  *chunks(size = 65_536): Generator<string> {
+    let parts: string[] = [];
+    let length = 0;
+    for (const piece of this.pieces()) {
+      parts.push(piece);
+      length += piece.length;
+      if (length < size) continue;
+      yield parts.join("");
+      parts = [];
+      length = 0;
+    }
+    if (parts.length > 0) yield parts.join("");
+  }
+
+  /** Whether toString() would give exactly `text`, found without building it. */
+  hasText(text: string): boolean {
+    let at = 0;
+    for (const piece of this.pieces()) {
+      if (!text.startsWith(piece, at)) return false;
+      at += piece.length;
+    }
+    return at === text.length;
+  }
+
+  /** The strings the text is made of, in order. */
+  private *pieces(): Generator<string> {
+    if (this.lazy) {
+      yield this.lazy.text;
+      return;
+    }
+    for (let s: Segment | undefined = this.head; s; s = s.next) {
+      if (s.raw !== undefined) yield s.raw;
+      else {
+        for (const l of s.lines) {
+          yield l.text;
+          yield l.eol;
+        }
+      }
+    }
+  }
+
+  /**
    * False while no edit has changed a line since the file was read: toString() would give back the
    * text it was read from (a caller can skip rendering a file of 50,000 sections to find that out).
    */

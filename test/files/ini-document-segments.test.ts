@@ -129,6 +129,25 @@ describe("IniDocument edits of sections kept as text", () => {
   });
 });
 
+describe("IniDocument text in pieces", () => {
+  it.each(texts)("%s: chunks() join to toString(), and hasText knows its own text", (name, text) => {
+    const doc = IniDocument.parse(text, name, naming(name));
+    doc.setKeys("profile added", { region: "eu-west-1" });
+    const whole = doc.toString();
+    const chunks = [...doc.chunks(16)];
+    expect(chunks.join("")).toBe(whole);
+    expect(chunks.slice(0, -1).every((c) => c.length >= 16)).toBe(true);
+    expect([...doc.chunks()]).toEqual([whole]);
+    expect(doc.hasText(whole)).toBe(true);
+    for (const other of [text, whole.slice(0, -1), `${whole}\n`, `x${whole.slice(1)}`, ""]) expect(doc.hasText(other)).toBe(false);
+  });
+
+  it("hasText of a document read lazily and not edited is its text", () => {
+    const doc = IniDocument.parse("[a]\nx = 1\n", "config", { lazy: true });
+    expect([doc.hasText("[a]\nx = 1\n"), doc.hasText("[a]\nx = 1"), [...doc.chunks()].join("")]).toEqual([true, false, "[a]\nx = 1\n"]);
+  });
+});
+
 describe("IniDocument.changed", () => {
   it("is false until an edit changes a line, whatever was read or asked", () => {
     const doc = IniDocument.parse("[a]\nx = 1\n", "config");
