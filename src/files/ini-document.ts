@@ -853,13 +853,13 @@ function hasLines(seg: Segment): boolean {
  * that appears twice (an error, or [DEFAULT] sections whose keys merge), or any error at all (the
  * whole reading then names the line botocore would stop at, as it always has).
  *
- * The text is cut before each line that starts with a header: such a line opens a section whatever
- * precedes it (only an indented line can continue a key), so configparser reads the text between
- * two of them alone exactly as it reads it in the whole file.
+ * The text is cut, about every READ_AT_ONCE characters, before a line that starts with a header:
+ * such a line opens a section whatever precedes it (only an indented line can continue a key), so
+ * configparser reads the text between two cuts alone exactly as it reads it in the whole file.
  */
 function readSections(text: string, fileName: string, naming: SectionNaming): { head: Line[]; segments: Segment[] } | undefined {
   if (text.startsWith("\uFEFF") || (text.includes("\r") && /\r(?!\n)/.test(text))) return undefined;
-  const cuts = headerLineStarts(text);
+  const cuts = headerCuts(text);
   const headers = new Set<string>();
   const segments: Segment[] = [];
   let head: Line[] = [];
@@ -872,7 +872,6 @@ function readSections(text: string, fileName: string, naming: SectionNaming): { 
       const blocks = analyze(lines, fileName, naming, () => 0);
       if (k < 0) head = lines.slice(0, blocks[0]?.index ?? lines.length);
       else if (blocks[0]?.index !== 0) return undefined;
-      // An indented header inside the chunk opens a section of its own.
       let offset = 0;
       let at = 0;
       for (const [i, b] of blocks.entries()) {
@@ -895,16 +894,27 @@ function readSections(text: string, fileName: string, naming: SectionNaming): { 
   return { head, segments };
 }
 
-/** Offsets of the lines that start with a header (`[` at the start of the line, as configparser's SECTCRE reads it). */
-function headerLineStarts(text: string): number[] {
-  const starts: number[] = [];
-  let next = text.indexOf("\n[");
-  for (let i = text.startsWith("[") ? 0 : next < 0 ? -1 : next + 1; i >= 0; i = next < 0 ? -1 : next + 1) {
-    const eol = text.indexOf("\n", i);
-    if (classify(text.slice(i, eol < 0 ? text.length : eol)).kind === "header") starts.push(i);
-    next = eol < 0 ? -1 : text.indexOf("\n[", eol);
+/**
+ * Characters read at once by a whole reading: about a hundred sections, so that their lines and keys
+ * as objects are few at any time, and the reading's own cost is shared by many.
+ */
+const READ_AT_ONCE = 16_384;
+
+/**
+ * Where readSections cuts the text: the offsets of lines that start with a header (`[` at the start of
+ * the line, as configparser's SECTCRE reads it), the first at or after READ_AT_ONCE characters from
+ * the last.
+ */
+function headerCuts(text: string): number[] {
+  const cuts: number[] = [];
+  for (let n = text.indexOf("\n[", READ_AT_ONCE - 1); n >= 0; ) {
+    const at = n + 1;
+    const eol = text.indexOf("\n", at);
+    const isHeader = classify(text.slice(at, eol < 0 ? text.length : eol)).kind === "header";
+    if (isHeader) cuts.push(at);
+    n = text.indexOf("\n[", isHeader ? at + READ_AT_ONCE - 1 : at);
   }
-  return starts;
+  return cuts;
 }
 
 function lengthOf(line: Line): number {

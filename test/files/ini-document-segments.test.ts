@@ -94,7 +94,23 @@ describe("IniDocument reading a file section by section", () => {
     "cut-crlf": "[a]\r\nx = 1\r\n\r\n[b]\r\ny = 2\r\n",
   };
 
-  it.each([...texts, ...Object.entries(CUT)])("reads %s as the whole file's reading does", (name, text) => {
+  /** Enough sections that the reading cuts the text many times, each kind near some cut. */
+  function manySections(eol: string): string {
+    const parts = ["# top", ""];
+    for (let i = 0; i < 1500; i++) {
+      parts.push(`[profile p${i}]`);
+      if (i % 6 === 0) parts.push("region = us-east-1", `[x${i} = 1`);
+      else if (i % 6 === 1) parts.push(`  [profile q${i}]`, `  y = ${i}`);
+      else if (i % 6 === 2) parts.push("x = 1", `  [continued ${i}]`);
+      else if (i % 6 === 3) parts.push(`# note ${i}`, "s3 =", "  a = 1");
+      else parts.push("sso_session = s", `sso_account_id = ${100000000000 + i}`);
+      parts.push("");
+    }
+    return parts.join(eol);
+  }
+  const MANY: Record<string, string> = { "cut-many-sections": manySections("\n"), "cut-many-sections-crlf": manySections("\r\n") };
+
+  it.each([...texts, ...Object.entries(CUT), ...Object.entries(MANY)])("reads %s as the whole file's reading does", (name, text) => {
     const opts = naming(name);
     const doc = IniDocument.parse(text, name, opts);
     const lines = splitLines(text);
