@@ -70,12 +70,22 @@ interface Segment {
   start: number;
 }
 
-/** A segment held as text, read: its lines and how configparser reads them. */
-interface SegmentView {
-  seg: Segment;
-  raw: string;
-  lines: Line[];
-  block: Block | undefined;
+/** A segment held as text, read: its lines and how configparser reads them (a class: see ini-syntax.ts). */
+class SegmentView {
+  constructor(
+    readonly seg: Segment,
+    readonly raw: string,
+    readonly lines: Line[],
+    readonly block: Block | undefined,
+  ) {}
+}
+
+/** A key and the segment it is in (a class, as SegmentView). */
+class KeyAt {
+  constructor(
+    readonly seg: Segment,
+    readonly key: KeyLine,
+  ) {}
 }
 
 /** Readings of segments held as text kept at once: enough for a section, its sso-session and [DEFAULT]. */
@@ -312,7 +322,7 @@ export class IniDocument {
 
   /** The whole-line comments inside the section (`#` or `;` included, trimmed), in file order. */
   comments(section: string): string[] {
-    const out: string[] = [];
+    const out = new Array<string>();
     for (const s of this.effectiveSegments(section)) {
       const { lines, block } = this.view(s);
       if (!(block as Block).hasComment) continue;
@@ -451,11 +461,11 @@ export class IniDocument {
     });
   }
 
-  private findKey(section: string, key: string): { seg: Segment; key: KeyLine } | undefined {
+  private findKey(section: string, key: string): KeyAt | undefined {
     const lower = key.toLowerCase();
-    let found: { seg: Segment; key: KeyLine } | undefined;
+    let found: KeyAt | undefined;
     for (const seg of this.effectiveSegments(section)) {
-      for (const k of (this.view(seg).block as Block).keys) if (k.key === lower) found ??= { seg, key: k };
+      for (const k of (this.view(seg).block as Block).keys) if (k.key === lower) found ??= new KeyAt(seg, k);
     }
     return found;
   }
@@ -546,7 +556,7 @@ export class IniDocument {
     const lines = splitLines(raw);
     const blocks = analyze(lines, this.fileName, this.naming, () => this.startOf(seg));
     if (blocks.length !== 1 || blocks[0]?.index !== 0) throw new Error("internal: a segment's text is not one section");
-    const view = { seg, raw, lines, block: blocks[0] };
+    const view = new SegmentView(seg, raw, lines, blocks[0]);
     this.views[this.nextView] = view;
     this.nextView = (this.nextView + 1) % KEPT_VIEWS;
     return view;
