@@ -1,4 +1,5 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync, readlinkSync, realpathSync, statSync, promises as fsp, type Stats } from "node:fs";
+import type { FileHandle } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { isProcessAlive } from "../lib/process-alive.js";
 import { randomHex } from "../lib/random-hex.js";
@@ -37,10 +38,13 @@ export const STALE_TEMP_FILE_MS = 10 * 60_000;
  * the rename: it holds the same secrets as the target, and a process killed mid-write must not
  * leave them readable by others. Temp files that crashed writers left behind in the folder are
  * removed first.
+ *
+ * `data` may be strings to write one after another (each whole characters), so that a big file is
+ * never held whole as text and again as bytes.
  */
 export async function writeFileAtomic(
   path: string,
-  data: string | Uint8Array,
+  data: string | Uint8Array | Iterable<string>,
   opts: WriteFileAtomicOptions = {},
 ): Promise<void> {
   const { newFileMode = 0o600, dirMode = 0o700 } = opts;
@@ -58,7 +62,8 @@ export async function writeFileAtomic(
     const handle = await fsp.open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
     try {
       try {
-        await handle.writeFile(data);
+        if (typeof data === "string" || data instanceof Uint8Array) await handle.writeFile(data);
+        else await writeChunks(handle, data);
         await handle.sync();
         // Set explicitly: the process umask may have narrowed the mode a new file was opened with.
         await handle.chmod(existing ? existing.mode & 0o7777 : newFileMode);
@@ -74,6 +79,14 @@ export async function writeFileAtomic(
     await syncDirectory(dir);
   } catch (err) {
     throw fileAccessError(err, path, "write");
+  }
+}
+
+/** Writes strings one after another, each turned into bytes only when its turn comes. */
+async function writeChunks(handle: FileHandle, chunks: Iterable<string>): Promise<void> {
+  for (const chunk of chunks) {
+    const bytes = Buffer.from(chunk, "utf8");
+    for (let at = 0; at < bytes.length; ) at += (await handle.write(bytes, at, bytes.length - at)).bytesWritten;
   }
 }
 

@@ -314,7 +314,8 @@ function where(doc: IniDocument, section: string, key?: string): string {
 
 /**
  * One locked, atomic edit of the config file: read afresh inside the lock, changed by `change`,
- * written only if its bytes changed. True if it was written.
+ * written only if its bytes changed. True if it was written. The new text is compared and written
+ * in pieces, never held whole (a populated config is megabytes).
  */
 export async function editConfigFile(path: string, change: (doc: IniDocument) => void): Promise<boolean> {
   await checkWritableTarget(path);
@@ -322,10 +323,8 @@ export async function editConfigFile(path: string, change: (doc: IniDocument) =>
     const before = await readTextIfExists(path);
     const doc = IniDocument.parse(before ?? "", path);
     change(doc);
-    if (!doc.changed) return false;
-    const after = doc.toString();
-    if (after === (before ?? "")) return false;
-    await writeFileAtomic(path, after, { newFileMode: 0o600, dirMode: 0o700 });
+    if (!doc.changed || doc.hasText(before ?? "")) return false;
+    await writeFileAtomic(path, doc.chunks(), { newFileMode: 0o600, dirMode: 0o700 });
     return true;
   });
 }

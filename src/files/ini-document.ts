@@ -19,6 +19,10 @@ export { profileSectionName, type SectionNaming } from "./ini-section-name.js";
 // and reads again only that segment and the header after it, which is all an edit can change (a
 // header at the start of a line always opens a section; only what follows a key can become its
 // continuation).
+//
+// Memory: a section no edit holds is kept as its text alone, one string, and read again when asked
+// (the last few readings are kept). Lines and keys as objects cost about 2 KB a section: 100 MB
+// for 50,000 populated profiles, which V8 lets grow to several times that before it collects.
 
 export interface IniParseOptions {
   /**
@@ -53,15 +57,46 @@ interface Segment {
   /** The bracketed text of the header; undefined for the lines before the first header. */
   header: string | undefined;
   name: string | undefined;
+  /** Empty while the segment is held as `raw`. */
   lines: Line[];
-  /** How configparser reads the section, indexes relative to `lines`; undefined for the prelude. */
+  /** How configparser reads the section, indexes relative to `lines`; undefined for the prelude and while held as `raw`. */
   block: Block | undefined;
+  /**
+   * The segment's text, while no edit holds it (then `lines` is empty): read through `view`, and
+   * turned back into lines by `materialize` when an edit touches it. Never set for the prelude.
+   */
+  raw: string | undefined;
+  /** How many lines `raw` holds. */
+  rawLines: number;
   prev: Segment | undefined;
   next: Segment | undefined;
   linked: boolean;
   /** Index of the first line in the file, valid while the document's `startsFresh`. */
   start: number;
 }
+
+/** A segment held as text, read: its lines and how configparser reads them (a class: see ini-syntax.ts). */
+class SegmentView {
+  constructor(
+    readonly seg: Segment,
+    readonly raw: string,
+    readonly lines: Line[],
+    readonly block: Block | undefined,
+  ) {}
+}
+
+/** A key and the segment it is in (a class, as SegmentView). */
+class KeyAt {
+  constructor(
+    readonly seg: Segment,
+    readonly key: KeyLine,
+  ) {}
+}
+
+/** Readings of segments held as text kept at once: enough for a section, its sso-session and [DEFAULT]. */
+const KEPT_VIEWS = 8;
+/** The lines of a segment held as text: none, and never changed in place (materialize replaces it). */
+const NO_LINES = Object.freeze([]) as unknown as Line[];
 
 interface SavedSegment {
   lines: Line[];
@@ -125,6 +160,14 @@ export class IniDocument {
   private lazy: LazyIndex | undefined;
   private journal: Journal | undefined;
   private touchedLines = false;
+  /**
+   * The last few segments held as text that were read (each valid while its segment's `raw` is the
+   * same), in a ring overwritten in place. Not a Map: the tables a Map drops as it churns stay in the
+   * old generation until a full collection, and V8's young collector still follows them, so every
+   * reading was promoted (60 MB of garbage for one pass over 50,000 sections).
+   */
+  private readonly views: (SegmentView | undefined)[] = new Array<undefined>(KEPT_VIEWS).fill(undefined);
+  private nextView = 0;
 
   private constructor(
     readonly fileName: string,
@@ -142,6 +185,12 @@ export class IniDocument {
       if (doc) return doc;
     }
     const doc = new IniDocument(fileName, naming);
+    const sections = readSections(text, fileName, naming);
+    if (sections) {
+      doc.head.lines = sections.head;
+      for (const seg of sections.segments) doc.link(seg);
+      return doc;
+    }
     const lines = splitLines(text);
     const blocks = analyze(lines, fileName, naming);
     doc.head.lines = lines.slice(0, blocks[0]?.index ?? lines.length);
@@ -180,8 +229,56 @@ export class IniDocument {
   toString(): string {
     if (this.lazy) return this.lazy.text;
     const parts: string[] = [];
-    for (let s: Segment | undefined = this.head; s; s = s.next) for (const l of s.lines) parts.push(l.text, l.eol);
+    for (let s: Segment | undefined = this.head; s; s = s.next) {
+      if (s.raw !== undefined) parts.push(s.raw);
+      else for (const l of s.lines) parts.push(l.text, l.eol);
+    }
     return parts.join("");
+  }
+
+  /**
+   * The text in pieces of about `size` characters (never a character cut), in order: for writing a
+   * big file without holding its whole text, and its bytes, at once (9 MB each for 50,000 sections).
+   */
+  *chunks(size = 65_536): Generator<string> {
+    let parts: string[] = [];
+    let length = 0;
+    for (const piece of this.pieces()) {
+      parts.push(piece);
+      length += piece.length;
+      if (length < size) continue;
+      yield parts.join("");
+      parts = [];
+      length = 0;
+    }
+    if (parts.length > 0) yield parts.join("");
+  }
+
+  /** Whether toString() would give exactly `text`, found without building it. */
+  hasText(text: string): boolean {
+    let at = 0;
+    for (const piece of this.pieces()) {
+      if (!text.startsWith(piece, at)) return false;
+      at += piece.length;
+    }
+    return at === text.length;
+  }
+
+  /** The strings the text is made of, in order. */
+  private *pieces(): Generator<string> {
+    if (this.lazy) {
+      yield this.lazy.text;
+      return;
+    }
+    for (let s: Segment | undefined = this.head; s; s = s.next) {
+      if (s.raw !== undefined) yield s.raw;
+      else {
+        for (const l of s.lines) {
+          yield l.text;
+          yield l.eol;
+        }
+      }
+    }
   }
 
   /**
@@ -220,7 +317,7 @@ export class IniDocument {
     if (segs.length === 0) return undefined;
     // No prototype: a key named `__proto__` stays an ordinary key.
     const out = Object.create(null) as Record<string, string>;
-    for (const s of segs) for (const k of (s.block as Block).keys) out[k.key] = k.value;
+    for (const s of segs) for (const k of (this.view(s).block as Block).keys) out[k.key] = k.value;
     return out;
   }
 
@@ -245,10 +342,11 @@ export class IniDocument {
 
   /** The whole-line comments inside the section (`#` or `;` included, trimmed), in file order. */
   comments(section: string): string[] {
-    const out: string[] = [];
+    const out = new Array<string>();
     for (const s of this.effectiveSegments(section)) {
-      if (!(s.block as Block).hasComment) continue;
-      for (const l of s.lines) {
+      const { lines, block } = this.view(s);
+      if (!(block as Block).hasComment) continue;
+      for (const l of lines) {
         const info = classify(l.text);
         if (info.kind === "comment") out.push(info.stripped);
       }
@@ -298,7 +396,7 @@ export class IniDocument {
         const lower = key.toLowerCase();
         let found: [Segment, KeyLine] | undefined;
         for (const s of segs) {
-          const k = (s.block as Block).keys.find((x) => x.key === lower);
+          const k = (this.view(s).block as Block).keys.find((x) => x.key === lower);
           if (k && !found) found = [s, k];
         }
         const text = keyLine(key, value);
@@ -306,6 +404,7 @@ export class IniDocument {
         else if (found[1].value !== value) replace.set(found[0], [...(replace.get(found[0]) ?? []), [found[1], found[1].indent + text]]);
       }
       for (const [s, list] of replace) {
+        this.touch(s);
         // Bottom-up, so the indexes of lines above stay valid.
         for (const [k, text] of list.sort(([a], [b]) => b.index - a.index)) {
           const lastEol = (s.lines[k.end - 1] as Line).eol;
@@ -316,7 +415,7 @@ export class IniDocument {
       }
       if (missing.length > 0) {
         const s = segs.at(-1) as Segment;
-        const lastKey = (s.block as Block).keys.at(-1);
+        const lastKey = (this.view(s).block as Block).keys.at(-1);
         const indent = lastKey?.indent ?? "";
         this.insertLines(s, lastKey ? lastKey.end : 1, missing.map((l) => ({ ...l, text: indent + l.text })));
         this.reread(s);
@@ -332,9 +431,10 @@ export class IniDocument {
     checkComment(to);
     const segs = this.effectiveSegments(section);
     for (const s of segs) {
-      const i = s.lines.findIndex((l) => classify(l.text).kind === "comment" && l.text.trim() === from);
+      const i = this.view(s).lines.findIndex((l) => classify(l.text).kind === "comment" && l.text.trim() === from);
       if (i < 0) continue;
       this.edit(section, () => {
+        this.touch(s);
         const line = s.lines[i] as Line;
         this.spliceLines(s, i, 1, [{ text: line.text.slice(0, line.text.search(/\S/)) + to, eol: line.eol }]);
         this.reread(s);
@@ -351,16 +451,16 @@ export class IniDocument {
     const wanted = new Set(keys.map((k) => k.toLowerCase()));
     const segs = this.effectiveSegments(section);
     // Nothing to remove: a section that was already empty is the user's; leave its header alone.
-    if (!segs.some((s) => (s.block as Block).keys.some((k) => wanted.has(k.key)))) return;
+    if (!segs.some((s) => (this.view(s).block as Block).keys.some((k) => wanted.has(k.key)))) return;
     this.edit(section, () => {
       for (const s of segs) {
-        const hits = (s.block as Block).keys.filter((k) => wanted.has(k.key));
+        const hits = (this.view(s).block as Block).keys.filter((k) => wanted.has(k.key));
         if (hits.length === 0) continue;
         for (const k of hits.reverse()) this.deleteLines(s, k.index, k.end);
         this.reread(s);
       }
       for (const s of [...segs].reverse()) {
-        const block = s.block as Block;
+        const block = this.view(s).block as Block;
         if (block.keys.length === 0 && !block.hasComment) this.dropSegment(s, 1);
       }
     });
@@ -376,16 +476,16 @@ export class IniDocument {
     if (segs.length === 0) return;
     this.edit(name, () => {
       for (const s of segs.reverse()) {
-        this.dropSegment(s, (s.block as Block).keys.at(-1)?.end ?? 1);
+        this.dropSegment(s, (this.view(s).block as Block).keys.at(-1)?.end ?? 1);
       }
     });
   }
 
-  private findKey(section: string, key: string): { seg: Segment; key: KeyLine } | undefined {
+  private findKey(section: string, key: string): KeyAt | undefined {
     const lower = key.toLowerCase();
-    let found: { seg: Segment; key: KeyLine } | undefined;
+    let found: KeyAt | undefined;
     for (const seg of this.effectiveSegments(section)) {
-      for (const k of (seg.block as Block).keys) if (k.key === lower) found ??= { seg, key: k };
+      for (const k of (this.view(seg).block as Block).keys) if (k.key === lower) found ??= new KeyAt(seg, k);
     }
     return found;
   }
@@ -469,6 +569,48 @@ export class IniDocument {
     return line;
   }
 
+  /**
+   * A segment's lines and reading: its own while an edit holds it as lines, else read from its text
+   * (the last few readings are kept, so asking a section for several keys reads it once).
+   */
+  private view(seg: Segment): { lines: Line[]; block: Block | undefined } {
+    const raw = seg.raw;
+    if (raw === undefined) return seg;
+    for (const view of this.views) if (view?.seg === seg && view.raw === raw) return view;
+    const lines = splitLines(raw);
+    const blocks = analyze(lines, this.fileName, this.naming, () => this.startOf(seg));
+    if (blocks.length !== 1 || blocks[0]?.index !== 0) throw new Error("internal: a segment's text is not one section");
+    const view = new SegmentView(seg, raw, lines, blocks[0]);
+    this.views[this.nextView] = view;
+    this.nextView = (this.nextView + 1) % KEPT_VIEWS;
+    return view;
+  }
+
+  /** A segment held as text becomes lines, for an edit to change. */
+  private materialize(seg: Segment): void {
+    if (seg.raw === undefined) return;
+    const { lines, block } = this.view(seg);
+    // The reading is the segment's own now; a kept copy would be changed with it.
+    for (const [i, view] of this.views.entries()) if (view?.seg === seg) this.views[i] = undefined;
+    seg.lines = lines;
+    seg.block = block;
+    seg.raw = undefined;
+    seg.rawLines = 0;
+  }
+
+  /**
+   * After an edit, a segment it held as lines is kept as text again, when reading that text gives
+   * back the same lines (a lone `\r`, or a last line that is empty and has no ending, would not; no
+   * line's text holds a line break: lines come from splitLines or from an edit's checked values).
+   */
+  private dematerialize(seg: Segment): void {
+    if (seg.raw !== undefined || !seg.linked || seg.header === undefined || !splitsBack(seg.lines)) return;
+    seg.raw = seg.lines.map((l) => l.text + l.eol).join("");
+    seg.rawLines = seg.lines.length;
+    seg.lines = NO_LINES;
+    seg.block = undefined;
+  }
+
   /** Analyses a segment again after its lines changed (its header still opens it). */
   private reread(seg: Segment): void {
     if (seg.header === undefined) return;
@@ -484,7 +626,7 @@ export class IniDocument {
       let line = 0;
       for (let s: Segment | undefined = this.head; s; s = s.next) {
         s.start = line;
-        line += s.lines.length;
+        line += s.raw !== undefined ? s.rawLines : s.lines.length;
       }
       this.startsFresh = true;
     }
@@ -514,6 +656,7 @@ export class IniDocument {
       throw err;
     } finally {
       this.journal = undefined;
+      for (const seg of [...journal.saved.keys(), ...journal.added]) this.dematerialize(seg);
     }
   }
 
@@ -522,7 +665,7 @@ export class IniDocument {
    * and a segment of another section must read as before.
    */
   private check(seg: Segment, section: string, saved: SavedSegment | undefined): void {
-    const nextHeader = seg.next?.lines[0];
+    const nextHeader = seg.next && this.view(seg.next).lines[0];
     const lines = nextHeader ? [...seg.lines, nextHeader] : seg.lines;
     let blocks: Block[];
     try {
@@ -552,10 +695,11 @@ export class IniDocument {
     for (let s = this.head.next; s; s = s.next) this.index(s);
   }
 
-  /** Notes a segment's state before its first change in an edit. */
+  /** Notes a segment's state before its first change in an edit, as lines (the edit changes lines). */
   private touch(seg: Segment): void {
     const j = this.journal;
     if (j === undefined || j.saved.has(seg) || j.added.includes(seg)) return;
+    this.materialize(seg);
     j.saved.set(seg, { lines: seg.lines.slice(), block: seg.block, prev: seg.prev, next: seg.next, linked: seg.linked });
   }
 
@@ -612,6 +756,7 @@ export class IniDocument {
   private appendSegment(header: string, name: string): Segment {
     const eol = this.dominantEol();
     const headerLine: Line = { text: `[${header}]`, eol };
+    this.touch(this.tail);
     const last = this.tail.lines.length;
     if (last > 0) {
       // A file without a final line ending keeps that property: the new last line gets none.
@@ -653,6 +798,7 @@ export class IniDocument {
   // what makes set-then-remove restore the original bytes.
   private insertLines(seg: Segment, at: number, added: Line[]): void {
     if (added.length === 0) return;
+    this.touch(seg);
     if (at === seg.lines.length && this.isLastWithLines(seg)) {
       const prev = at > 0 ? { seg, index: at - 1 } : this.lastLineBefore(seg);
       const prevLine = prev && (prev.seg.lines[prev.index] as Line);
@@ -666,6 +812,7 @@ export class IniDocument {
 
   private deleteLines(seg: Segment, start: number, end: number): void {
     if (end <= start) return;
+    this.touch(seg);
     const endedWithoutEol = end === seg.lines.length && seg.lines[end - 1]?.eol === "" && this.isLastWithLines(seg);
     this.spliceLines(seg, start, end - start, []);
     if (!endedWithoutEol) return;
@@ -687,12 +834,17 @@ export class IniDocument {
 
   /** No segment after this one has a line: its last line is the file's last line. */
   private isLastWithLines(seg: Segment): boolean {
-    for (let s = seg.next; s; s = s.next) if (s.lines.length > 0) return false;
+    for (let s = seg.next; s; s = s.next) if (hasLines(s)) return false;
     return true;
   }
 
+  /** The line before a segment, in an edit (its segment is made lines, for the edit to change). */
   private lastLineBefore(seg: Segment): { seg: Segment; index: number } | undefined {
-    for (let s = seg.prev; s; s = s.prev) if (s.lines.length > 0) return { seg: s, index: s.lines.length - 1 };
+    for (let s = seg.prev; s; s = s.prev) {
+      if (!hasLines(s)) continue;
+      this.touch(s);
+      return { seg: s, index: s.lines.length - 1 };
+    }
     return undefined;
   }
 
@@ -701,7 +853,8 @@ export class IniDocument {
       this.readAll();
       this.eols = new Map();
       for (let s: Segment | undefined = this.head; s; s = s.next) {
-        for (const l of s.lines) if (l.eol !== "") this.eols.set(l.eol, (this.eols.get(l.eol) ?? 0) + 1);
+        if (s.raw !== undefined) countLineEnds(s.raw, this.eols);
+        else for (const l of s.lines) if (l.eol !== "") this.eols.set(l.eol, (this.eols.get(l.eol) ?? 0) + 1);
       }
     }
     let best = "\n";
@@ -720,7 +873,105 @@ export class IniDocument {
 }
 
 function newSegment(header: string | undefined, name: string | undefined, lines: Line[], block?: Block): Segment {
-  return { header, name, lines, block, prev: undefined, next: undefined, linked: false, start: 0 };
+  return { header, name, lines, block, raw: undefined, rawLines: 0, prev: undefined, next: undefined, linked: false, start: 0 };
+}
+
+function hasLines(seg: Segment): boolean {
+  return seg.raw !== undefined ? seg.raw !== "" : seg.lines.length > 0;
+}
+
+/**
+ * A whole file cut into the lines before its first header and the text of each section, every
+ * section checked as the whole reading checks it, without holding an object per line of the file;
+ * or undefined when only the whole reading can judge: a byte order mark, a lone `\r`, a header
+ * that appears twice (an error, or [DEFAULT] sections whose keys merge), or any error at all (the
+ * whole reading then names the line botocore would stop at, as it always has).
+ *
+ * The text is cut, about every READ_AT_ONCE characters, before a line that starts with a header:
+ * such a line opens a section whatever precedes it (only an indented line can continue a key), so
+ * configparser reads the text between two cuts alone exactly as it reads it in the whole file.
+ */
+function readSections(text: string, fileName: string, naming: SectionNaming): { head: Line[]; segments: Segment[] } | undefined {
+  if (text.startsWith("\uFEFF") || (text.includes("\r") && /\r(?!\n)/.test(text))) return undefined;
+  const cuts = headerCuts(text);
+  const headers = new Set<string>();
+  const segments: Segment[] = [];
+  let head: Line[] = [];
+  try {
+    for (let k = -1; k < cuts.length; k++) {
+      const from = k < 0 ? 0 : (cuts[k] as number);
+      const chunk = text.slice(from, cuts[k + 1] ?? text.length);
+      if (chunk === "") continue;
+      const lines = splitLines(chunk);
+      const blocks = analyze(lines, fileName, naming, () => 0);
+      if (k < 0) head = lines.slice(0, blocks[0]?.index ?? lines.length);
+      else if (blocks[0]?.index !== 0) return undefined;
+      let offset = 0;
+      let at = 0;
+      for (const [i, b] of blocks.entries()) {
+        if (headers.has(b.header)) return undefined;
+        headers.add(b.header);
+        const end = blocks[i + 1]?.index ?? lines.length;
+        for (; at < b.index; at++) offset += lengthOf(lines[at] as Line);
+        const start = offset;
+        for (; at < end; at++) offset += lengthOf(lines[at] as Line);
+        const seg = newSegment(b.header, b.name, NO_LINES);
+        seg.raw = blocks.length === 1 && start === 0 ? chunk : chunk.slice(start, offset);
+        seg.rawLines = end - b.index;
+        segments.push(seg);
+      }
+    }
+  } catch (err) {
+    if (err instanceof FileFormatError) return undefined;
+    throw err;
+  }
+  return { head, segments };
+}
+
+/**
+ * Characters read at once by a whole reading: about a hundred sections, so that their lines and keys
+ * as objects are few at any time, and the reading's own cost is shared by many.
+ */
+const READ_AT_ONCE = 16_384;
+
+/**
+ * Where readSections cuts the text: the offsets of lines that start with a header (`[` at the start of
+ * the line, as configparser's SECTCRE reads it), the first at or after READ_AT_ONCE characters from
+ * the last.
+ */
+function headerCuts(text: string): number[] {
+  const cuts: number[] = [];
+  for (let n = text.indexOf("\n[", READ_AT_ONCE - 1); n >= 0; ) {
+    const at = n + 1;
+    const eol = text.indexOf("\n", at);
+    const isHeader = classify(text.slice(at, eol < 0 ? text.length : eol)).kind === "header";
+    if (isHeader) cuts.push(at);
+    n = text.indexOf("\n[", isHeader ? at + READ_AT_ONCE - 1 : at);
+  }
+  return cuts;
+}
+
+function lengthOf(line: Line): number {
+  return line.text.length + line.eol.length;
+}
+
+/** Whether splitLines of the lines' text gives back these very lines. */
+function splitsBack(lines: readonly Line[]): boolean {
+  if (lines.length === 0) return false;
+  const last = lines.length - 1;
+  return lines.every((l, i) => l.eol === "\n" || l.eol === "\r\n" || (i === last && l.eol === "" && l.text !== ""));
+}
+
+/** Adds the line endings of a segment's text (which has no lone `\r`) to the counts. */
+function countLineEnds(raw: string, eols: Map<string, number>): void {
+  let lf = 0;
+  let crlf = 0;
+  for (let i = raw.indexOf("\n"); i >= 0; i = raw.indexOf("\n", i + 1)) {
+    if (i > 0 && raw.charCodeAt(i - 1) === 13) crlf++;
+    else lf++;
+  }
+  if (lf) eols.set("\n", (eols.get("\n") ?? 0) + lf);
+  if (crlf) eols.set("\r\n", (eols.get("\r\n") ?? 0) + crlf);
 }
 
 /** A block of a whole-file analysis, with its indexes made relative to its own header. */

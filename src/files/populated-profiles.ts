@@ -16,7 +16,12 @@ export type PopulatedMark = "keys" | "no-keys" | undefined;
 
 /** Whether populate wrote this config-file section, from its marker line. */
 export function populatedMark(doc: IniDocument, section: string): PopulatedMark {
-  for (const c of doc.comments(section)) {
+  return populatedMarkIn(doc.comments(section));
+}
+
+/** populatedMark, from the section's comments (IniDocument.comments) already read. */
+export function populatedMarkIn(comments: readonly string[]): PopulatedMark {
+  for (const c of comments) {
     if (c === POPULATED_WITH_KEYS_MARKER) return "keys";
     if (c === POPULATED_MARKER) return "no-keys";
   }

@@ -1,6 +1,6 @@
 import { findProfileSection, listProfiles } from "../files/config-file.js";
 import { profileSectionName, type IniDocument } from "../files/ini-document.js";
-import { populatedMark, populatedMarker, POPULATED_MARKER, POPULATED_WITH_KEYS_MARKER } from "../files/populated-profiles.js";
+import { populatedMark, populatedMarker, populatedMarkIn, POPULATED_MARKER, POPULATED_WITH_KEYS_MARKER } from "../files/populated-profiles.js";
 import type { NamedProfile } from "./populate-names.js";
 
 // What `configure populate` changes in the config file, decided against the file as it is (read
@@ -67,7 +67,9 @@ export function planPopulate(doc: IniDocument, input: PopulatePlanInput): Popula
       plan.add.push(p);
       continue;
     }
-    const mark = populatedMark(doc, section);
+    // Its comments once: a section held as text is read again for each new question.
+    const comments = doc.comments(section);
+    const mark = populatedMarkIn(comments);
     const session = doc.get(section, "sso_session");
     if (mark === undefined) {
       plan.skip.push({ profile: p.profile, reason: "a profile you wrote has this name" });
@@ -78,11 +80,14 @@ export function planPopulate(doc: IniDocument, input: PopulatePlanInput): Popula
       continue;
     }
     const keys = populatedKeys(p, input.ssoSession, input.output);
-    const same = Object.entries(keys).every(([k, v]) => doc.get(section, k) === v) && doc.comments(section).includes(marker);
+    const same = Object.entries(keys).every(([k, v]) => doc.get(section, k) === v) && comments.includes(marker);
     (same ? plan.unchanged : plan.change).push(p);
   }
-  for (const own of ownProfiles(doc, input.ssoSession)) {
-    if (wanted.has(own.profile)) continue;
+  for (const profile of listProfiles(doc)) {
+    // A wanted profile was decided above; its section is not read again.
+    if (wanted.has(profile)) continue;
+    const own = ownProfile(doc, profile, input.ssoSession);
+    if (own === undefined) continue;
     const { accountId, roleName } = own;
     if (accountId === undefined || roleName === undefined || !input.listing.inScope(accountId, roleName)) continue;
     const roles = input.listing.roles.get(accountId);
@@ -108,13 +113,9 @@ export function applyPopulatePlan(doc: IniDocument, plan: PopulatePlan, input: P
   for (const own of plan.remove) doc.removeSection(findProfileSection(doc, own.profile) as string);
 }
 
-/** The profiles populate wrote for this sso-session, in file order. */
-export function ownProfiles(doc: IniDocument, ssoSession: string): OwnProfile[] {
-  const out: OwnProfile[] = [];
-  for (const profile of listProfiles(doc)) {
-    const section = findProfileSection(doc, profile);
-    if (section === undefined || populatedMark(doc, section) === undefined || doc.get(section, "sso_session") !== ssoSession) continue;
-    out.push({ profile, accountId: doc.get(section, "sso_account_id"), roleName: doc.get(section, "sso_role_name") });
-  }
-  return out;
+/** The profile, if populate wrote it for this sso-session. */
+function ownProfile(doc: IniDocument, profile: string, ssoSession: string): OwnProfile | undefined {
+  const section = findProfileSection(doc, profile);
+  if (section === undefined || populatedMark(doc, section) === undefined || doc.get(section, "sso_session") !== ssoSession) return undefined;
+  return { profile, accountId: doc.get(section, "sso_account_id"), roleName: doc.get(section, "sso_role_name") };
 }

@@ -35,6 +35,21 @@ describe("writeFileAtomic", () => {
     expect(await modeOf(join(dir, "new"))).toBe(0o750);
   });
 
+  it("writes strings given one after another, and leaves the target as it was if one cannot be had", async () => {
+    const file = join(dir, "config");
+    const pieces = ["[profile é]\n", "x = ✓\n", "", ...Array.from({ length: 2000 }, (_, i) => `k${i} = ${"v".repeat(100)}\n`)];
+    await writeFileAtomic(file, pieces);
+    expect(await readFile(file, "utf8")).toBe(pieces.join(""));
+    expect(await modeOf(file)).toBe(0o600);
+    function* failing(): Generator<string> {
+      yield "half\n";
+      throw new Error("no more");
+    }
+    await expect(writeFileAtomic(file, failing())).rejects.toThrow("no more");
+    expect(await readFile(file, "utf8")).toBe(pieces.join(""));
+    expect(await readdir(dir)).toEqual(["config"]);
+  });
+
   it.each([0o644, 0o600, 0o640, 0o400])("keeps an existing file's mode %o", async (mode) => {
     const file = join(dir, "config");
     await writeFile(file, "old");

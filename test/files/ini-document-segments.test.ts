@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { FileFormatError } from "../../src/errors.js";
 import { IniDocument, type IniParseOptions } from "../../src/files/ini-document.js";
+import { analyze, classify, splitLines } from "../../src/files/ini-syntax.js";
 
 // The document keeps a file as one segment per section with an index by name, and reads again only
 // what an edit touched. These tests hold that bookkeeping to the plain definition: after every
@@ -83,6 +84,89 @@ describe("IniDocument bookkeeping", () => {
     expect(IniDocument.parse(text, "config").sectionNames()).toHaveLength(5001);
     expect(doc.get("profile p9999", "sso_role_name")).toBe("ReadOnly");
     expect(doc.findLine("profile p9999")).toBe(text.split("\n").indexOf("[profile p9999]") + 1);
+  });
+});
+
+describe("IniDocument reading a file section by section", () => {
+  // A whole reading keeps each section as its text, cut before every line that starts with a
+  // header, and reads a section again alone when asked. This holds it to configparser's reading of
+  // the whole file at once (analyze over every line), which is what it replaced.
+  const CUT: Record<string, string> = {
+    "cut-indented-header-after-a-header": "[a]\n  [b]\n  y = 1\n[c]\nz = 3\n",
+    "cut-indented-header-before-the-first": "# c\n  [a]\nx = 1\n[b]\ny = 2\n",
+    "cut-bracket-line-that-is-a-key": "[a]\n[x = 1\n[b]\ny = 2\n",
+    "cut-indented-bracket-line-that-continues-a-key": "[a]\nx = 1\n  [b]\n[c]\nz = 3\n",
+    "cut-comments-and-blank-lines": "# top\n\n[a]\n# one\nx = 1\n\n; two\n[b]\n",
+    "cut-crlf": "[a]\r\nx = 1\r\n\r\n[b]\r\ny = 2\r\n",
+  };
+
+  /** Enough sections that the reading cuts the text many times, each kind near some cut. */
+  function manySections(eol: string): string {
+    const parts = ["# top", ""];
+    for (let i = 0; i < 1500; i++) {
+      parts.push(`[profile p${i}]`);
+      if (i % 6 === 0) parts.push("region = us-east-1", `[x${i} = 1`);
+      else if (i % 6 === 1) parts.push(`  [profile q${i}]`, `  y = ${i}`);
+      else if (i % 6 === 2) parts.push("x = 1", `  [continued ${i}]`);
+      else if (i % 6 === 3) parts.push(`# note ${i}`, "s3 =", "  a = 1");
+      else parts.push("sso_session = s", `sso_account_id = ${100000000000 + i}`);
+      parts.push("");
+    }
+    return parts.join(eol);
+  }
+  const MANY: Record<string, string> = { "cut-many-sections": manySections("\n"), "cut-many-sections-crlf": manySections("\r\n") };
+
+  it.each([...texts, ...Object.entries(CUT), ...Object.entries(MANY)])("reads %s as the whole file's reading does", (name, text) => {
+    const opts = naming(name);
+    const doc = IniDocument.parse(text, name, opts);
+    const lines = splitLines(text);
+    const blocks = analyze(lines, name, opts.sectionNames ?? "config");
+    expect(doc.toString()).toBe(text);
+    expect(doc.listSections()).toEqual(blocks.map((b) => ({ name: b.name, header: b.header, line: b.index + 1 })));
+    blocks.forEach((b, i) => {
+      if (b.name === undefined || blocks.filter((o) => o.name === b.name).length > 1) return;
+      const own = lines.slice(b.index, blocks[i + 1]?.index ?? lines.length);
+      expect({ name: b.name, keys: { ...doc.getSection(b.name) }, comments: doc.comments(b.name), line: doc.findLine(b.name, b.keys[0]?.key) }).toEqual({
+        name: b.name,
+        keys: Object.fromEntries(b.keys.map((k) => [k.key, k.value])),
+        comments: own.map((l) => classify(l.text)).flatMap((c) => (c.kind === "comment" ? [c.stripped] : [])),
+        line: (b.keys[0]?.index ?? b.index) + 1,
+      });
+    });
+  });
+});
+
+describe("IniDocument edits of sections kept as text", () => {
+  it("keeps an empty last line without an ending as it is: its text would read back without it", () => {
+    // The bytes every later edit gives are the ones this document always gave (two blank lines
+    // before [b]); reading the section again from its text would lose the empty line and give one.
+    const doc = IniDocument.parse("[a]\nx = 1\n\ny = 2", "config");
+    doc.removeKeys("a", ["y"]);
+    expect(doc.toString()).toBe("[a]\nx = 1\n");
+    doc.setKeys("b", { z: "3" });
+    expect(doc.toString()).toBe("[a]\nx = 1\n\n\n[b]\nz = 3");
+    doc.setKeys("a", { w: "4" });
+    expect(doc.toString()).toBe("[a]\nx = 1\nw = 4\n\n\n[b]\nz = 3");
+    expect(doc.findLine("b", "z")).toBe(7);
+  });
+});
+
+describe("IniDocument text in pieces", () => {
+  it.each(texts)("%s: chunks() join to toString(), and hasText knows its own text", (name, text) => {
+    const doc = IniDocument.parse(text, name, naming(name));
+    doc.setKeys("profile added", { region: "eu-west-1" });
+    const whole = doc.toString();
+    const chunks = [...doc.chunks(16)];
+    expect(chunks.join("")).toBe(whole);
+    expect(chunks.slice(0, -1).every((c) => c.length >= 16)).toBe(true);
+    expect([...doc.chunks()]).toEqual([whole]);
+    expect(doc.hasText(whole)).toBe(true);
+    for (const other of [text, whole.slice(0, -1), `${whole}\n`, `x${whole.slice(1)}`, ""]) expect(doc.hasText(other)).toBe(false);
+  });
+
+  it("hasText of a document read lazily and not edited is its text", () => {
+    const doc = IniDocument.parse("[a]\nx = 1\n", "config", { lazy: true });
+    expect([doc.hasText("[a]\nx = 1\n"), doc.hasText("[a]\nx = 1"), [...doc.chunks()].join("")]).toEqual([true, false, "[a]\nx = 1\n"]);
   });
 });
 

@@ -142,6 +142,9 @@ describe("IniDocument errors name file and line, never the line's text", () => {
     ["empty brackets", "[a]\n[]\n", 2, "is not a key = value line"],
     ["nested line without =", "[a]\ns3 =\n  SECRETVALUE\n", 3, "nested block"],
     ["CRLF file", "[a]\r\nx = 1\r\n[a]\r\n", 3, "duplicate section"],
+    // botocore checks nested blocks once configparser has read the whole file.
+    ["a nested block's error, then a duplicate section", "[a]\ns3 =\n  SECRETVALUE\n[b]\n[a]\n", 5, "duplicate section [a]"],
+    ["a nested block's error, then a bad line", "[a]\ns3 =\n  SECRETVALUE\n[b]\nSECRETVALUE\n", 5, "is not a key = value line"],
   ])("%s", (_name, text, line, fragment) => {
     let caught: unknown;
     try {

@@ -177,6 +177,17 @@ describe("the AWS SDK's settings, read once by the command", () => {
     await expect(sdk({ AWS_USE_FIPS_ENDPOINT: "1" })).rejects.toThrow(new BadValueError("AWS_USE_FIPS_ENDPOINT must be true or false.", "Set it to true or false, or remove it."));
   });
 
+  it("come from the profile in use alone: a section the command never reads may be broken", async () => {
+    // A populated config of 50,000 profiles is read this way once per command; a whole reading
+    // would hold about 100 MB for as long as it took.
+    const { home, cleanup } = await makeTempHome();
+    cleanups.push(cleanup);
+    await mkdir(join(home, ".aws"), { recursive: true });
+    await writeFile(join(home, ".aws", "config"), `[profile work]\nuse_fips_endpoint = true\n\n[profile other]\nnot a key line\n`);
+    expect((await networkFor(createTestContext({ home, env: {} }), "work")).sdk.useFipsEndpoint).toBe(true);
+    await expect(networkFor(createTestContext({ home, env: {} }), "other")).rejects.toThrow(/config:5: is not a key = value line/);
+  });
+
   it("reach the SDK client: FIPS and dual-stack choose the service's endpoint when none is overridden", async () => {
     const { home, cleanup } = await makeTempHome();
     cleanups.push(cleanup);
