@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { setMaxListeners } from "node:events";
 import { PassThrough, Writable } from "node:stream";
 import { setTimeout as delay } from "node:timers/promises";
 import type { Browser, Context } from "../../src/context.js";
@@ -55,6 +56,9 @@ export function createTestContext(o: TestContextOptions): TestContext {
   let stderr = "";
   const stdin = new PassThrough();
   const controller = new AbortController();
+  // As the real context does (src/cli/real-context.ts): a fan-out's 16 calls and back-off pauses
+  // listen at once, past Node's default of 10.
+  setMaxListeners(0, controller.signal);
   const opened: string[] = [];
   const sink = (append: (s: string) => void) =>
     new Writable({
