@@ -53,7 +53,7 @@ interface ProfileSettings {
 /** The keys of the profile in use, from one read of the config. */
 async function profileSettings(deps: NetworkDeps, profile: string | undefined): Promise<ProfileSettings> {
   const name = profile ?? (deps.env.AWS_PROFILE || "default");
-  const doc = await readConfigFile(deps.paths.configFile, { lazy: true });
+  const doc = await readConfigFile(deps.paths.configFile, { lazy: true, profile: name });
   const section = findProfileSection(doc, name);
   return Object.assign((key: string) => (section !== undefined ? doc.get(section, key) : undefined), { profile: name });
 }
