@@ -139,6 +139,7 @@ describe("AWS CLI v1: role chains on an SSO profile against the emulator", () =>
 
   it("gives boto3 keys that expire 15 minutes ahead for duration_seconds = 900, and an hour for a hop without it", async () => {
     await writeChains();
+    // _expiry_time is where botocore's refreshable credentials keep the Expiration they parsed.
     const script = [
       "import boto3, datetime, json",
       "out = {}",
