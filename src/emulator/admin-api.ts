@@ -12,7 +12,7 @@ import type { EmuRequest, EmuResponse } from "./wire.js";
  * The admin API under /_admin/: a stable JSON interface for scripts and tests. It never returns
  * tokens, secrets or keys; sessions are named by an id.
  *
- *   GET  health | state | stats | config
+ *   GET  health | state (incl. assumedRoleSessions) | stats | config
  *   POST approve {user_code?, deny?}   POST config {knob: value}   POST reset {state?: "all"|"sessions"|"stats"}
  *   POST expire {what: access_tokens|role_credentials|refresh_tokens|clients|device_codes}
  *   POST inject {operation, status, error, count?, message?, hangMs?}
@@ -147,6 +147,10 @@ function describeState(state: EmulatorState) {
     sessions,
     clients: state.clients.size,
     liveRoleCredentials: [...state.roleCredentials.values()].filter((c) => now < c.expiresAtMs).length,
+    // Sessions STS AssumeRole made (docs/protocol/sts.md §8.5), named as their ARNs name them; never their keys.
+    assumedRoleSessions: [...state.roleCredentials.values()]
+      .filter((c) => c.sessionName !== undefined && now < c.expiresAtMs)
+      .map((c) => ({ account: c.accountId, role: c.roleName, session: c.sessionName, user: c.user, expiresAt: iso(c.expiresAtMs) })),
   };
 }
 

@@ -85,7 +85,15 @@ export function roleHash16(accountId: string, roleName: string): string {
   return createHash("sha256").update(`${accountId}/${roleName}`).digest("hex").slice(0, 16);
 }
 
-/** A role's unique id: AROA + 17 upper-case letters/digits, stable per account and role. */
+/**
+ * The IAM role behind an Identity Center permission set, as ARNs name it:
+ * AWSReservedSSO_<permission set>_<16 hex> (docs/protocol/sts.md §4).
+ */
+export function identityCenterRoleName(accountId: string, permissionSet: string): string {
+  return `AWSReservedSSO_${permissionSet}_${roleHash16(accountId, permissionSet)}`;
+}
+
+/** A role's unique id: AROA + 17 upper-case letters/digits, stable per account and IAM role name. */
 export function roleUniqueId(accountId: string, roleName: string): string {
   const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
   const digest = createHash("sha256").update(`role-id/${accountId}/${roleName}`).digest();

@@ -48,12 +48,19 @@ export interface ListSpec extends SpecBase {
   /** On the command line: one flag with commas (`a,b`), or one value per flag, repeated. */
   form: "comma" | "repeat";
   default?: readonly string[];
+  /** What each item must look like, when not any text, and how the error messages name it. */
+  item?: { pattern: RegExp; name: string };
 }
 export interface BoolSpec extends SpecBase {
   kind: "bool";
   default: boolean;
 }
 export type SettingSpec = IntSpec | NumberSpec | StringSpec | ListSpec | BoolSpec;
+
+/** An IAM role name (IAM User Guide, IAM quotas: 64 characters of letters, digits and +=,.@_-). */
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+/** ROLE:ID, ID as the STS model's externalIdType (2–1224 of letters, digits and +=,.@:/_-). */
+const ROLE_EXTERNAL_ID = /^[\w+=,.@-]{1,64}:[\w+=,.@:/-]{2,1224}$/;
 
 /** setTimeout's longest delay; a longer one fires at once (Node warns TimeoutOverflowWarning). */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -75,6 +82,23 @@ export const EMULATOR_SETTINGS = {
   forbid: {
     kind: "list", form: "repeat", flag: "--forbid", arg: "<account:role>", default: [], runtime: true, description: "list this role but refuse its credentials (403); repeatable",
     more: "`ACCOUNT:*` forbids a whole account",
+  },
+  assumableRoles: {
+    kind: "list", form: "comma", flag: "--assumable-roles", arg: "<names>", runtime: true, defaultText: "any name",
+    item: { pattern: ROLE_NAME, name: "IAM role names" },
+    description: "the only role names STS AssumeRole grants; any other is AccessDenied",
+    more: "the role ARN's account must be one of the emulator's either way; an empty list is any name",
+  },
+  externalIds: {
+    kind: "list", form: "repeat", flag: "--external-id", arg: "<role:id>", default: [], runtime: true,
+    item: { pattern: ROLE_EXTERNAL_ID, name: "ROLE:EXTERNAL_ID items" },
+    description: "AssumeRole of role ROLE needs ExternalId ID, else AccessDenied; repeatable",
+    more: "in every account; a role without one accepts any or none",
+  },
+  stsDisabledRegions: {
+    kind: "list", form: "comma", flag: "--sts-disabled-regions", arg: "<regions>", default: [], runtime: true,
+    item: { pattern: /^[a-z0-9-]{1,64}$/, name: "region names" },
+    description: "AssumeRole signed for these regions answers RegionDisabledException (403)",
   },
   autoApproveMs: {
     kind: "int", flag: "--auto-approve-ms", arg: "<ms>", min: -1, default: 0, runtime: true, description: "approve sign-ins by itself after this many ms (-1 = never)",
@@ -167,7 +191,7 @@ export function describeValues(s: SettingSpec): string {
     case "string":
       return "a non-empty string";
     case "list":
-      return "a list of strings";
+      return `a list of ${s.item?.name ?? "strings"}`;
   }
 }
 
@@ -188,10 +212,12 @@ export function parseValue(s: SettingSpec, value: unknown, label: string): Parse
       return fail;
     case "string":
       return typeof value === "string" && value.trim() !== "" ? { ok: true, value } : fail;
-    case "list":
-      if (typeof value === "string") return { ok: true, value: splitList(value) };
-      if (Array.isArray(value) && value.every((v) => typeof v === "string")) return { ok: true, value: [...value] };
-      return fail;
+    case "list": {
+      const items = typeof value === "string" ? splitList(value) : Array.isArray(value) && value.every((v) => typeof v === "string") ? [...value] : undefined;
+      if (items === undefined) return fail;
+      const bad = s.item === undefined ? undefined : items.find((v) => !s.item?.pattern.test(v));
+      return bad === undefined ? { ok: true, value: items } : { ok: false, message: `${label} must be ${describeValues(s)}, not "${bad.slice(0, 100)}"` };
+    }
   }
 }
 
@@ -205,7 +231,8 @@ const splitList = (text: string): string[] => text.split(",").map((v) => v.trim(
 export function parseFlagValue(s: SettingSpec, text: string, previous: unknown): Parsed {
   if (s.kind !== "list") return parseValue(s, text, s.flag);
   const before = Array.isArray(previous) ? previous.filter((v): v is string => typeof v === "string") : [];
-  return { ok: true, value: [...before, ...(s.form === "repeat" ? [text.trim()].filter(Boolean) : splitList(text))] };
+  const added = parseValue(s, s.form === "repeat" ? [text.trim()].filter(Boolean) : splitList(text), s.flag);
+  return added.ok && Array.isArray(added.value) ? { ok: true, value: [...before, ...added.value] } : added;
 }
 
 /**

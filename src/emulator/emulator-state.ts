@@ -78,8 +78,12 @@ export interface RoleCredentials {
   sessionToken: string;
   expiresAtMs: number;
   accountId: string;
+  /** The permission set for Identity Center keys; the IAM role's name for AssumeRole keys. */
   roleName: string;
+  /** The Identity Center user the keys trace back to, through any chain of AssumeRole. */
   user: string;
+  /** Set for keys from STS AssumeRole: the role session's name (Identity Center sessions are named after the user). */
+  sessionName?: string;
 }
 
 export interface OperationStats {
@@ -265,15 +269,20 @@ export class EmulatorState {
     for (const t of this.refreshTokens.values()) if (t.sessionId === sessionId) t.revoked = true;
   }
 
-  issueRoleCredentials(accountId: string, roleName: string, user: string): RoleCredentials {
+  /**
+   * Keys for a role session: GetRoleCredentials' (lasting --role-ttl), or with `assumed` AssumeRole's,
+   * lasting the DurationSeconds STS granted.
+   */
+  issueRoleCredentials(accountId: string, roleName: string, user: string, assumed?: { sessionName: string; durationS: number }): RoleCredentials {
     const creds: RoleCredentials = {
       accessKeyId: "ASIA" + randomFrom(KEY_ALPHABET, 16),
       secretAccessKey: randomBytes(30).toString("base64"),
       sessionToken: "IQoJb3JpZ2luX2Vj" + randomBytes(330).toString("base64"),
-      expiresAtMs: this.nowMs() + this.options.roleTtlS * 1000,
+      expiresAtMs: this.nowMs() + (assumed?.durationS ?? this.options.roleTtlS) * 1000,
       accountId,
       roleName,
       user,
+      ...(assumed && { sessionName: assumed.sessionName }),
     };
     this.roleCredentials.set(creds.accessKeyId, creds);
     return creds;

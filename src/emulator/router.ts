@@ -1,14 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { handleAdmin } from "./admin-api.js";
-import { roleHash16, roleUniqueId } from "./directory.js";
-import type { EmulatorState } from "./emulator-state.js";
+import type { AssumeRoleGrant } from "./assume-role.js";
+import { identityCenterRoleName, roleUniqueId } from "./directory.js";
+import type { EmulatorState, RoleCredentials } from "./emulator-state.js";
 import type { Faults } from "./faults.js";
 import { federationError, federationOperation, handleFederation } from "./federation-service.js";
 import { createToken, registerClient, startDeviceAuthorization } from "./oidc-service.js";
 import { getRoleCredentials, listAccountRoles, listAccounts, logout } from "./portal-service.js";
 import { jsonResponse, oidcError, portalError } from "./rest-json.js";
 import { decideAuthorizePage, decideDevicePage, showAuthorizePage, showDevicePage, showIndexPage } from "./sign-in-page.js";
-import { handleSts, stsErrorResponse } from "./sts-service.js";
+import { handleSts, stsErrorResponse, type StsDeps, type StsIdentity } from "./sts-service.js";
 import type { EmuRequest, EmuResponse } from "./wire.js";
 
 /**
@@ -39,24 +40,25 @@ export interface Router {
 
 export function createRouter(deps: { state: EmulatorState; faults: Faults; startedMs: number; version: string }): Router {
   const { state, faults, startedMs, version } = deps;
-  const stsDeps = {
+  const stsDeps: StsDeps = {
     nowMs: () => state.nowMs(),
     requestId: () => randomUUID(),
     lookup: (accessKeyId: string) => {
       const c = state.roleCredentials.get(accessKeyId);
       if (!c) return undefined;
-      return {
-        secretAccessKey: c.secretAccessKey,
-        sessionToken: c.sessionToken,
-        expiresAtMs: c.expiresAtMs,
-        identity: {
-          accountId: c.accountId,
-          roleName: c.roleName,
-          userName: c.user,
-          roleHash16: roleHash16(c.accountId, c.roleName),
-          roleUniqueId: roleUniqueId(c.accountId, c.roleName),
-        },
-      };
+      return { secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken, expiresAtMs: c.expiresAtMs, identity: stsIdentityOf(c) };
+    },
+    assumeRoleRules: () => ({
+      hasAccount: (accountId: string) => state.directory.indexOf(accountId) !== undefined,
+      assumableRoles: state.options.assumableRoles ?? [],
+      externalIds: state.options.externalIds,
+      disabledRegions: state.options.stsDisabledRegions,
+    }),
+    issueAssumedRole: (grant: AssumeRoleGrant, callerAccessKeyId: string) => {
+      // The user behind the chain carries over: the console page names them.
+      const user = state.roleCredentials.get(callerAccessKeyId)?.user ?? grant.sessionName;
+      const c = state.issueRoleCredentials(grant.accountId, grant.roleName, user, { sessionName: grant.sessionName, durationS: grant.durationS });
+      return { ...c, identity: stsIdentityOf(c) };
     },
   };
 
@@ -154,6 +156,13 @@ export function createRouter(deps: { state: EmulatorState; faults: Faults; start
   return { findRoute, answer };
 }
 
+/** The role session behind issued keys, as STS names it (docs/protocol/sts.md §4, §8). */
+function stsIdentityOf(c: RoleCredentials): StsIdentity {
+  // Identity Center keys: the permission set's reserved IAM role, the session named after the user.
+  const roleName = c.sessionName === undefined ? identityCenterRoleName(c.accountId, c.roleName) : c.roleName;
+  return { accountId: c.accountId, roleName, roleUniqueId: roleUniqueId(c.accountId, roleName), sessionName: c.sessionName ?? c.user };
+}
+
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -181,5 +190,5 @@ function defaultMessage(code: string): string {
 /** The STS action of a request, for stats and injections; a fixed set, so junk cannot grow the stats. */
 function stsOperationName(req: EmuRequest): string {
   const action = req.query.get("Action") ?? new URLSearchParams(req.body.toString("utf8")).get("Action");
-  return action === "GetCallerIdentity" ? action : "STS";
+  return action === "GetCallerIdentity" || action === "AssumeRole" ? action : "STS";
 }

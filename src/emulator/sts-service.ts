@@ -1,26 +1,39 @@
+import { decideAssumeRole, type AssumeRoleGrant, type AssumeRoleRules } from "./assume-role.js";
 import { verifySigV4 } from "./sigv4-verify.js";
 import type { IssuedCredentials } from "./sigv4-verify.js";
 import type { EmuRequest, EmuResponse } from "./wire.js";
 
-// The emulator's STS endpoint: GetCallerIdentity over awsQuery, signed with SigV4, answered the way
-// STS answers an Identity Center role session. Wire format: docs/protocol/sts.md §2–§5.
+// The emulator's STS endpoint: GetCallerIdentity and AssumeRole over awsQuery, signed with SigV4,
+// answered the way STS answers a role session. Wire format: docs/protocol/sts.md §2–§5, §8.
 
+/** Who a key belongs to: always a role session, Identity Center's or one AssumeRole made. */
 export interface StsIdentity {
   accountId: string;
-  /** The permission set name, as in AWSReservedSSO_<roleName>_<roleHash16> (docs/protocol/sts.md §4). */
+  /** The IAM role as ARNs name it: AWSReservedSSO_<permission set>_<16 hex> for Identity Center (docs/protocol/sts.md §4). */
   roleName: string;
-  /** The session name: the Identity Center user name. */
-  userName: string;
-  /** 16 lower-case hex characters. */
-  roleHash16: string;
   /** AROA + 17 upper-case letters/digits. */
   roleUniqueId: string;
+  /** The Identity Center user name, or the RoleSessionName given to AssumeRole. */
+  sessionName: string;
+}
+
+/** Keys for a session AssumeRole granted, and who they belong to (as `lookup` will say). */
+export interface IssuedRoleKeys {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+  expiresAtMs: number;
+  identity: StsIdentity;
 }
 
 export interface StsDeps {
   nowMs(): number;
   lookup(accessKeyId: string): (IssuedCredentials & { identity: StsIdentity }) | undefined;
   requestId(): string;
+  /** The emulator's roles, read at each AssumeRole (the knobs can change while it runs). */
+  assumeRoleRules(): AssumeRoleRules;
+  /** Issues keys for a granted session; `callerAccessKeyId` is the key that asked. */
+  issueAssumedRole(grant: AssumeRoleGrant, callerAccessKeyId: string): IssuedRoleKeys;
 }
 
 export interface StsResult {
@@ -86,15 +99,17 @@ export function stsErrorResponse(status: number, code: string, message: string, 
   return xmlResponse(status, body, requestId);
 }
 
+/** arn:aws:sts::<account>:assumed-role/<role>/<session> (docs/protocol/sts.md §4, §8). */
+export function assumedRoleArn(identity: StsIdentity): string {
+  return `arn:aws:sts::${identity.accountId}:assumed-role/${identity.roleName}/${identity.sessionName}`;
+}
+
 function callerIdentityXml(identity: StsIdentity, requestId: string): string {
-  // docs/protocol/sts.md §4: how an Identity Center role session appears to STS.
-  const role = `AWSReservedSSO_${identity.roleName}_${identity.roleHash16}`;
-  const arn = `arn:aws:sts::${identity.accountId}:assumed-role/${role}/${identity.userName}`;
   return (
     `<GetCallerIdentityResponse xmlns="${STS_XMLNS}">\n` +
     `  <GetCallerIdentityResult>\n` +
-    `    <Arn>${escapeXml(arn)}</Arn>\n` +
-    `    <UserId>${escapeXml(`${identity.roleUniqueId}:${identity.userName}`)}</UserId>\n` +
+    `    <Arn>${escapeXml(assumedRoleArn(identity))}</Arn>\n` +
+    `    <UserId>${escapeXml(`${identity.roleUniqueId}:${identity.sessionName}`)}</UserId>\n` +
     `    <Account>${escapeXml(identity.accountId)}</Account>\n` +
     `  </GetCallerIdentityResult>\n` +
     `  <ResponseMetadata>\n` +
@@ -103,6 +118,35 @@ function callerIdentityXml(identity: StsIdentity, requestId: string): string {
     `</GetCallerIdentityResponse>\n`
   );
 }
+
+/** The AssumeRole answer of docs/protocol/sts.md §8.2, elements in the API reference example's order. */
+function assumeRoleXml(user: { arn: string; assumedRoleId: string }, keys: IssuedRoleKeys, sourceIdentity: string | undefined, requestId: string): string {
+  // STS gives whole seconds: 2019-11-09T13:34:41Z.
+  const expiration = new Date(Math.floor(keys.expiresAtMs / 1000) * 1000).toISOString().replace(/\.000Z$/, "Z");
+  return (
+    `<AssumeRoleResponse xmlns="${STS_XMLNS}">\n` +
+    `  <AssumeRoleResult>\n` +
+    (sourceIdentity === undefined ? "" : `    <SourceIdentity>${escapeXml(sourceIdentity)}</SourceIdentity>\n`) +
+    `    <AssumedRoleUser>\n` +
+    `      <Arn>${escapeXml(user.arn)}</Arn>\n` +
+    `      <AssumedRoleId>${escapeXml(user.assumedRoleId)}</AssumedRoleId>\n` +
+    `    </AssumedRoleUser>\n` +
+    `    <Credentials>\n` +
+    `      <AccessKeyId>${escapeXml(keys.accessKeyId)}</AccessKeyId>\n` +
+    `      <SecretAccessKey>${escapeXml(keys.secretAccessKey)}</SecretAccessKey>\n` +
+    `      <SessionToken>${escapeXml(keys.sessionToken)}</SessionToken>\n` +
+    `      <Expiration>${expiration}</Expiration>\n` +
+    `    </Credentials>\n` +
+    `  </AssumeRoleResult>\n` +
+    `  <ResponseMetadata>\n` +
+    `    <RequestId>${escapeXml(requestId)}</RequestId>\n` +
+    `  </ResponseMetadata>\n` +
+    `</AssumeRoleResponse>\n`
+  );
+}
+
+/** The actions the emulator answers; every other one of STS_ACTIONS is InvalidAction. */
+const IMPLEMENTED: ReadonlySet<string> = new Set(["GetCallerIdentity", "AssumeRole"]);
 
 /** Answers one STS request (POST form or presigned GET). Never throws. */
 export function handleSts(req: EmuRequest, deps: StsDeps): StsResult {
@@ -118,9 +162,9 @@ export function handleSts(req: EmuRequest, deps: StsDeps): StsResult {
     const version = params.get("Version");
     if (!action) return fail(operation, 400, "MissingAction", "Missing Action");
     if (STS_ACTIONS.has(action)) operation = action;
-    if (action !== "GetCallerIdentity") {
+    if (!IMPLEMENTED.has(action)) {
       const message = STS_ACTIONS.has(action)
-        ? `${action} is not implemented by the sso-cli emulator, which answers GetCallerIdentity only.`
+        ? `${action} is not implemented by the sso-cli emulator, which answers GetCallerIdentity and AssumeRole only.`
         : `Could not find operation ${quote(action)} for version ${quote(version ?? "NO_VERSION_SPECIFIED")}`;
       return fail(operation, 400, "InvalidAction", message);
     }
@@ -138,7 +182,14 @@ export function handleSts(req: EmuRequest, deps: StsDeps): StsResult {
     if (version !== STS_VERSION) {
       return fail(operation, 400, "InvalidAction", `Could not find operation ${action} for version ${quote(version ?? "NO_VERSION_SPECIFIED")}`);
     }
-    return { response: xmlResponse(200, callerIdentityXml(caller.identity, requestId), requestId), operation };
+    if (action === "GetCallerIdentity") return { response: xmlResponse(200, callerIdentityXml(caller.identity, requestId), requestId), operation };
+
+    const decision = decideAssumeRole({ params, callerArn: assumedRoleArn(caller.identity), region: verdict.region }, deps.assumeRoleRules());
+    if (!decision.ok) return fail(operation, decision.status, decision.code, decision.message);
+    const { grant } = decision;
+    const keys = deps.issueAssumedRole(grant, verdict.accessKeyId);
+    const user = { arn: assumedRoleArn(keys.identity), assumedRoleId: `${keys.identity.roleUniqueId}:${keys.identity.sessionName}` };
+    return { response: xmlResponse(200, assumeRoleXml(user, keys, grant.sourceIdentity, requestId), requestId), operation };
   } catch {
     // A bug or a failing lookup must not take the emulator down; the client sees what AWS sends then.
     return fail(operation, 500, "InternalFailure", "The request processing has failed because of an unknown error, exception or failure.");

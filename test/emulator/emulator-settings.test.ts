@@ -25,6 +25,9 @@ describe("the emulator's settings table", () => {
       roleNames: undefined,
       user: "alice@example.com",
       forbid: [],
+      assumableRoles: undefined,
+      externalIds: [],
+      stsDisabledRegions: [],
       autoApproveMs: 0,
       latencyMs: 0,
       throttleRps: 0,
@@ -69,7 +72,7 @@ describe("POST /_admin/config (parseKnobs)", () => {
 
   it("finds every runtime setting under its own name and its flag's", () => {
     for (const [name, s] of SPECS.filter(([, spec]) => spec.runtime)) {
-      const value = s.kind === "bool" ? true : s.kind === "list" ? ["a"] : s.kind === "string" ? "x" : 5;
+      const value = s.kind === "bool" ? true : s.kind === "list" ? [name === "externalIds" ? "Deploy:ext-1" : "a"] : s.kind === "string" ? "x" : 5;
       const byFlag = s.flag.startsWith("--no-") ? !value : value;
       expect(parseKnobs({ [name]: value }), name).toEqual({ ok: true, changes: { [name]: value } });
       expect(parseKnobs({ [s.flag]: value }), s.flag).toEqual({ ok: true, changes: { [name]: byFlag } });
@@ -96,6 +99,10 @@ describe("POST /_admin/config (parseKnobs)", () => {
     [{ noRefresh: 1 }, "noRefresh must be true or false"],
     [{ region: "" }, "region must be a non-empty string"],
     [{ forbid: [1] }, "forbid must be a list of strings"],
+    [{ externalIds: ["Deploy"] }, 'externalIds must be a list of ROLE:EXTERNAL_ID items, not "Deploy"'],
+    [{ "external-id": "Deploy:x" }, 'external-id must be a list of ROLE:EXTERNAL_ID items, not "Deploy:x"'],
+    [{ assumableRoles: "Deploy, team/Deploy" }, 'assumableRoles must be a list of IAM role names, not "team/Deploy"'],
+    [{ stsDisabledRegions: ["eu-south-1", "EU West"] }, 'stsDisabledRegions must be a list of region names, not "EU West"'],
     [{ port: 8080 }, "port is fixed when the emulator starts (--port)"],
     [{ inject: "X:500:E" }, "inject is fixed when the emulator starts (--inject)"],
   ])("rejects %j with one line naming the knob", (input, message) => {
@@ -115,6 +122,14 @@ describe("sso-cli emulator's flags (parseFlagValue, readEmulatorFlags)", () => {
     expect(parseFlagValue(accountNames, "dev", ["prod"])).toEqual({ ok: true, value: ["prod", "dev"] });
     expect(parseFlagValue(forbid, "1:a,b", ["2:*"])).toEqual({ ok: true, value: ["2:*", "1:a,b"] });
     expect(parseFlagValue(inject, "ListAccounts:500:InternalServerException:2", undefined)).toEqual({ ok: true, value: ["ListAccounts:500:InternalServerException:2"] });
+  });
+
+  it("checks each item of a list that has a form: --external-id ROLE:ID, --assumable-roles role names", () => {
+    const { externalIds, assumableRoles } = EMULATOR_SETTINGS;
+    expect(parseFlagValue(externalIds, "Deploy:ext-1:a/b", ["Audit:zz"])).toEqual({ ok: true, value: ["Audit:zz", "Deploy:ext-1:a/b"] });
+    expect(parseFlagValue(externalIds, "Deploy=ext-1", undefined)).toEqual({ ok: false, message: '--external-id must be a list of ROLE:EXTERNAL_ID items, not "Deploy=ext-1"' });
+    expect(parseFlagValue(assumableRoles, "Deploy,Audit", undefined)).toEqual({ ok: true, value: ["Deploy", "Audit"] });
+    expect(() => readEmulatorFlags({ externalId: ["Deploy"] })).toThrow(new UsageError('--external-id must be a list of ROLE:EXTERNAL_ID items, not "Deploy".'));
   });
 
   it("names the flag when a value is out of bounds", () => {

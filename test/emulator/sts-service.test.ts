@@ -2,13 +2,14 @@ import { randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import type { IncomingMessage, Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { Sha256 } from "@smithy/core/checksum";
 import { SignatureV4 } from "@smithy/signature-v4";
 import type { AwsCredentialIdentity, HttpRequest } from "@smithy/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AssumeRoleGrant, AssumeRoleRules } from "../../src/emulator/assume-role.js";
 import { escapeXml, handleSts, stsErrorResponse } from "../../src/emulator/sts-service.js";
-import type { StsDeps, StsIdentity } from "../../src/emulator/sts-service.js";
+import type { IssuedRoleKeys, StsDeps, StsIdentity } from "../../src/emulator/sts-service.js";
 import type { IssuedCredentials } from "../../src/emulator/sigv4-verify.js";
 import type { EmuRequest } from "../../src/emulator/wire.js";
 
@@ -23,9 +24,8 @@ const XMLNS = "https://sts.amazonaws.com/doc/2011-06-15/";
 
 const IDENTITY: StsIdentity = {
   accountId: "111122223333",
-  roleName: "AdministratorAccess",
-  userName: "alice@example.com",
-  roleHash16: "0123456789abcdef",
+  roleName: "AWSReservedSSO_AdministratorAccess_0123456789abcdef",
+  sessionName: "alice@example.com",
   roleUniqueId: "AROAEXAMPLEID00000001",
 };
 const ARN = "arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_AdministratorAccess_0123456789abcdef/alice@example.com";
@@ -33,14 +33,43 @@ const USER_ID = "AROAEXAMPLEID00000001:alice@example.com";
 
 type Issued = IssuedCredentials & { identity: StsIdentity };
 
+const ROLE_ACCOUNT = "222233334444";
+const ASSUMED_AKID = "ASIAASSUMEDEXAMPLE00";
+const ASSUMED_SECRET = "assumedSecretKeyEXAMPLE/assumedSecretKey+";
+const ASSUMED_TOKEN = "IQoJb3JpZ2luX2VjASSUMEDTOKEN";
+const DEPLOY_ID = "AROADEPLOYEXAMPLE0001";
+
+/** The emulator's accounts in these tests: the caller's and the role's. */
+const RULES: AssumeRoleRules = {
+  hasAccount: (id) => id === "111122223333" || id === ROLE_ACCOUNT,
+  assumableRoles: [],
+  externalIds: [],
+  disabledRegions: [],
+};
+
 /** Keys issued "now" by the given clock: one valid for an hour, one already expired. */
-function makeDeps(nowMs: () => number, identity: StsIdentity = IDENTITY): StsDeps {
+function makeDeps(nowMs: () => number, identity: StsIdentity = IDENTITY, rules: Partial<AssumeRoleRules> = {}, grants: AssumeRoleGrant[] = []): StsDeps {
   const issuedMs = nowMs();
   const keys = new Map<string, Issued>([
     [AKID, { secretAccessKey: SECRET, sessionToken: TOKEN, expiresAtMs: issuedMs + 3_600_000, identity }],
     [EXPIRED_AKID, { secretAccessKey: SECRET, sessionToken: TOKEN, expiresAtMs: issuedMs - 1, identity }],
   ]);
-  return { nowMs, lookup: (id) => keys.get(id), requestId: () => REQUEST_ID };
+  return {
+    nowMs,
+    lookup: (id) => keys.get(id),
+    requestId: () => REQUEST_ID,
+    assumeRoleRules: () => ({ ...RULES, ...rules }),
+    issueAssumedRole: (grant): IssuedRoleKeys => {
+      grants.push(grant);
+      return {
+        accessKeyId: ASSUMED_AKID,
+        secretAccessKey: ASSUMED_SECRET,
+        sessionToken: ASSUMED_TOKEN,
+        expiresAtMs: nowMs() + grant.durationS * 1000,
+        identity: { accountId: grant.accountId, roleName: grant.roleName, roleUniqueId: DEPLOY_ID, sessionName: grant.sessionName },
+      };
+    },
+  };
 }
 const deps = makeDeps(() => T0);
 
@@ -59,10 +88,10 @@ function emuRequest(method: string, rawPath: string, rawQuery: string, rawHeader
 const rfc3986 = (s: string): string => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
 /** A request as botocore would send it, signed by the JS SDK's signer. */
-async function signed(o: { body?: string; credentials?: AwsCredentialIdentity; presign?: boolean; contentType?: string } = {}): Promise<EmuRequest> {
+async function signed(o: { body?: string; credentials?: AwsCredentialIdentity; presign?: boolean; contentType?: string; region?: string } = {}): Promise<EmuRequest> {
   const signer = new SignatureV4({
     service: "sts",
-    region: "us-east-1",
+    region: o.region ?? "us-east-1",
     credentials: o.credentials ?? { accessKeyId: AKID, secretAccessKey: SECRET, sessionToken: TOKEN },
     sha256: Sha256,
     applyChecksum: false,
@@ -126,7 +155,7 @@ describe("sts: GetCallerIdentity", () => {
   });
 
   it("XML-escapes every value it echoes", async () => {
-    const odd: StsIdentity = { ...IDENTITY, userName: `a<b>&"c'`, roleName: "R&D" };
+    const odd: StsIdentity = { ...IDENTITY, sessionName: `a<b>&"c'`, roleName: "AWSReservedSSO_R&D_0123456789abcdef" };
     const out = handleSts(await signed(), makeDeps(() => T0, odd));
     const body = String(out.response.body);
     expect(body).toContain("AWSReservedSSO_R&amp;D_0123456789abcdef/a&lt;b&gt;&amp;&quot;c&apos;</Arn>");
@@ -173,8 +202,9 @@ const stsErrors: StsErrorCase[] = [
   },
   {
     name: "an STS action the emulator does not implement",
-    make: () => unsigned("Action=AssumeRole&Version=2011-06-15&RoleArn=x"),
-    status: 400, code: "InvalidAction", operation: "AssumeRole",
+    make: () => unsigned("Action=GetSessionToken&Version=2011-06-15"),
+    status: 400, code: "InvalidAction", operation: "GetSessionToken",
+    message: "GetSessionToken is not implemented by the sso-cli emulator, which answers GetCallerIdentity and AssumeRole only.",
   },
   {
     name: "no Version, signed",
@@ -260,6 +290,147 @@ describe("sts: errors use the awsQuery ErrorResponse of docs/protocol/sts.md §5
   });
 });
 
+const DEPLOY_ARN = `arn:aws:iam::${ROLE_ACCOUNT}:role/Deploy`;
+const CALLER_ARN = ARN;
+
+/** An AssumeRole form body: the required members, then the given ones (null drops one). */
+function assumeRoleBody(members: Record<string, string | null> = {}): string {
+  const all: Record<string, string | null> = { Action: "AssumeRole", Version: "2011-06-15", RoleArn: DEPLOY_ARN, RoleSessionName: "alice", ...members };
+  return new URLSearchParams(Object.entries(all).filter((e): e is [string, string] => e[1] !== null)).toString();
+}
+
+const denied = (roleArn = DEPLOY_ARN) => `User: ${CALLER_ARN} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`;
+const validation = (...problems: string[]) => `${problems.length} validation error${problems.length === 1 ? "" : "s"} detected: ${problems.join("; ")}`;
+
+describe("sts: AssumeRole", () => {
+  it("answers the XML of docs/protocol/sts.md §8.2 with keys that expire DurationSeconds ahead", async () => {
+    const grants: AssumeRoleGrant[] = [];
+    const out = handleSts(await signed({ body: assumeRoleBody({ DurationSeconds: "900" }) }), makeDeps(() => T0, IDENTITY, {}, grants));
+    expect(out).toMatchObject({ operation: "AssumeRole" });
+    expect(out.errorCode).toBeUndefined();
+    expect(out.response.status).toBe(200);
+    expect(out.response.headers).toEqual({ "Content-Type": "text/xml", "x-amzn-RequestId": REQUEST_ID });
+    expect(grants).toEqual([{ accountId: ROLE_ACCOUNT, roleName: "Deploy", sessionName: "alice", durationS: 900 }]);
+    expect(out.response.body).toBe(
+      `<AssumeRoleResponse xmlns="${XMLNS}">\n` +
+        "  <AssumeRoleResult>\n" +
+        "    <AssumedRoleUser>\n" +
+        `      <Arn>arn:aws:sts::${ROLE_ACCOUNT}:assumed-role/Deploy/alice</Arn>\n` +
+        `      <AssumedRoleId>${DEPLOY_ID}:alice</AssumedRoleId>\n` +
+        "    </AssumedRoleUser>\n" +
+        "    <Credentials>\n" +
+        `      <AccessKeyId>${ASSUMED_AKID}</AccessKeyId>\n` +
+        `      <SecretAccessKey>${ASSUMED_SECRET}</SecretAccessKey>\n` +
+        `      <SessionToken>${ASSUMED_TOKEN}</SessionToken>\n` +
+        "      <Expiration>2024-01-02T03:19:05Z</Expiration>\n" +
+        "    </Credentials>\n" +
+        "  </AssumeRoleResult>\n" +
+        "  <ResponseMetadata>\n" +
+        `    <RequestId>${REQUEST_ID}</RequestId>\n` +
+        "  </ResponseMetadata>\n" +
+        "</AssumeRoleResponse>\n",
+    );
+  });
+
+  it("lasts an hour without DurationSeconds, drops the role's path from its name and echoes SourceIdentity", async () => {
+    const grants: AssumeRoleGrant[] = [];
+    const body = assumeRoleBody({ RoleArn: `arn:aws:iam::${ROLE_ACCOUNT}:role/team/ci/Deploy`, SourceIdentity: "alice@example.com" });
+    const out = handleSts(await signed({ body }), makeDeps(() => T0, IDENTITY, {}, grants));
+    expect(out.response.status).toBe(200);
+    expect(grants).toEqual([{ accountId: ROLE_ACCOUNT, roleName: "Deploy", sessionName: "alice", durationS: 3600, sourceIdentity: "alice@example.com" }]);
+    expect(String(out.response.body)).toContain("<Expiration>2024-01-02T04:04:05Z</Expiration>");
+    expect(String(out.response.body)).toContain("    <SourceIdentity>alice@example.com</SourceIdentity>\n");
+    expect(String(out.response.body)).toContain(`<Arn>arn:aws:sts::${ROLE_ACCOUNT}:assumed-role/Deploy/alice</Arn>`);
+  });
+
+  it("grants the role with the ExternalId it requires, and any role named in assumableRoles", async () => {
+    const deps = makeDeps(() => T0, IDENTITY, { assumableRoles: ["Deploy", "Audit"], externalIds: ["Deploy:ext-1:a/b"] });
+    expect(handleSts(await signed({ body: assumeRoleBody({ ExternalId: "ext-1:a/b" }) }), deps).response.status).toBe(200);
+    // A role that requires none takes any ExternalId, as a trust policy without the condition does.
+    const audit = assumeRoleBody({ RoleArn: `arn:aws:iam::${ROLE_ACCOUNT}:role/Audit`, ExternalId: "whatever" });
+    expect(handleSts(await signed({ body: audit }), deps).response.status).toBe(200);
+  });
+
+  const cases: { name: string; body: string; rules?: Partial<AssumeRoleRules>; region?: string; akid?: string; status: number; code: string; message: string }[] = [
+    {
+      name: "DurationSeconds under 900", body: assumeRoleBody({ DurationSeconds: "899" }), status: 400, code: "ValidationError",
+      message: validation("Value '899' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900"),
+    },
+    {
+      name: "DurationSeconds over 43200", body: assumeRoleBody({ DurationSeconds: "43201" }), status: 400, code: "ValidationError",
+      message: validation("Value '43201' at 'durationSeconds' failed to satisfy constraint: Member must have value less than or equal to 43200"),
+    },
+    {
+      name: "DurationSeconds over an hour (role chaining)", body: assumeRoleBody({ DurationSeconds: "3601" }), status: 400, code: "ValidationError",
+      message: "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.",
+    },
+    {
+      name: "DurationSeconds that is no number", body: assumeRoleBody({ DurationSeconds: "1h" }), status: 400, code: "ValidationError",
+      message: validation("Value '1h' at 'durationSeconds' failed to satisfy constraint: Member must be a valid integer"),
+    },
+    {
+      name: "no RoleSessionName", body: assumeRoleBody({ RoleSessionName: null }), status: 400, code: "ValidationError",
+      message: validation("Value null at 'roleSessionName' failed to satisfy constraint: Member must not be null"),
+    },
+    {
+      name: "a bad RoleSessionName and a short ExternalId", body: assumeRoleBody({ RoleSessionName: "a b", ExternalId: "x" }), status: 400, code: "ValidationError",
+      message: validation(
+        "Value 'a b' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*",
+        "Value 'x' at 'externalId' failed to satisfy constraint: Member must have length greater than or equal to 2",
+      ),
+    },
+    {
+      name: "no RoleArn", body: assumeRoleBody({ RoleArn: null }), status: 400, code: "ValidationError",
+      message: validation("Value null at 'roleArn' failed to satisfy constraint: Member must not be null"),
+    },
+    {
+      name: "an ARN that is not a role's", body: assumeRoleBody({ RoleArn: `arn:aws:iam::${ROLE_ACCOUNT}:user/Deploy` }), status: 400, code: "ValidationError",
+      message: "Request ARN is invalid",
+    },
+    {
+      name: "an account that is not the emulator's", body: assumeRoleBody({ RoleArn: "arn:aws:iam::999999999999:role/Deploy" }), status: 403, code: "AccessDenied",
+      message: denied("arn:aws:iam::999999999999:role/Deploy"),
+    },
+    {
+      name: "another partition", body: assumeRoleBody({ RoleArn: `arn:aws-cn:iam::${ROLE_ACCOUNT}:role/Deploy` }), status: 403, code: "AccessDenied",
+      message: denied(`arn:aws-cn:iam::${ROLE_ACCOUNT}:role/Deploy`),
+    },
+    {
+      name: "a role not in assumableRoles", body: assumeRoleBody(), rules: { assumableRoles: ["Audit"] }, status: 403, code: "AccessDenied", message: denied(),
+    },
+    {
+      name: "no ExternalId for a role that requires one", body: assumeRoleBody(), rules: { externalIds: ["Deploy:ext-1"] }, status: 403, code: "AccessDenied", message: denied(),
+    },
+    {
+      name: "a wrong ExternalId", body: assumeRoleBody({ ExternalId: "ext-2" }), rules: { externalIds: ["Deploy:ext-1"] }, status: 403, code: "AccessDenied", message: denied(),
+    },
+    {
+      name: "a region where STS is not activated", body: assumeRoleBody(), rules: { disabledRegions: ["eu-south-1"] }, region: "eu-south-1", status: 403, code: "RegionDisabledException",
+      message: `STS is not activated in this region for account:${ROLE_ACCOUNT}. Your account administrator can activate STS in this region using the IAM Console.`,
+    },
+    {
+      name: "an expired caller", body: assumeRoleBody(), akid: EXPIRED_AKID, status: 403, code: "ExpiredToken",
+      message: "The security token included in the request is expired",
+    },
+  ];
+
+  it.each(cases)("$name → $status $code", async (c) => {
+    const grants: AssumeRoleGrant[] = [];
+    const req = await signed({ body: c.body, region: c.region ?? "us-east-1", credentials: { accessKeyId: c.akid ?? AKID, secretAccessKey: SECRET, sessionToken: TOKEN } });
+    const out = handleSts(req, makeDeps(() => T0, IDENTITY, c.rules, grants));
+    expect(out.operation).toBe("AssumeRole");
+    expect(out.errorCode).toBe(c.code);
+    expect(out.response.status).toBe(c.status);
+    expect(String(out.response.body)).toBe(errorXml(c.code, escapeXml(c.message)));
+    expect(grants).toEqual([]);
+  });
+
+  it("refuses an unsigned AssumeRole before reading it", async () => {
+    const out = handleSts(unsigned(assumeRoleBody({ DurationSeconds: "1" })), deps);
+    expect(out).toMatchObject({ operation: "AssumeRole", errorCode: "MissingAuthenticationToken" });
+  });
+});
+
 // Real clients against handleSts over real HTTP: they sign and parse; we verify and answer.
 describe("sts: real clients over HTTP", () => {
   let server: Server;
@@ -293,6 +464,17 @@ describe("sts: real clients over HTTP", () => {
     expect(out).toMatchObject({ Arn: ARN, UserId: USER_ID, Account: "111122223333" });
     expect(out.$metadata.httpStatusCode).toBe(200);
     expect(out.$metadata.requestId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("the JS SDK v3 assumes a role and reads AccessDenied", async () => {
+    const out = await client(SECRET).send(new AssumeRoleCommand({ RoleArn: DEPLOY_ARN, RoleSessionName: "alice", DurationSeconds: 900 }));
+    expect(out.AssumedRoleUser).toEqual({ Arn: `arn:aws:sts::${ROLE_ACCOUNT}:assumed-role/Deploy/alice`, AssumedRoleId: `${DEPLOY_ID}:alice` });
+    expect(out.Credentials).toMatchObject({ AccessKeyId: ASSUMED_AKID, SecretAccessKey: ASSUMED_SECRET, SessionToken: ASSUMED_TOKEN });
+    const ahead = out.Credentials!.Expiration!.getTime() - Date.now();
+    expect(ahead).toBeGreaterThan(890_000);
+    expect(ahead).toBeLessThanOrEqual(900_000);
+    const err = await client(SECRET).send(new AssumeRoleCommand({ RoleArn: "arn:aws:iam::999999999999:role/Deploy", RoleSessionName: "alice" })).catch((e: unknown) => e);
+    expect(err).toMatchObject({ name: "AccessDenied", $metadata: { httpStatusCode: 403 } });
   });
 
   it("the JS SDK v3 reads our SignatureDoesNotMatch", async () => {
