@@ -148,13 +148,18 @@ describe("our ini reader and botocore's agree", () => {
     expect(all.filter((c) => pythonSplitLines(`a${String.fromCharCode(c)}b`).length > 1)).toEqual(breaks);
   });
 
-  it("on the issue's cases: a byte order mark mid-file, U+0085 indentation, a nested value cut by U+2028", async () => {
+  it("on the issue's cases: a byte order mark mid-file, U+0085 indentation, a nested value cut by U+2028, [DEFAULT]'s nested values", async () => {
     const cases = [
       "[default]\nregion = us-west-2\n\ufeff[profile dev]\noutput = json\n",
       "[default]\nregion = us-west-2\n\x85[profile dev]\noutput = json\n",
       "[profile a]\ns3 =\n  addressing_style = path\u2028virtual\n",
       "[profile a]\ns3 =\n  addressing_style = path\u2028b = c\n",
       "[profile a]\nregion = eu-west-1\x85\n\x1cnext = x\n",
+      // botocore reads [DEFAULT]'s nested values only in the sections that take them.
+      "[DEFAULT]\ns3 =\n  no equals sign\n",
+      "[DEFAULT]\ns3 =\n  no equals sign\n[profile a]\n",
+      "[DEFAULT]\ns3 =\n  no equals sign\n[profile a]\ns3 = own\n",
+      "[DEFAULT]\ns3 =\n  k = v\n[profile a]\n",
     ];
     const theirs = await botocoreReads(cases);
     expect("error" in (theirs[0] as Reading)).toBe(true);
