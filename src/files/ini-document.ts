@@ -458,10 +458,12 @@ export class IniDocument {
   }
 
   /**
-   * Drops the keys' lines (continuation lines too). A section left with no keys and no comments loses
-   * its header and one adjacent blank line, so removing what setKeys added restores the bytes.
+   * Drops the keys' lines (continuation lines too). A section left with no keys and no comments
+   * keeps its header and blank lines, byte for byte: someone wrote it. With `dropEmptySection` (the
+   * caller added the section, as its records show) it loses its header and one adjacent blank line
+   * instead, so removing what setKeys added restores the bytes.
    */
-  removeKeys(section: string, keys: string[]): void {
+  removeKeys(section: string, keys: string[], opts: { dropEmptySection?: boolean } = {}): void {
     const wanted = new Set(keys.map((k) => k.toLowerCase()));
     const segs = this.effectiveSegments(section);
     // Nothing to remove: a section that was already empty is the user's; leave its header alone.
@@ -473,6 +475,7 @@ export class IniDocument {
         for (const k of hits.reverse()) this.deleteLines(s, k.index, k.end);
         this.reread(s);
       }
+      if (!opts.dropEmptySection) return;
       for (const s of [...segs].reverse()) {
         const block = this.view(s).block as Block;
         if (block.keys.length === 0 && !block.hasComment) this.dropSegment(s, 1);

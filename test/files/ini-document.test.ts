@@ -35,7 +35,7 @@ describe("IniDocument round trip", () => {
     const doc = IniDocument.parse(text, name, naming(name));
     doc.setKeys("profile added", { region: "eu-west-1", output: "json" });
     expect(doc.get("profile added", "region")).toBe("eu-west-1");
-    doc.removeKeys("profile added", ["region", "output"]);
+    doc.removeKeys("profile added", ["region", "output"], { dropEmptySection: true });
     expect(doc.toString()).toBe(text);
   });
 
@@ -258,16 +258,18 @@ describe("IniDocument.setKeys", () => {
 
 describe("IniDocument.removeKeys and removeSection", () => {
   it.each([
-    ["drops a key with its continuation lines", "[a]\nx = 1\n  more\ny = 2\n", "a", ["X"], "[a]\ny = 2\n"],
-    ["removes an emptied section and one blank line before it", "[a]\nx = 1\n\n[b]\ny = 2\n", "b", ["y"], "[a]\nx = 1\n"],
-    ["removes an emptied first section and the blank line after it", "[b]\ny = 2\n\n[a]\nx = 1\n", "b", ["y"], "[a]\nx = 1\n"],
-    ["keeps an emptied section that has a comment", "[b]\n# mine\ny = 2\n", "b", ["y"], "[b]\n# mine\n"],
-    ["keeps a section that was empty before", "[b]\n\n[a]\nx = 1\n", "b", ["y"], "[b]\n\n[a]\nx = 1\n"],
-    ["ignores a missing section", "[a]\nx = 1\n", "b", ["y"], "[a]\nx = 1\n"],
-    ["keeps a missing final newline", "[a]\nx = 1\ny = 2", "a", ["y"], "[a]\nx = 1"],
-  ])("%s", (_name, before, section, keys, after) => {
+    ["drops a key with its continuation lines", "[a]\nx = 1\n  more\ny = 2\n", "a", ["X"], "[a]\ny = 2\n", true],
+    ["removes an emptied section it added and one blank line before it", "[a]\nx = 1\n\n[b]\ny = 2\n", "b", ["y"], "[a]\nx = 1\n", true],
+    ["removes an emptied first section it added and the blank line after it", "[b]\ny = 2\n\n[a]\nx = 1\n", "b", ["y"], "[a]\nx = 1\n", true],
+    ["keeps an emptied section that has a comment", "[b]\n# mine\ny = 2\n", "b", ["y"], "[b]\n# mine\n", true],
+    ["keeps the header and blank lines of an emptied section someone wrote", "[NEW]\ny = 2\n\n[a]\nx = 1\n", "NEW", ["y"], "[NEW]\n\n[a]\nx = 1\n", false],
+    ["keeps an emptied last section someone wrote, without a final newline", "[a]\nx = 1\n[NEW]\ny = 2", "NEW", ["y"], "[a]\nx = 1\n[NEW]", false],
+    ["keeps a section that was empty before", "[b]\n\n[a]\nx = 1\n", "b", ["y"], "[b]\n\n[a]\nx = 1\n", true],
+    ["ignores a missing section", "[a]\nx = 1\n", "b", ["y"], "[a]\nx = 1\n", true],
+    ["keeps a missing final newline", "[a]\nx = 1\ny = 2", "a", ["y"], "[a]\nx = 1", true],
+  ])("%s", (_name, before, section, keys, after, dropEmptySection) => {
     const doc = parse(before);
-    doc.removeKeys(section, keys);
+    doc.removeKeys(section, keys, { dropEmptySection });
     expect(doc.toString()).toBe(after);
   });
 
