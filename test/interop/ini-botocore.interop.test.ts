@@ -1,10 +1,14 @@
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { FileFormatError } from "../../src/errors.js";
 import { IniDocument } from "../../src/files/ini-document.js";
 import { isPythonSpace, pythonSplitLines } from "../../src/files/ini-syntax.js";
+import { configureProfile } from "../../src/use-cases/configure-profile.js";
 import { runProcess } from "../helpers/run-process.js";
 import { makeTempHome } from "../helpers/temp-home.js";
+import { createTestContext } from "../helpers/test-context.js";
 
 // Our ini reader against botocore's own (python3, botocore.configloader.load_config), on texts
 // drawn at random from configparser's grammar with every kind of white space Python or JavaScript
@@ -191,5 +195,28 @@ describe("our ini reader and botocore's agree", () => {
     // Both kinds must be common, or the test proves little.
     expect(parsed).toBeGreaterThan(texts.length / 5);
     expect(parsed).toBeLessThan((texts.length * 4) / 5);
+  });
+});
+
+describe("what sso-cli writes, botocore reads", () => {
+  it("configure over an empty `sso_session =` names the sso-session of the start URL, which botocore resolves", async () => {
+    const { home, cleanup } = await makeTempHome();
+    try {
+      const ctx = createTestContext({ home });
+      await mkdir(dirname(ctx.paths.configFile), { recursive: true });
+      await writeFile(ctx.paths.configFile, "[profile NEW]\nsso_session =\nregion = eu-west-1\n");
+      const startUrl = "https://d-1234567890.awsapps.com/start";
+      await configureProfile(ctx, { profile: "NEW", startUrl, region: "us-east-1", accountId: "111122223333", roleName: "Admin", legacy: false, force: false, browser: false }, undefined);
+      const [reading] = await botocoreReads([await readFile(ctx.paths.configFile, "utf8")]);
+      expect(reading).toEqual({
+        ok: {
+          profiles: { NEW: { sso_session: "d-1234567890", region: "eu-west-1", sso_account_id: "111122223333", sso_role_name: "Admin" } },
+          sso_sessions: { "d-1234567890": { sso_start_url: startUrl, sso_region: "us-east-1", sso_registration_scopes: "sso:account:access" } },
+          services: {},
+        },
+      });
+    } finally {
+      await cleanup();
+    }
   });
 });
