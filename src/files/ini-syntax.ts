@@ -247,7 +247,7 @@ export function analyze(lines: Line[], file: string, naming: SectionNaming, line
       blocks.push(block);
       continue;
     }
-    if ((!block || info.kind === "bad") && (lines[index] as Line).text.includes("\uFEFF")) {
+    if ((!block || info.kind === "bad") && info.stripped.startsWith("\uFEFF")) {
       // Left where files saved with one were joined: configparser takes it for text, not space.
       throw fail(index, "holds a byte order mark (U+FEFF), which botocore cannot read; delete that character");
     }
