@@ -20,7 +20,7 @@ export const CONFIGURE_PROFILE_GRAMMAR: CommandGrammar = {
     { flag: "--region", value: "<region>", key: "region", description: "default region for AWS clients using this profile" },
     { flag: "--output", value: "<format>", key: "output", description: "AWS CLI output format (json, yaml, yaml-stream, text, table)" },
     { flag: "--legacy", key: "legacy", description: "write sso_start_url/sso_region into the profile itself (no sso-session; no silent refresh)" },
-    { flag: "--force", key: "force", description: "change a conflicting sso-session or switch the profile's form" },
+    { flag: "--force", key: "force", description: "change a conflicting sso-session, move a legacy profile to another start URL or region, or switch to --legacy" },
     { flag: "--credential-process", key: "credentialProcess", description: "also write credential_process (this sso-cli) for tools that know no SSO" },
     ...SIGN_IN_FLAGS,
   ],

@@ -3,6 +3,7 @@ import { hasControlChars } from "../lib/control-chars.js";
 import { checkWritableTarget, readTextIfExists, writeFileAtomic } from "./atomic-write.js";
 import { withFileLock } from "./file-lock.js";
 import { IniDocument, profileSectionName } from "./ini-document.js";
+import { pythonStrip } from "./ini-syntax.js";
 
 // ~/.aws/config: finding profiles and sso-sessions the way botocore does, checking the Identity
 // Center keys (docs/protocol/config-files.md §3), and the surgical writes behind `configure profile`.
@@ -193,10 +194,10 @@ export function resolveSsoProfile(doc: IniDocument, profileName: string): Resolv
   };
 }
 
-/** `sso_registration_scopes`: split on commas, trimmed, empties dropped, order kept (docs/protocol/token-cache.md §2.1). */
+/** `sso_registration_scopes`: split on commas, stripped as Python strips, empties dropped, order kept (docs/protocol/token-cache.md §2.1). */
 export function parseRegistrationScopes(value: string | undefined): string[] | null {
   if (value === undefined) return null;
-  return value.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  return value.split(",").map(pythonStrip).filter((s) => s !== "");
 }
 
 /**

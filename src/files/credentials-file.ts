@@ -110,9 +110,11 @@ export async function updateCredentialsFile(
         // Compared key by key, not by rendering the file: a batch of 1,000 profiles would otherwise
         // build the whole file twice per profile.
         const same = Object.entries(keys).every(([k, v]) => doc.get(edit.profile, k) === v) && doc.get(edit.profile, LEGACY_TOKEN_KEY) === undefined;
+        // A section is ours to remove once empty only if sso-cli added it, now or with keys still its own.
+        const createdSection = !doc.hasSection(edit.profile) || (ours && entry?.createdSection === true);
         doc.setKeys(edit.profile, keys);
         doc.removeKeys(edit.profile, [LEGACY_TOKEN_KEY]);
-        const next: LedgerEntry = { accessKeyIdSha256: hashAccessKeyId(c.accessKeyId), expiresAt: c.expiration.toISOString(), source: edit.set.source };
+        const next: LedgerEntry = { accessKeyIdSha256: hashAccessKeyId(c.accessKeyId), expiresAt: c.expiration.toISOString(), source: edit.set.source, ...(createdSection && { createdSection }) };
         setEntry(written, edit.profile, next);
         if (!same) setEntry(pending, edit.profile, next);
         return { profile: edit.profile, outcome: same ? "unchanged" : "written" };
@@ -121,7 +123,7 @@ export async function updateCredentialsFile(
         // The entry is stale either way: our keys are about to go, or someone replaced them.
         if (entry !== undefined) delete written[edit.profile];
         if (!ours) return { profile: edit.profile, outcome: current === undefined ? "absent" : "not-ours" };
-        doc.removeKeys(edit.profile, OUR_KEYS);
+        doc.removeKeys(edit.profile, OUR_KEYS, { dropEmptySection: entry?.createdSection === true });
         return { profile: edit.profile, outcome: "removed" };
       }
       return { profile: edit.profile, outcome: "unchanged" };

@@ -29,6 +29,11 @@ export interface LedgerEntry {
   /** When the keys expire, ISO 8601 UTC. */
   expiresAt: string;
   source: CredentialSource;
+  /**
+   * sso-cli added the profile's section to the file (it was not there before its first write):
+   * logout removes the section once it is empty. A section someone wrote keeps its header.
+   */
+  createdSection?: true | undefined;
 }
 
 export interface PendingWrite {
@@ -91,7 +96,10 @@ function toEntry(json: unknown): LedgerEntry | undefined {
     if (typeof v !== "string") return undefined;
     source[key] = v;
   }
-  return { accessKeyIdSha256: json.accessKeyIdSha256, expiresAt: json.expiresAt, source };
+  if (json.createdSection !== undefined && json.createdSection !== true) return undefined;
+  const entry: LedgerEntry = { accessKeyIdSha256: json.accessKeyIdSha256, expiresAt: json.expiresAt, source };
+  if (json.createdSection === true) entry.createdSection = true;
+  return entry;
 }
 
 /** An object of values each `toValue` accepts, rebuilt; undefined when it is not one. */

@@ -1,6 +1,6 @@
 import { BadValueError, FileFormatError } from "../errors.js";
 import { formatSectionHeader, type SectionNaming } from "./ini-section-name.js";
-import { analyze, classify, sectionName, splitLines, type Block, type KeyLine, type Line } from "./ini-syntax.js";
+import { analyze, classify, isPythonSpace, pythonSplitLines, pythonStrip, sectionName, splitLines, type Block, type KeyLine, type Line } from "./ini-syntax.js";
 
 export { profileSectionName, type SectionNaming } from "./ini-section-name.js";
 
@@ -136,11 +136,17 @@ interface LazyIndex {
 // config file a header whose name is not its text (`[profile "a"]`, `[profileX a]`, `[profile a b]`).
 // `(?=(X*))\1` is `X*` without backtracking (a lookahead is atomic): a plain header is not tried
 // again at every shorter length, which halves the time of one pass over a file of 50,000 headers.
-const UNPLAIN_RAW = /(?:^|\n)(?:[^\S\n]+\[|\[\]?(?=([^\]\n]*))\1(?:\n|$))/;
+// Indentation is configparser's white space but \n (ini-syntax.ts isPythonSpace), and a byte order
+// mark before a `[` (an error the whole reading names) needs the whole reading too. The class is
+// written as what it is not: V8 runs the pass over a big file half as fast again with the same set
+// written as what it is. Exported for its test.
+export const LEADING_SPACE = String.raw`[^\0-\x08\n\x0e-\x1b!-\x84\x86-\x9f\xa1-\u167f\u1681-\u1fff\u200b-\u2027\u202a-\u202e\u2030-\u205e\u2060-\u2fff\u3001-\ufefe\uff00-\uffff]+`;
+const UNPLAIN_RAW = new RegExp(String.raw`(?:^|\n)(?:${LEADING_SPACE}\[|\[\]?(?=([^\]\n]*))\1(?:\n|$))`);
 // In the config file the same pass also stops at each plain header that is not `[profile …]`, and
-// at those of the profiles asked for (group 1 unset), to note where they are.
+// at those of the profiles asked for (group 1 unset), to note where they are. A plain name has none
+// of the characters shlex splits or unquotes at.
 function unplainOrOtherConfig(profiles: readonly string[]): RegExp {
-  const unplain = String.raw`[^\S\n]+\[|\[\]?(?=([^\]\n]*))\2(?:\n|$)|\[(?:profile|sso-session|services)(?! [^\s'"\\\]]+\](?=([^\]\n]*))\3(?:\n|$))`;
+  const unplain = String.raw`${LEADING_SPACE}\[|\[\]?(?=([^\]\n]*))\2(?:\n|$)|\[(?:profile|sso-session|services)(?! [^ \t\r\n'"\\\]]+\](?=([^\]\n]*))\3(?:\n|$))`;
   const asked = profiles.map((n) => String.raw`|\[(?=${n.replace(/[\\^$.*+?()[\]{}|/]/g, "\\$&")}\])`).join("");
   return new RegExp(String.raw`(?:^|\n)(?:(${unplain})|\[(?!profile )${asked})`, "g");
 }
@@ -338,9 +344,9 @@ export class IniDocument {
     const value = this.get(section, key);
     if (value === undefined || !value.startsWith("\n")) return undefined;
     const out = Object.create(null) as Record<string, string>;
-    for (const line of value.split("\n")) {
+    for (const line of pythonSplitLines(value)) {
       const eq = line.indexOf("=");
-      if (eq >= 0) out[line.slice(0, eq).trim()] = line.slice(eq + 1).trim();
+      if (eq >= 0) out[pythonStrip(line.slice(0, eq))] = pythonStrip(line.slice(eq + 1));
     }
     return out;
   }
@@ -436,12 +442,15 @@ export class IniDocument {
     checkComment(to);
     const segs = this.effectiveSegments(section);
     for (const s of segs) {
-      const i = this.view(s).lines.findIndex((l) => classify(l.text).kind === "comment" && l.text.trim() === from);
+      const i = this.view(s).lines.findIndex((l) => {
+        const info = classify(l.text);
+        return info.kind === "comment" && info.stripped === from;
+      });
       if (i < 0) continue;
       this.edit(section, () => {
         this.touch(s);
         const line = s.lines[i] as Line;
-        this.spliceLines(s, i, 1, [{ text: line.text.slice(0, line.text.search(/\S/)) + to, eol: line.eol }]);
+        this.spliceLines(s, i, 1, [{ text: line.text.slice(0, classify(line.text).indent) + to, eol: line.eol }]);
         this.reread(s);
       });
       return;
@@ -449,10 +458,12 @@ export class IniDocument {
   }
 
   /**
-   * Drops the keys' lines (continuation lines too). A section left with no keys and no comments loses
-   * its header and one adjacent blank line, so removing what setKeys added restores the bytes.
+   * Drops the keys' lines (continuation lines too). A section left with no keys and no comments
+   * keeps its header and blank lines, byte for byte: someone wrote it. With `dropEmptySection` (the
+   * caller added the section, as its records show) it loses its header and one adjacent blank line
+   * instead, so removing what setKeys added restores the bytes.
    */
-  removeKeys(section: string, keys: string[]): void {
+  removeKeys(section: string, keys: string[], opts: { dropEmptySection?: boolean } = {}): void {
     const wanted = new Set(keys.map((k) => k.toLowerCase()));
     const segs = this.effectiveSegments(section);
     // Nothing to remove: a section that was already empty is the user's; leave its header alone.
@@ -464,6 +475,7 @@ export class IniDocument {
         for (const k of hits.reverse()) this.deleteLines(s, k.index, k.end);
         this.reread(s);
       }
+      if (!opts.dropEmptySection) return;
       for (const s of [...segs].reverse()) {
         const block = this.view(s).block as Block;
         if (block.keys.length === 0 && !block.hasComment) this.dropSegment(s, 1);
@@ -894,7 +906,8 @@ function hasLines(seg: Segment): boolean {
  * A whole file cut into the lines before its first header and the text of each section, every
  * section checked as the whole reading checks it, without holding an object per line of the file;
  * or undefined when only the whole reading can judge: a byte order mark, a lone `\r`, a header
- * that appears twice (an error, or [DEFAULT] sections whose keys merge), or any error at all (the
+ * that appears twice (an error, or [DEFAULT] sections whose keys merge), a nested value in
+ * [DEFAULT], or any error at all (the
  * whole reading then names the line botocore would stop at, as it always has).
  *
  * The text is cut, about every READ_AT_ONCE characters, before a line that starts with a header:
@@ -920,6 +933,8 @@ function readSections(text: string, fileName: string, naming: SectionNaming): { 
       let at = 0;
       for (const [i, b] of blocks.entries()) {
         if (headers.has(b.header)) return undefined;
+        // Whether botocore reads a nested value of [DEFAULT] depends on every other section.
+        if (b.header === "DEFAULT" && b.keys.some((key) => key.value.startsWith("\n"))) return undefined;
         headers.add(b.header);
         const end = blocks[i + 1]?.index ?? lines.length;
         for (; at < b.index; at++) offset += lengthOf(lines[at] as Line);
@@ -1041,23 +1056,27 @@ function listHeaders(text: string, naming: SectionNaming): LazyIndex["listed"] {
   return { starts, headers, names };
 }
 
-/** White space within a line (our lines end at \n, \r\n and \r only), as String.prototype.trim sees it. */
+/** Indentation before a `[` (our lines end at \n, \r\n and \r only): configparser's white space, or a byte order mark. */
 function isInlineSpace(code: number): boolean {
-  if (code === 32 || code === 9 || code === 11 || code === 12) return true;
-  return code > 127 && /\s/.test(String.fromCharCode(code));
+  return code !== 10 && (isPythonSpace(code) || code === 0xfeff);
 }
 
 function isBlank(line: Line | undefined): boolean {
-  return line !== undefined && line.text.trim() === "";
+  return line !== undefined && pythonStrip(line.text) === "";
+}
+
+/** Starts or ends with white space as configparser (botocore) or trim() (the JS SDK's reader) sees it. */
+function isPadded(s: string): boolean {
+  return s !== pythonStrip(s) || s !== s.trim();
 }
 
 function checkKeyValue(key: string, value: string): void {
-  if (key === "" || key !== key.trim() || /[=:\r\n]/.test(key) || /^[#;[]/.test(key)) {
+  if (key === "" || isPadded(key) || /[=:\r\n]/.test(key) || /^[#;[]/.test(key)) {
     throw new BadValueError(`"${key}" cannot be written as an ini key.`);
   }
   // The value is not echoed: it may be a secret.
   if (/[\r\n]/.test(value)) throw new BadValueError(`The value for ${key} contains a line break.`);
-  if (value !== value.trim()) throw new BadValueError(`The value for ${key} starts or ends with whitespace.`);
+  if (isPadded(value)) throw new BadValueError(`The value for ${key} starts or ends with whitespace.`);
 }
 
 function checkComment(comment: string): void {

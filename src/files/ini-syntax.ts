@@ -87,6 +87,45 @@ export function splitLines(text: string): Line[] {
   return lines;
 }
 
+/**
+ * Python's `str.isspace()` for one UTF-16 code unit (every such character is in the Basic
+ * Multilingual Plane): the white space configparser's `strip()` and `\S` see. Not JavaScript's `\s`
+ * and `trim()`: those also take U+FEFF (a byte order mark, which configparser keeps as text), and
+ * leave U+001C–U+001F and U+0085 (which configparser strips).
+ */
+export function isPythonSpace(c: number): boolean {
+  if (c <= 32) return c === 32 || (c >= 9 && c <= 13) || (c >= 28 && c <= 31);
+  if (c < 133) return false;
+  return c === 133 || c === 160 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000;
+}
+
+/** Python `s.strip()`. */
+export function pythonStrip(s: string): string {
+  let start = 0;
+  while (start < s.length && isPythonSpace(s.charCodeAt(start))) start++;
+  return start === s.length ? "" : pythonStripEnd(start === 0 ? s : s.slice(start));
+}
+
+/** Python `s.rstrip()`. */
+export function pythonStripEnd(s: string): string {
+  let end = s.length;
+  while (end > 0 && isPythonSpace(s.charCodeAt(end - 1))) end--;
+  return end === s.length ? s : s.slice(0, end);
+}
+
+/** Python `str.splitlines()`, which ends lines at more than `\n`, `\r\n` and `\r` (botocore's nested values are cut with it). */
+export function pythonSplitLines(s: string): string[] {
+  const lines = s.split(/\r\n|[\n\v\f\r\x1c-\x1e\x85\u2028\u2029]/);
+  if (lines.at(-1) === "") lines.pop();
+  return lines;
+}
+
+/** Index of the first character that is not Python white space; -1 when there is none. */
+function indentOf(text: string): number {
+  for (let i = 0; i < text.length; i++) if (!isPythonSpace(text.charCodeAt(i))) return i;
+  return -1;
+}
+
 /** What a line is on its own; context (section, indentation of the key above) comes in analyze(). */
 export interface LineInfo {
   stripped: string;
@@ -120,8 +159,8 @@ export function classify(text: string): LineInfo {
 function classifyInto(text: string, out: LineInfo): void {
   const first = text.charCodeAt(0);
   // Most lines start with a visible ASCII character: no indentation to measure.
-  out.indent = first > 32 && first < 127 ? 0 : text.search(/\S/);
-  const stripped = out.indent === 0 ? text.trimEnd() : text.trim();
+  out.indent = first > 32 && first < 127 ? 0 : indentOf(text);
+  const stripped = out.indent === 0 ? pythonStripEnd(text) : out.indent < 0 ? "" : pythonStripEnd(text.slice(out.indent));
   out.stripped = stripped;
   out.header = undefined;
   out.key = undefined;
@@ -142,8 +181,8 @@ function classifyInto(text: string, out: LineInfo): void {
     if (at <= 0) out.kind = "bad";
     else {
       out.kind = "option";
-      out.key = stripped.slice(0, at).trimEnd().toLowerCase();
-      out.value = stripped.slice(at + 1).trim();
+      out.key = pythonStripEnd(stripped.slice(0, at)).toLowerCase();
+      out.value = pythonStrip(stripped.slice(at + 1));
     }
   }
 }
@@ -170,11 +209,11 @@ export function analyze(lines: Line[], file: string, naming: SectionNaming, line
   let parts: string[] | undefined;
   let blanks = 0;
   let indentLevel = 0;
-  let nested: KeyLine[] | undefined;
+  let nested: Array<[Block, KeyLine]> | undefined;
   const finishKey = (): void => {
     if (key === undefined) return;
     if (parts !== undefined) key.value = parts.join("\n");
-    if (key.value.startsWith("\n")) (nested ??= []).push(key);
+    if (key.value.startsWith("\n")) (nested ??= []).push([block as Block, key]);
     key = undefined;
     parts = undefined;
     blanks = 0;
@@ -208,6 +247,10 @@ export function analyze(lines: Line[], file: string, naming: SectionNaming, line
       blocks.push(block);
       continue;
     }
+    if ((!block || info.kind === "bad") && info.stripped.startsWith("\uFEFF")) {
+      // Left where files saved with one were joined: configparser takes it for text, not space.
+      throw fail(index, "holds a byte order mark (U+FEFF), which botocore cannot read; delete that character");
+    }
     if (!block) throw fail(index, "comes before any [section] header");
     if (info.kind === "bad") throw fail(index, "is not a key = value line, a comment or a [section] header");
     const name = info.key as string;
@@ -224,16 +267,25 @@ export function analyze(lines: Line[], file: string, naming: SectionNaming, line
   }
   finishKey();
   // botocore's `_parse_nested`, after configparser has read the whole file: a value that starts on
-  // the next line is a block of `k = v` lines.
-  for (const k of nested ?? []) {
-    const bad = k.continuations?.find((i) => !(lines[i] as Line).text.includes("="));
+  // the next line is a block of `k = v` lines, cut with Python's splitlines(). botocore reads the
+  // values of the sections, each with [DEFAULT]'s keys underneath, so a [DEFAULT] value counts only
+  // where a section of this reading takes it.
+  for (const [b, k] of nested ?? []) {
+    if (b.header === "DEFAULT" && !blocks.some((o) => o.header !== "DEFAULT" && !o.keys.some((x) => x.key === k.key))) continue;
+    const bad = k.continuations?.find((i) => !isNestedBlock((lines[i] as Line).text));
     if (bad !== undefined) throw fail(bad, `is inside the nested block of "${k.key}" but has no "="`);
   }
   return blocks;
 }
 
+/** Whether every line `_parse_nested` makes of a continuation line's text is blank or holds an `=`. */
+function isNestedBlock(text: string): boolean {
+  return pythonSplitLines(text).every((l) => l.includes("=") || pythonStrip(l) === "");
+}
+
 /** canonicalSectionName, without the shell-word split for the plain `profile NAME` most headers are. */
 export function sectionName(header: string, naming: SectionNaming): string | undefined {
-  if (naming === "raw" || /^(profile|sso-session|services) [^\s'"\\]+$/.test(header)) return header;
+  // shlex splits at space, tab, \r and \n only.
+  if (naming === "raw" || /^(profile|sso-session|services) [^ \t\r\n'"\\]+$/.test(header)) return header;
   return canonicalSectionName(header, naming);
 }

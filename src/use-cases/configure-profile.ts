@@ -91,7 +91,11 @@ export async function configureProfile(ctx: Context, input: ConfigureProfileInpu
   const debug = debugLogFor(ctx);
   const doc = await readConfigFile(file);
   const existingSection = findProfileSection(doc, input.profile);
-  const existing = (existingSection !== undefined ? doc.getSection(existingSection) : undefined) ?? {};
+  const written = (existingSection !== undefined ? doc.getSection(existingSection) : undefined) ?? {};
+  // An empty value is no value, as `aws configure sso` takes it: `sso_session =` names no sso-session
+  // (and is removed or replaced below, since botocore would look for one named "").
+  const existing = Object.create(null) as Record<string, string>;
+  for (const [key, value] of Object.entries(written)) if (value !== "") existing[key] = value;
   const wasLegacy = existing.sso_start_url !== undefined && existing.sso_session === undefined;
   const legacy = input.legacy || (wasLegacy && input.ssoSession === undefined && input.startUrl === undefined);
 
@@ -115,7 +119,7 @@ export async function configureProfile(ctx: Context, input: ConfigureProfileInpu
     profile: input.profile,
     legacy,
     wasLegacy,
-    existing,
+    existing: written,
     ssoSession,
     startUrl,
     region,
@@ -136,6 +140,7 @@ export function planEdits(p: {
   profile: string;
   legacy: boolean;
   wasLegacy: boolean;
+  /** The profile's keys as written (empty values too: a legacy profile loses even an empty sso_session). */
   existing: Record<string, string>;
   ssoSession: string | undefined;
   startUrl: string;

@@ -123,6 +123,15 @@ const rows: Row[] = [
   { name: "config: duplicate section", files: configOnly(`${SESSION_CONFIG}\n[profile a]\nregion = eu-west-1\n`), args: ["login", "--profile", "a"], exit: Exit.config, message: /\.aws\/config:12: duplicate section \[profile a\]/ },
   { name: "config: key before any section", files: configOnly(`region = eu-west-1\n${SESSION_CONFIG}`), args: ["login", "--profile", "a"], exit: Exit.config, message: /\.aws\/config:1: comes before any \[section\]/ },
   { name: "config: UTF-8 BOM", files: configOnly(`\uFEFF${SESSION_CONFIG}`), args: ["login", "--profile", "a"], exit: Exit.config, message: /\.aws\/config:1: .*byte order mark/ },
+  // Files saved with a byte order mark, then joined: one mid-file. botocore cannot read it (U+FEFF is
+  // no white space to configparser); once it was read as the continuation of `region` and edited.
+  {
+    name: "config: byte order mark mid-file breaks configure too",
+    files: configOnly("[default]\nregion = us-west-2\n\uFEFF[profile dev]\noutput = json\n"),
+    args: configure("--sso-start-url", START_URL, ...CONFIGURE_OK),
+    exit: Exit.config,
+    message: /\.aws\/config:3: holds a byte order mark \(U\+FEFF\), which botocore cannot read; delete that character$/,
+  },
   { name: "config: duplicate key", files: configOnly(SESSION_CONFIG.replace("region = us-east-1\n", "region = us-east-1\nREGION = eu-west-1\n")), args: ["login", "--profile", "a"], exit: Exit.config, message: /\.aws\/config:6: duplicate key "region"/ },
   { name: "config: malformed ini breaks configure too", files: configOnly(`${SESSION_CONFIG}[broken\n`), args: configure("--sso-start-url", START_URL, ...CONFIGURE_OK), exit: Exit.config, message: /\.aws\/config:11: / },
   { name: "config: sso_region not a region", files: configOnly(SESSION_CONFIG.replace(`sso_region = ${REGION}`, "sso_region = xx-nowhere-9")), args: ["login", "--profile", "a"], exit: Exit.config, message: /sso_region is not an AWS region name \(.*\.aws\/config:9 \[sso-session s\]\)/ },

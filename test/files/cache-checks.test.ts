@@ -22,7 +22,7 @@ const HASH = "a".repeat(64);
 const ENTRY = { accessKeyIdSha256: HASH, expiresAt: "2026-12-02T12:00:00.000Z", source: { ssoSession: "s", accountId: "111111111111", roleName: "R" } };
 const LEDGER: Ledger = {
   version: 1,
-  files: { "/home/me/.aws/credentials": { p: ENTRY, q: { ...ENTRY, source: { startUrl: "https://d-1.awsapps.com/start", accountId: "2", roleName: "S" } } } },
+  files: { "/home/me/.aws/credentials": { p: ENTRY, q: { ...ENTRY, source: { startUrl: "https://d-1.awsapps.com/start", accountId: "2", roleName: "S" }, createdSection: true } } },
   createdFiles: ["/home/me/.aws/credentials"],
   pending: { "/home/me/.aws/credentials": { createsFile: true, profiles: { r: ENTRY } } },
 };
@@ -51,6 +51,7 @@ describe("the credentials ledger", () => {
     ["no expiresAt", { version: 1, files: { f: { p: { accessKeyIdSha256: HASH, source: ENTRY.source } } } }],
     ["a source without an account", { version: 1, files: { f: { p: { ...ENTRY, source: { roleName: "R" } } } } }],
     ["a numeric ssoSession", { version: 1, files: { f: { p: { ...ENTRY, source: { ...ENTRY.source, ssoSession: 1 } } } } }],
+    ["createdSection not true", { version: 1, files: { f: { p: { ...ENTRY, createdSection: "yes" } } } }],
     ["createdFiles with a number", { ...LEDGER, createdFiles: [1] }],
     ["pending without profiles", { ...LEDGER, pending: { f: { createsFile: true } } }],
     ["pending with createsFile a string", { ...LEDGER, pending: { f: { createsFile: "yes", profiles: {} } } }],

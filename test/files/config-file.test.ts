@@ -148,6 +148,8 @@ describe("parseRegistrationScopes", () => {
     ["sso:account:access", ["sso:account:access"]],
     [" a , b,,c ", ["a", "b", "c"]],
     ["", []],
+    // The AWS CLI strips with Python's strip(): U+0085 is white space, U+FEFF is not.
+    ["a,\x85b\x1f, \uFEFFc", ["a", "b", "\uFEFFc"]],
   ])("reads %j as %j", (value, scopes) => {
     expect(parseRegistrationScopes(value)).toEqual(scopes);
   });

@@ -80,7 +80,7 @@ describe("updateCredentialsFile: writing a profile's keys", () => {
     await write("dev");
     const ledger = await readLedger(ledgerFile);
     expect(ledger.files[await resolveFileIdentity(credentialsFile)]).toEqual({
-      dev: { accessKeyIdSha256: hashAccessKeyId("ASIAEXAMPLE1"), expiresAt: "2030-01-01T01:00:00.000Z", source: SOURCE },
+      dev: { accessKeyIdSha256: hashAccessKeyId("ASIAEXAMPLE1"), expiresAt: "2030-01-01T01:00:00.000Z", source: SOURCE, createdSection: true },
     });
     expect((await stat(ledgerFile)).mode & 0o777).toBe(0o600);
     expect((await stat(join(home, ".aws", "sso-cli"))).mode & 0o777).toBe(0o700);
@@ -163,6 +163,32 @@ describe("updateCredentialsFile: removing a profile's keys", () => {
     expect((await readLedger(ledgerFile)).files).toEqual({});
   });
 
+  it("keeps the header and blank line of an empty section a person wrote, byte for byte", async () => {
+    await mkdir(join(home, ".aws"), { recursive: true });
+    const original = "[NEW]\n\n[dev]\naws_access_key_id = AKIAHANDWRITTEN\naws_secret_access_key = kept\n";
+    await writeFile(credentialsFile, original);
+    await write("NEW");
+    await write("NEW", 2);
+    expect(await fileText()).toContain("[NEW]\naws_access_key_id = ASIAEXAMPLE2\n");
+    expect(await removeKeys(credentialsFile, "NEW", { ledgerFile })).toBe("removed");
+    expect(await fileText()).toBe(original);
+  });
+
+  it("removes a section it added, through later logins, and one that a ledger without the record did not", async () => {
+    const original = await useFixture("credentials-hand");
+    await write("sso-dev");
+    await write("sso-dev", 2);
+    expect(await removeKeys(credentialsFile, "sso-dev", { ledgerFile })).toBe("removed");
+    expect(await fileText()).toBe(original);
+    // A ledger written before sso-cli recorded added sections: it cannot tell, so the header stays.
+    await write("sso-dev");
+    const ledger = await readLedger(ledgerFile);
+    delete ledger.files[await resolveFileIdentity(credentialsFile)]!["sso-dev"]!.createdSection;
+    await writeFile(ledgerFile, formatLedger(ledger));
+    await removeKeys(credentialsFile, "sso-dev", { ledgerFile });
+    expect(await fileText()).toMatch(/\n\[sso-dev\]\n$/);
+  });
+
   it("deletes a credentials file it created once the last of its keys are gone", async () => {
     await write("dev");
     await write("ops", 2);
@@ -223,7 +249,8 @@ describe("a write killed between the credentials file and the ledger", () => {
   // The states a kill -9 can leave (test/e2e/crash.e2e.test.ts makes them for real): the ledger
   // lists the new keys as pending, and the credentials file holds the old keys or the new ones.
   const fileKey = () => resolveFileIdentity(credentialsFile);
-  const entry = (n: number) => ({ accessKeyIdSha256: hashAccessKeyId(`ASIAEXAMPLE${n}`), expiresAt: EXPIRATION.toISOString(), source: SOURCE });
+  // The [dev] of these files is one sso-cli added.
+  const entry = (n: number) => ({ accessKeyIdSha256: hashAccessKeyId(`ASIAEXAMPLE${n}`), expiresAt: EXPIRATION.toISOString(), source: SOURCE, createdSection: true as const });
   async function crashState(o: { fileHas: number | undefined; settled: number | undefined; pending: number; createsFile?: boolean }): Promise<void> {
     await mkdir(join(home, ".aws", "sso-cli"), { recursive: true });
     if (o.fileHas !== undefined) {

@@ -63,7 +63,7 @@ describe("IniDocument bookkeeping", () => {
       const action = next();
       try {
         if (action < 0.5) doc.setKeys(section, { [key]: pick(["v1", "v2", ""]) }, next() < 0.3 ? { comment: "# note" } : {});
-        else if (action < 0.8) doc.removeKeys(section, [key]);
+        else if (action < 0.8) doc.removeKeys(section, [key], { dropEmptySection: action < 0.65 });
         else if (action < 0.9) doc.removeSection(section);
         else doc.replaceComment(section, "# note", "# other note");
       } catch (err) {

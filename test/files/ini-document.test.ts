@@ -2,7 +2,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { FileFormatError } from "../../src/errors.js";
-import { IniDocument, profileSectionName } from "../../src/files/ini-document.js";
+import { IniDocument, LEADING_SPACE, profileSectionName } from "../../src/files/ini-document.js";
+import { isPythonSpace } from "../../src/files/ini-syntax.js";
 import { canonicalSectionName, formatSectionHeader, splitShellWords } from "../../src/files/ini-section-name.js";
 
 const FIXTURES = join(import.meta.dirname, "..", "fixtures", "ini");
@@ -34,7 +35,7 @@ describe("IniDocument round trip", () => {
     const doc = IniDocument.parse(text, name, naming(name));
     doc.setKeys("profile added", { region: "eu-west-1", output: "json" });
     expect(doc.get("profile added", "region")).toBe("eu-west-1");
-    doc.removeKeys("profile added", ["region", "output"]);
+    doc.removeKeys("profile added", ["region", "output"], { dropEmptySection: true });
     expect(doc.toString()).toBe(text);
   });
 
@@ -122,6 +123,22 @@ describe("IniDocument reading (what botocore's configparser sees)", () => {
     expect(doc.get("a", "x")).toBe("1\n[b]\n\nmore");
   });
 
+  it("takes white space as configparser does: U+0085 and U+001C-U+001F are space, U+FEFF is text", () => {
+    const doc = parse("[a]\nx =\x85one\x1f\n\x1cmore\nz = \uFEFFv\ns3 =\n\x85k = v\u2028 m = n\x85\n");
+    expect({ ...doc.getSection("a") }).toEqual({ x: "one\nmore", z: "\uFEFFv", s3: "\nk = v\u2028 m = n" });
+    expect({ ...doc.getNested("a", "s3") }).toEqual({ k: "v", m: "n" });
+  });
+
+  it("finds an indented header in one pass by configparser's white space (but \\n) or U+FEFF, every UTF-16 unit checked", () => {
+    const indented = new RegExp(`^${LEADING_SPACE}$`);
+    const wrong: number[] = [];
+    for (let c = 0; c < 0x10000; c++) if (indented.test(String.fromCharCode(c)) !== (c !== 10 && (isPythonSpace(c) || c === 0xfeff))) wrong.push(c);
+    expect(wrong).toEqual([]);
+    const doc = IniDocument.parse("[a]\nx = 1\n\x85[b]\ny = 2\n", "c", { lazy: true });
+    expect({ ...doc.getSection("a") }).toEqual({ x: "1\n[b]", y: "2" });
+    expect(doc.getSection("b")).toBeUndefined();
+  });
+
   it("keeps a __proto__ key as data", () => {
     const section = parse("[a]\n__proto__ = 1\n").getSection("a");
     expect(Object.keys(section ?? {})).toEqual(["__proto__"]);
@@ -137,6 +154,11 @@ describe("IniDocument errors name file and line, never the line's text", () => {
     ["key before any section", "region = 1\n[a]\n", 1, "before any [section]"],
     ["indented key before any section", "# c\n  x = 1\n[a]\n", 2, "before any [section]"],
     ["UTF-8 byte order mark", "\uFEFF[a]\nx = 1\n", 1, "byte order mark"],
+    // Files saved with one and then joined: configparser's white space has no U+FEFF, JavaScript's does.
+    ["byte order mark mid-file, before a header", "[default]\nregion = us-west-2\n\uFEFF[profile dev]\noutput = json\n", 3, "byte order mark (U+FEFF)"],
+    ["byte order mark mid-file in a CRLF file", "[a]\r\nx = 1\r\n\uFEFF[b]\r\ny = SECRETVALUE\r\n", 3, "byte order mark (U+FEFF)"],
+    ["byte order mark inside a line without = or :", "[a]\nx = 1\nSECRET\uFEFFVALUE\n", 3, "is not a key = value line"],
+    ["nested line cut by U+2028, as splitlines() cuts it", "[a]\ns3 =\n  k = v\u2028SECRETVALUE\n", 3, "nested block"],
     ["line without = or :", "[a]\nx = 1\naws_secret_access_key SECRETVALUE\n", 3, "is not a key = value line"],
     ["empty key", "[a]\n= SECRETVALUE\n", 2, "is not a key = value line"],
     ["empty brackets", "[a]\n[]\n", 2, "is not a key = value line"],
@@ -237,16 +259,18 @@ describe("IniDocument.setKeys", () => {
 
 describe("IniDocument.removeKeys and removeSection", () => {
   it.each([
-    ["drops a key with its continuation lines", "[a]\nx = 1\n  more\ny = 2\n", "a", ["X"], "[a]\ny = 2\n"],
-    ["removes an emptied section and one blank line before it", "[a]\nx = 1\n\n[b]\ny = 2\n", "b", ["y"], "[a]\nx = 1\n"],
-    ["removes an emptied first section and the blank line after it", "[b]\ny = 2\n\n[a]\nx = 1\n", "b", ["y"], "[a]\nx = 1\n"],
-    ["keeps an emptied section that has a comment", "[b]\n# mine\ny = 2\n", "b", ["y"], "[b]\n# mine\n"],
-    ["keeps a section that was empty before", "[b]\n\n[a]\nx = 1\n", "b", ["y"], "[b]\n\n[a]\nx = 1\n"],
-    ["ignores a missing section", "[a]\nx = 1\n", "b", ["y"], "[a]\nx = 1\n"],
-    ["keeps a missing final newline", "[a]\nx = 1\ny = 2", "a", ["y"], "[a]\nx = 1"],
-  ])("%s", (_name, before, section, keys, after) => {
+    ["drops a key with its continuation lines", "[a]\nx = 1\n  more\ny = 2\n", "a", ["X"], "[a]\ny = 2\n", true],
+    ["removes an emptied section it added and one blank line before it", "[a]\nx = 1\n\n[b]\ny = 2\n", "b", ["y"], "[a]\nx = 1\n", true],
+    ["removes an emptied first section it added and the blank line after it", "[b]\ny = 2\n\n[a]\nx = 1\n", "b", ["y"], "[a]\nx = 1\n", true],
+    ["keeps an emptied section that has a comment", "[b]\n# mine\ny = 2\n", "b", ["y"], "[b]\n# mine\n", true],
+    ["keeps the header and blank lines of an emptied section someone wrote", "[NEW]\ny = 2\n\n[a]\nx = 1\n", "NEW", ["y"], "[NEW]\n\n[a]\nx = 1\n", false],
+    ["keeps an emptied last section someone wrote, without a final newline", "[a]\nx = 1\n[NEW]\ny = 2", "NEW", ["y"], "[a]\nx = 1\n[NEW]", false],
+    ["keeps a section that was empty before", "[b]\n\n[a]\nx = 1\n", "b", ["y"], "[b]\n\n[a]\nx = 1\n", true],
+    ["ignores a missing section", "[a]\nx = 1\n", "b", ["y"], "[a]\nx = 1\n", true],
+    ["keeps a missing final newline", "[a]\nx = 1\ny = 2", "a", ["y"], "[a]\nx = 1", true],
+  ])("%s", (_name, before, section, keys, after, dropEmptySection) => {
     const doc = parse(before);
-    doc.removeKeys(section, keys);
+    doc.removeKeys(section, keys, { dropEmptySection });
     expect(doc.toString()).toBe(after);
   });
 

@@ -140,6 +140,36 @@ describe("configure profile, in-process: what it asks, and one edit of the confi
     expect(await readFile(ctx.paths.configFile, "utf8")).toBe(before);
   });
 
+  it("takes an empty sso_session = as none: the one named after the start URL replaces it, without --force", async () => {
+    const ctx = await context("[profile NEW]\nsso_session =\nregion = eu-west-1\n");
+    const r = await configureProfile(ctx, input({ profile: "NEW", startUrl: emu.startUrl, region: "us-east-1", accountId: "100000000001", roleName: "AdministratorAccess" }), undefined);
+    expect(r).toMatchObject({ form: "sso-session", ssoSession: "d-0000000000", changed: true });
+    expect(await readFile(ctx.paths.configFile, "utf8")).toBe(
+      `[profile NEW]\nsso_session = d-0000000000\nregion = eu-west-1\nsso_account_id = 100000000001\nsso_role_name = AdministratorAccess\n\n[sso-session d-0000000000]\nsso_start_url = ${emu.startUrl}\nsso_region = us-east-1\nsso_registration_scopes = sso:account:access\n`,
+    );
+  });
+
+  it("takes an empty sso_session = as none for --legacy too, and removes it (botocore would look for an sso-session named \"\")", async () => {
+    const ctx = await context("[profile NEW]\nsso_session =\nregion = eu-west-1\n");
+    const r = await configureProfile(ctx, input({ profile: "NEW", legacy: true, startUrl: emu.startUrl, region: "us-east-1", accountId: "100000000001", roleName: "AdministratorAccess" }), undefined);
+    expect(r).toMatchObject({ form: "legacy", changed: true });
+    expect(await readFile(ctx.paths.configFile, "utf8")).toBe(
+      `[profile NEW]\nregion = eu-west-1\nsso_start_url = ${emu.startUrl}\nsso_region = us-east-1\nsso_account_id = 100000000001\nsso_role_name = AdministratorAccess\n`,
+    );
+  });
+
+  it("moves a legacy profile with the same start URL and region to an sso-session without --force, in place", async () => {
+    const ctx = await context(`[profile p]\nsso_start_url = ${emu.startUrl}\nsso_region = us-east-1\n\n[profile other]\nregion = eu-west-1\n`);
+    const r = await configureProfile(ctx, input({ startUrl: emu.startUrl, accountId: "100000000001", roleName: "AdministratorAccess" }), undefined);
+    expect(r).toMatchObject({ form: "sso-session", ssoSession: "d-0000000000", changed: true });
+    expect(await readFile(ctx.paths.configFile, "utf8")).toBe(
+      `[profile p]\nsso_session = d-0000000000\nsso_account_id = 100000000001\nsso_role_name = AdministratorAccess\nregion = us-east-1\n\n[profile other]\nregion = eu-west-1\n\n[sso-session d-0000000000]\nsso_start_url = ${emu.startUrl}\nsso_region = us-east-1\nsso_registration_scopes = sso:account:access\n`,
+    );
+    // Another start URL is a different sign-in: that needs --force.
+    const other = await context(`[profile p]\nsso_start_url = https://d-1111111111.awsapps.com/start\nsso_region = us-east-1\n`);
+    await expect(configureProfile(other, input({ startUrl: emu.startUrl, accountId: "100000000001", roleName: "AdministratorAccess" }), undefined)).rejects.toThrow(/has its own sso_start_url\/sso_region/);
+  });
+
   it("moves a legacy profile to an sso-session with --force in one write, keeping its other keys", async () => {
     const legacy = `[profile p]\nsso_start_url = ${emu.startUrl}\nsso_region = us-east-1\nsso_account_id = 100000000001\nsso_role_name = AdministratorAccess\nregion = ap-south-1\n`;
     const ctx = await context(legacy);

@@ -52,6 +52,22 @@ describe("logout in-process", () => {
     expect(r.removedProfiles).toEqual(["p"]);
   });
 
+  it("keeps an empty section a person wrote for the profile, with its blank line, byte for byte", async () => {
+    const { home, cleanup } = await makeTempHome();
+    const ctx = createTestContext({ home });
+    const emu = await startTestEmulator({ clock: () => ctx.now().getTime() });
+    cleanups.push(cleanup, () => emu.close());
+    ctx.endpoints = emu.endpoints;
+    await mkdir(join(home, ".aws"), { recursive: true });
+    await writeFile(ctx.paths.configFile, sessionProfileConfig({ startUrl: emu.startUrl }));
+    const credentials = "[p]\n\n[mine]\naws_access_key_id = AKIAHANDWRITTEN00001\naws_secret_access_key = kept\n";
+    await writeFile(ctx.paths.credentialsFile, credentials);
+    await login(ctx, { profile: "p", browser: false, force: false, all: false });
+    expect(await readFile(ctx.paths.credentialsFile, "utf8")).toMatch(/^\[p\]\naws_access_key_id = /);
+    expect((await logout(ctx, { profile: "p" })).removedProfiles).toEqual(["p"]);
+    expect(await readFile(ctx.paths.credentialsFile, "utf8")).toBe(credentials);
+  });
+
   it("a second logout finds nothing to do", async () => {
     const { ctx } = await signedIn();
     await logout(ctx, { profile: "p" });
