@@ -1,3 +1,4 @@
+import { isLoopbackHostname as isLoopbackName } from "../lib/loopback.js";
 import type { EmuRequest } from "./wire.js";
 
 // The admin API and the sign-in pages change what the emulator does (knobs, faults, approvals), and
@@ -9,12 +10,6 @@ import type { EmuRequest } from "./wire.js";
 // - an Origin, when sent (browsers send one on every POST), must be this emulator's own;
 // - an admin POST must be `Content-Type: application/json`, which a cross-site form cannot send.
 // Scripts, tests and the AWS clients send no Origin and a loopback Host, and pass.
-
-/** Whether a host name (as a URL or a Host header gives it, brackets kept) is this machine. */
-export function isLoopbackName(hostname: string): boolean {
-  const h = hostname.toLowerCase();
-  return h === "localhost" || h.endsWith(".localhost") || h === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
-}
 
 /** The host name of a Host header value (`127.0.0.1:4567`, `[::1]:80`, `localhost`). */
 function hostnameOf(hostHeader: string): string | undefined {
