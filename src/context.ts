@@ -9,13 +9,18 @@ export interface AwsPaths {
   cliCacheDir: string;
 }
 
-/** Endpoint overrides, from AWS_ENDPOINT_URL_SSO, AWS_ENDPOINT_URL_SSO_OIDC, AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL_SIGNIN. */
+/**
+ * Endpoint overrides, from AWS_ENDPOINT_URL_SSO, AWS_ENDPOINT_URL_SSO_OIDC, AWS_ENDPOINT_URL_STS
+ * (each else AWS_ENDPOINT_URL) and AWS_ENDPOINT_URL_SIGNIN (sso/endpoint-override.ts).
+ */
 export interface Endpoints {
   oidc?: string | undefined;
   portal?: string | undefined;
   sts?: string | undefined;
   /** The console sign-in (federation) service's base URL; `/federation` is appended. */
   signin?: string | undefined;
+  /** The variable each override came from, for messages (default: the endpoint's own variable). */
+  sources?: Partial<Record<"oidc" | "portal" | "sts" | "signin", string>> | undefined;
 }
 
 /** The user's web browser, as far as this machine lets a command use one. */

@@ -41,6 +41,13 @@ export const TIERS: Tier[] = [
     available: () => executable("/usr/bin/chromium"),
   },
   {
+    name: "zsh and fish",
+    tool: "zsh at /usr/bin/zsh and fish at /usr/bin/fish",
+    install: "sudo apt-get install -y zsh fish",
+    files: ["test/e2e/completion-shells.e2e.test.ts", "test/cli/format-credentials-shells.test.ts"],
+    available: () => executable("/usr/bin/zsh") && executable("/usr/bin/fish"),
+  },
+  {
     name: "botocore and AWS CLI v1 interop",
     tool: "python3 with boto3, botocore and the AWS CLI v1",
     install: "python3 -m pip install boto3 awscli",

@@ -322,6 +322,11 @@ complete -c ${m.program} -n 'not ${f}_after_dashdash' -f -a '(${f}_candidates)'
 `;
 }
 
+/** A value PowerShell reads as itself when bare (no sigil, quote, bracket, comma, dash-led or splat `@`). */
+export const PS_PLAIN = /^[A-Za-z0-9_][A-Za-z0-9_.:\/+=-]*$/;
+/** The characters PowerShell's tokenizer takes for a single quote: ' and U+2018, U+2019, U+201A, U+201B. */
+export const PS_SINGLE_QUOTES = /['\u2018\u2019\u201A\u201B]/;
+
 function powershellScript(m: CompletionModel): string {
   const ps = (s: string): string => `'${s.replace(/'/g, "''")}'`;
   const arr = (xs: readonly string[]): string => `@(${xs.map(ps).join(", ")})`;
@@ -371,7 +376,11 @@ ${values}
   }
   foreach ($c in $candidates) {
     if ($c -and $c.StartsWith($current)) {
-      [System.Management.Automation.CompletionResult]::new("$prefix$c", $c, 'ParameterValue', $c)
+      # A value (a profile name from the config file) is inserted as one literal unless plain: in
+      # single quotes nothing expands, and each character PowerShell reads as a single quote is doubled.
+      $text = "$prefix$c"
+      if ($flag -and $c -notmatch '${PS_PLAIN.source}') { $text = "'" + ($text -replace '${PS_SINGLE_QUOTES.source.replace(/'/g, "''")}', '$0$0') + "'" }
+      [System.Management.Automation.CompletionResult]::new($text, $c, 'ParameterValue', $c)
     }
   }
 }

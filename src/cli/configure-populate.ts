@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import type { Context } from "../context.js";
-import { describeExitCodes, PartialListingError, type SsoCliError } from "../errors.js";
+import { describeExitCodes, PartialFailureError, PartialListingError, type SsoCliError } from "../errors.js";
 import { escapeControlChars as shown } from "../lib/control-chars.js";
 import type { PopulateResult } from "../use-cases/configure-populate.js";
 import { stringList, stringValue, type CommandGrammar } from "./flag-table.js";
@@ -77,7 +77,9 @@ export function addConfigurePopulateCommand(program: Command, ctx: Context): voi
  */
 export function populateFailure(r: PopulateResult): SsoCliError | undefined {
   const first = r.failures[0];
-  if (first === undefined) return undefined;
+  if (first === undefined) {
+    return r.invalid.length > 0 ? new PartialFailureError(r.invalid.length, r.listed.assignments, "assignments") : undefined;
+  }
   if (r.listed.rolesListed === 0) return first.error;
   return new PartialListingError(r.failures.length, r.dryRun);
 }
@@ -93,6 +95,7 @@ export function formatPopulateReport(r: PopulateResult): string {
   }
   for (const p of plan.remove) lines.push(`  remove  ${p.profile}  (${p.accountId ?? "?"} ${p.roleName ?? "?"}: no longer assigned)`);
   for (const s of plan.skip) lines.push(`  skip    ${s.profile}: ${s.reason}`);
+  for (const i of r.invalid) lines.push(`  skip    account ${i.accountId} (${i.accountName}) role ${i.roleName}: ${i.reason}`);
   for (const c of r.collisions) lines.push(`  named   ${c.profiles.join(", ")}: ${c.profiles.length} assignments would all be ${c.name}`);
   for (const f of r.failures) lines.push(`  FAILED  ${f.what}: ${f.error.message}`);
   const counts = `${plan.add.length} added, ${plan.change.length} changed, ${plan.remove.length} removed, ${plan.unchanged.length} unchanged, ${plan.skip.length} skipped`;
@@ -127,5 +130,6 @@ export function populateJson(r: PopulateResult): Record<string, unknown> {
     skipped: plan.skip,
     collisions: r.collisions,
     failures: r.failures.map((f) => ({ what: f.what, message: f.error.message })),
+    invalid: r.invalid,
   };
 }

@@ -4,6 +4,7 @@
  * values verbatim; so do we wherever that is safe in the target language (real keys always are),
  * and quote a value that holds anything else, so no value can inject a command.
  */
+import { BadValueError } from "../errors.js";
 import { formatIsoOffset } from "../lib/iso-time.js";
 
 export const EXPORT_FORMATS = ["process", "env", "env-no-export", "powershell", "windows-cmd", "fish", "dotenv", "json"] as const;
@@ -38,13 +39,46 @@ function variables(c: ExportableCredentials): [string, string][] {
   ];
 }
 
-/** Characters no shell gives a meaning to in an unquoted word (keys, tokens and timestamps use only these). */
-const SHELL_SAFE = /^[A-Za-z0-9+/=._:,@%-]*$/;
+/**
+ * Characters no shell gives a meaning to in an unquoted word (keys, tokens and timestamps use only
+ * these); but not `=` at the start or after a `:`, where zsh expands `=cmd` to a command's path
+ * (its EQUALS option, which applies after each `:` of an assignment's value too).
+ */
+const SHELL_SAFE = /^(?!=)(?!.*:=)[A-Za-z0-9+/=._:,@%-]*$/;
 
+// Each format quotes a value so that the target language reads it back exactly, whatever it holds.
+// Real keys never need it: their shape is checked where a reply or a cache file is read
+// (lib/key-shape.ts). This is the second wall.
+
+/** sh, bash, zsh: single quotes keep every byte; a `'` ends them, is escaped, and they start again. */
 const posixQuote = (v: string): string => (SHELL_SAFE.test(v) ? v : `'${v.replaceAll("'", `'\\''`)}'`);
-const powershellQuote = (v: string): string => `"${v.replace(/[`"$]/g, (c) => `\`${c}`)}"`;
+
+/**
+ * PowerShell: the AWS CLI's double quotes for a plain value; anything else in single quotes, where
+ * nothing expands and the only escape is a doubled quote. PowerShell reads ‘ ’ ‚ ‛ as single quotes
+ * too (and “ ” „ as double ones), so each of the four is doubled like `'` (as PowerShell's own
+ * CodeGeneration.EscapeSingleQuotedStringContent does).
+ */
+const powershellQuote = (v: string): string => (SHELL_SAFE.test(v) ? `"${v}"` : `'${v.replace(/['\u2018\u2019\u201a\u201b]/g, "$&$&")}'`);
+
+/** fish: in double quotes only `\"`, `\$` and `\\` are escapes and `$` is the one expansion. */
 const fishQuote = (v: string): string => `"${v.replace(/["\\$]/g, (c) => `\\${c}`)}"`;
-const dotenvQuote = (v: string): string => (SHELL_SAFE.test(v) ? v : `"${v.replace(/["\\$`]/g, (c) => `\\${c}`).replace(/\n/g, "\\n")}"`);
+
+/** dotenv (and `set -a; . ./.env`): double quotes with the shell's escapes; a line break as `\n` keeps one variable per line. */
+const dotenvQuote = (v: string): string =>
+  SHELL_SAFE.test(v) ? v : `"${v.replace(/["\\$`]/g, (c) => `\\${c}`).replace(/\n/g, "\\n").replace(/\r/g, "\\r")}"`;
+
+/**
+ * cmd.exe: `set "NAME=value"` keeps & | < > ^ literal, but nothing can keep a `"` (it ends the
+ * quotes and exposes the rest), a `%` (expanded even inside quotes, and `%%` is literal only in a
+ * batch file), a `!` (delayed expansion) or a line break. Such a value is refused.
+ */
+const CMD_QUOTABLE = /^[\x20-\x7e]*$/;
+const cmdLine = (k: string, v: string): string => {
+  if (/^[A-Za-z0-9+/=._:,@-]*$/.test(v)) return `set ${k}=${v}\n`;
+  if (!CMD_QUOTABLE.test(v) || /["%!]/.test(v)) throw new BadValueError(`${k} holds characters cmd.exe cannot take literally (a quote, %, ! or a line break).`, "Use --format powershell or --format json.");
+  return `set "${k}=${v}"\n`;
+};
 
 export function formatCredentials(c: ExportableCredentials, format: ExportFormat, extra: { region?: string | undefined; profile?: string | undefined; accountId?: string | undefined; roleName?: string | undefined } = {}): string {
   const vars = variables(c);
@@ -58,8 +92,8 @@ export function formatCredentials(c: ExportableCredentials, format: ExportFormat
     case "powershell":
       return vars.map(([k, v]) => `$Env:${k}=${powershellQuote(v)}\n`).join("");
     case "windows-cmd":
-      // `set "NAME=value"` keeps cmd's special characters (& | < > ^) literal; plain values as the AWS CLI prints them.
-      return vars.map(([k, v]) => (/^[A-Za-z0-9+/=._:,@-]*$/.test(v) ? `set ${k}=${v}\n` : `set "${k}=${v.replace(/%/g, "%%")}"\n`)).join("");
+      // Plain values as the AWS CLI prints them.
+      return vars.map(([k, v]) => cmdLine(k, v)).join("");
     case "fish":
       return vars.map(([k, v]) => `set -gx ${k} ${fishQuote(v)}\n`).join("");
     case "dotenv":

@@ -5,6 +5,7 @@ import { setMaxListeners } from "node:events";
 import type { AwsPaths, Context } from "../context.js";
 import { resolveAwsPaths } from "../files/aws-paths.js";
 import { browserAvailability } from "../lib/browser-command.js";
+import { endpointsFromEnv } from "../sso/endpoint-override.js";
 import { systemHome } from "./system-home.js";
 
 export interface RealContextOptions {
@@ -80,12 +81,7 @@ export function createRealContext(options: RealContextOptions = {}): Context {
       stderr ??= quietOnEpipe(process.stderr);
       return (tty ??= { stdin: !!process.stdin.isTTY, stderr: !!stderr.isTTY, stdout: !!stdout.isTTY });
     },
-    endpoints: {
-      oidc: env.AWS_ENDPOINT_URL_SSO_OIDC || env.AWS_ENDPOINT_URL || undefined,
-      portal: env.AWS_ENDPOINT_URL_SSO || env.AWS_ENDPOINT_URL || undefined,
-      sts: env.AWS_ENDPOINT_URL_STS || env.AWS_ENDPOINT_URL || undefined,
-      signin: env.AWS_ENDPOINT_URL_SIGNIN || env.AWS_ENDPOINT_URL || undefined,
-    },
+    endpoints: endpointsFromEnv(env),
     browser: {
       available: browser.available,
       unavailableReason: browser.reason,

@@ -8,7 +8,8 @@ import { federationError, federationOperation, handleFederation } from "./federa
 import { createToken, registerClient, startDeviceAuthorization } from "./oidc-service.js";
 import { getRoleCredentials, listAccountRoles, listAccounts, logout } from "./portal-service.js";
 import { jsonResponse, oidcError, portalError } from "./rest-json.js";
-import { decideAuthorizePage, decideDevicePage, showAuthorizePage, showDevicePage, showIndexPage } from "./sign-in-page.js";
+import { foreignRequestReason } from "./browser-guard.js";
+import { autoApproveAuthorizePage, decideAuthorizePage, decideDevicePage, refusedPage, showAuthorizePage, showDevicePage, showIndexPage } from "./sign-in-page.js";
 import { handleSts, stsErrorResponse, type StsDeps, type StsIdentity } from "./sts-service.js";
 import type { EmuRequest, EmuResponse } from "./wire.js";
 
@@ -88,7 +89,8 @@ export function createRouter(deps: { state: EmulatorState; faults: Faults; start
     { method: "GET", path: "/device", protocol: "page", operation: "DevicePage", handle: (r) => showDevicePage(state, r) },
     { method: "POST", path: "/device", protocol: "page", operation: "DeviceDecision", handle: (r) => decideDevicePage(state, r) },
     { method: "GET", path: "/authorize", protocol: "page", operation: "Authorize", handle: (r) => showAuthorizePage(state, r) },
-    { method: "GET", path: "/authorize/decision", protocol: "page", operation: "AuthorizeDecision", handle: (r) => decideAuthorizePage(state, r) },
+    // A person's decision is a POST only; the GET below approves only what --auto-approve-ms would.
+    { method: "GET", path: "/authorize/auto", protocol: "page", operation: "AuthorizeAuto", handle: (r) => autoApproveAuthorizePage(state, r) },
     { method: "POST", path: "/authorize/decision", protocol: "page", operation: "AuthorizeDecision", handle: (r) => decideAuthorizePage(state, r) },
   ];
 
@@ -127,7 +129,15 @@ export function createRouter(deps: { state: EmulatorState; faults: Faults; start
   async function answer(req: EmuRequest, route: Route, requestId: string): Promise<{ response: EmuResponse; operation: string; errorCode?: string }> {
     let operation = route.operation;
     const counted = route.protocol !== "page" && route.protocol !== "admin";
-    if (!counted) return { response: await route.handle(req, requestId) as EmuResponse, operation };
+    if (!counted) {
+      // What a web page in the user's browser could send: refused unless it comes from this machine (browser-guard.ts).
+      const refused = foreignRequestReason(req, { json: route.protocol === "admin" });
+      if (refused !== undefined) {
+        const status = refused.includes("Content-Type") ? 415 : 403;
+        return { response: route.protocol === "admin" ? adminRefusal(status, refused) : refusedPage(status, refused), operation };
+      }
+      return { response: await route.handle(req, requestId) as EmuResponse, operation };
+    }
     if (route.protocol === "sts") operation = stsOperationName(req);
     if (route.protocol === "signin") operation = federationOperation(req);
     state.countOperation(operation);
@@ -165,6 +175,10 @@ function stsIdentityOf(c: RoleCredentials): StsIdentity {
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function adminRefusal(status: number, reason: string): EmuResponse {
+  return { status, headers: { "content-type": "application/json", "cache-control": "no-store" }, body: `${JSON.stringify({ error: reason })}\n` };
 }
 
 export function jsonError(status: number, code: string, message: string, requestId: string): EmuResponse {

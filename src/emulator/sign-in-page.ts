@@ -122,25 +122,59 @@ export function showAuthorizePage(state: EmulatorState, req: EmuRequest): EmuRes
   });
   const autoMs = state.options.autoApproveMs;
   if (autoMs === 0) return redirect(decideAuthorization(state, id, true)!);
-  const refresh = autoMs > 0 ? `<meta http-equiv="refresh" content="${(autoMs / 1000).toFixed(3)};url=/authorize/decision?request=${id}&amp;decision=approve">` : "";
+  return allowAccessPage(state, id, (q.get("scopes") ?? "sso:account:access").split(" ").filter(Boolean), autoMs);
+}
+
+/**
+ * The Allow access page. With --auto-approve-ms, it reloads /authorize/auto when that time is up:
+ * a GET, which approves nothing the emulator would not approve by itself.
+ */
+function allowAccessPage(state: EmulatorState, id: string, scopes: string[], waitMs: number): EmuResponse {
+  const refresh = waitMs > 0 ? `<meta http-equiv="refresh" content="${(waitMs / 1000).toFixed(3)};url=/authorize/auto?request=${encodeURIComponent(id)}">` : "";
   return page(
     200,
     "Allow access",
     `<h1>Allow access?</h1><p>An application on this computer is asking to sign in as <b>${escapeHtml(state.options.user)}</b>.</p>
-<p class="muted">Scopes: ${escapeHtml((q.get("scopes") ?? "sso:account:access").split(" ").join(", "))}</p>
-<form method="post" action="/authorize/decision"><input type="hidden" name="request" value="${id}">
+<p class="muted">Scopes: ${escapeHtml(scopes.join(", "))}</p>
+<form method="post" action="/authorize/decision"><input type="hidden" name="request" value="${escapeHtml(id)}">
 <button class="deny" name="decision" value="deny" type="submit">Deny</button>
 <button class="approve" name="decision" value="approve" type="submit">Allow access</button></form>`,
     refresh,
   );
 }
 
-/** POST /authorize/decision (the buttons) or GET (the auto-approve refresh). */
+/** POST /authorize/decision: the page's buttons (the router has checked Host and Origin: browser-guard.ts). */
 export function decideAuthorizePage(state: EmulatorState, req: EmuRequest): EmuResponse {
-  const f = req.method === "POST" ? form(req.body) : req.query;
+  const f = form(req.body);
   const location = decideAuthorization(state, f.get("request") ?? "", f.get("decision") === "approve");
-  if (!location) return page(404, "Request not found", `<h1>Request not found</h1><p>The request is unknown or was already decided.</p>`);
+  if (!location) return notFound();
   return redirect(location);
+}
+
+/**
+ * GET /authorize/auto?request=…: the auto-approve reload. Approves once --auto-approve-ms has
+ * passed since the request was made, as the device flow does (EmulatorState.effectiveStatus); before
+ * that it shows the page again, and with -1 (a person decides) it approves nothing.
+ */
+export function autoApproveAuthorizePage(state: EmulatorState, req: EmuRequest): EmuResponse {
+  const id = req.query.get("request") ?? "";
+  const a = state.authorizationRequests.get(id);
+  const now = state.nowMs();
+  if (!a || a.status !== "pending" || now >= a.expiresAtMs) return notFound();
+  const autoMs = state.options.autoApproveMs;
+  if (autoMs < 0) return allowAccessPage(state, id, a.scopes, 0);
+  const left = a.createdMs + autoMs - now;
+  if (left > 0) return allowAccessPage(state, id, a.scopes, left);
+  return redirect(decideAuthorization(state, id, true)!);
+}
+
+function notFound(): EmuResponse {
+  return page(404, "Request not found", `<h1>Request not found</h1><p>The request is unknown or was already decided.</p>`);
+}
+
+/** What a request a web page may have made is told (browser-guard.ts). */
+export function refusedPage(status: number, reason: string): EmuResponse {
+  return page(status, "Request refused", `<h1>Request refused</h1><p>${escapeHtml(reason)}.</p>`);
 }
 
 export function showIndexPage(state: EmulatorState, req: EmuRequest): EmuResponse {

@@ -274,6 +274,11 @@ export function isValidAccountId(id: string): boolean {
   return /^\d{12}$/.test(id);
 }
 
+/** A permission set's role name as IAM Identity Center allows it: `[\w+=,.@-]`, 1 to 64 characters. */
+export function isValidRoleName(name: string): boolean {
+  return /^[\w+=,.@-]{1,64}$/.test(name);
+}
+
 function parseHttpsUrl(url: string): URL | undefined {
   // The URL parser drops tabs and newlines, so "https://x/start\nmore" would pass as another URL.
   if (url !== url.trim() || hasControlChars(url)) return undefined;

@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { ACCESS_KEY_ID_SHAPE, SECRET_ACCESS_KEY_SHAPE, SESSION_TOKEN_SHAPE } from "../lib/key-shape.js";
 import { sha1Hex } from "../lib/sha.js";
 import { readTextIfExists, writeFileAtomic } from "./atomic-write.js";
 import { deleteIfExists, parseCacheJson, readJsonFiles } from "./cache-json.js";
@@ -41,9 +42,10 @@ interface RoleCacheEntry {
 function checkRoleCacheEntry(f: JsonFields): void {
   f.string("ProviderType", { optional: true });
   f.object("Credentials", (c) => {
-    c.string("AccessKeyId", { nonEmpty: true });
-    c.string("SecretAccessKey", { nonEmpty: true });
-    c.string("SessionToken", { nonEmpty: true });
+    // The keys' shape (lib/key-shape.ts): a file anyone could have written is printed by export.
+    c.string("AccessKeyId", { nonEmpty: true, check: [(v) => ACCESS_KEY_ID_SHAPE.test(v), "is not an access key id"] });
+    c.string("SecretAccessKey", { nonEmpty: true, check: [(v) => SECRET_ACCESS_KEY_SHAPE.test(v), "is not a secret access key"] });
+    c.string("SessionToken", { nonEmpty: true, check: [(v) => SESSION_TOKEN_SHAPE.test(v), "is not a session token"] });
     c.string("Expiration", TIMESTAMP_RULE);
     c.string("AccountId", { optional: true });
   });

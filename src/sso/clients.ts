@@ -1,7 +1,9 @@
 import type { SSOClient } from "@aws-sdk/client-sso";
 import type { SSOOIDCClient } from "@aws-sdk/client-sso-oidc";
 import type { Endpoints } from "../context.js";
+import { BadValueError } from "../errors.js";
 import { sdkLogger, type DebugLog } from "../lib/debug-log.js";
+import { checkEndpointOverride, cleartextProblem } from "./endpoint-override.js";
 import type { ServiceNetwork } from "./network.js";
 
 /**
@@ -44,7 +46,10 @@ export function createSsoClients(region: string, endpoints: Endpoints, opts: Sso
     oidc: endpoints.oidc ?? `https://oidc.${region}.amazonaws.com`,
     portal: endpoints.portal ?? `https://portal.sso.${region}.amazonaws.com`,
   };
-  const handlerFor = async (url: string, pool: { maxSockets?: number } = {}) => {
+  const handlerFor = async (kind: "oidc" | "portal", pool: { maxSockets?: number } = {}) => {
+    // An override that would carry a token in cleartext is refused before anything is sent.
+    checkEndpointOverride(endpoints, kind);
+    const url = urls[kind];
     const n = await getNetwork();
     const handler = await n.requestHandlerFor(url, pool);
     if (opts.requestTimeoutMs !== undefined) handler.requestTimeout = Math.min(handler.requestTimeout, opts.requestTimeoutMs);
@@ -62,18 +67,39 @@ export function createSsoClients(region: string, endpoints: Endpoints, opts: Sso
     oidcModule: () => import("@aws-sdk/client-sso-oidc"),
     portalModule: () => import("@aws-sdk/client-sso"),
     oidc: () =>
-      (oidc ??= Promise.all([import("@aws-sdk/client-sso-oidc"), handlerFor(urls.oidc)]).then(([m, { n, handler, settings }]) =>
-        watchServiceClock(new m.SSOOIDCClient({ region, ...settings, requestHandler: handler, ...logger, ...(endpoints.oidc ? { endpoint: endpoints.oidc } : {}) }), n),
+      (oidc ??= Promise.all([import("@aws-sdk/client-sso-oidc"), handlerFor("oidc")]).then(([m, { n, handler, settings }]) =>
+        refuseCleartext(watchServiceClock(new m.SSOOIDCClient({ region, ...settings, requestHandler: handler, ...logger, ...(endpoints.oidc ? { endpoint: endpoints.oidc } : {}) }), n), "SSO OIDC"),
       )),
     portal: () =>
-      (portal ??= Promise.all([import("@aws-sdk/client-sso"), handlerFor(urls.portal, { maxSockets: 64 })]).then(([m, { n, handler, settings }]) =>
-        watchServiceClock(new m.SSOClient({ region, ...settings, requestHandler: handler, ...logger, ...(endpoints.portal ? { endpoint: endpoints.portal } : {}) }), n),
+      (portal ??= Promise.all([import("@aws-sdk/client-sso"), handlerFor("portal", { maxSockets: 64 })]).then(([m, { n, handler, settings }]) =>
+        refuseCleartext(watchServiceClock(new m.SSOClient({ region, ...settings, requestHandler: handler, ...logger, ...(endpoints.portal ? { endpoint: endpoints.portal } : {}) }), n), "SSO portal"),
       )),
   };
 }
 
 interface MiddlewareHost {
-  middlewareStack: { add(mw: (next: (args: unknown) => Promise<{ response?: unknown }>) => (args: unknown) => Promise<{ response?: unknown }>, opts: { step: "deserialize"; priority: "low"; name: string }): void };
+  middlewareStack: { add(mw: (next: (args: unknown) => Promise<{ response?: unknown }>) => (args: unknown) => Promise<{ response?: unknown }>, opts: { step: "deserialize" | "finalizeRequest"; priority: "low"; name: string }): void };
+}
+
+/**
+ * The last look before a request leaves: the SDK may have found its endpoint itself (endpoint_url
+ * or a services section of the AWS config, which our overrides do not cover), and every request
+ * carries a token or a client secret. http:// to another machine is refused there too.
+ */
+function refuseCleartext<C>(client: C, service: string): C {
+  (client as unknown as MiddlewareHost).middlewareStack.add(
+    (next) => async (args) => {
+      const request = (args as { request?: { protocol?: string; hostname?: string } }).request;
+      const host = request?.hostname ?? "";
+      const problem = request?.protocol ? cleartextProblem(`${request.protocol}//${host.includes(":") && !host.startsWith("[") ? `[${host}]` : host}/`) : undefined;
+      if (problem !== undefined) {
+        throw new BadValueError(`The ${service} endpoint set by endpoint_url in the AWS config ${problem}: sso-cli sends tokens only over https:// (http:// only to 127.0.0.1, ::1 or localhost); use an https:// URL there.`);
+      }
+      return next(args);
+    },
+    { step: "finalizeRequest", priority: "low", name: "ssoCliRefuseCleartext" },
+  );
+  return client;
 }
 
 /**

@@ -1,5 +1,6 @@
 import * as z from "zod/mini";
 import { ServiceError } from "../errors.js";
+import { ACCESS_KEY_ID_SHAPE, MAX_EPOCH_MS, SECRET_ACCESS_KEY_SHAPE, SESSION_TOKEN_SHAPE } from "../lib/key-shape.js";
 
 /**
  * The SDK types make every reply field optional; these schemas require what we use, so a
@@ -26,12 +27,13 @@ export const TokenReply = z.object({
   refreshToken: z.optional(z.string().check(z.minLength(1))),
 });
 
+/** The keys' shape is checked here, at the boundary (lib/key-shape.ts): nothing else is printed or written. */
 export const RoleCredentialsReply = z.object({
   roleCredentials: z.object({
-    accessKeyId: z.string().check(z.minLength(1)),
-    secretAccessKey: z.string().check(z.minLength(1)),
-    sessionToken: z.string().check(z.minLength(1)),
-    expiration: z.int().check(z.positive()),
+    accessKeyId: z.string().check(z.regex(ACCESS_KEY_ID_SHAPE)),
+    secretAccessKey: z.string().check(z.regex(SECRET_ACCESS_KEY_SHAPE)),
+    sessionToken: z.string().check(z.regex(SESSION_TOKEN_SHAPE)),
+    expiration: z.int().check(z.positive(), z.lte(MAX_EPOCH_MS)),
   }),
 });
 

@@ -1,7 +1,8 @@
 import type { Context } from "../context.js";
 import { BadValueError, ConfigError, InterruptedError, UsageError } from "../errors.js";
-import { checkName, editConfigFile, isValidRegion, isValidStartUrl, listSsoSessions, readConfigFile, resolveSsoSession, ssoSessionFor } from "../files/config-file.js";
+import { checkName, editConfigFile, isValidAccountId, isValidRegion, isValidRoleName, isValidStartUrl, listSsoSessions, readConfigFile, resolveSsoSession, ssoSessionFor } from "../files/config-file.js";
 import type { IniDocument } from "../files/ini-document.js";
+import { hasControlChars } from "../lib/control-chars.js";
 import { globToRegExp, matchesAny } from "../lib/glob.js";
 import { createProgress } from "../lib/progress.js";
 import { debugLogFor } from "../lib/debug-log.js";
@@ -46,8 +47,18 @@ export interface PopulateResult {
   plan: PopulatePlan;
   collisions: NameCollision[];
   failures: ListingFailure[];
+  /** Assignments whose account id, account name or role name the portal gave in a shape no profile may hold; skipped. */
+  invalid: InvalidAssignment[];
   /** The config file was written. */
   written: boolean;
+}
+
+/** An assignment the portal listed that cannot become a profile; its values are raw (escape them to show them). */
+export interface InvalidAssignment {
+  accountId: string;
+  accountName: string;
+  roleName: string;
+  reason: string;
 }
 
 const DEFAULT_SCOPES = "sso:account:access";
@@ -105,7 +116,8 @@ export async function configurePopulate(ctx: Context, input: PopulateInput): Pro
   if (listing.accounts.length === 0 && listing.failures.length > 0) throw (listing.failures[0] as ListingFailure).error;
 
   // The assignments are not kept: the named profiles carry them (50,000 objects fewer while the edit runs).
-  const { profiles, collisions } = nameProfiles(assignmentsOf(listing, roleGlobs), regions, template, target.ssoSession);
+  const { assignments, invalid } = assignmentsOf(listing, roleGlobs);
+  const { profiles, collisions } = nameProfiles(assignments, regions, template, target.ssoSession);
   const accountNames = new Map(listing.accounts.map((a) => [a.accountId, a.accountName]));
   const planInput: PopulatePlanInput = {
     ssoSession: target.ssoSession,
@@ -149,19 +161,34 @@ export async function configurePopulate(ctx: Context, input: PopulateInput): Pro
     plan,
     collisions,
     failures: listing.failures,
+    invalid,
     written,
   };
 }
 
-/** Every account's roles under --role, in listing order. */
-function assignmentsOf(listing: AssignmentListing, roleGlobs: readonly RegExp[]): Assignment[] {
+/**
+ * Every account's roles under --role, in listing order; those whose values are not what the
+ * service's own rules allow (a 12-digit account id, a permission set name, an account name without
+ * control characters) are set apart, so that a line break or an escape never reaches the config file.
+ */
+function assignmentsOf(listing: AssignmentListing, roleGlobs: readonly RegExp[]): { assignments: Assignment[]; invalid: InvalidAssignment[] } {
   const assignments: Assignment[] = [];
+  const invalid: InvalidAssignment[] = [];
   for (const a of listing.accounts) {
     for (const roleName of listing.roles.get(a.accountId) ?? []) {
-      if (matchesAny(roleGlobs, roleName)) assignments.push({ accountId: a.accountId, accountName: a.accountName, roleName });
+      if (!matchesAny(roleGlobs, roleName)) continue;
+      const reason = !isValidAccountId(a.accountId)
+        ? "the account id is not 12 digits"
+        : hasControlChars(a.accountName)
+          ? "the account name holds control characters"
+          : !isValidRoleName(roleName)
+            ? "the role name is not a permission set name ([\\w+=,.@-], at most 64)"
+            : undefined;
+      if (reason === undefined) assignments.push({ accountId: a.accountId, accountName: a.accountName, roleName });
+      else invalid.push({ accountId: a.accountId, accountName: a.accountName, roleName, reason });
     }
   }
-  return assignments;
+  return { assignments, invalid };
 }
 
 interface Target {

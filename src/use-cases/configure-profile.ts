@@ -1,10 +1,11 @@
 import type { Context } from "../context.js";
-import { BadValueError, ConfigError, UsageError } from "../errors.js";
+import { BadValueError, ConfigError, UsageError, ServiceError } from "../errors.js";
 import {
   applyConfigEdits,
   checkName,
   findProfileSection,
   isValidAccountId,
+  isValidRoleName,
   isValidRegion,
   isValidStartUrl,
   listSsoSessions,
@@ -194,7 +195,7 @@ function checkFlags(input: ConfigureProfileInput): void {
   if (input.clientRegion !== undefined && !isValidRegion(input.clientRegion)) throw new BadValueError(`--region "${input.clientRegion}" is not an AWS region name.`);
   if (input.output !== undefined && !OUTPUT_FORMATS.includes(input.output)) throw new BadValueError(`--output must be one of ${OUTPUT_FORMATS.join(", ")}.`);
   if (input.legacy && input.ssoSession !== undefined) throw new UsageError("--legacy and --sso-session do not go together.");
-  if (input.roleName !== undefined && !/^[\w+=,.@-]{1,64}$/.test(input.roleName)) throw new BadValueError(`--role-name "${input.roleName}" is not a permission set role name.`);
+  if (input.roleName !== undefined && !isValidRoleName(input.roleName)) throw new BadValueError(`--role-name "${input.roleName}" is not a permission set role name.`);
 }
 
 function badStartUrl(url: string): BadValueError {
@@ -313,7 +314,7 @@ async function chooseAccountAndRole(
     } else {
       accountId = await prompter.select(
         `Which AWS account? (${accounts.length} available)`,
-        accounts.map((a) => ({ name: `${a.accountName} (${a.accountId})`, value: a.accountId, description: a.emailAddress })),
+        accounts.map((a) => ({ name: shown(`${a.accountName} (${a.accountId})`), value: a.accountId, description: a.emailAddress === undefined ? undefined : shown(a.emailAddress) })),
         { default: existing.sso_account_id },
       );
     }
@@ -334,11 +335,14 @@ async function chooseAccountAndRole(
     } else {
       roleName = await prompter.select(
         `Which role in account ${accountId}? (${roles.length} available)`,
-        roles.map((r) => ({ name: r, value: r })),
+        roles.map((r) => ({ name: shown(r), value: r })),
         { default: accountId === existing.sso_account_id ? existing.sso_role_name : undefined },
       );
     }
   }
+  // What the portal listed goes into the config file: a line break or an escape must not (issue 16).
+  if (!isValidAccountId(accountId)) throw new ServiceError(shown(`IAM Identity Center listed an account id that is not 12 digits: ${accountId}.`), "Pass --account-id with the 12-digit id of the account.");
+  if (!isValidRoleName(roleName)) throw new ServiceError(shown(`IAM Identity Center listed a role name that is not a permission set name: ${roleName}.`), "Pass --role-name with the role's name.");
   return { accountId, roleName };
 }
 

@@ -3,6 +3,7 @@ import { BadValueError } from "../errors.js";
 import { isValidRegion } from "../files/config-file.js";
 import { debugLogFor } from "../lib/debug-log.js";
 import { buildLoginUrl, federationUrl, resolveDestination } from "../sso/console-url.js";
+import { checkEndpointOverride } from "../sso/endpoint-override.js";
 import { getSigninToken } from "../sso/federation.js";
 import { networkFor } from "./network.js";
 import { getProfileCredentials, resolveCredentialProfile } from "./profile-credentials.js";
@@ -47,7 +48,8 @@ export async function openConsole(ctx: Context, input: ConsoleInput): Promise<Co
   const region = input.region ?? target.region;
   if (!isValidRegion(region)) throw new BadValueError(`"${region}" is not an AWS region name.`, "Pass --region with a region such as us-east-1 or eu-north-1.");
   const destination = resolveDestination(input.destination, region);
-  const federation = federationUrl(region, ctx.endpoints.signin);
+  // Checked before the keys are fetched: an override that would carry them in cleartext is refused first.
+  const federation = federationUrl(region, checkEndpointOverride(ctx.endpoints, "signin"));
   const keys = await getProfileCredentials(ctx, { profile: target.profile });
   debug(`console: getSigninToken at ${federation}`, { profile: target.profile, keys: keys.source });
   // The command's network: the proxy and CA bundle every AWS call of sso-cli goes through.

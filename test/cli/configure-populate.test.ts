@@ -17,10 +17,22 @@ function result(over: Partial<PopulateResult> = {}): PopulateResult {
     plan: { add: [], change: [], unchanged: [], remove: [], stale: [], skip: [] },
     collisions: [],
     failures: [],
+    invalid: [],
     written: false,
     ...over,
   };
 }
+
+describe("assignments the portal gave in a shape no profile may hold (issue 16, item 5)", () => {
+  const invalid = [{ accountId: "100000000001", accountName: "prod\u001b[2J", roleName: "Bad\nRole", reason: "the role name is not a permission set name" }];
+
+  it("each is one escaped line naming it; the run ends partial (exit 1)", () => {
+    const r = result({ invalid, written: true, plan: { add: [p("prod.Admin")], change: [], unchanged: [], remove: [], stale: [], skip: [] } });
+    expect(formatPopulateReport(r)).toContain("  skip    account 100000000001 (prod\\x1b[2J) role Bad\\nRole: the role name is not a permission set name\n");
+    const failure = populateFailure(r);
+    expect([failure?.exitCode, failure?.message]).toEqual([Exit.partial, "1 of 2 assignments could not be written; the others were."]);
+  });
+});
 
 describe("configure populate report", () => {
   it("a dry run lists every change it would make, with counts", () => {

@@ -106,3 +106,51 @@ describe("sso-cli completion", () => {
     expect([r.status, r.stderr]).toEqual([0, ""]);
   });
 });
+
+// Issue 16, item 5: PowerShell inserted a completion value raw, so a profile named $(calc) ran
+// when the line was. No PowerShell here: the generated script's own quoting (its two patterns,
+// read out of the script) is applied as PowerShell applies them, and the result read back with
+// PowerShell's tokenizer rules for a single-quoted string.
+describe("PowerShell completion quotes a value from the config file", () => {
+  const PS_SINGLE = new Set(["'", "\u2018", "\u2019", "\u201a", "\u201b"]);
+
+  /** A single-quoted PowerShell literal at the start of `text`: its value and what follows it. */
+  function readSingleQuoted(text: string): { value: string; rest: string } {
+    expect(PS_SINGLE.has(text[0]!)).toBe(true);
+    let value = "";
+    let i = 1;
+    for (; i < text.length; i++) {
+      const ch = text[i]!;
+      if (PS_SINGLE.has(ch)) {
+        if (i + 1 < text.length && PS_SINGLE.has(text[i + 1]!)) {
+          value += text[++i];
+          continue;
+        }
+        break;
+      }
+      value += ch;
+    }
+    expect(i, `unterminated: ${text}`).toBeLessThan(text.length);
+    return { value, rest: text.slice(i + 1) };
+  }
+
+  it("as one literal that reads back exactly, whatever the name holds", async () => {
+    const r = await runCli(["completion", "powershell"], { home });
+    const unquote = (s: string): string => s.replace(/''/g, "'");
+    const line = /^ +if \(\$flag -and \$c -notmatch '([^']*)'\) \{ \$text = "'" \+ \(\$text -replace '((?:[^']|'')*)', '\$0\$0'\) \+ "'" \}$/m.exec(r.stdout);
+    expect(line, "the script quotes values").not.toBeNull();
+    expect(r.stdout).toContain("[System.Management.Automation.CompletionResult]::new($text, $c, 'ParameterValue', $c)");
+    const plain = new RegExp(unquote(line![1]!));
+    const quotes = new RegExp(unquote(line![2]!), "g");
+    const inserted = (prefix: string, c: string): string => (plain.test(c) ? `${prefix}${c}` : `'${`${prefix}${c}`.replace(quotes, "$&$&")}'`);
+    const names = ["$(calc)", "dev$(calc)", "a'b", "\u2019; calc; \u2018", "\u201a\u201b'", "@x", "-x", "a,b", "`calc`", '"q"', "\u201cx\u201d", "a b", "a;calc", "(x)", "{x}", "$env:PATH", "x#y"];
+    for (const name of names) {
+      for (const prefix of ["", "--profile="]) {
+        const text = inserted(prefix, name);
+        expect(readSingleQuoted(text), JSON.stringify(text)).toEqual({ value: `${prefix}${name}`, rest: "" });
+      }
+    }
+    for (const name of ["dev", "prod.Admin", "a_b-c", "acct/role:1", "x+y=z"]) expect(inserted("", name)).toBe(name);
+  });
+});
+

@@ -37,7 +37,7 @@ async function stats(): Promise<Stats> {
   return (await (await fetch(`${emu.url}/_admin/stats`)).json()) as Stats;
 }
 async function resetStats(): Promise<void> {
-  await fetch(`${emu.url}/_admin/reset`, { method: "POST", body: JSON.stringify({ state: "stats" }) });
+  await fetch(`${emu.url}/_admin/reset`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ state: "stats" }) });
 }
 const signIns = (s: Stats): number => s.operations.StartDeviceAuthorization?.calls ?? 0;
 

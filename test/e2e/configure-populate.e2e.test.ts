@@ -159,3 +159,25 @@ describe("Ctrl-C while populate lists", () => {
     }
   });
 });
+
+describe("configure populate with values no profile may hold (issue 16, item 5)", () => {
+  it("a role name with a line break or an escape: one escaped line each, the rest written, exit 1", async () => {
+    const emu = await startTestEmulator({ accounts: 1, rolesPerAccount: 3, roleNames: ["Admin", "Bad\nRole", "Esc\u001b]0;pwned\u0007"], accountNames: ["prod"], autoApproveMs: 0 });
+    const { home, cleanup } = await makeTempHome();
+    try {
+      await mkdir(join(home, ".aws"), { recursive: true });
+      const r = await runCli(["configure", "populate", emu.startUrl, "us-east-1"], { home, env: { ...emu.env, BROWSER: "none" } });
+      expectExit(r, 1);
+      expect(r.stderr).toContain("  skip    account 100000000001 (prod) role Bad\\nRole: the role name is not a permission set name ([\\w+=,.@-], at most 64)\n");
+      expect(r.stderr).toContain("  skip    account 100000000001 (prod) role Esc\\x1b]0;pwned\\x07: the role name is not a permission set name ([\\w+=,.@-], at most 64)\n");
+      expect(r.stderr).toMatch(/^sso-cli: 2 of 3 assignments could not be written; the others were\.$/m);
+      expect(r.stderr).not.toMatch(/\u001b/);
+      const text = await readFile(join(home, ".aws", "config"), "utf8");
+      expect(populated(text)).toEqual(["prod.Admin"]);
+      expect(text).not.toMatch(/\u001b|Bad/);
+    } finally {
+      await emu.close();
+      await cleanup();
+    }
+  });
+});

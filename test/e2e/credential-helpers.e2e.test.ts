@@ -96,4 +96,18 @@ describe.concurrent("credential-process, export and exec: stdout for data, one l
     const env = await runProcess(process.execPath, [bin, "export", "--profile", "p", "--format", "env-no-export"], { home: h });
     expect(env.stdout).toMatch(/^AWS_ACCESS_KEY_ID=ASIACACHEDEXAMPLE001\n/);
   });
+
+  it("a role cache holding values that are no keys: export prints nothing and names the file (issue 16, item 5)", async () => {
+    const h = await home({ signedIn: false });
+    await mkdir(join(h, ".aws", "cli", "cache"), { recursive: true });
+    const file = join(h, ".aws", "cli", "cache", roleCacheFileName({ accountId: "100000000001", roleName: "AdministratorAccess", sessionName: "s" }));
+    // What would run a command in PowerShell (typographic quotes) and in cmd.exe (a quote and &).
+    await writeFile(file, formatRoleCacheEntry({ accessKeyId: "ASIAHOSTILE", secretAccessKey: "x\u201d; calc; \u201c", sessionToken: 'y"&calc&"', expiration: new Date(Date.now() + 3600_000) }));
+    for (const format of ["powershell", "windows-cmd"]) {
+      const r = await runCli(["export", "--profile", "p", "--format", format], { home: h });
+      expect(r.code, r.stderr).toBe(Exit.config);
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toBe(`sso-cli: ${file}: Credentials.SecretAccessKey is not a secret access key; Credentials.SessionToken is not a session token\n  Delete the file and sign in again.\n`);
+    }
+  });
 });

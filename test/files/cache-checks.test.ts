@@ -78,6 +78,12 @@ describe("the AWS CLI v2's role cache", () => {
     ["Credentials a string", { Credentials: "SECRETVALUE" }, "Credentials is not an object"],
     ["an empty secret and a bad expiry", { Credentials: { ...CREDENTIALS, SecretAccessKey: "", Expiration: "SECRETVALUE" } }, "Credentials.SecretAccessKey is empty; Credentials.Expiration is not a UTC timestamp"],
     ["a numeric ProviderType", { ProviderType: 1, Credentials: CREDENTIALS }, "ProviderType is not a string"],
+    // Issue 16, item 5: a key that is no key is refused where it is read, before export prints it.
+    [
+      "values that are no keys (a quote, &, PowerShell's quotes, a line break)",
+      { Credentials: { ...CREDENTIALS, AccessKeyId: 'ASIA"&calc&"', SecretAccessKey: "s\u201d; calc; \u201c", SessionToken: "t\nexport X=1" } },
+      "Credentials.AccessKeyId is not an access key id; Credentials.SecretAccessKey is not a secret access key; Credentials.SessionToken is not a session token",
+    ],
   ])("names the problem with %s, never a value", async (_name, json, detail) => {
     await writeFile(join(dir, "r.json"), JSON.stringify(json));
     const err = await readRoleCredentials(dir, "r.json").catch((e: unknown) => e);

@@ -75,6 +75,24 @@ describe("configure populate in-process", () => {
     expect(ctx.now().getTime() - started).toBeGreaterThan(5_000);
   });
 
+  it("values from the portal that no profile may hold: those assignments are set apart, the rest written (issue 16, item 5)", async () => {
+    const { ctx, before } = await setUp({ accounts: 2, rolesPerAccount: 3, roleNames: ["Admin", "Bad\nRole", "Esc\u001b]0;pwned\u0007"], accountNames: ["prod", "dev\u001b[2J"] });
+    const r = await configurePopulate(ctx, INPUT);
+    expect(r.written).toBe(true);
+    expect(r.plan.add.map((p) => p.profile)).toEqual(["prod.Admin"]);
+    expect(r.invalid.map((i) => [i.accountName, i.roleName, i.reason])).toEqual([
+      ["prod", "Bad\nRole", "the role name is not a permission set name ([\\w+=,.@-], at most 64)"],
+      ["prod", "Esc\u001b]0;pwned\u0007", "the role name is not a permission set name ([\\w+=,.@-], at most 64)"],
+      ["dev\u001b[2J", "Admin", "the account name holds control characters"],
+      ["dev\u001b[2J", "Bad\nRole", "the account name holds control characters"],
+      ["dev\u001b[2J", "Esc\u001b]0;pwned\u0007", "the account name holds control characters"],
+    ]);
+    const text = await readFile(ctx.paths.configFile, "utf8");
+    expect(text.startsWith(before)).toBe(true);
+    expect(profileNames(text)).toEqual(["prod.Admin"]);
+    expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+  });
+
   it("a 403 on one account's roles: that account is named, the others are written", async () => {
     const { ctx, emu } = await setUp({ injections: [{ operation: "ListAccountRoles", status: 403, error: "ForbiddenException", message: "No access", count: 1 }] });
     const r = await configurePopulate(ctx, INPUT);

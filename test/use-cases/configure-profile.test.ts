@@ -1,7 +1,7 @@
 import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ConfigError, UsageError } from "../../src/errors.js";
+import { ConfigError, ServiceError, UsageError } from "../../src/errors.js";
 import { configureProfile, type Choice, type ConfigureProfileInput, type Prompter } from "../../src/use-cases/configure-profile.js";
 import { startTestEmulator } from "../helpers/emulator.js";
 import { makeTempHome } from "../helpers/temp-home.js";
@@ -88,6 +88,26 @@ describe("configure profile, in-process: what it asks, and one edit of the confi
       `${sessions()}\n[profile p]\nsso_session = corp\nsso_account_id = 100000000002\nsso_role_name = ReadOnlyAccess\nregion = eu-west-1\noutput = table\n`,
     );
     expect(ctx.stderrText()).toMatch(/^Signed in to /m);
+  });
+
+  it("a role name the portal lists with an escape is shown escaped and never written (issue 16, item 5)", async () => {
+    const ctx = await context(sessions());
+    const evil = "Esc\u001b]0;pwned\u0007";
+    emu.state.configure({ roleNames: [evil, "Admin"] });
+    try {
+      const prompter = scriptedPrompter([[/sso-session/, "corp"], [/Which AWS account/, "100000000001"], [/Which role/, evil]]);
+      let shownNames: string[] = [];
+      const select = prompter.select;
+      prompter.select = async (message, choices, opts) => {
+        if (/Which role/.test(message)) shownNames = choices.map((c) => c.name);
+        return select(message, choices, opts);
+      };
+      await expect(configureProfile(ctx, input(), prompter)).rejects.toThrow(ServiceError);
+      expect(shownNames).toEqual(["Esc\\x1b]0;pwned\\x07", "Admin"]);
+      expect(await readFile(ctx.paths.configFile, "utf8")).toBe(sessions());
+    } finally {
+      emu.state.configure({ roleNames: [] });
+    }
   });
 
   it("run again on a terminal, asks everything again with the current values as defaults; Enter throughout changes nothing", async () => {

@@ -81,7 +81,7 @@ describe("a profile's role keys for other tools, never asking a person", () => {
   it("a token the service no longer knows (401): LoginRequiredError", async () => {
     const { ctx, emu } = await setUp();
     await signIn(ctx, emu);
-    await fetch(`${emu.url}/_admin/reset`, { method: "POST", body: JSON.stringify({ state: "sessions" }) });
+    await fetch(`${emu.url}/_admin/reset`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ state: "sessions" }) });
     await expect(getProfileCredentials(ctx, { profile: "p" })).rejects.toThrow(LoginRequiredError);
   });
 

@@ -134,7 +134,7 @@ describe("signing in, in-process against the emulator, on a fake clock", () => {
     const run = ensureSignedIn(ctx, s, { flow, browser: false });
     if (flow === "device") {
       for (let i = 0; i < 500 && !/code {3}\S+/.test(ctx.stderrText()); i++) await new Promise((r) => setTimeout(r, 5));
-      await fetch(`${emu.url}/_admin/approve`, { method: "POST", body: "{}" });
+      await fetch(`${emu.url}/_admin/approve`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
     } else {
       const link = await untilLinkShown(ctx);
       const page = await (await fetch(link)).text();
