@@ -1,6 +1,8 @@
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { beforeAll, describe, expect, it } from "vitest";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatCredentials } from "../../src/cli/format-credentials.js";
 import { HOSTILE, withToken } from "./hostile-values.js";
 
@@ -9,6 +11,9 @@ import { HOSTILE, withToken } from "./hostile-values.js";
 
 // Under CI=true the tier runs even without its tools (test/tiers.ts): say so plainly.
 const missingShells = ["/usr/bin/zsh", "/usr/bin/fish"].filter((f) => !existsSync(f));
+// fish makes its config and history folders under HOME: a throwaway one, never a real folder.
+const home = mkdtempSync(join(tmpdir(), "sso-cli-shells-"));
+afterAll(() => rmSync(home, { recursive: true, force: true }));
 beforeAll(() => {
   expect(missingShells, "zsh and fish are needed: sudo apt-get install -y zsh fish").toEqual([]);
 });
@@ -20,7 +25,7 @@ function inShell(shell: "sh" | "bash" | "zsh" | "fish", format: "env" | "env-no-
   const prelude = format === "dotenv" ? "set -a\n" : "";
   const script = prelude + values.map((v) => `${formatCredentials(withToken(v), format)}${print}\n`).join("");
   const args = shell === "fish" ? ["--no-config", "-c", script] : shell === "zsh" ? ["-f", "-c", script] : shell === "bash" ? ["--norc", "--noprofile", "-c", script] : ["-c", script];
-  const r = spawnSync(shell, args, { encoding: "utf8", env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: "/nonexistent" } });
+  const r = spawnSync(shell, args, { encoding: "utf8", env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home, XDG_CONFIG_HOME: join(home, ".config"), XDG_DATA_HOME: join(home, ".local/share") } });
   expect(r.stderr).toBe("");
   return r.stdout.split("\0").slice(0, -1);
 }
