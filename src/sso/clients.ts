@@ -27,7 +27,7 @@ export interface SsoClients {
 }
 
 export interface SsoClientOptions {
-  /** The command's network (use-cases/network.ts `networkFor`), resolved when a client is first built. */
+  /** The command's network (network/network-for.ts `networkFor`), resolved when a client is first built. */
   network: () => Promise<ServiceNetwork>;
   /** A shorter request timeout than the network's, for calls that must not hold a command up (Logout). */
   requestTimeoutMs?: number;

@@ -1,0 +1,52 @@
+import type { Command } from "commander";
+import type { Context } from "../../context.js";
+import { describeExitCodes } from "../../errors.js";
+import { escapeControlChars } from "../../lib/control-chars.js";
+import type { LogoutResult } from "./logout.js";
+import { stringValue, type CommandGrammar } from "../../cli/flag-table.entry.js";
+import { addGrammarCommand } from "../../cli/program-grammar.js";
+
+export const LOGOUT_GRAMMAR: CommandGrammar = {
+  path: ["logout"],
+  description: "Sign out: end the session at IAM Identity Center, delete its cached token and remove the keys sso-cli wrote",
+  args: [],
+  flags: [
+    { flag: "--profile", value: "<name>", key: "profile", description: "the sign-in of this profile" },
+    { flag: "--sso-session", value: "<name>", key: "ssoSession", description: "this sso-session" },
+    { flag: "--all", key: "all", description: "every cached sign-in, like `aws sso logout`" },
+  ],
+  help: `
+Without a selector: AWS_PROFILE's sign-in, else every cached sign-in (as \`aws sso logout\`).
+Keys you wrote by hand are never removed. Works offline (the server is told when it can be).
+
+Examples:
+  sso-cli logout --profile dev
+  sso-cli logout --all
+
+${describeExitCodes(["ok", "usage", "interrupted", "config", "internal"])}`,
+};
+
+export function addLogoutCommand(program: Command, ctx: Context): void {
+  addGrammarCommand(program, LOGOUT_GRAMMAR, async ({ values }) => {
+    const { logout } = await import("./logout.js");
+    const r = await logout(ctx, { profile: stringValue(values, "profile"), ssoSession: stringValue(values, "ssoSession"), all: values.all === true });
+    ctx.stderr.write(formatLogoutReport(r));
+  });
+}
+
+/** What logout did, on stderr. Profile names and paths come from files and the environment: shown escaped. */
+export function formatLogoutReport(r: LogoutResult): string {
+  const lines: string[] = [];
+  if (r.signedOut.length === 0 && r.removedProfiles.length === 0 && r.removedRoleCacheFiles === 0) {
+    lines.push("Nothing to sign out of: no cached sign-in and no keys written by sso-cli.");
+  }
+  const unreachable = r.signedOut.filter((s) => s.outcome === "unreachable").length;
+  if (r.signedOut.length > 0) {
+    const n = r.signedOut.length;
+    lines.push(`Signed out of ${n} session${n === 1 ? "" : "s"}${unreachable ? ` (${unreachable} could not be told: the server was unreachable; the cached token was removed here)` : ""}.`);
+  }
+  const removed = r.removedProfiles.length;
+  if (removed > 0) lines.push(escapeControlChars(`Removed keys from ${removed} profile${removed === 1 ? "" : "s"} in ${r.credentialsFile}: ${r.removedProfiles.join(", ")}.`));
+  if (r.keptProfiles.length > 0) lines.push(escapeControlChars(`Left alone (keys not written by sso-cli): ${r.keptProfiles.join(", ")}.`));
+  return lines.map((l) => `${l}\n`).join("");
+}

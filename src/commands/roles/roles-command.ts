@@ -1,0 +1,91 @@
+import type { Command } from "commander";
+import type { Context } from "../../context.js";
+import { describeExitCodes, Exit, SsoCliError } from "../../errors.js";
+import { escapeControlChars } from "../../lib/control-chars.js";
+import type { RoleRow, RolesResult } from "./roles.js";
+import { stringValue, type CommandGrammar } from "../../cli/flag-table.entry.js";
+import { addGrammarCommand } from "../../cli/program-grammar.js";
+import { formatTable } from "../../lib/table.js";
+
+export const ROLES_GRAMMAR: CommandGrammar = {
+  path: ["roles"],
+  description: "List every account and role the sign-in can use, and the local profiles that point at each",
+  args: [
+    { name: "start-url", description: "portal start URL, e.g. https://d-1234567890.awsapps.com/start" },
+    { name: "region", description: "region of the Identity Center instance (sso_region)" },
+  ],
+  flags: [
+    { flag: "--profile", value: "<name>", key: "profile", description: "the sign-in of this profile" },
+    { flag: "--sso-session", value: "<name>", key: "ssoSession", description: "this sso-session" },
+    { flag: "--account", value: "<id|name>", key: "account", description: "only this account (12-digit id, or name)" },
+    { flag: "--role", value: "<name>", key: "role", description: "only roles of this name" },
+    { flag: "--json", key: "json", conflicts: ["csv"], description: "print JSON (for scripts)" },
+    { flag: "--csv", key: "csv", conflicts: ["json"], description: "print CSV with a header line" },
+    { flag: "--no-browser", key: "browser", negates: true, description: "if a sign-in is needed, print its link instead of opening a browser" },
+  ],
+  help: `
+Which sign-in: START_URL [REGION], --profile, --sso-session, else AWS_PROFILE, else the only one
+configured. Uses the cached sign-in (refreshed silently when it can be); when none is valid, it
+signs in as login does if it runs on a terminal, and otherwise says "run: sso-cli login …".
+Accounts are listed page by page, their roles 16 accounts at a time. A table on a terminal,
+tab-separated lines otherwise.
+
+Examples:
+  sso-cli roles
+  sso-cli roles --profile dev --account Sandbox
+  sso-cli roles --sso-session corp --role AdministratorAccess --csv > roles.csv
+  sso-cli roles https://d-1234567890.awsapps.com/start eu-north-1 --json
+
+${describeExitCodes(["ok", "partial", "usage", "denied", "interrupted", "badValue", "config", "service", "internal"])}`,
+};
+
+export function addRolesCommand(program: Command, ctx: Context): void {
+  addGrammarCommand(program, ROLES_GRAMMAR, async ({ positionals, values }) => {
+    const { listRoles } = await import("./roles.js");
+    const [startUrl, region] = positionals;
+    const r = await listRoles(ctx, {
+      startUrl,
+      region,
+      profile: stringValue(values, "profile"),
+      ssoSession: stringValue(values, "ssoSession"),
+      account: stringValue(values, "account"),
+      role: stringValue(values, "role"),
+      browser: values.browser !== false,
+    });
+    ctx.stdout.write(values.json === true ? formatRolesJson(r.rows) : values.csv === true ? formatRolesCsv(r.rows) : ctx.tty.stdout ? formatRolesTable(r.rows) : formatRolesLines(r.rows));
+    reportRolesOutcome(ctx, r, stringValue(values, "account"));
+  });
+}
+
+export function formatRolesJson(rows: readonly RoleRow[]): string {
+  return `${JSON.stringify(rows.map((r) => ({ accountId: r.accountId, accountName: r.accountName, emailAddress: r.emailAddress ?? null, roleName: r.roleName, profiles: r.profiles })), null, 2)}\n`;
+}
+
+/** RFC 4180: every field quoted where it must be, CRLF-free lines; profiles space-separated in one field. */
+export function formatRolesCsv(rows: readonly RoleRow[]): string {
+  const field = (v: string): string => {
+    const s = escapeControlChars(v);
+    return /[",\s]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  const lines = [["account_id", "account_name", "email", "role_name", "profiles"], ...rows.map((r) => [r.accountId, r.accountName, r.emailAddress ?? "", r.roleName, r.profiles.join(" ")])];
+  return lines.map((l) => `${l.map(field).join(",")}\n`).join("");
+}
+
+export function formatRolesTable(rows: readonly RoleRow[]): string {
+  return formatTable(["ACCOUNT ID", "ACCOUNT NAME", "EMAIL", "ROLE", "PROFILES"], rows.map((r) => [r.accountId, r.accountName, r.emailAddress ?? "", r.roleName, r.profiles.join(", ")]));
+}
+
+/** Not a terminal: one tab-separated line per account and role, for cut and awk. */
+export function formatRolesLines(rows: readonly RoleRow[]): string {
+  return rows.map((r) => `${[r.accountId, r.accountName, r.emailAddress ?? "", r.roleName, r.profiles.join(",")].map((c) => escapeControlChars(c)).join("\t")}\n`).join("");
+}
+
+/** Accounts that could not be listed, on stderr; their error when every one failed, else a partial success. */
+function reportRolesOutcome(ctx: Pick<Context, "stderr">, r: RolesResult, account: string | undefined): void {
+  if (r.accounts === 0) ctx.stderr.write(account !== undefined ? escapeControlChars(`No account matches --account ${account}.`) + "\n" : "This sign-in has no accounts.\n");
+  if (r.failed.length === 0) return;
+  if (r.failed.length === r.accounts && r.failed.length === 1) throw r.failed[0]!.error;
+  for (const f of r.failed) ctx.stderr.write(`  ${escapeControlChars(`${f.accountId} ${f.accountName}: ${f.error.message}`)}\n`);
+  if (r.failed.length === r.accounts) throw r.failed[0]!.error;
+  throw new SsoCliError(`The roles of ${r.failed.length} of ${r.accounts} accounts could not be listed; the others are shown.`, Exit.partial);
+}
