@@ -1,16 +1,19 @@
+import type { Context } from "../context.js";
 import { createProgress, formatCountdown } from "../lib/progress.js";
 import type { SsoClients } from "../sso/clients.js";
 import { createDeviceToken, pollForToken, startDeviceAuthorization, type OidcToken } from "../sso/device-authorization.js";
 import type { Registration } from "./client-registration.js";
 import type { SignInSpec } from "./cached-sign-in.entry.js";
-import type { SignInDeps } from "./sign-in.js";
+
+/** What the device flow takes from the Context: it prints, may open a browser, and polls. */
+export type DeviceSignInDeps = Pick<Context, "now" | "sleep" | "signal" | "stderr" | "tty" | "browser">;
 
 /**
  * The device authorization grant (RFC 8628): a link and a code the person approves on any
  * device. The link and the code are always printed; the browser, when one can be opened, is a
  * convenience that never decides whether the sign-in finishes.
  */
-export async function signInWithDeviceCode(deps: SignInDeps, spec: SignInSpec, clients: SsoClients, registration: Registration, opts: { openBrowser: boolean }): Promise<OidcToken> {
+export async function signInWithDeviceCode(deps: DeviceSignInDeps, spec: SignInSpec, clients: SsoClients, registration: Registration, opts: { openBrowser: boolean }): Promise<OidcToken> {
   const auth = await startDeviceAuthorization(clients, registration, spec.startUrl);
   const err = deps.stderr;
   err.write(`Sign in to ${spec.startUrl}${spec.ssoSession ? ` (sso-session ${spec.ssoSession})` : ""}:\n`);

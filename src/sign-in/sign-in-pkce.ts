@@ -1,5 +1,6 @@
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
+import type { Context } from "../context.js";
 import { InterruptedError, SignInExpiredError } from "../errors.js";
 import { createProgress, formatCountdown } from "../lib/progress.js";
 import {
@@ -16,7 +17,9 @@ import type { OidcToken } from "../sso/device-authorization.js";
 import { startLoopbackRedirect, type LoopbackCallback } from "../sso/loopback-redirect.js";
 import type { Registration } from "./client-registration.js";
 import type { SignInSpec } from "./cached-sign-in.entry.js";
-import type { SignInDeps } from "./sign-in.js";
+
+/** What the authorization code flow takes from the Context: it prints, may open a browser, reads a pasted address, and waits. */
+export type PkceSignInDeps = Pick<Context, "now" | "sleep" | "signal" | "stdin" | "stderr" | "tty" | "browser">;
 
 /** How long the sign-in waits for the browser's answer, as the AWS CLI does (600 s). */
 export const AUTHORIZATION_TIMEOUT_MS = 10 * 60_000;
@@ -29,7 +32,7 @@ export const AUTHORIZATION_TIMEOUT_MS = 10 * 60_000;
  * one typed error; the loopback server is always closed.
  */
 export async function signInWithAuthorizationCode(
-  deps: SignInDeps,
+  deps: PkceSignInDeps,
   spec: SignInSpec,
   clients: SsoClients,
   registration: Registration,
@@ -88,7 +91,7 @@ export async function signInWithAuthorizationCode(
  * while a paste is awaited on the same terminal, where it would overwrite the typing).
  */
 async function waitForAnswer(
-  deps: SignInDeps,
+  deps: PkceSignInDeps,
   callback: Promise<LoopbackCallback>,
   pasted: Promise<CallbackParams | undefined> | undefined,
   showProgress: boolean,
