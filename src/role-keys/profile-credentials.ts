@@ -1,10 +1,10 @@
 import type { Context } from "../context.js";
 import { LoginRequiredError } from "../errors.js";
 import { writeRoleCredentials, type RoleCredentials } from "../files/role-cache.js";
-import { RateLimiter, retryWithBackoff } from "../lib/backoff.js";
 import { debugLogFor } from "../lib/debug-log.js";
 import { getRoleCredentials } from "../sso/get-role-credentials.js";
-import { describeServiceError, isRetryable, isThrottle, isUnauthorized } from "../sso/service-errors.js";
+import { describeServiceError, isUnauthorized } from "../sso/service-errors.js";
+import { serviceRetry } from "../sso/service-retry.js";
 import { describeSignIn } from "../sign-in/cached-sign-in.entry.js";
 import { cachedProfileCredentials, resolveCredentialProfile, type ProfileCredentials } from "./credential-profile.entry.js";
 import { ensureSignedIn } from "../sign-in/sign-in.js";
@@ -27,15 +27,7 @@ export async function getProfileCredentials(ctx: Context, input: { profile?: str
   const session = await ensureSignedIn(ctx, target.spec, { signIn: false, loginHint: `sso-cli login --profile ${target.profile}` });
   let keys;
   try {
-    keys = await retryWithBackoff(() => getRoleCredentials(session.clients, session.accessToken, target.accountId, target.roleName), {
-      sleep: ctx.sleep,
-      now: () => ctx.now().getTime(),
-      signal: ctx.signal,
-      isRetryable,
-      isThrottle,
-      limiter: new RateLimiter(() => ctx.now().getTime()),
-      maxAttempts: 10,
-    });
+    keys = await serviceRetry(ctx)(() => getRoleCredentials(session.clients, session.accessToken, target.accountId, target.roleName));
   } catch (err) {
     // The service no longer accepts the token (signed out elsewhere): only a new sign-in helps.
     if (isUnauthorized(err)) throw new LoginRequiredError(describeSignIn(target.spec), `sso-cli login --profile ${target.profile}`);

@@ -1,9 +1,9 @@
 import type { Context } from "../../context.js";
 import type { SsoCliError } from "../../errors.js";
-import { RateLimiter, retryWithBackoff } from "../../lib/backoff.js";
 import { WorkQueue, runWorkers } from "../../lib/work-queue.js";
 import { listAccountRoles, listAccounts, type AccountInfo } from "../../sso/list-accounts.js";
-import { describeServiceError, isRetryable, isThrottle, isUnauthorized } from "../../sso/service-errors.js";
+import { describeServiceError, isUnauthorized } from "../../sso/service-errors.js";
+import { serviceRetry } from "../../sso/service-retry.js";
 import type { SignInSpec } from "../../sign-in/cached-sign-in.entry.js";
 import { ensureSignedIn, type SignedIn, type SignInOptions } from "../../sign-in/sign-in.js";
 
@@ -57,10 +57,9 @@ export async function listAssignments(ctx: ListingDeps, spec: SignInSpec, signed
   let session = signedIn;
   let renewed: Promise<SignedIn> | undefined;
   const endpoint = signedIn.clients.urls.portal;
-  const retry = (limiter: RateLimiter) => <T>(send: () => Promise<T>): Promise<T> =>
-    retryWithBackoff(send, { sleep: ctx.sleep, now: () => ctx.now().getTime(), signal, isRetryable, isThrottle, limiter, maxAttempts: 10 });
-  const pageLimiter = new RateLimiter(() => ctx.now().getTime());
-  const roleLimiter = new RateLimiter(() => ctx.now().getTime());
+  // Account pages and role listings pace themselves apart: a throttled one does not slow the other.
+  const retryPage = serviceRetry(ctx, { signal });
+  const retryRoles = serviceRetry(ctx, { signal });
 
   /** A call with the current token; on 401 (a token revoked elsewhere) one sign-in again for all. */
   async function withToken<T>(run: (token: string) => Promise<T>): Promise<T> {
@@ -86,7 +85,7 @@ export async function listAssignments(ctx: ListingDeps, spec: SignInSpec, signed
     try {
       await withToken((token) =>
         listAccounts(session.clients, token, {
-          call: retry(pageLimiter),
+          call: retryPage,
           signal,
           onPage: (accounts) => {
             for (const a of accounts) {
@@ -117,7 +116,7 @@ export async function listAssignments(ctx: ListingDeps, spec: SignInSpec, signed
 
   const listed = await runWorkers(queue, LISTING_CONCURRENCY, async (account) => {
     if (ctx.signal.aborted) throw ctx.signal.reason;
-    const roles = await withToken((token) => listAccountRoles(session.clients, token, account.accountId, { call: retry(roleLimiter), signal }));
+    const roles = await withToken((token) => listAccountRoles(session.clients, token, account.accountId, { call: retryRoles, signal }));
     out.roles.set(account.accountId, roles);
     progress.rolesListed += 1;
     progress.assignments += roles.length;

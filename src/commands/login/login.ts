@@ -1,11 +1,11 @@
 import type { Context } from "../../context.js";
 import { ConfigError, type SsoCliError } from "../../errors.js";
 import { updateCredentialsFile, type CredentialsEdit } from "../../files/credentials-file.js";
-import { RateLimiter, retryWithBackoff } from "../../lib/backoff.js";
 import { mapBounded } from "../../lib/bounded-concurrency.js";
 import { debugLogFor } from "../../lib/debug-log.js";
 import { getRoleCredentials, type RoleKeys } from "../../sso/get-role-credentials.js";
-import { describeServiceError, errorFacts, isRetryable, isThrottle, isUnauthorized } from "../../sso/service-errors.js";
+import { describeServiceError, errorFacts, isUnauthorized } from "../../sso/service-errors.js";
+import { FAN_OUT_CONCURRENCY, serviceRetry } from "../../sso/service-retry.js";
 import { prepareLogin, type LoginInput, type PreparedLogin } from "./login-plan.entry.js";
 import { specKey, type TargetProfile } from "../../targets/resolve-targets.entry.js";
 import type { SignInSpec } from "../../sign-in/cached-sign-in.entry.js";
@@ -41,9 +41,6 @@ export interface LoginResult {
   credentialsFile: string;
   configFile: string;
 }
-
-/** GetRoleCredentials calls in flight at once across a fan-out. */
-export const FAN_OUT_CONCURRENCY = 16;
 
 /**
  * Signs in (cached token, silent refresh or a browser sign-in) and writes keys for every profile
@@ -87,7 +84,6 @@ export async function login(ctx: Context, input: LoginInput, prepared?: Prepared
  */
 async function writeKeys(ctx: Context, profiles: TargetProfile[], signedIn: Map<string, SignedIn>, ledgerFile: string, input: LoginInput): Promise<ProfileOutcome[]> {
   if (profiles.length === 0) return [];
-  const limiter = new RateLimiter(() => ctx.now().getTime());
   const renewed = new Map<string, Promise<SignedIn>>();
   // One deadline for the fan-out, moved on by every success: once no call has succeeded for the
   // retry deadline (a hung service), retries stop and calls not yet made fail at once with the
@@ -96,6 +92,7 @@ async function writeKeys(ctx: Context, profiles: TargetProfile[], signedIn: Map<
   const { retryDeadlineMs } = (await networkFor(ctx)).limits;
   let deadline = ctx.now().getTime() + retryDeadlineMs;
   let lastNetworkError: unknown;
+  const retry = serviceRetry(ctx, { deadline: () => deadline });
   const fetchKeys = async (session: SignedIn, p: TargetProfile): Promise<RoleKeys> => {
     const left = deadline - ctx.now().getTime();
     if (left <= 0 && lastNetworkError !== undefined) throw lastNetworkError;
@@ -111,17 +108,7 @@ async function writeKeys(ctx: Context, profiles: TargetProfile[], signedIn: Map<
 
   const fetched = await mapBounded(profiles, FAN_OUT_CONCURRENCY, async (p): Promise<RoleKeys> => {
     const key = specKey(p.spec);
-    const call = async (session: SignedIn) =>
-      retryWithBackoff(() => fetchKeys(session, p), {
-        sleep: ctx.sleep,
-        now: () => ctx.now().getTime(),
-        signal: ctx.signal,
-        isRetryable,
-        isThrottle,
-        limiter,
-        maxAttempts: 10,
-        deadline: () => deadline,
-      });
+    const call = async (session: SignedIn) => retry(() => fetchKeys(session, p));
     const session = signedIn.get(key)!;
     try {
       return await call(session);

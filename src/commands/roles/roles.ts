@@ -2,13 +2,12 @@ import type { Context } from "../../context.js";
 import { LoginRequiredError, SsoCliError, UsageError } from "../../errors.js";
 import { listProfiles, readConfigFile, resolveSsoProfile } from "../../files/config-file.js";
 import type { IniDocument } from "../../files/ini-document.js";
-import { RateLimiter, retryWithBackoff } from "../../lib/backoff.js";
 import { mapBounded } from "../../lib/bounded-concurrency.js";
 import { debugLogFor } from "../../lib/debug-log.js";
 import { listAccountRoles, listAccounts, type AccountInfo } from "../../sso/list-accounts.js";
-import { describeServiceError, isRetryable, isThrottle, isUnauthorized } from "../../sso/service-errors.js";
+import { describeServiceError, isUnauthorized } from "../../sso/service-errors.js";
+import { FAN_OUT_CONCURRENCY, serviceRetry } from "../../sso/service-retry.js";
 import { describeSignIn, type SignInSpec } from "../../sign-in/cached-sign-in.entry.js";
-import { FAN_OUT_CONCURRENCY } from "../login/login.js";
 import { resolveLoginPlan } from "../../targets/resolve-targets.entry.js";
 import { ensureSignedIn } from "../../sign-in/sign-in.js";
 
@@ -63,9 +62,7 @@ export async function listRoles(ctx: Context, input: RolesInput): Promise<RolesR
   debug(`roles: sign-in ${describeSignIn(spec)}`, { canSignIn: canAsk });
   let session = await ensureSignedIn(ctx, spec, { signIn: canAsk, browser: input.browser, loginHint });
 
-  const limiter = new RateLimiter(() => ctx.now().getTime());
-  const retry = <T>(fn: () => Promise<T>): Promise<T> =>
-    retryWithBackoff(fn, { sleep: ctx.sleep, now: () => ctx.now().getTime(), signal: ctx.signal, isRetryable, isThrottle, limiter, maxAttempts: 10 });
+  const retry = serviceRetry(ctx);
 
   let accounts: AccountInfo[];
   try {
