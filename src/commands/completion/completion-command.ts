@@ -1,34 +1,12 @@
 import type { Command } from "commander";
 import type { Context } from "../../context.js";
-import { describeExitCodes, UsageError } from "../../errors.js";
+import { UsageError } from "../../errors.js";
 import { hasControlChars } from "../../lib/control-chars.js";
 import { CONSOLE_SERVICE_NAMES } from "../../sso/console-url.js";
-import { completionScript, SHELLS, type CompletionCommand, type CompletionModel, type Shell, type ValueSource } from "./completion-scripts.js";
-import type { CommandGrammar } from "../../cli/flag-table.entry.js";
+import { completionScript, type CompletionCommand, type CompletionModel, type ValueSource } from "./completion-scripts.js";
 import { EXPORT_FORMATS } from "../../role-keys/format-credentials.entry.js";
 import { addGrammarCommand } from "../../cli/program-grammar.js";
-
-export const COMPLETION_GRAMMAR: CommandGrammar = {
-  path: ["completion"],
-  description: "Print a shell completion script (bash, zsh, fish, powershell)",
-  args: [{ name: "shell", description: SHELLS.join(", ") }],
-  flags: [
-    { flag: "--list-profiles", key: "listProfiles", conflicts: ["listSsoSessions"], description: "print the config file's profile names, one per line (the scripts call this)" },
-    { flag: "--list-sso-sessions", key: "listSsoSessions", conflicts: ["listProfiles"], description: "print its sso-session names, one per line" },
-  ],
-  help: `
-The script completes commands and flags, and profile and sso-session names read from the
-config file when you press Tab (so it need not be made again when profiles change).
-
-Examples:
-  source <(sso-cli completion bash)                                  # this shell only
-  sso-cli completion bash > ~/.local/share/bash-completion/completions/sso-cli
-  sso-cli completion zsh > "\${fpath[1]}/_sso-cli"
-  sso-cli completion fish > ~/.config/fish/completions/sso-cli.fish
-  sso-cli completion powershell >> $PROFILE
-
-${describeExitCodes(["ok", "usage", "config", "internal"])}`,
-};
+import { COMPLETION_GRAMMAR, SHELLS, type Shell } from "./completion-grammar.entry.js";
 
 /** Values a flag can take, wherever it appears. */
 const VALUE_SOURCES: Record<string, ValueSource> = {

@@ -8,8 +8,7 @@
 //   choices, or its flags when it has neither;
 // - after `--` (exec's command): the shell's own completion of commands and files.
 
-export const SHELLS = ["bash", "zsh", "fish", "powershell"] as const;
-export type Shell = (typeof SHELLS)[number];
+import type { Shell } from "./completion-grammar.entry.js";
 
 export interface CompletionFlag {
   name: string;

@@ -1,35 +1,9 @@
 import type { Command } from "commander";
 import type { Context } from "../../context.js";
-import { describeExitCodes, SsoCliError, UsageError } from "../../errors.js";
-import { stringValue, type CommandGrammar } from "../../cli/flag-table.entry.js";
+import { SsoCliError, UsageError } from "../../errors.js";
+import { stringValue } from "../../cli/flag-table.entry.js";
 import { addGrammarCommand } from "../../cli/program-grammar.js";
-
-export const EXEC_GRAMMAR: CommandGrammar = {
-  path: ["exec"],
-  description: "Run a command with the profile's role keys in its environment",
-  args: [
-    { name: "command", description: "the program to run (after --)" },
-    { name: "args...", description: "its arguments" },
-  ],
-  flags: [
-    { flag: "--profile", value: "<name>", key: "profile", description: "the profile (default: AWS_PROFILE, else the only profile with an account and role)" },
-    { flag: "--allow-nested", key: "allowNested", description: "run even inside an exec of another profile" },
-  ],
-  help: `
-The command gets AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN,
-AWS_CREDENTIAL_EXPIRATION, AWS_REGION and AWS_DEFAULT_REGION, and no AWS_PROFILE (nor any other
-variable that would make its SDK pick other credentials). No shell is involved. Its exit code is
-sso-cli's; SIGTERM (and Ctrl-C outside a terminal) is passed on to it. Never opens a browser:
-without a valid sign-in it says "run: sso-cli login --profile P".
-
-Examples:
-  sso-cli exec --profile dev -- aws sts get-caller-identity
-  sso-cli exec --profile prod -- terraform plan
-  sso-cli exec --profile dev -- bash          # a shell with the keys (SSO_CLI_EXEC_PROFILE=dev)
-
-${describeExitCodes(["ok", "usage", "config", "service", "internal"])}
-  (any other code is the command's own; 127: the command was not found)`,
-};
+import { EXEC_GRAMMAR } from "./exec-grammar.entry.js";
 
 /** The child's exit code, passed on as sso-cli's with nothing said. */
 class ChildExit extends SsoCliError {

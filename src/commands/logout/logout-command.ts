@@ -1,30 +1,10 @@
 import type { Command } from "commander";
 import type { Context } from "../../context.js";
-import { describeExitCodes } from "../../errors.js";
 import { escapeControlChars } from "../../lib/control-chars.js";
 import type { LogoutResult } from "./logout.js";
-import { stringValue, type CommandGrammar } from "../../cli/flag-table.entry.js";
+import { stringValue } from "../../cli/flag-table.entry.js";
 import { addGrammarCommand } from "../../cli/program-grammar.js";
-
-export const LOGOUT_GRAMMAR: CommandGrammar = {
-  path: ["logout"],
-  description: "Sign out: end the session at IAM Identity Center, delete its cached token and remove the keys sso-cli wrote",
-  args: [],
-  flags: [
-    { flag: "--profile", value: "<name>", key: "profile", description: "the sign-in of this profile" },
-    { flag: "--sso-session", value: "<name>", key: "ssoSession", description: "this sso-session" },
-    { flag: "--all", key: "all", description: "every cached sign-in, like `aws sso logout`" },
-  ],
-  help: `
-Without a selector: AWS_PROFILE's sign-in, else every cached sign-in (as \`aws sso logout\`).
-Keys you wrote by hand are never removed. Works offline (the server is told when it can be).
-
-Examples:
-  sso-cli logout --profile dev
-  sso-cli logout --all
-
-${describeExitCodes(["ok", "usage", "interrupted", "config", "internal"])}`,
-};
+import { LOGOUT_GRAMMAR } from "./logout-grammar.entry.js";
 
 export function addLogoutCommand(program: Command, ctx: Context): void {
   addGrammarCommand(program, LOGOUT_GRAMMAR, async ({ values }) => {

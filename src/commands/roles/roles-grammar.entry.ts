@@ -1,0 +1,34 @@
+import { describeExitCodes } from "../../errors.js";
+import type { CommandGrammar } from "../../cli/flag-table.entry.js";
+
+export const ROLES_GRAMMAR: CommandGrammar = {
+  path: ["roles"],
+  description: "List every account and role the sign-in can use, and the local profiles that point at each",
+  args: [
+    { name: "start-url", description: "portal start URL, e.g. https://d-1234567890.awsapps.com/start" },
+    { name: "region", description: "region of the Identity Center instance (sso_region)" },
+  ],
+  flags: [
+    { flag: "--profile", value: "<name>", key: "profile", description: "the sign-in of this profile" },
+    { flag: "--sso-session", value: "<name>", key: "ssoSession", description: "this sso-session" },
+    { flag: "--account", value: "<id|name>", key: "account", description: "only this account (12-digit id, or name)" },
+    { flag: "--role", value: "<name>", key: "role", description: "only roles of this name" },
+    { flag: "--json", key: "json", conflicts: ["csv"], description: "print JSON (for scripts)" },
+    { flag: "--csv", key: "csv", conflicts: ["json"], description: "print CSV with a header line" },
+    { flag: "--no-browser", key: "browser", negates: true, description: "if a sign-in is needed, print its link instead of opening a browser" },
+  ],
+  help: `
+Which sign-in: START_URL [REGION], --profile, --sso-session, else AWS_PROFILE, else the only one
+configured. Uses the cached sign-in (refreshed silently when it can be); when none is valid, it
+signs in as login does if it runs on a terminal, and otherwise says "run: sso-cli login …".
+Accounts are listed page by page, their roles 16 accounts at a time. A table on a terminal,
+tab-separated lines otherwise.
+
+Examples:
+  sso-cli roles
+  sso-cli roles --profile dev --account Sandbox
+  sso-cli roles --sso-session corp --role AdministratorAccess --csv > roles.csv
+  sso-cli roles https://d-1234567890.awsapps.com/start eu-north-1 --json
+
+${describeExitCodes(["ok", "partial", "usage", "denied", "interrupted", "badValue", "config", "service", "internal"])}`,
+};
