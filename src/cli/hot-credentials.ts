@@ -1,7 +1,8 @@
 import type { Context } from "../context.js";
 import { cachedProfileCredentials, resolveCredentialProfile } from "../role-keys/credential-profile.entry.js";
-import { CREDENTIAL_PROCESS_GRAMMAR, EXPORT_GRAMMAR } from "../commands/credential-process/credential-process-grammar.entry.js";
-import { renderCredentials, toCredentialsRequest } from "../commands/credential-process/credentials-output.entry.js";
+import { CREDENTIAL_PROCESS_GRAMMAR } from "../commands/credential-process/credential-process-grammar.entry.js";
+import { EXPORT_GRAMMAR } from "../commands/export/export-grammar.entry.js";
+import { renderCredentials, toCredentialsRequest } from "../commands/export/credentials-output.entry.js";
 import { parseSimpleArgs } from "./flag-table.entry.js";
 
 /**

@@ -8,7 +8,8 @@ import { addConfigureCommand } from "../commands/configure-profile/configure-pro
 import { addConsoleCommand } from "../commands/console/console-command.js";
 import { addRolesCommand } from "../commands/roles/roles-command.js";
 import { addStatusCommand } from "../commands/status/status-command.js";
-import { addCredentialCommands } from "../commands/credential-process/credential-process-command.js";
+import { addCredentialProcessCommand } from "../commands/credential-process/credential-process-command.js";
+import { addExportCommand } from "../commands/export/export-command.js";
 import { addExecCommand } from "../commands/exec/exec-command.js";
 import { addEmulatorCommand } from "../commands/emulator/emulator-command.js";
 import { addLoginCommand } from "../commands/login/login-command.js";
@@ -49,7 +50,8 @@ Every command's --help has examples and its exit codes; the README has the rest.
   addConfigurePopulateCommand(program, ctx);
   addLoginCommand(program, ctx);
   addLogoutCommand(program, ctx);
-  addCredentialCommands(program, ctx);
+  addCredentialProcessCommand(program, ctx);
+  addExportCommand(program, ctx);
   addExecCommand(program, ctx);
   addConsoleCommand(program, ctx);
   addStatusCommand(program, ctx);
