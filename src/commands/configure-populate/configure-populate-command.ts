@@ -4,7 +4,7 @@ import { PartialListingError, type SsoCliError } from "../../errors.js";
 import { escapeControlChars as shown } from "../../lib/control-chars.js";
 import type { PopulateResult } from "./configure-populate.js";
 import { stringList, stringValue } from "../../cli/flag-table.entry.js";
-import { signInChoice } from "../../sign-in/sign-in-flags.entry.js";
+import { signInChoice } from "../../cli/shared-flags.entry.js";
 import { addGrammarCommand } from "../../cli/program-grammar.js";
 import { CONFIGURE_POPULATE_GRAMMAR } from "./configure-populate-grammar.entry.js";
 

@@ -1,6 +1,6 @@
 import { describeExitCodes } from "../../errors.js";
 import type { CommandGrammar } from "../../cli/flag-table.entry.js";
-import { SIGN_IN_FLAGS } from "../../sign-in/sign-in-flags.entry.js";
+import { ACCOUNT_FLAG, JSON_FLAG, OUTPUT_FLAG, REGION_FLAG, ROLE_FLAG, SIGN_IN_FLAGS, SSO_SESSION_FLAG, flag } from "../../cli/shared-flags.entry.js";
 
 export const CONFIGURE_POPULATE_GRAMMAR: CommandGrammar = {
   path: ["configure", "populate"],
@@ -10,16 +10,16 @@ export const CONFIGURE_POPULATE_GRAMMAR: CommandGrammar = {
     { name: "region", description: "region of the Identity Center instance (sso_region), for a new sso-session" },
   ],
   flags: [
-    { flag: "--sso-session", value: "<name>", key: "ssoSession", description: "the [sso-session] to populate from (with START_URL REGION: the name of a new one)" },
+    flag(SSO_SESSION_FLAG, "the [sso-session] to populate from (with START_URL REGION: the name of a new one)"),
     { flag: "--profile-name", value: "<template>", key: "profileName", description: "profile names: {account_name} {account_id} {role_name} {region} {sso_session} (default {account_name}.{role_name})" },
-    { flag: "--region", value: "<region>", key: "region", repeatable: true, description: "the profiles' default region (default: the sso_region); repeat for one profile per region" },
-    { flag: "--output", value: "<format>", key: "output", description: "AWS CLI output format for the profiles (default json)" },
-    { flag: "--account", value: "<id|name>", key: "account", repeatable: true, description: "only accounts whose id or name matches (* and ? wildcards); repeatable" },
-    { flag: "--role", value: "<name>", key: "role", repeatable: true, description: "only roles whose name matches (* and ? wildcards); repeatable" },
+    flag(REGION_FLAG, "the profiles' default region (default: the sso_region); repeat for one profile per region", { repeatable: true }),
+    flag(OUTPUT_FLAG, "AWS CLI output format for the profiles (default json)"),
+    flag(ACCOUNT_FLAG, "only accounts whose id or name matches (* and ? wildcards); repeatable", { repeatable: true }),
+    flag(ROLE_FLAG, "only roles whose name matches (* and ? wildcards); repeatable", { repeatable: true }),
     { flag: "--prune", key: "prune", description: "remove profiles populate wrote whose account or role is no longer assigned" },
     { flag: "--with-keys", key: "withKeys", description: "let login write static keys for these profiles too (by default they use the sign-in directly)" },
     { flag: "--dry-run", key: "dryRun", description: "print what would be added, changed, removed or skipped; write nothing to the config file" },
-    { flag: "--json", key: "json", description: "print the result as JSON on stdout" },
+    flag(JSON_FLAG, "print the result as JSON on stdout"),
     ...SIGN_IN_FLAGS,
   ],
   help: `

@@ -3,7 +3,7 @@ import type { Context } from "../../context.js";
 import { escapeControlChars } from "../../lib/control-chars.js";
 import type { ConfigureProfileResult, Prompter } from "./configure-profile.js";
 import { stringValue } from "../../cli/flag-table.entry.js";
-import { signInChoice } from "../../sign-in/sign-in-flags.entry.js";
+import { signInChoice } from "../../cli/shared-flags.entry.js";
 import { addGrammarCommand } from "../../cli/program-grammar.js";
 import { CONFIGURE_PROFILE_GRAMMAR } from "./configure-profile-grammar.entry.js";
 

@@ -1,6 +1,6 @@
 import { describeExitCodes } from "../../errors.js";
 import type { CommandGrammar } from "../../cli/flag-table.entry.js";
-import { SIGN_IN_FLAGS } from "../../sign-in/sign-in-flags.entry.js";
+import { FORCE_FLAG, OUTPUT_FLAG, REGION_FLAG, SIGN_IN_FLAGS, SSO_SESSION_FLAG, flag } from "../../cli/shared-flags.entry.js";
 
 export const CONFIGURE_PROFILE_GRAMMAR: CommandGrammar = {
   path: ["configure", "profile"],
@@ -9,13 +9,13 @@ export const CONFIGURE_PROFILE_GRAMMAR: CommandGrammar = {
   flags: [
     { flag: "--sso-start-url", value: "<url>", key: "ssoStartUrl", description: "AWS access portal URL, e.g. https://d-1234567890.awsapps.com/start" },
     { flag: "--sso-region", value: "<region>", key: "ssoRegion", description: "region of the Identity Center instance" },
-    { flag: "--sso-session", value: "<name>", key: "ssoSession", description: "name of the [sso-session] section to use or create" },
+    flag(SSO_SESSION_FLAG, "name of the [sso-session] section to use or create"),
     { flag: "--account-id", value: "<id>", key: "accountId", description: "12-digit AWS account id" },
     { flag: "--role-name", value: "<name>", key: "roleName", description: "permission set (role) name" },
-    { flag: "--region", value: "<region>", key: "region", description: "default region for AWS clients using this profile" },
-    { flag: "--output", value: "<format>", key: "output", description: "AWS CLI output format (json, yaml, yaml-stream, text, table)" },
+    flag(REGION_FLAG, "default region for AWS clients using this profile"),
+    flag(OUTPUT_FLAG, "AWS CLI output format (json, yaml, yaml-stream, text, table)"),
     { flag: "--legacy", key: "legacy", description: "write sso_start_url/sso_region into the profile itself (no sso-session; no silent refresh)" },
-    { flag: "--force", key: "force", description: "change a conflicting sso-session or switch the profile's form" },
+    flag(FORCE_FLAG, "change a conflicting sso-session or switch the profile's form"),
     { flag: "--credential-process", key: "credentialProcess", description: "also write credential_process (this sso-cli) for tools that know no SSO" },
     ...SIGN_IN_FLAGS,
   ],

@@ -1,14 +1,15 @@
 import { describeExitCodes } from "../../errors.js";
 import type { CommandGrammar } from "../../cli/flag-table.entry.js";
+import { KEYS_PROFILE_FLAG, REGION_FLAG, flag } from "../../cli/shared-flags.entry.js";
 
 export const CONSOLE_GRAMMAR: CommandGrammar = {
   path: ["console"],
   description: "Open the AWS console in the browser, signed in as the profile's role",
   args: [],
   flags: [
-    { flag: "--profile", value: "<name>", key: "profile", description: "the profile (default: AWS_PROFILE, else the only profile with an account and role)" },
+    KEYS_PROFILE_FLAG,
     { flag: "--destination", value: "<url|service>", key: "destination", description: "the console page: an https:// URL or a service name (ec2, s3, iam, lambda, …); default: the console home" },
-    { flag: "--region", value: "<region>", key: "region", description: "the console's region (default: the profile's region)" },
+    flag(REGION_FLAG, "the console's region (default: the profile's region)"),
     { flag: "--print", key: "print", description: "print the sign-in link on stdout instead of opening a browser" },
   ],
   help: `

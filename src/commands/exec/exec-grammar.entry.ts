@@ -1,5 +1,6 @@
 import { describeExitCodes } from "../../errors.js";
 import type { CommandGrammar } from "../../cli/flag-table.entry.js";
+import { KEYS_PROFILE_FLAG } from "../../cli/shared-flags.entry.js";
 
 export const EXEC_GRAMMAR: CommandGrammar = {
   path: ["exec"],
@@ -9,7 +10,7 @@ export const EXEC_GRAMMAR: CommandGrammar = {
     { name: "args...", description: "its arguments" },
   ],
   flags: [
-    { flag: "--profile", value: "<name>", key: "profile", description: "the profile (default: AWS_PROFILE, else the only profile with an account and role)" },
+    KEYS_PROFILE_FLAG,
     { flag: "--allow-nested", key: "allowNested", description: "run even inside an exec of another profile" },
   ],
   help: `

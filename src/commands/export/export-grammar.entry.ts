@@ -1,8 +1,9 @@
 import { describeExitCodes } from "../../errors.js";
 import type { CommandGrammar } from "../../cli/flag-table.entry.js";
+import { KEYS_PROFILE_FLAG } from "../../cli/shared-flags.entry.js";
 import { EXPORT_FORMATS } from "../../role-keys/format-credentials.entry.js";
 
-export const PROFILE_FLAG = { flag: "--profile", value: "<name>", key: "profile", description: "the profile (default: AWS_PROFILE, else the only profile with an account and role)" };
+export const PROFILE_FLAG = KEYS_PROFILE_FLAG;
 
 /** How credential-process and export find the keys: the help of both says it. */
 export const NO_BROWSER_NOTE = `
@@ -15,7 +16,7 @@ export const EXPORT_GRAMMAR: CommandGrammar = {
   path: ["export"],
   description: "Print the profile's role keys for a shell or a tool (as aws configure export-credentials)",
   args: [],
-  flags: [PROFILE_FLAG, { flag: "--format", value: "<format>", key: "format", description: `${EXPORT_FORMATS.join(", ")} (default: process)` }],
+  flags: [KEYS_PROFILE_FLAG, { flag: "--format", value: "<format>", key: "format", description: `${EXPORT_FORMATS.join(", ")} (default: process)` }],
   help: `${NO_BROWSER_NOTE}
 
 Formats: process (credential_process JSON), env (export lines), env-no-export, powershell,

@@ -1,7 +1,7 @@
 import { describeExitCodes } from "../../errors.js";
 import type { LoginInput } from "./login-plan.entry.js";
 import { stringValue, type CommandGrammar, type ParsedArgs } from "../../cli/flag-table.entry.js";
-import { SIGN_IN_FLAGS, signInChoice } from "../../sign-in/sign-in-flags.entry.js";
+import { ALL_FLAG, FORCE_FLAG, PROFILE_FLAG, SIGN_IN_FLAGS, SSO_SESSION_FLAG, flag, signInChoice } from "../../cli/shared-flags.entry.js";
 
 /** `sso-cli login`'s grammar: commander's options and the entry's hot parser both come from here. */
 export const LOGIN_GRAMMAR: CommandGrammar = {
@@ -12,11 +12,11 @@ export const LOGIN_GRAMMAR: CommandGrammar = {
     { name: "region", description: "region of the Identity Center instance (sso_region)" },
   ],
   flags: [
-    { flag: "--profile", value: "<name>", key: "profile", description: "only this profile (and its sign-in)" },
-    { flag: "--sso-session", value: "<name>", key: "ssoSession", description: "this sso-session and all its profiles" },
-    { flag: "--all", key: "all", description: "every sso-session and start URL in the config file" },
+    flag(PROFILE_FLAG, "only this profile (and its sign-in)"),
+    flag(SSO_SESSION_FLAG, "this sso-session and all its profiles"),
+    flag(ALL_FLAG, "every sso-session and start URL in the config file"),
     ...SIGN_IN_FLAGS,
-    { flag: "--force", key: "force", description: "sign in again and renew keys even if they are still valid" },
+    flag(FORCE_FLAG, "sign in again and renew keys even if they are still valid"),
   ],
   help: `
 Without arguments, signs in for AWS_PROFILE, else for the only sign-in in the config file.

@@ -1,14 +1,15 @@
 import { describeExitCodes } from "../../errors.js";
 import type { CommandGrammar } from "../../cli/flag-table.entry.js";
+import { ALL_FLAG, PROFILE_FLAG, SSO_SESSION_FLAG, flag } from "../../cli/shared-flags.entry.js";
 
 export const LOGOUT_GRAMMAR: CommandGrammar = {
   path: ["logout"],
   description: "Sign out: end the session at IAM Identity Center, delete its cached token and remove the keys sso-cli wrote",
   args: [],
   flags: [
-    { flag: "--profile", value: "<name>", key: "profile", description: "the sign-in of this profile" },
-    { flag: "--sso-session", value: "<name>", key: "ssoSession", description: "this sso-session" },
-    { flag: "--all", key: "all", description: "every cached sign-in, like `aws sso logout`" },
+    flag(PROFILE_FLAG, "the sign-in of this profile"),
+    flag(SSO_SESSION_FLAG, "this sso-session"),
+    flag(ALL_FLAG, "every cached sign-in, like `aws sso logout`"),
   ],
   help: `
 Without a selector: AWS_PROFILE's sign-in, else every cached sign-in (as \`aws sso logout\`).

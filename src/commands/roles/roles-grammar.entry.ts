@@ -1,5 +1,6 @@
 import { describeExitCodes } from "../../errors.js";
 import type { CommandGrammar } from "../../cli/flag-table.entry.js";
+import { ACCOUNT_FLAG, JSON_FLAG, NO_BROWSER_FLAG, PROFILE_FLAG, ROLE_FLAG, SSO_SESSION_FLAG, flag } from "../../cli/shared-flags.entry.js";
 
 export const ROLES_GRAMMAR: CommandGrammar = {
   path: ["roles"],
@@ -9,13 +10,13 @@ export const ROLES_GRAMMAR: CommandGrammar = {
     { name: "region", description: "region of the Identity Center instance (sso_region)" },
   ],
   flags: [
-    { flag: "--profile", value: "<name>", key: "profile", description: "the sign-in of this profile" },
-    { flag: "--sso-session", value: "<name>", key: "ssoSession", description: "this sso-session" },
-    { flag: "--account", value: "<id|name>", key: "account", description: "only this account (12-digit id, or name)" },
-    { flag: "--role", value: "<name>", key: "role", description: "only roles of this name" },
-    { flag: "--json", key: "json", conflicts: ["csv"], description: "print JSON (for scripts)" },
+    flag(PROFILE_FLAG, "the sign-in of this profile"),
+    flag(SSO_SESSION_FLAG, "this sso-session"),
+    flag(ACCOUNT_FLAG, "only this account (12-digit id, or name)"),
+    flag(ROLE_FLAG, "only roles of this name"),
+    flag(JSON_FLAG, "print JSON (for scripts)", { conflicts: ["csv"] }),
     { flag: "--csv", key: "csv", conflicts: ["json"], description: "print CSV with a header line" },
-    { flag: "--no-browser", key: "browser", negates: true, description: "if a sign-in is needed, print its link instead of opening a browser" },
+    flag(NO_BROWSER_FLAG, "if a sign-in is needed, print its link instead of opening a browser"),
   ],
   help: `
 Which sign-in: START_URL [REGION], --profile, --sso-session, else AWS_PROFILE, else the only one

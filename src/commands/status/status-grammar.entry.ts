@@ -1,14 +1,15 @@
 import { describeExitCodes } from "../../errors.js";
 import type { CommandGrammar } from "../../cli/flag-table.entry.js";
+import { JSON_FLAG, PROFILE_FLAG, SSO_SESSION_FLAG, flag } from "../../cli/shared-flags.entry.js";
 
 export const STATUS_GRAMMAR: CommandGrammar = {
   path: ["status"],
   description: "Show each sign-in and profile: token and key expiry, and what is needed next",
   args: [],
   flags: [
-    { flag: "--profile", value: "<name>", key: "profile", conflicts: ["ssoSession"], description: "only this profile and its sign-in" },
-    { flag: "--sso-session", value: "<name>", key: "ssoSession", conflicts: ["profile"], description: "only this sso-session and its profiles" },
-    { flag: "--json", key: "json", description: "print JSON (for scripts)" },
+    flag(PROFILE_FLAG, "only this profile and its sign-in", { conflicts: ["ssoSession"] }),
+    flag(SSO_SESSION_FLAG, "only this sso-session and its profiles", { conflicts: ["profile"] }),
+    flag(JSON_FLAG, "print JSON (for scripts)"),
     { flag: "--check", key: "check", description: "also ask IAM Identity Center whether it still takes each token, and report clock skew" },
   ],
   help: `
