@@ -4,11 +4,16 @@ import { listProfiles, readConfigFile, resolveSsoProfile, type ResolvedSsoProfil
 import type { IniDocument } from "../files/ini-document.js";
 import { readRoleCredentials, roleCacheFileName, type RoleCredentials } from "../files/role-cache.js";
 import type { SignInSpec } from "../sign-in/cached-sign-in.entry.js";
-import { KEYS_MARGIN_MS } from "../commands/login/login-plan.entry.js";
 
 // Which profile a credential command acts on, and the role keys the shared cache already holds:
 // files only, so the entry's hot path (credential-process, export) can answer without the network
 // code. Getting keys from the service is profile-credentials.ts.
+
+/**
+ * Keys with less than this left are renewed: botocore re-runs a credential source before every
+ * call once fewer than 15 minutes remain (docs/protocol/credential-formats.md §1.3), so fresher keys avoid that.
+ */
+export const KEYS_MARGIN_MS = 15 * 60_000;
 
 /** A profile whose role keys a command hands out: which sign-in, which account and role, which cache file. */
 export interface CredentialProfile {

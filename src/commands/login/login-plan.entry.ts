@@ -5,6 +5,7 @@ import { defaultLedgerFile, hashAccessKeyId, readLedger, resolveFileIdentity, ty
 import type { IniDocument } from "../../files/ini-document.js";
 import { parseTimestamp } from "../../files/token-cache.js";
 import { resolveLoginPlan, type LoginPlan, type TargetProfile, type TargetSelection } from "../../targets/resolve-targets.entry.js";
+import { KEYS_MARGIN_MS } from "../../role-keys/credential-profile.entry.js";
 import { readCachedToken, TOKEN_MARGIN_MS, type SignInFlow, type SignInSpec } from "../../sign-in/cached-sign-in.entry.js";
 
 export interface LoginInput extends TargetSelection {
@@ -13,12 +14,6 @@ export interface LoginInput extends TargetSelection {
   /** --use-device-code / --use-pkce; undefined: chosen by whether a browser can be opened. */
   flow?: SignInFlow | undefined;
 }
-
-/**
- * Keys with less than this left are renewed: botocore re-runs a credential source before every
- * call once fewer than 15 minutes remain (docs/protocol/credential-formats.md §1.3), so fresher keys avoid that.
- */
-export const KEYS_MARGIN_MS = 15 * 60_000;
 
 export type PrepareLoginDeps = Pick<Context, "now" | "paths" | "env">;
 

@@ -13,7 +13,7 @@ import { networkFor } from "../../network/network-for.js";
 import { ensureSignedIn, type SignedIn } from "../../sign-in/sign-in.js";
 
 export type { LoginInput, PreparedLogin } from "./login-plan.entry.js";
-export { KEYS_MARGIN_MS, prepareLogin } from "./login-plan.entry.js";
+export { prepareLogin } from "./login-plan.entry.js";
 
 /** One profile of a login: its keys written (with their expiry), or refused with the reason. */
 export type ProfileOutcome = { profile: string; accountId: string; roleName: string } & ({ ok: true; expiresAt: Date } | { ok: false; error: SsoCliError });

@@ -10,7 +10,7 @@ import { createSsoClients } from "../../sso/clients.js";
 import { checkAccessToken } from "../../sso/check-token.js";
 import { describeServiceError } from "../../sso/service-errors.js";
 import { describeSignIn, readCachedToken, TOKEN_MARGIN_MS, type SignInSpec } from "../../sign-in/cached-sign-in.entry.js";
-import { KEYS_MARGIN_MS } from "../login/login-plan.entry.js";
+import { KEYS_MARGIN_MS } from "../../role-keys/credential-profile.entry.js";
 import { resolveLoginPlan, specKey, type TargetProfile } from "../../targets/resolve-targets.entry.js";
 
 export interface StatusInput {
