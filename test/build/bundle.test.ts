@@ -53,7 +53,7 @@ describe("the no-network login runs from dist/cli/entry.cjs alone", () => {
     const meta = JSON.parse(await readFile(`${REPO_ROOT}dist/entry-meta.json`, "utf8")) as Metafile;
     const inputs = Object.values(meta.outputs).flatMap((o) => Object.keys(o.inputs));
     expect(inputs.some((i) => i.endsWith("src/commands/login/login-plan.entry.ts"))).toBe(true);
-    // zod's set-up was about a tenth of the hot commands' own time: their files are checked by hand (src/files/json-fields.ts).
+    // zod's set-up would run at every start of the hot commands: their files are checked by hand (src/files/json-fields.ts).
     expect(inputs.filter((i) => /@aws-sdk|@smithy|src\/emulator|@inquirer|node_modules\/commander|node_modules\/zod|src\/sso\/clients/.test(i))).toEqual([]);
   });
 
