@@ -3,31 +3,16 @@ import type { Context } from "../../context.js";
 import { PartialListingError, type SsoCliError } from "../../errors.js";
 import { escapeControlChars as shown } from "../../lib/control-chars.js";
 import type { PopulateResult } from "./configure-populate.js";
-import { stringList, stringValue } from "../../cli/flag-table.entry.js";
-import { signInChoice } from "../../cli/shared-flags.entry.js";
 import { addGrammarCommand } from "../../cli/program-grammar.js";
-import { CONFIGURE_POPULATE_GRAMMAR } from "./configure-populate-grammar.entry.js";
+import { CONFIGURE_POPULATE_GRAMMAR, toPopulateInput } from "./configure-populate-grammar.entry.js";
 
 /** Adds `populate` under the existing `configure` command. */
 export function addConfigurePopulateCommand(program: Command, ctx: Context): void {
   const configure = program.commands.find((c) => c.name() === "configure") ?? program.command("configure");
-  addGrammarCommand(configure, CONFIGURE_POPULATE_GRAMMAR, async ({ positionals, values }) => {
+  addGrammarCommand(configure, CONFIGURE_POPULATE_GRAMMAR, async (parsed) => {
     const { configurePopulate } = await import("./configure-populate.js");
-    const r = await configurePopulate(ctx, {
-      startUrl: positionals[0],
-      region: positionals[1],
-      ssoSession: stringValue(values, "ssoSession"),
-      template: stringValue(values, "profileName"),
-      regions: stringList(values, "region"),
-      output: stringValue(values, "output"),
-      accounts: stringList(values, "account"),
-      roles: stringList(values, "role"),
-      withKeys: values.withKeys === true,
-      prune: values.prune === true,
-      dryRun: values.dryRun === true,
-      ...signInChoice(values),
-    });
-    if (values.json === true) ctx.stdout.write(`${JSON.stringify(populateJson(r), null, 2)}\n`);
+    const r = await configurePopulate(ctx, toPopulateInput(parsed));
+    if (parsed.values.json === true) ctx.stdout.write(`${JSON.stringify(populateJson(r), null, 2)}\n`);
     ctx.stderr.write(formatPopulateReport(r));
     const failure = populateFailure(r);
     if (failure) throw failure;

@@ -1,6 +1,7 @@
 import { describeExitCodes } from "../../errors.js";
-import type { CommandGrammar } from "../../cli/flag-table.entry.js";
-import { ACCOUNT_FLAG, JSON_FLAG, OUTPUT_FLAG, REGION_FLAG, ROLE_FLAG, SIGN_IN_FLAGS, SSO_SESSION_FLAG, flag } from "../../cli/shared-flags.entry.js";
+import { stringList, stringValue, type CommandGrammar, type ParsedArgs } from "../../cli/flag-table.entry.js";
+import { ACCOUNT_FLAG, JSON_FLAG, OUTPUT_FLAG, REGION_FLAG, ROLE_FLAG, SIGN_IN_FLAGS, SSO_SESSION_FLAG, flag, signInChoice } from "../../cli/shared-flags.entry.js";
+import type { PopulateInput } from "./configure-populate.js";
 
 export const CONFIGURE_POPULATE_GRAMMAR: CommandGrammar = {
   path: ["configure", "populate"],
@@ -39,3 +40,21 @@ Examples:
 
 ${describeExitCodes(["ok", "partial", "usage", "denied", "interrupted", "badValue", "config", "service", "internal"])}`,
 };
+
+/** What the command line asks for, as the use case takes it. */
+export function toPopulateInput({ positionals, values }: ParsedArgs): PopulateInput {
+  return {
+    startUrl: positionals[0],
+    region: positionals[1],
+    ssoSession: stringValue(values, "ssoSession"),
+    template: stringValue(values, "profileName"),
+    regions: stringList(values, "region"),
+    output: stringValue(values, "output"),
+    accounts: stringList(values, "account"),
+    roles: stringList(values, "role"),
+    withKeys: values.withKeys === true,
+    prune: values.prune === true,
+    dryRun: values.dryRun === true,
+    ...signInChoice(values),
+  };
+}

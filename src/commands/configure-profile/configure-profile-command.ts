@@ -2,34 +2,15 @@ import type { Command } from "commander";
 import type { Context } from "../../context.js";
 import { escapeControlChars } from "../../lib/control-chars.js";
 import type { ConfigureProfileResult, Prompter } from "./configure-profile.js";
-import { stringValue } from "../../cli/flag-table.entry.js";
-import { signInChoice } from "../../cli/shared-flags.entry.js";
 import { addGrammarCommand } from "../../cli/program-grammar.js";
-import { CONFIGURE_PROFILE_GRAMMAR } from "./configure-profile-grammar.entry.js";
+import { CONFIGURE_PROFILE_GRAMMAR, toConfigureProfileInput } from "./configure-profile-grammar.entry.js";
 
 export function addConfigureCommand(program: Command, ctx: Context): void {
   const configure = program.command("configure").description("Write AWS config profiles for IAM Identity Center");
-  addGrammarCommand(configure, CONFIGURE_PROFILE_GRAMMAR, async ({ positionals, values }) => {
+  addGrammarCommand(configure, CONFIGURE_PROFILE_GRAMMAR, async (parsed) => {
     const { configureProfile } = await import("./configure-profile.js");
     const prompter = ctx.tty.stdin && ctx.tty.stderr ? await createPrompter(ctx) : undefined;
-    const r = await configureProfile(
-      ctx,
-      {
-        profile: positionals[0]!,
-        startUrl: stringValue(values, "ssoStartUrl"),
-        region: stringValue(values, "ssoRegion"),
-        ssoSession: stringValue(values, "ssoSession"),
-        accountId: stringValue(values, "accountId"),
-        roleName: stringValue(values, "roleName"),
-        clientRegion: stringValue(values, "region"),
-        output: stringValue(values, "output"),
-        legacy: values.legacy === true,
-        force: values.force === true,
-        ...signInChoice(values),
-        credentialProcess: values.credentialProcess === true,
-      },
-      prompter,
-    );
+    const r = await configureProfile(ctx, toConfigureProfileInput(parsed), prompter);
     ctx.stderr.write(formatConfigureReport(r));
   });
 }

@@ -1,6 +1,7 @@
 import { describeExitCodes } from "../../errors.js";
-import type { CommandGrammar } from "../../cli/flag-table.entry.js";
-import { FORCE_FLAG, OUTPUT_FLAG, REGION_FLAG, SIGN_IN_FLAGS, SSO_SESSION_FLAG, flag } from "../../cli/shared-flags.entry.js";
+import { stringValue, type CommandGrammar, type ParsedArgs } from "../../cli/flag-table.entry.js";
+import { FORCE_FLAG, OUTPUT_FLAG, REGION_FLAG, SIGN_IN_FLAGS, SSO_SESSION_FLAG, flag, signInChoice } from "../../cli/shared-flags.entry.js";
+import type { ConfigureProfileInput } from "./configure-profile.js";
 
 export const CONFIGURE_PROFILE_GRAMMAR: CommandGrammar = {
   path: ["configure", "profile"],
@@ -35,3 +36,21 @@ Examples:
 
 ${describeExitCodes(["ok", "usage", "denied", "interrupted", "badValue", "config", "service", "internal"])}`,
 };
+
+/** What the command line asks for, as the use case takes it. */
+export function toConfigureProfileInput({ positionals, values }: ParsedArgs): ConfigureProfileInput {
+  return {
+    profile: positionals[0]!,
+    startUrl: stringValue(values, "ssoStartUrl"),
+    region: stringValue(values, "ssoRegion"),
+    ssoSession: stringValue(values, "ssoSession"),
+    accountId: stringValue(values, "accountId"),
+    roleName: stringValue(values, "roleName"),
+    clientRegion: stringValue(values, "region"),
+    output: stringValue(values, "output"),
+    legacy: values.legacy === true,
+    force: values.force === true,
+    ...signInChoice(values),
+    credentialProcess: values.credentialProcess === true,
+  };
+}

@@ -3,19 +3,13 @@ import type { Context } from "../../context.js";
 import { escapeControlChars } from "../../lib/control-chars.js";
 import { formatExpiry } from "../../lib/progress.js";
 import type { ConsoleResult } from "./console.js";
-import { stringValue } from "../../cli/flag-table.entry.js";
 import { addGrammarCommand } from "../../cli/program-grammar.js";
-import { CONSOLE_GRAMMAR } from "./console-grammar.entry.js";
+import { CONSOLE_GRAMMAR, toConsoleInput } from "./console-grammar.entry.js";
 
 export function addConsoleCommand(program: Command, ctx: Context): void {
-  addGrammarCommand(program, CONSOLE_GRAMMAR, async ({ values }) => {
+  addGrammarCommand(program, CONSOLE_GRAMMAR, async (parsed) => {
     const { openConsole } = await import("./console.js");
-    const r = await openConsole(ctx, {
-      profile: stringValue(values, "profile"),
-      destination: stringValue(values, "destination"),
-      region: stringValue(values, "region"),
-      print: values.print === true,
-    });
+    const r = await openConsole(ctx, toConsoleInput(parsed));
     writeConsoleReport(ctx, r);
   });
 }

@@ -1,6 +1,7 @@
 import { describeExitCodes } from "../../errors.js";
-import type { CommandGrammar } from "../../cli/flag-table.entry.js";
+import { stringValue, type CommandGrammar, type ParsedArgs } from "../../cli/flag-table.entry.js";
 import { KEYS_PROFILE_FLAG, REGION_FLAG, flag } from "../../cli/shared-flags.entry.js";
+import type { ConsoleInput } from "./console.js";
 
 export const CONSOLE_GRAMMAR: CommandGrammar = {
   path: ["console"],
@@ -31,3 +32,13 @@ Examples:
 
 ${describeExitCodes(["ok", "usage", "interrupted", "badValue", "config", "service", "internal"])}`,
 };
+
+/** What the command line asks for, as the use case takes it. */
+export function toConsoleInput({ values }: ParsedArgs): ConsoleInput {
+  return {
+    profile: stringValue(values, "profile"),
+    destination: stringValue(values, "destination"),
+    region: stringValue(values, "region"),
+    print: values.print === true,
+  };
+}

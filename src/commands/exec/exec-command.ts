@@ -1,9 +1,8 @@
 import type { Command } from "commander";
 import type { Context } from "../../context.js";
 import { SsoCliError, UsageError } from "../../errors.js";
-import { stringValue } from "../../cli/flag-table.entry.js";
 import { addGrammarCommand } from "../../cli/program-grammar.js";
-import { EXEC_GRAMMAR } from "./exec-grammar.entry.js";
+import { EXEC_GRAMMAR, toExecInput } from "./exec-grammar.entry.js";
 
 /** The child's exit code, passed on as sso-cli's with nothing said. */
 class ChildExit extends SsoCliError {
@@ -14,12 +13,13 @@ class ChildExit extends SsoCliError {
 }
 
 export function addExecCommand(program: Command, ctx: Context): void {
-  addGrammarCommand(program, EXEC_GRAMMAR, async ({ positionals, values }) => {
+  addGrammarCommand(program, EXEC_GRAMMAR, async (parsed) => {
     const { exec } = await import("./exec.js");
-    const [command, ...args] = positionals;
+    const input = toExecInput(parsed);
+    const { command } = input;
     let code: number;
     try {
-      code = await exec(ctx, { profile: stringValue(values, "profile"), command, args, allowNested: values.allowNested === true });
+      code = await exec(ctx, input);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === "ENOENT" && command !== undefined) {
         throw new SsoCliError(`${command}: command not found.`, 127, "Check the name, or give its full path.");

@@ -1,6 +1,7 @@
 import { describeExitCodes } from "../../errors.js";
-import type { CommandGrammar } from "../../cli/flag-table.entry.js";
+import { stringValue, type CommandGrammar, type ParsedArgs } from "../../cli/flag-table.entry.js";
 import { KEYS_PROFILE_FLAG } from "../../cli/shared-flags.entry.js";
+import type { ExecInput } from "./exec.js";
 
 export const EXEC_GRAMMAR: CommandGrammar = {
   path: ["exec"],
@@ -28,3 +29,9 @@ Examples:
 ${describeExitCodes(["ok", "usage", "config", "service", "internal"])}
   (any other code is the command's own; 127: the command was not found)`,
 };
+
+/** What the command line asks for, as the use case takes it. */
+export function toExecInput({ positionals, values }: ParsedArgs): ExecInput {
+  const [command, ...args] = positionals;
+  return { profile: stringValue(values, "profile"), command, args, allowNested: values.allowNested === true };
+}

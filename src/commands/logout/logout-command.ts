@@ -2,14 +2,13 @@ import type { Command } from "commander";
 import type { Context } from "../../context.js";
 import { escapeControlChars } from "../../lib/control-chars.js";
 import type { LogoutResult } from "./logout.js";
-import { stringValue } from "../../cli/flag-table.entry.js";
 import { addGrammarCommand } from "../../cli/program-grammar.js";
-import { LOGOUT_GRAMMAR } from "./logout-grammar.entry.js";
+import { LOGOUT_GRAMMAR, toLogoutInput } from "./logout-grammar.entry.js";
 
 export function addLogoutCommand(program: Command, ctx: Context): void {
-  addGrammarCommand(program, LOGOUT_GRAMMAR, async ({ values }) => {
+  addGrammarCommand(program, LOGOUT_GRAMMAR, async (parsed) => {
     const { logout } = await import("./logout.js");
-    const r = await logout(ctx, { profile: stringValue(values, "profile"), ssoSession: stringValue(values, "ssoSession"), all: values.all === true });
+    const r = await logout(ctx, toLogoutInput(parsed));
     ctx.stderr.write(formatLogoutReport(r));
   });
 }

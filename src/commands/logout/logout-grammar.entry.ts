@@ -1,6 +1,7 @@
 import { describeExitCodes } from "../../errors.js";
-import type { CommandGrammar } from "../../cli/flag-table.entry.js";
+import { stringValue, type CommandGrammar, type ParsedArgs } from "../../cli/flag-table.entry.js";
 import { ALL_FLAG, PROFILE_FLAG, SSO_SESSION_FLAG, flag } from "../../cli/shared-flags.entry.js";
+import type { LogoutInput } from "./logout.js";
 
 export const LOGOUT_GRAMMAR: CommandGrammar = {
   path: ["logout"],
@@ -21,3 +22,8 @@ Examples:
 
 ${describeExitCodes(["ok", "usage", "interrupted", "config", "internal"])}`,
 };
+
+/** What the command line asks for, as the use case takes it. */
+export function toLogoutInput({ values }: ParsedArgs): LogoutInput {
+  return { profile: stringValue(values, "profile"), ssoSession: stringValue(values, "ssoSession"), all: values.all === true };
+}

@@ -3,26 +3,18 @@ import type { Context } from "../../context.js";
 import { Exit, SsoCliError } from "../../errors.js";
 import { escapeControlChars } from "../../lib/control-chars.js";
 import type { RoleRow, RolesResult } from "./roles.js";
-import { stringValue } from "../../cli/flag-table.entry.js";
 import { addGrammarCommand } from "../../cli/program-grammar.js";
-import { ROLES_GRAMMAR } from "./roles-grammar.entry.js";
+import { ROLES_GRAMMAR, toRolesInput } from "./roles-grammar.entry.js";
 import { formatTable } from "../../lib/table.js";
 
 export function addRolesCommand(program: Command, ctx: Context): void {
-  addGrammarCommand(program, ROLES_GRAMMAR, async ({ positionals, values }) => {
+  addGrammarCommand(program, ROLES_GRAMMAR, async (parsed) => {
     const { listRoles } = await import("./roles.js");
-    const [startUrl, region] = positionals;
-    const r = await listRoles(ctx, {
-      startUrl,
-      region,
-      profile: stringValue(values, "profile"),
-      ssoSession: stringValue(values, "ssoSession"),
-      account: stringValue(values, "account"),
-      role: stringValue(values, "role"),
-      browser: values.browser !== false,
-    });
+    const { values } = parsed;
+    const input = toRolesInput(parsed);
+    const r = await listRoles(ctx, input);
     ctx.stdout.write(values.json === true ? formatRolesJson(r.rows) : values.csv === true ? formatRolesCsv(r.rows) : ctx.tty.stdout ? formatRolesTable(r.rows) : formatRolesLines(r.rows));
-    reportRolesOutcome(ctx, r, stringValue(values, "account"));
+    reportRolesOutcome(ctx, r, input.account);
   });
 }
 

@@ -1,6 +1,7 @@
 import { describeExitCodes } from "../../errors.js";
-import type { CommandGrammar } from "../../cli/flag-table.entry.js";
+import { stringValue, type CommandGrammar, type ParsedArgs } from "../../cli/flag-table.entry.js";
 import { ACCOUNT_FLAG, JSON_FLAG, NO_BROWSER_FLAG, PROFILE_FLAG, ROLE_FLAG, SSO_SESSION_FLAG, flag } from "../../cli/shared-flags.entry.js";
+import type { RolesInput } from "./roles.js";
 
 export const ROLES_GRAMMAR: CommandGrammar = {
   path: ["roles"],
@@ -33,3 +34,17 @@ Examples:
 
 ${describeExitCodes(["ok", "partial", "usage", "denied", "interrupted", "badValue", "config", "service", "internal"])}`,
 };
+
+/** What the command line asks for, as the use case takes it. */
+export function toRolesInput({ positionals, values }: ParsedArgs): RolesInput {
+  const [startUrl, region] = positionals;
+  return {
+    startUrl,
+    region,
+    profile: stringValue(values, "profile"),
+    ssoSession: stringValue(values, "ssoSession"),
+    account: stringValue(values, "account"),
+    role: stringValue(values, "role"),
+    browser: values.browser !== false,
+  };
+}

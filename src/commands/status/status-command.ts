@@ -4,17 +4,17 @@ import { NotValidError } from "../../errors.js";
 import { escapeControlChars } from "../../lib/control-chars.js";
 import { formatExpiry } from "../../lib/progress.js";
 import type { NextStep, ProfileStatus, SignInStatus, StatusResult } from "./status.js";
-import { stringValue } from "../../cli/flag-table.entry.js";
 import { addGrammarCommand } from "../../cli/program-grammar.js";
-import { STATUS_GRAMMAR } from "./status-grammar.entry.js";
+import { STATUS_GRAMMAR, toStatusInput } from "./status-grammar.entry.js";
 import { formatTable, formatTimeLeft } from "../../lib/table.js";
 
 export function addStatusCommand(program: Command, ctx: Context): void {
-  addGrammarCommand(program, STATUS_GRAMMAR, async ({ values }) => {
+  addGrammarCommand(program, STATUS_GRAMMAR, async (parsed) => {
     const { getStatus } = await import("./status.js");
-    const profile = stringValue(values, "profile");
-    const ssoSession = stringValue(values, "ssoSession");
-    const r = await getStatus(ctx, { profile, ssoSession, check: values.check === true });
+    const { values } = parsed;
+    const input = toStatusInput(parsed);
+    const { profile, ssoSession } = input;
+    const r = await getStatus(ctx, input);
     ctx.stdout.write(values.json === true ? formatStatusJson(r) : ctx.tty.stdout ? formatStatusTable(r) : formatStatusLines(r));
     if (!r.ok) throw notValid(r, profile !== undefined ? `--profile ${profile}` : ssoSession !== undefined ? `--sso-session ${ssoSession}` : r.signIns.length === 1 && r.signIns[0]!.spec.ssoSession ? `--sso-session ${r.signIns[0]!.spec.ssoSession}` : "--all");
   });

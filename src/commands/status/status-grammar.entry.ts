@@ -1,6 +1,7 @@
 import { describeExitCodes } from "../../errors.js";
-import type { CommandGrammar } from "../../cli/flag-table.entry.js";
+import { stringValue, type CommandGrammar, type ParsedArgs } from "../../cli/flag-table.entry.js";
 import { JSON_FLAG, PROFILE_FLAG, SSO_SESSION_FLAG, flag } from "../../cli/shared-flags.entry.js";
+import type { StatusInput } from "./status.js";
 
 export const STATUS_GRAMMAR: CommandGrammar = {
   path: ["status"],
@@ -26,3 +27,8 @@ Examples:
 
 ${describeExitCodes(["ok", "usage", "notValid", "config", "service", "internal"])}`,
 };
+
+/** What the command line asks for, as the use case takes it. */
+export function toStatusInput({ values }: ParsedArgs): StatusInput {
+  return { profile: stringValue(values, "profile"), ssoSession: stringValue(values, "ssoSession"), check: values.check === true };
+}
