@@ -1,5 +1,5 @@
 /**
- * A command's grammar, declared once: commander builds its options from it (program.ts), and the
+ * A command's grammar, declared once: commander builds its options from it (program-grammar.ts), and the
  * entry's hot parser reads the simplest shapes of the hot commands with it, without loading
  * commander, whose tree is much of start-up (npm run bench). Pure data and a parser: no commander here.
  */

@@ -1,5 +1,5 @@
 // Shell completion scripts, generated from a plain description of the command tree (built from
-// commander's tree in completion.ts). Commands and flags are written into the script; profile and
+// commander's tree in completion-command.ts). Commands and flags are written into the script; profile and
 // sso-session names are asked for at completion time (`sso-cli completion --list-profiles`), so
 // they follow the config file as it changes. Every shell gets the same behaviour:
 // - the command path is the words that name subcommands, skipping flags and their values;
