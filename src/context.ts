@@ -11,7 +11,7 @@ export interface AwsPaths {
 
 /**
  * Endpoint overrides, from AWS_ENDPOINT_URL_SSO, AWS_ENDPOINT_URL_SSO_OIDC, AWS_ENDPOINT_URL_STS
- * (each else AWS_ENDPOINT_URL) and AWS_ENDPOINT_URL_SIGNIN (sso/endpoint-override.ts).
+ * (each else AWS_ENDPOINT_URL) and AWS_ENDPOINT_URL_SIGNIN (lib/endpoint-override.ts).
  */
 export interface Endpoints {
   oidc?: string | undefined;

@@ -1,4 +1,4 @@
-import { runToCompletion } from "./exit-guard.js";
+import { runToCompletion } from "./exit-guard.entry.js";
 import { writeSync } from "node:fs";
 import type { Handoff } from "./main.js";
 import { createRealContext } from "./real-context.js";

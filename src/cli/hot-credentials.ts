@@ -1,8 +1,9 @@
 import type { Context } from "../context.js";
-import { cachedProfileCredentials, resolveCredentialProfile } from "../use-cases/credential-profile.js";
-import { CREDENTIAL_PROCESS_GRAMMAR, EXPORT_GRAMMAR } from "./credential-flags.js";
-import { renderCredentials, toCredentialsRequest } from "./credentials-output.js";
-import { parseSimpleArgs } from "./flag-table.js";
+import { cachedProfileCredentials, resolveCredentialProfile } from "../role-keys/credential-profile.entry.js";
+import { CREDENTIAL_PROCESS_GRAMMAR } from "../commands/credential-process/credential-process-grammar.entry.js";
+import { EXPORT_GRAMMAR } from "../commands/export/export-grammar.entry.js";
+import { renderCredentials, toCredentialsRequest } from "../commands/export/credentials-output.entry.js";
+import { parseSimpleArgs } from "./flag-table.entry.js";
 
 /**
  * The hot path of `credential-process` and `export` (part of the CommonJS entry): plain arguments

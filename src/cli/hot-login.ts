@@ -1,8 +1,8 @@
 import type { Context } from "../context.js";
-import { prepareLogin, type PreparedLogin } from "../use-cases/login-plan.js";
-import { parseSimpleArgs } from "./flag-table.js";
-import { LOGIN_GRAMMAR, toLoginInput } from "./login-flags.js";
-import { formatUpToDate } from "./login-report.js";
+import { prepareLogin, type PreparedLogin } from "../commands/login/login-plan.entry.js";
+import { parseSimpleArgs } from "./flag-table.entry.js";
+import { LOGIN_GRAMMAR, toLoginInput } from "../commands/login/login-grammar.entry.js";
+import { formatUpToDate } from "../commands/login/login-report.entry.js";
 
 /**
  * The script hot path, part of the CommonJS entry (entry.ts): `sso-cli login` with plain

@@ -3,9 +3,9 @@ import { Exit, SsoCliError } from "../errors.js";
 import { fileAccessError } from "../files/file-access.js";
 import { escapeControlChars, escapeControlCharsPerLine } from "../lib/control-chars.js";
 import { redactText } from "../lib/redact.js";
-import { parseSimpleArgs } from "./flag-table.js";
-import type { PreparedLogin } from "../use-cases/login-plan.js";
-import { LOGIN_GRAMMAR, toLoginInput } from "./login-flags.js";
+import { parseSimpleArgs } from "./flag-table.entry.js";
+import type { PreparedLogin } from "../commands/login/login-plan.entry.js";
+import { LOGIN_GRAMMAR, toLoginInput } from "../commands/login/login-grammar.entry.js";
 
 export { createRealContext } from "./real-context.js";
 
@@ -23,7 +23,7 @@ export async function main(argv: string[], ctx: Context, handoff: Handoff = {}):
     // A plain `login` skips building the commander tree (a third of start-up).
     const plainLogin = argv[0] === "login" ? parseSimpleArgs(argv.slice(1), LOGIN_GRAMMAR) : undefined;
     if (plainLogin) {
-      const { runLogin } = await import("./login-run.js");
+      const { runLogin } = await import("../commands/login/login-run.js");
       await runLogin(ctx, toLoginInput(plainLogin), handoff.preparedLogin);
       return Exit.ok;
     }

@@ -1,5 +1,5 @@
 import { Option, type Command } from "commander";
-import type { CommandGrammar, ParsedArgs } from "./flag-table.js";
+import type { CommandGrammar, ParsedArgs } from "./flag-table.entry.js";
 
 /** A subcommand of `parent` built from its grammar; the action gets the same ParsedArgs as the hot parser. */
 export function addGrammarCommand(parent: Command, grammar: CommandGrammar, action: (parsed: ParsedArgs) => Promise<void>): Command {

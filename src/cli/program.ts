@@ -2,17 +2,18 @@ import { Command, Option } from "commander";
 import type { Context } from "../context.js";
 import { escapeControlChars, hasControlChars } from "../lib/control-chars.js";
 import pkg from "../../package.json" with { type: "json" };
-import { addCompletionCommand } from "./completion.js";
-import { addConfigurePopulateCommand } from "./configure-populate.js";
-import { addConfigureCommand } from "./configure-profile.js";
-import { addConsoleCommand } from "./console.js";
-import { addRolesCommand } from "./roles.js";
-import { addStatusCommand } from "./status.js";
-import { addCredentialCommands } from "./credential-process.js";
-import { addExecCommand } from "./exec.js";
-import { addEmulatorCommand } from "./emulator.js";
-import { addLoginCommand } from "./login.js";
-import { addLogoutCommand } from "./logout.js";
+import { addCompletionCommand } from "../commands/completion/completion-command.js";
+import { addConfigurePopulateCommand } from "../commands/configure-populate/configure-populate-command.js";
+import { addConfigureCommand } from "../commands/configure-profile/configure-profile-command.js";
+import { addConsoleCommand } from "../commands/console/console-command.js";
+import { addRolesCommand } from "../commands/roles/roles-command.js";
+import { addStatusCommand } from "../commands/status/status-command.js";
+import { addCredentialProcessCommand } from "../commands/credential-process/credential-process-command.js";
+import { addExportCommand } from "../commands/export/export-command.js";
+import { addExecCommand } from "../commands/exec/exec-command.js";
+import { addEmulatorCommand } from "../commands/emulator/emulator-command.js";
+import { addLoginCommand } from "../commands/login/login-command.js";
+import { addLogoutCommand } from "../commands/logout/logout-command.js";
 
 /**
  * The command tree: the product's table of contents. Actions import their use case lazily. `argv`
@@ -49,7 +50,8 @@ Every command's --help has examples and its exit codes; the README has the rest.
   addConfigurePopulateCommand(program, ctx);
   addLoginCommand(program, ctx);
   addLogoutCommand(program, ctx);
-  addCredentialCommands(program, ctx);
+  addCredentialProcessCommand(program, ctx);
+  addExportCommand(program, ctx);
   addExecCommand(program, ctx);
   addConsoleCommand(program, ctx);
   addStatusCommand(program, ctx);

@@ -5,8 +5,8 @@ import { setMaxListeners } from "node:events";
 import type { AwsPaths, Context } from "../context.js";
 import { resolveAwsPaths } from "../files/aws-paths.js";
 import { browserAvailability } from "../lib/browser-command.js";
-import { endpointsFromEnv } from "../sso/endpoint-override.js";
-import { systemHome } from "./system-home.js";
+import { endpointsFromEnv } from "../lib/endpoint-override.js";
+import { systemHome } from "./system-home.entry.js";
 
 export interface RealContextOptions {
   /** Loads the `open` package for the browser (the entry hands in its importer: src/cli/entry.ts). */
@@ -86,7 +86,7 @@ export function createRealContext(options: RealContextOptions = {}): Context {
       available: browser.available,
       unavailableReason: browser.reason,
       open: async (url) => {
-        const { openBrowser } = await import("./open-browser.js");
+        const { openBrowser } = await import("./open-browser.entry.js");
         return openBrowser(url, env, options.importOpen);
       },
     },

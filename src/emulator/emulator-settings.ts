@@ -3,7 +3,7 @@ import { UsageError } from "../errors.js";
 /**
  * Every setting of the emulator, once. Each entry gives the flag as typed, its value's type,
  * default and bounds, a description, and whether POST /_admin/config may change it while the
- * emulator runs (`runtime`). Built from this table: the `sso-cli emulator` flags (cli/emulator.ts),
+ * emulator runs (`runtime`). Built from this table: the `sso-cli emulator` flags (commands/emulator/emulator-command.ts),
  * the checks of POST /_admin/config (parseKnobs), the settings a running emulator holds
  * (EmulatorSettings) and the README's flag table (`npm run docs:emulator`).
  *

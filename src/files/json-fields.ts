@@ -1,7 +1,7 @@
 // Checks of the JSON files sso-cli reads on the hot path (the token cache, the role cache, the
 // ledger), written by hand: credential-process and an up-to-date login read them before every
-// job of the tools that call sso-cli, and setting up zod and its schemas was about a tenth of
-// those commands' own time. zod still checks the service's replies (src/sso/replies.ts).
+// job of the tools that call sso-cli, and setting up zod and its schemas is work those commands
+// would do at every start (npm run bench, hot-path). zod still checks the service's replies (src/sso/replies.ts).
 //
 // A problem is said in our words from the field's path and kind, never with the value read.
 

@@ -3,7 +3,7 @@ import type { SSOOIDCClient } from "@aws-sdk/client-sso-oidc";
 import type { Endpoints } from "../context.js";
 import { BadValueError } from "../errors.js";
 import { sdkLogger, type DebugLog } from "../lib/debug-log.js";
-import { checkEndpointOverride, cleartextProblem } from "./endpoint-override.js";
+import { checkEndpointOverride, cleartextProblem } from "../lib/endpoint-override.js";
 import type { ServiceNetwork } from "./network.js";
 
 /**
@@ -29,7 +29,7 @@ export interface SsoClients {
 }
 
 export interface SsoClientOptions {
-  /** The command's network (use-cases/network.ts `networkFor`), resolved when a client is first built. */
+  /** The command's network (network/network-for.ts `networkFor`), resolved when a client is first built. */
   network: () => Promise<ServiceNetwork>;
   /** A shorter request timeout than the network's, for calls that must not hold a command up (Logout). */
   requestTimeoutMs?: number;

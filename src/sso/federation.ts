@@ -1,6 +1,6 @@
 import type { Agent as HttpAgent } from "node:http";
 import { BadValueError, ServiceError, ServiceUnreachableError } from "../errors.js";
-import { cleartextProblem, ENDPOINT_VARIABLES, refusal } from "./endpoint-override.js";
+import { cleartextProblem, ENDPOINT_VARIABLES, refusal } from "../lib/endpoint-override.js";
 import { errorFacts } from "./service-errors.js";
 import { SigninTokenReply } from "./replies.js";
 
@@ -58,7 +58,7 @@ export async function httpGet(url: string, opts: HttpOptions = {}): Promise<Http
  */
 export async function getSigninToken(federation: string, keys: FederationKeys, opts: HttpOptions = {}): Promise<string> {
   const session = JSON.stringify({ sessionId: keys.accessKeyId, sessionKey: keys.secretAccessKey, sessionToken: keys.sessionToken });
-  // The keys go in the query string: never in cleartext across a network (endpoint-override.ts).
+  // The keys go in the query string: never in cleartext across a network (lib/endpoint-override.ts).
   const problem = cleartextProblem(federation);
   if (problem !== undefined) throw new BadValueError(refusal(ENDPOINT_VARIABLES.signin, problem));
   const url = `${federation}?${new URLSearchParams({ Action: "getSigninToken", Session: session }).toString()}`;

@@ -1,6 +1,6 @@
 import { EventEmitter } from "node:events";
 import { describe, expect, it } from "vitest";
-import { runToCompletion } from "../../src/cli/exit-guard.js";
+import { runToCompletion } from "../../src/cli/exit-guard.entry.js";
 
 /** A stand-in for `process`: emits beforeExit when the test says the event loop has emptied. */
 function fakeProcess() {

@@ -416,7 +416,7 @@ const rows: Row[] = [
 describe.concurrent("bad input: one clear line, the right exit code, files untouched", () => {
   it("has the rows the product standard asks for", ({ expect }) => {
     // Waits, retries and faults (expiry, 401, throttling storms, 5xx retries) are use-case tests
-    // on a fake clock (test/use-cases/login.test.ts); these rows are what only a process shows.
+    // on a fake clock (test/commands/login/login.test.ts); these rows are what only a process shows.
     expect(rows.length).toBeGreaterThanOrEqual(90);
     expect(new Set(rows.map((r) => r.name)).size).toBe(rows.length);
   });

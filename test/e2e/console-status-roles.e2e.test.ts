@@ -11,7 +11,7 @@ import { makeTempHome } from "../helpers/temp-home.js";
 
 // What only a process shows for console, status and roles: exit codes, the text on stdout and
 // stderr, and (for the bad inputs) that no file under HOME changed. Behaviour is tested in-process
-// in test/use-cases/{console,status,roles}.test.ts.
+// in test/commands/{console,status,roles}/.
 
 type Emulator = Awaited<ReturnType<typeof startTestEmulator>>;
 let emu: Emulator;

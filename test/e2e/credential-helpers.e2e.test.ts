@@ -10,7 +10,7 @@ import { sessionProfileConfig } from "../helpers/sso-fixtures.js";
 import { makeTempHome } from "../helpers/temp-home.js";
 
 // credential-process, export and exec as processes: what they print where, and their exit codes.
-// Their behaviour (cache, refresh, 401, 403) is tested in-process (test/use-cases/profile-credentials.test.ts).
+// Their behaviour (cache, refresh, 401, 403) is tested in-process (test/role-keys/profile-credentials.test.ts).
 
 type Emulator = Awaited<ReturnType<typeof startTestEmulator>>;
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { FileFormatError } from "../../src/errors.js";
 import { IniDocument } from "../../src/files/ini-document.js";
 import { isPythonSpace, pythonSplitLines } from "../../src/files/ini-syntax.js";
-import { configureProfile } from "../../src/use-cases/configure-profile.js";
+import { configureProfile } from "../../src/commands/configure-profile/configure-profile.js";
 import { runProcess } from "../helpers/run-process.js";
 import { makeTempHome } from "../helpers/temp-home.js";
 import { createTestContext } from "../helpers/test-context.js";

@@ -27,12 +27,12 @@ describe("lint keeps the clock and the process out of the code below cli/real-co
     ["export const t = new Date();", /new Date\(\)/],
     ["export const h = process.env.HOME;", /process/],
     ["export const a = process.argv;", /process/],
-  ])("refuses %j in src/use-cases/", async (code, message) => {
-    expect((await lint(code, "src/use-cases/login.ts")).join("\n")).toMatch(message);
+  ])("refuses %j in src/commands/", async (code, message) => {
+    expect((await lint(code, "src/commands/login/login.ts")).join("\n")).toMatch(message);
   });
 
   it("accepts a date made from a value, and the same code in real-context.ts", async () => {
-    expect(await lint("export const d = (ms: number): Date => new Date(ms);", "src/use-cases/login.ts")).toEqual([]);
+    expect(await lint("export const d = (ms: number): Date => new Date(ms);", "src/commands/login/login.ts")).toEqual([]);
     expect(await lint("export const t = (): number => Date.now() + (process.env.X ? 1 : 0);", "src/cli/real-context.ts")).toEqual([]);
   });
 });

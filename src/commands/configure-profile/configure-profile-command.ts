@@ -1,0 +1,52 @@
+import type { Command } from "commander";
+import type { Context } from "../../context.js";
+import { escapeControlChars } from "../../lib/control-chars.js";
+import type { ConfigureProfileResult, Prompter } from "./configure-profile.js";
+import { addGrammarCommand } from "../../cli/program-grammar.js";
+import { CONFIGURE_PROFILE_GRAMMAR, toConfigureProfileInput } from "./configure-profile-grammar.entry.js";
+
+export function addConfigureCommand(program: Command, ctx: Context): void {
+  const configure = program.command("configure").description("Write AWS config profiles for IAM Identity Center");
+  addGrammarCommand(configure, CONFIGURE_PROFILE_GRAMMAR, async (parsed) => {
+    const { configureProfile } = await import("./configure-profile.js");
+    const prompter = ctx.tty.stdin && ctx.tty.stderr ? await createPrompter(ctx) : undefined;
+    const r = await configureProfile(ctx, toConfigureProfileInput(parsed), prompter);
+    ctx.stderr.write(formatConfigureReport(r));
+  });
+}
+
+/** What configure wrote (or that nothing changed), and what to run next. Names are shown escaped. */
+export function formatConfigureReport(r: ConfigureProfileResult): string {
+  const what = r.form === "legacy" ? r.startUrl : `sso-session ${r.ssoSession}`;
+  return (
+    escapeControlChars(`${r.changed ? "Wrote" : "Unchanged:"} profile ${r.profile} in ${r.file}: ${what}, account ${r.accountId}, role ${r.roleName}.`) +
+    "\n" +
+    escapeControlChars(`Next: sso-cli login --profile ${r.profile}   then: aws sts get-caller-identity --profile ${r.profile}`) +
+    "\n"
+  );
+}
+
+/** Prompts on stderr (stdout stays for data), searchable when the list is long. */
+async function createPrompter(ctx: Context): Promise<Prompter> {
+  const { input, select, search } = await import("@inquirer/prompts");
+  const io = { input: ctx.stdin, output: ctx.stderr, signal: ctx.signal };
+  return {
+    input: (message, opts) => input({ message, ...(opts.default !== undefined ? { default: opts.default } : {}), validate: opts.validate }, io),
+    select: (message, choices, opts = {}) => {
+      if (choices.length <= 10) return select({ message, choices, pageSize: 12, ...(opts.default !== undefined ? { default: opts.default } : {}) }, io);
+      // The search prompt has no default: the current choice comes first instead.
+      const ordered = opts.default === undefined ? choices : [...choices.filter((c) => c.value === opts.default), ...choices.filter((c) => c.value !== opts.default)];
+      return search(
+        {
+          message: `${message} (type to search)`,
+          source: (term) => {
+            const t = (term ?? "").toLowerCase();
+            return ordered.filter((c) => !t || c.name.toLowerCase().includes(t) || (c.description ?? "").toLowerCase().includes(t));
+          },
+          pageSize: 12,
+        },
+        io,
+      );
+    },
+  };
+}

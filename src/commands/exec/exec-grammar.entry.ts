@@ -1,0 +1,37 @@
+import { describeExitCodes } from "../../errors.js";
+import { stringValue, type CommandGrammar, type ParsedArgs } from "../../cli/flag-table.entry.js";
+import { KEYS_PROFILE_FLAG } from "../../cli/shared-flags.entry.js";
+import type { ExecInput } from "./exec.js";
+
+export const EXEC_GRAMMAR: CommandGrammar = {
+  path: ["exec"],
+  description: "Run a command with the profile's role keys in its environment",
+  args: [
+    { name: "command", description: "the program to run (after --)" },
+    { name: "args...", description: "its arguments" },
+  ],
+  flags: [
+    KEYS_PROFILE_FLAG,
+    { flag: "--allow-nested", key: "allowNested", description: "run even inside an exec of another profile" },
+  ],
+  help: `
+The command gets AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN,
+AWS_CREDENTIAL_EXPIRATION, AWS_REGION and AWS_DEFAULT_REGION, and no AWS_PROFILE (nor any other
+variable that would make its SDK pick other credentials). No shell is involved. Its exit code is
+sso-cli's; SIGTERM (and Ctrl-C outside a terminal) is passed on to it. Never opens a browser:
+without a valid sign-in it says "run: sso-cli login --profile P".
+
+Examples:
+  sso-cli exec --profile dev -- aws sts get-caller-identity
+  sso-cli exec --profile prod -- terraform plan
+  sso-cli exec --profile dev -- bash          # a shell with the keys (SSO_CLI_EXEC_PROFILE=dev)
+
+${describeExitCodes(["ok", "usage", "config", "service", "internal"])}
+  (any other code is the command's own; 127: the command was not found)`,
+};
+
+/** What the command line asks for, as the use case takes it. */
+export function toExecInput({ positionals, values }: ParsedArgs): ExecInput {
+  const [command, ...args] = positionals;
+  return { profile: stringValue(values, "profile"), command, args, allowNested: values.allowNested === true };
+}

@@ -1,0 +1,65 @@
+import type { Context } from "../../context.js";
+import { UsageError } from "../../errors.js";
+import { formatIsoOffset } from "../../lib/iso-time.js";
+import { getProfileCredentials, type ProfileCredentials } from "../../role-keys/profile-credentials.js";
+
+/** Set in the child's environment: the profile an `exec` runs under, to catch an exec nested inside another. */
+export const EXEC_PROFILE_VARIABLE = "SSO_CLI_EXEC_PROFILE";
+
+/**
+ * Variables that would let a child's AWS SDK pick other credentials than the ones handed to it
+ * (the SDKs read a profile, web identity and container credentials before or beside the keys).
+ */
+const COMPETING = [
+  "AWS_PROFILE",
+  "AWS_DEFAULT_PROFILE",
+  "AWS_ACCESS_KEY_ID",
+  "AWS_SECRET_ACCESS_KEY",
+  "AWS_SESSION_TOKEN",
+  "AWS_SECURITY_TOKEN",
+  "AWS_CREDENTIAL_EXPIRATION",
+  "AWS_WEB_IDENTITY_TOKEN_FILE",
+  "AWS_ROLE_ARN",
+  "AWS_ROLE_SESSION_NAME",
+  "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+  "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+  "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+  "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+];
+
+/** The child's environment: ours, minus anything competing, plus the keys, the region and the profile's name. */
+export function buildExecEnv(base: Readonly<Record<string, string | undefined>>, c: ProfileCredentials): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(base)) if (v !== undefined && !COMPETING.includes(k)) env[k] = v;
+  env.AWS_ACCESS_KEY_ID = c.accessKeyId;
+  env.AWS_SECRET_ACCESS_KEY = c.secretAccessKey;
+  env.AWS_SESSION_TOKEN = c.sessionToken;
+  env.AWS_CREDENTIAL_EXPIRATION = formatIsoOffset(c.expiration);
+  env.AWS_REGION = c.region;
+  env.AWS_DEFAULT_REGION = c.region;
+  env[EXEC_PROFILE_VARIABLE] = c.profile;
+  return env;
+}
+
+export interface ExecInput {
+  profile?: string | undefined;
+  command: string | undefined;
+  args: string[];
+  /** Run inside another exec of a different profile anyway. */
+  allowNested: boolean;
+}
+
+/**
+ * Runs a command with the profile's role keys in its environment and no shell in between, and
+ * returns its exit code to pass on. Refuses to run inside an `exec` of another profile (whose
+ * keys the person may believe in force) unless asked.
+ */
+export async function exec(ctx: Context, input: ExecInput): Promise<number> {
+  if (!input.command) throw new UsageError("exec needs a command to run.", "Usage: sso-cli exec --profile P -- COMMAND [ARGS…]");
+  const outer = ctx.env[EXEC_PROFILE_VARIABLE];
+  const credentials = await getProfileCredentials(ctx, { profile: input.profile });
+  if (outer && outer !== credentials.profile && !input.allowNested) {
+    throw new UsageError(`This shell already runs under sso-cli exec for profile ${outer}; nesting profile ${credentials.profile} inside it is refused.`, "Leave that shell first, or pass --allow-nested.");
+  }
+  return ctx.runChild(input.command, input.args, buildExecEnv(ctx.env, credentials));
+}

@@ -1,0 +1,47 @@
+import { describeExitCodes } from "../../errors.js";
+import type { LoginInput } from "./login-plan.entry.js";
+import { stringValue, type CommandGrammar, type ParsedArgs } from "../../cli/flag-table.entry.js";
+import { ALL_FLAG, FORCE_FLAG, PROFILE_FLAG, SIGN_IN_FLAGS, SSO_SESSION_FLAG, flag, signInChoice } from "../../cli/shared-flags.entry.js";
+
+/** `sso-cli login`'s grammar: commander's options and the entry's hot parser both come from here. */
+export const LOGIN_GRAMMAR: CommandGrammar = {
+  path: ["login"],
+  description: "Sign in to IAM Identity Center and write short-lived keys for its profiles into the credentials file",
+  args: [
+    { name: "start-url", description: "portal start URL, e.g. https://d-1234567890.awsapps.com/start" },
+    { name: "region", description: "region of the Identity Center instance (sso_region)" },
+  ],
+  flags: [
+    flag(PROFILE_FLAG, "only this profile (and its sign-in)"),
+    flag(SSO_SESSION_FLAG, "this sso-session and all its profiles"),
+    flag(ALL_FLAG, "every sso-session and start URL in the config file"),
+    ...SIGN_IN_FLAGS,
+    flag(FORCE_FLAG, "sign in again and renew keys even if they are still valid"),
+  ],
+  help: `
+Without arguments, signs in for AWS_PROFILE, else for the only sign-in in the config file.
+With a local browser, the sign-in uses the authorization code flow (the browser brings the
+answer back); over SSH, without a display, with BROWSER=none or --no-browser, the device flow.
+
+Examples:
+  sso-cli login https://d-1234567890.awsapps.com/start eu-north-1
+  sso-cli login --profile dev            # that profile's sign-in; no network if still valid
+  sso-cli login --all                    # every sign-in in ~/.aws/config
+  sso-cli login --no-browser --use-pkce  # browser on another machine: paste back its address
+
+${describeExitCodes(["ok", "partial", "usage", "denied", "interrupted", "badValue", "config", "service", "internal"])}`,
+};
+
+export function toLoginInput(p: ParsedArgs): LoginInput {
+  const { browser, flow } = signInChoice(p.values);
+  const input: LoginInput = { browser, force: p.values.force === true, all: p.values.all === true };
+  const [startUrl, region] = p.positionals;
+  if (startUrl !== undefined) input.startUrl = startUrl;
+  if (region !== undefined) input.region = region;
+  const profile = stringValue(p.values, "profile");
+  const ssoSession = stringValue(p.values, "ssoSession");
+  if (profile !== undefined) input.profile = profile;
+  if (ssoSession !== undefined) input.ssoSession = ssoSession;
+  if (flow !== undefined) input.flow = flow;
+  return input;
+}

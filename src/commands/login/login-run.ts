@@ -1,0 +1,15 @@
+import type { Context } from "../../context.js";
+import { login, type LoginInput, type PreparedLogin } from "./login.js";
+import { formatUpToDate, loginFailure, writeLoginReport } from "./login-report.entry.js";
+
+/** `sso-cli login` once its input is known: runs the use case and says how it went. */
+export async function runLogin(ctx: Context, input: LoginInput, prepared?: PreparedLogin): Promise<void> {
+  const r = await login(ctx, input, prepared);
+  if (r.upToDate) {
+    ctx.stderr.write(formatUpToDate(r));
+    return;
+  }
+  writeLoginReport(ctx.stderr, r);
+  const failure = loginFailure(r);
+  if (failure) throw failure;
+}

@@ -1,0 +1,118 @@
+import type { Command } from "commander";
+import type { Context } from "../../context.js";
+import { NotValidError } from "../../errors.js";
+import { escapeControlChars } from "../../lib/control-chars.js";
+import { formatExpiry } from "../../lib/progress.js";
+import type { NextStep, ProfileStatus, SignInStatus, StatusResult } from "./status.js";
+import { addGrammarCommand } from "../../cli/program-grammar.js";
+import { STATUS_GRAMMAR, toStatusInput } from "./status-grammar.entry.js";
+import { formatTable, formatTimeLeft } from "../../lib/table.js";
+
+export function addStatusCommand(program: Command, ctx: Context): void {
+  addGrammarCommand(program, STATUS_GRAMMAR, async (parsed) => {
+    const { getStatus } = await import("./status.js");
+    const { values } = parsed;
+    const input = toStatusInput(parsed);
+    const { profile, ssoSession } = input;
+    const r = await getStatus(ctx, input);
+    ctx.stdout.write(values.json === true ? formatStatusJson(r) : ctx.tty.stdout ? formatStatusTable(r) : formatStatusLines(r));
+    if (!r.ok) throw notValid(r, profile !== undefined ? `--profile ${profile}` : ssoSession !== undefined ? `--sso-session ${ssoSession}` : r.signIns.length === 1 && r.signIns[0]!.spec.ssoSession ? `--sso-session ${r.signIns[0]!.spec.ssoSession}` : "--all");
+  });
+}
+
+const iso = (d: Date | undefined): string | null => (d ? d.toISOString().replace(/\.\d{3}Z$/, "Z") : null);
+
+/** Stable names for scripts: times in UTC ISO 8601, absent ones null. */
+export function formatStatusJson(r: StatusResult): string {
+  return `${JSON.stringify(
+    {
+      ok: r.ok,
+      checkedAt: iso(r.checkedAt),
+      signIns: r.signIns.map((s) => ({
+        signIn: s.name,
+        ssoSession: s.spec.ssoSession ?? null,
+        startUrl: s.spec.startUrl,
+        region: s.spec.region,
+        token: s.state,
+        tokenExpiresAt: iso(s.tokenExpiresAt),
+        refreshable: s.refreshable,
+        ...(s.service ? { serviceAccepted: s.service.accepted, clockSkewSeconds: s.service.clockSkewSeconds ?? null } : {}),
+        next: s.next,
+      })),
+      profiles: r.profiles.map((p) => ({
+        profile: p.profile,
+        signIn: p.signIn,
+        accountId: p.accountId,
+        roleName: p.roleName,
+        credentialsFileExpiresAt: iso(p.credentialsFileExpiresAt),
+        roleCacheExpiresAt: iso(p.roleCacheExpiresAt),
+        next: p.next,
+      })),
+      skipped: r.skipped,
+    },
+    null,
+    2,
+  )}\n`;
+}
+
+function tokenText(s: SignInStatus, now: Date): string {
+  if (!s.tokenExpiresAt) return "no cached token";
+  const when = `${formatExpiry(s.tokenExpiresAt)} (${formatTimeLeft(s.tokenExpiresAt, now)})`;
+  return s.state === "expired" ? `token expired ${when.replace(/^(.*) \(expired (.*)\)$/, "$1, $2")}` : `token valid until ${when}`;
+}
+
+function serviceText(s: SignInStatus): string {
+  if (!s.service) return "";
+  const skew = s.service.clockSkewSeconds;
+  const clock = skew === undefined ? "" : `, clock skew ${skew >= 0 ? "+" : ""}${skew}s${Math.abs(skew) >= 300 ? " (too far: fix this clock)" : ""}`;
+  return `; service: ${s.service.accepted ? "accepted" : "REFUSED (signed out or revoked)"}${clock}`;
+}
+
+const NEXT_TEXT: Record<NextStep, string> = { nothing: "nothing", refresh: "refresh (sso-cli login, no browser)", login: "login (sso-cli login, in the browser)" };
+
+function keysText(p: ProfileStatus, now: Date): string {
+  const parts: string[] = [];
+  if (p.credentialsFileExpiresAt) parts.push(`credentials file keys ${p.credentialsFileExpiresAt > now ? "until" : "expired"} ${formatExpiry(p.credentialsFileExpiresAt)} (${formatTimeLeft(p.credentialsFileExpiresAt, now)})`);
+  if (p.roleCacheExpiresAt) parts.push(`role cache ${p.roleCacheExpiresAt > now ? "until" : "expired"} ${formatExpiry(p.roleCacheExpiresAt)}`);
+  return parts.length ? parts.join(", ") : "no keys written";
+}
+
+/** One line per sign-in and per profile (not a terminal: logs and scripts that grep). */
+export function formatStatusLines(r: StatusResult): string {
+  const now = r.checkedAt;
+  const lines = [
+    ...r.signIns.map((s) => `sign-in ${s.name}: ${tokenText(s, now)}${s.refreshable ? ", refreshable" : s.tokenExpiresAt ? ", not refreshable" : ""}${serviceText(s)}; next: ${NEXT_TEXT[s.next]}`),
+    ...r.profiles.map((p) => `profile ${p.profile} (${p.accountId} ${p.roleName}): ${keysText(p, now)}; next: ${NEXT_TEXT[p.next]}`),
+    ...r.skipped.map((s) => `skipped ${s.profile}: ${s.reason}`),
+  ];
+  return lines.map((l) => `${escapeControlChars(l)}\n`).join("");
+}
+
+/** A table on a terminal: each sign-in, its profiles indented under it. */
+export function formatStatusTable(r: StatusResult): string {
+  const now = r.checkedAt;
+  const rows: string[][] = [];
+  for (const s of r.signIns) {
+    rows.push([
+      s.name,
+      "",
+      "",
+      s.tokenExpiresAt ? formatExpiry(s.tokenExpiresAt) : "-",
+      s.tokenExpiresAt ? formatTimeLeft(s.tokenExpiresAt, now) : "no token",
+      s.refreshable ? "yes" : "no",
+      `${s.next}${s.service ? ` (service: ${s.service.accepted ? "ok" : "refused"}${s.service.clockSkewSeconds !== undefined ? `, skew ${s.service.clockSkewSeconds}s` : ""})` : ""}`,
+    ]);
+    for (const p of r.profiles.filter((x) => x.signIn === s.name)) {
+      const keys = p.credentialsFileExpiresAt ?? p.roleCacheExpiresAt;
+      rows.push([`  ${p.profile}`, p.accountId, p.roleName, keys ? formatExpiry(keys) : "-", keys ? `${formatTimeLeft(keys, now)}${p.credentialsFileExpiresAt ? "" : " (cache)"}` : "no keys", "", p.next]);
+    }
+  }
+  const table = formatTable(["SIGN-IN / PROFILE", "ACCOUNT", "ROLE", "EXPIRES", "LEFT", "REFRESHABLE", "NEXT"], rows);
+  return table + r.skipped.map((s) => `${escapeControlChars(`skipped ${s.profile}: ${s.reason}`)}\n`).join("");
+}
+
+function notValid(r: StatusResult, selector: string): NotValidError {
+  const names = [...r.signIns.filter((s) => s.next !== "nothing").map((s) => s.name), ...r.profiles.filter((p) => p.next !== "nothing").map((p) => `profile ${p.profile}`)];
+  const browser = [...r.signIns, ...r.profiles].some((x) => x.next === "login");
+  return new NotValidError(`Not valid for 15 more minutes: ${names.join(", ")}.`, `Run: sso-cli login ${selector}${browser ? " (signs in in the browser)" : " (no browser needed)"}`);
+}

@@ -1,0 +1,27 @@
+import { Writable } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { writeLoginReport } from "../../../src/commands/login/login-report.entry.js";
+import type { LoginResult } from "../../../src/commands/login/login.js";
+
+function report(r: Partial<LoginResult>): string {
+  let out = "";
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      out += chunk.toString();
+      done();
+    },
+  });
+  const spec = { ssoSession: "s", startUrl: "https://d-0000000000.awsapps.com/start", region: "us-east-1", scopes: null };
+  writeLoginReport(sink, { upToDate: false, signIns: [{ spec, how: "cached" }], profiles: [], skipped: [], keyless: 0, credentialsFile: "/h/.aws/credentials", configFile: "/h/.aws/config", ...r });
+  return out;
+}
+
+describe("login report", () => {
+  it.each([
+    ["no profile at all: how to add one", {}, /No profile in \/h\/\.aws\/config uses this sign-in yet\. To add one:\n {2}sso-cli configure profile NAME --sso-session s\n$/],
+    ["populated profiles only: they use the sign-in directly", { keyless: 3000 }, /^3,000 populated profiles use this sign-in directly \(no keys written; `sso-cli login --profile NAME` writes one's\)\.\n$/],
+    ["one populated profile", { keyless: 1 }, /^1 populated profile uses this sign-in directly/],
+  ])("%s", (_name, r, expected) => {
+    expect(report(r)).toMatch(expected);
+  });
+});
