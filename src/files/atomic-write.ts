@@ -21,10 +21,11 @@ const DEV_NULL = "/dev/null";
 // Linux gives up at 40 links (ELOOP); so do we.
 const MAX_SYMLINKS = 40;
 
-// `.credentials.sso-cli-4242-1f2e3d4c5b6a.tmp`: the pid says whether the writer still lives.
+// `.credentials.sso-cli-4242-1f2e3d4c5b6a.tmp`: the pid says whether the writer still lives. Only
+// names that say sso-cli are ever cleaned up: the pid-less `.credentials.1f2e3d4c5b6a.tmp` of
+// versions before 0.2 looks like any other tool's temp or backup file (`.backup.0123456789ab.tmp`),
+// and deleting someone else's file is worse than leaving one of ours behind.
 const TEMP_FILE = /^\..+\.sso-cli-(\d+)-[0-9a-f]{12}\.tmp$/;
-// Before 0.2, sso-cli named its temp files `.credentials.1f2e3d4c5b6a.tmp`, with no pid.
-const OLD_TEMP_FILE = /^\..+\.[0-9a-f]{12}\.tmp$/;
 /** A temp file this old is abandoned even if its pid is alive (pids are reused). */
 export const STALE_TEMP_FILE_MS = 10 * 60_000;
 
@@ -98,8 +99,8 @@ export async function tempFileName(targetName: string, pid = process.pid): Promi
 
 /**
  * Deletes temp files (and temporary lock folders) sso-cli left in `dir` when it was killed mid-write:
- * those whose writer is no longer running, and any older than STALE_TEMP_FILE_MS (including the pid-less names of earlier
- * versions). Best effort: a temp file that cannot be removed is no reason to fail a write.
+ * those whose writer is no longer running, and any older than STALE_TEMP_FILE_MS. Only names
+ * that say sso-cli made them (TEMP_FILE) are touched. Best effort: a temp file that cannot be removed is no reason to fail a write.
  */
 // eslint-disable-next-line no-restricted-syntax -- a file's age is judged against its mtime, i.e. the file system's clock, not the command's
 export async function removeStaleTempFiles(dir: string, nowMs = Date.now()): Promise<string[]> {
@@ -112,13 +113,13 @@ export async function removeStaleTempFiles(dir: string, nowMs = Date.now()): Pro
   const removed: string[] = [];
   for (const name of names) {
     const pid = TEMP_FILE.exec(name)?.[1];
-    if (pid === undefined && !OLD_TEMP_FILE.test(name)) continue;
+    if (pid === undefined) continue;
     const file = join(dir, name);
     const info = await fsp.lstat(file).catch(() => undefined);
     // Folders of this name are lock folders in the making or being removed (file-lock.ts).
-    if (!info?.isFile() && !(info?.isDirectory() && pid !== undefined)) continue;
+    if (!info?.isFile() && !info?.isDirectory()) continue;
     // eslint-disable-next-line no-restricted-globals -- never this process's own temp files
-    const abandoned = (pid !== undefined && Number(pid) !== process.pid && !isProcessAlive(Number(pid))) || nowMs - info.mtimeMs > STALE_TEMP_FILE_MS;
+    const abandoned = (Number(pid) !== process.pid && !isProcessAlive(Number(pid))) || nowMs - info.mtimeMs > STALE_TEMP_FILE_MS;
     if (!abandoned) continue;
     try {
       if (info.isDirectory()) await fsp.rm(file, { recursive: true });

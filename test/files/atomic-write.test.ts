@@ -187,16 +187,25 @@ describe("writeFileAtomic: temp files", () => {
       dead: `.credentials.sso-cli-${deadPid}-${hex}.tmp`,
       live: `.credentials.sso-cli-${process.pid}-${hex}.tmp`,
       liveButOld: `.config.sso-cli-${process.ppid}-${hex}.tmp`,
-      oldStyleFresh: `.credentials.${hex}.tmp`,
-      oldStyleStale: `.config.${hex}.tmp`,
       someoneElses: ".credentials.swp",
       notHidden: `credentials.sso-cli-${deadPid}-${hex}.tmp`,
     };
     for (const name of Object.values(files)) await writeFile(join(dir, name), "secret", { mode: 0o600 });
     const old = new Date(Date.now() - STALE_TEMP_FILE_MS - 60_000);
-    for (const name of [files.liveButOld, files.oldStyleStale]) await utimes(join(dir, name), old, old);
-    expect((await removeStaleTempFiles(dir)).sort()).toEqual([files.dead, files.liveButOld, files.oldStyleStale].sort());
-    expect((await readdir(dir)).sort()).toEqual([files.live, files.oldStyleFresh, files.someoneElses, files.notHidden].sort());
+    await utimes(join(dir, files.liveButOld), old, old);
+    expect((await removeStaleTempFiles(dir)).sort()).toEqual([files.dead, files.liveButOld].sort());
+    expect((await readdir(dir)).sort()).toEqual([files.live, files.someoneElses, files.notHidden].sort());
+  });
+
+  it("never deletes another tool's old temp or backup file, whatever its name looks like", async () => {
+    // Issue 16: `.X.<12 hex>.tmp` was taken for a temp file of an old sso-cli and deleted.
+    const others = [".backup.0123456789ab.tmp", ".credentials.0123456789ab.tmp", ".config.abcdefabcdef.tmp", ".x.sso-cli-12.tmp", ".notes.sso-cli.tmp"];
+    for (const name of others) await writeFile(join(dir, name), "keep", { mode: 0o600 });
+    const old = new Date(Date.now() - STALE_TEMP_FILE_MS - 3_600_000);
+    for (const name of others) await utimes(join(dir, name), old, old);
+    expect(await removeStaleTempFiles(dir)).toEqual([]);
+    await writeFileAtomic(join(dir, "credentials"), "x");
+    expect((await readdir(dir)).sort()).toEqual([...others, "credentials"].sort());
   });
 
   it("never writes through a file planted under its temp name", async () => {
