@@ -1,5 +1,6 @@
 import type { Context } from "../context.js";
 import { BadValueError, ConfigError, InterruptedError, UsageError } from "../errors.js";
+import { noticeTo } from "../files/atomic-write.js";
 import { checkName, editConfigFile, isValidRegion, isValidStartUrl, listSsoSessions, readConfigFile, resolveSsoSession, ssoSessionFor } from "../files/config-file.js";
 import type { IniDocument } from "../files/ini-document.js";
 import { globToRegExp, matchesAny } from "../lib/glob.js";
@@ -134,7 +135,7 @@ export async function configurePopulate(ctx: Context, input: PopulateInput): Pro
       }
       planned = planPopulate(fresh, planInput);
       applyPopulatePlan(fresh, planned, planInput);
-    });
+    }, { notice: noticeTo(ctx.stderr) });
     plan = planned as PopulatePlan;
   }
   debug("populate plan", { add: plan.add.length, change: plan.change.length, unchanged: plan.unchanged.length, remove: plan.remove.length, stale: plan.stale.length, skip: plan.skip.length, written });

@@ -1,5 +1,6 @@
 import type { Context } from "../context.js";
 import { ConfigError, type SsoCliError } from "../errors.js";
+import { noticeTo } from "../files/atomic-write.js";
 import { updateCredentialsFile, type CredentialsEdit } from "../files/credentials-file.js";
 import { RateLimiter, retryWithBackoff } from "../lib/backoff.js";
 import { mapBounded } from "../lib/bounded-concurrency.js";
@@ -157,7 +158,7 @@ async function writeKeys(ctx: Context, profiles: TargetProfile[], signedIn: Map<
       outcomes.set(p.profile, { ...who, ok: false, error });
     }
   });
-  const results = edits.length ? await updateCredentialsFile(ctx.paths.credentialsFile, edits, ledgerFile) : [];
+  const results = edits.length ? await updateCredentialsFile(ctx.paths.credentialsFile, edits, ledgerFile, { notice: noticeTo(ctx.stderr) }) : [];
   const expiry = new Map(edits.map((e) => [e.profile, e.set!.credentials.expiration]));
   const byName = new Map(profiles.map((p) => [p.profile, p]));
   for (const r of results) {

@@ -1,5 +1,6 @@
 import type { Context } from "../context.js";
 import { readConfigFile, resolveSsoProfile, resolveSsoSession } from "../files/config-file.js";
+import { noticeTo } from "../files/atomic-write.js";
 import { readCredentialsFile, updateCredentialsFile } from "../files/credentials-file.js";
 import { defaultLedgerFile, listLedgerEntries, type WrittenProfile } from "../files/credentials-ledger.js";
 import { deleteTokenCacheEntry, listTokenCacheEntries, readTokenCacheEntry, tokenCacheFileName } from "../files/token-cache.js";
@@ -63,7 +64,7 @@ export async function logout(ctx: Context, input: LogoutInput): Promise<LogoutRe
   for (const f of roleFiles) if (await deleteRoleCacheFile(ctx.paths.cliCacheDir, f)) removedRoleCacheFiles++;
 
   const edits = written.map((w) => ({ profile: w.profile, remove: true as const }));
-  const outcomes = edits.length ? await updateCredentialsFile(ctx.paths.credentialsFile, edits, ledgerFile) : [];
+  const outcomes = edits.length ? await updateCredentialsFile(ctx.paths.credentialsFile, edits, ledgerFile, { notice: noticeTo(ctx.stderr) }) : [];
   const removedProfiles = outcomes.filter((o) => o.outcome === "removed").map((o) => o.profile);
   const keptProfiles = outcomes.filter((o) => o.outcome === "not-ours").map((o) => o.profile);
 

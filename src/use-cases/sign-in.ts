@@ -2,6 +2,7 @@ import { hostname } from "node:os";
 import type { Context } from "../context.js";
 import { LoginRequiredError, ServiceUnreachableError, StaleRegistrationError } from "../errors.js";
 import { withSignInLock } from "../files/sign-in-lock.js";
+import { noticeTo } from "../files/atomic-write.js";
 import { formatTimestamp, parseTimestamp, tokenCacheFileName, writeTokenCacheEntry, type TokenCacheEntry } from "../files/token-cache.js";
 import { escapeControlChars } from "../lib/control-chars.js";
 import { debugLogFor } from "../lib/debug-log.js";
@@ -166,7 +167,7 @@ async function storeToken(deps: SignInDeps, spec: SignInSpec, registration: Regi
     registrationExpiresAt: formatTimestamp(registration.expiresAt),
     ...(token.refreshToken ? { refreshToken: token.refreshToken } : {}),
   };
-  await writeTokenCacheEntry(deps.paths.ssoCacheDir, tokenCacheFileName(spec), entry);
+  await writeTokenCacheEntry(deps.paths.ssoCacheDir, tokenCacheFileName(spec), entry, { notice: noticeTo(deps.stderr) });
   return expiresAt;
 }
 
@@ -188,6 +189,6 @@ async function tryRefresh(deps: SignInDeps, spec: SignInSpec, cached: TokenCache
   // Rotation: the old refresh token is spent; without a new one the key must go (docs/protocol/sso-oidc.md §5).
   if (token.refreshToken) entry.refreshToken = token.refreshToken;
   else delete entry.refreshToken;
-  await writeTokenCacheEntry(deps.paths.ssoCacheDir, tokenCacheFileName(spec), entry);
+  await writeTokenCacheEntry(deps.paths.ssoCacheDir, tokenCacheFileName(spec), entry, { notice: noticeTo(deps.stderr) });
   return { spec, accessToken: token.accessToken, expiresAt, how: "refreshed", clients };
 }
