@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { lstat, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, utimes, writeFile, chmod } from "node:fs/promises";
+import { chmod, chown, lchown, lstat, mkdir, mkdtemp, readdir, readFile, rename as fsRename, rm, stat, symlink, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -50,7 +50,7 @@ describe("writeFileAtomic", () => {
     expect(await readdir(dir)).toEqual(["config"]);
   });
 
-  it.each([0o644, 0o600, 0o640, 0o400])("keeps an existing file's mode %o", async (mode) => {
+  it.each([0o644, 0o600, 0o640, 0o755])("keeps an existing file's mode %o", async (mode) => {
     const file = join(dir, "config");
     await writeFile(file, "old");
     await chmod(file, mode);
@@ -278,5 +278,279 @@ describe("readTextIfExists: bytes that are not UTF-8", () => {
   it("reads UTF-8 beyond ASCII as it is", async () => {
     await writeFile(join(dir, "f"), "# café ☕ 𝄞\n");
     expect(await readTextIfExists(join(dir, "f"))).toBe("# café ☕ 𝄞\n");
+  });
+});
+
+// Issue 16 item 4: a secret is written only where no other user can read it or swap the file.
+// Another user is uid 65534 (nobody): making their files takes root, as in CI.
+const OTHER = 65_534;
+const asRoot = (): void => {
+  expect(process.getuid?.(), "this test makes files of another user (chown): run it as root, as CI does").toBe(0);
+};
+
+describe("writeFileAtomic: secrets", () => {
+  const notices: string[] = [];
+  const secret = { secret: true, notice: (l: string) => notices.push(l) };
+  beforeEach(() => {
+    notices.length = 0;
+  });
+
+  it.each([
+    ["0644", 0o644, 0o600],
+    ["0640", 0o640, 0o600],
+    ["0604", 0o604, 0o600],
+    ["0755", 0o755, 0o700],
+  ])("makes a %s file private and says once what it was", async (_name, before, after) => {
+    const file = join(dir, "credentials");
+    await writeFile(file, "old");
+    await chmod(file, before);
+    await writeFileAtomic(file, "keys", secret);
+    expect(await modeOf(file)).toBe(after);
+    expect(notices).toEqual([`Made ${file} private (mode 0${after.toString(8)}, was 0${before.toString(8)}): it holds secrets, which other users could read.`]);
+    await writeFileAtomic(file, "keys 2", secret);
+    expect(notices).toHaveLength(1);
+  });
+
+  it("keeps a private file's mode and says nothing; a file that is not secret keeps 0644", async () => {
+    await writeFile(join(dir, "credentials"), "old", { mode: 0o600 });
+    await writeFileAtomic(join(dir, "credentials"), "keys", secret);
+    await writeFile(join(dir, "config"), "old", { mode: 0o644 });
+    await chmod(join(dir, "config"), 0o644);
+    await writeFileAtomic(join(dir, "config"), "settings", { notice: secret.notice });
+    expect(await modeOf(join(dir, "credentials"))).toBe(0o600);
+    expect(await modeOf(join(dir, "config"))).toBe(0o644);
+    expect(notices).toEqual([]);
+  });
+
+  it("refuses a folder others can write, names it and the fix, and writes nothing", async () => {
+    const aws = join(dir, ".aws");
+    await mkdir(aws);
+    await chmod(aws, 0o777);
+    await writeFile(join(aws, "credentials"), "old", { mode: 0o600 });
+    const err = await writeFileAtomic(join(aws, "credentials"), "keys", secret).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(FileAccessError);
+    expect((err as FileAccessError).message).toBe(`${join(aws, "credentials")}: not written: other users can write to ${aws} (fix: chmod go-w ${aws})`);
+    expect((err as FileAccessError).exitCode).toBe(253);
+    expect(await readdir(aws)).toEqual(["credentials"]);
+    expect(await readFile(join(aws, "credentials"), "utf8")).toBe("old");
+    // Group-writable is writable by others too; a new file in such a folder is refused as well.
+    await chmod(aws, 0o770);
+    await expect(writeFileAtomic(join(aws, "sso", "cache", "t.json"), "token", secret)).rejects.toThrow(`other users can write to ${aws} (fix: chmod go-w ${aws})`);
+    expect(await readdir(aws)).toEqual(["credentials"]);
+    // The same write without secrets in it goes ahead (a config file is no one's to steal).
+    await writeFileAtomic(join(aws, "config"), "x");
+  });
+
+  it("refuses a world-writable folder anywhere above the file, as a swap there reaches the file too", async () => {
+    await mkdir(join(dir, "home", ".aws"), { recursive: true });
+    await chmod(join(dir, "home"), 0o757);
+    await expect(writeFileAtomic(join(dir, "home", ".aws", "credentials"), "keys", secret)).rejects.toThrow(`(fix: chmod go-w ${join(dir, "home")})`);
+    expect(await readdir(join(dir, "home", ".aws"))).toEqual([]);
+  });
+
+  it("writes in a sticky world-writable folder (/tmp-like) when what it goes through there is the writer's", async () => {
+    const shared = join(dir, "shared");
+    await mkdir(shared);
+    await chmod(shared, 0o1777);
+    await writeFile(join(shared, "credentials"), "old", { mode: 0o600 });
+    await writeFileAtomic(join(shared, "credentials"), "keys", secret);
+    expect(await readFile(join(shared, "credentials"), "utf8")).toBe("keys");
+    await writeFileAtomic(join(shared, "new"), "keys", secret);
+    expect(await readFile(join(shared, "new"), "utf8")).toBe("keys");
+  });
+
+  it("follows a symlink to the user's own dotfiles file, keeps the link and makes the file private", async () => {
+    await mkdir(join(dir, "dotfiles"));
+    await mkdir(join(dir, ".aws"));
+    await writeFile(join(dir, "dotfiles", "credentials"), "old");
+    await chmod(join(dir, "dotfiles", "credentials"), 0o644);
+    await symlink(join(dir, "dotfiles", "credentials"), join(dir, ".aws", "credentials"));
+    await writeFileAtomic(join(dir, ".aws", "credentials"), "keys", secret);
+    expect((await lstat(join(dir, ".aws", "credentials"))).isSymbolicLink()).toBe(true);
+    expect(await readFile(join(dir, "dotfiles", "credentials"), "utf8")).toBe("keys");
+    expect(await modeOf(join(dir, "dotfiles", "credentials"))).toBe(0o600);
+  });
+
+  it("never writes into a file another user owns, even through a link in the writer's own folder", async () => {
+    asRoot();
+    const theirs = join(dir, "theirs");
+    await mkdir(theirs, { mode: 0o755 });
+    await writeFile(join(theirs, "loot"), "", { mode: 0o666 });
+    await chmod(join(theirs, "loot"), 0o666);
+    await chown(join(theirs, "loot"), OTHER, OTHER);
+    await mkdir(join(dir, ".aws"));
+    await symlink(join(theirs, "loot"), join(dir, ".aws", "credentials"));
+    await expect(writeFileAtomic(join(dir, ".aws", "credentials"), "keys", secret)).rejects.toThrow(
+      `${join(dir, ".aws", "credentials")}: not written: ${join(theirs, "loot")} belongs to another user (uid ${OTHER}), who could read the keys`,
+    );
+    expect(await readFile(join(theirs, "loot"), "utf8")).toBe("");
+    expect(await readdir(theirs)).toEqual(["loot"]);
+    // And the same file named directly.
+    await expect(writeFileAtomic(join(theirs, "loot"), "keys", secret)).rejects.toThrow(`: not written: it belongs to another user (uid ${OTHER})`);
+  });
+
+  it("never writes through another user's folder or symlink", async () => {
+    asRoot();
+    const theirs = join(dir, "theirs");
+    await mkdir(theirs, { mode: 0o755 });
+    await chown(theirs, OTHER, OTHER);
+    await expect(writeFileAtomic(join(theirs, "credentials"), "keys", secret)).rejects.toThrow(`not written: ${theirs} belongs to another user (uid ${OTHER})`);
+    await mkdir(join(dir, ".aws"));
+    await writeFile(join(dir, "mine"), "old", { mode: 0o600 });
+    await symlink(join(dir, "mine"), join(dir, ".aws", "credentials"));
+    await lchown(join(dir, ".aws", "credentials"), OTHER, OTHER);
+    await expect(writeFileAtomic(join(dir, ".aws", "credentials"), "keys", secret)).rejects.toThrow(`not written: the symbolic link ${join(dir, ".aws", "credentials")} belongs to another user`);
+    expect(await readFile(join(dir, "mine"), "utf8")).toBe("old");
+    expect(await readdir(theirs)).toEqual([]);
+  });
+
+  it("in a sticky folder, refuses a file another user put there", async () => {
+    asRoot();
+    const shared = join(dir, "shared");
+    await mkdir(shared);
+    await chmod(shared, 0o1777);
+    await writeFile(join(shared, "credentials"), "", { mode: 0o600 });
+    await chown(join(shared, "credentials"), OTHER, OTHER);
+    await expect(writeFileAtomic(join(shared, "credentials"), "keys", secret)).rejects.toThrow(`belongs to another user (uid ${OTHER})`);
+  });
+
+  it("trusts root's files for any writer, and judges an ordinary user's files as another's when root writes", async () => {
+    asRoot();
+    // Written by an ordinary user (uid 1000 here): a root-owned folder and file leak nothing.
+    await writeFile(join(dir, "credentials"), "old", { mode: 0o600 });
+    await writeFileAtomic(join(dir, "credentials"), "keys", { ...secret, system: { uid: 1000 } });
+    expect(await readFile(join(dir, "credentials"), "utf8")).toBe("keys");
+    // Written by root: a file of uid 1000 would hand root's keys to that user.
+    await chown(join(dir, "credentials"), 1000, 1000);
+    await expect(writeFileAtomic(join(dir, "credentials"), "root's keys", { ...secret, system: { uid: 0 } })).rejects.toThrow("belongs to another user (uid 1000)");
+  });
+
+  it("makes no ownership checks where there are no uids (Windows)", async () => {
+    await mkdir(join(dir, "open"));
+    await chmod(join(dir, "open"), 0o777);
+    await writeFileAtomic(join(dir, "open", "credentials"), "keys", { ...secret, system: { uid: undefined } });
+    expect(await readFile(join(dir, "open", "credentials"), "utf8")).toBe("keys");
+  });
+});
+
+// Issue 20 item 3: a read-only file is the user saying "do not change this".
+describe("writeFileAtomic: read-only files", () => {
+  it("refuses a file its writer may not write (as an ordinary user, uid 65534), and leaves it as it was", async () => {
+    asRoot();
+    expect(spawnSync("setpriv", ["--version"]).status, "setpriv (util-linux) runs the writer as another user").toBe(0);
+    const work = await mkdtemp(join(tmpdir(), "sso-cli-readonly-"));
+    try {
+      const lib = await bundleForChild(join(import.meta.dirname, "..", "..", "src", "files", "atomic-write.ts"), work);
+      const script = join(work, "writer.mjs");
+      await writeFile(script, `
+        import { writeFileAtomic } from ${JSON.stringify(lib)};
+        try { await writeFileAtomic(process.argv[2], "new", { secret: true }); console.log("written"); }
+        catch (e) { console.log(e.message); }
+      `);
+      await chmod(work, 0o755);
+      await chmod(dir, 0o755);
+      await chown(dir, OTHER, OTHER);
+      const file = join(dir, "credentials");
+      await writeFile(file, "old");
+      await chmod(file, 0o444);
+      await chown(file, OTHER, OTHER);
+      const run = () => spawnSync("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, script, file], { encoding: "utf8" });
+      expect(run().stdout.trim()).toBe(`${file}: is read-only for you, so sso-cli left it as it is`);
+      expect(await readFile(file, "utf8")).toBe("old");
+      expect(await modeOf(file)).toBe(0o444);
+      expect(await readdir(dir)).toEqual(["credentials"]);
+      // Made writable again, the same writer writes it.
+      await chmod(file, 0o644);
+      expect(run().stdout.trim()).toBe("written");
+      expect(await readFile(file, "utf8")).toBe("new");
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  });
+
+  it("writes a read-only file as root, as the AWS CLI does, and keeps its mode", async () => {
+    asRoot();
+    const file = join(dir, "config");
+    await writeFile(file, "old");
+    await chmod(file, 0o444);
+    await writeFileAtomic(file, "new");
+    expect(await readFile(file, "utf8")).toBe("new");
+    expect(await modeOf(file)).toBe(0o444);
+  });
+});
+
+// Issue 20 item 4 and issue 21 item 4: when the rename cannot replace the file. A real single-file
+// bind mount is in test/e2e/file-trust.e2e.test.ts; here the rename's errors are injected.
+describe("writeFileAtomic: when rename cannot replace the file", () => {
+  const errno = (code: string): NodeJS.ErrnoException => Object.assign(new Error(`${code}: rename`), { code, syscall: "rename" });
+  const failingRename = (code: string, before?: () => Promise<void>) => async (): Promise<void> => {
+    await before?.();
+    throw errno(code);
+  };
+
+  it.each(["EBUSY", "EXDEV"])("writes in place on %s (simulated), under the same inode, and says the write was not atomic", async (code) => {
+    const file = join(dir, "credentials");
+    await writeFile(file, "old and longer than the new text\n");
+    await chmod(file, 0o644);
+    const { ino } = await stat(file);
+    const notices: string[] = [];
+    await writeFileAtomic(file, ["new", "\n"], { secret: true, notice: (l) => notices.push(l), system: { rename: failingRename(code) } });
+    expect(await readFile(file, "utf8")).toBe("new\n");
+    expect((await stat(file)).ino).toBe(ino);
+    expect(await modeOf(file)).toBe(0o600);
+    expect(notices).toEqual([`Wrote ${file} in place, not atomically: the system would not replace it by rename (${code}).`, `Made ${file} private (mode 0600, was 0644): it holds secrets, which other users could read.`]);
+    expect(await readdir(dir)).toEqual(["credentials"]);
+  });
+
+  it("leaves a file that changed meanwhile as it is now, and says so in one line", async () => {
+    const file = join(dir, "credentials");
+    await writeFile(file, "old\n");
+    const err = await writeFileAtomic(file, "new\n", { system: { rename: failingRename("EBUSY", () => writeFile(file, "someone else's\n")) } }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(FileAccessError);
+    expect((err as FileAccessError).message).toBe(`${file}: changed while sso-cli was writing it, so it was left as it is now`);
+    expect(await readFile(file, "utf8")).toBe("someone else's\n");
+    expect(await readdir(dir)).toEqual(["credentials"]);
+  });
+
+  it("turns any other rename failure into one line, exit 253, and removes its temp file", async () => {
+    const file = join(dir, "credentials");
+    await writeFile(file, "old\n");
+    for (const code of ["EIO", "ENOTEMPTY", "EBUSY"]) {
+      // EBUSY for a file that does not exist yet cannot be a mount point: it is only reported.
+      const target = code === "EBUSY" ? join(dir, "new") : file;
+      const err = await writeFileAtomic(target, "new\n", { system: { rename: failingRename(code) } }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(FileAccessError);
+      expect((err as FileAccessError).exitCode).toBe(253);
+      expect(await readdir(dir)).toEqual(["credentials"]);
+    }
+    expect(await readFile(file, "utf8")).toBe("old\n");
+  });
+
+  it("on Windows, retries a rename that another process blocks, for about 2 s in all", async () => {
+    const file = join(dir, "credentials");
+    await writeFile(file, "old\n");
+    for (const code of ["EPERM", "EACCES", "EBUSY"]) {
+      let calls = 0;
+      const slept: number[] = [];
+      const rename = async (from: string, to: string): Promise<void> => {
+        if (++calls <= 3) throw errno(code);
+        await fsRename(from, to);
+      };
+      await writeFileAtomic(file, `${code}\n`, { system: { platform: "win32", rename, sleep: async (ms) => void slept.push(ms) } });
+      expect(await readFile(file, "utf8")).toBe(`${code}\n`);
+      expect(slept).toHaveLength(3);
+    }
+    const slept: number[] = [];
+    const err = await writeFileAtomic(file, "never\n", { system: { platform: "win32", rename: failingRename("EPERM"), sleep: async (ms) => void slept.push(ms) } }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(FileAccessError);
+    const total = slept.reduce((a, b) => a + b, 0);
+    expect(total).toBeGreaterThanOrEqual(2_000);
+    expect(total).toBeLessThan(3_000);
+    expect(await readFile(file, "utf8")).toBe("EBUSY\n");
+    expect(await readdir(dir)).toEqual(["credentials"]);
+    // Elsewhere EPERM is no passing hold: no retry.
+    slept.length = 0;
+    await expect(writeFileAtomic(file, "x", { system: { platform: "linux", rename: failingRename("EPERM"), sleep: async (ms) => void slept.push(ms) } })).rejects.toThrow(FileAccessError);
+    expect(slept).toEqual([]);
   });
 });
