@@ -180,10 +180,22 @@ async function renameOver(temp: string, target: string, system: WriteSystem): Pr
 }
 
 async function whyNotRenamed(target: string, dir: string, existing: Stats, code: string): Promise<string> {
-  const folder = await fsp.stat(dir).catch(() => undefined);
-  return folder !== undefined && folder.dev !== existing.dev
+  return (await isMountPoint(target, dir, existing))
     ? `it is mounted on its own (a single-file bind mount?), and the system cannot replace a mounted file by rename (${code})`
     : `the system would not replace it by rename (${code})`;
+}
+
+/**
+ * Whether `target` is a mount point: another device than its folder's, or (a bind mount from the
+ * same file system keeps the device) listed in Linux's /proc/self/mountinfo, whose fifth field is
+ * the mount point with space, tab, newline and backslash written as octal escapes (proc(5)).
+ */
+async function isMountPoint(target: string, dir: string, existing: Stats): Promise<boolean> {
+  const folder = await fsp.stat(dir).catch(() => undefined);
+  if (folder !== undefined && folder.dev !== existing.dev) return true;
+  const mounts = await fsp.readFile("/proc/self/mountinfo", "utf8").catch(() => "");
+  const real = await fsp.realpath(target).catch(() => target);
+  return mounts.split("\n").some((line) => line.split(" ")[4]?.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8))) === real);
 }
 
 /**

@@ -137,6 +137,8 @@ export async function updateCredentialsFile(
     const emptiedOurFile = after === "" && before !== undefined && before !== "" && created.has(fileKey);
     if (emptiedOurFile && !(await fsp.lstat(path)).isSymbolicLink()) {
       // sso-cli made this file and has now taken out all it put in: leave no empty file behind.
+      // Unless it was made read-only since: deleting it would be a way round that.
+      await checkWritableTarget(path, { secret: true, willWrite: true, system });
       await fsp.unlink(path).catch((err: unknown) => {
         if (!isNotFound(err)) throw fileAccessError(err, path, "delete");
       });
