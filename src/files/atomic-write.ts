@@ -165,8 +165,8 @@ function octal(mode: number): string {
   return `0${mode.toString(8).padStart(3, "0")}`;
 }
 
-/** Renames, retrying on Windows while another process holds the target open. */
-async function renameOver(temp: string, target: string, system: WriteSystem): Promise<void> {
+/** Renames, retrying on Windows while another process holds the target open (a file or folder). */
+export async function renameOver(temp: string, target: string, system: Pick<WriteSystem, "platform" | "rename" | "sleep">): Promise<void> {
   for (let waited = 0, pause = 10; ; pause = Math.min(pause * 2, 400)) {
     try {
       return await system.rename(temp, target);
