@@ -6,6 +6,7 @@ import { randomHex } from "../lib/random-hex.js";
 import { FileAccessError } from "../errors.js";
 import { decodeUtf8, errnoCode, fileAccessError, isNotFound, notRegularFileError } from "./file-access.js";
 import { checkSecretPath } from "./secret-path.js";
+import { machineTag, thisMachine, type Machine } from "./this-machine.js";
 
 export { isNotFound } from "./file-access.js";
 
@@ -77,7 +78,9 @@ const RENAME_IMPOSSIBLE = new Set(["EBUSY", "EXDEV"]);
 // names that say sso-cli are ever cleaned up: the pid-less `.credentials.1f2e3d4c5b6a.tmp` of
 // versions before 0.2 looks like any other tool's temp or backup file (`.backup.0123456789ab.tmp`),
 // and deleting someone else's file is worse than leaving one of ours behind.
-const TEMP_FILE = /^\..+\.sso-cli-(\d+)-[0-9a-f]{12}\.tmp$/;
+// The machine tag (this-machine.ts) says whose pids those are when a folder is shared between
+// machines; names without one (before 0.3) are judged by age alone.
+const TEMP_FILE = /^\..+\.sso-cli-(\d+)-(?:([0-9a-f]{8})-)?[0-9a-f]{12}\.tmp$/;
 /** A temp file this old is abandoned even if its pid is alive (pids are reused). */
 export const STALE_TEMP_FILE_MS = 10 * 60_000;
 
@@ -252,36 +255,39 @@ async function writeChunks(handle: FileHandle, chunks: Iterable<string>): Promis
   }
 }
 
-/** `.NAME.sso-cli-PID-RANDOM.tmp`: hidden, next to its target, and recognisably sso-cli's. */
+/** `.NAME.sso-cli-PID-MACHINE-RANDOM.tmp`: hidden, next to its target, and recognisably sso-cli's. */
 // eslint-disable-next-line no-restricted-globals -- the name carries the writing process's own pid, so a later run can tell whether it died
-export async function tempFileName(targetName: string, pid = process.pid): Promise<string> {
-  return `.${targetName}.sso-cli-${pid}-${await randomHex(6)}.tmp`;
+export async function tempFileName(targetName: string, pid = process.pid, machine: Machine = thisMachine()): Promise<string> {
+  return `.${targetName}.sso-cli-${pid}-${machineTag(machine)}-${await randomHex(6)}.tmp`;
 }
 
 /**
  * Deletes temp files (and temporary lock folders) sso-cli left in `dir` when it was killed mid-write:
- * those whose writer is no longer running, and any older than STALE_TEMP_FILE_MS. Only names
- * that say sso-cli made them (TEMP_FILE) are touched. Best effort: a temp file that cannot be removed is no reason to fail a write.
+ * those whose writer on this machine is no longer running, and any older than STALE_TEMP_FILE_MS.
+ * Only names that say sso-cli made them (TEMP_FILE) are touched. Best effort: a temp file that
+ * cannot be removed is no reason to fail a write.
  */
 // eslint-disable-next-line no-restricted-syntax -- a file's age is judged against its mtime, i.e. the file system's clock, not the command's
-export async function removeStaleTempFiles(dir: string, nowMs = Date.now()): Promise<string[]> {
+export async function removeStaleTempFiles(dir: string, nowMs = Date.now(), machine: Machine = thisMachine()): Promise<string[]> {
   let names: string[];
   try {
     names = await fsp.readdir(dir);
   } catch {
     return [];
   }
+  const here = machineTag(machine);
   const removed: string[] = [];
   for (const name of names) {
-    const pid = TEMP_FILE.exec(name)?.[1];
-    if (pid === undefined) continue;
+    const match = TEMP_FILE.exec(name);
+    if (match === null) continue;
+    const pid = Number(match[1]);
     const file = join(dir, name);
     const info = await fsp.lstat(file).catch(() => undefined);
     // Folders of this name are lock folders in the making or being removed (file-lock.ts).
     if (!info?.isFile() && !info?.isDirectory()) continue;
     // eslint-disable-next-line no-restricted-globals -- never this process's own temp files
-    const abandoned = (Number(pid) !== process.pid && !isProcessAlive(Number(pid))) || nowMs - info.mtimeMs > STALE_TEMP_FILE_MS;
-    if (!abandoned) continue;
+    const deadHere = match[2] === here && pid !== process.pid && !isProcessAlive(pid);
+    if (!deadHere && nowMs - info.mtimeMs <= STALE_TEMP_FILE_MS) continue;
     try {
       if (info.isDirectory()) await fsp.rm(file, { recursive: true });
       else await fsp.unlink(file);

@@ -1,12 +1,12 @@
 // `fs.promises` rather than `node:fs/promises`: in the CommonJS entry it loads on first use (atomic-write.ts).
-import { promises as fsp, readFileSync } from "node:fs";
-import { hostname } from "node:os";
+import { promises as fsp } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { Exit, InterruptedError, SsoCliError } from "../errors.js";
 import { isProcessAlive } from "../lib/process-alive.js";
 import { randomHex } from "../lib/random-hex.js";
 import { realWriteSystem, renameOver, resolveSymlinks, tempFileName, type WriteSystem } from "./atomic-write.js";
 import { errnoCode, fileAccessError, isNotFound } from "./file-access.js";
+import { thisMachine, type Machine } from "./this-machine.js";
 
 // A cross-process lock on a file: the folder FILE.lock exists while someone holds it. It is made
 // under a temporary name with the holder's pid and host inside, then renamed into place: renaming
@@ -37,33 +37,6 @@ export interface LockSystem extends Pick<WriteSystem, "platform" | "rename"> {
   /** This machine, as a lock's owner file records it. */
   machine: Machine;
   isProcessAlive(pid: number): boolean;
-}
-
-/**
- * What tells machines apart when a folder is shared between them (a network home, WSL and the
- * Windows beside it, a container and its host): a host name alone does not. WSL takes the Windows
- * computer's name by default, but the two have separate pids; a container often shares its host's
- * boot id but not its pids, and then its host name differs. A pid is only meaningful when all
- * three match.
- */
-export interface Machine {
-  host: string;
-  platform: string;
-  /** Linux's /proc/sys/kernel/random/boot_id: new at every boot, one per kernel. */
-  bootId: string | undefined;
-}
-
-let bootId: string | undefined | null = null;
-
-export function thisMachine(platform: NodeJS.Platform = realWriteSystem().platform): Machine {
-  if (bootId === null) {
-    try {
-      bootId = readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim() || undefined;
-    } catch {
-      bootId = undefined;
-    }
-  }
-  return { host: hostname(), platform, bootId };
 }
 
 function realLockSystem(): LockSystem {

@@ -31,7 +31,7 @@ const LANES = 3;
 const START_URL = "https://d-0000000000.awsapps.com/start";
 const REGION = "us-east-1";
 const ROLES = ["AdministratorAccess", "ReadOnlyAccess"];
-const TEMP = /^\..+\.sso-cli-\d+-[0-9a-f]{12}\.tmp$/;
+const TEMP = /^\..+\.sso-cli-\d+-(?:[0-9a-f]{8}-)?[0-9a-f]{12}\.tmp$/;
 /** A temp file of a write; `.lock.sso-cli-…tmp` folders are locks in the making (no secret, no stage of the write). */
 const isWriteTemp = (name: string): boolean => TEMP.test(name) && !name.startsWith(".lock.");
 // From the ledger's pending step to its settling step.

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { FileAccessError, FileFormatError } from "../../src/errors.js";
 import { readTextIfExists, removeStaleTempFiles, resolveSymlinks, STALE_TEMP_FILE_MS, tempFileName, writeFileAtomic } from "../../src/files/atomic-write.js";
+import { machineTag, thisMachine } from "../../src/files/this-machine.js";
 import { bundleForChild } from "./bundle-for-child.js";
 
 let dir: string;
@@ -129,11 +130,12 @@ describe("readTextIfExists", () => {
 });
 
 describe("writeFileAtomic: temp files", () => {
-  const TEMP = /^\.credentials\.sso-cli-(\d+)-[0-9a-f]{12}\.tmp$/;
+  const TEMP = /^\.credentials\.sso-cli-(\d+)-([0-9a-f]{8})-[0-9a-f]{12}\.tmp$/;
 
-  it("names its temp file after the target, the pid and a random part", async () => {
+  it("names its temp file after the target, the pid, the machine and a random part", async () => {
     expect(await tempFileName("credentials")).toMatch(TEMP);
     expect(TEMP.exec(await tempFileName("credentials"))?.[1]).toBe(String(process.pid));
+    expect(TEMP.exec(await tempFileName("credentials"))?.[2]).toBe(machineTag(thisMachine()));
     expect(await tempFileName("credentials")).not.toBe(await tempFileName("credentials"));
   });
 
@@ -182,11 +184,12 @@ describe("writeFileAtomic: temp files", () => {
 
   it("removes temp files of dead writers and stale ones, and keeps the rest", async () => {
     const hex = "0123456789ab";
+    const here = machineTag(thisMachine());
     const deadPid = 99_999_999; // above every pid_max: no such process
     const files = {
-      dead: `.credentials.sso-cli-${deadPid}-${hex}.tmp`,
-      live: `.credentials.sso-cli-${process.pid}-${hex}.tmp`,
-      liveButOld: `.config.sso-cli-${process.ppid}-${hex}.tmp`,
+      dead: `.credentials.sso-cli-${deadPid}-${here}-${hex}.tmp`,
+      live: `.credentials.sso-cli-${process.pid}-${here}-${hex}.tmp`,
+      liveButOld: `.config.sso-cli-${process.ppid}-${here}-${hex}.tmp`,
       someoneElses: ".credentials.swp",
       notHidden: `credentials.sso-cli-${deadPid}-${hex}.tmp`,
     };
@@ -195,6 +198,20 @@ describe("writeFileAtomic: temp files", () => {
     await utimes(join(dir, files.liveButOld), old, old);
     expect((await removeStaleTempFiles(dir)).sort()).toEqual([files.dead, files.liveButOld].sort());
     expect((await readdir(dir)).sort()).toEqual([files.live, files.someoneElses, files.notHidden].sort());
+  });
+
+  it("judges a temp file of another machine (or of a name without one) by its age, not by its pid", async () => {
+    // Issue 21 item 8: a folder shared with another machine (WSL's Windows, a network home)
+    // holds temp files whose pids mean nothing here.
+    const deadPid = 99_999_999;
+    const elsewhere = machineTag({ ...thisMachine(), platform: "win32" });
+    const fresh = [`.credentials.sso-cli-${deadPid}-${elsewhere}-0123456789ab.tmp`, `.credentials.sso-cli-${deadPid}-0123456789ab.tmp`];
+    const old = `.config.sso-cli-${deadPid}-${elsewhere}-0123456789ab.tmp`;
+    for (const name of [...fresh, old]) await writeFile(join(dir, name), "secret", { mode: 0o600 });
+    const then = new Date(Date.now() - STALE_TEMP_FILE_MS - 60_000);
+    await utimes(join(dir, old), then, then);
+    expect(await removeStaleTempFiles(dir)).toEqual([old]);
+    expect((await readdir(dir)).sort()).toEqual(fresh.sort());
   });
 
   it("never deletes another tool's old temp or backup file, whatever its name looks like", async () => {
@@ -212,7 +229,7 @@ describe("writeFileAtomic: temp files", () => {
     // O_EXCL: a name that exists fails the open; the random part makes the next name new.
     const target = join(dir, "credentials");
     await writeFileAtomic(target, "a");
-    await symlink(join(dir, "elsewhere"), join(dir, `.credentials.sso-cli-${process.pid}-000000000000.tmp`));
+    await symlink(join(dir, "elsewhere"), join(dir, `.credentials.sso-cli-${process.pid}-${machineTag(thisMachine())}-000000000000.tmp`));
     await writeFileAtomic(target, "b");
     expect(await readFile(target, "utf8")).toBe("b");
     await expect(stat(join(dir, "elsewhere"))).rejects.toThrow(/ENOENT/);

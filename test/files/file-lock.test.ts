@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { InterruptedError } from "../../src/errors.js";
 import { removeStaleTempFiles, tempFileName } from "../../src/files/atomic-write.js";
-import { FileLockTimeoutError, thisMachine, withFileLock, type LockHolder } from "../../src/files/file-lock.js";
+import { FileLockTimeoutError, withFileLock, type LockHolder } from "../../src/files/file-lock.js";
+import { thisMachine } from "../../src/files/this-machine.js";
 import { bundleForChild } from "./bundle-for-child.js";
 
 let dir: string;
