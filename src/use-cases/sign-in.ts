@@ -1,8 +1,9 @@
+import { join } from "node:path";
 import { hostname } from "node:os";
 import type { Context } from "../context.js";
 import { LoginRequiredError, ServiceUnreachableError, StaleRegistrationError } from "../errors.js";
 import { withSignInLock } from "../files/sign-in-lock.js";
-import { noticeTo } from "../files/atomic-write.js";
+import { checkWritableTarget, noticeTo } from "../files/atomic-write.js";
 import { formatTimestamp, parseTimestamp, tokenCacheFileName, writeTokenCacheEntry, type TokenCacheEntry } from "../files/token-cache.js";
 import { escapeControlChars } from "../lib/control-chars.js";
 import { debugLogFor } from "../lib/debug-log.js";
@@ -76,6 +77,8 @@ export async function ensureSignedIn(deps: SignInDeps, spec: SignInSpec, opts: S
     debug(`using the cached token (expires ${usable.toISOString()})`);
     return { spec, accessToken: seen!.accessToken, expiresAt: usable, how: "cached", clients };
   }
+  // A token cache where others could take the token is refused before anyone is asked to sign in.
+  await checkWritableTarget(join(deps.paths.ssoCacheDir, cacheFile), { secret: true });
   return withSignInLock(
     deps.paths.home,
     spec,
