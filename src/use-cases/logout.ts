@@ -1,6 +1,6 @@
 import type { Context } from "../context.js";
 import { readConfigFile, resolveSsoProfile, resolveSsoSession } from "../files/config-file.js";
-import { checkWritableTarget, noticeTo } from "../files/atomic-write.js";
+import { checkWritableTarget, isDevNull, noticeTo } from "../files/atomic-write.js";
 import { readCredentialsFile, updateCredentialsFile } from "../files/credentials-file.js";
 import { defaultLedgerFile, listLedgerEntries, type WrittenProfile } from "../files/credentials-ledger.js";
 import { deleteTokenCacheEntry, listTokenCacheEntries, readTokenCacheEntry, tokenCacheFileName } from "../files/token-cache.js";
@@ -52,7 +52,7 @@ export async function logout(ctx: Context, input: LogoutInput): Promise<LogoutRe
   // already signed out.
   if (written.length > 0) {
     await readCredentialsFile(ctx.paths.credentialsFile);
-    await checkWritableTarget(ctx.paths.credentialsFile, { secret: true, willWrite: true });
+    if (!(await isDevNull(ctx.paths.credentialsFile))) await checkWritableTarget(ctx.paths.credentialsFile, { secret: true, willWrite: true });
   }
   debug("logout scope", { tokenFiles: scope.tokenFiles.map((t) => t.fileName), roleCacheFiles: scope.roleCacheFiles ?? "every sso entry" });
 
