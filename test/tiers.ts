@@ -63,6 +63,13 @@ export const TIERS: Tier[] = [
     ],
     available: () => spawnSync("python3", ["-c", "import boto3, botocore, awscli"], { stdio: "ignore" }).status === 0,
   },
+  {
+    name: "a second local user and a bind mount",
+    tool: "root, with setpriv and unshare (util-linux) and leave to mount in a new mount namespace",
+    install: "sudo apt-get install -y util-linux, then run the tests as root (CI does)",
+    files: ["test/e2e/file-trust.e2e.test.ts", "test/files/other-user.test.ts"],
+    available: () => process.getuid?.() === 0 && executable("/usr/bin/setpriv") && spawnSync("unshare", ["--mount", "true"], { stdio: "ignore" }).status === 0,
+  },
 ];
 
 /** The tiers this run leaves out: those whose tool is missing, unless CI asks for everything. */

@@ -52,7 +52,18 @@ export function fileAccessError(err: unknown, file: string, action: FileAction):
     case "EMFILE":
     case "ENFILE":
       return make(`too many open files (could not ${verb} it)`, "Close some programs, then try again.");
+    case "EBUSY":
+      return make(`is busy or a mount point (could not ${verb} it)`, "Close what holds it open, or mount its folder rather than the file alone, then try again.");
+    case "EXDEV":
+      return make(`is on another file system than its folder (could not ${verb} it)`, "Mount its folder rather than the file alone, then try again.");
+    case "ETXTBSY":
+      return make(`is in use by a running program (could not ${verb} it)`, "Stop that program, then try again.");
     default:
+      // Any other error the system gave for this file (Node sets `syscall` on those) is still
+      // about the file, not a bug in sso-cli: one line with its code.
+      if (code !== undefined && typeof (err as { syscall?: unknown }).syscall === "string") {
+        return make(`could not ${verb} it (${code})`, "Check the file and its folders (ls -ld), then try again.");
+      }
       return err;
   }
 }

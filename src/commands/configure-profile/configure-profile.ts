@@ -13,6 +13,7 @@ import {
   ssoSessionFor,
   type ConfigEdit,
 } from "../../files/config-file.js";
+import { noticeTo } from "../../files/atomic-write.js";
 import type { IniDocument } from "../../files/ini-document.js";
 import { parseTimestamp } from "../../files/token-cache.js";
 import { escapeControlChars as shown } from "../../lib/control-chars.js";
@@ -131,7 +132,7 @@ export async function configureProfile(ctx: Context, input: ConfigureProfileInpu
     credentialProcess,
     sessionHasScopes: ssoSession !== undefined && doc.get(`sso-session ${ssoSession}`, "sso_registration_scopes") !== undefined,
   });
-  const changed = await applyConfigEdits(file, edits);
+  const changed = await applyConfigEdits(file, edits, { notice: noticeTo(ctx.stderr) });
   debug("configure wrote", { changed, edits: edits.map((e) => ({ section: e.section, set: Object.keys(e.set ?? {}), remove: e.remove ?? [] })) });
   return { profile: input.profile, file, form: legacy ? "legacy" : "sso-session", ssoSession, startUrl, region, accountId, roleName, clientRegion, output, edits, changed };
 }
