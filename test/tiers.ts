@@ -41,6 +41,13 @@ export const TIERS: Tier[] = [
     available: () => executable("/usr/bin/chromium"),
   },
   {
+    name: "second local user",
+    tool: "root and setpriv (util-linux) at /usr/bin/setpriv, to run an attacker as uid 65534",
+    install: "sudo apt-get install -y util-linux, and run the tests as root",
+    files: ["test/e2e/second-user.e2e.test.ts"],
+    available: () => executable("/usr/bin/setpriv") && process.getuid?.() === 0,
+  },
+  {
     name: "botocore and AWS CLI v1 interop",
     tool: "python3 with boto3, botocore and the AWS CLI v1",
     install: "python3 -m pip install boto3 awscli",
