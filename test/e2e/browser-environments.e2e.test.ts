@@ -154,6 +154,21 @@ describe.concurrent("login in every environment users have: signed in, never a s
     expect(r.stdout).toMatch(/^https?:\/\/\S+SigninToken=\S+$/m);
   });
 
+  it("--no-browser --use-pkce with stdin a pipe left open: the pasted address signs in, and login exits", async () => {
+    const home = await freshHome();
+    const run = startCli(["login", "--profile", "p", "--no-browser", "--use-pkce"], { home, env: emu.env, timeoutMs: 20_000 });
+    const [, link] = await run.waitForStderr(/^ {2}open {3}(\S+\/authorize\?\S+)$/m);
+    // The person's browser elsewhere: the sign-in page approves at once, and the browser ends on
+    // the loopback address, which the person copies (the page would not load there).
+    let at = link!;
+    while (!at.includes("/oauth/callback")) at = new URL((await fetch(at, { redirect: "manual" })).headers.get("location")!, at).href;
+    run.write(`${at}\n`);
+    // stdin is never closed, as with a terminal multiplexer or a wrapper that keeps its pipe.
+    const r = await run.result;
+    expectExit(r, 0);
+    expect(await readFile(join(home, ".aws", "credentials"), "utf8")).toMatch(/aws_access_key_id = ASIA/);
+  });
+
   it("a browser that cannot start is said so, with the link still shown", async () => {
     const home = await freshHome();
     const r = await runCli(["login", "--profile", "p", "--use-device-code"], { home, env: { ...emu.env, BROWSER: "/nonexistent/browser:/bin/false" }, timeoutMs: 30_000 });
