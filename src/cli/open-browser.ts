@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { accessSync, constants, statSync } from "node:fs";
+import type { Socket } from "node:net";
 import type { BrowserLaunch } from "../context.js";
 import { parseBrowserVariable, type BrowserCommand } from "../lib/browser-command.js";
+import { loopbackPeerUid, peerIsTrusted } from "../lib/loopback-peer.js";
 import { startOneTimeRedirect, type OneTimeRedirect } from "../lib/one-time-redirect.js";
 
 // Loaded lazily: only sign-in flows and `console` open a browser.
@@ -31,10 +33,20 @@ export async function openBrowser(
   env: Readonly<Record<string, string | undefined>>,
   importOpen: () => Promise<typeof import("open")>,
   platform: NodeJS.Platform,
+  ownUid?: number,
 ): Promise<BrowserLaunch> {
+  // Linux tells who owns a loopback connection; under WSL the browser is Windows's, not listed there.
+  const ownerKnown = platform === "linux" && !env.WSL_DISTRO_NAME && !env.WSL_INTEROP && ownUid !== undefined;
+  const trustPeer = ownerKnown
+    ? (socket: Socket): boolean =>
+        peerIsTrusted(
+          loopbackPeerUid({ address: socket.remoteAddress ?? "", port: socket.remotePort ?? 0 }, { address: socket.localAddress ?? "", port: socket.localPort ?? 0 }),
+          ownUid,
+        )
+    : undefined;
   let redirect: OneTimeRedirect;
   try {
-    redirect = await startOneTimeRedirect(url);
+    redirect = await startOneTimeRedirect(url, { trustPeer });
   } catch (err) {
     return { opened: false, failure: `no local address could be opened for it (${(err as NodeJS.ErrnoException).code ?? "error"})`, followed: Promise.resolve(false), close: async () => {} };
   }

@@ -91,7 +91,7 @@ export function createRealContext(options: RealContextOptions = {}): Context {
       unavailableReason: browser.reason,
       open: async (url) => {
         const { openBrowser } = await import("./open-browser.js");
-        return openBrowser(url, env, options.importOpen ?? (() => import("open")), process.platform);
+        return openBrowser(url, env, options.importOpen ?? (() => import("open")), process.platform, process.getuid?.());
       },
     },
     get signal() {

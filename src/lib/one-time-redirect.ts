@@ -1,6 +1,6 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 
 /**
  * A one-time local address for a secret URL: `http://127.0.0.1:PORT/<128 random bits>`, which
@@ -9,6 +9,10 @@ import type { AddressInfo } from "node:net";
  * because every local user can read a process's arguments (/proc/PID/cmdline, ps), and the URLs
  * handed to a browser are secrets: an /authorize link's state and PKCE challenge, a console link's
  * SigninToken.
+ *
+ * The address itself is on the browser's command line, so another user may race the browser to
+ * it: `trustPeer`, where the owner of a connection can be told (Linux), refuses (403) any but
+ * this user's processes, and the address stays unspent for the real browser.
  *
  * The server does not keep the process alive (it is unref'd): whoever must wait for the browser
  * waits on `followed` with a timer of its own.
@@ -22,7 +26,11 @@ export interface OneTimeRedirect {
   close(): Promise<void>;
 }
 
-export async function startOneTimeRedirect(target: string, random: (n: number) => Buffer = randomBytes): Promise<OneTimeRedirect> {
+export async function startOneTimeRedirect(
+  target: string,
+  opts: { trustPeer?: ((socket: Socket) => boolean) | undefined; random?: (n: number) => Buffer } = {},
+): Promise<OneTimeRedirect> {
+  const random = opts.random ?? randomBytes;
   const secretPath = Buffer.from(`/${random(16).toString("hex")}`);
   let settle!: (followed: boolean) => void;
   const followed = new Promise<boolean>((resolve) => (settle = resolve));
@@ -33,6 +41,11 @@ export async function startOneTimeRedirect(target: string, random: (n: number) =
     if (spent || !matches || (req.method !== "GET" && req.method !== "HEAD")) {
       res.writeHead(404, { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store", connection: "close" });
       res.end("Not found.\n");
+      return;
+    }
+    if (opts.trustPeer && !opts.trustPeer(req.socket)) {
+      res.writeHead(403, { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store", connection: "close" });
+      res.end("This address belongs to another user.\n");
       return;
     }
     spent = true;

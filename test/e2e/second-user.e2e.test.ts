@@ -50,10 +50,12 @@ console.log(JSON.stringify({ uid, statuses }));
 
 /**
  * The attacker watches every process's command line (/proc/PID/cmdline, readable by any user) for
- * the victim's browser, named by a marker on its command line, reads it, and reports it.
+ * the victim's browser, named by a marker on its command line, reads it, and reports it; then it
+ * races the browser to the address found there (the browser takes 3 s to start).
  */
 const READ_BROWSER_CMDLINE = `
 import { readdirSync, readFileSync } from "node:fs";
+import { get } from "node:http";
 const marker = process.argv[1];
 const until = Date.now() + 15000;
 let found;
@@ -65,7 +67,11 @@ while (!found && Date.now() < until) {
   }
   if (!found) await new Promise((r) => setTimeout(r, 20));
 }
-console.log(JSON.stringify({ uid: process.getuid(), found }));
+const address = found && /http:\\/\\/127\\.0\\.0\\.1:\\d+\\/[0-9a-f]{32}/.exec(found.cmdline)?.[0];
+const raced = address && await new Promise((resolve) => {
+  get(address, { headers: { "sec-fetch-mode": "navigate" } }, (res) => { res.resume(); res.on("end", () => resolve({ status: res.statusCode, location: res.headers.location })); }).on("error", () => resolve({ status: 0 }));
+});
+console.log(JSON.stringify({ uid: process.getuid(), found, raced }));
 `;
 
 /** The attacker tries an address it read: the status, or 0 when nothing answers. */
@@ -128,7 +134,7 @@ describe.concurrent("a second local user (uid 65534) against the victim's sign-i
     // The emulator approves the device code by itself: the sign-in may end before the browser comes.
     { command: "login --use-device-code", args: ["login", "--profile", "p", "--use-device-code"], secrets: /user_code|\/device/, browserFinishes: false },
     { command: "console", args: ["console", "--profile", "p"], secrets: /SigninToken|\/federation/, browserFinishes: true },
-  ])("$command: the browser's command line holds only a one-time address, dead after its first use", async (c) => {
+  ])("$command: the browser's command line holds only a one-time address, refused to another user, dead after its first use", async (c) => {
     const home = await freshHome();
     if (c.command === "console") expectExit(await runCli(["login", "--profile", "p", "--use-device-code"], { home, env: emu.env }), 0);
     const marker = `victim-browser-${randomBytes(6).toString("hex")}`;
@@ -147,6 +153,8 @@ describe.concurrent("a second local user (uid 65534) against the victim's sign-i
     expect(found!.cmdline).not.toMatch(c.secrets);
     const address = /http:\/\/127\.0\.0\.1:\d+\/[0-9a-f]{32}(?=\s|$)/.exec(found!.cmdline)?.[0];
     expect(address, found!.cmdline).toBeDefined();
+    // Racing the browser to that address gets the attacker nothing: it is not this user's process.
+    expect(seen.raced).toEqual({ status: 403 });
     const r = await run.result;
     expectExit(r, 0);
     // The browser followed the address to the real page (it may still be noting so as the command ends).

@@ -26,7 +26,7 @@ describe("a one-time address for a secret URL", () => {
   });
 
   it("does not spend itself on a wrong path, a near miss or another method", async () => {
-    const r = await startOneTimeRedirect(SECRET, (n) => Buffer.alloc(n, 0xab));
+    const r = await startOneTimeRedirect(SECRET, { random: (n) => Buffer.alloc(n, 0xab) });
     const base = r.url.replace(/\/[0-9a-f]{32}$/, "");
     try {
       expect(r.url).toBe(`${base}/${"ab".repeat(16)}`);
