@@ -68,7 +68,7 @@ describe.concurrent("signing in through a real Chromium", () => {
       if (!seen) await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(seen, `the launcher left no record; sso-cli said:\n${stderr}`).toBeDefined();
-    expect(seen!.ok, seen!.error).toBe(true);
+    expect(seen!.ok, `${seen!.error}\nsso-cli said:\n${stderr}`).toBe(true);
     // Chromium was given the one-time local address, never the real link, and followed it; the
     // address answered nothing the second time.
     expect(seen!.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/[0-9a-f]{32}$/);
@@ -104,8 +104,9 @@ describe.concurrent("signing in through a real Chromium", () => {
     const home = await freshHome();
     // Signed in first, without a browser: the device code approved through the emulator's admin API.
     const login = startCli(["login", "--profile", "p", "--use-device-code"], { home, env: { ...emu.env, BROWSER: "none" }, timeoutMs: 60_000 });
-    await login.waitForStderr(/^ {2}code {3}[A-Z]{4}-[A-Z]{4}$/m);
-    await fetch(`${emu.url}/_admin/approve`, { method: "POST", body: "{}" });
+    const [, userCode] = await login.waitForStderr(/^ {2}code {3}([A-Z]{4}-[A-Z]{4})$/m);
+    // This code only: the other cases' sign-ins wait for their Chromium on the same emulator.
+    await fetch(`${emu.url}/_admin/approve`, { method: "POST", body: JSON.stringify({ user_code: userCode }) });
     const signIn = await login.result;
     expect(signIn.code, signIn.stderr).toBe(Exit.ok);
     const log = join(home, "chromium.json");
