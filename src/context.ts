@@ -29,8 +29,25 @@ export interface Browser {
   available: boolean;
   /** Why not, for messages (e.g. "this is an SSH session"). */
   unavailableReason?: string | undefined;
-  /** Opens a URL; true only when a browser actually started. Always settles. */
-  open(url: string): Promise<boolean>;
+  /**
+   * Hands a URL to a browser. The opener (BROWSER's command, xdg-open, open) is given a one-time
+   * local address that redirects to the URL, never the URL itself: a command line is readable by
+   * every local user, and these URLs are secrets. Settles once the opener's fate is known (or
+   * after a brief wait); never throws.
+   */
+  open(url: string): Promise<BrowserLaunch>;
+}
+
+/** What became of handing a URL to a browser. */
+export interface BrowserLaunch {
+  /** The opener exited 0, the browser came for the address, or the opener was still running after the brief wait. */
+  opened: boolean;
+  /** When not opened: why, in a few words ("xdg-open exited with status 4"). */
+  failure?: string | undefined;
+  /** Resolves true when the browser has followed the one-time address; false when it was closed first. */
+  followed: Promise<boolean>;
+  /** Ends the one-time address (it answers nothing after that). Idempotent. */
+  close(): Promise<void>;
 }
 
 /**

@@ -44,8 +44,15 @@ export const TIERS: Tier[] = [
     name: "zsh and fish",
     tool: "zsh at /usr/bin/zsh and fish at /usr/bin/fish",
     install: "sudo apt-get install -y zsh fish",
-    files: ["test/e2e/completion-shells.e2e.test.ts", "test/cli/format-credentials-shells.test.ts"],
+    files: ["test/e2e/completion-shells.e2e.test.ts", "test/role-keys/format-credentials-shells.test.ts"],
     available: () => executable("/usr/bin/zsh") && executable("/usr/bin/fish"),
+  },
+  {
+    name: "second local user",
+    tool: "root and setpriv (util-linux) at /usr/bin/setpriv, to run an attacker as uid 65534",
+    install: "sudo apt-get install -y util-linux, and run the tests as root",
+    files: ["test/e2e/second-user.e2e.test.ts"],
+    available: () => executable("/usr/bin/setpriv") && process.getuid?.() === 0,
   },
   {
     name: "botocore and AWS CLI v1 interop",

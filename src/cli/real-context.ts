@@ -87,7 +87,7 @@ export function createRealContext(options: RealContextOptions = {}): Context {
       unavailableReason: browser.reason,
       open: async (url) => {
         const { openBrowser } = await import("./open-browser.entry.js");
-        return openBrowser(url, env, options.importOpen);
+        return openBrowser(url, env, options.importOpen ?? (() => import("open")), process.platform, process.getuid?.());
       },
     },
     get signal() {

@@ -218,7 +218,7 @@ async function runInProcess(args: string[], home: string, emu: Emulator): Promis
     stderr: sink((t) => (stderr += t)),
     tty: { stdin: false, stderr: false, stdout: false },
     endpoints: emu.endpoints,
-    browser: { available: false, open: async () => false },
+    browser: { available: false, open: async () => ({ opened: false, failure: "no browser in this test", followed: Promise.resolve(false), close: async () => {} }) },
     programPath: BIN,
     runChild: () => Promise.reject(new Error("no child processes in this test")),
     signal: new AbortController().signal,

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { setMaxListeners } from "node:events";
 import { PassThrough, Writable } from "node:stream";
 import { setTimeout as delay } from "node:timers/promises";
-import type { Browser, Context } from "../../src/context.js";
+import type { Browser, BrowserLaunch, Context } from "../../src/context.js";
 import { resolveAwsPaths } from "../../src/files/aws-paths.js";
 
 /**
@@ -32,8 +32,11 @@ export interface TestContextOptions {
   now?: Date;
   env?: Record<string, string | undefined>;
   endpoints?: Context["endpoints"];
-  /** What the browser does with a URL; by default nothing, and it reports it could not open one. */
-  browser?: { available: boolean; open?(url: string): Promise<boolean> };
+  /**
+   * What the browser does with a URL; by default nothing, and it reports it could not open one.
+   * `true` stands for a browser that opened and followed the (one-time) address at once.
+   */
+  browser?: { available: boolean; open?(url: string): Promise<boolean | BrowserLaunch> };
   tty?: Partial<Context["tty"]>;
   debug?: boolean;
   /**
@@ -73,7 +76,9 @@ export function createTestContext(o: TestContextOptions): TestContext {
     unavailableReason: o.browser?.available ? undefined : "tests run without a display",
     open: async (url) => {
       opened.push(url);
-      return o.browser?.open ? o.browser.open(url) : false;
+      const r = o.browser?.open ? await o.browser.open(url) : false;
+      if (typeof r !== "boolean") return r;
+      return { opened: r, failure: r ? undefined : "the test's browser did not start", followed: Promise.resolve(r), close: async () => {} };
     },
   };
   return {
