@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import type { Context } from "../context.js";
 import { CREDENTIAL_PROCESS_GRAMMAR, EXPORT_GRAMMAR } from "./credential-flags.js";
-import { renderCredentials, toCredentialsRequest, type CredentialsRequest } from "./credentials-output.js";
+import { toCredentialsRequest, type CredentialsRequest } from "./credentials-output.js";
 import { addGrammarCommand } from "./program-grammar.js";
 
 /** `credential-process` and `export`: one job (a profile's role keys on stdout), two grammars. */
@@ -10,9 +10,7 @@ export function addCredentialCommands(program: Command, ctx: Context): void {
   addGrammarCommand(program, EXPORT_GRAMMAR, (p) => printCredentials(ctx, toCredentialsRequest("export", p)));
 }
 
-/** The full path (may refresh the sign-in and call IAM Identity Center): prints the keys on stdout. */
 async function printCredentials(ctx: Context, request: CredentialsRequest): Promise<void> {
-  const { getProfileCredentials } = await import("../use-cases/profile-credentials.js");
-  const c = await getProfileCredentials(ctx, { profile: request.profile });
-  ctx.stdout.write(renderCredentials(c, request.format));
+  const { runCredentials } = await import("./credentials-run.js");
+  await runCredentials(ctx, request);
 }

@@ -20,7 +20,7 @@ const LAUNCH_GRACE_MS = 1000;
 export async function openBrowser(
   url: string,
   env: Readonly<Record<string, string | undefined>>,
-  importOpen: () => Promise<typeof import("open")> = () => import("open"),
+  importOpen: () => Promise<typeof import("./browser-opener.js")> = () => import("./browser-opener.js"),
 ): Promise<boolean> {
   if (env.BROWSER !== undefined && env.BROWSER.trim() !== "") {
     for (const command of parseBrowserVariable(env.BROWSER, url, isProgram)) {

@@ -7,13 +7,8 @@ import { resolveAwsPaths } from "../files/aws-paths.js";
 import { browserAvailability } from "../lib/browser-command.js";
 import { systemHome } from "./system-home.js";
 
-export interface RealContextOptions {
-  /** Loads the `open` package for the browser (the entry hands in its importer: src/cli/entry.ts). */
-  importOpen?: () => Promise<typeof import("open")>;
-}
-
 /** The one place that reads the process: env, clock, streams, browser, signals. */
-export function createRealContext(options: RealContextOptions = {}): Context {
+export function createRealContext(): Context {
   let interrupts = 0;
   /** While `runChild` runs a program, signals are its to handle (see runChild). */
   let child: ChildProcess | undefined;
@@ -91,7 +86,7 @@ export function createRealContext(options: RealContextOptions = {}): Context {
       unavailableReason: browser.reason,
       open: async (url) => {
         const { openBrowser } = await import("./open-browser.js");
-        return openBrowser(url, env, options.importOpen);
+        return openBrowser(url, env);
       },
     },
     get signal() {
