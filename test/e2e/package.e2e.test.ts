@@ -46,9 +46,9 @@ describe("the packed tarball, installed into an empty prefix", () => {
     // --ignore-scripts: pack the dist/ this test run is using, without rebuilding it under the other tests.
     const packed = await runProcess("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", home], { home, cwd: REPO_ROOT, timeoutMs: 120_000 });
     expectExit(packed, 0);
-    [pack] = JSON.parse(packed.stdout) as PackReport[];
+    pack = (JSON.parse(packed.stdout) as PackReport[])[0]!;
     // --offline: the package must need nothing from the registry.
-    install = await runProcess("npm", ["install", "--global", "--prefix", prefix(), "--offline", "--no-audit", "--no-fund", join(home, pack!.filename)], { home, timeoutMs: 120_000 });
+    install = await runProcess("npm", ["install", "--global", "--prefix", prefix(), "--offline", "--no-audit", "--no-fund", join(home, pack.filename)], { home, timeoutMs: 120_000 });
     expectExit(install, 0);
     bin = join(prefix(), "bin", "sso-cli");
     env = { ...emu.env, BROWSER: "none" };
