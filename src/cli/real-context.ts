@@ -8,13 +8,8 @@ import { browserAvailability } from "../lib/browser-command.js";
 import { endpointsFromEnv } from "../lib/endpoint-override.js";
 import { systemHome } from "./system-home.entry.js";
 
-export interface RealContextOptions {
-  /** Loads the `open` package for the browser (the entry hands in its importer: src/cli/entry.ts). */
-  importOpen?: () => Promise<typeof import("open")>;
-}
-
 /** The one place that reads the process: env, clock, streams, browser, signals. */
-export function createRealContext(options: RealContextOptions = {}): Context {
+export function createRealContext(): Context {
   let interrupts = 0;
   /** While `runChild` runs a program, signals are its to handle (see runChild). */
   let child: ChildProcess | undefined;
@@ -87,7 +82,7 @@ export function createRealContext(options: RealContextOptions = {}): Context {
       unavailableReason: browser.reason,
       open: async (url) => {
         const { openBrowser } = await import("./open-browser.entry.js");
-        return openBrowser(url, env, options.importOpen ?? (() => import("open")), process.platform, process.getuid?.());
+        return openBrowser(url, env, () => import("./browser-opener.js"), process.platform, process.getuid?.());
       },
     },
     get signal() {
