@@ -1,8 +1,8 @@
 import { runToCompletion } from "./exit-guard.entry.js";
 import { writeSync } from "node:fs";
-import { toCredentialsRequest } from "./credentials-output.js";
+import { toCredentialsRequest } from "../commands/export/credentials-output.entry.js";
 import { parseHotCommand } from "./hot-command.entry.js";
-import { toLoginInput } from "./login-flags.js";
+import { toLoginInput } from "../commands/login/login-grammar.entry.js";
 import type { Handoff } from "./main.js";
 import { createRealContext } from "./real-context.js";
 

@@ -31,7 +31,7 @@ type Verdict = { opened: true } | { opened: false; failure: string };
 export async function openBrowser(
   url: string,
   env: Readonly<Record<string, string | undefined>>,
-  importOpen: () => Promise<typeof import("open")>,
+  importOpen: () => Promise<typeof import("./browser-opener.js")>,
   platform: NodeJS.Platform,
   ownUid?: number,
 ): Promise<BrowserLaunch> {
@@ -57,7 +57,7 @@ export async function openBrowser(
 async function launch(
   address: string,
   env: Readonly<Record<string, string | undefined>>,
-  importOpen: () => Promise<typeof import("open")>,
+  importOpen: () => Promise<typeof import("./browser-opener.js")>,
   platform: NodeJS.Platform,
   followed: Promise<boolean>,
 ): Promise<Verdict> {
