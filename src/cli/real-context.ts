@@ -107,6 +107,8 @@ export function createRealContext(options: RealContextOptions = {}): Context {
         return self;
       }
     },
+    nodePath: process.execPath,
+    platform: process.platform,
     runChild: (command, args, env) =>
       new Promise((resolve, reject) => {
         // Loaded here, not at the top: node:child_process (with net and stream) costs ~2 ms of the

@@ -219,6 +219,8 @@ async function runInProcess(args: string[], home: string, emu: Emulator): Promis
     endpoints: emu.endpoints,
     browser: { available: false, open: async () => false },
     programPath: BIN,
+    nodePath: process.execPath,
+    platform: process.platform,
     runChild: () => Promise.reject(new Error("no child processes in this test")),
     signal: new AbortController().signal,
     debug: false,
