@@ -44,7 +44,7 @@ export const TIERS: Tier[] = [
     name: "botocore and AWS CLI v1 interop",
     tool: "python3 with boto3, botocore and the AWS CLI v1",
     install: "python3 -m pip install boto3 awscli",
-    files: ["test/interop/botocore.interop.test.ts", "test/interop/aws-cli-v1.interop.test.ts", "test/interop/token-cache-sharing.interop.test.ts", "test/interop/credential-helpers.interop.test.ts", "test/interop/sigv4-botocore.interop.test.ts", "test/e2e/user-journey.e2e.test.ts", "test/interop/aws-cli-v1-role-chains.interop.test.ts"],
+    files: ["test/interop/botocore.interop.test.ts", "test/interop/aws-cli-v1.interop.test.ts", "test/interop/token-cache-sharing.interop.test.ts", "test/interop/credential-helpers.interop.test.ts", "test/interop/sigv4-botocore.interop.test.ts", "test/e2e/user-journey.e2e.test.ts", "test/interop/aws-cli-v1-role-chains.interop.test.ts", "test/interop/windows-paths.interop.test.ts"],
     available: () => spawnSync("python3", ["-c", "import boto3, botocore, awscli"], { stdio: "ignore" }).status === 0,
   },
 ];

@@ -66,7 +66,7 @@ export function createRealContext(options: RealContextOptions = {}): Context {
     // Resolved on first use, inside the command: with no home folder at all, the command that
     // needs one fails with its one line (main.ts), and `--help` or `emulator` still work.
     get paths() {
-      return (paths ??= resolveAwsPaths(env, systemHome));
+      return (paths ??= resolveAwsPaths(env, systemHome, process.platform));
     },
     get stdin() {
       return process.stdin;

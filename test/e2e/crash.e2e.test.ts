@@ -211,7 +211,7 @@ async function runInProcess(args: string[], home: string, emu: Emulator): Promis
     now: () => new Date(),
     sleep: (ms, signal) => delay(ms, undefined, signal ? { signal } : undefined),
     env,
-    paths: resolveAwsPaths(env, () => undefined),
+    paths: resolveAwsPaths(env, () => undefined, process.platform),
     stdin: Readable.from([]),
     stdout: sink(() => undefined),
     stderr: sink((t) => (stderr += t)),

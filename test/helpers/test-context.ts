@@ -90,7 +90,7 @@ export function createTestContext(o: TestContextOptions): TestContext {
             nowMs += ms;
           },
     env,
-    paths: resolveAwsPaths(env, () => o.home),
+    paths: resolveAwsPaths(env, () => o.home, o.platform ?? "linux"),
     stdin,
     stdout: sink((s) => (stdout += s)),
     stderr: sink((s) => (stderr += s)),
