@@ -22,7 +22,8 @@ export interface CredentialProcessProgram {
  * are the one quoting all four read alike, as long as the quoted text holds nothing special inside
  * them: on POSIX `"`, `\`, `$` and `` ` ``; on Windows `"`, `%` (cmd.exe expands `%VAR%` in quotes),
  * `!` (and `!VAR!` with delayed expansion on) and a trailing `\` (it would escape the closing
- * quote). A value holding one is refused rather than escaped for one reader and wrong for another.
+ * quote). A value holding one is refused rather than escaped for one reader and wrong for another
+ * (docs/protocol/credential-formats.md §1.2).
  */
 export function credentialProcessLine(program: CredentialProcessProgram, profile: string): string {
   const windows = program.platform === "win32";
