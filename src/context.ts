@@ -70,8 +70,12 @@ export interface Context {
   signal: AbortSignal;
   /** Set by --debug; debug lines go to stderr and are always redacted. */
   debug: boolean;
-  /** The absolute path of the running sso-cli program, for commands that write it into files. */
+  /** The absolute path of the running sso-cli program (bin/sso-cli), for commands that write it into files. */
   programPath: string;
+  /** The Node.js program running it (process.execPath), for command lines that must not depend on PATH. */
+  nodePath: string;
+  /** The operating system (process.platform): every platform-dependent choice takes it from here, so tests can pick one. */
+  platform: NodeJS.Platform;
   /**
    * Runs a program with the terminal's stdin/stdout/stderr and this environment (no shell), and
    * resolves with the exit code to pass on (128 + the signal's number if a signal ended it).

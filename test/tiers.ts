@@ -67,6 +67,7 @@ export const TIERS: Tier[] = [
       "test/interop/sigv4-botocore.interop.test.ts",
       "test/e2e/user-journey.e2e.test.ts",
       "test/interop/aws-cli-v1-role-chains.interop.test.ts",
+      "test/interop/windows-paths.interop.test.ts",
     ],
     available: () => spawnSync("python3", ["-c", "import boto3, botocore, awscli"], { stdio: "ignore" }).status === 0,
   },

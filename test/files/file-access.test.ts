@@ -39,6 +39,16 @@ describe("fileAccessError", () => {
     expect(e.cause).toBe(cause);
   });
 
+  it("on Windows paths, hints name Windows' tools and variables (icacls, USERPROFILE), not ls -ld or HOME", () => {
+    const file = "C:\\Users\\ann\\.aws\\credentials";
+    expect((fileAccessError(errno("EPERM"), file, "write") as FileAccessError).hint).toBe(
+      'Check the permissions of the file and of its folders (icacls "C:\\Users\\ann\\.aws\\credentials"), and that no other program holds it open, then try again.',
+    );
+    expect((fileAccessError(errno("EROFS"), file, "write") as FileAccessError).hint).toMatch(/^Make it writable, or set USERPROFILE, /);
+    expect((fileAccessError(errno("EACCES"), "\\\\server\\share\\config", "read") as FileAccessError).hint).toMatch(/icacls/);
+    expect((fileAccessError(errno("EACCES"), FILE, "read") as FileAccessError).hint).toMatch(/\(ls -ld\)/);
+  });
+
   it("leaves errors that are not the system's as they are: a bug stays a bug", () => {
     const bug = new TypeError("x is undefined");
     expect(fileAccessError(bug, FILE, "read")).toBe(bug);

@@ -39,6 +39,8 @@ export interface TestContextOptions {
   browser?: { available: boolean; open?(url: string): Promise<boolean | BrowserLaunch> };
   tty?: Partial<Context["tty"]>;
   debug?: boolean;
+  /** The operating system the command believes it runs on ("linux" by default). */
+  platform?: NodeJS.Platform;
   /**
    * "fake" (the default): sleeping moves the clock at once. "real": sleeping takes real time, for
    * tests where a person acts over real I/O while the command waits (its wait ends when they do).
@@ -93,7 +95,7 @@ export function createTestContext(o: TestContextOptions): TestContext {
             nowMs += ms;
           },
     env,
-    paths: resolveAwsPaths(env, () => o.home),
+    paths: resolveAwsPaths(env, () => o.home, o.platform ?? "linux"),
     stdin,
     stdout: sink((s) => (stdout += s)),
     stderr: sink((s) => (stderr += s)),
@@ -103,6 +105,8 @@ export function createTestContext(o: TestContextOptions): TestContext {
     signal: controller.signal,
     debug: o.debug ?? false,
     programPath: "/opt/sso-cli/bin/sso-cli",
+    nodePath: "/opt/node/bin/node",
+    platform: o.platform ?? "linux",
     runChild: (command, args, env) =>
       new Promise((resolve, reject) => {
         const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"], env });
