@@ -106,7 +106,7 @@ describe.concurrent("signing in through a real Chromium", () => {
     const login = startCli(["login", "--profile", "p", "--use-device-code"], { home, env: { ...emu.env, BROWSER: "none" }, timeoutMs: 60_000 });
     const [, userCode] = await login.waitForStderr(/^ {2}code {3}([A-Z]{4}-[A-Z]{4})$/m);
     // This code only: the other cases' sign-ins wait for their Chromium on the same emulator.
-    await fetch(`${emu.url}/_admin/approve`, { method: "POST", body: JSON.stringify({ user_code: userCode }) });
+    await fetch(`${emu.url}/_admin/approve`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ user_code: userCode }) });
     const signIn = await login.result;
     expect(signIn.code, signIn.stderr).toBe(Exit.ok);
     const log = join(home, "chromium.json");
