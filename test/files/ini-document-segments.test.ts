@@ -2,7 +2,9 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { FileFormatError } from "../../src/errors.js";
-import { IniDocument, type IniParseOptions } from "../../src/files/ini-document.js";
+import { type IniDocument, type IniReadOptions } from "../../src/files/ini-document.js";
+import { IniEditor } from "../../src/files/ini-editor.js";
+import { IniScanner } from "../../src/files/ini-scanner.js";
 import { analyze, classify, splitLines } from "../../src/files/ini-syntax.js";
 
 // The document keeps a file as one segment per section with an index by name, and reads again only
@@ -12,7 +14,7 @@ import { analyze, classify, splitLines } from "../../src/files/ini-syntax.js";
 const FIXTURES = join(import.meta.dirname, "..", "fixtures", "ini");
 const fixtures = readdirSync(FIXTURES).sort();
 const readFixture = (name: string): string => readFileSync(join(FIXTURES, name), "utf8");
-const naming = (name: string): IniParseOptions => ({ sectionNames: name.startsWith("credentials") ? "raw" : "config" });
+const naming = (name: string): IniReadOptions => ({ sectionNames: name.startsWith("credentials") ? "raw" : "config" });
 
 /** Everything a reader can ask, as plain data. */
 function reading(doc: IniDocument): unknown {
@@ -52,7 +54,7 @@ const texts = [...fixtures.map((name) => [name, readFixture(name)] as const), ..
 describe("IniDocument bookkeeping", () => {
   it.each(texts.flatMap(([name, text]) => [1, 2, 3].map((seed) => [name, seed, text] as const)))("%s reads as a fresh parse after each of 60 random edits (seed %i)", (name, seed, text) => {
     const opts = naming(name);
-    const doc = IniDocument.parse(text, name, opts);
+    const doc = IniEditor.parse(text, name, opts);
     const next = random(seed);
     const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
     for (let step = 0; step < 60; step++) {
@@ -70,18 +72,18 @@ describe("IniDocument bookkeeping", () => {
         // A refused edit is allowed (unusual indentation); it must leave the document as it was.
         expect(err).toBeInstanceOf(FileFormatError);
       }
-      expect(reading(doc)).toEqual(reading(IniDocument.parse(doc.toString(), name, opts)));
+      expect(reading(doc)).toEqual(reading(IniEditor.parse(doc.toString(), name, opts)));
     }
   });
 
   it("keeps ten thousand sections right through adds, removals and changes", () => {
-    const doc = IniDocument.parse("# mine\n[default]\nregion = us-east-1\n", "config");
+    const doc = IniEditor.parse("# mine\n[default]\nregion = us-east-1\n", "config");
     for (let i = 0; i < 10_000; i++) doc.setKeys(`profile p${i}`, { sso_session: "s", sso_account_id: String(100000000000 + i), sso_role_name: "Admin" }, { comment: "# sso-cli configure populate" });
     for (let i = 0; i < 10_000; i += 2) doc.removeSection(`profile p${i}`);
     for (let i = 1; i < 10_000; i += 2) doc.setKeys(`profile p${i}`, { sso_role_name: "ReadOnly" });
     const text = doc.toString();
     expect(text.startsWith("# mine\n[default]\nregion = us-east-1\n\n[profile p1]\n# sso-cli configure populate\nsso_session = s\n")).toBe(true);
-    expect(IniDocument.parse(text, "config").sectionNames()).toHaveLength(5001);
+    expect(IniEditor.parse(text, "config").sectionNames()).toHaveLength(5001);
     expect(doc.get("profile p9999", "sso_role_name")).toBe("ReadOnly");
     expect(doc.findLine("profile p9999")).toBe(text.split("\n").indexOf("[profile p9999]") + 1);
   });
@@ -118,7 +120,7 @@ describe("IniDocument reading a file section by section", () => {
 
   it.each([...texts, ...Object.entries(CUT), ...Object.entries(MANY)])("reads %s as the whole file's reading does", (name, text) => {
     const opts = naming(name);
-    const doc = IniDocument.parse(text, name, opts);
+    const doc = IniEditor.parse(text, name, opts);
     const lines = splitLines(text);
     const blocks = analyze(lines, name, opts.sectionNames ?? "config");
     expect(doc.toString()).toBe(text);
@@ -140,7 +142,7 @@ describe("IniDocument edits of sections kept as text", () => {
   it("keeps an empty last line without an ending as it is: its text would read back without it", () => {
     // The bytes every later edit gives are the ones this document always gave (two blank lines
     // before [b]); reading the section again from its text would lose the empty line and give one.
-    const doc = IniDocument.parse("[a]\nx = 1\n\ny = 2", "config");
+    const doc = IniEditor.parse("[a]\nx = 1\n\ny = 2", "config");
     doc.removeKeys("a", ["y"]);
     expect(doc.toString()).toBe("[a]\nx = 1\n");
     doc.setKeys("b", { z: "3" });
@@ -153,7 +155,7 @@ describe("IniDocument edits of sections kept as text", () => {
 
 describe("IniDocument text in pieces", () => {
   it.each(texts)("%s: chunks() join to toString(), and hasText knows its own text", (name, text) => {
-    const doc = IniDocument.parse(text, name, naming(name));
+    const doc = IniEditor.parse(text, name, naming(name));
     doc.setKeys("profile added", { region: "eu-west-1" });
     const whole = doc.toString();
     const chunks = [...doc.chunks(16)];
@@ -164,15 +166,15 @@ describe("IniDocument text in pieces", () => {
     for (const other of [text, whole.slice(0, -1), `${whole}\n`, `x${whole.slice(1)}`, ""]) expect(doc.hasText(other)).toBe(false);
   });
 
-  it("hasText of a document read lazily and not edited is its text", () => {
-    const doc = IniDocument.parse("[a]\nx = 1\n", "config", { lazy: true });
+  it("hasText of a document not edited is its text", () => {
+    const doc = IniEditor.parse("[a]\nx = 1\n", "config");
     expect([doc.hasText("[a]\nx = 1\n"), doc.hasText("[a]\nx = 1"), [...doc.chunks()].join("")]).toEqual([true, false, "[a]\nx = 1\n"]);
   });
 });
 
 describe("IniDocument.changed", () => {
   it("is false until an edit changes a line, whatever was read or asked", () => {
-    const doc = IniDocument.parse("[a]\nx = 1\n", "config");
+    const doc = IniEditor.parse("[a]\nx = 1\n", "config");
     doc.setKeys("a", { x: "1" });
     doc.removeKeys("a", ["y"]);
     doc.removeSection("b");
@@ -185,7 +187,7 @@ describe("IniDocument.changed", () => {
 
 describe("IniDocument comments", () => {
   it("writes a comment under the header of a new section, and reads a section's comments", () => {
-    const doc = IniDocument.parse("[a]\nx = 1\n", "config");
+    const doc = IniEditor.parse("[a]\nx = 1\n", "config");
     doc.setKeys("profile b", { y: "2" }, { comment: "# made by a tool" });
     expect(doc.toString()).toBe("[a]\nx = 1\n\n[profile b]\n# made by a tool\ny = 2\n");
     expect(doc.comments("profile b")).toEqual(["# made by a tool"]);
@@ -198,31 +200,31 @@ describe("IniDocument comments", () => {
   });
 
   it("refuses a comment that is not one comment line", () => {
-    expect(() => IniDocument.parse("", "config").setKeys("a", { x: "1" }, { comment: "no hash" })).toThrow(/comment/);
-    expect(() => IniDocument.parse("", "config").setKeys("a", { x: "1" }, { comment: "# two\nlines" })).toThrow(/comment/);
+    expect(() => IniEditor.parse("", "config").setKeys("a", { x: "1" }, { comment: "no hash" })).toThrow(/comment/);
+    expect(() => IniEditor.parse("", "config").setKeys("a", { x: "1" }, { comment: "# two\nlines" })).toThrow(/comment/);
   });
 });
 
 describe("IniDocument lazy reading", () => {
   it.each(fixtures)("reads %s as the full parse does", (name) => {
     const text = readFixture(name);
-    const lazy = IniDocument.parse(text, name, { ...naming(name), lazy: true });
-    expect(reading(lazy)).toEqual(reading(IniDocument.parse(text, name, naming(name))));
+    const lazy = IniScanner.scan(text, name, { ...naming(name) });
+    expect(reading(lazy)).toEqual(reading(IniEditor.parse(text, name, naming(name))));
   });
 
   it.each(texts)("finds each section of %s by name, before any listing, as the full parse does", (name, text) => {
-    const full = IniDocument.parse(text, name, naming(name));
-    const lazy = IniDocument.parse(text, name, { ...naming(name), lazy: true });
+    const full = IniEditor.parse(text, name, naming(name));
+    const lazy = IniScanner.scan(text, name, { ...naming(name) });
     const lookUp = (doc: IniDocument) =>
       [...full.sectionNames(), "profile missing", "DEFAULT", "default", "sso-session s", "a", "services missing"].map((s) => [s, doc.hasSection(s), { ...doc.getSection(s) }, doc.findLine(s), doc.comments(s), doc.get(s, "region")]);
     expect(lookUp(lazy)).toEqual(lookUp(full));
   });
 
   it.each(texts)("finds each section of %s as the full parse does when told in advance which to look up", (name, text) => {
-    const full = IniDocument.parse(text, name, naming(name));
+    const full = IniEditor.parse(text, name, naming(name));
     const names = [...full.sectionNames(), "profile missing", "profile a.b*c(d)|e", "DEFAULT"];
     for (const lookUp of [names, names.filter((_, i) => i % 2 === 0)]) {
-      const lazy = IniDocument.parse(text, name, { ...naming(name), lazy: true, lookUp });
+      const lazy = IniScanner.scan(text, name, { ...naming(name), lookUp });
       const lookUpAll = (doc: IniDocument) => names.map((s) => [s, doc.hasSection(s), { ...doc.getSection(s) }, doc.findLine(s), doc.comments(s)]);
       expect(lookUpAll(lazy)).toEqual(lookUpAll(full));
     }
@@ -231,26 +233,26 @@ describe("IniDocument lazy reading", () => {
   it("finds a profile told in advance whose name holds regular-expression characters, and only it", () => {
     const text = "[profile a.b]\nx = 1\n[profile a+b]\nx = 2\n[profile axb]\nx = 3\n";
     for (const name of ["profile a.b", "profile a+b", "profile axb"]) {
-      const lazy = IniDocument.parse(text, "config", { lazy: true, lookUp: [name] });
-      expect(lazy.get(name, "x")).toBe(IniDocument.parse(text, "config").get(name, "x"));
+      const lazy = IniScanner.scan(text, "config", { lookUp: [name] });
+      expect(lazy.get(name, "x")).toBe(IniEditor.parse(text, "config").get(name, "x"));
     }
-    expect(IniDocument.parse(text, "config", { lazy: true, lookUp: ["profile a"] }).hasSection("profile a")).toBe(false);
+    expect(IniScanner.scan(text, "config", { lookUp: ["profile a"] }).hasSection("profile a")).toBe(false);
   });
 
   it("reads only the sections asked for, so an error elsewhere goes unnoticed until an edit", () => {
     const text = "[profile a]\nx = 1\n[profile b]\nnot a key line\n";
-    expect(() => IniDocument.parse(text, "config")).toThrow(FileFormatError);
-    const lazy = IniDocument.parse(text, "config", { lazy: true });
+    expect(() => IniEditor.parse(text, "config")).toThrow(FileFormatError);
+    const lazy = IniScanner.scan(text, "config");
     expect(lazy.get("profile a", "x")).toBe("1");
     expect(() => lazy.get("profile b", "x")).toThrow(/config:4: is not a key = value line/);
-    expect(() => IniDocument.parse(text, "config", { lazy: true }).setKeys("profile a", { y: "2" })).toThrow(/config:4:/);
+    expect(() => IniEditor.parse(text, "config").setKeys("profile a", { y: "2" })).toThrow(/config:4:/);
   });
 
   it("finds a repeated header when that section is read, and merges a repeated [DEFAULT]", () => {
-    const lazy = IniDocument.parse("[a]\nx = 1\n[b]\n[a]\n", "config", { lazy: true });
+    const lazy = IniScanner.scan("[a]\nx = 1\n[b]\n[a]\n", "config");
     expect(lazy.get("b", "x")).toBeUndefined();
     expect(() => lazy.get("a", "x")).toThrow(/config:4: duplicate section/);
-    const merged = IniDocument.parse("[DEFAULT]\nx = 1\n[b]\n[DEFAULT]\ny = 2\n", "config", { lazy: true });
+    const merged = IniScanner.scan("[DEFAULT]\nx = 1\n[b]\n[DEFAULT]\ny = 2\n", "config");
     expect({ ...merged.getSection("DEFAULT") }).toEqual({ x: "1", y: "2" });
   });
 
@@ -259,7 +261,7 @@ describe("IniDocument lazy reading", () => {
     ["a byte order mark", "\uFEFF[a]\n", /byte order mark/],
     ["a [ line that is not a header", "[a]\nx = 1\n[b\n", /config:3: is not a key = value line/],
   ])("still finds %s at once", (_name, text, error) => {
-    expect(() => IniDocument.parse(text, "config", { lazy: true })).toThrow(error);
+    expect(() => IniScanner.scan(text, "config")).toThrow(error);
   });
 
   it.each([
@@ -267,7 +269,7 @@ describe("IniDocument lazy reading", () => {
     ["a Unicode line separator, which is white space here, not a line end", "[a]\nx = 1\n\u2028[b]\n"],
     ["a lone carriage return", "[a]\rx = 1\r  [b]\r"],
   ])("reads a [ line indented with %s as the full parse does (a continuation here)", (_name, text) => {
-    const lazy = IniDocument.parse(text, "config", { lazy: true });
+    const lazy = IniScanner.scan(text, "config");
     expect(lazy.sectionNames()).toEqual(["a"]);
     expect(lazy.get("a", "x")).toBe("1\n[b]");
   });

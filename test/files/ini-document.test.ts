@@ -2,14 +2,16 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { FileFormatError } from "../../src/errors.js";
-import { IniDocument, LEADING_SPACE, profileSectionName } from "../../src/files/ini-document.js";
+import { type IniDocument, profileSectionName } from "../../src/files/ini-document.js";
+import { IniEditor } from "../../src/files/ini-editor.js";
+import { IniScanner, LEADING_SPACE } from "../../src/files/ini-scanner.js";
 import { isPythonSpace } from "../../src/files/ini-syntax.js";
 import { canonicalSectionName, formatSectionHeader, splitShellWords } from "../../src/files/ini-section-name.js";
 
 const FIXTURES = join(import.meta.dirname, "..", "fixtures", "ini");
 const fixtures = readdirSync(FIXTURES).sort();
 const readFixture = (name: string): string => readFileSync(join(FIXTURES, name), "utf8");
-const parse = (text: string, file = "config"): IniDocument => IniDocument.parse(text, file);
+const parse = (text: string, file = "config"): IniEditor => IniEditor.parse(text, file);
 const naming = (name: string) => ({ sectionNames: name.startsWith("credentials") ? "raw" : "config" }) as const;
 
 /** The text before a section's header and from the next header on: what an edit must not touch. */
@@ -27,12 +29,12 @@ describe("IniDocument round trip", () => {
 
   it.each(fixtures)("keeps %s byte for byte", (name) => {
     const text = readFixture(name);
-    expect(IniDocument.parse(text, name, naming(name)).toString()).toBe(text);
+    expect(IniEditor.parse(text, name, naming(name)).toString()).toBe(text);
   });
 
   it.each(fixtures)("restores %s exactly after adding then removing a new section", (name) => {
     const text = readFixture(name);
-    const doc = IniDocument.parse(text, name, naming(name));
+    const doc = IniEditor.parse(text, name, naming(name));
     doc.setKeys("profile added", { region: "eu-west-1", output: "json" });
     expect(doc.get("profile added", "region")).toBe("eu-west-1");
     doc.removeKeys("profile added", ["region", "output"], { dropEmptySection: true });
@@ -41,7 +43,7 @@ describe("IniDocument round trip", () => {
 
   it.each(fixtures)("restores %s exactly after removeSection of an added section", (name) => {
     const text = readFixture(name);
-    const doc = IniDocument.parse(text, name, naming(name));
+    const doc = IniEditor.parse(text, name, naming(name));
     doc.setKeys("extra", { aws_access_key_id: "ASIAEXAMPLE" });
     doc.removeSection("extra");
     expect(doc.toString()).toBe(text);
@@ -49,7 +51,7 @@ describe("IniDocument round trip", () => {
 });
 
 describe("IniDocument reading (what botocore's configparser sees)", () => {
-  const messy = () => IniDocument.parse(readFixture("config-messy"), "config-messy");
+  const messy = () => IniEditor.parse(readFixture("config-messy"), "config-messy");
 
   it("maps headers to the names botocore reads", () => {
     expect(messy().sectionNames()).toEqual([
@@ -101,7 +103,7 @@ describe("IniDocument reading (what botocore's configparser sees)", () => {
   });
 
   it("reads credentials headers raw: [profile dev] is the profile named 'profile dev'", () => {
-    const raw = IniDocument.parse(readFixture("credentials-hand"), "credentials", { sectionNames: "raw" });
+    const raw = IniEditor.parse(readFixture("credentials-hand"), "credentials", { sectionNames: "raw" });
     expect(raw.sectionNames()).toEqual(["default", "old-temp", "profile dev"]);
     expect(raw.get("profile dev", "aws_access_key_id")).toBe("AKIAEXAMPLEPROFILEDEV");
   });
@@ -134,7 +136,7 @@ describe("IniDocument reading (what botocore's configparser sees)", () => {
     const wrong: number[] = [];
     for (let c = 0; c < 0x10000; c++) if (indented.test(String.fromCharCode(c)) !== (c !== 10 && (isPythonSpace(c) || c === 0xfeff))) wrong.push(c);
     expect(wrong).toEqual([]);
-    const doc = IniDocument.parse("[a]\nx = 1\n\x85[b]\ny = 2\n", "c", { lazy: true });
+    const doc = IniScanner.scan("[a]\nx = 1\n\x85[b]\ny = 2\n", "c");
     expect({ ...doc.getSection("a") }).toEqual({ x: "1\n[b]", y: "2" });
     expect(doc.getSection("b")).toBeUndefined();
   });
@@ -170,7 +172,7 @@ describe("IniDocument errors name file and line, never the line's text", () => {
   ])("%s", (_name, text, line, fragment) => {
     let caught: unknown;
     try {
-      IniDocument.parse(text, "/home/u/.aws/config");
+      IniEditor.parse(text, "/home/u/.aws/config");
     } catch (err) {
       caught = err;
     }
@@ -220,9 +222,9 @@ describe("IniDocument.setKeys", () => {
 
   it.each(fixtures)("keeps everything outside the edited section of %s byte-identical", (name) => {
     const text = readFixture(name);
-    const doc = IniDocument.parse(text, name, naming(name));
+    const doc = IniEditor.parse(text, name, naming(name));
     for (const section of doc.sectionNames()) {
-      const edited = IniDocument.parse(text, name, naming(name));
+      const edited = IniEditor.parse(text, name, naming(name));
       const [head, tail] = outside(edited, section);
       const firstKey = Object.keys(edited.getSection(section) ?? {})[0] ?? "k";
       edited.setKeys(section, { [firstKey]: "changed", added_key: "v" });
