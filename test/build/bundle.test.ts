@@ -57,6 +57,13 @@ describe("the no-network login runs from dist/cli/entry.cjs alone", () => {
     expect(inputs.filter((i) => /@aws-sdk|@smithy|src\/emulator|@inquirer|node_modules\/commander|node_modules\/zod|src\/sso\/clients/.test(i))).toEqual([]);
   });
 
+  it("reads the user's ini files with the read-only scanner, without the editor's code", async () => {
+    // The hot commands only read ~/.aws/config and credentials: the editor (ini-editor.ts) is loaded by the commands that write.
+    const entry = await readFile(`${REPO_ROOT}dist/cli/entry.cjs`, "utf8");
+    expect(entry).toMatch(/IniScanner = class/);
+    expect(entry).not.toMatch(/IniEditor = class|cannot edit \[|setKeys\(/);
+  });
+
   it("leaves V8's code cache of the entry beside it, and this Node accepts it", async () => {
     // npm install builds: the cache is made by this Node, from runs of the hot commands (scripts/code-cache.mjs).
     const launch = `${REPO_ROOT}dist/cli/launch.cjs`;
