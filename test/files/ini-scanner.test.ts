@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { FileFormatError } from "../../src/errors.js";
+import { IniChain } from "../../src/files/ini-chain.js";
 import { type IniDocument } from "../../src/files/ini-document.js";
 import { IniEditor } from "../../src/files/ini-editor.js";
 import { IniScanner, LEADING_SPACE } from "../../src/files/ini-scanner.js";
@@ -21,20 +22,20 @@ describe("IniScanner", () => {
 
   it.each(fixtures)("reads %s as the full parse does", (name) => {
     const text = readFixture(name);
-    const lazy = IniScanner.scan(text, name, { ...naming(name) });
-    expect(reading(lazy)).toEqual(reading(IniEditor.parse(text, name, naming(name))));
+    const lazy = IniScanner.scan(text, name, naming(name));
+    expect(reading(lazy)).toEqual(reading(IniChain.read(text, name, naming(name))));
   });
 
   it.each(texts)("finds each section of %s by name, before any listing, as the full parse does", (name, text) => {
-    const full = IniEditor.parse(text, name, naming(name));
-    const lazy = IniScanner.scan(text, name, { ...naming(name) });
+    const full = IniChain.read(text, name, naming(name));
+    const lazy = IniScanner.scan(text, name, naming(name));
     const lookUp = (doc: IniDocument) =>
       [...full.sectionNames(), "profile missing", "DEFAULT", "default", "sso-session s", "a", "services missing"].map((s) => [s, doc.hasSection(s), { ...doc.getSection(s) }, doc.findLine(s), doc.comments(s), doc.get(s, "region")]);
     expect(lookUp(lazy)).toEqual(lookUp(full));
   });
 
   it.each(texts)("finds each section of %s as the full parse does when told in advance which to look up", (name, text) => {
-    const full = IniEditor.parse(text, name, naming(name));
+    const full = IniChain.read(text, name, naming(name));
     const names = [...full.sectionNames(), "profile missing", "profile a.b*c(d)|e", "DEFAULT"];
     for (const lookUp of [names, names.filter((_, i) => i % 2 === 0)]) {
       const lazy = IniScanner.scan(text, name, { ...naming(name), lookUp });
@@ -47,14 +48,14 @@ describe("IniScanner", () => {
     const text = "[profile a.b]\nx = 1\n[profile a+b]\nx = 2\n[profile axb]\nx = 3\n";
     for (const name of ["profile a.b", "profile a+b", "profile axb"]) {
       const lazy = IniScanner.scan(text, "config", { lookUp: [name] });
-      expect(lazy.get(name, "x")).toBe(IniEditor.parse(text, "config").get(name, "x"));
+      expect(lazy.get(name, "x")).toBe(IniChain.read(text, "config").get(name, "x"));
     }
     expect(IniScanner.scan(text, "config", { lookUp: ["profile a"] }).hasSection("profile a")).toBe(false);
   });
 
   it("reads only the sections asked for, so an error elsewhere goes unnoticed until an edit", () => {
     const text = "[profile a]\nx = 1\n[profile b]\nnot a key line\n";
-    expect(() => IniEditor.parse(text, "config")).toThrow(FileFormatError);
+    expect(() => IniChain.read(text, "config")).toThrow(FileFormatError);
     const lazy = IniScanner.scan(text, "config");
     expect(lazy.get("profile a", "x")).toBe("1");
     expect(() => lazy.get("profile b", "x")).toThrow(/config:4: is not a key = value line/);
