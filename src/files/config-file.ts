@@ -2,7 +2,10 @@ import { BadValueError, ConfigError } from "../errors.js";
 import { hasControlChars } from "../lib/control-chars.js";
 import { checkWritableTarget, readTextIfExists, writeFileAtomic, type FileWriteOptions } from "./atomic-write.js";
 import { withFileLock } from "./file-lock.js";
-import { IniDocument, profileSectionName } from "./ini-document.js";
+import { profileSectionName, type IniDocument } from "./ini-document.js";
+import { IniChain } from "./ini-chain.js";
+import { IniEditor } from "./ini-editor.js";
+import { IniScanner } from "./ini-scanner.js";
 import { pythonStrip } from "./ini-syntax.js";
 
 // ~/.aws/config: finding profiles and sso-sessions the way botocore does, checking the Identity
@@ -36,13 +39,16 @@ export interface ResolvedSsoProfile {
 }
 
 /**
- * The config file (empty if missing). Never writes. `lazy`: sections are read when first asked
- * for (IniParseOptions), for a command about one profile in a file of thousands; `profile` names
- * that profile, when known, so that its section is found in the pass that checks the file.
+ * The config file (empty if missing), read whole and checked. Never writes. `lazy`: sections are
+ * read when first asked for (IniScanner), for a command about one profile in a file of thousands;
+ * `profile` names that profile, when known, so that its section is found in the pass that checks
+ * the file.
  */
 export async function readConfigFile(path: string, opts: { lazy?: boolean; profile?: string | undefined } = {}): Promise<IniDocument> {
+  const text = (await readTextIfExists(path)) ?? "";
+  if (!opts.lazy) return IniChain.read(text, path);
   const lookUp = opts.profile ? [profileSectionName(opts.profile), ...(opts.profile === "default" ? ["profile default"] : [])] : [];
-  return IniDocument.parse((await readTextIfExists(path)) ?? "", path, { lazy: opts.lazy === true, lookUp });
+  return IniScanner.scan(text, path, { lookUp });
 }
 
 /** Profile names in file order: `[default]` and `[profile default]` are both "default". */
@@ -323,11 +329,11 @@ function where(doc: IniDocument, section: string, key?: string): string {
  * written only if its bytes changed. True if it was written. The new text is compared and written
  * in pieces, never held whole (a populated config is megabytes).
  */
-export async function editConfigFile(path: string, change: (doc: IniDocument) => void, opts: FileWriteOptions = {}): Promise<boolean> {
+export async function editConfigFile(path: string, change: (doc: IniEditor) => void, opts: FileWriteOptions = {}): Promise<boolean> {
   await checkWritableTarget(path, { system: opts.system });
   return withFileLock(path, async () => {
     const before = await readTextIfExists(path);
-    const doc = IniDocument.parse(before ?? "", path);
+    const doc = IniEditor.parse(before ?? "", path);
     change(doc);
     if (!doc.changed || doc.hasText(before ?? "")) return false;
     await writeFileAtomic(path, doc.chunks(), { ...opts, newFileMode: 0o600, dirMode: 0o700 });

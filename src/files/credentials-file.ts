@@ -16,7 +16,10 @@ import {
 } from "./credentials-ledger.js";
 import { fileAccessError, isNotFound } from "./file-access.js";
 import { withFileLock, type FileLockOptions } from "./file-lock.js";
-import { IniDocument } from "./ini-document.js";
+import { IniChain } from "./ini-chain.js";
+import type { IniDocument } from "./ini-document.js";
+import { IniEditor } from "./ini-editor.js";
+import { IniScanner } from "./ini-scanner.js";
 
 // ~/.aws/credentials: sections are bare profile names (docs/protocol/config-files.md §2.1). sso-cli only ever
 // writes aws_access_key_id, aws_secret_access_key and aws_session_token, records what it wrote in
@@ -57,9 +60,10 @@ const OUR_KEYS = [ACCESS_KEY_ID, "aws_secret_access_key", "aws_session_token"];
 // (docs/protocol/config-files.md §2.1), so a stale one left in a section we write would shadow our new token.
 const LEGACY_TOKEN_KEY = "aws_security_token";
 
-/** The file as an IniDocument (empty if it does not exist). Never writes. `lazy`: see IniParseOptions. */
+/** The file (empty if it does not exist), read whole and checked. Never writes. `lazy`: read as IniScanner reads. */
 export async function readCredentialsFile(path: string, opts: { lazy?: boolean } = {}): Promise<IniDocument> {
-  return IniDocument.parse((await readTextIfExists(path)) ?? "", path, { sectionNames: "raw", lazy: opts.lazy === true });
+  const text = (await readTextIfExists(path)) ?? "";
+  return opts.lazy ? IniScanner.scan(text, path, { sectionNames: "raw" }) : IniChain.read(text, path, { sectionNames: "raw" });
 }
 
 /**
@@ -93,7 +97,7 @@ export async function updateCredentialsFile(
   }
   return withFileLock(path, () => withFileLock(ledgerFile, async () => {
     const before = await readTextIfExists(path);
-    const doc = IniDocument.parse(before ?? "", path, { sectionNames: "raw" });
+    const doc = IniEditor.parse(before ?? "", path, { sectionNames: "raw" });
     const ledger = await readLedger(ledgerFile);
     let ledgerOnDisk = formatLedger(ledger);
     const fileKey = await resolveFileIdentity(path);

@@ -1,9 +1,10 @@
-import { FileFormatError } from "../errors.js";
+import { BadValueError, FileFormatError } from "../errors.js";
 import { canonicalSectionName, type SectionNaming } from "./ini-section-name.js";
 
 // How Python configparser's `RawConfigParser()` (botocore's reader) sees the lines of an ini file:
-// which are headers, keys, continuations, comments, and which are errors. ini-document.ts edits on
-// top of this. docs/protocol/config-files.md §2.
+// which are headers, keys, continuations, comments, and which are errors; and how a key or comment
+// line is written so that it reads back as written. Every reading (ini-document.ts) and the editor
+// (ini-editor.ts) are built on this. docs/protocol/config-files.md §2.
 
 export interface Line {
   text: string;
@@ -288,4 +289,29 @@ export function sectionName(header: string, naming: SectionNaming): string | und
   // shlex splits at space, tab, \r and \n only.
   if (naming === "raw" || /^(profile|sso-session|services) [^ \t\r\n'"\\]+$/.test(header)) return header;
   return canonicalSectionName(header, naming);
+}
+
+/** Starts or ends with white space as configparser (botocore) or trim() (the JS SDK's reader) sees it. */
+function isPadded(s: string): boolean {
+  return s !== pythonStrip(s) || s !== s.trim();
+}
+
+/** BadValueError unless `key = value` reads back, in botocore and the JS SDK, as that key and value. */
+export function checkKeyValue(key: string, value: string): void {
+  if (key === "" || isPadded(key) || /[=:\r\n]/.test(key) || /^[#;[]/.test(key)) {
+    throw new BadValueError(`"${key}" cannot be written as an ini key.`);
+  }
+  // The value is not echoed: it may be a secret.
+  if (/[\r\n]/.test(value)) throw new BadValueError(`The value for ${key} contains a line break.`);
+  if (isPadded(value)) throw new BadValueError(`The value for ${key} starts or ends with whitespace.`);
+}
+
+/** BadValueError unless `comment` is one comment line. */
+export function checkComment(comment: string): void {
+  if (!/^[#;]/.test(comment) || /[\r\n]/.test(comment)) throw new BadValueError("A comment line starts with # or ; and has no line break.");
+}
+
+/** How a key is written: `key = value`, or `key =` when empty. */
+export function keyLine(key: string, value: string): string {
+  return `${key}${value === "" ? " =" : ` = ${value}`}`;
 }

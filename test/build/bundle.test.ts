@@ -68,6 +68,13 @@ describe("the no-network login runs from dist/cli/entry.cjs alone", () => {
     expect(ours).toContain("src/commands/login/login-grammar.entry.ts");
   });
 
+  it("reads the user's ini files with the read-only scanner, without the editor's code", async () => {
+    // The hot commands only read ~/.aws/config and credentials: the editor (ini-editor.ts) is loaded by the commands that write.
+    const entry = await readFile(`${REPO_ROOT}dist/cli/entry.cjs`, "utf8");
+    expect(entry).toMatch(/IniScanner = class/);
+    expect(entry).not.toMatch(/IniEditor = class|cannot edit \[|setKeys\(/);
+  });
+
   it("answers an up-to-date login with bin/sso-cli, its launcher and the entry, without the main bundle", async () => {
     const emu = await startTestEmulator({ accounts: 1, rolesPerAccount: 1 });
     const { home, cleanup } = await makeTempHome();

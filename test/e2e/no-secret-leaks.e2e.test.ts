@@ -2,7 +2,7 @@ import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { IniDocument } from "../../src/files/ini-document.js";
+import { IniEditor } from "../../src/files/ini-editor.js";
 import { formatTimestamp, formatTokenCacheEntry, parseTokenCacheEntry, tokenCacheFileName } from "../../src/files/token-cache.js";
 import { startTestEmulator } from "../helpers/emulator.js";
 import { runCli, type ProcessResult } from "../helpers/run-process.js";
@@ -218,7 +218,7 @@ async function collectFromFiles(home: string, into: Map<string, Set<string>>): P
   const file = join(home, ".aws", "credentials");
   const text = await readFile(file, "utf8").catch(() => undefined);
   if (text === undefined) return;
-  const doc = IniDocument.parse(text, file, { sectionNames: "raw" });
+  const doc = IniEditor.parse(text, file, { sectionNames: "raw" });
   for (const section of doc.sectionNames()) {
     for (const kind of ["aws_access_key_id", "aws_secret_access_key", "aws_session_token"]) add(kind, doc.get(section, kind));
   }

@@ -16,10 +16,11 @@ import {
   resolveSsoSession,
   applyConfigEdits,
 } from "../../src/files/config-file.js";
-import { IniDocument } from "../../src/files/ini-document.js";
+import { type IniDocument } from "../../src/files/ini-document.js";
+import { IniEditor } from "../../src/files/ini-editor.js";
 
 const FIXTURES = join(import.meta.dirname, "..", "fixtures", "ini");
-const fixture = async (name: string): Promise<IniDocument> => IniDocument.parse(await readFile(join(FIXTURES, name), "utf8"), name);
+const fixture = async (name: string): Promise<IniDocument> => IniEditor.parse(await readFile(join(FIXTURES, name), "utf8"), name);
 const START_URL = "https://d-1234567890.awsapps.com/start";
 
 let dir: string;
@@ -43,10 +44,10 @@ describe("listing", () => {
   });
 
   it("lists [profile default] once and reads whichever default section comes later", () => {
-    const doc = IniDocument.parse("[profile default]\nregion = a\n[default]\nregion = b\n", "config");
+    const doc = IniEditor.parse("[profile default]\nregion = a\n[default]\nregion = b\n", "config");
     expect(listProfiles(doc)).toEqual(["default"]);
     expect(findProfileSection(doc, "default")).toBe("default");
-    const flipped = IniDocument.parse("[default]\nregion = b\n[profile default]\nregion = a\n", "config");
+    const flipped = IniEditor.parse("[default]\nregion = b\n[profile default]\nregion = a\n", "config");
     expect(findProfileSection(flipped, "default")).toBe("profile default");
   });
 
@@ -100,12 +101,12 @@ describe("resolveSsoProfile", () => {
   });
 
   it("gives every section the keys of [DEFAULT], as configparser does", () => {
-    const doc = IniDocument.parse(`[DEFAULT]\nsso_region = eu-west-1\n[profile x]\nsso_start_url = ${START_URL}\n`, "config");
+    const doc = IniEditor.parse(`[DEFAULT]\nsso_region = eu-west-1\n[profile x]\nsso_start_url = ${START_URL}\n`, "config");
     expect(resolveSsoProfile(doc, "x")).toMatchObject({ kind: "legacy", region: "eu-west-1" });
   });
 
   it("needs neither account nor role (signing in needs only the session)", () => {
-    const doc = IniDocument.parse(`[profile s]\nsso_session = a\n[sso-session a]\nsso_start_url = ${START_URL}\nsso_region = us-east-1\n`, "config");
+    const doc = IniEditor.parse(`[profile s]\nsso_session = a\n[sso-session a]\nsso_start_url = ${START_URL}\nsso_region = us-east-1\n`, "config");
     const resolved = resolveSsoProfile(doc, "s");
     expect(resolved.accountId).toBeUndefined();
     expect(resolved.roleName).toBeUndefined();
@@ -125,7 +126,7 @@ describe("resolveSsoProfile", () => {
     ["a legacy profile without sso_region", `[profile p]\nsso_start_url = ${START_URL}\nsso_account_id = 111122223333\n`, "p", "Profile p is missing sso_region (config:1 [profile p])."],
     ["a bad sso_region", `[profile p]\nsso_start_url = ${START_URL}\nsso_region = useast1\n`, "p", "sso_region is not an AWS region name (config:3 [profile p])."],
   ])("reports %s", (_name, text, profile, message) => {
-    const doc = IniDocument.parse(text, "config");
+    const doc = IniEditor.parse(text, "config");
     let caught: unknown;
     try {
       resolveSsoProfile(doc, profile);

@@ -11,7 +11,7 @@ import {
   type RoleCredentials,
 } from "../../src/files/credentials-file.js";
 import { defaultLedgerFile, formatLedger, type CredentialSource, hashAccessKeyId, listLedgerEntries, readLedger, resolveFileIdentity, type Ledger } from "../../src/files/credentials-ledger.js";
-import { IniDocument } from "../../src/files/ini-document.js";
+import { IniEditor } from "../../src/files/ini-editor.js";
 import { bundleForChild } from "./bundle-for-child.js";
 
 const FIXTURES = join(import.meta.dirname, "..", "fixtures", "ini");
@@ -340,7 +340,7 @@ describe("updateCredentialsFile in a batch", () => {
     // How fast is npm run bench's to judge (fan-out to 10,000 profiles), not a timed test's.
     const results = await updateCredentialsFile(credentialsFile, profiles.map((profile, i) => ({ profile, set: { credentials: creds(i), source: SOURCE } })), ledgerFile);
     expect(results.every((r) => r.outcome === "written")).toBe(true);
-    const doc = IniDocument.parse(await fileText(), credentialsFile, { sectionNames: "raw" });
+    const doc = IniEditor.parse(await fileText(), credentialsFile, { sectionNames: "raw" });
     expect(doc.sectionNames()).toHaveLength(1003);
     expect(doc.get("p999", "aws_access_key_id")).toBe("ASIAEXAMPLE999");
     expect(await listLedgerEntries(ledgerFile, { credentialsFile })).toHaveLength(1000);
@@ -429,7 +429,7 @@ describe("updateCredentialsFile across processes", () => {
     expect(codes).toEqual(Array(16).fill(0));
     const text = await fileText();
     expect(text.startsWith(original)).toBe(true);
-    const doc = IniDocument.parse(text, credentialsFile, { sectionNames: "raw" });
+    const doc = IniEditor.parse(text, credentialsFile, { sectionNames: "raw" });
     for (const p of profiles) expect(doc.get(p, "aws_access_key_id")).toBe(`ASIA${p}`);
     expect((await listLedgerEntries(ledgerFile)).map((e) => e.profile).sort()).toEqual([...profiles].sort());
     expect(await readdir(join(home, ".aws"))).toEqual(["credentials", "sso-cli"]);

@@ -1,55 +1,18 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { FileFormatError } from "../../src/errors.js";
-import { IniDocument, LEADING_SPACE, profileSectionName } from "../../src/files/ini-document.js";
-import { isPythonSpace } from "../../src/files/ini-syntax.js";
+import { IniChain } from "../../src/files/ini-chain.js";
+import { type IniDocument, profileSectionName } from "../../src/files/ini-document.js";
+import { IniEditor } from "../../src/files/ini-editor.js";
 import { canonicalSectionName, formatSectionHeader, splitShellWords } from "../../src/files/ini-section-name.js";
+import { readFixture } from "./ini-texts.js";
 
-const FIXTURES = join(import.meta.dirname, "..", "fixtures", "ini");
-const fixtures = readdirSync(FIXTURES).sort();
-const readFixture = (name: string): string => readFileSync(join(FIXTURES, name), "utf8");
-const parse = (text: string, file = "config"): IniDocument => IniDocument.parse(text, file);
-const naming = (name: string) => ({ sectionNames: name.startsWith("credentials") ? "raw" : "config" }) as const;
+// What every reading of an ini file answers, as botocore's configparser reads it (the whole reading
+// here; the scanner is held to it in ini-scanner.test.ts), and the errors it names.
 
-/** The text before a section's header and from the next header on: what an edit must not touch. */
-function outside(doc: IniDocument, section: string): [string, string] {
-  const lines = doc.toString().split(/(?<=\r\n|\n|\r(?!\n))/);
-  const sections = doc.listSections();
-  const at = sections.findLastIndex((s) => s.name === section);
-  const start = (sections[at]?.line ?? 1) - 1;
-  const next = sections[at + 1]?.line;
-  return [lines.slice(0, start).join(""), next === undefined ? "" : lines.slice(next - 1).join("")];
-}
-
-describe("IniDocument round trip", () => {
-  it("has fixtures to check", () => expect(fixtures.length).toBeGreaterThanOrEqual(6));
-
-  it.each(fixtures)("keeps %s byte for byte", (name) => {
-    const text = readFixture(name);
-    expect(IniDocument.parse(text, name, naming(name)).toString()).toBe(text);
-  });
-
-  it.each(fixtures)("restores %s exactly after adding then removing a new section", (name) => {
-    const text = readFixture(name);
-    const doc = IniDocument.parse(text, name, naming(name));
-    doc.setKeys("profile added", { region: "eu-west-1", output: "json" });
-    expect(doc.get("profile added", "region")).toBe("eu-west-1");
-    doc.removeKeys("profile added", ["region", "output"], { dropEmptySection: true });
-    expect(doc.toString()).toBe(text);
-  });
-
-  it.each(fixtures)("restores %s exactly after removeSection of an added section", (name) => {
-    const text = readFixture(name);
-    const doc = IniDocument.parse(text, name, naming(name));
-    doc.setKeys("extra", { aws_access_key_id: "ASIAEXAMPLE" });
-    doc.removeSection("extra");
-    expect(doc.toString()).toBe(text);
-  });
-});
+const parse = (text: string, file = "config"): IniDocument => IniChain.read(text, file);
 
 describe("IniDocument reading (what botocore's configparser sees)", () => {
-  const messy = () => IniDocument.parse(readFixture("config-messy"), "config-messy");
+  const messy = () => IniChain.read(readFixture("config-messy"), "config-messy");
 
   it("maps headers to the names botocore reads", () => {
     expect(messy().sectionNames()).toEqual([
@@ -101,13 +64,13 @@ describe("IniDocument reading (what botocore's configparser sees)", () => {
   });
 
   it("reads credentials headers raw: [profile dev] is the profile named 'profile dev'", () => {
-    const raw = IniDocument.parse(readFixture("credentials-hand"), "credentials", { sectionNames: "raw" });
+    const raw = IniChain.read(readFixture("credentials-hand"), "credentials", { sectionNames: "raw" });
     expect(raw.sectionNames()).toEqual(["default", "old-temp", "profile dev"]);
     expect(raw.get("profile dev", "aws_access_key_id")).toBe("AKIAEXAMPLEPROFILEDEV");
   });
 
   it("lets the later of two headers with one name win wholesale, as botocore does", () => {
-    const doc = parse('[profile a]\nx = 1\n[profile "a"]\ny = 2\n');
+    const doc = IniEditor.parse('[profile a]\nx = 1\n[profile "a"]\ny = 2\n', "config");
     expect({ ...doc.getSection("profile a") }).toEqual({ y: "2" });
     doc.setKeys("profile a", { z: "3" });
     expect(doc.toString()).toBe('[profile a]\nx = 1\n[profile "a"]\ny = 2\nz = 3\n');
@@ -127,16 +90,6 @@ describe("IniDocument reading (what botocore's configparser sees)", () => {
     const doc = parse("[a]\nx =\x85one\x1f\n\x1cmore\nz = \uFEFFv\ns3 =\n\x85k = v\u2028 m = n\x85\n");
     expect({ ...doc.getSection("a") }).toEqual({ x: "one\nmore", z: "\uFEFFv", s3: "\nk = v\u2028 m = n" });
     expect({ ...doc.getNested("a", "s3") }).toEqual({ k: "v", m: "n" });
-  });
-
-  it("finds an indented header in one pass by configparser's white space (but \\n) or U+FEFF, every UTF-16 unit checked", () => {
-    const indented = new RegExp(`^${LEADING_SPACE}$`);
-    const wrong: number[] = [];
-    for (let c = 0; c < 0x10000; c++) if (indented.test(String.fromCharCode(c)) !== (c !== 10 && (isPythonSpace(c) || c === 0xfeff))) wrong.push(c);
-    expect(wrong).toEqual([]);
-    const doc = IniDocument.parse("[a]\nx = 1\n\x85[b]\ny = 2\n", "c", { lazy: true });
-    expect({ ...doc.getSection("a") }).toEqual({ x: "1\n[b]", y: "2" });
-    expect(doc.getSection("b")).toBeUndefined();
   });
 
   it("keeps a __proto__ key as data", () => {
@@ -170,7 +123,7 @@ describe("IniDocument errors name file and line, never the line's text", () => {
   ])("%s", (_name, text, line, fragment) => {
     let caught: unknown;
     try {
-      IniDocument.parse(text, "/home/u/.aws/config");
+      IniChain.read(text, "/home/u/.aws/config");
     } catch (err) {
       caught = err;
     }
@@ -180,108 +133,6 @@ describe("IniDocument errors name file and line, never the line's text", () => {
     expect(err.message).toContain(`/home/u/.aws/config:${line}: `);
     expect(err.message).toContain(fragment);
     expect(err.message).not.toContain("SECRETVALUE");
-  });
-});
-
-describe("IniDocument.setKeys", () => {
-  it.each([
-    ["replaces a value in place as key = value", "[a]\nx=1\ny = 2\n", "a", { x: "9" }, "[a]\nx = 9\ny = 2\n"],
-    ["leaves an equal value's line untouched", "[a]\nX   =   1\n", "a", { x: "1" }, "[a]\nX   =   1\n"],
-    ["writes an empty value as key =", "[a]\nx = 1\n", "a", { x: "" }, "[a]\nx =\n"],
-    [
-      "replaces a value with continuation lines",
-      "[a]\nx = 1\n  more\n\n  more\ny = 2\n",
-      "a",
-      { x: "9" },
-      "[a]\nx = 9\ny = 2\n",
-    ],
-    ["keeps an indented key's indentation", "[a]\n  x = 1\n  y = 2\n", "a", { x: "9", z: "3" }, "[a]\n  x = 9\n  y = 2\n  z = 3\n"],
-    [
-      "inserts after the last key, before trailing blank and comment lines",
-      "[a]\nx = 1\n# about b\n\n[b]\n",
-      "a",
-      { y: "2", z: "3" },
-      "[a]\nx = 1\ny = 2\nz = 3\n# about b\n\n[b]\n",
-    ],
-    ["inserts right after the header of a section with no keys", "[a]\n\n[b]\n", "a", { y: "2" }, "[a]\ny = 2\n\n[b]\n"],
-    ["appends a new section after one blank line", "[a]\nx = 1\n", "b", { y: "2" }, "[a]\nx = 1\n\n[b]\ny = 2\n"],
-    ["writes a new section into an empty file", "", "b", { y: "2" }, "[b]\ny = 2\n"],
-    ["keeps a missing final newline", "[a]\nx = 1", "a", { y: "2" }, "[a]\nx = 1\ny = 2"],
-    ["adds a line ending before a new section", "[a]\nx = 1", "b", { y: "2" }, "[a]\nx = 1\n\n[b]\ny = 2"],
-    ["uses CRLF in a CRLF file", "[a]\r\nx = 1\r\n", "b", { y: "2" }, "[a]\r\nx = 1\r\n\r\n[b]\r\ny = 2\r\n"],
-    ["edits [profile 'my name'] without touching its header", "[profile 'my name']\nx = 1\n", "profile my name", { x: "2" }, "[profile 'my name']\nx = 2\n"],
-    ["quotes a new name with a space as the AWS CLI does", "", "profile my name", { x: "1" }, "[profile 'my name']\nx = 1\n"],
-    ["writes a dotted name as it is", "", "profile a.b", { x: "1" }, "[profile a.b]\nx = 1\n"],
-  ])("%s", (_name, before, section, entries, after) => {
-    const doc = parse(before);
-    doc.setKeys(section, entries);
-    expect(doc.toString()).toBe(after);
-  });
-
-  it.each(fixtures)("keeps everything outside the edited section of %s byte-identical", (name) => {
-    const text = readFixture(name);
-    const doc = IniDocument.parse(text, name, naming(name));
-    for (const section of doc.sectionNames()) {
-      const edited = IniDocument.parse(text, name, naming(name));
-      const [head, tail] = outside(edited, section);
-      const firstKey = Object.keys(edited.getSection(section) ?? {})[0] ?? "k";
-      edited.setKeys(section, { [firstKey]: "changed", added_key: "v" });
-      expect(outside(edited, section)).toEqual([head, tail]);
-      expect(edited.get(section, "added_key")).toBe("v");
-      edited.removeKeys(section, ["added_key"]);
-      expect(outside(edited, section)).toEqual([head, tail]);
-    }
-  });
-
-  it.each([
-    ["a value with a line break", { x: "a\nb" }],
-    ["a value with surrounding spaces", { x: " a" }],
-    ["a key with =", { "x=y": "1" }],
-    ["a key starting with [", { "[x": "1" }],
-  ])("rejects %s without echoing the value", (_name, entries) => {
-    expect(() => parse("[a]\n").setKeys("a", entries)).toThrow(/ini key|line break|whitespace/);
-  });
-
-  it.each(["profile", "profileX", "profile a'b\nc", ""])("rejects section name %j that clients would not read back", (name) => {
-    expect(() => parse("").setKeys(name, { x: "1" })).toThrow();
-  });
-
-  it("refuses an edit that would change how another section reads, and leaves the document as it was", () => {
-    // "  [b]" is a header only because [a] has no keys; a key added under [a] would swallow it.
-    const text = "[a]\n  [b]\n  y = 1\n";
-    const doc = parse(text);
-    expect(doc.get("b", "y")).toBe("1");
-    expect(() => doc.setKeys("a", { x: "1" })).toThrow(FileFormatError);
-    expect(doc.toString()).toBe(text);
-    expect(doc.get("b", "y")).toBe("1");
-  });
-});
-
-describe("IniDocument.removeKeys and removeSection", () => {
-  it.each([
-    ["drops a key with its continuation lines", "[a]\nx = 1\n  more\ny = 2\n", "a", ["X"], "[a]\ny = 2\n", true],
-    ["removes an emptied section it added and one blank line before it", "[a]\nx = 1\n\n[b]\ny = 2\n", "b", ["y"], "[a]\nx = 1\n", true],
-    ["removes an emptied first section it added and the blank line after it", "[b]\ny = 2\n\n[a]\nx = 1\n", "b", ["y"], "[a]\nx = 1\n", true],
-    ["keeps an emptied section that has a comment", "[b]\n# mine\ny = 2\n", "b", ["y"], "[b]\n# mine\n", true],
-    ["keeps the header and blank lines of an emptied section someone wrote", "[NEW]\ny = 2\n\n[a]\nx = 1\n", "NEW", ["y"], "[NEW]\n\n[a]\nx = 1\n", false],
-    ["keeps an emptied last section someone wrote, without a final newline", "[a]\nx = 1\n[NEW]\ny = 2", "NEW", ["y"], "[a]\nx = 1\n[NEW]", false],
-    ["keeps a section that was empty before", "[b]\n\n[a]\nx = 1\n", "b", ["y"], "[b]\n\n[a]\nx = 1\n", true],
-    ["ignores a missing section", "[a]\nx = 1\n", "b", ["y"], "[a]\nx = 1\n", true],
-    ["keeps a missing final newline", "[a]\nx = 1\ny = 2", "a", ["y"], "[a]\nx = 1", true],
-  ])("%s", (_name, before, section, keys, after, dropEmptySection) => {
-    const doc = parse(before);
-    doc.removeKeys(section, keys, { dropEmptySection });
-    expect(doc.toString()).toBe(after);
-  });
-
-  it.each([
-    ["a middle section", "[a]\nx = 1\n\n[b]\ny = 2\n\n[c]\n", "b", "[a]\nx = 1\n\n[c]\n"],
-    ["a section, keeping the comment that introduces the next", "[a]\nx = 1\n# about c\n[c]\n", "a", "# about c\n[c]\n"],
-    ["both headers that give one name", '[profile a]\nx = 1\n\n[profile "a"]\ny = 2\n', "profile a", ""],
-  ])("removeSection removes %s", (_name, before, section, after) => {
-    const doc = parse(before);
-    doc.removeSection(section);
-    expect(doc.toString()).toBe(after);
   });
 });
 

@@ -1,5 +1,6 @@
 import { findProfileSection, listProfiles } from "../../files/config-file.js";
 import { profileSectionName, type IniDocument } from "../../files/ini-document.js";
+import type { IniEditor } from "../../files/ini-editor.js";
 import { populatedMark, populatedMarker, populatedMarkIn, POPULATED_MARKER, POPULATED_WITH_KEYS_MARKER } from "../../files/populated-profiles.js";
 import type { NamedProfile } from "./populate-names.js";
 
@@ -101,7 +102,7 @@ export function planPopulate(doc: IniDocument, input: PopulatePlanInput): Popula
 }
 
 /** Carries the plan out on the document: one edit per profile, nothing else touched. */
-export function applyPopulatePlan(doc: IniDocument, plan: PopulatePlan, input: Pick<PopulatePlanInput, "ssoSession" | "output" | "withKeys">): void {
+export function applyPopulatePlan(doc: IniEditor, plan: PopulatePlan, input: Pick<PopulatePlanInput, "ssoSession" | "output" | "withKeys">): void {
   const marker = populatedMarker(input.withKeys);
   for (const p of plan.add) doc.setKeys(profileSectionName(p.profile), populatedKeys(p, input.ssoSession, input.output), { comment: marker });
   for (const p of plan.change) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { IniDocument } from "../../../src/files/ini-document.js";
+import { IniEditor } from "../../../src/files/ini-editor.js";
 import { UsageError } from "../../../src/errors.js";
 import { checkTemplate, nameProfiles, normaliseField, renderName, type Assignment } from "../../../src/commands/configure-populate/populate-names.js";
 
@@ -32,9 +32,9 @@ describe("populate profile names", () => {
   ])("renders %j", (template, over, expected) => {
     const name = renderName(template, { accountId: "100000000001", accountName: "Prod East", roleName: "Admin", region: "eu-west-1", ...over }, "corp");
     expect(name).toBe(expected);
-    const doc = IniDocument.parse("", "config");
+    const doc = IniEditor.parse("", "config");
     doc.setKeys(`profile ${name}`, { region: "x" });
-    expect(IniDocument.parse(doc.toString(), "config").sectionNames()).toEqual([`profile ${name}`]);
+    expect(IniEditor.parse(doc.toString(), "config").sectionNames()).toEqual([`profile ${name}`]);
     expect(JS_SDK_PROFILE.test(name)).toBe(true);
   });
 

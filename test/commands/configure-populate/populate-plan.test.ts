@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { IniDocument } from "../../../src/files/ini-document.js";
+import { IniEditor } from "../../../src/files/ini-editor.js";
 import type { NamedProfile } from "../../../src/commands/configure-populate/populate-names.js";
 import { applyPopulatePlan, planPopulate, type ListingFacts, type PopulatePlanInput } from "../../../src/commands/configure-populate/populate-plan.js";
 
@@ -38,14 +38,14 @@ function input(o: Partial<PopulatePlanInput> = {}): PopulatePlanInput {
 
 describe("planPopulate", () => {
   it("adds what is missing, then a second run over the result changes no byte", () => {
-    const doc = IniDocument.parse(USER, "config");
+    const doc = IniEditor.parse(USER, "config");
     const first = planPopulate(doc, input());
     expect(first.add.map((p) => p.profile)).toEqual(["100000000001.Admin", "100000000001.Read", "100000000002.Admin"]);
     applyPopulatePlan(doc, first, input());
     const text = doc.toString();
     expect(text.startsWith(USER)).toBe(true);
     expect(text.slice(USER.length)).toBe(own("100000000001.Admin", "100000000001", "Admin") + own("100000000001.Read", "100000000001", "Read") + own("100000000002.Admin", "100000000002", "Admin"));
-    const again = IniDocument.parse(text, "config");
+    const again = IniEditor.parse(text, "config");
     const second = planPopulate(again, input());
     expect(second).toMatchObject({ add: [], change: [], remove: [], stale: [], skip: [] });
     expect(second.unchanged).toHaveLength(3);
@@ -54,7 +54,7 @@ describe("planPopulate", () => {
   });
 
   it("skips a name a profile the user wrote has, the default profile, and one populated for another sso-session", () => {
-    const doc = IniDocument.parse(USER + own("other.Admin", "100000000001", "Admin", "t"), "config");
+    const doc = IniEditor.parse(USER + own("other.Admin", "100000000001", "Admin", "t"), "config");
     const plan = planPopulate(doc, input({ profiles: [profile("100000000001", "Admin", "taken.Admin"), profile("100000000001", "Read", "default"), profile("100000000002", "Admin", "other.Admin")] }));
     expect(plan.skip).toEqual([
       { profile: "taken.Admin", reason: "a profile you wrote has this name" },
@@ -66,7 +66,7 @@ describe("planPopulate", () => {
 
   it("changes its own profile when a value or the --with-keys marker differs, and only our keys", () => {
     const text = USER + own("100000000001.Admin", "100000000001", "Admin").replace("output = json\n", "output = json\ncli_pager =\n");
-    const doc = IniDocument.parse(text, "config");
+    const doc = IniEditor.parse(text, "config");
     const plan = planPopulate(doc, input({ profiles: [profile("100000000001", "Admin")], withKeys: true, output: "text" }));
     expect(plan.change.map((p) => p.profile)).toEqual(["100000000001.Admin"]);
     applyPopulatePlan(doc, plan, input({ withKeys: true, output: "text" }));
@@ -83,7 +83,7 @@ describe("planPopulate", () => {
       own("failed-listing", "100000000003", "Admin") +
       "\n[profile hand]\nsso_session = s\nsso_account_id = 100000000009\nsso_role_name = Admin\n";
     const facts = listing({ accounts: new Set(["100000000001", "100000000002", "100000000003"]) });
-    const doc = IniDocument.parse(text, "config");
+    const doc = IniEditor.parse(text, "config");
     const stale = planPopulate(doc, input({ listing: facts }));
     expect(stale.stale.map((p) => p.profile)).toEqual(["gone-account", "gone-role"]);
     expect(stale.remove).toEqual([]);
@@ -94,8 +94,8 @@ describe("planPopulate", () => {
     expect(after).not.toMatch(/\[profile gone-/);
     for (const kept of ["renamed", "other-session", "failed-listing", "hand", "taken.Admin", "default"]) expect(after).toContain(kept);
     // A listing that stopped part way says nothing about accounts it did not reach.
-    expect(planPopulate(IniDocument.parse(text, "config"), input({ prune: true, listing: { ...facts, accountsComplete: false } })).remove.map((p) => p.profile)).toEqual(["gone-role"]);
+    expect(planPopulate(IniEditor.parse(text, "config"), input({ prune: true, listing: { ...facts, accountsComplete: false } })).remove.map((p) => p.profile)).toEqual(["gone-role"]);
     // Out of the filters' scope: left alone.
-    expect(planPopulate(IniDocument.parse(text, "config"), input({ prune: true, listing: { ...facts, inScope: (a) => a !== "100000000009" } })).remove.map((p) => p.profile)).toEqual(["gone-role"]);
+    expect(planPopulate(IniEditor.parse(text, "config"), input({ prune: true, listing: { ...facts, inScope: (a) => a !== "100000000009" } })).remove.map((p) => p.profile)).toEqual(["gone-role"]);
   });
 });
