@@ -48,7 +48,8 @@ export class KeyKeeper {
       return { ok: true, keys };
     } catch (err) {
       const error = err instanceof Error ? err : new Error(String(err));
-      if (!this.failing.has(profile)) {
+      // Said once, and only for a profile served before: a failure at start is the command's error.
+      if (this.held.has(profile) && !this.failing.has(profile)) {
         this.failing.add(profile);
         this.say(`sso-cli: profile ${profile}: ${error instanceof SsoCliError ? error.message : "its keys could not be renewed"} (still serving; a sign-in elsewhere revives it)`);
       }
