@@ -1,10 +1,11 @@
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startTestEmulator } from "../helpers/emulator.js";
 import { BIN, REPO_ROOT, runCli, runProcess } from "../helpers/run-process.js";
 import { sessionProfileConfig } from "../helpers/sso-fixtures.js";
 import { makeTempHome } from "../helpers/temp-home.js";
+import { startServe } from "../helpers/serve-process.js";
 
 // botocore (boto3), the AWS CLI v1 and the AWS SDK for JavaScript v3 sign as the role through
 // `sso-cli exec --ecs-server`: the container-credentials endpoint, with no static keys in their
@@ -131,5 +132,45 @@ print(json.dumps({"failures": failures, "keys": len(keys)}))
     const url = r.stdout.trim();
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/[0-9a-f]{32}\/p$/);
     await expect(fetch(url)).rejects.toThrow();
+  });
+});
+
+describe("serve: one endpoint, a path per profile, the SDKs sign as each role", () => {
+  it("boto3, the AWS CLI v1 and the JS SDK, from the printed lines with --token-file", async () => {
+    const config = sessionProfileConfig({ startUrl: emu.startUrl }) + "\n[profile q]\nsso_session = s\nsso_account_id = 100000000001\nsso_role_name = AdministratorAccess\nregion = us-east-1\n";
+    await writeFile(join(home, ".aws", "config"), config);
+    const tokenFile = join(home, "serve-token");
+    const server = startServe(["serve", "--profile", "p", "--profile", "q", "--token-file", tokenFile], { home, env: emu.env });
+    try {
+      await server.waitFor(/until Ctrl-C/, "stderr");
+      const lines = server.stdout().trim().split("\n");
+      expect(lines).toHaveLength(3);
+      expect(lines[0]).toBe(`export AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE=${tokenFile}`);
+      expect(lines[1]).toMatch(/^export AWS_CONTAINER_CREDENTIALS_FULL_URI=http:\/\/127\.0\.0\.1:\d+\/[0-9a-f]{32}\/p   # profile p$/);
+      expect(lines[2]).toMatch(/^# export AWS_CONTAINER_CREDENTIALS_FULL_URI=http:\/\/127\.0\.0\.1:\d+\/[0-9a-f]{32}\/q   # profile q$/);
+      expect((await stat(tokenFile)).mode & 0o777).toBe(0o600);
+      // The printed lines, evaluated by a shell, then each client with nothing else.
+      const script = `eval "$(cat)"; unset AWS_PROFILE; `;
+      const run = (cmd: string) => runProcess("sh", ["-c", script + cmd], { home, cwd: REPO_ROOT, env: { ...emu.env, AWS_DEFAULT_REGION: "us-east-1", AWS_REGION: "us-east-1" }, input: lines.join("\n"), timeoutMs: 60_000 });
+      const boto3 = await run(`python3 -c '${BOTO3}'`);
+      expect(boto3.code, boto3.stderr).toBe(0);
+      expect((JSON.parse(boto3.stdout) as ChildReport).arn).toMatch(ARN);
+      expect((JSON.parse(boto3.stdout) as ChildReport).method).toBe("container-role");
+      const v1 = await run("python3 -m awscli sts get-caller-identity --output json");
+      expect(v1.code, v1.stderr).toBe(0);
+      expect((JSON.parse(v1.stdout) as { Arn: string }).Arn).toMatch(ARN);
+      const js = await run(`"${process.execPath}" --input-type=module -e '${JS_SDK}'`);
+      expect(js.code, js.stderr).toBe(0);
+      expect((JSON.parse(js.stdout) as ChildReport).method).toContain("CREDENTIALS_HTTP");
+      // The second profile's path, given to the tool that uses it.
+      const qUrl = /FULL_URI=(\S+)/.exec(lines[2]!)![1]!;
+      const q = await runProcess("python3", ["-c", BOTO3], { home, env: { ...emu.env, AWS_DEFAULT_REGION: "us-east-1", AWS_CONTAINER_CREDENTIALS_FULL_URI: qUrl, AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: tokenFile }, timeoutMs: 60_000 });
+      expect(q.code, q.stderr).toBe(0);
+      expect((JSON.parse(q.stdout) as ChildReport).arn).toMatch(ARN);
+    } finally {
+      server.child.kill("SIGTERM");
+    }
+    expect(await server.exit).toBe(0);
+    await expect(stat(tokenFile)).rejects.toThrow(/ENOENT/);
   });
 });
