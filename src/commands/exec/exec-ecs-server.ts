@@ -1,5 +1,6 @@
 import type { Context } from "../../context.js";
 import { UsageError } from "../../errors.js";
+import { recordRunningKeeper } from "../../files/running-keepers.js";
 import { resolveCredentialProfile } from "../../role-keys/profile-credentials.js";
 import { startProfileEndpoint } from "../serve/profile-endpoint.js";
 import { COMPETING, EXEC_PROFILE_VARIABLE, type ExecInput } from "./exec.js";
@@ -32,10 +33,13 @@ export async function execWithEndpoint(ctx: Context, input: ExecInput & { comman
     throw new UsageError(`This shell already runs under sso-cli exec for profile ${outer}; nesting profile ${target.profile} inside it is refused.`, "Leave that shell first, or pass --allow-nested.");
   }
   const endpoint = await startProfileEndpoint(ctx, [target.profile]);
+  let forget: (() => Promise<void>) | undefined;
   try {
+    forget = await recordRunningKeeper(ctx.paths.home, { command: "exec --ecs-server", profiles: [target.profile], port: endpoint.port, startedAt: ctx.now().toISOString() });
     const env = buildEndpointEnv(ctx.env, { url: endpoint.urls.get(target.profile)!, token: endpoint.token, region: target.region, profile: target.profile });
     return await ctx.runChild(input.command, input.args, env);
   } finally {
+    await forget?.().catch(() => undefined);
     await endpoint.close();
   }
 }
