@@ -14,7 +14,8 @@ import { formatUpToDate } from "../commands/login/login-report.entry.js";
 export async function runHotLogin(ctx: Context, argv: string[]): Promise<{ done: true; say: string } | { done: false; prepared?: PreparedLogin }> {
   const parsed = argv[0] === "login" ? parseSimpleArgs(argv.slice(1), LOGIN_GRAMMAR) : undefined;
   const input = parsed && toLoginInput(parsed);
-  if (!input) return { done: false };
+  // --keep-fresh keeps running after the login: never the hot path's answer-and-exit.
+  if (!input || input.keepFresh) return { done: false };
   try {
     const prepared = await prepareLogin(ctx, input);
     if (!prepared.upToDate) return { done: false, prepared };
