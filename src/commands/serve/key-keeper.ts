@@ -1,7 +1,7 @@
 import type { Context } from "../../context.js";
 import { SsoCliError } from "../../errors.js";
 import type { ProfileCredentials } from "../../role-keys/profile-credentials.js";
-import { mustRenew } from "./renewal-rule.js";
+import { mustRenew, renewalDelayMs } from "./renewal-rule.js";
 
 /** Gets a profile's keys without a person: the role cache, else GetRoleCredentials (role-keys/profile-credentials.ts). */
 export type KeySource = (profile: string) => Promise<ProfileCredentials>;
@@ -20,6 +20,8 @@ export class KeyKeeper {
   private readonly held = new Map<string, { keys: ProfileCredentials; renewedAt: number }>();
   private readonly inFlight = new Map<string, Promise<KeeperAnswer>>();
   private readonly failing = new Set<string>();
+  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private closed = false;
 
   constructor(
     private readonly deps: Pick<Context, "now" | "stderr">,
@@ -44,6 +46,7 @@ export class KeyKeeper {
     try {
       const keys = await this.source(profile);
       this.held.set(profile, { keys, renewedAt: this.deps.now().getTime() });
+      this.schedule(profile, keys.expiration.getTime() - this.deps.now().getTime());
       if (this.failing.delete(profile)) this.say(`sso-cli: profile ${profile}: keys renewed again.`);
       return { ok: true, keys };
     } catch (err) {
@@ -54,8 +57,36 @@ export class KeyKeeper {
         this.say(`sso-cli: profile ${profile}: ${error instanceof SsoCliError ? error.message : "its keys could not be renewed"} (still serving; a sign-in elsewhere revives it)`);
       }
       const h = this.held.get(profile);
+      if (h) this.schedule(profile, 0);
       if (h && h.keys.expiration.getTime() > this.deps.now().getTime()) return { ok: true, keys: h.keys };
       return { ok: false, error };
     }
+  }
+
+  /**
+   * Renews a served profile's keys in the background by the renewal rule, so that a tool's
+   * request, which SDKs give a second or two (docs/protocol/container-credentials.md §4), rarely
+   * waits for IAM Identity Center. A real timer, unref'd: it keeps no process alive, and on a
+   * test's fake clock it never fires (requests alone then drive renewal, by the same rule).
+   */
+  private schedule(profile: string, remainingMs: number): void {
+    if (this.closed) return;
+    clearTimeout(this.timers.get(profile));
+    const timer = setTimeout(() => {
+      this.timers.delete(profile);
+      if (!this.inFlight.has(profile)) {
+        const pending = this.renew(profile).finally(() => this.inFlight.delete(profile));
+        this.inFlight.set(profile, pending);
+      }
+    }, renewalDelayMs(remainingMs));
+    timer.unref();
+    this.timers.set(profile, timer);
+  }
+
+  /** Stops the background renewals. */
+  close(): void {
+    this.closed = true;
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
   }
 }

@@ -15,9 +15,15 @@ export async function startProfileEndpoint(ctx: Context, asked: readonly (string
   const profiles: string[] = [];
   for (const p of asked) profiles.push((await resolveCredentialProfile(ctx, p)).profile);
   const keeper = new KeyKeeper(ctx, (profile) => getProfileCredentials(ctx, { profile }));
-  for (const p of profiles) {
-    const first = await keeper.keysFor(p);
-    if (!first.ok) throw first.error;
+  try {
+    for (const p of profiles) {
+      const first = await keeper.keysFor(p);
+      if (!first.ok) throw first.error;
+    }
+    const endpoint = await startCredentialsEndpoint({ keysFor: (p) => keeper.keysFor(p), profiles, ...(port !== undefined && { port }) });
+    return { ...endpoint, close: () => (keeper.close(), endpoint.close()) };
+  } catch (err) {
+    keeper.close();
+    throw err;
   }
-  return startCredentialsEndpoint({ keysFor: (p) => keeper.keysFor(p), profiles, ...(port !== undefined && { port }) });
 }
