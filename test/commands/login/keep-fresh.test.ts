@@ -83,4 +83,29 @@ describe("login --keep-fresh", () => {
     expect(k.accessKeyId).toMatch(/^ASIA/);
     expect((await readFile(s.ctx.paths.credentialsFile, "utf8")).split("\n").filter((l) => l.startsWith("aws_"))).toHaveLength(3);
   });
+
+  it("SIGTERM while a renewal is under way: the renewal and its write finish, then it stops with the file whole", async () => {
+    const s = await setUp({ config: (u) => sessionProfileConfig({ startUrl: u }), knobs: { roleTtlS: 120 } });
+    await seedSignIn(s.ctx, s.emu, { refreshable: true });
+    const { ctx } = s;
+    const sleep = ctx.sleep;
+    let heldAtSigterm: string | undefined;
+    ctx.sleep = async (ms, signal) => {
+      await sleep(ms, signal);
+      // The first wake-up renews: the service now answers slowly, and SIGTERM comes mid-call.
+      if (heldAtSigterm === undefined && ms >= 30_000) {
+        heldAtSigterm = (await fileKeys(s)).accessKeyId;
+        s.emu.state.options.latencyMs = 300;
+        setTimeout(() => ctx.interrupt(), 100);
+      }
+    };
+    await runLogin(ctx, input);
+    const after = await readFile(ctx.paths.credentialsFile, "utf8");
+    expect(after.match(/^aws_access_key_id = /gm)).toHaveLength(1);
+    const k = await fileKeys(s);
+    expect(k.accessKeyId).not.toBe(heldAtSigterm);
+    expect(s.emu.state.roleCredentials.has(k.accessKeyId)).toBe(true);
+    expect(ctx.stderrText()).toMatch(/sso-cli: renewed profile p: .*\nsso-cli: stopped after 1 renewal; the keys written last until .* UTC\.\n$/);
+    expect(s.emu.state.stats.operations.GetRoleCredentials?.calls).toBe(2);
+  });
 });
