@@ -35,8 +35,6 @@ export default tseslint.config(
     },
   },
   { files: ["src/**/*.ts"], rules: { "no-console": "error" } },
-  // A .cjs file is CommonJS on purpose (what bin/sso-cli and the build's code-cache runs load): require() is its import.
-  { files: ["**/*.cjs"], rules: { "@typescript-eslint/no-require-imports": "off" } },
   // Side effects come in through the Context: only real-context.ts reads the process and the clock.
   // A reasoned exception says why in its eslint-disable comment.
   {

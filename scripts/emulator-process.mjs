@@ -1,6 +1,5 @@
-// `sso-cli emulator` as a separate process on a free loopback port, for the build's code cache
-// (scripts/code-cache.mjs) and the benchmarks (bench/lib/emulator.mjs): started with its port
-// file, waited for, and stopped.
+// `sso-cli emulator` as a separate process on a free loopback port, for the benchmarks
+// (bench/lib/emulator.mjs): started with its port file, waited for, and stopped.
 import { spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";

@@ -29,8 +29,25 @@ export interface Browser {
   available: boolean;
   /** Why not, for messages (e.g. "this is an SSH session"). */
   unavailableReason?: string | undefined;
-  /** Opens a URL; true only when a browser actually started. Always settles. */
-  open(url: string): Promise<boolean>;
+  /**
+   * Hands a URL to a browser. The opener (BROWSER's command, xdg-open, open) is given a one-time
+   * local address that redirects to the URL, never the URL itself: a command line is readable by
+   * every local user, and these URLs are secrets. Settles once the opener's fate is known (or
+   * after a brief wait); never throws.
+   */
+  open(url: string): Promise<BrowserLaunch>;
+}
+
+/** What became of handing a URL to a browser. */
+export interface BrowserLaunch {
+  /** The opener exited 0, the browser came for the address, or the opener was still running after the brief wait. */
+  opened: boolean;
+  /** When not opened: why, in a few words ("xdg-open exited with status 4"). */
+  failure?: string | undefined;
+  /** Resolves true when the browser has followed the one-time address; false when it was closed first. */
+  followed: Promise<boolean>;
+  /** Ends the one-time address (it answers nothing after that). Idempotent. */
+  close(): Promise<void>;
 }
 
 /**
@@ -53,8 +70,12 @@ export interface Context {
   signal: AbortSignal;
   /** Set by --debug; debug lines go to stderr and are always redacted. */
   debug: boolean;
-  /** The absolute path of the running sso-cli program, for commands that write it into files. */
+  /** The absolute path of the running sso-cli program (bin/sso-cli), for commands that write it into files. */
   programPath: string;
+  /** The Node.js program running it (process.execPath), for command lines that must not depend on PATH. */
+  nodePath: string;
+  /** The operating system (process.platform): every platform-dependent choice takes it from here, so tests can pick one. */
+  platform: NodeJS.Platform;
   /**
    * Runs a program with the terminal's stdin/stdout/stderr and this environment (no shell), and
    * resolves with the exit code to pass on (128 + the signal's number if a signal ended it).

@@ -44,8 +44,15 @@ export const TIERS: Tier[] = [
     name: "zsh and fish",
     tool: "zsh at /usr/bin/zsh and fish at /usr/bin/fish",
     install: "sudo apt-get install -y zsh fish",
-    files: ["test/e2e/completion-shells.e2e.test.ts", "test/cli/format-credentials-shells.test.ts"],
+    files: ["test/e2e/completion-shells.e2e.test.ts", "test/role-keys/format-credentials-shells.test.ts"],
     available: () => executable("/usr/bin/zsh") && executable("/usr/bin/fish"),
+  },
+  {
+    name: "second local user",
+    tool: "root and setpriv (util-linux) at /usr/bin/setpriv, to run an attacker as uid 65534",
+    install: "sudo apt-get install -y util-linux, and run the tests as root",
+    files: ["test/e2e/second-user.e2e.test.ts", "test/e2e/serve-second-user.e2e.test.ts"],
+    available: () => executable("/usr/bin/setpriv") && process.getuid?.() === 0,
   },
   {
     name: "botocore and AWS CLI v1 interop",
@@ -60,8 +67,17 @@ export const TIERS: Tier[] = [
       "test/interop/sigv4-botocore.interop.test.ts",
       "test/e2e/user-journey.e2e.test.ts",
       "test/interop/aws-cli-v1-role-chains.interop.test.ts",
+      "test/interop/windows-paths.interop.test.ts",
+      "test/interop/container-credentials.interop.test.ts",
     ],
     available: () => spawnSync("python3", ["-c", "import boto3, botocore, awscli"], { stdio: "ignore" }).status === 0,
+  },
+  {
+    name: "a second local user and a bind mount",
+    tool: "root, with setpriv and unshare (util-linux) and leave to mount in a new mount namespace",
+    install: "sudo apt-get install -y util-linux, then run the tests as root (CI does)",
+    files: ["test/e2e/file-trust.e2e.test.ts", "test/files/other-user.test.ts"],
+    available: () => process.getuid?.() === 0 && executable("/usr/bin/setpriv") && spawnSync("unshare", ["--mount", "true"], { stdio: "ignore" }).status === 0,
   },
 ];
 

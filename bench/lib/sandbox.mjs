@@ -1,6 +1,6 @@
 // Throwaway HOMEs, config files and environments built from nothing: the developer's own AWS_*
 // variables and ~/.aws never reach a benchmark run.
-import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -99,10 +99,9 @@ export async function snapshotBuild() {
     const root = await makeHome("build");
     try {
       await cp(join(REPO_ROOT, "bin"), join(root, "bin"), { recursive: true });
-      await cp(join(REPO_ROOT, "dist"), join(root, "dist"), { recursive: true, filter: (src) => !src.endsWith(".map") && !src.endsWith("meta.json") });
+      // dist/ is the whole program: every dependency is bundled, as in the package a user installs.
+      await cp(join(REPO_ROOT, "dist"), join(root, "dist"), { recursive: true });
       await cp(join(REPO_ROOT, "package.json"), join(root, "package.json"));
-      // Packages the bundle leaves external (`open`) resolve from the repository's node_modules.
-      await symlink(join(REPO_ROOT, "node_modules"), join(root, "node_modules"), "dir");
       const missing = await unresolvedImports(join(root, "dist"));
       if (missing.length === 0) {
         BIN = join(root, "bin", "sso-cli");

@@ -1,57 +1,58 @@
 import { runToCompletion } from "./exit-guard.entry.js";
 import { writeSync } from "node:fs";
+import { toCredentialsRequest } from "../commands/export/credentials-output.entry.js";
+import { parseHotCommand } from "./hot-command.entry.js";
+import { toLoginInput } from "../commands/login/login-grammar.entry.js";
 import type { Handoff } from "./main.js";
 import { createRealContext } from "./real-context.js";
 
 /**
- * The one entry of `bin/sso-cli`, bundled as CommonJS (dist/cli/entry.cjs) because scripts run it
- * often and CommonJS loads fastest:
+ * The one entry of `bin/sso-cli` (through src/cli/launch.ts), bundled as CommonJS
+ * (dist/cli/entry.cjs) because scripts run it often and CommonJS loads fastest. One route per
+ * command:
  * - `--version` and `--help` print text inlined at build time (commander's own output);
- * - an up-to-date `login`, and `credential-process` / `export` with keys in the shared role cache,
- *   are answered from the files alone (hot-login.ts, hot-credentials.ts);
- * - everything else loads the code-split ES-module bundle (dist/cli/main.js) with the same context.
+ * - `login`, `credential-process` and `export` with plain arguments are read here, once
+ *   (hot-command.ts); an up-to-date `login`, and keys in the shared role cache, are answered from
+ *   the files alone (hot-login.ts, hot-credentials.ts); otherwise the same command goes on in the
+ *   code-split ES-module bundle (dist/cli/main.js) with what was read and planned here;
+ * - every other command line goes to main.js, where commander reads it.
  * Every path runs under runToCompletion: the process never ends 0 with its command unfinished.
  */
 declare const SSO_CLI_HELP_TEXT: string;
 declare const SSO_CLI_VERSION_TEXT: string;
 
-/**
- * How this file loads an ES module (`./main.js`, relative to this file, and `open`). bin/sso-cli
- * hands in its own `import()` (src/cli/launch.ts): on Node 20, code compiled from V8's code cache
- * cannot call `import()` itself.
- */
-export type ImportModule = (specifier: string) => Promise<unknown>;
-
-export function runEntry(argv: string[], importModule: ImportModule = (specifier) => import(specifier)): Promise<void> {
+export function runEntry(argv: string[]): Promise<void> {
   // eslint-disable-next-line no-restricted-globals -- the entry is where the process itself is handed to the exit guard
-  return runToCompletion(() => run(argv, importModule), process);
+  return runToCompletion(() => run(argv), process);
 }
 
-async function run(argv: string[], importModule: ImportModule): Promise<number> {
+async function run(argv: string[]): Promise<number> {
   const only = argv.length === 1 ? argv[0] : undefined;
   if (only === "--version" || only === "-V") return writeAll(1, SSO_CLI_VERSION_TEXT);
   if (only === "--help" || only === "-h") return writeAll(1, SSO_CLI_HELP_TEXT);
-  const ctx = createRealContext({ importOpen: () => importModule("open") as Promise<typeof import("open")> });
-  // Bundled into this file but initialised only here (esbuild wraps a dynamically imported module
-  // lazily), so --version does not pay for evaluating the login code.
-  let handoff: Handoff | undefined;
-  if (argv[0] === "login") {
-    const hot = await (await import("./hot-login.js")).runHotLogin(ctx, argv);
-    if (hot.done) {
-      sayOnStderr(hot.say);
-      return 0;
+  const ctx = createRealContext();
+  const command = parseHotCommand(argv);
+  const handoff: Handoff = { command };
+  // The hot modules are bundled into this file but initialised only here (esbuild wraps a
+  // dynamically imported module lazily), so --version does not pay for evaluating them.
+  if (command?.name === "login") {
+    const hot = await (await import("./hot-login.js")).runHotLogin(ctx, toLoginInput(command.parsed));
+    if (hot.done) return writeAll(2, hot.say);
+    handoff.preparedLogin = hot.prepared;
+  } else if (command) {
+    let out: string | undefined;
+    try {
+      out = await (await import("./hot-credentials.js")).runHotCredentials(ctx, toCredentialsRequest(command.name, command.parsed));
+    } catch {
+      // A bad --format: the rest of the command reports it.
     }
-    if (hot.prepared) handoff = { preparedLogin: hot.prepared };
-  }
-  if (argv[0] === "credential-process" || argv[0] === "export") {
-    const out = await (await import("./hot-credentials.js")).runHotCredentials(ctx, argv);
     if (out !== undefined) return writeAll(1, out);
   }
   // Every other command can wait or write: from here on, Ctrl-C is its to handle (real-context.ts).
   void ctx.signal;
   let main: typeof import("./main.js").main;
   try {
-    ({ main } = (await importModule("./main.js")) as typeof import("./main.js"));
+    ({ main } = await import("./main.js"));
   } catch (err) {
     ctx.stderr.write(`sso-cli: cannot load dist/ (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); run npm install (it builds) or npm run build.\n`);
     return 255;
@@ -79,8 +80,4 @@ function writeAll(fd: number, text: string): number {
     }
   }
   return 0;
-}
-
-function sayOnStderr(text: string): void {
-  writeAll(2, text);
 }

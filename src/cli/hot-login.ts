@@ -1,21 +1,17 @@
 import type { Context } from "../context.js";
-import { prepareLogin, type PreparedLogin } from "../commands/login/login-plan.entry.js";
-import { parseSimpleArgs } from "./flag-table.entry.js";
-import { LOGIN_GRAMMAR, toLoginInput } from "../commands/login/login-grammar.entry.js";
+import { prepareLogin, type LoginInput, type PreparedLogin } from "../commands/login/login-plan.entry.js";
 import { formatUpToDate } from "../commands/login/login-report.entry.js";
 
 /**
- * The script hot path, part of the CommonJS entry (entry.ts): `sso-cli login` with plain
- * arguments, when the token and keys are still valid, answers from here without loading the
- * main bundle (ES modules cost more to load), returning the line to say. Otherwise it hands the plan it made to the full
- * command, so no file is read twice; on any error it hands over nothing and the full command
- * reports it the one usual way.
+ * The start of every plainly-argued `sso-cli login`, part of the CommonJS entry (entry.ts): the
+ * plan, from the files alone. When the token and keys are still valid it answers from here
+ * without loading the main bundle, returning the line to say. Otherwise it hands the plan to the
+ * rest of the command (main.ts), so no file is read twice; on any error it hands over nothing and
+ * the command reports it the one usual way.
  */
-export async function runHotLogin(ctx: Context, argv: string[]): Promise<{ done: true; say: string } | { done: false; prepared?: PreparedLogin }> {
-  const parsed = argv[0] === "login" ? parseSimpleArgs(argv.slice(1), LOGIN_GRAMMAR) : undefined;
-  const input = parsed && toLoginInput(parsed);
+export async function runHotLogin(ctx: Context, input: LoginInput): Promise<{ done: true; say: string } | { done: false; prepared?: PreparedLogin }> {
   // --keep-fresh keeps running after the login: never the hot path's answer-and-exit.
-  if (!input || input.keepFresh) return { done: false };
+  if (input.keepFresh) return { done: false };
   try {
     const prepared = await prepareLogin(ctx, input);
     if (!prepared.upToDate) return { done: false, prepared };

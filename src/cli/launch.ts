@@ -1,58 +1,49 @@
-import { readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { pathToFileURL } from "node:url";
-import { Script } from "node:vm";
-import type { ImportModule } from "./entry.js";
+import { mkdirSync } from "node:fs";
+import { isAbsolute, join } from "node:path";
 
 /**
- * What bin/sso-cli runs: dist/cli/entry.cjs, compiled with the V8 code cache `npm run build` left
- * beside it (dist/cli/entry.cjs.cache, made by scripts/code-cache.mjs from runs of the commands
- * scripts call most). Compiling the entry is most of what sso-cli adds to Node's own start-up on
- * those commands; with the cache V8 skips it, including the functions those runs compiled lazily.
- * A cache this Node does not accept (another Node version, other V8 flags) or no cache at all:
- * the entry is compiled from source, as `require` would, and works the same.
- *
- * The entry is wrapped as Node wraps a CommonJS module, and loads ES modules through the `import()`
- * of this file (code compiled from a code cache cannot call `import()` itself on Node 20).
+ * What bin/sso-cli runs: turns on Node's own module compile cache (Node ≥ 22.1), then runs the
+ * entry beside this file (dist/cli/entry.cjs). Compiling the entry is most of what sso-cli adds to
+ * Node's start-up on the commands scripts call most; with the cache, V8 reads the compiled code
+ * back from disk. On Node 20 there is no such cache: the entry is compiled from source, and works
+ * the same.
  */
-export interface LoadedEntry {
-  runEntry(argv: string[], importModule: ImportModule): Promise<void>;
-  /** True when V8 accepted the code cache; false without one, or when it was rejected. */
-  cacheAccepted: boolean;
-  /** The code cache for everything compiled so far (for scripts/code-cache.mjs). */
-  createCachedData(): Buffer;
-  /** Loads an ES module for the entry: `./x` relative to the entry's folder, a package by name. */
-  importModule: ImportModule;
-}
-
-const HEAD = "(function (exports, require, module, __filename, __dirname) { ";
-const TAIL = "\n});";
-
-export function loadEntry(entryFile: string, cacheFile = `${entryFile}.cache`): LoadedEntry {
-  const source = readFileSync(entryFile, "utf8");
-  let cachedData: Buffer | undefined;
-  try {
-    cachedData = readFileSync(cacheFile);
-  } catch {
-    // No cache (a build that could not make one): compile from source.
-  }
-  const script = new Script(HEAD + source + TAIL, { filename: entryFile, ...(cachedData ? { cachedData } : {}) });
-  const dir = dirname(entryFile);
-  const module = { exports: {} as Record<string, unknown> };
-  // The entry requires only Node's own modules, and lives beside this file: this file's `require`
-  // serves it as one made for the entry would (node:module's createRequire costs ~0.4 ms to load).
-  (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, require, module, entryFile, dir);
-  return {
-    runEntry: module.exports.runEntry as LoadedEntry["runEntry"],
-    cacheAccepted: cachedData !== undefined && !script.cachedDataRejected,
-    createCachedData: () => script.createCachedData(),
-    importModule: (specifier) => import(specifier.startsWith("./") ? pathToFileURL(join(dir, specifier)).href : specifier),
-  };
-}
-
-/** What bin/sso-cli calls: the entry beside this file (dist/cli/entry.cjs), run with the process's arguments. */
 export function launch(argv: string[]): Promise<void> {
-  // This file runs as dist/cli/launch.cjs, a CommonJS module: __dirname is dist/cli.
-  const entry = loadEntry(join(__dirname, "entry.cjs"));
-  return entry.runEntry(argv, entry.importModule);
+  // eslint-disable-next-line no-restricted-globals -- the launcher is where the process's environment is first read
+  enableCompileCache(process.env, process.versions.node);
+  // Required here, after the cache is on, so the entry itself is read from it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS sibling, left out of this file's bundle
+  const { runEntry } = require("./entry.cjs") as typeof import("./entry.js");
+  return runEntry(argv);
+}
+
+type EnableCompileCache = (directory: string) => { status: number; directory?: string };
+
+/**
+ * Where the compiled code of sso-cli is kept: NODE_COMPILE_CACHE when the user set it, else a
+ * folder of the user's own cache home that only they can write (0700), never Node's default in
+ * the shared temp folder, where another local user could plant compiled code for this one to run.
+ * None (no HOME, Node 20, NODE_DISABLE_COMPILE_CACHE=1): undefined, and nothing is cached.
+ */
+export function compileCacheDirectory(env: Readonly<Record<string, string | undefined>>): string | undefined {
+  if (env.NODE_COMPILE_CACHE) return env.NODE_COMPILE_CACHE;
+  const cacheHome = env.XDG_CACHE_HOME && isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : env.HOME && isAbsolute(env.HOME) ? join(env.HOME, ".cache") : undefined;
+  return cacheHome && join(cacheHome, "sso-cli", "compile-cache");
+}
+
+function enableCompileCache(env: Readonly<Record<string, string | undefined>>, nodeVersion: string): void {
+  // Node 20 has no compile cache: there even loading node:module (about half a millisecond) is skipped.
+  if (Number(nodeVersion.split(".")[0]) < 22 || env.NODE_DISABLE_COMPILE_CACHE) return;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only where it has something to give
+  const enable = (require("node:module") as { enableCompileCache?: EnableCompileCache }).enableCompileCache;
+  if (!enable) return;
+  const directory = compileCacheDirectory(env);
+  if (!directory) return;
+  try {
+    // Node makes the folder if missing, as anyone may read it; made here first, it is the user's alone.
+    mkdirSync(directory, { recursive: true, mode: 0o700 });
+  } catch {
+    return; // a read-only or odd HOME: no cache, the same answers
+  }
+  enable(directory);
 }

@@ -3,15 +3,18 @@ import { Exit, SsoCliError } from "../errors.js";
 import { fileAccessError } from "../files/file-access.js";
 import { escapeControlChars, escapeControlCharsPerLine } from "../lib/control-chars.js";
 import { redactText } from "../lib/redact.js";
-import { parseSimpleArgs } from "./flag-table.entry.js";
 import type { PreparedLogin } from "../commands/login/login-plan.entry.js";
-import { LOGIN_GRAMMAR, toLoginInput } from "../commands/login/login-grammar.entry.js";
+import { toCredentialsRequest } from "../commands/export/credentials-output.entry.js";
+import type { HotCommand } from "./hot-command.entry.js";
+import { toLoginInput } from "../commands/login/login-grammar.entry.js";
 
 export { createRealContext } from "./real-context.js";
 
 /** What the entry already worked out before loading this bundle, so it is not done twice. */
 export interface Handoff {
-  /** The plan of a plain `login` that must go to the network. */
+  /** The command the entry read (src/cli/hot-command.ts): it goes on here, without commander. */
+  command?: HotCommand | undefined;
+  /** The plan of that `login`, when it must go to the network. */
   preparedLogin?: PreparedLogin | undefined;
 }
 
@@ -20,11 +23,17 @@ export async function main(argv: string[], ctx: Context, handoff: Handoff = {}):
   const debug = argv.includes("--debug");
   ctx.debug = debug;
   try {
-    // A plain `login` skips building the commander tree (a third of start-up).
-    const plainLogin = argv[0] === "login" ? parseSimpleArgs(argv.slice(1), LOGIN_GRAMMAR) : undefined;
-    if (plainLogin) {
+    // A command the entry read goes on without building the commander tree.
+    const command = handoff.command;
+    if (command?.name === "login") {
       const { runLogin } = await import("../commands/login/login-run.js");
-      await runLogin(ctx, toLoginInput(plainLogin), handoff.preparedLogin);
+      await runLogin(ctx, toLoginInput(command.parsed), handoff.preparedLogin);
+      return Exit.ok;
+    }
+    if (command) {
+      const request = toCredentialsRequest(command.name, command.parsed);
+      const { runCredentials } = await import("../commands/export/credentials-run.js");
+      await runCredentials(ctx, request);
       return Exit.ok;
     }
     const { buildProgram } = await import("./program.js");

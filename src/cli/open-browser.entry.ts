@@ -1,81 +1,143 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { accessSync, constants, statSync } from "node:fs";
+import type { Socket } from "node:net";
+import type { BrowserLaunch } from "../context.js";
 import { parseBrowserVariable, type BrowserCommand } from "../lib/browser-command.js";
+import { loopbackPeerUid, peerIsTrusted } from "../lib/loopback-peer.js";
+import { startOneTimeRedirect, type OneTimeRedirect } from "../lib/one-time-redirect.js";
 
-// Loaded lazily: only sign-in flows open a browser.
+// Loaded lazily: only sign-in flows and `console` open a browser.
 
 /**
- * A launcher that is still running after this long has started a browser (a browser started by
- * its command line stays in the foreground until closed); one that failed has exited non-zero
- * by then. Either way the sign-in never waits longer on it.
+ * How long the opener's verdict is waited for. An opener that failed (no browser, no X server)
+ * has exited non-zero by then: the system's xdg-open tries every browser it knows before it
+ * gives up, which takes about a second. One still running has started a browser (a browser
+ * started by its command line stays in the foreground until closed), and a browser that has
+ * already come for the address has opened, whatever its opener does next.
  */
-const LAUNCH_GRACE_MS = 1000;
+const LAUNCH_GRACE_MS = 3000;
+
+type Verdict = { opened: true } | { opened: false; failure: string };
 
 /**
- * Opens the URL with the commands in `BROWSER`, each in turn, else with the platform's opener.
- * True only when a command actually started: it exited 0, or is still running after the grace
- * period. Never throws, and always settles: opening a browser never decides whether a command
- * finishes.
+ * Opens the URL, through a one-time local address (src/lib/one-time-redirect.ts), with the
+ * commands in `BROWSER`, each in turn, else with the platform's opener: the system's `xdg-open`
+ * on Linux (the copy bundled with the `open` package exits 0 even when every browser failed),
+ * `open` on macOS, PowerShell on Windows and WSL (through the `open` package). Opened when the
+ * opener exited 0, the browser came for the address, or the opener is still running after the
+ * grace period. Never throws, and always settles: opening a browser never decides whether a
+ * command finishes.
  */
 export async function openBrowser(
   url: string,
   env: Readonly<Record<string, string | undefined>>,
-  importOpen: () => Promise<typeof import("open")> = () => import("open"),
-): Promise<boolean> {
-  if (env.BROWSER !== undefined && env.BROWSER.trim() !== "") {
-    for (const command of parseBrowserVariable(env.BROWSER, url, isProgram)) {
-      if (await runBrowserCommand(command)) return true;
-    }
-    return false;
-  }
+  importOpen: () => Promise<typeof import("./browser-opener.js")>,
+  platform: NodeJS.Platform,
+  ownUid?: number,
+): Promise<BrowserLaunch> {
+  // Linux tells who owns a loopback connection; under WSL the browser is Windows's, not listed there.
+  const ownerKnown = platform === "linux" && !env.WSL_DISTRO_NAME && !env.WSL_INTEROP && ownUid !== undefined;
+  const trustPeer = ownerKnown
+    ? (socket: Socket): boolean =>
+        peerIsTrusted(
+          loopbackPeerUid({ address: socket.remoteAddress ?? "", port: socket.remotePort ?? 0 }, { address: socket.localAddress ?? "", port: socket.localPort ?? 0 }),
+          ownUid,
+        )
+    : undefined;
+  let redirect: OneTimeRedirect;
   try {
-    const { default: open } = await importOpen();
-    return await settleLaunch(await open(url, { wait: false }));
-  } catch {
-    return false;
+    redirect = await startOneTimeRedirect(url, { trustPeer });
+  } catch (err) {
+    return { opened: false, failure: `no local address could be opened for it (${(err as NodeJS.ErrnoException).code ?? "error"})`, followed: Promise.resolve(false), close: async () => {} };
   }
+  const verdict = await launch(redirect.url, env, importOpen, platform, redirect.followed);
+  return { ...verdict, followed: redirect.followed, close: redirect.close };
 }
 
-function runBrowserCommand(command: BrowserCommand): Promise<boolean> {
+async function launch(
+  address: string,
+  env: Readonly<Record<string, string | undefined>>,
+  importOpen: () => Promise<typeof import("./browser-opener.js")>,
+  platform: NodeJS.Platform,
+  followed: Promise<boolean>,
+): Promise<Verdict> {
+  if (env.BROWSER !== undefined && env.BROWSER.trim() !== "") {
+    let verdict: Verdict = { opened: false, failure: "BROWSER names no command" };
+    for (const command of parseBrowserVariable(env.BROWSER, address, isProgram)) {
+      verdict = await runOpener(command, followed);
+      if (verdict.opened) return verdict;
+    }
+    return verdict;
+  }
+  if (platform === "linux" && !env.WSL_DISTRO_NAME && !env.WSL_INTEROP) return runOpener({ argv: ["xdg-open", address], background: false }, followed);
+  // macOS, Windows, WSL. On Windows and WSL `open()` resolves only once PowerShell has exited,
+  // which can take seconds: it is raced against the grace period like any other opener.
+  const name = platform === "darwin" ? "open" : "PowerShell";
+  return settle(
+    (done) => {
+      importOpen()
+        .then(({ default: open }) => open(address, { wait: false }))
+        .then(
+          (child) => watch(child, name, done),
+          (err: unknown) => done({ opened: false, failure: `${name} could not be run (${describeError(err)})` }),
+        );
+    },
+    followed,
+  );
+}
+
+function runOpener(command: BrowserCommand, followed: Promise<boolean>): Promise<Verdict> {
+  const name = command.argv[0]!;
   let child: ChildProcess;
   try {
     // Detached, stdio ignored: a browser that stays open must not hold the terminal or this process.
-    child = spawn(command.argv[0]!, command.argv.slice(1), { stdio: "ignore", detached: true });
-  } catch {
-    return Promise.resolve(false);
+    child = spawn(name, command.argv.slice(1), { stdio: "ignore", detached: true });
+  } catch (err) {
+    return Promise.resolve({ opened: false, failure: `${name} could not be run (${describeError(err)})` });
   }
   if (command.background) {
     return new Promise((resolve) => {
-      child.once("error", () => resolve(false));
+      child.once("error", (err) => resolve({ opened: false, failure: `${name} could not be run (${describeError(err)})` }));
       child.once("spawn", () => {
         child.unref();
-        resolve(true);
+        resolve({ opened: true });
       });
     });
   }
-  return settleLaunch(child);
+  return settle((done) => watch(child, name, done), followed);
 }
 
-/** Waits for the launcher's verdict: exit 0 → started; non-zero or error → not; still running → started. */
-function settleLaunch(child: ChildProcess): Promise<boolean> {
+/** The first of: the opener's verdict, the browser coming for the address, the grace period (opened). */
+function settle(start: (done: (v: Verdict) => void) => void, followed: Promise<boolean>): Promise<Verdict> {
   return new Promise((resolve) => {
-    if (child.exitCode !== null) {
-      resolve(child.exitCode === 0);
-      return;
-    }
-    const timer = setTimeout(() => {
-      child.unref();
-      resolve(true);
-    }, LAUNCH_GRACE_MS);
-    child.once("error", () => {
+    let settled = false;
+    const done = (v: Verdict): void => {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
-      resolve(false);
-    });
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      resolve(code === 0);
-    });
+      resolve(v);
+    };
+    const timer = setTimeout(() => done({ opened: true }), LAUNCH_GRACE_MS);
+    void followed.then((f) => f && done({ opened: true }));
+    start(done);
   });
+}
+
+/** Exit 0 → opened; non-zero, a signal or an error → not, and why. A child still running is let go. */
+function watch(child: ChildProcess, name: string, done: (v: Verdict) => void): void {
+  const verdict = (code: number | null, signal: NodeJS.Signals | null): Verdict =>
+    code === 0 ? { opened: true } : { opened: false, failure: code !== null ? `${name} exited with status ${code}` : `${name} was ended by ${signal ?? "a signal"}` };
+  child.unref();
+  if (child.exitCode !== null || child.signalCode !== null) {
+    done(verdict(child.exitCode, child.signalCode));
+    return;
+  }
+  child.once("error", (err) => done({ opened: false, failure: `${name} could not be run (${describeError(err)})` }));
+  child.once("exit", (code, signal) => done(verdict(code, signal)));
+}
+
+function describeError(err: unknown): string {
+  return (err as NodeJS.ErrnoException)?.code ?? (err instanceof Error ? err.message : String(err));
 }
 
 function isProgram(path: string): boolean {

@@ -1,20 +1,16 @@
 import type { ChildProcess } from "node:child_process";
-import { realpathSync } from "node:fs";
+import { realpathSync, statSync } from "node:fs";
 import { constants as osConstants } from "node:os";
 import { setMaxListeners } from "node:events";
 import type { AwsPaths, Context } from "../context.js";
 import { resolveAwsPaths } from "../files/aws-paths.js";
 import { browserAvailability } from "../lib/browser-command.js";
 import { endpointsFromEnv } from "../lib/endpoint-override.js";
+import { copyEnv } from "../lib/platform-env.js";
 import { systemHome } from "./system-home.entry.js";
 
-export interface RealContextOptions {
-  /** Loads the `open` package for the browser (the entry hands in its importer: src/cli/entry.ts). */
-  importOpen?: () => Promise<typeof import("open")>;
-}
-
 /** The one place that reads the process: env, clock, streams, browser, signals. */
-export function createRealContext(options: RealContextOptions = {}): Context {
+export function createRealContext(): Context {
   let interrupts = 0;
   /** While `runChild` runs a program, signals are its to handle (see runChild). */
   let child: ChildProcess | undefined;
@@ -55,7 +51,8 @@ export function createRealContext(options: RealContextOptions = {}): Context {
   // The SDK warns on Node 20 about its future Node 22 requirement; a credential helper runs inside
   // other tools, and that warning in their stderr helps nobody.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-  const env = { ...process.env };
+  // On Windows a name matches in any case (`set aws_profile=prod` is AWS_PROFILE): a plain copy loses that.
+  const env = copyEnv(process.env, process.platform);
   const browser = browserAvailability(env, process.platform);
   let paths: AwsPaths | undefined;
   return {
@@ -65,7 +62,7 @@ export function createRealContext(options: RealContextOptions = {}): Context {
     // Resolved on first use, inside the command: with no home folder at all, the command that
     // needs one fails with its one line (main.ts), and `--help` or `emulator` still work.
     get paths() {
-      return (paths ??= resolveAwsPaths(env, systemHome));
+      return (paths ??= resolveAwsPaths(env, systemHome, process.platform));
     },
     get stdin() {
       return process.stdin;
@@ -87,7 +84,7 @@ export function createRealContext(options: RealContextOptions = {}): Context {
       unavailableReason: browser.reason,
       open: async (url) => {
         const { openBrowser } = await import("./open-browser.entry.js");
-        return openBrowser(url, env, options.importOpen);
+        return openBrowser(url, env, () => import("./browser-opener.js"), process.platform, process.getuid?.());
       },
     },
     get signal() {
@@ -103,16 +100,22 @@ export function createRealContext(options: RealContextOptions = {}): Context {
         return self;
       }
     },
-    runChild: (command, args, env) =>
-      new Promise((resolve, reject) => {
-        // Loaded here, not at the top: node:child_process (with net and stream) costs ~2 ms of the
-        // start-up of every command, and only exec runs a child.
+    nodePath: process.execPath,
+    platform: process.platform,
+    runChild: async (command, args, env) => {
+      // Loaded here, as only exec runs a child.
+      const { childCommand } = await import("../lib/child-command.js");
+      const { forwardedSignals } = await import("../lib/child-signals.js");
+      return new Promise((resolve, reject) => {
+        // Loaded here, not at the top: node:child_process brings net and stream into the start-up
+        // of every command, and only exec runs a child.
         const { spawn } = process.getBuiltinModule("node:child_process");
-        const started = spawn(command, args, { stdio: "inherit", env });
+        // On Windows: PATHEXT, and `.cmd` shims (npm, npx, cdk) through cmd.exe (child-command.ts).
+        const isFile = (path: string): boolean => statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
+        const planned = childCommand(command, args, env, { platform: process.platform, isFile, cwd: process.cwd() });
+        const started = spawn(planned.file, planned.args, { stdio: "inherit", env, windowsVerbatimArguments: planned.windowsVerbatimArguments });
         child = started;
-        // The terminal sends Ctrl-C to the whole foreground group, the child included: passing it on
-        // too would deliver it twice. Without a terminal (a script, `kill -INT`), it is passed on.
-        const forwarded: NodeJS.Signals[] = process.stdin.isTTY ? ["SIGTERM", "SIGHUP"] : ["SIGINT", "SIGTERM", "SIGHUP"];
+        const forwarded = forwardedSignals(process.platform, !!process.stdin.isTTY);
         const pass = (sig: NodeJS.Signals): void => void started.kill(sig);
         for (const sig of forwarded) process.on(sig, pass);
         const done = (): void => {
@@ -127,7 +130,8 @@ export function createRealContext(options: RealContextOptions = {}): Context {
           done();
           resolve(code ?? 128 + (sig ? (osConstants.signals[sig] ?? 0) : 0));
         });
-      }),
+      });
+    },
   };
 }
 

@@ -1,6 +1,6 @@
 import { BadValueError, ConfigError } from "../errors.js";
 import { hasControlChars } from "../lib/control-chars.js";
-import { checkWritableTarget, readTextIfExists, writeFileAtomic } from "./atomic-write.js";
+import { checkWritableTarget, readTextIfExists, writeFileAtomic, type FileWriteOptions } from "./atomic-write.js";
 import { withFileLock } from "./file-lock.js";
 import { IniDocument, profileSectionName } from "./ini-document.js";
 import { pythonStrip } from "./ini-syntax.js";
@@ -215,7 +215,7 @@ export interface ConfigEdit {
  * sets or removes keys; it never replaces a section, so a concurrent change to other keys is
  * kept). True if the file changed; an unchanged file is not written.
  */
-export async function applyConfigEdits(path: string, edits: readonly ConfigEdit[]): Promise<boolean> {
+export async function applyConfigEdits(path: string, edits: readonly ConfigEdit[], opts: FileWriteOptions = {}): Promise<boolean> {
   for (const e of edits) {
     if ("profile" in e.section) checkName("profile", e.section.profile);
     else checkName("sso-session", e.section.ssoSession);
@@ -226,7 +226,7 @@ export async function applyConfigEdits(path: string, edits: readonly ConfigEdit[
       if (e.remove?.length && doc.hasSection(section)) doc.removeKeys(section, e.remove);
       if (e.set && Object.keys(e.set).length > 0) doc.setKeys(section, e.set);
     }
-  });
+  }, opts);
 }
 
 /** An sso-session already using this start URL, else a new name taken from its host. */
@@ -323,14 +323,14 @@ function where(doc: IniDocument, section: string, key?: string): string {
  * written only if its bytes changed. True if it was written. The new text is compared and written
  * in pieces, never held whole (a populated config is megabytes).
  */
-export async function editConfigFile(path: string, change: (doc: IniDocument) => void): Promise<boolean> {
-  await checkWritableTarget(path);
+export async function editConfigFile(path: string, change: (doc: IniDocument) => void, opts: FileWriteOptions = {}): Promise<boolean> {
+  await checkWritableTarget(path, { system: opts.system });
   return withFileLock(path, async () => {
     const before = await readTextIfExists(path);
     const doc = IniDocument.parse(before ?? "", path);
     change(doc);
     if (!doc.changed || doc.hasText(before ?? "")) return false;
-    await writeFileAtomic(path, doc.chunks(), { newFileMode: 0o600, dirMode: 0o700 });
+    await writeFileAtomic(path, doc.chunks(), { ...opts, newFileMode: 0o600, dirMode: 0o700 });
     return true;
   });
 }

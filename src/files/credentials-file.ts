@@ -1,6 +1,6 @@
 import { promises as fsp } from "node:fs";
 import { BadValueError } from "../errors.js";
-import { checkWritableTarget, isDevNull, readTextIfExists, writeFileAtomic } from "./atomic-write.js";
+import { checkWritableTarget, isDevNull, readTextIfExists, writeFileAtomic, type FileWriteOptions } from "./atomic-write.js";
 import {
   formatLedger,
   hashAccessKeyId,
@@ -65,16 +65,20 @@ export async function readCredentialsFile(path: string, opts: { lazy?: boolean }
 /**
  * Applies many profiles' edits under one lock with one write of the file and one of the ledger,
  * so a login over a thousand profiles rewrites the file once. The file is read inside the lock and
- * not written at all when its bytes would not change; a new file is created 0600.
+ * not written at all when its bytes would not change; a new file is created 0600. It holds secrets
+ * (atomic-write.ts): it is refused where others could read or swap it, and made private.
  */
 export async function updateCredentialsFile(
   path: string,
   edits: CredentialsEdit[],
   ledgerFile: string,
-  lockOptions?: FileLockOptions,
+  opts: FileLockOptions & FileWriteOptions = {},
 ): Promise<EditResult[]> {
+  const { notice, system, ...lockOptions } = opts;
   for (const edit of edits) checkProfileName(edit.profile);
-  if (edits.some((e) => e.set !== undefined)) await checkWritableTarget(path);
+  // Before the lock and the ledger: a refused file gets neither a lock folder beside it nor
+  // pending keys in the ledger. (Removals are checked by the write itself, if one is needed.)
+  if (edits.some((e) => e.set !== undefined)) await checkWritableTarget(path, { secret: true, willWrite: true, system });
   else if (await isDevNull(path)) {
     // AWS_SHARED_CREDENTIALS_FILE=/dev/null holds no keys to remove, and gets no lock folder in /dev.
     return edits.map((e) => ({ profile: e.profile, outcome: e.remove ? "absent" : "unchanged" }));
@@ -135,6 +139,8 @@ export async function updateCredentialsFile(
     const emptiedOurFile = after === "" && before !== undefined && before !== "" && created.has(fileKey);
     if (emptiedOurFile && !(await fsp.lstat(path)).isSymbolicLink()) {
       // sso-cli made this file and has now taken out all it put in: leave no empty file behind.
+      // Unless it was made read-only since: deleting it would be a way round that.
+      await checkWritableTarget(path, { secret: true, willWrite: true, system });
       await fsp.unlink(path).catch((err: unknown) => {
         if (!isNotFound(err)) throw fileAccessError(err, path, "delete");
       });
@@ -147,7 +153,7 @@ export async function updateCredentialsFile(
         ledgerOnDisk = formatLedger(settled);
         await writeLedger(ledgerFile, settled);
       }
-      await writeFileAtomic(path, after, { newFileMode: 0o600, dirMode: 0o700 });
+      await writeFileAtomic(path, after, { newFileMode: 0o600, dirMode: 0o700, secret: true, notice, system });
       if (before === undefined) created.add(fileKey);
     }
     if (created.size > 0) ledger.createdFiles = [...created].sort();

@@ -27,6 +27,7 @@ export function fileAccessError(err: unknown, file: string, action: FileAction):
   const code = errnoCode(err);
   const verb = VERB[action];
   const make = (detail: string, hint: string) => new FileAccessError(file, detail, hint, { cause: err });
+  const windows = isWindowsPath(file);
   switch (code) {
     case "EISDIR":
       return make("is a folder, not a file", "Move that folder out of the way, then try again.");
@@ -36,9 +37,14 @@ export function fileAccessError(err: unknown, file: string, action: FileAction):
       return make("is a symbolic link loop (too many levels of links)", "Fix or remove the symbolic link, then try again.");
     case "EACCES":
     case "EPERM":
-      return make(`permission denied (could not ${verb} it)`, "Check the owner and permissions of the file and of its folders (ls -ld), then try again.");
+      return make(
+        `permission denied (could not ${verb} it)`,
+        windows
+          ? `Check the permissions of the file and of its folders (icacls "${file}"), and that no other program holds it open, then try again.`
+          : "Check the owner and permissions of the file and of its folders (ls -ld), then try again.",
+      );
     case "EROFS":
-      return make(`is on a read-only file system (could not ${verb} it)`, "Make it writable, or set HOME, AWS_CONFIG_FILE or AWS_SHARED_CREDENTIALS_FILE to a writable place.");
+      return make(`is on a read-only file system (could not ${verb} it)`, `Make it writable, or set ${windows ? "USERPROFILE" : "HOME"}, AWS_CONFIG_FILE or AWS_SHARED_CREDENTIALS_FILE to a writable place.`);
     case "ENOSPC":
       return make(`could not ${verb} it: no space left on the device`, "Free some disk space, then try again; the file was left as it was.");
     case "EDQUOT":
@@ -52,9 +58,28 @@ export function fileAccessError(err: unknown, file: string, action: FileAction):
     case "EMFILE":
     case "ENFILE":
       return make(`too many open files (could not ${verb} it)`, "Close some programs, then try again.");
+    case "EBUSY":
+      return make(`is busy or a mount point (could not ${verb} it)`, "Close what holds it open, or mount its folder rather than the file alone, then try again.");
+    case "EXDEV":
+      return make(`is on another file system than its folder (could not ${verb} it)`, "Mount its folder rather than the file alone, then try again.");
+    case "ETXTBSY":
+      return make(`is in use by a running program (could not ${verb} it)`, "Stop that program, then try again.");
     default:
+      // Any other error the system gave for this file (Node sets `syscall` on those) is still
+      // about the file, not a bug in sso-cli: one line with its code.
+      if (code !== undefined && typeof (err as { syscall?: unknown }).syscall === "string") {
+        return make(`could not ${verb} it (${code})`, "Check the file and its folders (ls -ld), then try again.");
+      }
       return err;
   }
+}
+
+/**
+ * Whether a path is a Windows one (`C:\…`, `C:/…` or `\\server\…`), for hints that name a
+ * command: the path says which system it is on without one more thing to pass down.
+ */
+export function isWindowsPath(file: string): boolean {
+  return /^(?:[A-Za-z]:[\\/]|\\\\)/.test(file);
 }
 
 /** The refusal for a folder, pipe, socket or device where a regular file should be. */
@@ -77,8 +102,11 @@ const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /**
  * The bytes as text, refusing any that are not UTF-8: decoding them leniently would turn each into
- * U+FFFD, and the next write would silently change bytes sso-cli promised to keep. botocore reads
- * these files as UTF-8 too and fails on such a byte. The error names the line, as the ini reader does.
+ * U+FFFD, and the next write would silently change bytes sso-cli promised to keep. The JS SDK
+ * reads these files as UTF-8, and so does botocore on Linux and macOS (and fails on such a byte);
+ * on Windows botocore reads them in the local code page (configparser's default), so anything
+ * beyond ASCII there means one thing to sso-cli and another to the AWS CLI. The error names the
+ * line, as the ini reader does.
  */
 export function decodeUtf8(bytes: Uint8Array, file: string): string {
   try {
@@ -89,7 +117,7 @@ export function decodeUtf8(bytes: Uint8Array, file: string): string {
       file,
       line,
       `is not UTF-8 text (byte 0x${byte.toString(16).toUpperCase().padStart(2, "0")})`,
-      "Save the file as UTF-8 (AWS tools read it as UTF-8), then try again; sso-cli changed nothing.",
+      "Save the file as UTF-8 (the AWS SDKs read it so), then try again; sso-cli changed nothing.",
     );
   }
 }

@@ -1,12 +1,12 @@
 // `fs.promises` rather than `node:fs/promises`: in the CommonJS entry it loads on first use (atomic-write.ts).
 import { promises as fsp } from "node:fs";
-import { hostname } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { Exit, InterruptedError, SsoCliError } from "../errors.js";
 import { isProcessAlive } from "../lib/process-alive.js";
 import { randomHex } from "../lib/random-hex.js";
-import { resolveSymlinks, tempFileName } from "./atomic-write.js";
-import { fileAccessError, isNotFound } from "./file-access.js";
+import { realWriteSystem, renameOver, resolveSymlinks, tempFileName, type WriteSystem } from "./atomic-write.js";
+import { errnoCode, fileAccessError, isNotFound } from "./file-access.js";
+import { thisMachine, type Machine } from "./this-machine.js";
 
 // A cross-process lock on a file: the folder FILE.lock exists while someone holds it. It is made
 // under a temporary name with the holder's pid and host inside, then renamed into place: renaming
@@ -29,6 +29,19 @@ export interface FileLockOptions {
   onWait?: (holder: LockHolder | undefined) => void;
   /** Stops waiting (InterruptedError) when aborted, e.g. on Ctrl-C. */
   signal?: AbortSignal | undefined;
+  /** The platform, machine and calls the lock uses; tests pass other platforms and faults here. */
+  system?: Partial<LockSystem> | undefined;
+}
+
+export interface LockSystem extends Pick<WriteSystem, "platform" | "rename"> {
+  /** This machine, as a lock's owner file records it. */
+  machine: Machine;
+  isProcessAlive(pid: number): boolean;
+}
+
+function realLockSystem(): LockSystem {
+  const { platform, rename } = realWriteSystem();
+  return { platform, rename, machine: thisMachine(platform), isProcessAlive };
 }
 
 /** Who holds a lock, as its owner file says. */
@@ -55,6 +68,9 @@ interface Owner {
   pid: number;
   host: string;
   token: string;
+  /** Absent in owner files of sso-cli before 0.2, whose pids are then not trusted. */
+  platform?: string;
+  bootId?: string;
 }
 
 const OWNER_FILE = "owner.json";
@@ -90,11 +106,12 @@ export async function withFileLock<T>(path: string, fn: () => Promise<T>, opts: 
 async function holdLock<T>(file: string, lockPath: string, fn: () => Promise<T>, opts: FileLockOptions): Promise<T> {
   const { timeoutMs = 20_000, staleMs = 30_000, now = Date.now } = opts;
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const system: Lock = { ...realLockSystem(), ...opts.system, sleep };
   const token = await randomHex(8);
   const started = now();
   const acquire = async (): Promise<boolean> => {
     try {
-      return await tryAcquire(lockPath, token);
+      return await tryAcquire(lockPath, token, system);
     } catch (err) {
       // A read-only or full disk, or a file where the folder should be: say which file, not "unexpected".
       throw fileAccessError(err, file, "lock");
@@ -103,9 +120,9 @@ async function holdLock<T>(file: string, lockPath: string, fn: () => Promise<T>,
   let told = false;
   for (let attempt = 0; !(await acquire()); attempt++) {
     if (opts.signal?.aborted) throw new InterruptedError();
-    const state = await inspectLock(lockPath, staleMs, now);
+    const state = await inspectLock(lockPath, staleMs, now, system);
     if (state === "gone") continue;
-    if (state === "stale" && (await takeOver(lockPath, staleMs, now))) continue;
+    if (state === "stale" && (await takeOver(lockPath, staleMs, now, system))) continue;
     if (now() - started >= timeoutMs) throw new FileLockTimeoutError(file, lockPath, now() - started);
     if (!told) {
       told = true;
@@ -127,9 +144,16 @@ async function holdLock<T>(file: string, lockPath: string, fn: () => Promise<T>,
     clearInterval(heartbeat);
     // Remove the lock only if it is still ours (not taken over after we stalled).
     const owner = await readOwner(lockPath);
-    if (owner === undefined || owner.token === token) await removeLockFolder(lockPath);
+    if (owner === undefined || owner.token === token) await removeLockFolder(lockPath, system);
   }
 }
+
+/** A LockSystem with the caller's sleep, for the retries of renames on Windows. */
+type Lock = LockSystem & { sleep(ms: number): Promise<void> };
+
+// fs.rm retries these (EBUSY, EPERM, ENOTEMPTY…) with a growing pause; Windows needs it when a
+// virus scanner or indexer has a file inside open.
+const RM_RETRIES = { maxRetries: 5, retryDelay: 50 };
 
 async function sleepUnlessAborted(sleep: (ms: number) => Promise<void>, ms: number, signal: AbortSignal | undefined): Promise<void> {
   if (!signal) return sleep(ms);
@@ -146,7 +170,7 @@ async function sleepUnlessAborted(sleep: (ms: number) => Promise<void>, ms: numb
   }
 }
 
-async function tryAcquire(lockPath: string, token: string): Promise<boolean> {
+async function tryAcquire(lockPath: string, token: string, system: Lock): Promise<boolean> {
   // Held already (this also keeps an ownerless folder of an earlier version, which rename would
   // replace while empty, waiting out OWNERLESS_STALE_MS).
   if (await fsp.stat(lockPath).catch(() => undefined)) return false;
@@ -164,15 +188,18 @@ async function tryAcquire(lockPath: string, token: string): Promise<boolean> {
     await fsp.mkdir(temp, { mode: 0o700 });
   }
   try {
-    const owner: Owner = { pid, host: hostname(), token };
+    const { host, platform, bootId } = system.machine;
+    const owner: Owner = { pid, host, token, platform, ...(bootId !== undefined && { bootId }) };
     await fsp.writeFile(join(temp, OWNER_FILE), JSON.stringify(owner), { mode: 0o600 });
-    await fsp.rename(temp, lockPath);
+    await system.rename(temp, lockPath);
     return true;
   } catch (err) {
-    await fsp.rm(temp, { recursive: true, force: true });
+    await fsp.rm(temp, { recursive: true, force: true, ...RM_RETRIES });
     // A lock folder with its owner file is there already: someone else holds the lock.
-    const code = (err as NodeJS.ErrnoException).code;
+    const code = errnoCode(err);
     if (code === "ENOTEMPTY" || code === "EEXIST") return false;
+    // Windows says EPERM (or EACCES) when the folder renamed onto exists: held, if it is there now.
+    if (system.platform === "win32" && (code === "EPERM" || code === "EACCES") && (await fsp.stat(lockPath).catch(() => undefined))) return false;
     throw err;
   }
 }
@@ -182,46 +209,51 @@ async function tryAcquire(lockPath: string, token: string): Promise<boolean> {
  * and a folder that is empty for a moment can be replaced by another process's rename, whose
  * owner file the recursive delete would then remove too.
  */
-async function removeLockFolder(lockPath: string): Promise<void> {
+async function removeLockFolder(lockPath: string, system: Lock): Promise<void> {
   // eslint-disable-next-line no-restricted-globals -- the aside name carries this process's pid, as temp files do
   const aside = join(dirname(lockPath), await tempFileName("lock", process.pid));
   try {
-    await fsp.rename(lockPath, aside);
+    await renameOver(lockPath, aside, system);
   } catch (err) {
     if (isNotFound(err)) return;
     throw err;
   }
-  await fsp.rm(aside, { recursive: true, force: true });
+  await fsp.rm(aside, { recursive: true, force: true, ...RM_RETRIES });
 }
 
-async function inspectLock(lockPath: string, staleMs: number, now: () => number): Promise<"gone" | "held" | "stale"> {
+async function inspectLock(lockPath: string, staleMs: number, now: () => number, system: Lock): Promise<"gone" | "held" | "stale"> {
   const info = await fsp.stat(lockPath).catch(() => undefined);
   if (info === undefined) return "gone";
   const owner = await readOwner(lockPath);
   const age = now() - info.mtimeMs;
   if (owner === undefined) return age > Math.min(staleMs, OWNERLESS_STALE_MS) ? "stale" : "held";
-  if (owner.host === hostname() && !isProcessAlive(owner.pid)) return "stale";
+  if (sameMachine(owner, system.machine) && !system.isProcessAlive(owner.pid)) return "stale";
   return age > staleMs ? "stale" : "held";
+}
+
+/** Whether the owner's pid means a process here: same host name, platform and boot. */
+function sameMachine(owner: Owner, me: Machine): boolean {
+  return owner.host === me.host && owner.platform === me.platform && owner.bootId === me.bootId;
 }
 
 // Two waiters may both judge a lock stale; the takeover folder lets only one of them remove it,
 // and that one checks again, so a lock just created by a third process is never removed.
-async function takeOver(lockPath: string, staleMs: number, now: () => number): Promise<boolean> {
+async function takeOver(lockPath: string, staleMs: number, now: () => number, system: Lock): Promise<boolean> {
   const guard = `${lockPath}.takeover`;
   try {
     await fsp.mkdir(guard, { mode: 0o700 });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
     const info = await fsp.stat(guard).catch(() => undefined);
-    if (info && now() - info.mtimeMs > OWNERLESS_STALE_MS) await fsp.rm(guard, { recursive: true, force: true });
+    if (info && now() - info.mtimeMs > OWNERLESS_STALE_MS) await fsp.rm(guard, { recursive: true, force: true, ...RM_RETRIES });
     return false;
   }
   try {
-    if ((await inspectLock(lockPath, staleMs, now)) !== "stale") return false;
-    await removeLockFolder(lockPath);
+    if ((await inspectLock(lockPath, staleMs, now, system)) !== "stale") return false;
+    await removeLockFolder(lockPath, system);
     return true;
   } finally {
-    await fsp.rm(guard, { recursive: true, force: true });
+    await fsp.rm(guard, { recursive: true, force: true, ...RM_RETRIES });
   }
 }
 
@@ -229,7 +261,10 @@ async function readOwner(lockPath: string): Promise<Owner | undefined> {
   try {
     const owner = JSON.parse(await fsp.readFile(join(lockPath, OWNER_FILE), "utf8")) as Partial<Owner>;
     if (typeof owner.pid === "number" && typeof owner.host === "string" && typeof owner.token === "string") {
-      return { pid: owner.pid, host: owner.host, token: owner.token };
+      const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
+      const platform = str(owner.platform);
+      const boot = str(owner.bootId);
+      return { pid: owner.pid, host: owner.host, token: owner.token, ...(platform !== undefined && { platform }), ...(boot !== undefined && { bootId: boot }) };
     }
   } catch {
     // Missing or half-written: treated as ownerless.

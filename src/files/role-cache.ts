@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { ACCESS_KEY_ID_SHAPE, SECRET_ACCESS_KEY_SHAPE, SESSION_TOKEN_SHAPE } from "../lib/key-shape.js";
 import { sha1Hex } from "../lib/sha.js";
-import { readTextIfExists, writeFileAtomic } from "./atomic-write.js";
+import { checkWritableTarget, readTextIfExists, writeFileAtomic, type FileWriteOptions } from "./atomic-write.js";
 import { deleteIfExists, parseCacheJson, readJsonFiles } from "./cache-json.js";
 import { withFileLock } from "./file-lock.js";
 import { formatPythonJson } from "./python-json.js";
@@ -74,10 +74,11 @@ export function formatRoleCacheEntry(c: RoleCredentials): string {
   });
 }
 
-/** Atomic, 0600 (a folder made here is 0700), under the file's lock: two writers never interleave. */
-export async function writeRoleCredentials(dir: string, fileName: string, c: RoleCredentials): Promise<void> {
+/** Atomic, a secret, 0600 (a folder made here is 0700), under the file's lock: two writers never interleave. */
+export async function writeRoleCredentials(dir: string, fileName: string, c: RoleCredentials, opts: FileWriteOptions = {}): Promise<void> {
   const file = join(dir, fileName);
-  await withFileLock(file, () => writeFileAtomic(file, formatRoleCacheEntry(c), { newFileMode: 0o600, dirMode: 0o700 }));
+  await checkWritableTarget(file, { secret: true, willWrite: true, system: opts.system });
+  await withFileLock(file, () => writeFileAtomic(file, formatRoleCacheEntry(c), { ...opts, newFileMode: 0o600, dirMode: 0o700, secret: true }));
 }
 
 /** Files in ~/.aws/cli/cache holding SSO role credentials (`ProviderType` "sso"), as `aws sso logout` deletes. */

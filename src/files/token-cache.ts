@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { sha1Hex } from "../lib/sha.js";
-import { readTextIfExists, writeFileAtomic } from "./atomic-write.js";
+import { readTextIfExists, writeFileAtomic, type FileWriteOptions } from "./atomic-write.js";
 import { deleteIfExists, parseCacheJson, readJsonFiles } from "./cache-json.js";
 import type { JsonFields, StringRule } from "./json-fields.js";
 import { formatPythonJson } from "./python-json.js";
@@ -132,9 +132,9 @@ export async function readTokenCacheEntry(dir: string, fileName: string): Promis
   return text === undefined ? undefined : parseTokenCacheEntry(text, file);
 }
 
-/** Atomic; a new file is 0600 and a new cache folder 0700. */
-export async function writeTokenCacheEntry(dir: string, fileName: string, entry: TokenCacheEntry): Promise<void> {
-  await writeFileAtomic(join(dir, fileName), formatTokenCacheEntry(entry), { newFileMode: CACHE_FILE_MODE, dirMode: CACHE_DIR_MODE });
+/** Atomic, a secret (atomic-write.ts); a new file is 0600 and a new cache folder 0700. */
+export async function writeTokenCacheEntry(dir: string, fileName: string, entry: TokenCacheEntry, opts: FileWriteOptions = {}): Promise<void> {
+  await writeFileAtomic(join(dir, fileName), formatTokenCacheEntry(entry), { ...opts, newFileMode: CACHE_FILE_MODE, dirMode: CACHE_DIR_MODE, secret: true });
 }
 
 /** True if there was a file to delete. */
@@ -148,8 +148,9 @@ export async function readClientRegistration(dir: string, fileName: string): Pro
   return text === undefined ? undefined : parseClientRegistration(text, file);
 }
 
-export async function writeClientRegistration(dir: string, fileName: string, registration: ClientRegistration): Promise<void> {
-  await writeFileAtomic(join(dir, fileName), formatClientRegistration(registration), { newFileMode: CACHE_FILE_MODE, dirMode: CACHE_DIR_MODE });
+/** As writeTokenCacheEntry: the registration holds the client secret. */
+export async function writeClientRegistration(dir: string, fileName: string, registration: ClientRegistration, opts: FileWriteOptions = {}): Promise<void> {
+  await writeFileAtomic(join(dir, fileName), formatClientRegistration(registration), { ...opts, newFileMode: CACHE_FILE_MODE, dirMode: CACHE_DIR_MODE, secret: true });
 }
 
 /** A token file as `aws sso logout` sees it: any JSON object with an `accessToken` (docs/protocol/token-cache.md §6). */

@@ -1,5 +1,6 @@
 import type { Context } from "../context.js";
 import { LoginRequiredError } from "../errors.js";
+import { noticeTo } from "../files/atomic-write.js";
 import { writeRoleCredentials, type RoleCredentials } from "../files/role-cache.js";
 import { debugLogFor } from "../lib/debug-log.js";
 import { getRoleCredentials } from "../sso/get-role-credentials.js";
@@ -34,6 +35,6 @@ export async function getProfileCredentials(ctx: Context, input: { profile?: str
     throw describeServiceError(err, `getting credentials for profile ${target.profile}`, session.clients.urls.portal);
   }
   const credentials: RoleCredentials = { ...keys, accountId: target.accountId };
-  await writeRoleCredentials(ctx.paths.cliCacheDir, target.roleCacheFile, credentials);
+  await writeRoleCredentials(ctx.paths.cliCacheDir, target.roleCacheFile, credentials, { notice: noticeTo(ctx.stderr) });
   return { ...credentials, profile: target.profile, accountId: target.accountId, roleName: target.roleName, region: target.region, source: "fetched" };
 }

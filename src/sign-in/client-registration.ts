@@ -1,5 +1,6 @@
 import type { Context } from "../context.js";
 import { SsoCliError } from "../errors.js";
+import { noticeTo } from "../files/atomic-write.js";
 import { formatTimestamp, parseTimestamp, readClientRegistration, registrationCacheFileName, writeClientRegistration } from "../files/token-cache.js";
 import { debugLogFor } from "../lib/debug-log.js";
 import { AUTHORIZATION_CODE_GRANTS, DEFAULT_SCOPES, REGISTERED_REDIRECT_URI } from "../sso/authorization-code.js";
@@ -71,7 +72,7 @@ export async function loadRegistration(deps: RegistrationDeps, spec: SignInSpec,
     expiresAt: formatTimestamp(reg.expiresAt),
     ...(reg.scopes?.length ? { scopes: reg.scopes } : {}),
     ...(reg.grantTypes?.length ? { grantTypes: reg.grantTypes } : {}),
-  });
+  }, { notice: noticeTo(deps.stderr) });
   debug(`registered a new client for the ${flow === "pkce" ? "authorization code" : "device code"} flow; cached as ${fileName}`);
   return { clientId: reg.clientId, clientSecret: reg.clientSecret, expiresAt: reg.expiresAt };
 }

@@ -1,4 +1,5 @@
 import type { Context } from "../context.js";
+import { escapeControlChars } from "../lib/control-chars.js";
 import { createProgress, formatCountdown } from "../lib/progress.js";
 import type { SsoClients } from "../sso/clients.js";
 import { createDeviceToken, pollForToken, startDeviceAuthorization, type OidcToken } from "../sso/device-authorization.js";
@@ -19,13 +20,12 @@ export async function signInWithDeviceCode(deps: DeviceSignInDeps, spec: SignInS
   err.write(`Sign in to ${spec.startUrl}${spec.ssoSession ? ` (sso-session ${spec.ssoSession})` : ""}:\n`);
   err.write(`  open   ${auth.verificationUriComplete}\n`);
   err.write(`  code   ${auth.userCode}\n`);
-  if (opts.openBrowser) {
-    if (await deps.browser.open(auth.verificationUriComplete)) {
-      err.write(`A browser was opened: check that it shows the code ${auth.userCode}, then approve.\n`);
-      err.write(`If the browser does not open, open the link above on any device and check that it shows the code ${auth.userCode}.\n`);
-    } else {
-      err.write(`No browser could be started. Open the link above on any device and check that it shows the code ${auth.userCode}.\n`);
-    }
+  const launch = opts.openBrowser ? await deps.browser.open(auth.verificationUriComplete) : undefined;
+  if (launch?.opened) {
+    err.write(`A browser was opened: check that it shows the code ${auth.userCode}, then approve.\n`);
+    err.write(`If the browser does not open, open the link above on any device and check that it shows the code ${auth.userCode}.\n`);
+  } else if (launch) {
+    err.write(`No browser could be started (${escapeControlChars(launch.failure ?? "unknown")}). Open the link above on any device and check that it shows the code ${auth.userCode}.\n`);
   } else {
     err.write(`Open the link above on any device and check that it shows the code ${auth.userCode}.\n`);
   }
@@ -39,5 +39,8 @@ export async function signInWithDeviceCode(deps: DeviceSignInDeps, spec: SignInS
       onWait: (left) => progress.update(`Waiting for approval of ${auth.userCode}… (code expires in ${formatCountdown(left)})`),
     },
     auth,
-  ).finally(() => progress.done());
+  ).finally(() => {
+    progress.done();
+    void launch?.close();
+  });
 }

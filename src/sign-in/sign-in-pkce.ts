@@ -1,7 +1,8 @@
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
-import type { Context } from "../context.js";
+import type { BrowserLaunch, Context } from "../context.js";
 import { InterruptedError, SignInExpiredError } from "../errors.js";
+import { escapeControlChars } from "../lib/control-chars.js";
 import { createProgress, formatCountdown } from "../lib/progress.js";
 import {
   buildAuthorizeUrl,
@@ -10,6 +11,7 @@ import {
   DEFAULT_SCOPES,
   exchangeAuthorizationCode,
   parsePastedCallback,
+  sameState,
   type CallbackParams,
 } from "../sso/authorization-code.js";
 import type { SsoClients } from "../sso/clients.js";
@@ -28,8 +30,10 @@ export const AUTHORIZATION_TIMEOUT_MS = 10 * 60_000;
  * The authorization code grant with PKCE: the person allows access on the sign-in page, and the
  * browser brings the code back to a loopback server of this one sign-in. Where the browser runs
  * on another machine (SSH, containers), the person pastes back the address it ended on instead,
- * so no port forwarding is needed. Denial, a wrong state, a timeout and Ctrl-C each end it with
- * one typed error; the loopback server is always closed.
+ * so no port forwarding is needed. An answer without this sign-in's state, from the loopback or
+ * pasted, is refused and the wait goes on: anyone can send one. Denial, a timeout and Ctrl-C
+ * each end it with one typed error; the loopback server and the browser's one-time address are
+ * always closed, and standard input is no longer read once the sign-in is answered.
  */
 export async function signInWithAuthorizationCode(
   deps: PkceSignInDeps,
@@ -39,10 +43,11 @@ export async function signInWithAuthorizationCode(
   opts: { openBrowser: boolean },
 ): Promise<OidcToken> {
   const secrets = createPkceSecrets();
-  const loopback = await startLoopbackRedirect();
+  const loopback = await startLoopbackRedirect({ state: secrets.state });
   const stop = new AbortController();
   const err = deps.stderr;
   let answered: LoopbackCallback | undefined;
+  let launch: BrowserLaunch | undefined;
   try {
     const url = buildAuthorizeUrl(clients.urls.oidc, {
       clientId: registration.clientId,
@@ -55,11 +60,14 @@ export async function signInWithAuthorizationCode(
     err.write(`  open   ${url}\n`);
     let paste = !opts.openBrowser;
     if (opts.openBrowser) {
-      if (await deps.browser.open(url)) {
+      launch = await deps.browser.open(url);
+      if (launch.opened) {
         err.write("A browser was opened: allow access there.\n");
         err.write("If the browser does not open, open the link above in a browser on this computer; to sign in from another device, run the command again with --use-device-code.\n");
       } else {
-        err.write("No browser could be started. Open the link above in a browser on this computer; to sign in from another device, run the command again with --use-device-code.\n");
+        err.write(
+          `No browser could be started (${escapeControlChars(launch.failure ?? "unknown")}). Open the link above in a browser on this computer; to sign in from another device, run the command again with --use-device-code.\n`,
+        );
         // On a terminal, the address can also be pasted back from a browser elsewhere.
         paste = deps.tty.stdin;
       }
@@ -71,8 +79,10 @@ export async function signInWithAuthorizationCode(
       );
     }
 
-    const pasted = paste ? readPastedCallback(deps.stdin, err, loopback.redirectUri, stop.signal) : undefined;
+    const pasted = paste ? readPastedCallback(deps.stdin, err, { redirectUri: loopback.redirectUri, state: secrets.state }, stop.signal) : undefined;
     const params = await waitForAnswer(deps, loopback.callback, pasted, !paste, (cb) => (answered = cb));
+    // Answered: nothing more is read from standard input (it may be a pipe that stays open).
+    stop.abort();
     const code = codeFromCallback(params, secrets.state);
     const token = await exchangeAuthorizationCode(clients, registration, { code, redirectUri: loopback.redirectUri, verifier: secrets.verifier });
     answered?.respond({ ok: true });
@@ -82,7 +92,7 @@ export async function signInWithAuthorizationCode(
     throw e;
   } finally {
     stop.abort();
-    await loopback.close();
+    await Promise.all([loopback.close(), launch?.close()]);
   }
 }
 
@@ -133,21 +143,36 @@ async function waitForAnswer(
   }
 }
 
-/** Lines from stdin until one holds a code (or an error) from the sign-in page; undefined at end of input. */
-function readPastedCallback(stdin: Readable, stderr: Writable, redirectUri: string, signal: AbortSignal): Promise<CallbackParams | undefined> {
+/**
+ * Lines from stdin until one holds this sign-in's answer (a code or an error with its state);
+ * undefined at end of input or once `signal` is aborted. A line with another state, or none, is
+ * refused and the person is asked again: anyone who can type here could paste one.
+ */
+function readPastedCallback(
+  stdin: Readable,
+  stderr: Writable,
+  expected: { redirectUri: string; state: string },
+  signal: AbortSignal,
+): Promise<CallbackParams | undefined> {
   return new Promise((resolve) => {
     const lines = createInterface({ input: stdin, terminal: false });
+    let done = false;
     const finish = (value: CallbackParams | undefined): void => {
-      resolve(value); // first: close() below emits "close", which resolves with undefined
-      lines.close();
+      if (done) return;
+      done = true;
+      resolve(value);
+      // Closed on the next turn, not inside the stream's own "data" event: a pause there is undone
+      // by the stream reading ahead, and a pipe left open would then keep the process alive.
+      setImmediate(() => lines.close());
     };
     signal.addEventListener("abort", () => finish(undefined), { once: true });
     lines.on("line", (line) => {
-      if (line.trim() === "") return;
+      if (done || line.trim() === "") return;
       const params = parsePastedCallback(line);
-      if (params) finish(params);
-      else stderr.write(`That is not the address the browser ended on (it starts with ${redirectUri}?code=). Paste it again:\n`);
+      if (!params) stderr.write(`That is not the address the browser ended on (it starts with ${expected.redirectUri}?code=). Paste it again:\n`);
+      else if (!sameState(expected.state, params.state)) stderr.write("That address is the answer to another sign-in (its state is not this one's). Paste the address the browser ended on after the link above:\n");
+      else finish(params);
     });
-    lines.on("close", () => resolve(undefined));
+    lines.on("close", () => finish(undefined));
   });
 }

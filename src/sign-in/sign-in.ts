@@ -1,7 +1,9 @@
+import { join } from "node:path";
 import { hostname } from "node:os";
 import type { Context } from "../context.js";
 import { LoginRequiredError, ServiceUnreachableError, StaleRegistrationError } from "../errors.js";
 import { withSignInLock } from "../files/sign-in-lock.js";
+import { checkWritableTarget, noticeTo } from "../files/atomic-write.js";
 import { formatTimestamp, parseTimestamp, tokenCacheFileName, writeTokenCacheEntry, type TokenCacheEntry } from "../files/token-cache.js";
 import { escapeControlChars } from "../lib/control-chars.js";
 import { debugLogFor } from "../lib/debug-log.js";
@@ -75,6 +77,8 @@ export async function ensureSignedIn(deps: SignInDeps, spec: SignInSpec, opts: S
     debug(`using the cached token (expires ${usable.toISOString()})`);
     return { spec, accessToken: seen!.accessToken, expiresAt: usable, how: "cached", clients };
   }
+  // A token cache where others could take the token is refused before anyone is asked to sign in.
+  await checkWritableTarget(join(deps.paths.ssoCacheDir, cacheFile), { secret: true });
   return withSignInLock(
     deps.paths.home,
     spec,
@@ -166,7 +170,7 @@ async function storeToken(deps: SignInDeps, spec: SignInSpec, registration: Regi
     registrationExpiresAt: formatTimestamp(registration.expiresAt),
     ...(token.refreshToken ? { refreshToken: token.refreshToken } : {}),
   };
-  await writeTokenCacheEntry(deps.paths.ssoCacheDir, tokenCacheFileName(spec), entry);
+  await writeTokenCacheEntry(deps.paths.ssoCacheDir, tokenCacheFileName(spec), entry, { notice: noticeTo(deps.stderr) });
   return expiresAt;
 }
 
@@ -188,6 +192,6 @@ async function tryRefresh(deps: SignInDeps, spec: SignInSpec, cached: TokenCache
   // Rotation: the old refresh token is spent; without a new one the key must go (docs/protocol/sso-oidc.md §5).
   if (token.refreshToken) entry.refreshToken = token.refreshToken;
   else delete entry.refreshToken;
-  await writeTokenCacheEntry(deps.paths.ssoCacheDir, tokenCacheFileName(spec), entry);
+  await writeTokenCacheEntry(deps.paths.ssoCacheDir, tokenCacheFileName(spec), entry, { notice: noticeTo(deps.stderr) });
   return { spec, accessToken: token.accessToken, expiresAt, how: "refreshed", clients };
 }

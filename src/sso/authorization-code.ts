@@ -85,18 +85,20 @@ export function sameState(expected: string, received: string | undefined): boole
 
 /**
  * The code from a callback, once its state is checked; a denial or any other error ends the
- * sign-in with the matching typed error.
+ * sign-in with the matching typed error. The state is checked first, for errors too: an error
+ * without this sign-in's state may come from anyone (RFC 6749 §10.12), and must end nothing.
+ * (The loopback server and the paste-back already drop such answers; this is the last guard.)
  */
 export function codeFromCallback(params: CallbackParams, expectedState: string): string {
-  if ("error" in params) {
-    if (params.error === "access_denied") throw new SignInDeniedError();
-    throw new SignInFailedError(`The sign-in page answered "${params.error}"${params.description ? ` (${params.description})` : ""}; nothing was signed in.`);
-  }
   if (!sameState(expectedState, params.state)) {
     throw new SignInFailedError(
       "The browser came back with the answer to another sign-in (its state does not match); nothing was signed in.",
       "Run the command again, and use the newest link.",
     );
+  }
+  if ("error" in params) {
+    if (params.error === "access_denied") throw new SignInDeniedError();
+    throw new SignInFailedError(`The sign-in page answered "${params.error}"${params.description ? ` (${params.description})` : ""}; nothing was signed in.`);
   }
   return params.code;
 }

@@ -1,12 +1,19 @@
 import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { readCallbackParams, type CallbackParams } from "./authorization-code.js";
+import { readCallbackParams, sameState, type CallbackParams } from "./authorization-code.js";
 
 /**
  * The one-sign-in web server the browser is redirected to (RFC 8252 §7.3): bound to 127.0.0.1
  * only, on a port the system picks, before the browser is opened. It takes the first request on
- * the callback path that carries a code or an error, holds the browser's answer until the caller
- * knows whether the sign-in worked, and then shows a plain page saying so.
+ * the callback path that carries this sign-in's state (compared in constant time) with a code or
+ * an error, holds the browser's answer until the caller knows whether the sign-in worked, and
+ * then shows a plain page saying so.
+ *
+ * Any local process, and any web page through the browser, can send a request to this port. So
+ * nothing is taken before its state is checked: a request without this sign-in's state gets 400
+ * and the server goes on waiting for the real answer (RFC 6749 §10.12, RFC 8252 §8.9). Nor is a
+ * request the browser marks as not a navigation (`Sec-Fetch-Mode` other than `navigate`: a
+ * page's fetch or image, W3C Fetch Metadata): the real answer is always a top-level redirect.
  */
 export const CALLBACK_PATH = "/oauth/callback";
 
@@ -19,13 +26,13 @@ export interface LoopbackCallback {
 export interface LoopbackRedirect {
   /** `http://127.0.0.1:PORT/oauth/callback`: used in /authorize and in CreateToken. */
   redirectUri: string;
-  /** The first callback with a code or an error. */
+  /** The first callback with this sign-in's state and a code or an error. */
   callback: Promise<LoopbackCallback>;
   /** Stops listening and drops every connection; an unanswered browser gets a failure page first. */
   close(): Promise<void>;
 }
 
-export async function startLoopbackRedirect(): Promise<LoopbackRedirect> {
+export async function startLoopbackRedirect(expected: { state: string }): Promise<LoopbackRedirect> {
   let deliver!: (cb: LoopbackCallback) => void;
   const callback = new Promise<LoopbackCallback>((resolve) => (deliver = resolve));
   let pending: ServerResponse | undefined;
@@ -35,6 +42,16 @@ export async function startLoopbackRedirect(): Promise<LoopbackRedirect> {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     if (req.method !== "GET" || url.pathname !== CALLBACK_PATH) {
       answer(res, 404, "Not found", "This address only receives the answer of an sso-cli sign-in.");
+      return;
+    }
+    const mode = req.headers["sec-fetch-mode"];
+    if (mode !== undefined && mode !== "navigate") {
+      answer(res, 400, "Not a sign-in answer", "This address only takes the sign-in page's redirect, opened in the browser's window.");
+      return;
+    }
+    // The state first, for codes and errors alike: an answer that is not this sign-in's is no answer.
+    if (!sameState(expected.state, url.searchParams.get("state") ?? undefined)) {
+      answer(res, 400, "Not this sign-in's answer", "This address expects the answer to the sign-in sso-cli started. Return to your terminal.");
       return;
     }
     const params = readCallbackParams(url.searchParams);

@@ -1,6 +1,8 @@
-import { cp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import nodeModule from "node:module";
 import { describe, expect, it } from "vitest";
+import { compileCacheDirectory } from "../../src/cli/launch.js";
 import pkg from "../../package.json" with { type: "json" };
 import { REPO_ROOT, runCli, runProcess } from "../helpers/run-process.js";
 import { startTestEmulator } from "../helpers/emulator.js";
@@ -13,7 +15,7 @@ interface Metafile {
 
 /** Everything a command loads before commander knows which one it is: the main chunk and its static imports. */
 async function startupInputs(): Promise<string[]> {
-  const meta = JSON.parse(await readFile(`${REPO_ROOT}dist/meta.json`, "utf8")) as Metafile;
+  const meta = JSON.parse(await readFile(`${REPO_ROOT}.build/meta.json`, "utf8")) as Metafile;
   const seen = new Set<string>();
   const walk = (out: string): void => {
     if (seen.has(out) || !meta.outputs[out]) return;
@@ -50,7 +52,7 @@ describe("bin/sso-cli answers --help and --version without loading the bundle", 
 
 describe("the no-network login runs from dist/cli/entry.cjs alone", () => {
   it("holds none of the SDK, commander, the emulator, prompts or zod", async () => {
-    const meta = JSON.parse(await readFile(`${REPO_ROOT}dist/entry-meta.json`, "utf8")) as Metafile;
+    const meta = JSON.parse(await readFile(`${REPO_ROOT}.build/entry-meta.json`, "utf8")) as Metafile;
     const inputs = Object.values(meta.outputs).flatMap((o) => Object.keys(o.inputs));
     expect(inputs.some((i) => i.endsWith("src/commands/login/login-plan.entry.ts"))).toBe(true);
     // zod's set-up would run at every start of the hot commands: their files are checked by hand (src/files/json-fields.ts).
@@ -59,26 +61,14 @@ describe("the no-network login runs from dist/cli/entry.cjs alone", () => {
 
   it("holds, of src/, only entry files (*.entry.ts, the start-up files), files/, lib/, context.ts and errors.ts", async () => {
     // The suffix is the boundary's name: a file the entry reaches without it would escape the lint rules for entry files.
-    const meta = JSON.parse(await readFile(`${REPO_ROOT}dist/entry-meta.json`, "utf8")) as Metafile;
+    const meta = JSON.parse(await readFile(`${REPO_ROOT}.build/entry-meta.json`, "utf8")) as Metafile;
     const ours = Object.values(meta.outputs).flatMap((o) => Object.keys(o.inputs)).filter((i) => i.startsWith("src/"));
     const startUp = ["src/cli/entry.ts", "src/cli/hot-login.ts", "src/cli/hot-credentials.ts", "src/cli/real-context.ts", "src/context.ts", "src/errors.ts"];
     expect(ours.filter((i) => !i.endsWith(".entry.ts") && !/^src\/(files|lib)\//.test(i) && !startUp.includes(i))).toEqual([]);
     expect(ours).toContain("src/commands/login/login-grammar.entry.ts");
   });
 
-  it("leaves V8's code cache of the entry beside it, and this Node accepts it", async () => {
-    // npm install builds: the cache is made by this Node, from runs of the hot commands (scripts/code-cache.mjs).
-    const launch = `${REPO_ROOT}dist/cli/launch.cjs`;
-    const { home, cleanup } = await makeTempHome();
-    try {
-      const r = await runProcess(process.execPath, ["-e", `process.stdout.write(JSON.stringify(require(${JSON.stringify(launch)}).loadEntry(${JSON.stringify(`${REPO_ROOT}dist/cli/entry.cjs`)}).cacheAccepted))`], { home });
-      expect(r.stdout, r.stderr).toBe("true");
-    } finally {
-      await cleanup();
-    }
-  });
-
-  it("answers an up-to-date login with bin/sso-cli, its launcher and the entry, without the main bundle; with or without a usable code cache", async () => {
+  it("answers an up-to-date login with bin/sso-cli, its launcher and the entry, without the main bundle", async () => {
     const emu = await startTestEmulator({ accounts: 1, rolesPerAccount: 1 });
     const { home, cleanup } = await makeTempHome();
     try {
@@ -86,21 +76,17 @@ describe("the no-network login runs from dist/cli/entry.cjs alone", () => {
       await writeFile(join(home, ".aws", "config"), sessionProfileConfig({ startUrl: emu.startUrl }));
       const first = await runCli(["login", "--profile", "p"], { home, env: emu.env });
       expect(first.code, first.stderr).toBe(0);
-      // A copy of the program with no dist/cli/main.js: only the hot bundle can answer.
+      // A copy of the program with no dist/cli/main.js: only the entry can answer.
       const copy = join(home, "copy");
       await cp(`${REPO_ROOT}bin`, join(copy, "bin"), { recursive: true });
       await mkdir(join(copy, "dist", "cli"), { recursive: true });
-      for (const file of ["launch.cjs", "entry.cjs", "entry.cjs.cache"]) await cp(`${REPO_ROOT}dist/cli/${file}`, join(copy, "dist", "cli", file));
-      const again = await runProcess(process.execPath, [join(copy, "bin", "sso-cli"), "login", "--profile", "p"], { home, env: emu.env });
-      expect(again.code, again.stderr).toBe(0);
-      expect(again.stderr).toMatch(/^Already signed in; keys for 1 profile valid until .+\. \(--force renews them\.\)\n$/);
-      // A cache this Node rejects (here: not a cache at all), then none: compiled from source, same answer.
-      await writeFile(join(copy, "dist", "cli", "entry.cjs.cache"), "not a V8 code cache");
-      for (let i = 0; i < 2; i++) {
-        const uncached = await runProcess(process.execPath, [join(copy, "bin", "sso-cli"), "login", "--profile", "p"], { home, env: emu.env });
-        expect(uncached.code, uncached.stderr).toBe(0);
-        expect(uncached.stderr).toBe(again.stderr);
-        await rm(join(copy, "dist", "cli", "entry.cjs.cache"), { force: true });
+      for (const file of ["launch.cjs", "entry.cjs"]) await cp(`${REPO_ROOT}dist/cli/${file}`, join(copy, "dist", "cli", file));
+      // Twice: the second run reads the entry from Node's compile cache where this Node has one.
+      // With --debug too: the entry reads the command's arguments, and the program's own flag, once.
+      for (const args of [["login", "--profile", "p"], ["login", "--profile", "p"], ["login", "--debug", "--profile", "p"]]) {
+        const again = await runProcess(process.execPath, [join(copy, "bin", "sso-cli"), ...args], { home, env: emu.env });
+        expect(again.code, again.stderr).toBe(0);
+        expect(again.stderr).toMatch(/^Already signed in; keys for 1 profile valid until .+\. \(--force renews them\.\)\n$/);
       }
       // With work to do it hands over to the main bundle (missing here, so it says so).
       const forced = await runProcess(process.execPath, [join(copy, "bin", "sso-cli"), "login", "--profile", "p", "--force"], { home, env: emu.env });
@@ -110,5 +96,50 @@ describe("the no-network login runs from dist/cli/entry.cjs alone", () => {
       await cleanup();
       await emu.close();
     }
+  });
+});
+
+describe("Node's compile cache (Node >= 22.1) is the user's own", () => {
+  const hasCompileCache = typeof (nodeModule as { enableCompileCache?: unknown }).enableCompileCache === "function";
+
+  it(`${hasCompileCache ? "keeps" : "on this Node, keeps no"} compiled code in an owner-only folder under the user's cache home, never in the shared temp folder`, async () => {
+    const { home, cleanup } = await makeTempHome();
+    try {
+      const tmp = join(home, "tmp");
+      await mkdir(tmp);
+      for (let i = 0; i < 2; i++) {
+        const r = await runCli(["credential-process", "--profile", "p"], { home, env: { TMPDIR: tmp } });
+        expect(r.code).toBe(253);
+      }
+      // Node's default, <tmpdir>/node-compile-cache, is a folder any local user could have made first.
+      expect(await readdir(tmp)).toEqual([]);
+      const folder = join(home, ".cache", "sso-cli", "compile-cache");
+      if (!hasCompileCache) {
+        await expect(stat(folder)).rejects.toThrow(/ENOENT/);
+        return;
+      }
+      expect((await stat(folder)).mode & 0o777).toBe(0o700);
+      const [versioned] = await readdir(folder);
+      expect(versioned).toContain(process.version);
+      expect((await readdir(join(folder, versioned!))).length).toBeGreaterThan(0);
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it("uses XDG_CACHE_HOME when set, and NODE_COMPILE_CACHE over both", () => {
+    expect(compileCacheDirectory({ HOME: "/home/u" })).toBe("/home/u/.cache/sso-cli/compile-cache");
+    expect(compileCacheDirectory({ HOME: "/home/u", XDG_CACHE_HOME: "/c" })).toBe("/c/sso-cli/compile-cache");
+    expect(compileCacheDirectory({ HOME: "/home/u", XDG_CACHE_HOME: "relative" })).toBe("/home/u/.cache/sso-cli/compile-cache");
+    expect(compileCacheDirectory({ HOME: "/home/u", NODE_COMPILE_CACHE: "/n" })).toBe("/n");
+    expect(compileCacheDirectory({})).toBeUndefined();
+  });
+});
+
+describe("dist/ is what the package ships", () => {
+  it("holds no source maps and no build metadata", async () => {
+    const files = (await readdir(`${REPO_ROOT}dist`, { recursive: true })).map(String);
+    expect(files.some((f) => f.endsWith("entry.cjs"))).toBe(true);
+    expect(files.filter((f) => /\.map$|meta\.json$|\.cache$/.test(f))).toEqual([]);
   });
 });

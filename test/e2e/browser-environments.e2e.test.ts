@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestEmulator } from "../helpers/emulator.js";
 import { runOnTerminal } from "../helpers/pty.js";
-import { BIN, runCli, startCli, type ProcessResult } from "../helpers/run-process.js";
+import { BIN, runCli, runProcess, startCli, type ProcessResult } from "../helpers/run-process.js";
 import { sessionProfileConfig } from "../helpers/sso-fixtures.js";
 import { makeTempHome } from "../helpers/temp-home.js";
 
@@ -107,10 +107,65 @@ describe.concurrent("login in every environment users have: signed in, never a s
     await new Promise((r) => setTimeout(r, 1500));
     expect(run.exited()).toBe(false);
     // The person opens the printed link by hand, as the fallback line tells them to.
-    await (await fetch(link!)).text();
+    await runProcess(process.execPath, [FAKE_BROWSER, link!], { home });
     const r = await run.result;
     expectExit(r, 0);
     expect(r.stderr).toMatch(/^A browser was opened/m);
+    expect(await readFile(join(home, ".aws", "credentials"), "utf8")).toMatch(/aws_access_key_id = ASIA/);
+  });
+
+  /**
+   * A desktop whose default browser does not start (it is gone, or there is no X server): the
+   * desktop names it (xdg-mime), and its command fails. The system's xdg-open then exits 4; the
+   * copy bundled with the `open` package exits 0 all the same.
+   */
+  async function brokenDesktop(home: string): Promise<Record<string, string | undefined>> {
+    const dir = join(home, "desktop-bin");
+    const path = await desktopPath(dir, "/bin/false");
+    await writeFile(join(dir, "xdg-mime"), "#!/bin/sh\necho broken-browser.desktop\n");
+    const apps = join(home, ".local", "share", "applications");
+    await mkdir(apps, { recursive: true });
+    await writeFile(join(apps, "broken-browser.desktop"), "[Desktop Entry]\nType=Application\nName=Broken\nExec=/bin/false %u\n");
+    return { BROWSER: undefined, DISPLAY: ":99", PATH: path, XDG_DATA_HOME: join(home, ".local", "share") };
+  }
+
+  it("a desktop whose browser does not start: said in one line, and the link opened by hand signs in", async () => {
+    const home = await freshHome();
+    const run = startCli(["login", "--profile", "p"], { home, env: { ...emu.env, ...(await brokenDesktop(home)) }, timeoutMs: 30_000 });
+    const [line] = await run.waitForStderr(/^(No browser could be started|A browser was opened).*$/m);
+    expect(line).toBe(
+      "No browser could be started (xdg-open exited with status 4). Open the link above in a browser on this computer; to sign in from another device, run the command again with --use-device-code.",
+    );
+    const [, link] = /^ {2}open {3}(\S+)$/m.exec(run.stderr())!;
+    await runProcess(process.execPath, [FAKE_BROWSER, link!], { home });
+    const r = await run.result;
+    expectExit(r, 0);
+    expect(r.stderr).not.toMatch(/A browser was opened/);
+    expect(await readFile(join(home, ".aws", "credentials"), "utf8")).toMatch(/aws_access_key_id = ASIA/);
+  });
+
+  it("console on a desktop whose browser does not start: said in one line, and the link printed", async () => {
+    const home = await freshHome();
+    const env = { ...emu.env, ...(await brokenDesktop(home)) };
+    expectExit(await runCli(["login", "--profile", "p", "--use-device-code"], { home, env: { ...env, BROWSER: "none" }, timeoutMs: 30_000 }), 0);
+    const r = await runCli(["console", "--profile", "p"], { home, env, timeoutMs: 30_000 });
+    expectExit(r, 0);
+    expect(r.stderr).toMatch(/^Could not open a browser \(xdg-open exited with status 4\)\. Open this link for profile p /m);
+    expect(r.stdout).toMatch(/^https?:\/\/\S+SigninToken=\S+$/m);
+  });
+
+  it("--no-browser --use-pkce with stdin a pipe left open: the pasted address signs in, and login exits", async () => {
+    const home = await freshHome();
+    const run = startCli(["login", "--profile", "p", "--no-browser", "--use-pkce"], { home, env: emu.env, timeoutMs: 20_000 });
+    const [, link] = await run.waitForStderr(/^ {2}open {3}(\S+\/authorize\?\S+)$/m);
+    // The person's browser elsewhere: the sign-in page approves at once, and the browser ends on
+    // the loopback address, which the person copies (the page would not load there).
+    let at = link!;
+    while (!at.includes("/oauth/callback")) at = new URL((await fetch(at, { redirect: "manual" })).headers.get("location")!, at).href;
+    run.write(`${at}\n`);
+    // stdin is never closed, as with a terminal multiplexer or a wrapper that keeps its pipe.
+    const r = await run.result;
+    expectExit(r, 0);
     expect(await readFile(join(home, ".aws", "credentials"), "utf8")).toMatch(/aws_access_key_id = ASIA/);
   });
 
@@ -118,7 +173,7 @@ describe.concurrent("login in every environment users have: signed in, never a s
     const home = await freshHome();
     const r = await runCli(["login", "--profile", "p", "--use-device-code"], { home, env: { ...emu.env, BROWSER: "/nonexistent/browser:/bin/false" }, timeoutMs: 30_000 });
     expectExit(r, 0);
-    expect(r.stderr).toMatch(/^No browser could be started\. Open the link above on any device and check that it shows the code [A-Z]{4}-[A-Z]{4}\.$/m);
+    expect(r.stderr).toMatch(/^No browser could be started \(\/bin\/false exited with status 1\)\. Open the link above on any device and check that it shows the code [A-Z]{4}-[A-Z]{4}\.$/m);
     expect(r.stderr).not.toMatch(/A browser was opened/);
   });
 });

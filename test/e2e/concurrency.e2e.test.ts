@@ -162,7 +162,7 @@ describe("many sso-cli processes of one user at once", () => {
     } finally {
       await h.cleanup();
     }
-  });
+  }, 180_000); // 96 processes over 3 rounds: on a busy 2-CPU machine, past the default 60 s (a hang guard, not a speed goal)
 
   it(`8 concurrent refreshes, ${ROUNDS} rounds: one refresh_token grant per round, no sign-in`, async () => {
     const ps = profiles("r", 8);

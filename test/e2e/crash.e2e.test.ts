@@ -31,7 +31,7 @@ const LANES = 3;
 const START_URL = "https://d-0000000000.awsapps.com/start";
 const REGION = "us-east-1";
 const ROLES = ["AdministratorAccess", "ReadOnlyAccess"];
-const TEMP = /^\..+\.sso-cli-\d+-[0-9a-f]{12}\.tmp$/;
+const TEMP = /^\..+\.sso-cli-\d+-(?:[0-9a-f]{8}-)?[0-9a-f]{12}\.tmp$/;
 /** A temp file of a write; `.lock.sso-cli-…tmp` folders are locks in the making (no secret, no stage of the write). */
 const isWriteTemp = (name: string): boolean => TEMP.test(name) && !name.startsWith(".lock.");
 // From the ledger's pending step to its settling step.
@@ -179,7 +179,8 @@ async function runLane(emu: Emulator, queue: Array<{ kind: "random" } | { kind: 
     figures.nextLogins++;
     expect(rewritten).toBe(PROFILES);
     expect(renewed.credentials.toString("utf8").startsWith(BASE_CREDENTIALS)).toBe(true);
-    expect((await stat(join(home, ".aws", "credentials"))).mode & 0o777).toBe(0o644);
+    // A file that holds keys is made private (issue 16): 0644 before the first login.
+    expect((await stat(join(home, ".aws", "credentials"))).mode & 0o777).toBe(0o600);
     const ledger = JSON.parse(renewed.ledger!.toString("utf8")) as { files: Record<string, Record<string, { accessKeyIdSha256: string }>>; pending?: unknown };
     expect(ledger.pending).toBeUndefined();
     const entries = ledger.files[renewed.fileKey] ?? {};
@@ -211,14 +212,16 @@ async function runInProcess(args: string[], home: string, emu: Emulator): Promis
     now: () => new Date(),
     sleep: (ms, signal) => delay(ms, undefined, signal ? { signal } : undefined),
     env,
-    paths: resolveAwsPaths(env, () => undefined),
+    paths: resolveAwsPaths(env, () => undefined, process.platform),
     stdin: Readable.from([]),
     stdout: sink(() => undefined),
     stderr: sink((t) => (stderr += t)),
     tty: { stdin: false, stderr: false, stdout: false },
     endpoints: emu.endpoints,
-    browser: { available: false, open: async () => false },
+    browser: { available: false, open: async () => ({ opened: false, failure: "no browser in this test", followed: Promise.resolve(false), close: async () => {} }) },
     programPath: BIN,
+    nodePath: process.execPath,
+    platform: process.platform,
     runChild: () => Promise.reject(new Error("no child processes in this test")),
     signal: new AbortController().signal,
     debug: false,

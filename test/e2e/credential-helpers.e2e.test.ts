@@ -88,7 +88,7 @@ describe.concurrent("credential-process, export and exec: stdout for data, one l
     const copy = join(h, "copy");
     await cp(join(REPO_ROOT, "bin"), join(copy, "bin"), { recursive: true });
     await mkdir(join(copy, "dist", "cli"), { recursive: true });
-    for (const file of ["launch.cjs", "entry.cjs", "entry.cjs.cache"]) await cp(join(REPO_ROOT, "dist", "cli", file), join(copy, "dist", "cli", file));
+    for (const file of ["launch.cjs", "entry.cjs"]) await cp(join(REPO_ROOT, "dist", "cli", file), join(copy, "dist", "cli", file));
     const bin = join(copy, "bin", "sso-cli");
     const cp1 = await runProcess(process.execPath, [bin, "credential-process", "--profile", "p"], { home: h, env: { AWS_ENDPOINT_URL_SSO: "http://127.0.0.1:9" } });
     expect(cp1.code, cp1.stderr).toBe(0);

@@ -176,7 +176,7 @@ describe("login and logout keep every byte they do not own", () => {
     }
   });
 
-  it("writes through a symlinked credentials file: the link stays a link and the target keeps its mode", async () => {
+  it("writes through a symlinked credentials file: the link stays a link and the target is made private", async () => {
     const { home, cleanup } = await makeTempHome();
     try {
       await mkdir(join(home, ".aws"), { recursive: true });
@@ -192,7 +192,9 @@ describe("login and logout keep every byte they do not own", () => {
       expectExit(login, 0);
       expect((await lstat(link)).isSymbolicLink()).toBe(true);
       expect(await readlink(link)).toBe("../dotfiles/credentials");
-      expect((await stat(target)).mode & 0o777).toBe(0o640);
+      // It holds keys now: group and others lose access to it (issue 16), and login says so.
+      expect((await stat(target)).mode & 0o777).toBe(0o600);
+      expect(login.stderr).toContain(`Made ${link} private (mode 0600, was 0640)`);
       const parsed = await parseWithConfigparser(home, target);
       for (const p of SSO_PROFILES) expect(parsed[p.name]?.aws_access_key_id, p.name).toMatch(/^ASIA/);
 

@@ -88,7 +88,7 @@ describe("updateCredentialsFile: writing a profile's keys", () => {
     expect(raw).not.toMatch(/ASIAEXAMPLE1|secret1|token1/);
   });
 
-  it.each(["credentials-hand", "credentials-crlf-no-final-newline"])("keeps the rest of %s byte for byte and its mode", async (fixture) => {
+  it.each(["credentials-hand", "credentials-crlf-no-final-newline"])("keeps the rest of %s byte for byte", async (fixture) => {
     const original = await useFixture(fixture);
     await write("sso-dev");
     const after = await fileText();
@@ -96,7 +96,18 @@ describe("updateCredentialsFile: writing a profile's keys", () => {
     const base = original.endsWith(eol) ? original : original + eol;
     expect(after.startsWith(base)).toBe(true);
     expect(after.slice(base.length).split(eol)[1]).toBe("[sso-dev]");
-    expect((await stat(credentialsFile)).mode & 0o777).toBe(0o644);
+  });
+
+  it("makes a file others could read private once it holds keys, and says so once", async () => {
+    // Issue 16: a 0644 credentials file stayed 0644, silently, with the keys in it.
+    await useFixture("credentials-hand");
+    const notices: string[] = [];
+    const [r] = await updateCredentialsFile(credentialsFile, [{ profile: "sso-dev", set: { credentials: creds(1), source: SOURCE } }], ledgerFile, { notice: (l) => notices.push(l) });
+    expect(r!.outcome).toBe("written");
+    expect((await stat(credentialsFile)).mode & 0o777).toBe(0o600);
+    expect(notices).toEqual([`Made ${credentialsFile} private (mode 0600, was 0644): it holds secrets, which other users could read.`]);
+    await updateCredentialsFile(credentialsFile, [{ profile: "sso-dev", set: { credentials: creds(2), source: SOURCE } }], ledgerFile, { notice: (l) => notices.push(l) });
+    expect(notices).toHaveLength(1);
   });
 
   it("replaces its own keys in place on the next login", async () => {

@@ -23,6 +23,11 @@ describe("fileAccessError", () => {
     ["ENAMETOOLONG", "read", "the path is too long", /shorter path/],
     ["EIO", "read", "input/output error (could not read it)", /Check the disk/],
     ["EMFILE", "list", "too many open files (could not list it)", /Close some programs/],
+    // Issue 20: a rename onto a single-file bind mount (EBUSY) or across file systems (EXDEV) was "unexpected error", exit 255.
+    ["EBUSY", "write", "is busy or a mount point (could not write it)", /mount its folder/],
+    ["EXDEV", "write", "is on another file system than its folder (could not write it)", /Mount its folder/],
+    ["ETXTBSY", "write", "is in use by a running program (could not write it)", /Stop that program/],
+    ["ESTALE", "read", "could not read it (ESTALE)", /ls -ld/],
   ] as const)("%s while it tries to %s: names the file and says what to do", (code, action, detail, hint) => {
     const cause = errno(code);
     const err = fileAccessError(cause, FILE, action);
@@ -34,11 +39,21 @@ describe("fileAccessError", () => {
     expect(e.cause).toBe(cause);
   });
 
-  it("leaves other errors as they are: a bug stays a bug", () => {
+  it("on Windows paths, hints name Windows' tools and variables (icacls, USERPROFILE), not ls -ld or HOME", () => {
+    const file = "C:\\Users\\ann\\.aws\\credentials";
+    expect((fileAccessError(errno("EPERM"), file, "write") as FileAccessError).hint).toBe(
+      'Check the permissions of the file and of its folders (icacls "C:\\Users\\ann\\.aws\\credentials"), and that no other program holds it open, then try again.',
+    );
+    expect((fileAccessError(errno("EROFS"), file, "write") as FileAccessError).hint).toMatch(/^Make it writable, or set USERPROFILE, /);
+    expect((fileAccessError(errno("EACCES"), "\\\\server\\share\\config", "read") as FileAccessError).hint).toMatch(/icacls/);
+    expect((fileAccessError(errno("EACCES"), FILE, "read") as FileAccessError).hint).toMatch(/\(ls -ld\)/);
+  });
+
+  it("leaves errors that are not the system's as they are: a bug stays a bug", () => {
     const bug = new TypeError("x is undefined");
     expect(fileAccessError(bug, FILE, "read")).toBe(bug);
-    const odd = errno("EXDEV");
-    expect(fileAccessError(odd, FILE, "write")).toBe(odd);
+    const coded = Object.assign(new Error("ERR_INVALID_ARG_TYPE"), { code: "ERR_INVALID_ARG_TYPE" });
+    expect(fileAccessError(coded, FILE, "write")).toBe(coded);
   });
 
   it("passes typed errors through", () => {

@@ -1,11 +1,12 @@
 import { spawn, spawnSync } from "node:child_process";
-import { mkdir, mkdtemp, readdir, readFile, rm, symlink, utimes, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, symlink, utimes, writeFile } from "node:fs/promises";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { InterruptedError } from "../../src/errors.js";
 import { removeStaleTempFiles, tempFileName } from "../../src/files/atomic-write.js";
 import { FileLockTimeoutError, withFileLock, type LockHolder } from "../../src/files/file-lock.js";
+import { thisMachine } from "../../src/files/this-machine.js";
 import { bundleForChild } from "./bundle-for-child.js";
 
 let dir: string;
@@ -81,7 +82,8 @@ describe("withFileLock in one process", () => {
 
 describe("withFileLock against other holders", () => {
   it.each([
-    ["whose holder has died", () => ({ pid: deadPid(), host: hostname(), token: "t" }), 0],
+    ["whose holder on this machine has died", () => ({ pid: deadPid(), ...thisMachine(), token: "t" }), 0],
+    ["whose holder on another machine is long gone", () => ({ pid: process.pid, ...thisMachine(), bootId: "another boot", token: "t" }), 60_000],
     ["untouched for longer than staleMs", () => ({ pid: process.pid, host: "another-host", token: "t" }), 60_000],
     ["left without an owner file", () => undefined, 10_000],
   ])("takes over a lock %s", async (_name, owner, ageMs) => {
@@ -204,5 +206,85 @@ describe("withFileLock across processes", () => {
     expect(seen.ownerless).toBe(0);
     expect(await readFile(file, "utf8")).toBe("80");
     expect(await readdir(dir)).toEqual(["counter"]);
+  });
+});
+
+// Issue 21 item 8: a pid means a process here only if the owner's host name, platform and boot id
+// are this machine's. WSL takes the Windows computer's name; a network home is shared by many.
+describe("withFileLock: holders on other machines", () => {
+  it.each([
+    ["Windows beside WSL (same host name)", { platform: "win32" }],
+    ["another boot of the same name", { bootId: "0f0f0f0f-0000-4000-8000-000000000000" }],
+    ["an sso-cli before 0.2 (host and pid only)", { platform: undefined, bootId: undefined }],
+  ])("does not judge a lock of %s by its pid: it waits for the lock's age", async (_name, differs) => {
+    const file = join(dir, "credentials");
+    const owner = { pid: deadPid(), ...thisMachine(), token: "t", ...differs };
+    await writeLock(file, JSON.parse(JSON.stringify(owner)) as object);
+    await expect(withFileLock(file, async () => "never", { timeoutMs: 150 })).rejects.toThrow(FileLockTimeoutError);
+    expect(await readdir(`${file}.lock`)).toEqual(["owner.json"]);
+  });
+
+  it("records its platform and boot id in the owner file", async () => {
+    const file = join(dir, "credentials");
+    const owner = await withFileLock(file, async () => JSON.parse(await readFile(join(`${file}.lock`, "owner.json"), "utf8")) as Record<string, unknown>);
+    const me = thisMachine();
+    expect(owner).toMatchObject({ pid: process.pid, host: me.host, platform: process.platform });
+    expect(owner.bootId).toBe(me.bootId);
+    if (process.platform === "linux") expect(me.bootId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+// Issue 21 item 5: on Windows, renaming a folder onto one that exists fails with EPERM, not
+// ENOTEMPTY; and a folder with a file open inside cannot be renamed or removed for a moment.
+describe("withFileLock on Windows (simulated)", () => {
+  const errno = (code: string): NodeJS.ErrnoException => Object.assign(new Error(`${code}: rename`), { code, syscall: "rename" });
+  const exists = (p: string): Promise<boolean> => stat(p).then(() => true, () => false);
+
+  it("the loser of a race waits for the winner (EPERM is 'held'), instead of failing", async () => {
+    const file = join(dir, "credentials");
+    let raced = false;
+    // Windows' rename: EPERM onto an existing folder. The winner's lock appears just before ours.
+    const windowsRename = async (from: string, to: string): Promise<void> => {
+      if (!raced && to === `${file}.lock`) {
+        raced = true;
+        await writeLock(file, { pid: process.pid, ...thisMachine(), platform: "win32", token: "winner" });
+      }
+      if (await exists(to)) throw errno("EPERM");
+      await rename(from, to);
+    };
+    const told: (LockHolder | undefined)[] = [];
+    const result = await withFileLock(file, async () => "mine", {
+      timeoutMs: 5_000,
+      system: { platform: "win32", rename: windowsRename, machine: { ...thisMachine(), platform: "win32" } },
+      onWait: (holder) => {
+        told.push(holder);
+        // The winner finishes a moment later.
+        setTimeout(() => void rm(`${file}.lock`, { recursive: true }), 50);
+      },
+    });
+    expect(result).toBe("mine");
+    expect(raced).toBe(true);
+    expect(told).toEqual([{ pid: process.pid, host: thisMachine().host }]);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it("an EPERM with no lock there is a real error, said in one line", async () => {
+    const file = join(dir, "credentials");
+    const err = await withFileLock(file, async () => "never", { system: { platform: "win32", rename: async () => Promise.reject(errno("EPERM")) } }).catch((e: unknown) => e);
+    expect((err as Error).message).toBe(`${file}: permission denied (could not lock it)`);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it("retries the release while the lock folder is busy, so no lock is left behind", async () => {
+    const file = join(dir, "credentials");
+    let busy = 0;
+    const windowsRename = async (from: string, to: string): Promise<void> => {
+      // The release renames the lock folder aside: busy twice (a scanner has owner.json open).
+      if (from === `${file}.lock` && busy++ < 2) throw errno("EBUSY");
+      await rename(from, to);
+    };
+    expect(await withFileLock(file, async () => "mine", { system: { platform: "win32", rename: windowsRename }, sleep: async () => undefined })).toBe("mine");
+    expect(busy).toBe(3);
+    expect(await readdir(dir)).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { setMaxListeners } from "node:events";
 import { PassThrough, Writable } from "node:stream";
 import { setTimeout as delay } from "node:timers/promises";
-import type { Browser, Context } from "../../src/context.js";
+import type { Browser, BrowserLaunch, Context } from "../../src/context.js";
 import { resolveAwsPaths } from "../../src/files/aws-paths.js";
 
 /**
@@ -32,10 +32,15 @@ export interface TestContextOptions {
   now?: Date;
   env?: Record<string, string | undefined>;
   endpoints?: Context["endpoints"];
-  /** What the browser does with a URL; by default nothing, and it reports it could not open one. */
-  browser?: { available: boolean; open?(url: string): Promise<boolean> };
+  /**
+   * What the browser does with a URL; by default nothing, and it reports it could not open one.
+   * `true` stands for a browser that opened and followed the (one-time) address at once.
+   */
+  browser?: { available: boolean; open?(url: string): Promise<boolean | BrowserLaunch> };
   tty?: Partial<Context["tty"]>;
   debug?: boolean;
+  /** The operating system the command believes it runs on ("linux" by default). */
+  platform?: NodeJS.Platform;
   /**
    * "fake" (the default): sleeping moves the clock at once. "real": sleeping takes real time, for
    * tests where a person acts over real I/O while the command waits (its wait ends when they do).
@@ -73,7 +78,9 @@ export function createTestContext(o: TestContextOptions): TestContext {
     unavailableReason: o.browser?.available ? undefined : "tests run without a display",
     open: async (url) => {
       opened.push(url);
-      return o.browser?.open ? o.browser.open(url) : false;
+      const r = o.browser?.open ? await o.browser.open(url) : false;
+      if (typeof r !== "boolean") return r;
+      return { opened: r, failure: r ? undefined : "the test's browser did not start", followed: Promise.resolve(r), close: async () => {} };
     },
   };
   return {
@@ -88,7 +95,7 @@ export function createTestContext(o: TestContextOptions): TestContext {
             nowMs += ms;
           },
     env,
-    paths: resolveAwsPaths(env, () => o.home),
+    paths: resolveAwsPaths(env, () => o.home, o.platform ?? "linux"),
     stdin,
     stdout: sink((s) => (stdout += s)),
     stderr: sink((s) => (stderr += s)),
@@ -98,6 +105,8 @@ export function createTestContext(o: TestContextOptions): TestContext {
     signal: controller.signal,
     debug: o.debug ?? false,
     programPath: "/opt/sso-cli/bin/sso-cli",
+    nodePath: "/opt/node/bin/node",
+    platform: o.platform ?? "linux",
     runChild: (command, args, env) =>
       new Promise((resolve, reject) => {
         const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"], env });

@@ -1,8 +1,10 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { credentialProcessLine } from "../../src/lib/credential-process-line.js";
 import { startTestEmulator } from "../helpers/emulator.js";
-import { BIN, runCli, runProcess } from "../helpers/run-process.js";
+import { spawnSync } from "node:child_process";
+import { BIN, REPO_ROOT, runCli, runProcess } from "../helpers/run-process.js";
 import { sessionProfileConfig } from "../helpers/sso-fixtures.js";
 import { makeTempHome } from "../helpers/temp-home.js";
 
@@ -40,7 +42,7 @@ describe("tools that know no SSO, through sso-cli", () => {
     expect(configured.code, configured.stderr).toBe(0);
     const config = await readFile(join(home, ".aws", "config"), "utf8");
     const line = /^credential_process = (.+)$/m.exec(config)?.[1];
-    expect(line).toBe(`"${BIN}" credential-process --profile p`);
+    expect(line).toBe(`"${process.execPath}" "${BIN}" credential-process --profile p`);
     // A profile with nothing but that line: only the process provider can give it keys.
     await writeFile(join(home, ".aws", "config"), `${config}\n[profile tool]\ncredential_process = ${line}\nregion = us-east-1\n`);
     const v1 = await awsV1(["sts", "get-caller-identity", "--profile", "tool", "--output", "json"]);
@@ -53,6 +55,43 @@ describe("tools that know no SSO, through sso-cli", () => {
     });
     expect(boto3.code, boto3.stderr).toBe(0);
     expect(JSON.parse(boto3.stdout)).toMatch(ARN);
+  });
+
+  // A tool started from the macOS Dock gets launchd's short PATH, and Windows runs no `#!` file:
+  // the line must not need PATH at all. Both SDKs hand their own environment to the process, so
+  // with no PATH in theirs, the child has none either.
+  it("the line works with no node on PATH: the AWS CLI v1 and the JS SDK (fromProcess, fromIni)", async () => {
+    const configured = await runCli(["configure", "profile", "p", "--credential-process"], { home, env: emu.env });
+    expect(configured.code, configured.stderr).toBe(0);
+    const config = await readFile(join(home, ".aws", "config"), "utf8");
+    const line = /^credential_process = (.+)$/m.exec(config)?.[1];
+    await writeFile(join(home, ".aws", "config"), `${config}\n[profile tool]\ncredential_process = ${line}\nregion = us-east-1\n`);
+    // Not even glibc's default search path (/bin:/usr/bin, where `env` looks when PATH is unset):
+    // a PATH naming only an empty folder, as launchd's PATH holds no node from nvm or Homebrew.
+    const emptyDir = join(home, "empty-path");
+    await mkdir(emptyDir);
+    const noPath = { ...emu.env, PATH: emptyDir };
+
+    const python = spawnSync("python3", ["-c", "import sys; print(sys.executable)"], { encoding: "utf8" }).stdout.trim();
+    const v1 = await runProcess(python, ["-m", "awscli", "sts", "get-caller-identity", "--profile", "tool", "--output", "json"], { home, env: noPath, timeoutMs: 60_000 });
+    expect(v1.code, v1.stderr).toBe(0);
+    expect((JSON.parse(v1.stdout) as { Arn: string }).Arn).toMatch(ARN);
+
+    const js = await runProcess(process.execPath, ["--input-type=module", "-e", JS_SDK_CHILD], { home, cwd: REPO_ROOT, env: noPath, timeoutMs: 60_000 });
+    expect(js.code, js.stderr).toBe(0);
+    const arns = JSON.parse(js.stdout) as { fromProcess: string; fromIni: string };
+    expect(arns.fromProcess).toMatch(ARN);
+    expect(arns.fromIni).toMatch(ARN);
+  });
+
+  it("botocore splits the Windows line into the same words as it means (compat_shell_split, win32)", () => {
+    const program = { platform: "win32", node: "C:\\Program Files\\nodejs\\node.exe", script: "C:\\Users\\Ann Lee\\AppData\\Roaming\\npm\\node_modules\\sso-cli\\bin\\sso-cli" } as const;
+    for (const profile of ["dev", "my dev (1)", "a&b^c"]) {
+      const line = credentialProcessLine(program, profile);
+      const split = spawnSync("python3", ["-c", "import sys, json; from botocore.compat import compat_shell_split; print(json.dumps(compat_shell_split(sys.argv[1], 'win32')))", line], { encoding: "utf8" });
+      expect(split.status, split.stderr).toBe(0);
+      expect(JSON.parse(split.stdout)).toEqual([program.node, program.script, "credential-process", "--profile", profile]);
+    }
   });
 
   it('eval "$(sso-cli export --format env)", then the AWS CLI v1 with no config at all', async () => {
@@ -75,3 +114,11 @@ describe("tools that know no SSO, through sso-cli", () => {
     expect((JSON.parse(r.stdout) as { Arn: string }).Arn).toMatch(ARN);
   });
 });
+
+/** STS GetCallerIdentity signed with keys from the `tool` profile's credential_process, through both providers. */
+const JS_SDK_CHILD = `
+import { STSClient, GetCallerIdentityCommand } from "@aws-sdk/client-sts";
+import { fromIni, fromProcess } from "@aws-sdk/credential-providers";
+const arn = async (credentials) => (await new STSClient({ region: "us-east-1", credentials }).send(new GetCallerIdentityCommand({}))).Arn;
+console.log(JSON.stringify({ fromProcess: await arn(fromProcess({ profile: "tool" })), fromIni: await arn(fromIni({ profile: "tool" })) }));
+`;

@@ -115,7 +115,7 @@ describe("exec", () => {
   const keys = { accessKeyId: "ASIAKEY", secretAccessKey: "sk", sessionToken: "st", expiration: new Date("2030-01-02T03:04:05Z"), profile: "p", accountId: "1", roleName: "R", region: "eu-west-1", source: "cache" as const };
 
   it("gives the child the keys and the region, and nothing that would pick other credentials", () => {
-    const env = buildExecEnv({ PATH: "/bin", AWS_PROFILE: "other", AWS_ROLE_ARN: "arn", AWS_CONTAINER_CREDENTIALS_FULL_URI: "http://x", AWS_CONFIG_FILE: "/c" }, keys);
+    const env = buildExecEnv({ PATH: "/bin", AWS_PROFILE: "other", AWS_ROLE_ARN: "arn", AWS_CONTAINER_CREDENTIALS_FULL_URI: "http://x", AWS_CONFIG_FILE: "/c" }, keys, "linux");
     expect(env).toEqual({
       PATH: "/bin",
       AWS_CONFIG_FILE: "/c",
@@ -127,6 +127,15 @@ describe("exec", () => {
       AWS_DEFAULT_REGION: "eu-west-1",
       SSO_CLI_EXEC_PROFILE: "p",
     });
+  });
+
+  it("on Windows, scrubs competing names in any case (set aws_profile=prod is AWS_PROFILE there)", () => {
+    const base = { Path: "C:\\Windows", aws_profile: "prod", Aws_Default_Profile: "prod", aws_region: "us-east-1", aws_access_key_id: "AKIAOLD", AWS_CONFIG_FILE: "C:\\c" };
+    const env = buildExecEnv(base, keys, "win32");
+    expect(Object.keys(env).filter((k) => k.toUpperCase() !== k)).toEqual(["Path"]);
+    expect(env).toMatchObject({ Path: "C:\\Windows", AWS_CONFIG_FILE: "C:\\c", AWS_ACCESS_KEY_ID: "ASIAKEY", AWS_REGION: "eu-west-1" });
+    // On Linux they are other variables, which no SDK reads: left alone.
+    expect(buildExecEnv(base, keys, "linux")).toMatchObject({ aws_profile: "prod", aws_region: "us-east-1" });
   });
 
   it("runs the command with no shell and passes its exit code on; refuses to nest under another profile", async () => {

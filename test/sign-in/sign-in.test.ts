@@ -1,7 +1,7 @@
 import { readFile, writeFile, mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { InterruptedError, SignInDeniedError, SignInExpiredError, SignInFailedError } from "../../src/errors.js";
+import { InterruptedError, SignInDeniedError, SignInExpiredError } from "../../src/errors.js";
 import { formatClientRegistration, registrationCacheFileName, tokenCacheFileName } from "../../src/files/token-cache.js";
 import { chooseSignInFlow, ensureSignedIn } from "../../src/sign-in/sign-in.js";
 import type { SignInSpec } from "../../src/sign-in/cached-sign-in.entry.js";
@@ -73,12 +73,18 @@ describe("signing in, in-process against the emulator, on a fake clock", () => {
     await expect(fetch(`${redirectUriOf(ctx)}?code=x&state=y`)).rejects.toThrow();
   });
 
-  it("a pasted address with another sign-in's state is refused, and nothing is cached", async () => {
+  it("a pasted address without this sign-in's state, code or error, is refused and the person asked again", async () => {
     const ctx = await context({ sleep: "real" });
     const run = ensureSignedIn(ctx, spec(), { flow: "pkce" });
     await untilLinkShown(ctx);
+    const state = new URL(/open {3}(\S+)/.exec(ctx.stderrText())![1]!).searchParams.get("state");
     ctx.type(`${redirectUriOf(ctx)}?code=forged&state=00000000-0000-4000-8000-000000000000`);
-    await expect(run).rejects.toThrow(SignInFailedError);
+    ctx.type(`${redirectUriOf(ctx)}?error=access_denied`);
+    ctx.type(`${redirectUriOf(ctx)}?error=access_denied&state=00000000-0000-4000-8000-000000000000`);
+    // Still waiting: the person's own answer (here a denial with the right state) is the one taken.
+    ctx.type(`${redirectUriOf(ctx)}?error=access_denied&state=${state}`);
+    await expect(run).rejects.toThrow(SignInDeniedError);
+    expect(ctx.stderrText().match(/That address is the answer to another sign-in/g)).toHaveLength(3);
     await expect(readFile(join(ctx.paths.ssoCacheDir, tokenCacheFileName(spec())))).rejects.toThrow(/ENOENT/);
   });
 

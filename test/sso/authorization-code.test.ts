@@ -64,6 +64,11 @@ describe("the answer on the redirect", () => {
     expect(() => codeFromCallback({ code: "c1", state: "s1-longer" }, "s1")).toThrow(/state does not match/);
   });
 
+  it("checks the state before it reads an error: a denial without this sign-in's state ends nothing as a denial", () => {
+    expect(() => codeFromCallback({ error: "access_denied", state: undefined }, "s1")).toThrow(/state does not match/);
+    expect(() => codeFromCallback({ error: "access_denied", state: "other" }, "s1")).toThrow(SignInFailedError);
+  });
+
   it("turns access_denied into the denial, and any other error into a failure naming it", () => {
     expect(() => codeFromCallback({ error: "access_denied", state: "s1" }, "s1")).toThrow(SignInDeniedError);
     expect(() => codeFromCallback({ error: "invalid_request", state: "s1", description: "bad" }, "s1")).toThrow(/"invalid_request" \(bad\)/);

@@ -1,6 +1,7 @@
 import type { Context } from "../../context.js";
 import { BadValueError, ConfigError, InterruptedError, UsageError } from "../../errors.js";
 import { checkName, editConfigFile, isValidAccountId, isValidRegion, isValidRoleName, isValidStartUrl, listSsoSessions, readConfigFile, resolveSsoSession, ssoSessionFor } from "../../files/config-file.js";
+import { noticeTo } from "../../files/atomic-write.js";
 import type { IniDocument } from "../../files/ini-document.js";
 import { hasControlChars } from "../../lib/control-chars.js";
 import { globToRegExp, matchesAny } from "../../lib/glob.js";
@@ -146,7 +147,7 @@ export async function configurePopulate(ctx: Context, input: PopulateInput): Pro
       }
       planned = planPopulate(fresh, planInput);
       applyPopulatePlan(fresh, planned, planInput);
-    });
+    }, { notice: noticeTo(ctx.stderr) });
     plan = planned as PopulatePlan;
   }
   debug("populate plan", { add: plan.add.length, change: plan.change.length, unchanged: plan.unchanged.length, remove: plan.remove.length, stale: plan.stale.length, skip: plan.skip.length, written });

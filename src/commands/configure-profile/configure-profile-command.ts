@@ -28,7 +28,7 @@ export function formatConfigureReport(r: ConfigureProfileResult): string {
 
 /** Prompts on stderr (stdout stays for data), searchable when the list is long. */
 async function createPrompter(ctx: Context): Promise<Prompter> {
-  const { input, select, search } = await import("@inquirer/prompts");
+  const { input, select, search } = await import("../../lib/prompts.js");
   const io = { input: ctx.stdin, output: ctx.stderr, signal: ctx.signal };
   return {
     input: (message, opts) => input({ message, ...(opts.default !== undefined ? { default: opts.default } : {}), validate: opts.validate }, io),

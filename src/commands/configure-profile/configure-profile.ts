@@ -13,9 +13,11 @@ import {
   ssoSessionFor,
   type ConfigEdit,
 } from "../../files/config-file.js";
+import { noticeTo } from "../../files/atomic-write.js";
 import type { IniDocument } from "../../files/ini-document.js";
 import { parseTimestamp } from "../../files/token-cache.js";
 import { escapeControlChars as shown } from "../../lib/control-chars.js";
+import { credentialProcessLine } from "../../lib/credential-process-line.js";
 import { debugLogFor } from "../../lib/debug-log.js";
 import { createSsoClients } from "../../sso/clients.js";
 import { networkFor } from "../../network/network-for.js";
@@ -115,7 +117,7 @@ export async function configureProfile(ctx: Context, input: ConfigureProfileInpu
   const clientRegion = input.clientRegion ?? (prompter ? await askClientRegion(prompter, existing.region ?? region) : existing.region === undefined ? region : undefined);
   const output = input.output ?? (prompter ? await askOutput(prompter, existing.output) : undefined);
 
-  const credentialProcess = input.credentialProcess ? credentialProcessLine(ctx.programPath, input.profile) : undefined;
+  const credentialProcess = input.credentialProcess ? credentialProcessLine({ platform: ctx.platform, node: ctx.nodePath, script: ctx.programPath }, input.profile) : undefined;
   const edits = planEdits({
     profile: input.profile,
     legacy,
@@ -131,7 +133,7 @@ export async function configureProfile(ctx: Context, input: ConfigureProfileInpu
     credentialProcess,
     sessionHasScopes: ssoSession !== undefined && doc.get(`sso-session ${ssoSession}`, "sso_registration_scopes") !== undefined,
   });
-  const changed = await applyConfigEdits(file, edits);
+  const changed = await applyConfigEdits(file, edits, { notice: noticeTo(ctx.stderr) });
   debug("configure wrote", { changed, edits: edits.map((e) => ({ section: e.section, set: Object.keys(e.set ?? {}), remove: e.remove ?? [] })) });
   return { profile: input.profile, file, form: legacy ? "legacy" : "sso-session", ssoSession, startUrl, region, accountId, roleName, clientRegion, output, edits, changed };
 }
@@ -169,20 +171,6 @@ export function planEdits(p: {
   const remove = p.legacy ? (p.existing.sso_session !== undefined ? ["sso_session"] : []) : p.wasLegacy ? ["sso_start_url", "sso_region"] : [];
   edits.push({ section: { profile: p.profile }, set: profileKeys, ...(remove.length ? { remove } : {}) });
   return edits;
-}
-
-/**
- * `credential_process`'s command line: botocore splits it like a POSIX shell (no shell runs it), the
- * JS SDK hands it to /bin/sh, so only double quotes mean the same to both: the program's absolute
- * path and a profile name with spaces go in them, and a value needing escapes is refused
- * (docs/protocol/credential-formats.md §1.2).
- */
-export function credentialProcessLine(programPath: string, profile: string): string {
-  for (const [what, value] of [["the path of sso-cli", programPath], ["the profile name", profile]] as const) {
-    if (/["\\$`]/.test(value)) throw new BadValueError(`${what} holds a character a credential_process line cannot carry safely: ${value}`, "Install sso-cli under a plainer path, or pick another profile name.");
-  }
-  const word = (v: string): string => (/^[\w@%+=:,./-]+$/.test(v) ? v : `"${v}"`);
-  return `"${programPath}" credential-process --profile ${word(profile)}`;
 }
 
 function checkFlags(input: ConfigureProfileInput): void {

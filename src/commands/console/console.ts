@@ -1,7 +1,8 @@
 import type { Context } from "../../context.js";
-import { BadValueError } from "../../errors.js";
+import { BadValueError, InterruptedError } from "../../errors.js";
 import { isValidRegion } from "../../files/config-file.js";
 import { debugLogFor } from "../../lib/debug-log.js";
+import { createProgress } from "../../lib/progress.js";
 import { buildLoginUrl, federationUrl, resolveDestination } from "../../sso/console-url.js";
 import { checkEndpointOverride } from "../../lib/endpoint-override.js";
 import { getSigninToken } from "../../sso/federation.js";
@@ -70,6 +71,46 @@ export async function openConsole(ctx: Context, input: ConsoleInput): Promise<Co
   };
   if (input.print) return { ...result, opened: false };
   if (!ctx.browser.available) return { ...result, opened: false, notOpenedBecause: ctx.browser.unavailableReason ?? "no browser can be opened here" };
-  const opened = await ctx.browser.open(url);
-  return { ...result, opened, ...(opened ? {} : { notOpenedBecause: "the browser could not be started" }) };
+  const launch = await ctx.browser.open(url);
+  try {
+    if (!launch.opened) return { ...result, opened: false, notOpenedBecause: launch.failure ?? "the browser could not be started" };
+    // The link reaches the browser only through its one-time local address, which lives as long as
+    // this command: wait for the browser to follow it, or hand the link back to print.
+    if (await browserFollowed(ctx, launch.followed)) return { ...result, opened: true };
+    return { ...result, opened: false, notOpenedBecause: `the browser did not come for the link within ${BROWSER_WAIT_MS / 1000} seconds` };
+  } finally {
+    await launch.close();
+  }
+}
+
+/** How long `console` waits for a started browser to follow the link's one-time address. */
+const BROWSER_WAIT_MS = 60_000;
+
+async function browserFollowed(ctx: Pick<Context, "now" | "sleep" | "signal" | "stderr" | "tty">, followed: Promise<boolean>): Promise<boolean> {
+  let result: boolean | undefined;
+  const arrived = new AbortController();
+  void followed.then((f) => {
+    result = f;
+    arrived.abort();
+  });
+  const wait = AbortSignal.any([ctx.signal, arrived.signal]);
+  const deadline = ctx.now().getTime() + BROWSER_WAIT_MS;
+  const progress = createProgress(ctx.stderr, ctx.tty.stderr, () => ctx.now().getTime());
+  try {
+    while (result === undefined) {
+      if (ctx.signal.aborted) throw new InterruptedError();
+      const left = deadline - ctx.now().getTime();
+      if (left <= 0) return false;
+      if (ctx.tty.stderr) progress.update(`Waiting for the browser to open the console… (${Math.ceil(left / 1000)} s left)`);
+      try {
+        await ctx.sleep(Math.min(1000, left), wait);
+      } catch (e) {
+        if (ctx.signal.aborted) throw new InterruptedError();
+        if (!arrived.signal.aborted) throw e;
+      }
+    }
+    return result;
+  } finally {
+    progress.done();
+  }
 }

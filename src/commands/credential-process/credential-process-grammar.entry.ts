@@ -14,7 +14,7 @@ export const CREDENTIAL_PROCESS_GRAMMAR: CommandGrammar = {
   help: `${NO_BROWSER_NOTE}
 
 In ~/.aws/config (sso-cli configure profile NAME --credential-process writes it):
-  credential_process = "/path/to/sso-cli" credential-process --profile NAME
+  credential_process = "/path/to/node" "/path/to/sso-cli" credential-process --profile NAME
 
 Examples:
   sso-cli credential-process --profile dev

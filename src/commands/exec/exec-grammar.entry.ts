@@ -18,9 +18,11 @@ export const EXEC_GRAMMAR: CommandGrammar = {
   help: `
 The command gets AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN,
 AWS_CREDENTIAL_EXPIRATION, AWS_REGION and AWS_DEFAULT_REGION, and no AWS_PROFILE (nor any other
-variable that would make its SDK pick other credentials). No shell is involved. Its exit code is
-sso-cli's; SIGTERM (and Ctrl-C outside a terminal) is passed on to it. Never opens a browser:
-without a valid sign-in it says "run: sso-cli login --profile P".
+variable that would make its SDK pick other credentials). No shell is involved (on Windows,
+a .cmd or .bat such as npm or cdk runs through cmd.exe, found through PATHEXT). Its exit code is
+sso-cli's; SIGTERM (and Ctrl-C outside a terminal) is passed on to it (not on Windows, where the
+console gives Ctrl-C to the command itself). Never opens a browser: without a valid sign-in it
+says "run: sso-cli login --profile P".
 
 Examples:
   sso-cli exec --profile dev -- aws sts get-caller-identity

@@ -1,6 +1,7 @@
 import type { Context } from "../../context.js";
 import { UsageError } from "../../errors.js";
 import { formatIsoOffset } from "../../lib/iso-time.js";
+import { sameEnvName } from "../../lib/platform-env.js";
 import { getProfileCredentials, type ProfileCredentials } from "../../role-keys/profile-credentials.js";
 
 /** Set in the child's environment: the profile an `exec` runs under, to catch an exec nested inside another. */
@@ -27,18 +28,25 @@ export const COMPETING = [
   "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
 ];
 
-/** The child's environment: ours, minus anything competing, plus the keys, the region and the profile's name. */
-export function buildExecEnv(base: Readonly<Record<string, string | undefined>>, c: ProfileCredentials): Record<string, string> {
+/**
+ * The child's environment: ours, minus anything competing, plus the keys, the region and the
+ * profile's name. On Windows names match in any case (`aws_profile` is AWS_PROFILE there, and the
+ * child's SDK would pick it over the keys), and a name set here replaces ours in any case.
+ */
+export function buildExecEnv(base: Readonly<Record<string, string | undefined>>, c: ProfileCredentials, platform: NodeJS.Platform): Record<string, string> {
+  const set: Record<string, string> = {
+    AWS_ACCESS_KEY_ID: c.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: c.secretAccessKey,
+    AWS_SESSION_TOKEN: c.sessionToken,
+    AWS_CREDENTIAL_EXPIRATION: formatIsoOffset(c.expiration),
+    AWS_REGION: c.region,
+    AWS_DEFAULT_REGION: c.region,
+    [EXEC_PROFILE_VARIABLE]: c.profile,
+  };
+  const dropped = [...COMPETING, ...Object.keys(set)];
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(base)) if (v !== undefined && !COMPETING.includes(k)) env[k] = v;
-  env.AWS_ACCESS_KEY_ID = c.accessKeyId;
-  env.AWS_SECRET_ACCESS_KEY = c.secretAccessKey;
-  env.AWS_SESSION_TOKEN = c.sessionToken;
-  env.AWS_CREDENTIAL_EXPIRATION = formatIsoOffset(c.expiration);
-  env.AWS_REGION = c.region;
-  env.AWS_DEFAULT_REGION = c.region;
-  env[EXEC_PROFILE_VARIABLE] = c.profile;
-  return env;
+  for (const [k, v] of Object.entries(base)) if (v !== undefined && !dropped.some((name) => sameEnvName(k, name, platform))) env[k] = v;
+  return Object.assign(env, set);
 }
 
 export interface ExecInput {
@@ -64,5 +72,5 @@ export async function exec(ctx: Context, input: ExecInput): Promise<number> {
   if (outer && outer !== credentials.profile && !input.allowNested) {
     throw new UsageError(`This shell already runs under sso-cli exec for profile ${outer}; nesting profile ${credentials.profile} inside it is refused.`, "Leave that shell first, or pass --allow-nested.");
   }
-  return ctx.runChild(input.command, input.args, buildExecEnv(ctx.env, credentials));
+  return ctx.runChild(input.command, input.args, buildExecEnv(ctx.env, credentials, ctx.platform));
 }

@@ -1,6 +1,7 @@
 import type { Context } from "../../context.js";
 import { ConfigError, type SsoCliError } from "../../errors.js";
 import { updateCredentialsFile, type CredentialsEdit } from "../../files/credentials-file.js";
+import { noticeTo } from "../../files/atomic-write.js";
 import { mapBounded } from "../../lib/bounded-concurrency.js";
 import { debugLogFor } from "../../lib/debug-log.js";
 import { getRoleCredentials, type RoleKeys } from "../../sso/get-role-credentials.js";
@@ -144,7 +145,7 @@ async function writeKeys(ctx: Context, profiles: TargetProfile[], signedIn: Map<
       outcomes.set(p.profile, { ...who, ok: false, error });
     }
   });
-  const results = edits.length ? await updateCredentialsFile(ctx.paths.credentialsFile, edits, ledgerFile) : [];
+  const results = edits.length ? await updateCredentialsFile(ctx.paths.credentialsFile, edits, ledgerFile, { notice: noticeTo(ctx.stderr) }) : [];
   const expiry = new Map(edits.map((e) => [e.profile, e.set!.credentials.expiration]));
   const byName = new Map(profiles.map((p) => [p.profile, p]));
   for (const r of results) {

@@ -1,5 +1,6 @@
 import type { Context } from "../../context.js";
 import { readConfigFile, resolveSsoProfile, resolveSsoSession } from "../../files/config-file.js";
+import { checkWritableTarget, isDevNull, noticeTo } from "../../files/atomic-write.js";
 import { readCredentialsFile, updateCredentialsFile } from "../../files/credentials-file.js";
 import { defaultLedgerFile, listLedgerEntries, type WrittenProfile } from "../../files/credentials-ledger.js";
 import { deleteTokenCacheEntry, listTokenCacheEntries, readTokenCacheEntry, tokenCacheFileName } from "../../files/token-cache.js";
@@ -46,9 +47,13 @@ export async function logout(ctx: Context, input: LogoutInput): Promise<LogoutRe
   const ledgerFile = defaultLedgerFile(ctx.paths.home);
   const debug = debugLogFor(ctx);
   const written = (await listLedgerEntries(ledgerFile, { credentialsFile: ctx.paths.credentialsFile })).filter(scope.owns);
-  // A credentials file that cannot be edited (not UTF-8, a pipe, unreadable) fails the logout
-  // before anything is undone, not after the session was already signed out.
-  if (written.length > 0) await readCredentialsFile(ctx.paths.credentialsFile);
+  // A credentials file that cannot be edited (not UTF-8, a pipe, unreadable, read-only, somewhere
+  // others could swap it) fails the logout before anything is undone, not after the session was
+  // already signed out.
+  if (written.length > 0) {
+    await readCredentialsFile(ctx.paths.credentialsFile);
+    if (!(await isDevNull(ctx.paths.credentialsFile))) await checkWritableTarget(ctx.paths.credentialsFile, { secret: true, willWrite: true });
+  }
   debug("logout scope", { tokenFiles: scope.tokenFiles.map((t) => t.fileName), roleCacheFiles: scope.roleCacheFiles ?? "every sso entry" });
 
   const signedOut = await mapBounded(scope.tokenFiles, 8, async (t) => {
@@ -63,7 +68,7 @@ export async function logout(ctx: Context, input: LogoutInput): Promise<LogoutRe
   for (const f of roleFiles) if (await deleteRoleCacheFile(ctx.paths.cliCacheDir, f)) removedRoleCacheFiles++;
 
   const edits = written.map((w) => ({ profile: w.profile, remove: true as const }));
-  const outcomes = edits.length ? await updateCredentialsFile(ctx.paths.credentialsFile, edits, ledgerFile) : [];
+  const outcomes = edits.length ? await updateCredentialsFile(ctx.paths.credentialsFile, edits, ledgerFile, { notice: noticeTo(ctx.stderr) }) : [];
   const removedProfiles = outcomes.filter((o) => o.outcome === "removed").map((o) => o.profile);
   const keptProfiles = outcomes.filter((o) => o.outcome === "not-ours").map((o) => o.profile);
 

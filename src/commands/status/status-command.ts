@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import type { Context } from "../../context.js";
 import { NotValidError } from "../../errors.js";
+import { homeMismatchNote } from "../../files/aws-paths.js";
 import { escapeControlChars } from "../../lib/control-chars.js";
 import { formatExpiry } from "../../lib/progress.js";
 import type { NextStep, ProfileStatus, SignInStatus, StatusResult } from "./status.js";
@@ -14,6 +15,9 @@ export function addStatusCommand(program: Command, ctx: Context): void {
     const { values } = parsed;
     const input = toStatusInput(parsed);
     const { profile, ssoSession } = input;
+    // Windows with Git Bash's HOME: tools on the JS SDK would look elsewhere for ~/.aws.
+    const homeNote = homeMismatchNote(ctx.env, ctx.paths.home, ctx.platform);
+    if (homeNote) ctx.stderr.write(`${escapeControlChars(homeNote)}\n`);
     const r = await getStatus(ctx, input);
     ctx.stdout.write(values.json === true ? formatStatusJson(r) : ctx.tty.stdout ? formatStatusTable(r) : formatStatusLines(r));
     if (!r.ok) throw notValid(r, profile !== undefined ? `--profile ${profile}` : ssoSession !== undefined ? `--sso-session ${ssoSession}` : r.signIns.length === 1 && r.signIns[0]!.spec.ssoSession ? `--sso-session ${r.signIns[0]!.spec.ssoSession}` : "--all");

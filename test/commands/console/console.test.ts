@@ -39,10 +39,24 @@ describe("sso-cli console", () => {
     expect(calls(emu, "GetRoleCredentials")).toBe(1);
   });
 
-  it("a browser that will not start: not opened, and says so", async () => {
-    const { ctx, emu } = await setUp({ context: { browser: { available: true, open: async () => false } } });
+  it("a browser that will not start: not opened, and says why", async () => {
+    const { ctx, emu } = await setUp({
+      context: { browser: { available: true, open: async () => ({ opened: false, failure: "xdg-open exited with status 4", followed: Promise.resolve(false), close: async () => {} }) } },
+    });
     await seedSignIn(ctx, emu);
-    expect(await openConsole(ctx, { profile: "p", print: false })).toMatchObject({ opened: false, notOpenedBecause: "the browser could not be started" });
+    expect(await openConsole(ctx, { profile: "p", print: false })).toMatchObject({ opened: false, notOpenedBecause: "xdg-open exited with status 4" });
+  });
+
+  it("a browser that started but never came for the link: not opened after a minute, and the link is handed back", async () => {
+    let closed = false;
+    const { ctx, emu } = await setUp({
+      context: { browser: { available: true, open: async () => ({ opened: true, followed: new Promise<boolean>(() => {}), close: async () => void (closed = true) }) } },
+    });
+    await seedSignIn(ctx, emu);
+    const r = await openConsole(ctx, { profile: "p", print: false });
+    expect(r).toMatchObject({ opened: false, notOpenedBecause: "the browser did not come for the link within 60 seconds" });
+    expect(r.url).toMatch(/SigninToken=/);
+    expect(closed).toBe(true);
   });
 
   it("--debug shows the link with its SigninToken redacted", async () => {
