@@ -51,7 +51,7 @@ export const TIERS: Tier[] = [
     name: "second local user",
     tool: "root and setpriv (util-linux) at /usr/bin/setpriv, to run an attacker as uid 65534",
     install: "sudo apt-get install -y util-linux, and run the tests as root",
-    files: ["test/e2e/second-user.e2e.test.ts"],
+    files: ["test/e2e/second-user.e2e.test.ts", "test/e2e/serve-second-user.e2e.test.ts"],
     available: () => executable("/usr/bin/setpriv") && process.getuid?.() === 0,
   },
   {
@@ -68,6 +68,7 @@ export const TIERS: Tier[] = [
       "test/e2e/user-journey.e2e.test.ts",
       "test/interop/aws-cli-v1-role-chains.interop.test.ts",
       "test/interop/windows-paths.interop.test.ts",
+      "test/interop/container-credentials.interop.test.ts",
     ],
     available: () => spawnSync("python3", ["-c", "import boto3, botocore, awscli"], { stdio: "ignore" }).status === 0,
   },

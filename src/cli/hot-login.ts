@@ -10,6 +10,8 @@ import { formatUpToDate } from "../commands/login/login-report.entry.js";
  * the command reports it the one usual way.
  */
 export async function runHotLogin(ctx: Context, input: LoginInput): Promise<{ done: true; say: string } | { done: false; prepared?: PreparedLogin }> {
+  // --keep-fresh keeps running after the login: never the hot path's answer-and-exit.
+  if (input.keepFresh) return { done: false };
   try {
     const prepared = await prepareLogin(ctx, input);
     if (!prepared.upToDate) return { done: false, prepared };

@@ -11,6 +11,7 @@ import { addStatusCommand } from "../commands/status/status-command.js";
 import { addCredentialProcessCommand } from "../commands/credential-process/credential-process-command.js";
 import { addExportCommand } from "../commands/export/export-command.js";
 import { addExecCommand } from "../commands/exec/exec-command.js";
+import { addServeCommand } from "../commands/serve/serve-command.js";
 import { addEmulatorCommand } from "../commands/emulator/emulator-command.js";
 import { addLoginCommand } from "../commands/login/login-command.js";
 import { addLogoutCommand } from "../commands/logout/logout-command.js";
@@ -53,6 +54,7 @@ Every command's --help has examples and its exit codes; the README has the rest.
   addCredentialProcessCommand(program, ctx);
   addExportCommand(program, ctx);
   addExecCommand(program, ctx);
+  addServeCommand(program, ctx);
   addConsoleCommand(program, ctx);
   addStatusCommand(program, ctx);
   addRolesCommand(program, ctx);

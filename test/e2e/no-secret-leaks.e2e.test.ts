@@ -40,6 +40,13 @@ const steps: Step[] = [
   { name: "configure profile from the cached sign-in", args: ["configure", "profile", "second", "--sso-session", SESSION], exit: 0 },
   { name: "login again (fast path)", args: ["login", "--profile", PROFILE], exit: 0 },
   { name: "login --force", args: ["login", "--profile", PROFILE, "--force"], exit: 0 },
+  {
+    // A tool fetching keys from the endpoint; it prints only the status, sso-cli narrates the rest.
+    name: "exec --ecs-server",
+    args: ["exec", "--ecs-server", "--profile", PROFILE, "--", process.execPath, "-e", "fetch(process.env.AWS_CONTAINER_CREDENTIALS_FULL_URI, { headers: { Authorization: process.env.AWS_CONTAINER_AUTHORIZATION_TOKEN } }).then((r) => console.log(r.status))"],
+    exit: 0,
+    data: true,
+  },
   // The console link is a secret while it lasts: a browser gets it, --debug shows it redacted.
   { name: "console (a browser opens the sign-in link)", args: ["console", "--profile", PROFILE, "--destination", "s3"], env: { BROWSER: FAKE_BROWSER }, exit: 0 },
   { name: "status --check", args: ["status", "--check"], exit: 0, data: true },

@@ -13,6 +13,7 @@ export const EXEC_GRAMMAR: CommandGrammar = {
   flags: [
     KEYS_PROFILE_FLAG,
     { flag: "--allow-nested", key: "allowNested", description: "run even inside an exec of another profile" },
+    { flag: "--ecs-server", key: "ecsServer", description: "hand the keys through a local credentials endpoint that renews them, not as static keys" },
   ],
   help: `
 The command gets AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN,
@@ -27,6 +28,12 @@ Examples:
   sso-cli exec --profile dev -- aws sts get-caller-identity
   sso-cli exec --profile prod -- terraform plan
   sso-cli exec --profile dev -- bash          # a shell with the keys (SSO_CLI_EXEC_PROFILE=dev)
+  sso-cli exec --ecs-server --profile dev -- terraform apply   # keys renewed for as long as it runs
+
+With --ecs-server the command gets AWS_CONTAINER_CREDENTIALS_FULL_URI (an endpoint on 127.0.0.1
+with a random port and path) and AWS_CONTAINER_AUTHORIZATION_TOKEN instead of keys: its SDK asks
+the endpoint again as its keys near expiry, and the endpoint renews them from IAM Identity Center.
+The endpoint stops when the command ends.
 
 ${describeExitCodes(["ok", "usage", "config", "service", "internal"])}
   (any other code is the command's own; 127: the command was not found)`,
@@ -35,5 +42,5 @@ ${describeExitCodes(["ok", "usage", "config", "service", "internal"])}
 /** What the command line asks for, as the use case takes it. */
 export function toExecInput({ positionals, values }: ParsedArgs): ExecInput {
   const [command, ...args] = positionals;
-  return { profile: stringValue(values, "profile"), command, args, allowNested: values.allowNested === true };
+  return { profile: stringValue(values, "profile"), command, args, allowNested: values.allowNested === true, ecsServer: values.ecsServer === true };
 }

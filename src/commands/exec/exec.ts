@@ -11,7 +11,7 @@ export const EXEC_PROFILE_VARIABLE = "SSO_CLI_EXEC_PROFILE";
  * Variables that would let a child's AWS SDK pick other credentials than the ones handed to it
  * (the SDKs read a profile, web identity and container credentials before or beside the keys).
  */
-const COMPETING = [
+export const COMPETING = [
   "AWS_PROFILE",
   "AWS_DEFAULT_PROFILE",
   "AWS_ACCESS_KEY_ID",
@@ -55,6 +55,8 @@ export interface ExecInput {
   args: string[];
   /** Run inside another exec of a different profile anyway. */
   allowNested: boolean;
+  /** Hand the keys through a local credentials endpoint (exec-ecs-server.ts), not as static keys. */
+  ecsServer?: boolean;
 }
 
 /**
@@ -64,6 +66,7 @@ export interface ExecInput {
  */
 export async function exec(ctx: Context, input: ExecInput): Promise<number> {
   if (!input.command) throw new UsageError("exec needs a command to run.", "Usage: sso-cli exec --profile P -- COMMAND [ARGS…]");
+  if (input.ecsServer) return (await import("./exec-ecs-server.js")).execWithEndpoint(ctx, { ...input, command: input.command });
   const outer = ctx.env[EXEC_PROFILE_VARIABLE];
   const credentials = await getProfileCredentials(ctx, { profile: input.profile });
   if (outer && outer !== credentials.profile && !input.allowNested) {

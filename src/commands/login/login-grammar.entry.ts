@@ -17,6 +17,7 @@ export const LOGIN_GRAMMAR: CommandGrammar = {
     flag(ALL_FLAG, "every sso-session and start URL in the config file"),
     ...SIGN_IN_FLAGS,
     flag(FORCE_FLAG, "sign in again and renew keys even if they are still valid"),
+    { flag: "--keep-fresh", key: "keepFresh", description: "keep running and renew the keys written before they expire, until Ctrl-C or SIGTERM" },
   ],
   help: `
 Without arguments, signs in for AWS_PROFILE, else for the only sign-in in the config file.
@@ -28,6 +29,13 @@ Examples:
   sso-cli login --profile dev            # that profile's sign-in; no network if still valid
   sso-cli login --all                    # every sign-in in ~/.aws/config
   sso-cli login --no-browser --use-pkce  # browser on another machine: paste back its address
+  sso-cli login --keep-fresh --profile dev   # for tools that read only ~/.aws/credentials
+
+--keep-fresh renews the keys it wrote before fewer than 15 minutes remain (short-lived keys at
+about half their remaining life, at most once a minute), one locked write for all profiles due,
+one line per renewal. It ends with 253 when the sign-in can no longer be renewed without a
+browser, and with 0 on Ctrl-C or SIGTERM, the file whole. docs/ has a systemd user unit and a
+launchd agent that run it.
 
 ${describeExitCodes(["ok", "partial", "usage", "denied", "interrupted", "badValue", "config", "service", "internal"])}`,
 };
@@ -43,5 +51,6 @@ export function toLoginInput(p: ParsedArgs): LoginInput {
   if (profile !== undefined) input.profile = profile;
   if (ssoSession !== undefined) input.ssoSession = ssoSession;
   if (flow !== undefined) input.flow = flow;
+  if (p.values.keepFresh === true) input.keepFresh = true;
   return input;
 }

@@ -13,6 +13,8 @@ export interface LoginInput extends TargetSelection {
   force: boolean;
   /** --use-device-code / --use-pkce; undefined: chosen by whether a browser can be opened. */
   flow?: SignInFlow | undefined;
+  /** Keep running after the login and renew the keys it wrote before they expire (keep-fresh.ts). */
+  keepFresh?: boolean | undefined;
 }
 
 export type PrepareLoginDeps = Pick<Context, "now" | "paths" | "env">;

@@ -1,4 +1,5 @@
 import type { Context } from "../../context.js";
+import { formatExpiry } from "../../lib/progress.js";
 import { login, type LoginInput, type PreparedLogin } from "./login.js";
 import { formatUpToDate, loginFailure, writeLoginReport } from "./login-report.entry.js";
 
@@ -7,9 +8,15 @@ export async function runLogin(ctx: Context, input: LoginInput, prepared?: Prepa
   const r = await login(ctx, input, prepared);
   if (r.upToDate) {
     ctx.stderr.write(formatUpToDate(r));
-    return;
+  } else {
+    writeLoginReport(ctx.stderr, r);
+    const failure = loginFailure(r);
+    if (failure) throw failure;
   }
-  writeLoginReport(ctx.stderr, r);
-  const failure = loginFailure(r);
-  if (failure) throw failure;
+  if (input.keepFresh) {
+    const { keepFresh } = await import("./keep-fresh.js");
+    ctx.stderr.write("sso-cli: keeping these keys fresh until Ctrl-C.\n");
+    const stopped = await keepFresh(ctx, input);
+    ctx.stderr.write(`sso-cli: stopped after ${stopped.renewals} renewal${stopped.renewals === 1 ? "" : "s"}${stopped.validUntil ? `; the keys written last until ${formatExpiry(stopped.validUntil)}` : ""}.\n`);
+  }
 }

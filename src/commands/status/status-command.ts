@@ -53,6 +53,7 @@ export function formatStatusJson(r: StatusResult): string {
         next: p.next,
       })),
       skipped: r.skipped,
+      running: r.running.map((k) => ({ command: k.command, pid: k.pid, profiles: k.profiles, port: k.port ?? null, startedAt: k.startedAt })),
     },
     null,
     2,
@@ -88,6 +89,7 @@ export function formatStatusLines(r: StatusResult): string {
     ...r.signIns.map((s) => `sign-in ${s.name}: ${tokenText(s, now)}${s.refreshable ? ", refreshable" : s.tokenExpiresAt ? ", not refreshable" : ""}${serviceText(s)}; next: ${NEXT_TEXT[s.next]}`),
     ...r.profiles.map((p) => `profile ${p.profile} (${p.accountId} ${p.roleName}): ${keysText(p, now)}; next: ${NEXT_TEXT[p.next]}`),
     ...r.skipped.map((s) => `skipped ${s.profile}: ${s.reason}`),
+    ...r.running.map(runningText),
   ];
   return lines.map((l) => `${escapeControlChars(l)}\n`).join("");
 }
@@ -112,7 +114,12 @@ export function formatStatusTable(r: StatusResult): string {
     }
   }
   const table = formatTable(["SIGN-IN / PROFILE", "ACCOUNT", "ROLE", "EXPIRES", "LEFT", "REFRESHABLE", "NEXT"], rows);
-  return table + r.skipped.map((s) => `${escapeControlChars(`skipped ${s.profile}: ${s.reason}`)}\n`).join("");
+  return table + [...r.skipped.map((s) => `skipped ${s.profile}: ${s.reason}`), ...r.running.map(runningText)].map((l) => `${escapeControlChars(l)}\n`).join("");
+}
+
+/** A process keeping keys fresh: "running: sso-cli serve (pid 4242) for dev, prod on 127.0.0.1:8123 since …". */
+function runningText(k: StatusResult["running"][number]): string {
+  return `running: sso-cli ${k.command} (pid ${k.pid}) for ${k.profiles.join(", ")}${k.port !== undefined ? ` on 127.0.0.1:${k.port}` : ""} since ${formatExpiry(new Date(k.startedAt))}`;
 }
 
 function notValid(r: StatusResult, selector: string): NotValidError {

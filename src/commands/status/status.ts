@@ -3,6 +3,7 @@ import { readConfigFile } from "../../files/config-file.js";
 import { readCredentialsFile } from "../../files/credentials-file.js";
 import { defaultLedgerFile, hashAccessKeyId, readLedger, resolveFileIdentity } from "../../files/credentials-ledger.js";
 import { readRoleCredentials, roleCacheFileName } from "../../files/role-cache.js";
+import { listRunningKeepers, type RunningKeeper } from "../../files/running-keepers.js";
 import { parseTimestamp, type TokenCacheEntry } from "../../files/token-cache.js";
 import { debugLogFor } from "../../lib/debug-log.js";
 import { networkFor } from "../../network/network-for.js";
@@ -62,6 +63,8 @@ export interface StatusResult {
   skipped: { profile: string; reason: string }[];
   /** Every sign-in and profile asked about stays valid for more than 15 minutes. */
   ok: boolean;
+  /** sso-cli processes of this HOME keeping keys fresh now (`serve`, `exec --ecs-server`, `login --keep-fresh`). */
+  running: RunningKeeper[];
 }
 
 export type StatusDeps = Pick<Context, "now" | "paths" | "env" | "endpoints" | "debug" | "stderr">;
@@ -82,7 +85,7 @@ export async function getStatus(deps: StatusDeps, input: StatusInput): Promise<S
   const written = await readWrittenKeys(deps);
   const profiles = await Promise.all(plan.profiles.map((p) => profileStatus(deps, p, bySpec.get(specKey(p.spec))!, written, now)));
   const ok = signIns.every((s) => s.next === "nothing") && profiles.every((p) => p.next === "nothing");
-  return { checkedAt: now, signIns, profiles, skipped: plan.skipped, ok };
+  return { checkedAt: now, signIns, profiles, skipped: plan.skipped, ok, running: await listRunningKeepers(deps.paths.home) };
 }
 
 async function signInStatus(deps: StatusDeps, spec: SignInSpec, now: Date, check: boolean): Promise<SignInStatus> {
