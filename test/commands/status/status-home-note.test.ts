@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { main } from "../../src/cli/main.js";
-import { createTestContext } from "../helpers/test-context.js";
-import { makeTempHome } from "../helpers/temp-home.js";
+import { main } from "../../../src/cli/main.js";
+import { createTestContext } from "../../helpers/test-context.js";
+import { makeTempHome } from "../../helpers/temp-home.js";
 
 // Windows, simulated: Git Bash sets HOME to a folder that is not USERPROFILE.
 describe("sso-cli status on Windows says when HOME is not the home folder", () => {
