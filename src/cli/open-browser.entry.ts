@@ -19,6 +19,13 @@ const LAUNCH_GRACE_MS = 3000;
 
 type Verdict = { opened: true } | { opened: false; failure: string };
 
+/** What the machine is, beyond its platform: its user id, whether it is WSL (src/lib/wsl.ts); and the grace period (tests shorten it). */
+export interface OpenerFacts {
+  ownUid?: number | undefined;
+  wsl: boolean;
+  graceMs?: number | undefined;
+}
+
 /**
  * Opens the URL, through a one-time local address (src/lib/one-time-redirect.ts), with the
  * commands in `BROWSER`, each in turn, else with the platform's opener: the system's `xdg-open`
@@ -33,10 +40,11 @@ export async function openBrowser(
   env: Readonly<Record<string, string | undefined>>,
   importOpen: () => Promise<typeof import("./browser-opener.js")>,
   platform: NodeJS.Platform,
-  ownUid?: number,
+  facts: OpenerFacts,
 ): Promise<BrowserLaunch> {
+  const { ownUid, wsl } = facts;
   // Linux tells who owns a loopback connection; under WSL the browser is Windows's, not listed there.
-  const ownerKnown = platform === "linux" && !env.WSL_DISTRO_NAME && !env.WSL_INTEROP && ownUid !== undefined;
+  const ownerKnown = platform === "linux" && !wsl && ownUid !== undefined;
   const trustPeer = ownerKnown
     ? (socket: Socket): boolean =>
         peerIsTrusted(
@@ -50,7 +58,7 @@ export async function openBrowser(
   } catch (err) {
     return { opened: false, failure: `no local address could be opened for it (${(err as NodeJS.ErrnoException).code ?? "error"})`, followed: Promise.resolve(false), close: async () => {} };
   }
-  const verdict = await launch(redirect.url, env, importOpen, platform, redirect.followed);
+  const verdict = await launch(redirect.url, env, importOpen, platform, wsl, { followed: redirect.followed, graceMs: facts.graceMs ?? LAUNCH_GRACE_MS });
   return { ...verdict, followed: redirect.followed, close: redirect.close };
 }
 
@@ -59,17 +67,18 @@ async function launch(
   env: Readonly<Record<string, string | undefined>>,
   importOpen: () => Promise<typeof import("./browser-opener.js")>,
   platform: NodeJS.Platform,
-  followed: Promise<boolean>,
+  wsl: boolean,
+  wait: Wait,
 ): Promise<Verdict> {
   if (env.BROWSER !== undefined && env.BROWSER.trim() !== "") {
     let verdict: Verdict = { opened: false, failure: "BROWSER names no command" };
-    for (const command of parseBrowserVariable(env.BROWSER, address, isProgram)) {
-      verdict = await runOpener(command, followed);
+    for (const command of parseBrowserVariable(env.BROWSER, address, platform, isProgram)) {
+      verdict = await runOpener(command, wait);
       if (verdict.opened) return verdict;
     }
     return verdict;
   }
-  if (platform === "linux" && !env.WSL_DISTRO_NAME && !env.WSL_INTEROP) return runOpener({ argv: ["xdg-open", address], background: false }, followed);
+  if (platform === "linux" && !wsl) return runOpener({ argv: ["xdg-open", address], background: false }, wait);
   // macOS, Windows, WSL. On Windows and WSL `open()` resolves only once PowerShell has exited,
   // which can take seconds: it is raced against the grace period like any other opener.
   const name = platform === "darwin" ? "open" : "PowerShell";
@@ -82,11 +91,17 @@ async function launch(
           (err: unknown) => done({ opened: false, failure: `${name} could not be run (${describeError(err)})` }),
         );
     },
-    followed,
+    wait,
   );
 }
 
-function runOpener(command: BrowserCommand, followed: Promise<boolean>): Promise<Verdict> {
+/** What a verdict is waited for against: the browser coming for the address, and how long. */
+interface Wait {
+  followed: Promise<boolean>;
+  graceMs: number;
+}
+
+function runOpener(command: BrowserCommand, wait: Wait): Promise<Verdict> {
   const name = command.argv[0]!;
   let child: ChildProcess;
   try {
@@ -104,11 +119,11 @@ function runOpener(command: BrowserCommand, followed: Promise<boolean>): Promise
       });
     });
   }
-  return settle((done) => watch(child, name, done), followed);
+  return settle((done) => watch(child, name, done), wait);
 }
 
 /** The first of: the opener's verdict, the browser coming for the address, the grace period (opened). */
-function settle(start: (done: (v: Verdict) => void) => void, followed: Promise<boolean>): Promise<Verdict> {
+function settle(start: (done: (v: Verdict) => void) => void, { followed, graceMs }: Wait): Promise<Verdict> {
   return new Promise((resolve) => {
     let settled = false;
     const done = (v: Verdict): void => {
@@ -117,7 +132,7 @@ function settle(start: (done: (v: Verdict) => void) => void, followed: Promise<b
       clearTimeout(timer);
       resolve(v);
     };
-    const timer = setTimeout(() => done({ opened: true }), LAUNCH_GRACE_MS);
+    const timer = setTimeout(() => done({ opened: true }), graceMs);
     void followed.then((f) => f && done({ opened: true }));
     start(done);
   });

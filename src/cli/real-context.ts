@@ -1,12 +1,13 @@
 import type { ChildProcess } from "node:child_process";
-import { realpathSync, statSync } from "node:fs";
-import { constants as osConstants } from "node:os";
+import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { constants as osConstants, release } from "node:os";
 import { setMaxListeners } from "node:events";
 import type { AwsPaths, Context } from "../context.js";
 import { resolveAwsPaths } from "../files/aws-paths.js";
 import { browserAvailability } from "../lib/browser-command.js";
 import { endpointsFromEnv } from "../lib/endpoint-override.js";
 import { copyEnv } from "../lib/platform-env.js";
+import { isWsl } from "../lib/wsl.js";
 import { systemHome } from "./system-home.entry.js";
 
 /** The one place that reads the process: env, clock, streams, browser, signals. */
@@ -53,7 +54,24 @@ export function createRealContext(): Context {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   // On Windows a name matches in any case (`set aws_profile=prod` is AWS_PROFILE): a plain copy loses that.
   const env = copyEnv(process.env, process.platform);
-  const browser = browserAvailability(env, process.platform);
+  // Read on first use (a sign-in), never on the hot paths: WSL's kernel facts are files.
+  let wsl: boolean | undefined;
+  const underWsl = (): boolean =>
+    (wsl ??= isWsl({
+      platform: process.platform,
+      env,
+      release,
+      readText: (path) => {
+        try {
+          return readFileSync(path, "utf8");
+        } catch {
+          return undefined;
+        }
+      },
+      exists: existsSync,
+    }));
+  let browser: ReturnType<typeof browserAvailability> | undefined;
+  const availability = (): ReturnType<typeof browserAvailability> => (browser ??= browserAvailability(env, process.platform, underWsl));
   let paths: AwsPaths | undefined;
   return {
     now: () => new Date(),
@@ -80,11 +98,15 @@ export function createRealContext(): Context {
     },
     endpoints: endpointsFromEnv(env),
     browser: {
-      available: browser.available,
-      unavailableReason: browser.reason,
+      get available() {
+        return availability().available;
+      },
+      get unavailableReason() {
+        return availability().reason;
+      },
       open: async (url) => {
         const { openBrowser } = await import("./open-browser.entry.js");
-        return openBrowser(url, env, () => import("./browser-opener.js"), process.platform, process.getuid?.());
+        return openBrowser(url, env, () => import("./browser-opener.js"), process.platform, { ownUid: process.getuid?.(), wsl: underWsl() });
       },
     },
     get signal() {

@@ -2,7 +2,8 @@
  * Where a sign-in can open a browser, and with which commands, decided the way the AWS CLI does it
  * through Python's `webbrowser` module (docs/sign-in.md, "Opening a browser"):
  *
- * - `BROWSER` is a list of command lines separated by `:` (the path separator), tried in turn.
+ * - `BROWSER` is a list of command lines separated by the path separator (`os.pathsep`: `:`, and
+ *   `;` on Windows, where `:` is in every path), tried in turn.
  *   In a command line, `%s` is replaced by the URL; without `%s` the URL is appended. A trailing
  *   `&` means "runs in the background" (do not wait for it).
  * - Without `BROWSER`, the platform's opener (`open` on macOS, `start` on Windows, PowerShell on
@@ -16,14 +17,15 @@ export type BrowserAvailability = { available: true; reason?: undefined } | { av
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-export function browserAvailability(env: Env, platform: string): BrowserAvailability {
+/** `wsl` tells whether this is WSL (src/lib/wsl.ts); asked only when nothing cheaper decides. */
+export function browserAvailability(env: Env, platform: string, wsl: () => boolean): BrowserAvailability {
   if (env.BROWSER !== undefined && env.BROWSER.trim().toLowerCase() === "none") return { available: false, reason: "BROWSER=none" };
   if (env.SSH_CONNECTION || env.SSH_TTY || env.SSH_CLIENT) return { available: false, reason: "this is an SSH session" };
   if (env.BROWSER !== undefined && env.BROWSER.trim() !== "") return { available: true };
   if (platform === "darwin" || platform === "win32") return { available: true };
-  // WSL opens the Windows browser through PowerShell, display or not.
-  if (env.WSL_DISTRO_NAME || env.WSL_INTEROP) return { available: true };
   if (env.DISPLAY || env.WAYLAND_DISPLAY) return { available: true };
+  // WSL opens the Windows browser through PowerShell, display or not.
+  if (platform === "linux" && wsl()) return { available: true };
   return { available: false, reason: "there is no display (DISPLAY and WAYLAND_DISPLAY are unset)" };
 }
 
@@ -37,11 +39,13 @@ export interface BrowserCommand {
 /**
  * The commands `BROWSER` names for this URL, in the order to try them; empty when it names none.
  * A command line without `%s` that is the path of a program as a whole (it may hold spaces, as
- * on macOS) is run as one word, as Python does; otherwise it is split like a shell would.
+ * on macOS and Windows) is run as one word, as Python does; otherwise it is split like a shell
+ * would (on Windows keeping backslashes, which are in every path there).
  */
-export function parseBrowserVariable(value: string, url: string, isProgram: (path: string) => boolean = () => false): BrowserCommand[] {
+export function parseBrowserVariable(value: string, url: string, platform: NodeJS.Platform, isProgram: (path: string) => boolean = () => false): BrowserCommand[] {
   const out: BrowserCommand[] = [];
-  for (const entry of value.split(":")) {
+  const windows = platform === "win32";
+  for (const entry of value.split(windows ? ";" : ":")) {
     const line = entry.trim();
     if (line === "" || line.toLowerCase() === "none") continue;
     if (!line.includes("%s") && line.includes(" ") && isProgram(line)) {
@@ -50,7 +54,7 @@ export function parseBrowserVariable(value: string, url: string, isProgram: (pat
     }
     let words: string[];
     try {
-      words = splitShellWords(line);
+      words = splitShellWords(line, windows);
     } catch {
       continue;
     }
@@ -66,9 +70,10 @@ export function parseBrowserVariable(value: string, url: string, isProgram: (pat
 /**
  * POSIX word splitting as Python's `shlex.split` does it: whitespace separates words; single
  * quotes keep everything; double quotes keep everything but `\"` and `\\`; a backslash outside
- * quotes escapes the next character. Throws on an unclosed quote.
+ * quotes escapes the next character. With `windows`, a backslash is a backslash (`C:\Tools\a.exe`),
+ * but before a double quote. Throws on an unclosed quote.
  */
-export function splitShellWords(line: string): string[] {
+export function splitShellWords(line: string, windows = false): string[] {
   const words: string[] = [];
   let word = "";
   let inWord = false;
@@ -83,13 +88,13 @@ export function splitShellWords(line: string): string[] {
     } else if (c === '"') {
       let j = i + 1;
       for (; j < line.length && line[j] !== '"'; j++) {
-        if (line[j] === "\\" && (line[j + 1] === '"' || line[j + 1] === "\\")) j++;
+        if (line[j] === "\\" && (line[j + 1] === '"' || (!windows && line[j + 1] === "\\"))) j++;
         word += line[j];
       }
       if (j >= line.length) throw new Error("unclosed double quote");
       inWord = true;
       i = j;
-    } else if (c === "\\" && i + 1 < line.length) {
+    } else if (c === "\\" && i + 1 < line.length && (!windows || line[i + 1] === '"')) {
       word += line[++i];
       inWord = true;
     } else if (/\s/.test(c)) {

@@ -31,10 +31,16 @@ afterAll(async () => {
   await cleanup?.();
 });
 
-/** What bash offers for the words typed so far (the last one is the word being completed). */
-function complete(...typed: string[]): string[] {
+/**
+ * macOS's /bin/bash is 3.2, which has no mapfile nor readarray (bash 4): this bash, without them.
+ * Before the script read lines with a loop, every Tab there printed "mapfile: command not found".
+ */
+const BASH_3_2_BUILTINS = "enable -n mapfile readarray\n";
+
+/** What bash offers for the words typed so far (the last one is the word being completed); `prelude` runs first. */
+function completeIn(prelude: string, ...typed: string[]): string[] {
   const words = [BIN, ...typed];
-  const program = `source ${JSON.stringify(script)}
+  const program = `${prelude}source ${JSON.stringify(script)}
 COMP_WORDS=(${words.map((w) => `'${w.replace(/'/g, `'\\''`)}'`).join(" ")})
 COMP_CWORD=${words.length - 1}
 COMP_LINE="\${COMP_WORDS[*]}"
@@ -46,9 +52,14 @@ printf '%s\\n' "\${COMPREPLY[@]}"`;
   return r.stdout.split("\n").filter((l) => l !== "");
 }
 
-describe("bash completes sso-cli", () => {
+describe.each([
+  ["bash", ""],
+  ["bash without mapfile (macOS's bash 3.2)", BASH_3_2_BUILTINS],
+])("%s completes sso-cli", (_shell, prelude) => {
+  const complete = (...typed: string[]): string[] => completeIn(prelude, ...typed);
+
   it("registers itself for the sso-cli command", () => {
-    const r = spawnSync("bash", ["--norc", "--noprofile", "-c", `source ${JSON.stringify(script)}; complete -p sso-cli`], { encoding: "utf8" });
+    const r = spawnSync("bash", ["--norc", "--noprofile", "-c", `${prelude}source ${JSON.stringify(script)}; complete -p sso-cli`], { encoding: "utf8" });
     expect(r.stdout.trim()).toBe("complete -o default -F _sso_cli sso-cli");
   });
 

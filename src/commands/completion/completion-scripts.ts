@@ -130,6 +130,14 @@ function bashScript(m: CompletionModel): string {
 
 ${shTables(m)}
 
+# Its input's lines into the caller's \`words\`. A read loop, not mapfile: macOS's /bin/bash is 3.2,
+# which has no mapfile (bash 4).
+${f}_lines() {
+  local line
+  words=()
+  while IFS= read -r line || [ -n "$line" ]; do words+=("$line"); done
+}
+
 ${f}() {
   local cur="\${COMP_WORDS[COMP_CWORD]}" flag="" cmd line
   COMPREPLY=()
@@ -147,12 +155,12 @@ ${f}() {
   local -a words=()
   if [ -n "$flag" ]; then
     ${f}_takes_value "$cmd" "$flag" || return 0
-    mapfile -t words < <(${f}_values "$cmd" "$flag" "\${COMP_WORDS[0]}")
+    ${f}_lines < <(${f}_values "$cmd" "$flag" "\${COMP_WORDS[0]}")
   elif [[ $cur == -* ]]; then
-    mapfile -t words < <(${f}_flags "$cmd")
+    ${f}_lines < <(${f}_flags "$cmd")
   else
-    mapfile -t words < <(${f}_words "$cmd")
-    [ "\${#words[@]}" -eq 0 ] && mapfile -t words < <(${f}_flags "$cmd")
+    ${f}_lines < <(${f}_words "$cmd")
+    [ "\${#words[@]}" -eq 0 ] && ${f}_lines < <(${f}_flags "$cmd")
   fi
   # Matched by hand, not with compgen -W, which would expand $(…) in a name from the config file.
   for line in "\${words[@]}"; do
