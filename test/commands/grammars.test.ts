@@ -34,7 +34,8 @@ describe("each grammar turns a command line into its use case's input", () => {
       role: "Admin",
       browser: false,
     });
-    expect(toExecInput({ positionals: ["aws", "s3", "ls"], values: { profile: "dev" } })).toEqual({ profile: "dev", command: "aws", args: ["s3", "ls"], allowNested: false });
+    expect(toExecInput({ positionals: ["aws", "s3", "ls"], values: { profile: "dev" } })).toEqual({ profile: "dev", command: "aws", args: ["s3", "ls"], allowNested: false, ecsServer: false });
+    expect(toExecInput({ positionals: ["terraform", "apply"], values: { profile: "dev", ecsServer: true } })).toMatchObject({ command: "terraform", ecsServer: true });
   });
 
   it("both configure commands, with the shared sign-in flags", () => {
