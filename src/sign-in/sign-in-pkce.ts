@@ -1,9 +1,10 @@
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import type { BrowserLaunch, Context } from "../context.js";
-import { InterruptedError, SignInExpiredError } from "../errors.js";
+import { SignInExpiredError } from "../errors.js";
 import { escapeControlChars } from "../lib/control-chars.js";
-import { createProgress, formatCountdown } from "../lib/progress.js";
+import { waitWithCountdown } from "../lib/countdown-wait.js";
+import { formatCountdown } from "../lib/progress.js";
 import {
   buildAuthorizeUrl,
   codeFromCallback,
@@ -107,40 +108,19 @@ async function waitForAnswer(
   showProgress: boolean,
   onCallback: (cb: LoopbackCallback) => void,
 ): Promise<CallbackParams> {
-  let result: CallbackParams | undefined;
-  // Aborted when an answer arrives, so the pending one-second wait ends at once.
-  const arrived = new AbortController();
-  void callback.then((cb) => {
-    onCallback(cb);
-    result ??= cb.params;
-    arrived.abort();
+  const answer = new Promise<CallbackParams>((resolve) => {
+    void callback.then((cb) => {
+      onCallback(cb);
+      resolve(cb.params);
+    });
+    void pasted?.then((p) => {
+      if (p) resolve(p);
+    });
   });
-  void pasted?.then((p) => {
-    if (p) {
-      result ??= p;
-      arrived.abort();
-    }
-  });
-  const wait = AbortSignal.any([deps.signal, arrived.signal]);
-  const deadline = deps.now().getTime() + AUTHORIZATION_TIMEOUT_MS;
-  const progress = createProgress(deps.stderr, deps.tty.stderr, () => deps.now().getTime());
-  try {
-    while (result === undefined) {
-      if (deps.signal.aborted) throw new InterruptedError();
-      const left = deadline - deps.now().getTime();
-      if (left <= 0) throw new SignInExpiredError(`Access was not allowed in the browser within ${AUTHORIZATION_TIMEOUT_MS / 60_000} minutes.`);
-      if (showProgress) progress.update(`Waiting for you to allow access in the browser… (${formatCountdown(left / 1000)} left)`);
-      try {
-        await deps.sleep(Math.min(1000, left), wait);
-      } catch (e) {
-        if (deps.signal.aborted) throw new InterruptedError();
-        if (!arrived.signal.aborted) throw e;
-      }
-    }
-    return result;
-  } finally {
-    progress.done();
-  }
+  const label = showProgress ? (left: number) => `Waiting for you to allow access in the browser… (${formatCountdown(left / 1000)} left)` : undefined;
+  const r = await waitWithCountdown(deps, answer, AUTHORIZATION_TIMEOUT_MS, label);
+  if (!r) throw new SignInExpiredError(`Access was not allowed in the browser within ${AUTHORIZATION_TIMEOUT_MS / 60_000} minutes.`);
+  return r.value;
 }
 
 /**

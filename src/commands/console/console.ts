@@ -1,8 +1,8 @@
 import type { Context } from "../../context.js";
-import { BadValueError, InterruptedError } from "../../errors.js";
+import { BadValueError } from "../../errors.js";
 import { isValidRegion } from "../../files/config-file.js";
 import { debugLogFor } from "../../lib/debug-log.js";
-import { createProgress } from "../../lib/progress.js";
+import { waitWithCountdown, type CountdownDeps } from "../../lib/countdown-wait.js";
 import { buildLoginUrl, federationUrl, resolveDestination } from "../../sso/console-url.js";
 import { checkEndpointOverride } from "../../lib/endpoint-override.js";
 import { getSigninToken } from "../../sso/federation.js";
@@ -86,31 +86,7 @@ export async function openConsole(ctx: Context, input: ConsoleInput): Promise<Co
 /** How long `console` waits for a started browser to follow the link's one-time address. */
 const BROWSER_WAIT_MS = 60_000;
 
-async function browserFollowed(ctx: Pick<Context, "now" | "sleep" | "signal" | "stderr" | "tty">, followed: Promise<boolean>): Promise<boolean> {
-  let result: boolean | undefined;
-  const arrived = new AbortController();
-  void followed.then((f) => {
-    result = f;
-    arrived.abort();
-  });
-  const wait = AbortSignal.any([ctx.signal, arrived.signal]);
-  const deadline = ctx.now().getTime() + BROWSER_WAIT_MS;
-  const progress = createProgress(ctx.stderr, ctx.tty.stderr, () => ctx.now().getTime());
-  try {
-    while (result === undefined) {
-      if (ctx.signal.aborted) throw new InterruptedError();
-      const left = deadline - ctx.now().getTime();
-      if (left <= 0) return false;
-      if (ctx.tty.stderr) progress.update(`Waiting for the browser to open the console… (${Math.ceil(left / 1000)} s left)`);
-      try {
-        await ctx.sleep(Math.min(1000, left), wait);
-      } catch (e) {
-        if (ctx.signal.aborted) throw new InterruptedError();
-        if (!arrived.signal.aborted) throw e;
-      }
-    }
-    return result;
-  } finally {
-    progress.done();
-  }
+function browserFollowed(ctx: CountdownDeps, followed: Promise<boolean>): Promise<boolean> {
+  const label = ctx.tty.stderr ? (left: number) => `Waiting for the browser to open the console… (${Math.ceil(left / 1000)} s left)` : undefined;
+  return waitWithCountdown(ctx, followed, BROWSER_WAIT_MS, label).then((r) => r?.value ?? false);
 }
