@@ -42,6 +42,11 @@ export interface TargetSelection {
   all?: boolean | undefined;
   /** AWS_PROFILE, used when nothing else says what to sign in to. */
   envProfile?: string | undefined;
+  /**
+   * Profiles that hold keys sso-cli wrote (per its ledger): a populated profile among them counts
+   * like any other, so `status` shows its keys and a plain `login` renews them.
+   */
+  holdingKeys?: ReadonlySet<string> | undefined;
 }
 
 export function specKey(spec: SignInSpec): string {
@@ -106,7 +111,7 @@ export function resolveLoginPlan(doc: IniDocument, sel: TargetSelection): LoginP
 
   if (sel.ssoSession !== undefined) {
     const session = resolveSsoSession(doc, sel.ssoSession);
-    return planFor([sessionSpec(session)], all.ok.filter((p) => p.ssoSession === sel.ssoSession), all.broken);
+    return planFor([sessionSpec(session)], all.ok.filter((p) => p.ssoSession === sel.ssoSession), all.broken, sel.holdingKeys);
   }
   if (sel.all) {
     const specs = new Map<string, SignInSpec>();
@@ -121,9 +126,9 @@ export function resolveLoginPlan(doc: IniDocument, sel: TargetSelection): LoginP
     }
     for (const p of all.ok) specs.set(specKey(specOf(p)), specOf(p));
     if (specs.size === 0) throw new ConfigError(`No IAM Identity Center profiles or sso-sessions in ${doc.fileName}.`, "Run: sso-cli configure profile NAME --sso-start-url URL --sso-region REGION");
-    return planFor([...specs.values()], all.ok, all.broken);
+    return planFor([...specs.values()], all.ok, all.broken, sel.holdingKeys);
   }
-  if (sel.startUrl !== undefined) return planForStartUrl(doc, sel.startUrl, sel.region, all);
+  if (sel.startUrl !== undefined) return planForStartUrl(doc, sel.startUrl, sel.region, all, sel.holdingKeys);
 
   const specs = new Map<string, SignInSpec>();
   for (const name of listSsoSessions(doc)) {
@@ -131,7 +136,7 @@ export function resolveLoginPlan(doc: IniDocument, sel: TargetSelection): LoginP
     specs.set(`session:${name}`, sessionSpec(s));
   }
   for (const p of all.ok) specs.set(specKey(specOf(p)), specOf(p));
-  if (specs.size === 1) return planFor([...specs.values()], all.ok, all.broken);
+  if (specs.size === 1) return planFor([...specs.values()], all.ok, all.broken, sel.holdingKeys);
   throw new UsageError(
     specs.size === 0 ? `Nothing to sign in to: ${doc.fileName} has no IAM Identity Center profiles.` : "Several sign-ins are configured; say which one.",
     specs.size === 0 ? "Run: sso-cli login START_URL REGION, or sso-cli configure profile NAME first." : "Use START_URL, --profile NAME, --sso-session NAME or --all.",
@@ -147,7 +152,7 @@ function planForProfile(doc: IniDocument, profile: string): LoginPlan {
   return { signIns: [specOf(p)], profiles: [{ profile, accountId: p.accountId, roleName: p.roleName, spec: specOf(p) }], skipped: [], keyless: 0 };
 }
 
-function planForStartUrl(doc: IniDocument, startUrl: string, region: string | undefined, all: Collected): LoginPlan {
+function planForStartUrl(doc: IniDocument, startUrl: string, region: string | undefined, all: Collected, holdingKeys?: ReadonlySet<string>): LoginPlan {
   if (!isValidStartUrl(startUrl)) {
     throw new BadValueError(
       `"${startUrl}" is not an IAM Identity Center start URL.`,
@@ -178,10 +183,10 @@ function planForStartUrl(doc: IniDocument, startUrl: string, region: string | un
       throw new BadValueError(`Region ${region} differs from sso_region ${spec.region} configured for ${startUrl}.`, "Leave REGION out, or fix sso_region in the config file.");
     }
   }
-  return planFor([...specs.values()], matching, all.broken);
+  return planFor([...specs.values()], matching, all.broken, holdingKeys);
 }
 
-function planFor(specs: SignInSpec[], candidates: Candidate[], broken: { profile: string; reason: string }[]): LoginPlan {
+function planFor(specs: SignInSpec[], candidates: Candidate[], broken: { profile: string; reason: string }[], holdingKeys?: ReadonlySet<string>): LoginPlan {
   const bySpec = new Map(specs.map((s) => [specKey(s), s]));
   const profiles: TargetProfile[] = [];
   const skipped = [...broken];
@@ -189,7 +194,7 @@ function planFor(specs: SignInSpec[], candidates: Candidate[], broken: { profile
   for (const p of candidates) {
     const spec = bySpec.get(specKey(specOf(p)));
     if (spec === undefined) continue;
-    if (p.keyless) {
+    if (p.keyless && !holdingKeys?.has(p.profile)) {
       keyless += 1;
       continue;
     }

@@ -75,11 +75,12 @@ export async function getStatus(deps: StatusDeps, input: StatusInput): Promise<S
   const doc = await readConfigFile(deps.paths.configFile);
   const envProfile = deps.env.AWS_PROFILE || undefined;
   const selected = input.profile !== undefined || input.ssoSession !== undefined || envProfile !== undefined;
-  const plan = resolveLoginPlan(doc, { profile: input.profile, ssoSession: input.ssoSession, all: !selected, envProfile });
+  const written = await readWrittenKeys(deps);
+  // A populated profile that holds keys sso-cli wrote (login --profile named it) counts like any other.
+  const plan = resolveLoginPlan(doc, { profile: input.profile, ssoSession: input.ssoSession, all: !selected, envProfile, holdingKeys: new Set(written.expiry.keys()) });
   const now = deps.now();
   const signIns = await Promise.all(plan.signIns.map((spec) => signInStatus(deps, spec, now, input.check)));
   const bySpec = new Map(signIns.map((s) => [specKey(s.spec), s]));
-  const written = await readWrittenKeys(deps);
   const profiles = await Promise.all(plan.profiles.map((p) => profileStatus(deps, p, bySpec.get(specKey(p.spec))!, written, now)));
   const ok = signIns.every((s) => s.next === "nothing") && profiles.every((p) => p.next === "nothing");
   return { checkedAt: now, signIns, profiles, skipped: plan.skipped, ok };

@@ -90,6 +90,17 @@ describe("login in-process: the plan, the sign-in and the keys", () => {
     expect(await readFile(ctx.paths.credentialsFile, "utf8")).toMatch(/^\[pop\]$/m);
   });
 
+  it("a plain login renews the keys of a populated profile that holds keys it wrote (#18 item 1)", async () => {
+    const populated = (u: string) => `${sessionProfileConfig({ startUrl: u })}\n[profile pop]\n# sso-cli configure populate\nsso_session = s\nsso_account_id = 100000000002\nsso_role_name = AdministratorAccess\n`;
+    const { ctx, emu } = await setUp({}, populated);
+    await cacheLiveToken(ctx, emu);
+    await fetched(ctx, { ...LOGIN, profile: "pop" });
+    ctx.advance(55 * 60_000);
+    const r = await fetched(ctx, { ...LOGIN, profile: undefined });
+    expect(r.profiles.map((p) => p.profile)).toEqual(["p", "pop"]);
+    expect(r.keyless).toBe(0);
+  });
+
   it("leaves keys it did not write alone, and says so for that profile", async () => {
     const { ctx, emu } = await setUp();
     await cacheLiveToken(ctx, emu);

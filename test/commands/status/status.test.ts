@@ -61,6 +61,17 @@ describe("sso-cli status, from the files alone", () => {
     expect(r.profiles.map((p) => [p.profile, p.next])).toEqual([["p", "refresh"], ["q", "nothing"]]);
   });
 
+  it("a populated profile that holds keys login wrote counts, with or without a selector (#18 item 1)", async () => {
+    const populated = (u: string) => `${sessionProfileConfig({ startUrl: u, region: "eu-west-1" })}\n[profile pop]\n# sso-cli configure populate\nsso_session = s\nsso_account_id = 100000000002\nsso_role_name = AdministratorAccess\n\n[profile other]\n# sso-cli configure populate\nsso_session = s\nsso_account_id = 100000000003\nsso_role_name = AdministratorAccess\n`;
+    const { ctx, emu } = await setUp({ config: populated });
+    await seedSignIn(ctx, emu);
+    await login(ctx, { profile: "pop", browser: false, force: false });
+    ctx.advance(50 * MIN);
+    const r = await getStatus(ctx, { check: false });
+    expect(r.profiles.map((p) => [p.profile, p.next])).toEqual([["p", "nothing"], ["pop", "refresh"]]);
+    expect(r.ok).toBe(false);
+  });
+
   it("keys by hand in the credentials file are not sso-cli's to judge", async () => {
     const { ctx, emu } = await setUp();
     await seedSignIn(ctx, emu);
