@@ -6,6 +6,7 @@ import { redactText } from "../lib/redact.js";
 import { parseSimpleArgs } from "./flag-table.entry.js";
 import type { PreparedLogin } from "../commands/login/login-plan.entry.js";
 import { LOGIN_GRAMMAR, toLoginInput } from "../commands/login/login-grammar.entry.js";
+import { separateExecCommand } from "../commands/exec/exec-grammar.entry.js";
 
 export { createRealContext } from "./real-context.js";
 
@@ -28,7 +29,7 @@ export async function main(argv: string[], ctx: Context, handoff: Handoff = {}):
       return Exit.ok;
     }
     const { buildProgram } = await import("./program.js");
-    await buildProgram(ctx, argv).parseAsync(argv, { from: "user" });
+    await buildProgram(ctx, argv).parseAsync(separateExecCommand(argv), { from: "user" });
     return Exit.ok;
   } catch (err) {
     return report(err, ctx, debug);

@@ -52,10 +52,11 @@ export function createRealContext(options: RealContextOptions = {}): Context {
   let stdout: NodeJS.WriteStream | undefined;
   let stderr: NodeJS.WriteStream | undefined;
   let tty: Context["tty"] | undefined;
-  // The SDK warns on Node 20 about its future Node 22 requirement; a credential helper runs inside
-  // other tools, and that warning in their stderr helps nobody.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+  // The person's environment as it was: what \`exec\` hands its child (less what it documents).
   const env = { ...process.env };
+  // The SDK warns on Node 20 about its future Node 22 requirement; a credential helper runs inside
+  // other tools, and that warning in their stderr helps nobody. The SDK reads process.env itself.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   const browser = browserAvailability(env, process.platform);
   let paths: AwsPaths | undefined;
   return {

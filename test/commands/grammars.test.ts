@@ -3,7 +3,7 @@ import { parseSimpleArgs, type CommandGrammar, type ParsedArgs } from "../../src
 import { toPopulateInput } from "../../src/commands/configure-populate/configure-populate-grammar.entry.js";
 import { CONFIGURE_PROFILE_GRAMMAR, toConfigureProfileInput } from "../../src/commands/configure-profile/configure-profile-grammar.entry.js";
 import { CONSOLE_GRAMMAR, toConsoleInput } from "../../src/commands/console/console-grammar.entry.js";
-import { toExecInput } from "../../src/commands/exec/exec-grammar.entry.js";
+import { separateExecCommand, toExecInput } from "../../src/commands/exec/exec-grammar.entry.js";
 import { LOGOUT_GRAMMAR, toLogoutInput } from "../../src/commands/logout/logout-grammar.entry.js";
 import { ROLES_GRAMMAR, toRolesInput } from "../../src/commands/roles/roles-grammar.entry.js";
 import { STATUS_GRAMMAR, toStatusInput } from "../../src/commands/status/status-grammar.entry.js";
@@ -35,6 +35,15 @@ describe("each grammar turns a command line into its use case's input", () => {
       browser: false,
     });
     expect(toExecInput({ positionals: ["aws", "s3", "ls"], values: { profile: "dev" } })).toEqual({ profile: "dev", command: "aws", args: ["s3", "ls"], allowNested: false });
+  });
+
+  it("exec: everything after the command's name is the command's, flags too (#18 item 3)", () => {
+    expect(separateExecCommand(["exec", "--profile", "p", "aws", "--version"])).toEqual(["exec", "--profile", "p", "--", "aws", "--version"]);
+    expect(separateExecCommand(["exec", "--allow-nested", "--debug", "ls", "-h", "--profile", "x"])).toEqual(["exec", "--allow-nested", "--debug", "--", "ls", "-h", "--profile", "x"]);
+    expect(separateExecCommand(["exec", "--profile=p", "env"])).toEqual(["exec", "--profile=p", "--", "env"]);
+    expect(separateExecCommand(["exec", "--profile", "p", "--", "aws", "--version"])).toEqual(["exec", "--profile", "p", "--", "aws", "--version"]);
+    expect(separateExecCommand(["exec", "--profile", "p"])).toEqual(["exec", "--profile", "p"]);
+    expect(separateExecCommand(["status", "--profile", "p", "x"])).toEqual(["status", "--profile", "p", "x"]);
   });
 
   it("both configure commands, with the shared sign-in flags", () => {
