@@ -84,7 +84,8 @@ export class FileFormatError extends SsoCliError {
     readonly file: string,
     readonly line: number | undefined,
     detail: string,
-    hint = "Fix or remove the file, then try again.",
+    // Never "remove it": the file is the person's (a config file holds their other profiles).
+    hint = line !== undefined ? "Fix that line, then try again." : "Fix the file, then try again.",
   ) {
     super(`${file}${line !== undefined ? `:${line}` : ""}: ${detail}`, Exit.config, hint);
   }
@@ -144,7 +145,7 @@ export class AccessDeniedError extends SsoCliError {
     super(
       `No access to role ${roleName} in account ${accountId}.`,
       Exit.service,
-      "Check sso_account_id and sso_role_name, or ask your administrator for the assignment (`sso-cli configure profile` lists what you can use).",
+      "Check sso_account_id and sso_role_name, or ask your administrator for the assignment (`sso-cli roles` lists what you can use).",
     );
   }
 }

@@ -8,7 +8,8 @@ import { describeServiceError, errorFacts, isUnauthorized } from "../../sso/serv
 import { FAN_OUT_CONCURRENCY, serviceRetry } from "../../sso/service-retry.js";
 import { prepareLogin, type LoginInput, type PreparedLogin } from "./login-plan.entry.js";
 import { specKey, type TargetProfile } from "../../targets/resolve-targets.entry.js";
-import type { SignInSpec } from "../../sign-in/cached-sign-in.entry.js";
+import { describeSignIn, type SignInSpec } from "../../sign-in/cached-sign-in.entry.js";
+import { escapeControlChars } from "../../lib/control-chars.js";
 import { networkFor } from "../../network/network-for.js";
 import { ensureSignedIn, type SignedIn } from "../../sign-in/sign-in.js";
 
@@ -117,6 +118,8 @@ async function writeKeys(ctx: Context, profiles: TargetProfile[], signedIn: Map<
       if (!isUnauthorized(err) || session.how === "signed-in") throw err;
       let again = renewed.get(key);
       if (!again) {
+        // Say why a browser opens although the token had time left.
+        ctx.stderr.write(`IAM Identity Center no longer accepts the cached sign-in for ${escapeControlChars(describeSignIn(p.spec))} (signed out or revoked elsewhere): signing in again.\n`);
         again = ensureSignedIn(ctx, p.spec, { force: true, browser: input.browser, flow: input.flow });
         renewed.set(key, again);
       }
