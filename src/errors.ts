@@ -71,6 +71,30 @@ export class UsageError extends SsoCliError {
   }
 }
 
+/** One of several targets a command could act on: shown by name, and what selecting it means. */
+export interface TargetChoice {
+  name: string;
+  description?: string | undefined;
+  /** What the command's input gets when this one is picked, e.g. { ssoSession: "corp" }. */
+  selection: Readonly<Record<string, string>>;
+}
+
+/**
+ * Several sign-ins (or profiles) fit and none was named. The line names them; on a terminal the
+ * command offers them in a picker instead (targets/pick-target.ts).
+ */
+export class ChoiceNeededError extends UsageError {
+  constructor(
+    message: string,
+    hint: string,
+    /** The picker's question, e.g. "Which sign-in?". */
+    readonly question: string,
+    readonly choices: readonly TargetChoice[],
+  ) {
+    super(message, hint);
+  }
+}
+
 /** A value given on the command line or in a file is not acceptable (bad URL, region, account id). */
 export class BadValueError extends SsoCliError {
   constructor(message: string, hint?: string) {

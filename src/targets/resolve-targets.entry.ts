@@ -1,4 +1,4 @@
-import { BadValueError, ConfigError, SsoCliError, UsageError } from "../errors.js";
+import { BadValueError, ChoiceNeededError, ConfigError, SsoCliError, UsageError, type TargetChoice } from "../errors.js";
 import type { IniDocument } from "../files/ini-document.js";
 import {
   findProfileSection,
@@ -137,10 +137,27 @@ export function resolveLoginPlan(doc: IniDocument, sel: TargetSelection): LoginP
   }
   for (const p of all.ok) specs.set(specKey(specOf(p)), specOf(p));
   if (specs.size === 1) return planFor([...specs.values()], all.ok, all.broken, sel.holdingKeys);
-  throw new UsageError(
-    specs.size === 0 ? `Nothing to sign in to: ${doc.fileName} has no IAM Identity Center profiles.` : "Several sign-ins are configured; say which one.",
-    specs.size === 0 ? "Run: sso-cli login START_URL REGION, or sso-cli configure profile NAME first." : "Use START_URL, --profile NAME, --sso-session NAME or --all.",
+  if (specs.size === 0) {
+    throw new UsageError(`Nothing to sign in to: ${doc.fileName} has no IAM Identity Center profiles.`, "Run: sso-cli login START_URL REGION, or sso-cli configure profile NAME first.");
+  }
+  throw severalSignIns([...specs.values()]);
+}
+
+/** "Several sign-ins": named in the line, and offered by a picker on a terminal. */
+export function severalSignIns(specs: readonly SignInSpec[]): ChoiceNeededError {
+  const choices = specs.map((s): TargetChoice =>
+    s.ssoSession !== undefined
+      ? { name: `sso-session ${s.ssoSession}`, description: `${s.startUrl} (${s.region})`, selection: { ssoSession: s.ssoSession } }
+      : { name: s.startUrl, description: `${s.region}, legacy profiles`, selection: { startUrl: s.startUrl, region: s.region } },
   );
+  const first = specs[0]!;
+  const example = first.ssoSession !== undefined ? `--sso-session ${first.ssoSession}` : `${first.startUrl} ${first.region}`;
+  return new ChoiceNeededError(`Several sign-ins are configured: ${namesList(choices.map((c) => c.name))}; say which one.`, `Use ${example} (or another of them), --profile NAME or --all.`, "Which sign-in?", choices);
+}
+
+/** Up to five names, then how many more. */
+export function namesList(names: readonly string[]): string {
+  return names.length <= 5 ? names.join(", ") : `${names.slice(0, 5).join(", ")} and ${names.length - 5} more`;
 }
 
 /** A named profile gets keys even when populated: naming it is asking for them. */

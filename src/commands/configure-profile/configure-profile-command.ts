@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import type { Context } from "../../context.js";
 import { escapeControlChars } from "../../lib/control-chars.js";
+import { promptChoice } from "../../lib/choice-prompt.js";
 import type { ConfigureProfileResult, Prompter } from "./configure-profile.js";
 import { addGrammarCommand } from "../../cli/program-grammar.js";
 import { CONFIGURE_PROFILE_GRAMMAR, toConfigureProfileInput } from "./configure-profile-grammar.entry.js";
@@ -28,25 +29,10 @@ export function formatConfigureReport(r: ConfigureProfileResult): string {
 
 /** Prompts on stderr (stdout stays for data), searchable when the list is long. */
 async function createPrompter(ctx: Context): Promise<Prompter> {
-  const { input, select, search } = await import("@inquirer/prompts");
+  const { input } = await import("@inquirer/prompts");
   const io = { input: ctx.stdin, output: ctx.stderr, signal: ctx.signal };
   return {
     input: (message, opts) => input({ message, ...(opts.default !== undefined ? { default: opts.default } : {}), validate: opts.validate }, io),
-    select: (message, choices, opts = {}) => {
-      if (choices.length <= 10) return select({ message, choices, pageSize: 12, ...(opts.default !== undefined ? { default: opts.default } : {}) }, io);
-      // The search prompt has no default: the current choice comes first instead.
-      const ordered = opts.default === undefined ? choices : [...choices.filter((c) => c.value === opts.default), ...choices.filter((c) => c.value !== opts.default)];
-      return search(
-        {
-          message: `${message} (type to search)`,
-          source: (term) => {
-            const t = (term ?? "").toLowerCase();
-            return ordered.filter((c) => !t || c.name.toLowerCase().includes(t) || (c.description ?? "").toLowerCase().includes(t));
-          },
-          pageSize: 12,
-        },
-        io,
-      );
-    },
+    select: (message, choices, opts = {}) => promptChoice(io, message, choices, opts),
   };
 }

@@ -5,11 +5,12 @@ import { formatExpiry } from "../../lib/progress.js";
 import type { ConsoleResult } from "./console.js";
 import { addGrammarCommand } from "../../cli/program-grammar.js";
 import { CONSOLE_GRAMMAR, toConsoleInput } from "./console-grammar.entry.js";
+import { withTargetPicker } from "../../targets/pick-target.js";
 
 export function addConsoleCommand(program: Command, ctx: Context): void {
   addGrammarCommand(program, CONSOLE_GRAMMAR, async (parsed) => {
     const { openConsole } = await import("./console.js");
-    const r = await openConsole(ctx, toConsoleInput(parsed));
+    const r = await withTargetPicker(ctx, toConsoleInput(parsed), (input) => openConsole(ctx, input));
     writeConsoleReport(ctx, r);
   });
 }

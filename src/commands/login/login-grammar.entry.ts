@@ -19,13 +19,15 @@ export const LOGIN_GRAMMAR: CommandGrammar = {
     flag(FORCE_FLAG, "sign in again and renew keys even if they are still valid"),
   ],
   help: `
-Without arguments, signs in for AWS_PROFILE, else for the only sign-in in the config file.
+Without arguments, signs in for AWS_PROFILE, else for the only sign-in in the config file; with
+several, the error names them (on a terminal, a picker offers them: type to search).
 With a local browser, the sign-in uses the authorization code flow (the browser brings the
 answer back); over SSH, without a display, with BROWSER=none or --no-browser, the device flow.
 
 Examples:
   sso-cli login https://d-1234567890.awsapps.com/start eu-north-1
   sso-cli login --profile dev            # that profile's sign-in; no network if still valid
+  sso-cli login --sso-session corp       # one of several sign-ins, by its [sso-session corp]
   sso-cli login --all                    # every sign-in in ~/.aws/config
   sso-cli login --no-browser --use-pkce  # browser on another machine: paste back its address
 

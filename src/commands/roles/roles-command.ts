@@ -6,13 +6,14 @@ import type { RoleRow, RolesResult } from "./roles.js";
 import { addGrammarCommand } from "../../cli/program-grammar.js";
 import { ROLES_GRAMMAR, toRolesInput } from "./roles-grammar.entry.js";
 import { formatTable } from "../../lib/table.js";
+import { withTargetPicker } from "../../targets/pick-target.js";
 
 export function addRolesCommand(program: Command, ctx: Context): void {
   addGrammarCommand(program, ROLES_GRAMMAR, async (parsed) => {
     const { listRoles } = await import("./roles.js");
     const { values } = parsed;
     const input = toRolesInput(parsed);
-    const r = await listRoles(ctx, input);
+    const r = await withTargetPicker(ctx, input, (i) => listRoles(ctx, i));
     ctx.stdout.write(values.json === true ? formatRolesJson(r.rows) : values.csv === true ? formatRolesCsv(r.rows) : ctx.tty.stdout ? formatRolesTable(r.rows) : formatRolesLines(r.rows));
     reportRolesOutcome(ctx, r, input.account);
   });
