@@ -46,6 +46,7 @@ export function formatPopulateReport(r: PopulateResult): string {
   for (const i of r.invalid) lines.push(`  skip    account ${i.accountId} (${i.accountName}) role ${i.roleName}: ${i.reason}`);
   for (const c of r.collisions) lines.push(`  named   ${c.profiles.join(", ")}: ${c.profiles.length} assignments would all be ${c.name}`);
   for (const f of r.failures) lines.push(`  FAILED  ${f.what}: ${f.error.message}`);
+  lines.push(...r.unmatched);
   const counts = `${plan.add.length} added, ${plan.change.length} changed, ${plan.remove.length} removed, ${plan.unchanged.length} unchanged, ${plan.skip.length} skipped`;
   const session = r.newSession ? ` (and [sso-session ${r.ssoSession}])` : "";
   if (r.dryRun) lines.push(`Dry run, nothing written to ${r.configFile}: would be ${counts}${session}.`);
@@ -79,5 +80,6 @@ export function populateJson(r: PopulateResult): Record<string, unknown> {
     collisions: r.collisions,
     failures: r.failures.map((f) => ({ what: f.what, message: f.error.message })),
     invalid: r.invalid,
+    unmatched: r.unmatched,
   };
 }

@@ -4,6 +4,7 @@ import { checkName, editConfigFile, isValidAccountId, isValidRegion, isValidRole
 import type { IniDocument } from "../../files/ini-document.js";
 import { hasControlChars } from "../../lib/control-chars.js";
 import { globToRegExp, matchesAny } from "../../lib/glob.js";
+import { noMatchLine } from "../../lib/no-match.js";
 import { createProgress } from "../../lib/progress.js";
 import { debugLogFor } from "../../lib/debug-log.js";
 import type { SignInFlow, SignInSpec } from "../../sign-in/cached-sign-in.entry.js";
@@ -51,6 +52,8 @@ export interface PopulateResult {
   invalid: InvalidAssignment[];
   /** The config file was written. */
   written: boolean;
+  /** One line for each filter (--account, --role) that matched nothing listed. */
+  unmatched: string[];
 }
 
 /** An assignment the portal listed that cannot become a profile; its values are raw (escape them to show them). */
@@ -163,7 +166,19 @@ export async function configurePopulate(ctx: Context, input: PopulateInput): Pro
     failures: listing.failures,
     invalid,
     written,
+    unmatched: unmatchedFilters(input, listing, assignments.length + invalid.length),
   };
+}
+
+/** The --account and --role filters that matched nothing of what was listed, each said once. */
+function unmatchedFilters(input: PopulateInput, listing: AssignmentListing, matched: number): string[] {
+  const out: string[] = [];
+  if (input.accounts.length > 0 && listing.accounts.length > 0 && listing.accountsInScope === 0) {
+    out.push(noMatchLine("account", "--account", input.accounts, listing.accounts.map((a) => a.accountName)));
+  } else if (input.roles.length > 0 && listing.roles.size > 0 && matched === 0) {
+    out.push(noMatchLine("role", "--role", input.roles, [...listing.roles.values()].flat()));
+  }
+  return out;
 }
 
 /**

@@ -4,6 +4,7 @@ import { listProfiles, readConfigFile, resolveSsoProfile } from "../../files/con
 import type { IniDocument } from "../../files/ini-document.js";
 import { mapBounded } from "../../lib/bounded-concurrency.js";
 import { debugLogFor } from "../../lib/debug-log.js";
+import { noMatchLine } from "../../lib/no-match.js";
 import { listAccountRoles, listAccounts, type AccountInfo } from "../../sso/list-accounts.js";
 import { describeServiceError, isUnauthorized } from "../../sso/service-errors.js";
 import { FAN_OUT_CONCURRENCY, serviceRetry } from "../../sso/service-retry.js";
@@ -38,6 +39,8 @@ export interface RolesResult {
   rows: RoleRow[];
   /** Accounts listed (after --account). */
   accounts: number;
+  /** Said when --account or --role matched nothing listed (lib/no-match.ts). */
+  unmatched?: string | undefined;
   /** Accounts whose roles could not be listed, each with the reason. */
   failed: { accountId: string; accountName: string; error: SsoCliError }[];
 }
@@ -78,7 +81,9 @@ export async function listRoles(ctx: Context, input: RolesInput): Promise<RolesR
     });
   }
   const wanted = input.account?.toLowerCase();
+  const allAccounts = accounts;
   if (wanted !== undefined) accounts = accounts.filter((a) => a.accountId === input.account || a.accountName.toLowerCase() === wanted);
+  let unmatched = input.account !== undefined && accounts.length === 0 && allAccounts.length > 0 ? noMatchLine("account", "--account", [input.account], allAccounts.map((a) => a.accountName)) : undefined;
   debug(`roles: ${accounts.length} accounts to list roles of`);
 
   const listed = await mapBounded(accounts, FAN_OUT_CONCURRENCY, (a) => retry(() => listAccountRoles(session.clients, session.accessToken, a.accountId)));
@@ -86,6 +91,7 @@ export async function listRoles(ctx: Context, input: RolesInput): Promise<RolesR
   const rows: RoleRow[] = [];
   const failed: RolesResult["failed"] = [];
   const role = input.role?.toLowerCase();
+  const roleNames = new Set<string>();
   listed.forEach((r, i) => {
     const a = accounts[i]!;
     if (!r.ok) {
@@ -94,13 +100,15 @@ export async function listRoles(ctx: Context, input: RolesInput): Promise<RolesR
       return;
     }
     for (const roleName of r.value) {
+      roleNames.add(roleName);
       if (role !== undefined && roleName.toLowerCase() !== role) continue;
       rows.push({ accountId: a.accountId, accountName: a.accountName, emailAddress: a.emailAddress, roleName, profiles: pointing.get(`${a.accountId}/${roleName}`) ?? [] });
     }
   });
   const byName = (x: RoleRow, y: RoleRow): number =>
     x.accountName.localeCompare(y.accountName, "en", { sensitivity: "base" }) || x.accountId.localeCompare(y.accountId) || x.roleName.localeCompare(y.roleName, "en", { sensitivity: "base" });
-  return { signIn: describeSignIn(spec), rows: rows.sort(byName), accounts: accounts.length, failed };
+  if (input.role !== undefined && rows.length === 0 && failed.length === 0 && roleNames.size > 0) unmatched ??= noMatchLine("role", "--role", [input.role], roleNames);
+  return { signIn: describeSignIn(spec), rows: rows.sort(byName), accounts: accounts.length, unmatched, failed };
 }
 
 /** Start URLs compare without a trailing "/" or "#/", which people add or drop freely. */

@@ -19,6 +19,7 @@ function result(over: Partial<PopulateResult> = {}): PopulateResult {
     failures: [],
     invalid: [],
     written: false,
+    unmatched: [],
     ...over,
   };
 }

@@ -156,6 +156,15 @@ describe("configure populate in-process", () => {
     expect(await readFile(ctx.paths.configFile, "utf8")).toBe(before);
   });
 
+  it("a filter that matches nothing says so, with the near names (#18 item 4)", async () => {
+    const { ctx } = await setUp({ accounts: 12, rolesPerAccount: 2 });
+    const accounts = await configurePopulate(ctx, { ...INPUT, accounts: ["acount-1?"] });
+    expect(accounts.unmatched).toEqual(["No account matches --account acount-1? (the nearest listed: account-1)."]);
+    const roles = await configurePopulate(ctx, { ...INPUT, roles: ["ReadOnly"] });
+    expect(roles.unmatched).toEqual(["No role matches --role ReadOnly (did you mean ReadOnlyAccess?)."]);
+    expect((await configurePopulate(ctx, { ...INPUT, roles: ["ReadOnly*"] })).unmatched).toEqual([]);
+  });
+
   it("START_URL REGION with no sso-session yet: creates one in the same edit", async () => {
     const { ctx, emu } = await setUp({ accounts: 1, rolesPerAccount: 1 });
     await writeFile(ctx.paths.configFile, "");

@@ -30,6 +30,16 @@ describe("sso-cli roles", () => {
     expect(r.rows[0]!.emailAddress).toBe("aws+alpha@example.com");
   });
 
+  it("a filter that matches nothing says so, the same way as populate (#18 item 4)", async () => {
+    const { ctx, emu } = await setUp({ config: profiles });
+    await seedSignIn(ctx, emu);
+    const role = await listRoles(ctx, { ...input, ssoSession: "s", role: "ReadOnly" });
+    expect([role.rows, role.unmatched]).toEqual([[], "No role matches --role ReadOnly (did you mean ReadOnlyAccess?)."]);
+    const account = await listRoles(ctx, { ...input, ssoSession: "s", account: "123" });
+    expect(account.unmatched).toBe("No account matches --account 123.");
+    expect((await listRoles(ctx, { ...input, ssoSession: "s", role: "readonlyaccess" })).unmatched).toBeUndefined();
+  });
+
   it("follows every page and, throttled, backs off until every account is listed", async () => {
     const { ctx, emu } = await setUp({ knobs: { accounts: 40, rolesPerAccount: 3, pageSize: 7, throttleRps: 10 } });
     await seedSignIn(ctx, emu);
