@@ -13,6 +13,7 @@ import {
 } from "../files/config-file.js";
 import { populatedMark } from "../files/populated-profiles.js";
 import type { SignInSpec } from "../sign-in/cached-sign-in.entry.js";
+import { nearRegions } from "../lib/aws-regions.js";
 
 /** A profile whose role credentials a login writes. */
 export interface TargetProfile {
@@ -176,7 +177,7 @@ function planForStartUrl(doc: IniDocument, startUrl: string, region: string | un
       "Use the https URL of your AWS access portal, e.g. https://d-1234567890.awsapps.com/start or https://ssoins-1234.portal.eu-north-1.app.aws",
     );
   }
-  if (region !== undefined && !isValidRegion(region)) throw new BadValueError(`"${region}" is not an AWS region name.`, "Use the region of your Identity Center instance, e.g. us-east-1 or eu-north-1.");
+  if (region !== undefined && !isValidRegion(region)) throw new BadValueError(`"${region}" is not an AWS region name${nearRegions(region)}.`, "Use the region of your Identity Center instance, e.g. us-east-1 or eu-north-1.");
   const matching = all.ok.filter((p) => sameStartUrl(p.startUrl, startUrl));
   const specs = new Map(matching.map((p) => [specKey(specOf(p)), specOf(p)]));
   for (const name of listSsoSessions(doc)) {

@@ -16,7 +16,7 @@ async function help(args: string[]): Promise<string> {
 }
 
 describe("every command's --help has examples and its exit codes, from errors.ts", () => {
-  it.each([[["login"]], [["logout"]], [["configure", "profile"]], [["configure", "populate"]], [["emulator"]], [["console"]], [["status"]], [["roles"]], [["completion"]]])("%j", async (args) => {
+  it.each([[["configure"]], [["exec"]], [["export"]], [["credential-process"]], [["login"]], [["logout"]], [["configure", "profile"]], [["configure", "populate"]], [["emulator"]], [["console"]], [["status"]], [["roles"]], [["completion"]]])("%j", async (args) => {
     const text = await help(args);
     expect(text).toMatch(/^Examples:$/m);
     expect(text).toMatch(/^Exit codes:$/m);
@@ -25,5 +25,20 @@ describe("every command's --help has examples and its exit codes, from errors.ts
     const codes = [...block.matchAll(/^ +(\d+) {2}/gm)].map((m) => Number(m[1]));
     expect(codes.length).toBeGreaterThan(2);
     expect(block).toContain(describeExitCodes(["ok", "usage"]).split("\n")[1]!);
+  });
+});
+
+describe("what the AWS CLI's habits get (#18 item 6)", () => {
+  it.each([["sso"], ["sso-session"]])("configure %s: says what sso-cli has instead, exit 2", async (sub) => {
+    const { home, cleanup } = await makeTempHome();
+    try {
+      const ctx = createTestContext({ home });
+      expect(await main(["configure", sub, "--profile", "x"], ctx)).toBe(2);
+      expect(ctx.stderrText()).toBe(
+        `sso-cli: sso-cli has no \`configure ${sub}\` (that is the AWS CLI's).\n  Run: sso-cli configure profile NAME (it asks for what it needs), or sso-cli configure populate START_URL REGION (a profile for every account and role).\n`,
+      );
+    } finally {
+      await cleanup();
+    }
   });
 });

@@ -4,6 +4,7 @@ import { toPopulateInput } from "../../src/commands/configure-populate/configure
 import { CONFIGURE_PROFILE_GRAMMAR, toConfigureProfileInput } from "../../src/commands/configure-profile/configure-profile-grammar.entry.js";
 import { CONSOLE_GRAMMAR, toConsoleInput } from "../../src/commands/console/console-grammar.entry.js";
 import { separateExecCommand, toExecInput } from "../../src/commands/exec/exec-grammar.entry.js";
+import { LOGIN_GRAMMAR, toLoginInput } from "../../src/commands/login/login-grammar.entry.js";
 import { LOGOUT_GRAMMAR, toLogoutInput } from "../../src/commands/logout/logout-grammar.entry.js";
 import { ROLES_GRAMMAR, toRolesInput } from "../../src/commands/roles/roles-grammar.entry.js";
 import { STATUS_GRAMMAR, toStatusInput } from "../../src/commands/status/status-grammar.entry.js";
@@ -44,6 +45,14 @@ describe("each grammar turns a command line into its use case's input", () => {
     expect(separateExecCommand(["exec", "--profile", "p", "--", "aws", "--version"])).toEqual(["exec", "--profile", "p", "--", "aws", "--version"]);
     expect(separateExecCommand(["exec", "--profile", "p"])).toEqual(["exec", "--profile", "p"]);
     expect(separateExecCommand(["status", "--profile", "p", "x"])).toEqual(["status", "--profile", "p", "x"]);
+  });
+
+  it("a start URL typed as its directory id is the full URL, wherever one is taken (#18 item 6)", () => {
+    const full = "https://d-0000000000.awsapps.com/start";
+    expect(read(ROLES_GRAMMAR, toRolesInput, ["d-0000000000", "us-east-1"]).startUrl).toBe(full);
+    expect(read(CONFIGURE_PROFILE_GRAMMAR, toConfigureProfileInput, ["p", "--sso-start-url", "d-0000000000.awsapps.com/start"]).startUrl).toBe(full);
+    expect(toPopulateInput({ positionals: ["d-0000000000"], values: {} }).startUrl).toBe(full);
+    expect(read(LOGIN_GRAMMAR, toLoginInput, ["d-0000000000", "us-east-1"]).startUrl).toBe(full);
   });
 
   it("both configure commands, with the shared sign-in flags", () => {

@@ -14,6 +14,7 @@ import { checkTemplate, DEFAULT_REGIONAL_TEMPLATE, DEFAULT_TEMPLATE, nameProfile
 import { applyPopulatePlan, planPopulate, type PopulatePlan, type PopulatePlanInput } from "./populate-plan.js";
 import { sameStartUrl } from "../../targets/resolve-targets.entry.js";
 import { ensureSignedIn, type SignedIn } from "../../sign-in/sign-in.js";
+import { nearRegions, warnUnknownRegions } from "../../lib/aws-regions.js";
 
 export interface PopulateInput {
   startUrl?: string | undefined;
@@ -86,6 +87,7 @@ export async function configurePopulate(ctx: Context, input: PopulateInput): Pro
   const regions = input.regions.length > 0 ? [...new Set(input.regions)] : [target.region];
   const template = input.template ?? (regions.length > 1 ? DEFAULT_REGIONAL_TEMPLATE : DEFAULT_TEMPLATE);
   checkInput(input, template, regions);
+  warnUnknownRegions(ctx.stderr, [["REGION", input.region], ...input.regions.map((r): [string, string] => ["--region", r])]);
   const output = input.output ?? "json";
   const accountGlobs = input.accounts.map(globToRegExp);
   const roleGlobs = input.roles.map(globToRegExp);
@@ -238,7 +240,7 @@ function chooseSession(doc: IniDocument, input: PopulateInput): Target {
   if (!isValidStartUrl(startUrl)) {
     throw new BadValueError(`"${startUrl}" is not an IAM Identity Center start URL.`, "Use the https URL of your AWS access portal, e.g. https://d-1234567890.awsapps.com/start");
   }
-  if (input.region !== undefined && !isValidRegion(input.region)) throw new BadValueError(`"${input.region}" is not an AWS region name.`, "Use the region of your Identity Center instance, e.g. us-east-1.");
+  if (input.region !== undefined && !isValidRegion(input.region)) throw new BadValueError(`"${input.region}" is not an AWS region name${nearRegions(input.region)}.`, "Use the region of your Identity Center instance, e.g. us-east-1.");
   const existing = input.ssoSession ?? listSsoSessions(doc).find((s) => sameStartUrl(doc.get(`sso-session ${s}`, "sso_start_url") ?? "", startUrl));
   if (existing !== undefined && doc.hasSection(`sso-session ${existing}`)) {
     const s = resolveSsoSession(doc, existing);
@@ -252,6 +254,6 @@ function chooseSession(doc: IniDocument, input: PopulateInput): Target {
 
 function checkInput(input: PopulateInput, template: string, regions: string[]): void {
   checkTemplate(template, regions.length);
-  for (const r of regions) if (!isValidRegion(r)) throw new BadValueError(`--region "${r}" is not an AWS region name.`);
+  for (const r of regions) if (!isValidRegion(r)) throw new BadValueError(`--region "${r}" is not an AWS region name${nearRegions(r)}.`);
   if (input.output !== undefined && !OUTPUT_FORMATS.includes(input.output)) throw new BadValueError(`--output must be one of ${OUTPUT_FORMATS.join(", ")}.`);
 }

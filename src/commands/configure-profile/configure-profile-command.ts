@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import type { Context } from "../../context.js";
+import { describeExitCodes, UsageError } from "../../errors.js";
 import { escapeControlChars } from "../../lib/control-chars.js";
 import { promptChoice } from "../../lib/choice-prompt.js";
 import type { ConfigureProfileResult, Prompter } from "./configure-profile.js";
@@ -8,6 +9,20 @@ import { CONFIGURE_PROFILE_GRAMMAR, toConfigureProfileInput } from "./configure-
 
 export function addConfigureCommand(program: Command, ctx: Context): void {
   const configure = program.command("configure").description("Write AWS config profiles for IAM Identity Center");
+  configure.addHelpText("after", CONFIGURE_HELP);
+  // The AWS CLI's `aws configure sso` and `aws configure sso-session`: say what sso-cli has instead.
+  for (const name of ["sso", "sso-session"]) {
+    configure
+      .command(name, { hidden: true })
+      .allowUnknownOption()
+      .allowExcessArguments()
+      .action(() => {
+        throw new UsageError(
+          `sso-cli has no \`configure ${name}\` (that is the AWS CLI's).`,
+          "Run: sso-cli configure profile NAME (it asks for what it needs), or sso-cli configure populate START_URL REGION (a profile for every account and role).",
+        );
+      });
+  }
   addGrammarCommand(configure, CONFIGURE_PROFILE_GRAMMAR, async (parsed) => {
     const { configureProfile } = await import("./configure-profile.js");
     const prompter = ctx.tty.stdin && ctx.tty.stderr ? await createPrompter(ctx) : undefined;
@@ -36,3 +51,12 @@ async function createPrompter(ctx: Context): Promise<Prompter> {
     select: (message, choices, opts = {}) => promptChoice(io, message, choices, opts),
   };
 }
+
+const CONFIGURE_HELP = `
+Examples:
+  sso-cli configure profile dev        # asks for the start URL, region, account and role
+  sso-cli configure profile dev --sso-start-url d-1234567890 --sso-region eu-north-1 \\
+      --account-id 111122223333 --role-name ReadOnlyAccess --region eu-north-1 --output json
+  sso-cli configure populate https://d-1234567890.awsapps.com/start eu-north-1
+
+${describeExitCodes(["ok", "partial", "usage", "denied", "interrupted", "badValue", "config", "service", "internal"])}`;

@@ -2,6 +2,7 @@ import { describeExitCodes } from "../../errors.js";
 import { stringValue, type CommandGrammar, type ParsedArgs } from "../../cli/flag-table.entry.js";
 import { FORCE_FLAG, OUTPUT_FLAG, REGION_FLAG, SIGN_IN_FLAGS, SSO_SESSION_FLAG, flag, signInChoice } from "../../cli/shared-flags.entry.js";
 import type { ConfigureProfileInput } from "./configure-profile.js";
+import { expandStartUrlOf } from "../../lib/start-url.js";
 
 export const CONFIGURE_PROFILE_GRAMMAR: CommandGrammar = {
   path: ["configure", "profile"],
@@ -41,7 +42,7 @@ ${describeExitCodes(["ok", "usage", "denied", "interrupted", "badValue", "config
 export function toConfigureProfileInput({ positionals, values }: ParsedArgs): ConfigureProfileInput {
   return {
     profile: positionals[0]!,
-    startUrl: stringValue(values, "ssoStartUrl"),
+    startUrl: expandStartUrlOf(stringValue(values, "ssoStartUrl")),
     region: stringValue(values, "ssoRegion"),
     ssoSession: stringValue(values, "ssoSession"),
     accountId: stringValue(values, "accountId"),

@@ -7,6 +7,7 @@ import { checkEndpointOverride } from "../../lib/endpoint-override.js";
 import { getSigninToken } from "../../sso/federation.js";
 import { networkFor } from "../../network/network-for.js";
 import { getProfileCredentials, resolveCredentialProfile } from "../../role-keys/profile-credentials.js";
+import { nearRegions } from "../../lib/aws-regions.js";
 
 export interface ConsoleInput {
   profile?: string | undefined;
@@ -46,7 +47,7 @@ export async function openConsole(ctx: Context, input: ConsoleInput): Promise<Co
   const debug = debugLogFor(ctx);
   const target = await resolveCredentialProfile(ctx, input.profile);
   const region = input.region ?? target.region;
-  if (!isValidRegion(region)) throw new BadValueError(`"${region}" is not an AWS region name.`, "Pass --region with a region such as us-east-1 or eu-north-1.");
+  if (!isValidRegion(region)) throw new BadValueError(`"${region}" is not an AWS region name${nearRegions(region)}.`, "Pass --region with a region such as us-east-1 or eu-north-1.");
   const destination = resolveDestination(input.destination, region);
   // Checked before the keys are fetched: an override that would carry them in cleartext is refused first.
   const federation = federationUrl(region, checkEndpointOverride(ctx.endpoints, "signin"));

@@ -2,6 +2,7 @@ import { describeExitCodes } from "../../errors.js";
 import type { LoginInput } from "./login-plan.entry.js";
 import { stringValue, type CommandGrammar, type ParsedArgs } from "../../cli/flag-table.entry.js";
 import { ALL_FLAG, FORCE_FLAG, PROFILE_FLAG, SIGN_IN_FLAGS, SSO_SESSION_FLAG, flag, signInChoice } from "../../cli/shared-flags.entry.js";
+import { expandStartUrl } from "../../lib/start-url.js";
 
 /** `sso-cli login`'s grammar: commander's options and the entry's hot parser both come from here. */
 export const LOGIN_GRAMMAR: CommandGrammar = {
@@ -38,7 +39,7 @@ export function toLoginInput(p: ParsedArgs): LoginInput {
   const { browser, flow } = signInChoice(p.values);
   const input: LoginInput = { browser, force: p.values.force === true, all: p.values.all === true };
   const [startUrl, region] = p.positionals;
-  if (startUrl !== undefined) input.startUrl = startUrl;
+  if (startUrl !== undefined) input.startUrl = expandStartUrl(startUrl);
   if (region !== undefined) input.region = region;
   const profile = stringValue(p.values, "profile");
   const ssoSession = stringValue(p.values, "ssoSession");

@@ -12,6 +12,7 @@ import { describeSignIn, type SignInSpec } from "../../sign-in/cached-sign-in.en
 import { escapeControlChars } from "../../lib/control-chars.js";
 import { networkFor } from "../../network/network-for.js";
 import { ensureSignedIn, type SignedIn } from "../../sign-in/sign-in.js";
+import { warnUnknownRegions } from "../../lib/aws-regions.js";
 
 export type { LoginInput, PreparedLogin } from "./login-plan.entry.js";
 export { prepareLogin } from "./login-plan.entry.js";
@@ -61,6 +62,7 @@ export async function login(ctx: Context, input: LoginInput, prepared?: Prepared
     upToDate,
   });
   if (upToDate) return { upToDate: true, profileCount: plan.profiles.length, validUntil: validUntil! };
+  warnUnknownRegions(ctx.stderr, [["REGION", input.region]]);
   // The profile named decides the CA bundle (its ca_bundle), as for the AWS CLI; every client of this login shares the network.
   void networkFor(ctx, input.profile).catch(() => undefined);
   const signedIn = new Map<string, SignedIn>();

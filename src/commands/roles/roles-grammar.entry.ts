@@ -2,6 +2,7 @@ import { describeExitCodes } from "../../errors.js";
 import { stringValue, type CommandGrammar, type ParsedArgs } from "../../cli/flag-table.entry.js";
 import { ACCOUNT_FLAG, JSON_FLAG, NO_BROWSER_FLAG, PROFILE_FLAG, ROLE_FLAG, SSO_SESSION_FLAG, flag } from "../../cli/shared-flags.entry.js";
 import type { RolesInput } from "./roles.js";
+import { expandStartUrlOf } from "../../lib/start-url.js";
 
 export const ROLES_GRAMMAR: CommandGrammar = {
   path: ["roles"],
@@ -39,7 +40,7 @@ ${describeExitCodes(["ok", "partial", "usage", "denied", "interrupted", "badValu
 export function toRolesInput({ positionals, values }: ParsedArgs): RolesInput {
   const [startUrl, region] = positionals;
   return {
-    startUrl,
+    startUrl: expandStartUrlOf(startUrl),
     region,
     profile: stringValue(values, "profile"),
     ssoSession: stringValue(values, "ssoSession"),

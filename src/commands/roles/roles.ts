@@ -11,6 +11,7 @@ import { FAN_OUT_CONCURRENCY, serviceRetry } from "../../sso/service-retry.js";
 import { describeSignIn, type SignInSpec } from "../../sign-in/cached-sign-in.entry.js";
 import { resolveLoginPlan } from "../../targets/resolve-targets.entry.js";
 import { ensureSignedIn } from "../../sign-in/sign-in.js";
+import { warnUnknownRegions } from "../../lib/aws-regions.js";
 
 export interface RolesInput {
   startUrl?: string | undefined;
@@ -54,6 +55,7 @@ export interface RolesResult {
 export async function listRoles(ctx: Context, input: RolesInput): Promise<RolesResult> {
   if ([input.startUrl, input.profile, input.ssoSession].filter((v) => v !== undefined).length > 1) throw new UsageError("Give only one of START_URL, --profile and --sso-session.");
   const doc = await readConfigFile(ctx.paths.configFile);
+  warnUnknownRegions(ctx.stderr, [["REGION", input.region]]);
   const plan = resolveLoginPlan(doc, { startUrl: input.startUrl, region: input.region, profile: input.profile, ssoSession: input.ssoSession, envProfile: ctx.env.AWS_PROFILE || undefined });
   // Several sign-ins can name one start URL (an sso-session and legacy profiles): one user, one list.
   const spec = plan.signIns.find((s) => s.ssoSession !== undefined) ?? plan.signIns[0];
