@@ -8,6 +8,8 @@ import type { Writable } from "node:stream";
 export interface Progress {
   /** Replaces the status line (TTY) or prints it when it changed (not a TTY). */
   update(text: string): void;
+  /** Clears the status line and prints a line above it; the next update draws the status again. */
+  note(text: string): void;
   /** Clears the status line and prints a final line. */
   done(text?: string): void;
 }
@@ -27,6 +29,11 @@ export function createProgress(stream: Writable, isTty: boolean, now: () => numb
         stream.write(`${text}\n`);
         lastPlainMs = now();
       }
+    },
+    note(text) {
+      if (isTty && drawn) stream.write("\r\x1b[2K");
+      drawn = false;
+      stream.write(`${text}\n`);
     },
     done(text) {
       if (isTty && drawn) stream.write("\r\x1b[2K");

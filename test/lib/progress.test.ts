@@ -33,3 +33,15 @@ describe("progress", () => {
     expect(formatExpiry(new Date("2026-11-22T13:46:19.123Z"))).toBe("2026-11-22 13:46 UTC");
   });
 });
+
+describe("a note above the status line (#18 item 7)", () => {
+  it("on a terminal clears the line, prints the note, and the next update draws the status again", async () => {
+    const { createProgress } = await import("../../src/lib/progress.js");
+    let out = "";
+    const p = createProgress({ write: (s: string) => ((out += s), true) } as unknown as import("node:stream").Writable, true, () => 0);
+    p.update("listing");
+    p.note("slowed down");
+    p.update("listing more");
+    expect(out).toBe("\r\x1b[2K⠋ listing\r\x1b[2Kslowed down\n\r\x1b[2K⠙ listing more");
+  });
+});

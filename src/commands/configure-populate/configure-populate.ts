@@ -1,3 +1,4 @@
+import { throttleNotice } from "../../sso/service-retry.js";
 import type { Context } from "../../context.js";
 import { BadValueError, ConfigError, InterruptedError, UsageError } from "../../errors.js";
 import { checkName, editConfigFile, isValidAccountId, isValidRegion, isValidRoleName, isValidStartUrl, listSsoSessions, readConfigFile, resolveSsoSession, ssoSessionFor } from "../../files/config-file.js";
@@ -111,6 +112,7 @@ export async function configurePopulate(ctx: Context, input: PopulateInput): Pro
     inScope: (a) => matchesAny(accountGlobs, a.accountId, a.accountName),
     onProgress,
     signIn,
+    onThrottled: throttleNotice((line) => progress.note(line)),
   });
   if (ctx.signal.aborted) {
     progress.done();

@@ -46,6 +46,8 @@ export interface ListAssignmentsOptions {
   /** Accounts whose roles are listed (--account); the others are listed but not looked into. */
   inScope(account: AccountInfo): boolean;
   onProgress?(p: ListingProgress): void;
+  /** Told once when the service first slows the listing down, with the rate (throttleNotice). */
+  onThrottled?: ((requestsPerSecond: number) => void) | undefined;
   /** For a sign-in again when the service forgets the token mid-listing. */
   signIn: SignInOptions;
 }
@@ -58,8 +60,8 @@ export async function listAssignments(ctx: ListingDeps, spec: SignInSpec, signed
   let renewed: Promise<SignedIn> | undefined;
   const endpoint = signedIn.clients.urls.portal;
   // Account pages and role listings pace themselves apart: a throttled one does not slow the other.
-  const retryPage = serviceRetry(ctx, { signal });
-  const retryRoles = serviceRetry(ctx, { signal });
+  const retryPage = serviceRetry(ctx, { signal, onThrottled: opts.onThrottled });
+  const retryRoles = serviceRetry(ctx, { signal, onThrottled: opts.onThrottled });
 
   /** A call with the current token; on 401 (a token revoked elsewhere) one sign-in again for all. */
   async function withToken<T>(run: (token: string) => Promise<T>): Promise<T> {

@@ -5,7 +5,7 @@ import { mapBounded } from "../../lib/bounded-concurrency.js";
 import { debugLogFor } from "../../lib/debug-log.js";
 import { getRoleCredentials, type RoleKeys } from "../../sso/get-role-credentials.js";
 import { describeServiceError, errorFacts, isUnauthorized } from "../../sso/service-errors.js";
-import { FAN_OUT_CONCURRENCY, serviceRetry } from "../../sso/service-retry.js";
+import { FAN_OUT_CONCURRENCY, serviceRetry, throttleNotice } from "../../sso/service-retry.js";
 import { prepareLogin, type LoginInput, type PreparedLogin } from "./login-plan.entry.js";
 import { specKey, type TargetProfile } from "../../targets/resolve-targets.entry.js";
 import { describeSignIn, type SignInSpec } from "../../sign-in/cached-sign-in.entry.js";
@@ -95,7 +95,7 @@ async function writeKeys(ctx: Context, profiles: TargetProfile[], signedIn: Map<
   const { retryDeadlineMs } = (await networkFor(ctx)).limits;
   let deadline = ctx.now().getTime() + retryDeadlineMs;
   let lastNetworkError: unknown;
-  const retry = serviceRetry(ctx, { deadline: () => deadline });
+  const retry = serviceRetry(ctx, { deadline: () => deadline, onThrottled: throttleNotice((line) => ctx.stderr.write(`${line}\n`)) });
   const fetchKeys = async (session: SignedIn, p: TargetProfile): Promise<RoleKeys> => {
     const left = deadline - ctx.now().getTime();
     if (left <= 0 && lastNetworkError !== undefined) throw lastNetworkError;

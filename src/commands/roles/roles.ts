@@ -7,7 +7,7 @@ import { debugLogFor } from "../../lib/debug-log.js";
 import { noMatchLine } from "../../lib/no-match.js";
 import { listAccountRoles, listAccounts, type AccountInfo } from "../../sso/list-accounts.js";
 import { describeServiceError, isUnauthorized } from "../../sso/service-errors.js";
-import { FAN_OUT_CONCURRENCY, serviceRetry } from "../../sso/service-retry.js";
+import { FAN_OUT_CONCURRENCY, serviceRetry, throttleNotice } from "../../sso/service-retry.js";
 import { describeSignIn, type SignInSpec } from "../../sign-in/cached-sign-in.entry.js";
 import { resolveLoginPlan } from "../../targets/resolve-targets.entry.js";
 import { ensureSignedIn } from "../../sign-in/sign-in.js";
@@ -67,7 +67,7 @@ export async function listRoles(ctx: Context, input: RolesInput): Promise<RolesR
   debug(`roles: sign-in ${describeSignIn(spec)}`, { canSignIn: canAsk });
   let session = await ensureSignedIn(ctx, spec, { signIn: canAsk, browser: input.browser, loginHint });
 
-  const retry = serviceRetry(ctx);
+  const retry = serviceRetry(ctx, { onThrottled: throttleNotice((line) => ctx.stderr.write(`${line}\n`)) });
 
   let accounts: AccountInfo[];
   try {

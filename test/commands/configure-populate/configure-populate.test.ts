@@ -73,6 +73,8 @@ describe("configure populate in-process", () => {
     expect(emu.state.stats.operations.ListAccountRoles?.byCode?.TooManyRequestsException ?? 0).toBeGreaterThan(0);
     // 30 roles calls at 4 a second take several seconds, on the fake clock.
     expect(ctx.now().getTime() - started).toBeGreaterThan(5_000);
+    // Said once, with the rate, off a terminal too (#18 item 7).
+    expect(ctx.stderrText().match(/^IAM Identity Center is throttling these calls \(TooManyRequestsException\): slowing down to about \d+ requests a second, so this takes longer\.$/gm)).toHaveLength(1);
   });
 
   it("values from the portal that no profile may hold: those assignments are set apart, the rest written (issue 16, item 5)", async () => {

@@ -48,6 +48,7 @@ describe("sso-cli roles", () => {
     expect(r.rows).toHaveLength(120);
     expect(calls(emu, "ListAccounts")).toBeGreaterThanOrEqual(6);
     expect(emu.state.stats.operations.ListAccountRoles?.byCode.TooManyRequestsException ?? 0).toBeGreaterThan(0);
+    expect(ctx.stderrText().match(/IAM Identity Center is throttling these calls/g)).toHaveLength(1);
   });
 
   it("--account by id or name (any case) and --role narrow the list; only that account's roles are asked for", async () => {
