@@ -20,7 +20,7 @@ export const CONFIGURE_POPULATE_GRAMMAR: CommandGrammar = {
     flag(ROLE_FLAG, "only roles whose name matches (* and ? wildcards); repeatable", { repeatable: true }),
     { flag: "--prune", key: "prune", description: "remove profiles populate wrote whose account or role is no longer assigned" },
     { flag: "--with-keys", key: "withKeys", description: "let login write static keys for these profiles too (by default they use the sign-in directly)" },
-    { flag: "--dry-run", key: "dryRun", description: "print what would be added, changed, removed or skipped; write nothing to the config file" },
+    { flag: "--dry-run", key: "dryRun", description: "print the plan on stdout (what would be added, changed, removed or skipped); write nothing to the config file" },
     flag(JSON_FLAG, "print the result as JSON on stdout"),
     ...SIGN_IN_FLAGS,
   ],
