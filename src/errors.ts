@@ -20,10 +20,10 @@ export const Exit = {
 /** What each exit code means, for --help and the README (test/docs checks that the README agrees). */
 export const EXIT_MEANINGS: Record<keyof typeof Exit, string> = {
   ok: "done",
-  partial: "partly done: some profiles were written, others failed (each said on its line)",
+  partial: "partly done: some of the work failed (each failure said on its line), the rest was done",
   usage: "usage error (unknown flag, missing argument, conflicting options)",
   denied: "the sign-in was denied: Deny was chosen on the sign-in page",
-  notValid: "`status`: a sign-in or keys asked about expire within 15 minutes or have expired (`sso-cli login` renews them)",
+  notValid: "not signed in, or a sign-in or keys asked about expire within 15 minutes or have expired (status; `sso-cli login` renews them)",
   interrupted: "interrupted (Ctrl-C)",
   badValue: "a bad value (start URL, region, account id)",
   config:
@@ -32,10 +32,28 @@ export const EXIT_MEANINGS: Record<keyof typeof Exit, string> = {
   internal: "unexpected error (a bug: rerun with `--debug` and report it)",
 };
 
-/** The "Exit codes:" block of a command's --help, for the codes it can end with. */
-export function describeExitCodes(names: readonly (keyof typeof Exit)[]): string {
+/**
+ * The "Exit codes:" block of a command's --help, for the codes it can end with; `own` says what a
+ * code means for this command ("1: some accounts' roles could not be listed"). Long meanings wrap
+ * under their first line, so the block reads on an 80-column terminal.
+ */
+export function describeExitCodes(names: readonly (keyof typeof Exit)[], own: Partial<Record<keyof typeof Exit, string>> = {}): string {
   const sorted = [...names].sort((a, b) => Exit[a] - Exit[b]);
-  return ["Exit codes:", ...sorted.map((n) => `  ${String(Exit[n]).padStart(3)}  ${EXIT_MEANINGS[n]}`)].join("\n");
+  return ["Exit codes:", ...sorted.map((n) => wrapHelp(`  ${String(Exit[n]).padStart(3)}  ${own[n] ?? EXIT_MEANINGS[n]}`, 7))].join("\n");
+}
+
+/** One line of help text wrapped at 80 columns, the lines after the first indented by `indent`. */
+export function wrapHelp(line: string, indent: number, width = 80): string {
+  const out: string[] = [];
+  let rest = line;
+  while (rest.length > width) {
+    const cut = rest.lastIndexOf(" ", width);
+    if (cut <= indent) break;
+    out.push(rest.slice(0, cut));
+    rest = " ".repeat(indent) + rest.slice(cut + 1);
+  }
+  out.push(rest);
+  return out.join("\n");
 }
 
 /** An error the user can act on: a one-line message, an optional hint, and an exit code. */

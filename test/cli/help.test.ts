@@ -25,6 +25,8 @@ describe("every command's --help has examples and its exit codes, from errors.ts
     const codes = [...block.matchAll(/^ +(\d+) {2}/gm)].map((m) => Number(m[1]));
     expect(codes.length).toBeGreaterThan(2);
     expect(block).toContain(describeExitCodes(["ok", "usage"]).split("\n")[1]!);
+    // Every line fits 80 columns, but for a word commander cannot break (#18, help and wording).
+    expect(text.split("\n").filter((l) => [...l].length > 80 && !/^ {20,}\S+$/.test(l))).toEqual([]);
   });
 });
 
@@ -40,5 +42,23 @@ describe("what the AWS CLI's habits get (#18 item 6)", () => {
     } finally {
       await cleanup();
     }
+  });
+});
+
+describe("help fits 80 columns (#18, help and wording)", () => {
+  it("prose is wrapped again, a long example gets its comment above and a shell continuation", async () => {
+    const { fitHelpText } = await import("../../src/lib/help-text.js");
+    const prose = `${"word ".repeat(20).trim()}\nnext line`;
+    expect(fitHelpText(prose)).toBe(`${"word ".repeat(16).trim()}\n${"word ".repeat(4).trim()} next line`);
+    expect(fitHelpText(`  sso-cli x ${"--flag v ".repeat(8).trim()}   # why`)).toBe(`  # why\n  sso-cli x ${"--flag v ".repeat(7).trim()} \\\n      --flag v`);
+    expect(fitHelpText("Usage: short\n\nExamples:\n  sso-cli status")).toBe("Usage: short\n\nExamples:\n  sso-cli status");
+  });
+
+  it("status's exit 4 and roles' exit 1 say what they mean for that command", async () => {
+    const status = await help(["status"]);
+    expect(status).toMatch(/^ {4}4 {2}not signed in, or a sign-in or keys asked about expire/m);
+    const roles = await help(["roles"]);
+    expect(roles).toMatch(/^ {4}1 {2}partly done: the roles of some accounts could not be listed/m);
+    expect(roles).not.toMatch(/profiles were written/);
   });
 });

@@ -85,7 +85,7 @@ describe("console, status and roles as processes", () => {
     const stale = await run(await home("expired"), ["status", "--profile", "a"]);
     expect(stale.code).toBe(Exit.notValid);
     expect(stale.stdout).toMatch(/^sign-in sso-session s: token expired .*; next: login/);
-    expect(stale.stderr).toBe("sso-cli: Not valid for 15 more minutes: sso-session s, profile a.\n  Run: sso-cli login --profile a (signs in in the browser)\n");
+    expect(stale.stderr).toBe("sso-cli: The sign-in sso-session s has expired.\n  Run: sso-cli login --profile a (signs in in the browser)\n");
     const none = await run(await home("none"), ["status", "--sso-session", "s", "--json"]);
     expect(none.code).toBe(Exit.notValid);
     expect(JSON.parse(none.stdout)).toMatchObject({ ok: false, signIns: [{ token: "none", next: "login" }] });

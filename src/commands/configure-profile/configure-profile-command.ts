@@ -10,6 +10,8 @@ import { CONFIGURE_PROFILE_GRAMMAR, toConfigureProfileInput } from "./configure-
 export function addConfigureCommand(program: Command, ctx: Context): void {
   const configure = program.command("configure").description("Write AWS config profiles for IAM Identity Center");
   configure.addHelpText("after", CONFIGURE_HELP);
+  // Short terms leave room for the descriptions to wrap within 80 columns.
+  configure.configureHelp({ subcommandTerm: (c) => (c.name() === "help" ? "help [command]" : c.name()) });
   // The AWS CLI's `aws configure sso` and `aws configure sso-session`: say what sso-cli has instead.
   for (const name of ["sso", "sso-session"]) {
     configure
@@ -54,9 +56,10 @@ async function createPrompter(ctx: Context): Promise<Prompter> {
 
 const CONFIGURE_HELP = `
 Examples:
-  sso-cli configure profile dev        # asks for the start URL, region, account and role
-  sso-cli configure profile dev --sso-start-url d-1234567890 --sso-region eu-north-1 \\
-      --account-id 111122223333 --role-name ReadOnlyAccess --region eu-north-1 --output json
-  sso-cli configure populate https://d-1234567890.awsapps.com/start eu-north-1
+  sso-cli configure profile dev   # asks for start URL, region, account and role
+  sso-cli configure profile dev --sso-start-url d-1234567890 \\
+      --sso-region eu-north-1 --account-id 111122223333 \\
+      --role-name ReadOnlyAccess --region eu-north-1 --output json
+  sso-cli configure populate d-1234567890 eu-north-1
 
 ${describeExitCodes(["ok", "partial", "usage", "denied", "interrupted", "badValue", "config", "service", "internal"])}`;

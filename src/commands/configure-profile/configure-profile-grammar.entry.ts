@@ -31,7 +31,8 @@ cached sign-in can list them.
 Examples:
   sso-cli configure profile dev                      # on a terminal: asks for the rest
   sso-cli configure profile dev --sso-start-url https://d-1234567890.awsapps.com/start \\
-      --sso-region eu-north-1 --account-id 111122223333 --role-name ReadOnlyAccess
+      --sso-region eu-north-1 --account-id 111122223333 \\
+      --role-name ReadOnlyAccess
   sso-cli configure profile old --legacy --sso-start-url URL --sso-region us-east-1
   sso-cli configure profile dev --credential-process   # for tools without SSO support
 

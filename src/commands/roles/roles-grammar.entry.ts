@@ -33,7 +33,7 @@ Examples:
   sso-cli roles --sso-session corp --role AdministratorAccess --csv > roles.csv
   sso-cli roles https://d-1234567890.awsapps.com/start eu-north-1 --json
 
-${describeExitCodes(["ok", "partial", "usage", "denied", "interrupted", "badValue", "config", "service", "internal"])}`,
+${describeExitCodes(["ok", "partial", "usage", "denied", "interrupted", "badValue", "config", "service", "internal"], { partial: "partly done: the roles of some accounts could not be listed (each said on its line); the others are shown" })}`,
 };
 
 /** What the command line asks for, as the use case takes it. */

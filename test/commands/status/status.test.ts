@@ -124,10 +124,42 @@ describe("the command", () => {
     later.ctx.tty.stdout = true;
     expect(await main(["status", "--profile", "p"], later.ctx)).toBe(Exit.notValid);
     expect(later.ctx.stdoutText()).toMatch(/^SIGN-IN \/ PROFILE +ACCOUNT +ROLE +EXPIRES +LEFT +REFRESHABLE +NEXT\nsso-session s .* [45]m +no +login\n {2}p +100000000001 +AdministratorAccess +- +no keys +login\n$/);
-    expect(later.ctx.stderrText()).toBe("sso-cli: Not valid for 15 more minutes: sso-session s, profile p.\n  Run: sso-cli login --profile p (signs in in the browser)\n");
+    expect(later.ctx.stderrText()).toBe("sso-cli: The sign-in sso-session s ends within 15 minutes.\n  Run: sso-cli login --profile p (signs in in the browser)\n");
 
     const json = await setUp();
     expect(await main(["status", "--json"], json.ctx)).toBe(Exit.notValid);
+    // Signed out is said as such, not as "not valid for 15 more minutes" (#18 item 10).
+    expect(json.ctx.stderrText()).toBe("sso-cli: Not signed in to sso-session s.\n  Run: sso-cli login --sso-session s (signs in in the browser)\n");
     expect(JSON.parse(json.ctx.stdoutText())).toMatchObject({ ok: false, signIns: [{ signIn: "sso-session s", token: "none", tokenExpiresAt: null, next: "login" }], profiles: [{ profile: "p", next: "login" }] });
   });
 });
+
+describe("status verdicts name what is running out (#18 item 10)", () => {
+  it("the token at 4 minutes and the keys at an hour: the sign-in is named, not the profile", async () => {
+    const { ctx, emu } = await setUp();
+    await seedSignIn(ctx, emu, { refreshable: true });
+    await login(ctx, { profile: "p", browser: false, force: false });
+    await seedSignIn(ctx, emu, { expiresInMs: 4 * MIN, refreshable: true });
+    expect(await main(["status"], ctx)).toBe(Exit.notValid);
+    expect(ctx.stderrText()).toBe("sso-cli: The sign-in sso-session s ends within 15 minutes.\n  Run: sso-cli login --sso-session s (no browser needed)\n");
+  });
+
+  it("the keys running out while the sign-in lasts: the profile's keys are named", async () => {
+    const { ctx, emu } = await setUp();
+    await seedSignIn(ctx, emu, { expiresInMs: 8 * 3600_000, refreshable: true });
+    await login(ctx, { profile: "p", browser: false, force: false });
+    ctx.advance(50 * MIN);
+    expect(await main(["status"], ctx)).toBe(Exit.notValid);
+    expect(ctx.stderrText()).toBe("sso-cli: The keys of profile p end within 15 minutes.\n  Run: sso-cli login --sso-session s (no browser needed)\n");
+  });
+
+  it("--check with the service unreachable: the rows from the files, then the error (exit 254)", async () => {
+    const { ctx, emu } = await setUp();
+    await seedSignIn(ctx, emu);
+    await emu.close();
+    expect(await main(["status", "--check"], ctx)).toBe(Exit.service);
+    expect(ctx.stdoutText()).toMatch(/^sign-in sso-session s: token valid until .*; next: nothing\nprofile p \(100000000001 AdministratorAccess\): no keys written; next: nothing\n$/);
+    expect(ctx.stderrText()).toMatch(/^sso-cli: Could not reach IAM Identity Center at \S+ \(ECONNREFUSED\) while checking the sign-in sso-session s\.\n/);
+  });
+});
+
