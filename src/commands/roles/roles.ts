@@ -12,6 +12,7 @@ import { describeSignIn, type SignInSpec } from "../../sign-in/cached-sign-in.en
 import { resolveLoginPlan } from "../../targets/resolve-targets.entry.js";
 import { ensureSignedIn } from "../../sign-in/sign-in.js";
 import { warnUnknownRegions } from "../../lib/aws-regions.js";
+import { naturalCompare } from "../../lib/natural-sort.js";
 
 export interface RolesInput {
   startUrl?: string | undefined;
@@ -108,7 +109,7 @@ export async function listRoles(ctx: Context, input: RolesInput): Promise<RolesR
     }
   });
   const byName = (x: RoleRow, y: RoleRow): number =>
-    x.accountName.localeCompare(y.accountName, "en", { sensitivity: "base" }) || x.accountId.localeCompare(y.accountId) || x.roleName.localeCompare(y.roleName, "en", { sensitivity: "base" });
+    naturalCompare(x.accountName, y.accountName) || x.accountId.localeCompare(y.accountId) || naturalCompare(x.roleName, y.roleName);
   if (input.role !== undefined && rows.length === 0 && failed.length === 0 && roleNames.size > 0) unmatched ??= noMatchLine("role", "--role", [input.role], roleNames);
   return { signIn: describeSignIn(spec), rows: rows.sort(byName), accounts: accounts.length, unmatched, failed };
 }

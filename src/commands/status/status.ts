@@ -13,6 +13,7 @@ import { describeServiceError } from "../../sso/service-errors.js";
 import { describeSignIn, readCachedToken, TOKEN_MARGIN_MS, type SignInSpec } from "../../sign-in/cached-sign-in.entry.js";
 import { KEYS_MARGIN_MS } from "../../role-keys/credential-profile.entry.js";
 import { resolveLoginPlan, specKey, type TargetProfile } from "../../targets/resolve-targets.entry.js";
+import { naturalCompare } from "../../lib/natural-sort.js";
 
 export interface StatusInput {
   profile?: string | undefined;
@@ -88,7 +89,7 @@ export async function getStatus(deps: StatusDeps, input: StatusInput): Promise<S
   const onCheckFailed = (err: SsoCliError): void => void (checkFailed ??= err);
   const signIns = await Promise.all(plan.signIns.map((spec) => signInStatus(deps, spec, now, input.check, onCheckFailed)));
   const bySpec = new Map(signIns.map((s) => [specKey(s.spec), s]));
-  const profiles = await Promise.all(plan.profiles.map((p) => profileStatus(deps, p, bySpec.get(specKey(p.spec))!, written, now)));
+  const profiles = (await Promise.all(plan.profiles.map((p) => profileStatus(deps, p, bySpec.get(specKey(p.spec))!, written, now)))).sort((a, b) => naturalCompare(a.profile, b.profile));
   const ok = signIns.every((s) => s.next === "nothing") && profiles.every((p) => p.next === "nothing");
   return { checkedAt: now, signIns, profiles, skipped: plan.skipped, ok, checkFailed };
 }

@@ -30,6 +30,13 @@ describe("sso-cli roles", () => {
     expect(r.rows[0]!.emailAddress).toBe("aws+alpha@example.com");
   });
 
+  it("accounts in natural order: account-2 before account-10 (#18 item 11)", async () => {
+    const { ctx, emu } = await setUp({ config: profiles, knobs: { accounts: 12, rolesPerAccount: 1 } });
+    await seedSignIn(ctx, emu);
+    const r = await listRoles(ctx, { ...input, ssoSession: "s" });
+    expect(r.rows.map((x) => x.accountName)).toEqual(Array.from({ length: 12 }, (_, i) => `account-${i + 1}`));
+  });
+
   it("a filter that matches nothing says so, the same way as populate (#18 item 4)", async () => {
     const { ctx, emu } = await setUp({ config: profiles });
     await seedSignIn(ctx, emu);

@@ -163,3 +163,12 @@ describe("status verdicts name what is running out (#18 item 10)", () => {
   });
 });
 
+describe("status order (#18 item 11)", () => {
+  it("profiles in natural order, whatever their order in the file", async () => {
+    const config = (u: string) =>
+      `${sessionProfileConfig({ startUrl: u, region: "eu-west-1", profile: "account-10" })}\n[profile account-2]\nsso_session = s\nsso_account_id = 100000000002\nsso_role_name = R\n\n[profile account-1]\nsso_session = s\nsso_account_id = 100000000001\nsso_role_name = R\n`;
+    const { ctx, emu } = await setUp({ config });
+    await seedSignIn(ctx, emu);
+    expect((await getStatus(ctx, { check: false })).profiles.map((p) => p.profile)).toEqual(["account-1", "account-2", "account-10"]);
+  });
+});
