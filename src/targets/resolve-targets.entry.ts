@@ -8,6 +8,7 @@ import {
   listSsoSessions,
   resolveSsoProfile,
   resolveSsoSession,
+  ssoSessionFor,
   type ResolvedSsoProfile,
   type ResolvedSsoSession,
 } from "../files/config-file.js";
@@ -33,6 +34,12 @@ export interface LoginPlan {
    * the cached sign-in. Keys only when named (`--profile`) or populated with --with-keys.
    */
   keyless: number;
+  /**
+   * A START_URL no profile or sso-session uses yet: the sign-in is made as the sso-session that
+   * `configure populate` or `configure profile` would create for it (this name), so the token they
+   * look for is already cached and the journey needs one sign-in.
+   */
+  newSession?: string | undefined;
 }
 
 export interface TargetSelection {
@@ -194,7 +201,8 @@ function planForStartUrl(doc: IniDocument, startUrl: string, region: string | un
     if (region === undefined) {
       throw new UsageError(`No profile in ${doc.fileName} uses ${startUrl}, so its region is unknown.`, `Run: sso-cli login ${startUrl} REGION`);
     }
-    return { signIns: [{ startUrl, region, scopes: null }], profiles: [], skipped: [], keyless: 0 };
+    const ssoSession = ssoSessionFor(doc, startUrl);
+    return { signIns: [{ ssoSession, startUrl, region, scopes: ["sso:account:access"] }], profiles: [], skipped: [], keyless: 0, newSession: ssoSession };
   }
   for (const spec of specs.values()) {
     if (region !== undefined && spec.region !== region) {

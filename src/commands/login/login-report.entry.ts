@@ -41,8 +41,16 @@ function writeLines(out: { write(line: string): void }, r: LoginResult): void {
   }
   if (r.profiles.length === 0 && r.skipped.length === 0 && r.keyless === 0) {
     const spec = r.signIns[0]?.spec;
-    const how = spec?.ssoSession ? ` --sso-session ${escapeControlChars(spec.ssoSession)}` : ` --sso-start-url ${spec?.startUrl ?? "URL"} --sso-region ${spec?.region ?? "REGION"}`;
-    out.write(`No profile in ${r.configFile} uses this sign-in yet. To add one:\n  sso-cli configure profile NAME${how}\n`);
+    const url = escapeControlChars(spec?.startUrl ?? "URL");
+    const region = escapeControlChars(spec?.region ?? "REGION");
+    // Both next steps; either uses the sign-in just made (no second sign-in).
+    const how = spec?.ssoSession && r.newSession === undefined ? ` --sso-session ${escapeControlChars(spec.ssoSession)}` : ` --sso-start-url ${url} --sso-region ${region}`;
+    const all = spec?.ssoSession && r.newSession === undefined ? `--sso-session ${escapeControlChars(spec.ssoSession)}` : `${url} ${region}`;
+    out.write(
+      `No profile in ${r.configFile} uses this sign-in yet. Next, either:\n` +
+        `  sso-cli configure populate ${all}   # a profile for every account and role\n` +
+        `  sso-cli configure profile NAME${how}   # one profile\n`,
+    );
   }
 }
 

@@ -40,6 +40,8 @@ export interface LoginResult {
   skipped: { profile: string; reason: string }[];
   /** Populated profiles of these sign-ins, which use the sign-in directly and get no keys. */
   keyless: number;
+  /** The sso-session the sign-in was made as, which no config section names yet (LoginPlan.newSession). */
+  newSession?: string | undefined;
   credentialsFile: string;
   configFile: string;
 }
@@ -76,6 +78,7 @@ export async function login(ctx: Context, input: LoginInput, prepared?: Prepared
     profiles,
     skipped: plan.skipped,
     keyless: plan.keyless,
+    newSession: plan.newSession,
     credentialsFile: ctx.paths.credentialsFile,
     configFile: ctx.paths.configFile,
   };

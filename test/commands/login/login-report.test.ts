@@ -18,7 +18,12 @@ function report(r: Partial<LoginResult>): string {
 
 describe("login report", () => {
   it.each([
-    ["no profile at all: how to add one", {}, /No profile in \/h\/\.aws\/config uses this sign-in yet\. To add one:\n {2}sso-cli configure profile NAME --sso-session s\n$/],
+    ["no profile at all: both next steps", {}, /No profile in \/h\/\.aws\/config uses this sign-in yet\. Next, either:\n {2}sso-cli configure populate --sso-session s {3}# a profile for every account and role\n {2}sso-cli configure profile NAME --sso-session s {3}# one profile\n$/],
+    [
+      "a start URL no config names yet (#18 item 12): both next steps, by URL and region",
+      { newSession: "d-1" },
+      /Next, either:\n {2}sso-cli configure populate https:\/\/d-0000000000\.awsapps\.com\/start us-east-1 {3}# a profile for every account and role\n {2}sso-cli configure profile NAME --sso-start-url https:\/\/d-0000000000\.awsapps\.com\/start --sso-region us-east-1 {3}# one profile\n$/,
+    ],
     ["populated profiles only: they use the sign-in directly", { keyless: 3000 }, /^3,000 populated profiles use this sign-in directly \(no keys written; `sso-cli login --profile NAME` writes one's\)\.\n$/],
     ["one populated profile", { keyless: 1 }, /^1 populated profile uses this sign-in directly/],
   ])("%s", (_name, r, expected) => {

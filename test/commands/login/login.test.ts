@@ -101,6 +101,20 @@ describe("login in-process: the plan, the sign-in and the keys", () => {
     expect(r.keyless).toBe(0);
   });
 
+  it("one sign-in for the journey: login START_URL REGION on an empty config, then configure populate and profile sign in no more (#18 item 12)", async () => {
+    const { ctx, emu } = await setUp({}, () => "");
+    const r = await fetched(ctx, { startUrl: emu.startUrl, region: "us-east-1", browser: false, force: false, all: false });
+    expect(r.newSession).toBe("d-0000000000");
+    expect(await calls(emu, "StartDeviceAuthorization")).toBe(1);
+    const { configurePopulate } = await import("../../../src/commands/configure-populate/configure-populate.js");
+    const populated = await configurePopulate(ctx, { startUrl: emu.startUrl, region: "us-east-1", regions: [], accounts: [], roles: [], withKeys: false, prune: false, dryRun: false, browser: false });
+    expect(populated).toMatchObject({ signIn: "cached", ssoSession: "d-0000000000", newSession: true });
+    expect(await calls(emu, "StartDeviceAuthorization")).toBe(1);
+    // The token came with its refresh token: a later login renews it silently.
+    const cache = JSON.parse(await readFile(join(ctx.paths.ssoCacheDir, tokenCacheFileName({ ssoSession: "d-0000000000", startUrl: emu.startUrl })), "utf8")) as Record<string, unknown>;
+    expect(cache.refreshToken).toEqual(expect.any(String));
+  });
+
   it("leaves keys it did not write alone, and says so for that profile", async () => {
     const { ctx, emu } = await setUp();
     await cacheLiveToken(ctx, emu);
