@@ -58,7 +58,7 @@ function report(thrown: unknown, ctx: Context, debug: boolean): number {
   }
   // Ctrl-C inside a prompt: the prompt library reports it as an error of its own.
   if (ctx.signal.aborted || (err instanceof Error && (err.name === "ExitPromptError" || err.name === "AbortPromptError"))) {
-    ctx.stderr.write("sso-cli: interrupted.\n");
+    ctx.stderr.write("sso-cli: Interrupted.\n");
     return Exit.interrupted;
   }
   const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);

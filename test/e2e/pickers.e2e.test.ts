@@ -46,6 +46,12 @@ describe("pickers for an ambiguous choice", () => {
     expect(await readdir(join(home, ".aws", "sso", "cache"))).not.toContain(tokenCacheFileName({ ssoSession: "one", startUrl: emu.startUrl }));
   });
 
+  it("Ctrl-C at the picker: \"sso-cli: Interrupted.\" as everywhere else, exit 130", async () => {
+    const r = await runOnTerminal([process.execPath, BIN, "login"], [["Which sign-in\\?", ["\u0003"]]], { home: await homeWithTwoSessions(), env: { ...emu.env, BROWSER: "none" } });
+    expect(r.code, r.output).toBe(130);
+    expect(r.output).toMatch(/sso-cli: Interrupted\.\r?\n/);
+  });
+
   it("login in a script: the error names the sign-ins; nothing waits for an answer", async () => {
     const r = await runCli(["login"], { home: await homeWithTwoSessions(), env: { ...emu.env, BROWSER: "none" } });
     expect(r.code).toBe(Exit.usage);
