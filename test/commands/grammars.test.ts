@@ -22,7 +22,7 @@ describe("each grammar turns a command line into its use case's input", () => {
   it("logout, status, console", () => {
     expect(read(LOGOUT_GRAMMAR, toLogoutInput, ["--sso-session", "s", "--all"])).toEqual({ profile: undefined, ssoSession: "s", all: true });
     expect(read(STATUS_GRAMMAR, toStatusInput, ["--profile", "dev", "--check"])).toEqual({ profile: "dev", ssoSession: undefined, check: true });
-    expect(read(CONSOLE_GRAMMAR, toConsoleInput, ["--profile", "dev", "--destination", "s3", "--print"])).toEqual({ profile: "dev", destination: "s3", region: undefined, print: true });
+    expect(read(CONSOLE_GRAMMAR, toConsoleInput, ["--profile", "dev", "--destination", "s3", "--print"])).toEqual({ profile: "dev", destination: "s3", region: undefined, print: true, portal: false });
   });
 
   it("roles and exec, with positionals", () => {
