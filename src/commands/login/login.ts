@@ -8,7 +8,10 @@ import { describeServiceError, errorFacts, isUnauthorized } from "../../sso/serv
 import { FAN_OUT_CONCURRENCY, serviceRetry, throttleNotice } from "../../sso/service-retry.js";
 import { prepareLogin, type LoginInput, type PreparedLogin } from "./login-plan.entry.js";
 import { specKey, type TargetProfile } from "../../targets/resolve-targets.entry.js";
-import { describeSignIn, type SignInSpec } from "../../sign-in/cached-sign-in.entry.js";
+import { describeSignIn, readCachedToken, type SignInSpec } from "../../sign-in/cached-sign-in.entry.js";
+import { parseTimestamp } from "../../files/token-cache.js";
+import { createSsoClients } from "../../sso/clients.js";
+import { signOut } from "../../sso/sign-out.js";
 import { escapeControlChars } from "../../lib/control-chars.js";
 import { networkFor } from "../../network/network-for.js";
 import { ensureSignedIn, type SignedIn } from "../../sign-in/sign-in.js";
@@ -69,6 +72,7 @@ export async function login(ctx: Context, input: LoginInput, prepared?: Prepared
   void networkFor(ctx, input.profile).catch(() => undefined);
   const signedIn = new Map<string, SignedIn>();
   for (const spec of plan.signIns) {
+    if (input.force) await endOldSession(ctx, spec);
     signedIn.set(specKey(spec), await ensureSignedIn(ctx, spec, { force: input.force, browser: input.browser, flow: input.flow }));
   }
   const profiles = await writeKeys(ctx, plan.profiles, signedIn, ledgerFile, input);
@@ -167,3 +171,17 @@ async function writeKeys(ctx: Context, profiles: TargetProfile[], signedIn: Map<
   }
   return profiles.map((p) => outcomes.get(p.profile)!);
 }
+
+/**
+ * --force: the session of the cached token ends at IAM Identity Center first (Logout), so the new
+ * sign-in starts a new session whose own lifetime really moves, instead of a token of the old one.
+ * A token the service no longer takes, or a service out of reach, changes nothing here.
+ */
+async function endOldSession(ctx: Context, spec: SignInSpec): Promise<void> {
+  const cached = await readCachedToken(ctx, spec).catch(() => undefined);
+  const expiresAt = cached && cached.startUrl === spec.startUrl ? parseTimestamp(cached.expiresAt) : undefined;
+  if (!cached || !expiresAt || expiresAt.getTime() <= ctx.now().getTime()) return;
+  const clients = createSsoClients(spec.region, ctx.endpoints, { network: () => networkFor(ctx), requestTimeoutMs: 5000, debug: ctx.debug ? debugLogFor(ctx) : undefined });
+  if ((await signOut(clients, cached.accessToken)) === "signed-out") ctx.stderr.write(`Ended the session of ${escapeControlChars(describeSignIn(spec))} (--force), so the new sign-in starts a new one.\n`);
+}
+

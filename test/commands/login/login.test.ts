@@ -115,6 +115,19 @@ describe("login in-process: the plan, the sign-in and the keys", () => {
     expect(cache.refreshToken).toEqual(expect.any(String));
   });
 
+  it("--force ends the old session first (Logout), then signs in anew (#18, beyond)", async () => {
+    const { ctx, emu } = await setUp();
+    await cacheLiveToken(ctx, emu);
+    const r = await fetched(ctx, { ...LOGIN, force: true });
+    expect(r.signIns[0]!.how).toBe("signed-in");
+    expect(await calls(emu, "Logout")).toBe(1);
+    expect(ctx.stderrText()).toContain("Ended the session of sso-session s (--force), so the new sign-in starts a new one.\n");
+    // No cached token: nothing to end.
+    const fresh = await setUp();
+    await fetched(fresh.ctx, { ...LOGIN, force: true });
+    expect(await calls(fresh.emu, "Logout")).toBe(0);
+  });
+
   it("leaves keys it did not write alone, and says so for that profile", async () => {
     const { ctx, emu } = await setUp();
     await cacheLiveToken(ctx, emu);
