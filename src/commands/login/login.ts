@@ -12,6 +12,7 @@ import { describeSignIn, readCachedToken, type SignInSpec } from "../../sign-in/
 import { parseTimestamp } from "../../files/token-cache.js";
 import { createSsoClients } from "../../sso/clients.js";
 import { signOut } from "../../sso/sign-out.js";
+import { checkEndpointOverride } from "../../lib/endpoint-override.js";
 import { escapeControlChars } from "../../lib/control-chars.js";
 import { networkFor } from "../../network/network-for.js";
 import { ensureSignedIn, type SignedIn } from "../../sign-in/sign-in.js";
@@ -181,6 +182,10 @@ async function endOldSession(ctx: Context, spec: SignInSpec): Promise<void> {
   const cached = await readCachedToken(ctx, spec).catch(() => undefined);
   const expiresAt = cached && cached.startUrl === spec.startUrl ? parseTimestamp(cached.expiresAt) : undefined;
   if (!cached || !expiresAt || expiresAt.getTime() <= ctx.now().getTime()) return;
+  // Both endpoints the sign-in uses are checked first: an override refused for the sign-in must
+  // also stop this Logout, so that nothing is sent at all.
+  checkEndpointOverride(ctx.endpoints, "oidc");
+  checkEndpointOverride(ctx.endpoints, "portal");
   const clients = createSsoClients(spec.region, ctx.endpoints, { network: () => networkFor(ctx), requestTimeoutMs: 5000, debug: ctx.debug ? debugLogFor(ctx) : undefined });
   if ((await signOut(clients, cached.accessToken)) === "signed-out") ctx.stderr.write(`Ended the session of ${escapeControlChars(describeSignIn(spec))} (--force), so the new sign-in starts a new one.\n`);
 }
