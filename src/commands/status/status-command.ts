@@ -16,6 +16,7 @@ export function addStatusCommand(program: Command, ctx: Context): void {
     const { profile, ssoSession } = input;
     const r = await getStatus(ctx, input);
     ctx.stdout.write(values.json === true ? formatStatusJson(r) : ctx.tty.stdout ? formatStatusTable(r) : formatStatusLines(r));
+    ctx.stderr.write(sessionEndWarnings(r));
     if (r.checkFailed) throw r.checkFailed;
     if (!r.ok) throw notValid(r, profile !== undefined ? `--profile ${profile}` : ssoSession !== undefined ? `--sso-session ${ssoSession}` : r.signIns.length === 1 && r.signIns[0]!.spec.ssoSession ? `--sso-session ${r.signIns[0]!.spec.ssoSession}` : "--all");
   });
@@ -135,3 +136,18 @@ export function notValid(r: StatusResult, selector: string): NotValidError {
   const browser = [...r.signIns, ...r.profiles].some((x) => x.next === "login");
   return new NotValidError(`${text[0]!.toUpperCase()}${text.slice(1)}.`, `Run: sso-cli login ${selector}${browser ? " (signs in in the browser)" : " (no browser needed)"}`);
 }
+
+const HOUR_MS = 3600_000;
+
+/**
+ * A sign-in that cannot be renewed silently (no refresh token) ends with its token: within the
+ * hour, say so while there is time to sign in again at a convenient moment (`login --force`).
+ */
+export function sessionEndWarnings(r: StatusResult): string {
+  const now = r.checkedAt.getTime();
+  return r.signIns
+    .filter((s) => s.state === "valid" && !s.refreshable && s.tokenExpiresAt !== undefined && s.tokenExpiresAt.getTime() - now <= HOUR_MS)
+    .map((s) => `${escapeControlChars(`warning: the sign-in ${s.name} ends at ${formatExpiry(s.tokenExpiresAt!)} (in ${formatTimeLeft(s.tokenExpiresAt!, r.checkedAt)}) and cannot be renewed without a browser; sign in again before then: sso-cli login ${s.spec.ssoSession !== undefined ? `--sso-session ${s.spec.ssoSession}` : `${s.spec.startUrl} ${s.spec.region}`} --force`)}\n`)
+    .join("");
+}
+

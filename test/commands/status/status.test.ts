@@ -172,3 +172,17 @@ describe("status order (#18 item 11)", () => {
     expect((await getStatus(ctx, { check: false })).profiles.map((p) => p.profile)).toEqual(["account-1", "account-2", "account-10"]);
   });
 });
+
+describe("warn before the session ends (#18, beyond)", () => {
+  it("a sign-in that cannot be renewed silently and ends within the hour: a warning, exit still 0", async () => {
+    const { ctx, emu } = await setUp();
+    await seedSignIn(ctx, emu, { expiresInMs: 40 * MIN });
+    expect(await main(["status"], ctx)).toBe(Exit.ok);
+    expect(ctx.stderrText()).toMatch(/^warning: the sign-in sso-session s ends at .+ \(in (?:39|40)m\) and cannot be renewed without a browser; sign in again before then: sso-cli login --sso-session s --force\n$/);
+    const refreshable = await setUp();
+    await seedSignIn(refreshable.ctx, refreshable.emu, { expiresInMs: 40 * MIN, refreshable: true });
+    expect(await main(["status"], refreshable.ctx)).toBe(Exit.ok);
+    expect(refreshable.ctx.stderrText()).toBe("");
+  });
+});
+
