@@ -6,6 +6,7 @@ import { describeServiceError, isUnauthorized } from "../../sso/service-errors.j
 import { serviceRetry } from "../../sso/service-retry.js";
 import type { SignInSpec } from "../../sign-in/cached-sign-in.entry.js";
 import { ensureSignedIn, type SignedIn, type SignInOptions } from "../../sign-in/sign-in.js";
+import { sayRefusedSignIn } from "../../sign-in/refused-sign-in.js";
 
 // Every account and role a sign-in can use: ListAccounts pages in order, and as each page arrives
 // its accounts' ListAccountRoles calls start, a bounded number at once, all under one adaptive
@@ -70,6 +71,7 @@ export async function listAssignments(ctx: ListingDeps, spec: SignInSpec, signed
       return await run(used.accessToken);
     } catch (err) {
       if (!isUnauthorized(err) || used.how === "signed-in" || ctx.signal.aborted) throw err;
+      if (renewed === undefined) sayRefusedSignIn(ctx.stderr, spec);
       renewed ??= ensureSignedIn(ctx, spec, { ...opts.signIn, force: true });
       session = await renewed;
       return run(session.accessToken);

@@ -17,6 +17,7 @@ import { escapeControlChars } from "../../lib/control-chars.js";
 import { networkFor } from "../../network/network-for.js";
 import { ensureSignedIn, type SignedIn } from "../../sign-in/sign-in.js";
 import { warnUnknownRegions } from "../../lib/aws-regions.js";
+import { sayRefusedSignIn } from "../../sign-in/refused-sign-in.js";
 
 export type { LoginInput, PreparedLogin } from "./login-plan.entry.js";
 export { prepareLogin } from "./login-plan.entry.js";
@@ -129,7 +130,7 @@ async function writeKeys(ctx: Context, profiles: TargetProfile[], signedIn: Map<
       let again = renewed.get(key);
       if (!again) {
         // Say why a browser opens although the token had time left.
-        ctx.stderr.write(`IAM Identity Center no longer accepts the cached sign-in for ${escapeControlChars(describeSignIn(p.spec))} (signed out or revoked elsewhere): signing in again.\n`);
+        sayRefusedSignIn(ctx.stderr, p.spec);
         again = ensureSignedIn(ctx, p.spec, { force: true, browser: input.browser, flow: input.flow });
         renewed.set(key, again);
       }

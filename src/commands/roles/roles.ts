@@ -13,6 +13,7 @@ import { resolveLoginPlan } from "../../targets/resolve-targets.entry.js";
 import { ensureSignedIn } from "../../sign-in/sign-in.js";
 import { warnUnknownRegions } from "../../lib/aws-regions.js";
 import { naturalCompare } from "../../lib/natural-sort.js";
+import { sayRefusedSignIn } from "../../sign-in/refused-sign-in.js";
 
 export interface RolesInput {
   startUrl?: string | undefined;
@@ -77,6 +78,7 @@ export async function listRoles(ctx: Context, input: RolesInput): Promise<RolesR
     if (!isUnauthorized(err)) throw describeServiceError(err, "listing accounts", session.clients.urls.portal);
     // The service no longer takes a token we thought valid (signed out elsewhere).
     if (!canAsk || session.how === "signed-in") throw new LoginRequiredError(describeSignIn(spec), loginHint);
+    sayRefusedSignIn(ctx.stderr, spec);
     const fresh = await ensureSignedIn(ctx, spec, { force: true, browser: input.browser });
     session = fresh;
     accounts = await retry(() => listAccounts(fresh.clients, fresh.accessToken)).catch((e: unknown) => {

@@ -146,6 +146,8 @@ describe("configure populate in-process", () => {
     expect(r).toMatchObject({ signIn: "cached", failures: [] });
     expect(r.plan.add).toHaveLength(90);
     expect(calls(emu, "StartDeviceAuthorization")).toBe(1);
+    // Why a sign-in starts although the token had time left, said once (#18 item 5).
+    expect(ctx.stderrText().match(/no longer accepts the cached sign-in for sso-session s \(signed out or revoked elsewhere\): signing in again\./g)).toHaveLength(1);
   });
 
   it("--dry-run plans and writes nothing; filters and --region shape the plan", async () => {
