@@ -20,10 +20,10 @@ export const Exit = {
 /** What each exit code means, for --help and the README (test/docs checks that the README agrees). */
 export const EXIT_MEANINGS: Record<keyof typeof Exit, string> = {
   ok: "done",
-  partial: "partly done: some profiles were written, others failed (each said on its line)",
+  partial: "partly done: some of the work failed (each failure said on its line), the rest was done",
   usage: "usage error (unknown flag, missing argument, conflicting options)",
   denied: "the sign-in was denied: Deny was chosen on the sign-in page",
-  notValid: "`status`: a sign-in or keys asked about expire within 15 minutes or have expired (`sso-cli login` renews them)",
+  notValid: "not signed in, or a sign-in or keys asked about expire within 15 minutes or have expired (status; `sso-cli login` renews them)",
   interrupted: "interrupted (Ctrl-C)",
   badValue: "a bad value (start URL, region, account id)",
   config:
@@ -32,10 +32,28 @@ export const EXIT_MEANINGS: Record<keyof typeof Exit, string> = {
   internal: "unexpected error (a bug: rerun with `--debug` and report it)",
 };
 
-/** The "Exit codes:" block of a command's --help, for the codes it can end with. */
-export function describeExitCodes(names: readonly (keyof typeof Exit)[]): string {
+/**
+ * The "Exit codes:" block of a command's --help, for the codes it can end with; `own` says what a
+ * code means for this command ("1: some accounts' roles could not be listed"). Long meanings wrap
+ * under their first line, so the block reads on an 80-column terminal.
+ */
+export function describeExitCodes(names: readonly (keyof typeof Exit)[], own: Partial<Record<keyof typeof Exit, string>> = {}): string {
   const sorted = [...names].sort((a, b) => Exit[a] - Exit[b]);
-  return ["Exit codes:", ...sorted.map((n) => `  ${String(Exit[n]).padStart(3)}  ${EXIT_MEANINGS[n]}`)].join("\n");
+  return ["Exit codes:", ...sorted.map((n) => wrapHelp(`  ${String(Exit[n]).padStart(3)}  ${own[n] ?? EXIT_MEANINGS[n]}`, 7))].join("\n");
+}
+
+/** One line of help text wrapped at 80 columns, the lines after the first indented by `indent`. */
+export function wrapHelp(line: string, indent: number, width = 80): string {
+  const out: string[] = [];
+  let rest = line;
+  while (rest.length > width) {
+    const cut = rest.lastIndexOf(" ", width);
+    if (cut <= indent) break;
+    out.push(rest.slice(0, cut));
+    rest = " ".repeat(indent) + rest.slice(cut + 1);
+  }
+  out.push(rest);
+  return out.join("\n");
 }
 
 /** An error the user can act on: a one-line message, an optional hint, and an exit code. */
@@ -71,6 +89,30 @@ export class UsageError extends SsoCliError {
   }
 }
 
+/** One of several targets a command could act on: shown by name, and what selecting it means. */
+export interface TargetChoice {
+  name: string;
+  description?: string | undefined;
+  /** What the command's input gets when this one is picked, e.g. { ssoSession: "corp" }. */
+  selection: Readonly<Record<string, string>>;
+}
+
+/**
+ * Several sign-ins (or profiles) fit and none was named. The line names them; on a terminal the
+ * command offers them in a picker instead (targets/pick-target.ts).
+ */
+export class ChoiceNeededError extends UsageError {
+  constructor(
+    message: string,
+    hint: string,
+    /** The picker's question, e.g. "Which sign-in?". */
+    readonly question: string,
+    readonly choices: readonly TargetChoice[],
+  ) {
+    super(message, hint);
+  }
+}
+
 /** A value given on the command line or in a file is not acceptable (bad URL, region, account id). */
 export class BadValueError extends SsoCliError {
   constructor(message: string, hint?: string) {
@@ -84,7 +126,8 @@ export class FileFormatError extends SsoCliError {
     readonly file: string,
     readonly line: number | undefined,
     detail: string,
-    hint = "Fix or remove the file, then try again.",
+    // Never "remove it": the file is the person's (a config file holds their other profiles).
+    hint = line !== undefined ? "Fix that line, then try again." : "Fix the file, then try again.",
   ) {
     super(`${file}${line !== undefined ? `:${line}` : ""}: ${detail}`, Exit.config, hint);
   }
@@ -144,7 +187,7 @@ export class AccessDeniedError extends SsoCliError {
     super(
       `No access to role ${roleName} in account ${accountId}.`,
       Exit.service,
-      "Check sso_account_id and sso_role_name, or ask your administrator for the assignment (`sso-cli configure profile` lists what you can use).",
+      "Check sso_account_id and sso_role_name, or ask your administrator for the assignment (`sso-cli roles` lists what you can use).",
     );
   }
 }

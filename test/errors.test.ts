@@ -18,8 +18,10 @@ describe("errors made by the other bundle's copy of errors.ts", () => {
 describe("exit codes are written once", () => {
   it("--help's block lists the codes asked for, in order, with their meaning", () => {
     expect(describeExitCodes(["service", "ok", "denied"])).toBe(
-      ["Exit codes:", `    0  ${EXIT_MEANINGS.ok}`, `    3  ${EXIT_MEANINGS.denied}`, `  254  ${EXIT_MEANINGS.service}`].join("\n"),
+      ["Exit codes:", `    0  ${EXIT_MEANINGS.ok}`, `    3  ${EXIT_MEANINGS.denied}`, "  254  the service refused or could not be reached (sign-in expired or answered", "       for another request, 403 No access, throttling, 5xx, network)"].join("\n"),
     );
+    // What a code means for one command, in its own words.
+    expect(describeExitCodes(["partial"], { partial: "some accounts failed" })).toBe("Exit codes:\n    1  some accounts failed");
   });
 
   it("the README's exit-code table is the one in errors.ts", async () => {

@@ -7,6 +7,7 @@ import type { PreparedLogin } from "../commands/login/login-plan.entry.js";
 import { toCredentialsRequest } from "../commands/export/credentials-output.entry.js";
 import type { HotCommand } from "./hot-command.entry.js";
 import { toLoginInput } from "../commands/login/login-grammar.entry.js";
+import { separateExecCommand } from "../commands/exec/exec-grammar.entry.js";
 
 export { createRealContext } from "./real-context.js";
 
@@ -37,7 +38,7 @@ export async function main(argv: string[], ctx: Context, handoff: Handoff = {}):
       return Exit.ok;
     }
     const { buildProgram } = await import("./program.js");
-    await buildProgram(ctx, argv).parseAsync(argv, { from: "user" });
+    await buildProgram(ctx, argv).parseAsync(separateExecCommand(argv), { from: "user" });
     return Exit.ok;
   } catch (err) {
     return report(err, ctx, debug);
@@ -66,7 +67,7 @@ function report(thrown: unknown, ctx: Context, debug: boolean): number {
   }
   // Ctrl-C inside a prompt: the prompt library reports it as an error of its own.
   if (ctx.signal.aborted || (err instanceof Error && (err.name === "ExitPromptError" || err.name === "AbortPromptError"))) {
-    ctx.stderr.write("sso-cli: interrupted.\n");
+    ctx.stderr.write("sso-cli: Interrupted.\n");
     return Exit.interrupted;
   }
   const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);

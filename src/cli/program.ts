@@ -1,6 +1,7 @@
 import { Command, Option } from "commander";
 import type { Context } from "../context.js";
 import { escapeControlChars, hasControlChars } from "../lib/control-chars.js";
+import { fitHelpText } from "../lib/help-text.js";
 import pkg from "../../package.json" with { type: "json" };
 import { addCompletionCommand } from "../commands/completion/completion-command.js";
 import { addConfigurePopulateCommand } from "../commands/configure-populate/configure-populate-command.js";
@@ -33,7 +34,8 @@ export function buildProgram(ctx: Context, argv: readonly string[] = []): Comman
     .addOption(new Option("--debug", "print redacted diagnostics on stderr"))
     .exitOverride()
     .configureOutput({
-      writeOut: (s) => void ctx.stdout.write(s),
+      // --help fits 80 columns (lib/help-text.ts); --version passes through unchanged.
+      writeOut: (s) => void ctx.stdout.write(fitHelpText(s)),
       writeErr: (s) => void ctx.stderr.write(s),
       // Commander's "error: …" becomes the one `sso-cli: ` line every error starts with (main.ts);
       // what it adds below ("(Did you mean --profile?)") is indented like a hint.

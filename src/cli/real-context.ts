@@ -49,11 +49,12 @@ export function createRealContext(): Context {
   let stdout: NodeJS.WriteStream | undefined;
   let stderr: NodeJS.WriteStream | undefined;
   let tty: Context["tty"] | undefined;
-  // The SDK warns on Node 20 about its future Node 22 requirement; a credential helper runs inside
-  // other tools, and that warning in their stderr helps nobody.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-  // On Windows a name matches in any case (`set aws_profile=prod` is AWS_PROFILE): a plain copy loses that.
+  // The person's environment as it was: what `exec` hands its child (less what it documents). On
+  // Windows a name matches in any case (`set aws_profile=prod` is AWS_PROFILE): a plain copy loses that.
   const env = copyEnv(process.env, process.platform);
+  // The SDK warns on Node 20 about its future Node 22 requirement; a credential helper runs inside
+  // other tools, and that warning in their stderr helps nobody. The SDK reads process.env itself.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   // Read on first use (a sign-in), never on the hot paths: WSL's kernel facts are files.
   let wsl: boolean | undefined;
   const underWsl = (): boolean =>

@@ -81,6 +81,7 @@ export const EMULATOR_SETTINGS = {
   user: { kind: "string", flag: "--user", arg: "<name>", default: "alice@example.com", runtime: true, description: "the signed-in user's name" },
   forbid: {
     kind: "list", form: "repeat", flag: "--forbid", arg: "<account:role>", default: [], runtime: true, description: "list this role but refuse its credentials (403); repeatable",
+    item: { pattern: /^\d{12}:([\w+=,.@-]{1,64}|\*)$/, name: "ACCOUNT:ROLE items (12-digit account id; ROLE or *)" },
     more: "`ACCOUNT:*` forbids a whole account",
   },
   assumableRoles: {

@@ -1,7 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { Context } from "../context.js";
-import { UsageError } from "../errors.js";
+import { BadValueError, UsageError } from "../errors.js";
 import pkg from "../../package.json" with { type: "json" };
 import { parseInjectionSpec, type Injection } from "./faults.js";
 import { writeAwsDataPath } from "./aws-data-path.js";
@@ -29,7 +29,8 @@ export async function runEmulator(ctx: Context, parsed: Record<string, unknown>)
     version: pkg.version,
     log: (line) => void ctx.stderr.write(`${line}\n`),
   }).catch((err: NodeJS.ErrnoException) => {
-    if (err.code === "EADDRINUSE") throw new UsageError(`Port ${port} is already in use.`, "Pick another with --port, or --port 0 for a free one.");
+    // Not a usage error: the command line was right, the port is taken (a bad value for now).
+    if (err.code === "EADDRINUSE") throw new BadValueError(`Port ${port} is already in use.`, "Pick another with --port, or --port 0 for a free one.");
     throw err;
   });
   // The CA first: a script waiting for the port file may use the CA as soon as it sees the port.

@@ -16,7 +16,7 @@ function escapeHtml(s: string): string {
 function page(status: number, title: string, body: string, extraHead = ""): EmuResponse {
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)} · sso-cli emulator</title>${extraHead}
+<title>${title === "sso-cli emulator" ? escapeHtml(title) : `${escapeHtml(title)} · sso-cli emulator`}</title>${extraHead}
 <style>
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;background:#f2f3f3;color:#16191f;margin:0}
 main{max-width:28rem;margin:4rem auto;background:#fff;border-radius:8px;padding:2rem;box-shadow:0 1px 4px rgba(0,0,0,.15)}

@@ -1,5 +1,6 @@
 import { BadValueError, ConfigError } from "../errors.js";
 import { hasControlChars } from "../lib/control-chars.js";
+import { nearestNames, orList } from "../lib/did-you-mean.js";
 import { checkWritableTarget, readTextIfExists, writeFileAtomic, type FileWriteOptions } from "./atomic-write.js";
 import { withFileLock } from "./file-lock.js";
 import { profileSectionName, type IniDocument } from "./ini-document.js";
@@ -76,7 +77,7 @@ export function resolveSsoSession(doc: IniDocument, sessionName: string): Resolv
   const section = `sso-session ${sessionName}`;
   const keys = readSection(doc, section);
   if (keys === undefined) {
-    throw new ConfigError(`The specified sso-session does not exist: "${sessionName}"`, `Add an [sso-session ${sessionName}] section to ${doc.fileName}, or run: sso-cli configure profile`);
+    throw new ConfigError(`The specified sso-session does not exist: "${sessionName}"`, missingSessionHint(doc, sessionName));
   }
   // botocore's SSOTokenProvider reads these from the sso-session itself, never from the profile.
   const missing = ["sso_start_url", "sso_region"].filter((k) => keys[k] === undefined);
@@ -144,7 +145,7 @@ export function resolveSsoProfile(doc: IniDocument, profileName: string): Resolv
   const section = findProfileSection(doc, profileName);
   const keys = section === undefined ? undefined : readSection(doc, section);
   if (section === undefined || keys === undefined) {
-    throw new ConfigError(`The config profile (${profileName}) could not be found.`, `Run: sso-cli configure profile ${profileName}`);
+    throw new ConfigError(`The config profile (${profileName}) could not be found.`, unknownProfileHint(doc, profileName));
   }
   const isSso = ["sso_session", "sso_start_url", "sso_region", "sso_account_id", "sso_role_name"].some((k) => keys[k] !== undefined);
   if (!isSso) {
@@ -168,6 +169,9 @@ export function resolveSsoProfile(doc: IniDocument, profileName: string): Resolv
 
   const sessionName = keys.sso_session;
   if (sessionName !== undefined) {
+    if (readSection(doc, `sso-session ${sessionName}`) === undefined) {
+      throw new ConfigError(`The specified sso-session does not exist: "${sessionName}" (sso_session of profile ${profileName}, ${where(doc, section, "sso_session")})`, missingSessionHint(doc, sessionName, profileName));
+    }
     const session = resolveSsoSession(doc, sessionName);
     // botocore copies the sso-session's keys into the profile and fails on any that disagree.
     const sessionKeys = readSection(doc, `sso-session ${sessionName}`) ?? {};
@@ -339,4 +343,18 @@ export async function editConfigFile(path: string, change: (doc: IniEditor) => v
     await writeFileAtomic(path, doc.chunks(), { ...opts, newFileMode: 0o600, dirMode: 0o700 });
     return true;
   });
+}
+
+/** A mistyped profile gets its near names, never a command that would create the typo. */
+function unknownProfileHint(doc: IniDocument, profileName: string): string {
+  const near = nearestNames(profileName, listProfiles(doc));
+  if (near.length > 0) return `Did you mean ${orList(near)}? (sso-cli roles lists the accounts and roles you can use)`;
+  return `Check the name (sso-cli status lists your profiles), or create it: sso-cli configure profile ${profileName}`;
+}
+
+function missingSessionHint(doc: IniDocument, sessionName: string, profileName?: string): string {
+  const near = nearestNames(sessionName, listSsoSessions(doc));
+  if (near.length > 0) return `Did you mean ${orList(near)}?${profileName !== undefined ? ` Fix sso_session of profile ${profileName}.` : ""}`;
+  const add = `Add an [sso-session ${sessionName}] section to ${doc.fileName}`;
+  return profileName !== undefined ? `${add}, or run: sso-cli configure profile ${profileName} --sso-session ${sessionName} --sso-start-url URL --sso-region REGION` : `${add}, or run: sso-cli configure profile NAME --sso-session ${sessionName}`;
 }

@@ -204,6 +204,19 @@ export async function listLedgerEntries(
   }
 }
 
+/**
+ * Profiles of one credentials file that still hold the keys sso-cli wrote (the ledger's hash
+ * matches the key id now in the file): a hand-written or replaced key is not among them.
+ */
+export function profilesHoldingWrittenKeys(ledger: Ledger, fileKey: string, currentKeyId: (profile: string) => string | undefined): Set<string> {
+  const out = new Set<string>();
+  for (const [profile, e] of Object.entries(ledger.files[fileKey] ?? {})) {
+    const keyId = currentKeyId(profile);
+    if (keyId !== undefined && e.accessKeyIdSha256 === hashAccessKeyId(keyId)) out.add(profile);
+  }
+  return out;
+}
+
 /** Profiles the ledger knows in one credentials file, settled or pending. */
 export function knownProfiles(ledger: Ledger, fileKey: string): Set<string> {
   return new Set([...Object.keys(ledger.files[fileKey] ?? {}), ...Object.keys(ledger.pending?.[fileKey]?.profiles ?? {})]);

@@ -20,6 +20,8 @@ export interface BackoffOptions {
   isRetryable(err: unknown): boolean;
   isThrottle?(err: unknown): boolean;
   limiter?: RateLimiter | undefined;
+  /** Called on each throttle, after the limiter has cut its rate. */
+  onThrottle?: (() => void) | undefined;
   /**
    * No retry starts at or after this moment (on `now()`'s clock): with hung calls or a throttle
    * storm the caller gets the last error in bounded time, whatever the attempts left. A function
@@ -114,6 +116,7 @@ export async function retryWithBackoff<T>(fn: (attempt: number) => Promise<T>, o
       if (o.limiter && throttled) {
         // The limiter now paces the retry; a little jitter keeps callers from moving in step.
         o.limiter.onThrottle();
+        o.onThrottle?.();
         const jitter = Math.round(random() * 50);
         if (pastDeadline(jitter)) throw err;
         await o.sleep(jitter, o.signal);

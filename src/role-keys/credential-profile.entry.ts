@@ -1,5 +1,5 @@
 import type { Context } from "../context.js";
-import { ConfigError, UsageError } from "../errors.js";
+import { ChoiceNeededError, ConfigError, UsageError } from "../errors.js";
 import { listProfiles, readConfigFile, resolveSsoProfile, type ResolvedSsoProfile } from "../files/config-file.js";
 import type { IniDocument } from "../files/ini-document.js";
 import { readRoleCredentials, roleCacheFileName, type RoleCredentials } from "../files/role-cache.js";
@@ -71,9 +71,13 @@ function onlyRoleProfile(doc: IniDocument): string {
     }
   });
   if (withRole.length === 1) return withRole[0]!;
-  throw new UsageError(
-    withRole.length === 0 ? `No profile in ${doc.fileName} names an IAM Identity Center account and role.` : `${withRole.length} profiles name an account and role; say which one.`,
-    withRole.length === 0 ? "Run: sso-cli configure profile NAME" : "Pass --profile NAME (or set AWS_PROFILE).",
+  if (withRole.length === 0) throw new UsageError(`No profile in ${doc.fileName} names an IAM Identity Center account and role.`, "Run: sso-cli configure profile NAME");
+  const shown = withRole.length <= 5 ? withRole.join(", ") : `${withRole.slice(0, 5).join(", ")} and ${withRole.length - 5} more`;
+  throw new ChoiceNeededError(
+    `${withRole.length} profiles name an account and role (${shown}); say which one.`,
+    "Pass --profile NAME (or set AWS_PROFILE).",
+    "Which profile?",
+    withRole.map((name) => ({ name, selection: { profile: name } })),
   );
 }
 

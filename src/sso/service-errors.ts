@@ -1,3 +1,4 @@
+import { KNOWN_REGIONS, nearRegions } from "../lib/aws-regions.js";
 import { AccessDeniedError, ServiceError, ServiceUnreachableError, SsoCliError, ThrottledError } from "../errors.js";
 
 /**
@@ -89,6 +90,19 @@ export function describeServiceError(err: unknown, what: string, endpoint: strin
     return new ServiceUnreachableError(
       `IAM Identity Center at ${endpoint} did not answer in time (${f.code}) while ${what}.`,
       "Check your network connection and proxy, then try again; SSO_CLI_READ_TIMEOUT and SSO_CLI_CONNECT_TIMEOUT set the waits, in seconds.",
+      { cause: err },
+    );
+  }
+  if (f.network && f.code === "ENOTFOUND") {
+    // The name of the region's endpoint does not resolve: a mistyped region looks just like this.
+    const region = /\.([a-z]{2}(?:-[a-z]+)+-\d+)\.amazonaws\.com(?:\.cn)?(?::\d+)?(?:\/|$)/.exec(endpoint)?.[1];
+    const hint =
+      region !== undefined && !KNOWN_REGIONS.includes(region)
+        ? `The region may be wrong: ${region} is not a region sso-cli knows${nearRegions(region)}. Check sso_region, else your network connection, DNS and proxy.`
+        : `The region may be wrong${region !== undefined ? ` (${region})` : ""}: check sso_region, else your network connection, DNS and proxy; then try again.`;
+    return new ServiceUnreachableError(
+      `Could not reach IAM Identity Center at ${endpoint} (ENOTFOUND: the name does not resolve) while ${what}.`,
+      hint,
       { cause: err },
     );
   }

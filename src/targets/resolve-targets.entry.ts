@@ -1,4 +1,4 @@
-import { BadValueError, ConfigError, SsoCliError, UsageError } from "../errors.js";
+import { BadValueError, ChoiceNeededError, ConfigError, SsoCliError, UsageError, type TargetChoice } from "../errors.js";
 import type { IniDocument } from "../files/ini-document.js";
 import {
   findProfileSection,
@@ -8,11 +8,13 @@ import {
   listSsoSessions,
   resolveSsoProfile,
   resolveSsoSession,
+  ssoSessionFor,
   type ResolvedSsoProfile,
   type ResolvedSsoSession,
 } from "../files/config-file.js";
 import { populatedMark } from "../files/populated-profiles.js";
 import type { SignInSpec } from "../sign-in/cached-sign-in.entry.js";
+import { nearRegions } from "../lib/aws-regions.js";
 
 /** A profile whose role credentials a login writes. */
 export interface TargetProfile {
@@ -32,6 +34,12 @@ export interface LoginPlan {
    * the cached sign-in. Keys only when named (`--profile`) or populated with --with-keys.
    */
   keyless: number;
+  /**
+   * A START_URL no profile or sso-session uses yet: the sign-in is made as the sso-session that
+   * `configure populate` or `configure profile` would create for it (this name), so the token they
+   * look for is already cached and the journey needs one sign-in.
+   */
+  newSession?: string | undefined;
 }
 
 export interface TargetSelection {
@@ -42,6 +50,11 @@ export interface TargetSelection {
   all?: boolean | undefined;
   /** AWS_PROFILE, used when nothing else says what to sign in to. */
   envProfile?: string | undefined;
+  /**
+   * Profiles that hold keys sso-cli wrote (per its ledger): a populated profile among them counts
+   * like any other, so `status` shows its keys and a plain `login` renews them.
+   */
+  holdingKeys?: ReadonlySet<string> | undefined;
 }
 
 export function specKey(spec: SignInSpec): string {
@@ -106,7 +119,7 @@ export function resolveLoginPlan(doc: IniDocument, sel: TargetSelection): LoginP
 
   if (sel.ssoSession !== undefined) {
     const session = resolveSsoSession(doc, sel.ssoSession);
-    return planFor([sessionSpec(session)], all.ok.filter((p) => p.ssoSession === sel.ssoSession), all.broken);
+    return planFor([sessionSpec(session)], all.ok.filter((p) => p.ssoSession === sel.ssoSession), all.broken, sel.holdingKeys);
   }
   if (sel.all) {
     const specs = new Map<string, SignInSpec>();
@@ -121,9 +134,9 @@ export function resolveLoginPlan(doc: IniDocument, sel: TargetSelection): LoginP
     }
     for (const p of all.ok) specs.set(specKey(specOf(p)), specOf(p));
     if (specs.size === 0) throw new ConfigError(`No IAM Identity Center profiles or sso-sessions in ${doc.fileName}.`, "Run: sso-cli configure profile NAME --sso-start-url URL --sso-region REGION");
-    return planFor([...specs.values()], all.ok, all.broken);
+    return planFor([...specs.values()], all.ok, all.broken, sel.holdingKeys);
   }
-  if (sel.startUrl !== undefined) return planForStartUrl(doc, sel.startUrl, sel.region, all);
+  if (sel.startUrl !== undefined) return planForStartUrl(doc, sel.startUrl, sel.region, all, sel.holdingKeys);
 
   const specs = new Map<string, SignInSpec>();
   for (const name of listSsoSessions(doc)) {
@@ -131,11 +144,28 @@ export function resolveLoginPlan(doc: IniDocument, sel: TargetSelection): LoginP
     specs.set(`session:${name}`, sessionSpec(s));
   }
   for (const p of all.ok) specs.set(specKey(specOf(p)), specOf(p));
-  if (specs.size === 1) return planFor([...specs.values()], all.ok, all.broken);
-  throw new UsageError(
-    specs.size === 0 ? `Nothing to sign in to: ${doc.fileName} has no IAM Identity Center profiles.` : "Several sign-ins are configured; say which one.",
-    specs.size === 0 ? "Run: sso-cli login START_URL REGION, or sso-cli configure profile NAME first." : "Use START_URL, --profile NAME, --sso-session NAME or --all.",
+  if (specs.size === 1) return planFor([...specs.values()], all.ok, all.broken, sel.holdingKeys);
+  if (specs.size === 0) {
+    throw new UsageError(`Nothing to sign in to: ${doc.fileName} has no IAM Identity Center profiles.`, "Run: sso-cli login START_URL REGION, or sso-cli configure profile NAME first.");
+  }
+  throw severalSignIns([...specs.values()]);
+}
+
+/** "Several sign-ins": named in the line, and offered by a picker on a terminal. */
+export function severalSignIns(specs: readonly SignInSpec[]): ChoiceNeededError {
+  const choices = specs.map((s): TargetChoice =>
+    s.ssoSession !== undefined
+      ? { name: `sso-session ${s.ssoSession}`, description: `${s.startUrl} (${s.region})`, selection: { ssoSession: s.ssoSession } }
+      : { name: s.startUrl, description: `${s.region}, legacy profiles`, selection: { startUrl: s.startUrl, region: s.region } },
   );
+  const first = specs[0]!;
+  const example = first.ssoSession !== undefined ? `--sso-session ${first.ssoSession}` : `${first.startUrl} ${first.region}`;
+  return new ChoiceNeededError(`Several sign-ins are configured: ${namesList(choices.map((c) => c.name))}; say which one.`, `Use ${example} (or another of them), --profile NAME or --all.`, "Which sign-in?", choices);
+}
+
+/** Up to five names, then how many more. */
+export function namesList(names: readonly string[]): string {
+  return names.length <= 5 ? names.join(", ") : `${names.slice(0, 5).join(", ")} and ${names.length - 5} more`;
 }
 
 /** A named profile gets keys even when populated: naming it is asking for them. */
@@ -147,14 +177,14 @@ function planForProfile(doc: IniDocument, profile: string): LoginPlan {
   return { signIns: [specOf(p)], profiles: [{ profile, accountId: p.accountId, roleName: p.roleName, spec: specOf(p) }], skipped: [], keyless: 0 };
 }
 
-function planForStartUrl(doc: IniDocument, startUrl: string, region: string | undefined, all: Collected): LoginPlan {
+function planForStartUrl(doc: IniDocument, startUrl: string, region: string | undefined, all: Collected, holdingKeys?: ReadonlySet<string>): LoginPlan {
   if (!isValidStartUrl(startUrl)) {
     throw new BadValueError(
       `"${startUrl}" is not an IAM Identity Center start URL.`,
       "Use the https URL of your AWS access portal, e.g. https://d-1234567890.awsapps.com/start or https://ssoins-1234.portal.eu-north-1.app.aws",
     );
   }
-  if (region !== undefined && !isValidRegion(region)) throw new BadValueError(`"${region}" is not an AWS region name.`, "Use the region of your Identity Center instance, e.g. us-east-1 or eu-north-1.");
+  if (region !== undefined && !isValidRegion(region)) throw new BadValueError(`"${region}" is not an AWS region name${nearRegions(region)}.`, "Use the region of your Identity Center instance, e.g. us-east-1 or eu-north-1.");
   const matching = all.ok.filter((p) => sameStartUrl(p.startUrl, startUrl));
   const specs = new Map(matching.map((p) => [specKey(specOf(p)), specOf(p)]));
   for (const name of listSsoSessions(doc)) {
@@ -171,17 +201,18 @@ function planForStartUrl(doc: IniDocument, startUrl: string, region: string | un
     if (region === undefined) {
       throw new UsageError(`No profile in ${doc.fileName} uses ${startUrl}, so its region is unknown.`, `Run: sso-cli login ${startUrl} REGION`);
     }
-    return { signIns: [{ startUrl, region, scopes: null }], profiles: [], skipped: [], keyless: 0 };
+    const ssoSession = ssoSessionFor(doc, startUrl);
+    return { signIns: [{ ssoSession, startUrl, region, scopes: ["sso:account:access"] }], profiles: [], skipped: [], keyless: 0, newSession: ssoSession };
   }
   for (const spec of specs.values()) {
     if (region !== undefined && spec.region !== region) {
       throw new BadValueError(`Region ${region} differs from sso_region ${spec.region} configured for ${startUrl}.`, "Leave REGION out, or fix sso_region in the config file.");
     }
   }
-  return planFor([...specs.values()], matching, all.broken);
+  return planFor([...specs.values()], matching, all.broken, holdingKeys);
 }
 
-function planFor(specs: SignInSpec[], candidates: Candidate[], broken: { profile: string; reason: string }[]): LoginPlan {
+function planFor(specs: SignInSpec[], candidates: Candidate[], broken: { profile: string; reason: string }[], holdingKeys?: ReadonlySet<string>): LoginPlan {
   const bySpec = new Map(specs.map((s) => [specKey(s), s]));
   const profiles: TargetProfile[] = [];
   const skipped = [...broken];
@@ -189,7 +220,7 @@ function planFor(specs: SignInSpec[], candidates: Candidate[], broken: { profile
   for (const p of candidates) {
     const spec = bySpec.get(specKey(specOf(p)));
     if (spec === undefined) continue;
-    if (p.keyless) {
+    if (p.keyless && !holdingKeys?.has(p.profile)) {
       keyless += 1;
       continue;
     }

@@ -76,7 +76,7 @@ describe.each([
   it.each([
     [["login", "--pro"], ["--profile"]],
     [["configure", "profile", "dev", "--sso-s"], ["--sso-start-url", "--sso-session"]],
-    [["console", "--p"], ["--profile", "--print"]],
+    [["console", "--p"], ["--profile", "--print", "--portal"]],
     [["roles", "--c"], ["--csv"]],
     // A command with neither subcommands nor choices offers its flags on an empty word.
     [["status", ""], ["--profile", "--sso-session", "--json", "--check", "--debug", "--help"]],

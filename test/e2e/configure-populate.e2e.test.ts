@@ -115,7 +115,9 @@ describe("configure populate over 300 accounts × 3 roles", () => {
 
     const dry = await runCli(["configure", "populate", "--prune", "--dry-run"], { home, env });
     expectExit(dry, 0);
-    expect(dry.stderr.match(/^ {2}remove {2}/gm)).toHaveLength(30);
+    // The plan is the output: on stdout, for grep (#18 item 8); the outcome is on stderr.
+    expect(dry.stdout.match(/^ {2}remove {2}/gm)).toHaveLength(30);
+    expect(dry.stderr).not.toMatch(/^ {2}remove {2}/m);
     expect(dry.stderr).toMatch(/^Dry run, nothing written to .*: would be 0 added, 0 changed, 30 removed, 869 unchanged, 1 skipped\.$/m);
     expect(await readFile(configFile, "utf8")).toBe(settled);
 

@@ -70,6 +70,14 @@ describe("console, status and roles as processes", () => {
     expect(r.stdout).toMatch(/\/federation\?Action=login&/);
   });
 
+  it("status: human times in the local time zone (TZ), JSON in UTC (#18 item 9)", async () => {
+    const h = await home();
+    const lines = await run(h, ["status"], { TZ: "Europe/Stockholm" });
+    expect(lines.stdout).toMatch(/^sign-in sso-session s: token valid until \d{4}-\d\d-\d\d \d\d:\d\d CES?T \(/);
+    const json = await run(h, ["status", "--json"], { TZ: "Europe/Stockholm" });
+    expect(JSON.parse(json.stdout).signIns[0].tokenExpiresAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+  });
+
   it("status: exit 0 and a line each when valid; 4 and the command to run when the token expired", async () => {
     const ok = await run(await home(), ["status"]);
     expect(ok.code).toBe(0);
@@ -77,7 +85,7 @@ describe("console, status and roles as processes", () => {
     const stale = await run(await home("expired"), ["status", "--profile", "a"]);
     expect(stale.code).toBe(Exit.notValid);
     expect(stale.stdout).toMatch(/^sign-in sso-session s: token expired .*; next: login/);
-    expect(stale.stderr).toBe("sso-cli: Not valid for 15 more minutes: sso-session s, profile a.\n  Run: sso-cli login --profile a (signs in in the browser)\n");
+    expect(stale.stderr).toBe("sso-cli: The sign-in sso-session s has expired.\n  Run: sso-cli login --profile a (signs in in the browser)\n");
     const none = await run(await home("none"), ["status", "--sso-session", "s", "--json"]);
     expect(none.code).toBe(Exit.notValid);
     expect(JSON.parse(none.stdout)).toMatchObject({ ok: false, signIns: [{ token: "none", next: "login" }] });

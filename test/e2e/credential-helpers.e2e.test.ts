@@ -80,6 +80,18 @@ describe.concurrent("credential-process, export and exec: stdout for data, one l
     expect(r.stderr).toBe("");
   });
 
+  it("exec: the command's flags are its own, without --; its environment is the person's, less what exec documents (#18 item 3)", async () => {
+    const h = await home();
+    const version = await runCli(["exec", "--profile", "p", process.execPath, "--version"], { home: h, env: emu.env });
+    expect([version.code, version.stdout, version.stderr]).toEqual([0, `${process.version}\n`, ""]);
+    const env = await runCli(["exec", "--profile", "p", process.execPath, "-p", "JSON.stringify(process.env)"], { home: h, env: { ...emu.env, MY_OWN_VARIABLE: "kept" } });
+    expect(env.code, env.stderr).toBe(0);
+    const child = JSON.parse(env.stdout) as Record<string, string>;
+    expect(child.MY_OWN_VARIABLE).toBe("kept");
+    expect(child.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED).toBeUndefined();
+    expect(child.SSO_CLI_EXEC_PROFILE).toBe("p");
+  });
+
   it("with keys in the shared role cache, answers from bin/sso-cli, its launcher and dist/cli/entry.cjs alone (no network)", async () => {
     const h = await home({ signedIn: false });
     await mkdir(join(h, ".aws", "cli", "cache"), { recursive: true });

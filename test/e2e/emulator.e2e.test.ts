@@ -30,6 +30,23 @@ function startEmulatorProcess(args: string[], home: string) {
 const json = { "content-type": "application/json" };
 
 describe("sso-cli emulator (the command)", () => {
+  it("a port in use: one line and exit 252 (a bad value, not a usage error); its index page's title says its name once (#18, help and wording)", async () => {
+    const { home, cleanup } = await makeTempHome();
+    try {
+      const first = startEmulatorProcess(["--port", "0"], home);
+      const url = await first.url;
+      const page = await (await fetch(`${url}/`)).text();
+      expect(page).toContain("<title>sso-cli emulator</title>");
+      const second = startEmulatorProcess(["--port", new URL(url).port], home);
+      expect(await second.exited).toBe(252);
+      expect(second.err()).toBe(`sso-cli: Port ${new URL(url).port} is already in use.\n  Pick another with --port, or --port 0 for a free one.\n`);
+      first.child.kill("SIGTERM");
+      await first.exited;
+    } finally {
+      await cleanup();
+    }
+  });
+
   it("prints its URL and the export lines, writes the port file, and stops cleanly on SIGTERM", async () => {
     const { home, cleanup } = await makeTempHome();
     try {

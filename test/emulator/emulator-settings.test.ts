@@ -72,7 +72,7 @@ describe("POST /_admin/config (parseKnobs)", () => {
 
   it("finds every runtime setting under its own name and its flag's", () => {
     for (const [name, s] of SPECS.filter(([, spec]) => spec.runtime)) {
-      const value = s.kind === "bool" ? true : s.kind === "list" ? [name === "externalIds" ? "Deploy:ext-1" : "a"] : s.kind === "string" ? "x" : 5;
+      const value = s.kind === "bool" ? true : s.kind === "list" ? [name === "externalIds" ? "Deploy:ext-1" : name === "forbid" ? "100000000001:a" : "a"] : s.kind === "string" ? "x" : 5;
       const byFlag = s.flag.startsWith("--no-") ? !value : value;
       expect(parseKnobs({ [name]: value }), name).toEqual({ ok: true, changes: { [name]: value } });
       expect(parseKnobs({ [s.flag]: value }), s.flag).toEqual({ ok: true, changes: { [name]: byFlag } });
@@ -98,7 +98,8 @@ describe("POST /_admin/config (parseKnobs)", () => {
     [{ refresh: "maybe" }, "refresh must be true or false"],
     [{ noRefresh: 1 }, "noRefresh must be true or false"],
     [{ region: "" }, "region must be a non-empty string"],
-    [{ forbid: [1] }, "forbid must be a list of strings"],
+    [{ forbid: [1] }, "forbid must be a list of ACCOUNT:ROLE items (12-digit account id; ROLE or *)"],
+    [{ forbid: ["foo"] }, 'forbid must be a list of ACCOUNT:ROLE items (12-digit account id; ROLE or *), not "foo"'],
     [{ externalIds: ["Deploy"] }, 'externalIds must be a list of ROLE:EXTERNAL_ID items, not "Deploy"'],
     [{ "external-id": "Deploy:x" }, 'external-id must be a list of ROLE:EXTERNAL_ID items, not "Deploy:x"'],
     [{ assumableRoles: "Deploy, team/Deploy" }, 'assumableRoles must be a list of IAM role names, not "team/Deploy"'],
@@ -120,7 +121,7 @@ describe("sso-cli emulator's flags (parseFlagValue, readEmulatorFlags)", () => {
   it("adds up lists: commas split --account-names, one --forbid or --inject is one item", () => {
     expect(parseFlagValue(accountNames, "prod, staging", undefined)).toEqual({ ok: true, value: ["prod", "staging"] });
     expect(parseFlagValue(accountNames, "dev", ["prod"])).toEqual({ ok: true, value: ["prod", "dev"] });
-    expect(parseFlagValue(forbid, "1:a,b", ["2:*"])).toEqual({ ok: true, value: ["2:*", "1:a,b"] });
+    expect(parseFlagValue(forbid, "100000000001:a,b", ["100000000002:*"])).toEqual({ ok: true, value: ["100000000002:*", "100000000001:a,b"] });
     expect(parseFlagValue(inject, "ListAccounts:500:InternalServerException:2", undefined)).toEqual({ ok: true, value: ["ListAccounts:500:InternalServerException:2"] });
   });
 

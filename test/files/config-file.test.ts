@@ -18,6 +18,7 @@ import {
 } from "../../src/files/config-file.js";
 import { type IniDocument } from "../../src/files/ini-document.js";
 import { IniEditor } from "../../src/files/ini-editor.js";
+import { IniChain } from "../../src/files/ini-chain.js";
 
 const FIXTURES = join(import.meta.dirname, "..", "fixtures", "ini");
 const fixture = async (name: string): Promise<IniDocument> => IniEditor.parse(await readFile(join(FIXTURES, name), "utf8"), name);
@@ -110,6 +111,32 @@ describe("resolveSsoProfile", () => {
     const resolved = resolveSsoProfile(doc, "s");
     expect(resolved.accountId).toBeUndefined();
     expect(resolved.roleName).toBeUndefined();
+  });
+
+  it("hints lead to the right name (#18 item 5): near profiles and sso-sessions, the profile that names a missing one", () => {
+    const hint = (text: string, profile: string): string | undefined => {
+      try {
+        resolveSsoProfile(IniChain.read(text, "config"), profile);
+      } catch (err) {
+        return (err as ConfigError).hint;
+      }
+      return undefined;
+    };
+    const two = `[profile account-1.AdministratorAccess]\nsso_session = corp\n[profile dev]\nsso_session = corp\n[sso-session corp]\nsso_start_url = ${START_URL}\nsso_region = us-east-1\n`;
+    expect(hint(two, "acount-1.AdministratorAccess")).toBe("Did you mean account-1.AdministratorAccess? (sso-cli roles lists the accounts and roles you can use)");
+    expect(hint(two, "staging")).toBe("Check the name (sso-cli status lists your profiles), or create it: sso-cli configure profile staging");
+    expect(hint(`${two}[profile p]\nsso_session = crop\n`, "p")).toBe("Did you mean corp? Fix sso_session of profile p.");
+    expect(hint(`[profile p]\nsso_session = gone\n`, "p")).toBe("Add an [sso-session gone] section to config, or run: sso-cli configure profile p --sso-session gone --sso-start-url URL --sso-region REGION");
+  });
+
+  it("a syntax error names its line and never suggests removing the person's file (#18 item 5)", () => {
+    let caught: unknown;
+    try {
+      IniChain.read("[profile p]\nregion = us-east-1\noops\n", "config");
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toMatchObject({ message: "config:3: is not a key = value line, a comment or a [section] header", hint: "Fix that line, then try again." });
   });
 
   const session = `[sso-session s]\nsso_start_url = ${START_URL}\nsso_region = us-east-1\n`;

@@ -33,3 +33,31 @@ describe("progress", () => {
     expect(formatExpiry(new Date("2026-11-22T13:46:19.123Z"))).toBe("2026-11-22 13:46 UTC");
   });
 });
+
+describe("a note above the status line (#18 item 7)", () => {
+  it("on a terminal clears the line, prints the note, and the next update draws the status again", async () => {
+    const { createProgress } = await import("../../src/lib/progress.js");
+    let out = "";
+    const p = createProgress({ write: (s: string) => ((out += s), true) } as unknown as import("node:stream").Writable, true, () => 0);
+    p.update("listing");
+    p.note("slowed down");
+    p.update("listing more");
+    expect(out).toBe("\r\x1b[2K⠋ listing\r\x1b[2Kslowed down\n\r\x1b[2K⠙ listing more");
+  });
+});
+
+describe("human times in the local time zone, with its name or offset (#18 item 9)", () => {
+  const at = new Date("2026-12-07T13:46:30Z");
+  it.each([
+    ["UTC", "2026-12-07 13:46 UTC"],
+    ["Europe/Stockholm", "2026-12-07 14:46 CET"],
+    ["Asia/Tokyo", "2026-12-07 22:46 UTC+09:00"],
+    ["America/St_Johns", "2026-12-07 10:16 UTC-03:30"],
+    ["Europe/London", "2026-12-07 13:46 GMT"],
+  ])("TZ=%s: %s", (tz, text) => {
+    expect(formatExpiry(at, tz)).toBe(text);
+  });
+  it("summer time has its own name", () => {
+    expect(formatExpiry(new Date("2026-07-07T13:46:00Z"), "Europe/Stockholm")).toBe("2026-07-07 15:46 CEST");
+  });
+});

@@ -89,6 +89,8 @@ describe("a profile's role keys for other tools, never asking a person", () => {
     const { ctx, emu } = await setUp(undefined, { forbid: ["100000000001:*"] });
     await signIn(ctx, emu);
     await expect(getProfileCredentials(ctx, { profile: "p" })).rejects.toThrow(AccessDeniedError);
+    // The hint names the command that lists what one may use (#18 item 5).
+    await expect(getProfileCredentials(ctx, { profile: "p" })).rejects.toMatchObject({ hint: expect.stringContaining("`sso-cli roles` lists what you can use") });
   });
 });
 

@@ -46,6 +46,14 @@ describe("what a failed call says", () => {
     expect(isRetryable(tlsError)).toBe(false);
   });
 
+  it("a name that does not resolve: the region may be wrong, and the near known one is named (#18 item 6)", () => {
+    const notFound = Object.assign(new Error("getaddrinfo ENOTFOUND oidc.eu-nort-1.amazonaws.com"), { code: "ENOTFOUND" });
+    const e = describeServiceError(notFound, "registering this client", "https://oidc.eu-nort-1.amazonaws.com");
+    expect(e.message).toBe("Could not reach IAM Identity Center at https://oidc.eu-nort-1.amazonaws.com (ENOTFOUND: the name does not resolve) while registering this client.");
+    expect(e.hint).toBe("The region may be wrong: eu-nort-1 is not a region sso-cli knows (did you mean eu-north-1?). Check sso_region, else your network connection, DNS and proxy.");
+    expect(describeServiceError(notFound, "x", "https://oidc.eu-north-1.amazonaws.com").hint).toBe("The region may be wrong (eu-north-1): check sso_region, else your network connection, DNS and proxy; then try again.");
+  });
+
   it("a call that timed out: says so in one line (not the SDK's), and is retried", () => {
     const e = describeServiceError(timeout, "refreshing the sign-in", "https://oidc.us-east-1.amazonaws.com");
     expect(e.message).toBe("IAM Identity Center at https://oidc.us-east-1.amazonaws.com did not answer in time (ETIMEDOUT) while refreshing the sign-in.");

@@ -36,15 +36,17 @@ export function addCompletionCommand(program: Command, ctx: Context): void {
 export function describeCommandTree(program: Command): CompletionModel {
   const commands: CompletionCommand[] = [];
   const global = program.options.filter((o) => o.long === "--debug").map((o) => ({ name: o.long!, takesValue: false }));
+  // Hidden commands (`configure sso`, which only says what to run instead) are not offered.
+  const shown = (cmd: Command): Command[] => cmd.commands.filter((c) => (c as unknown as { _hidden?: boolean })._hidden !== true);
   const visit = (cmd: Command, path: string[]): void => {
     const own = cmd.options.filter((o) => !o.hidden && o.long !== undefined && !(path.length === 0 && o.long === "--debug"));
     commands.push({
       path: path.join(" "),
-      subcommands: cmd.commands.map((c) => c.name()),
+      subcommands: shown(cmd).map((c) => c.name()),
       flags: [...own.map((o) => ({ name: o.long!, takesValue: o.required || o.optional })), ...global, { name: "--help", takesValue: false }],
       args: path.join(" ") === "completion" ? [...SHELLS] : [],
     });
-    for (const c of cmd.commands) visit(c, [...path, c.name()]);
+    for (const c of shown(cmd)) visit(c, [...path, c.name()]);
   };
   visit(program, []);
   return { program: program.name(), version: program.version() ?? "", commands, values: VALUE_SOURCES };

@@ -13,7 +13,9 @@ export function addConfigurePopulateCommand(program: Command, ctx: Context): voi
     const { configurePopulate } = await import("./configure-populate.js");
     const r = await configurePopulate(ctx, toPopulateInput(parsed));
     if (parsed.values.json === true) ctx.stdout.write(`${JSON.stringify(populateJson(r), null, 2)}\n`);
-    ctx.stderr.write(formatPopulateReport(r));
+    // A dry run's plan is its output (stdout, for grep); what happened is talk (stderr).
+    else if (r.dryRun) ctx.stdout.write(formatPopulatePlan(r));
+    ctx.stderr.write(formatPopulateReport(r, { withPlan: !r.dryRun }));
     const failure = populateFailure(r);
     if (failure) throw failure;
   });
@@ -32,8 +34,8 @@ export function populateFailure(r: PopulateResult): SsoCliError | undefined {
   return new PartialListingError(r.failures.length, r.dryRun);
 }
 
-/** What a run did (or would do), for a person: one line per change a dry run plans, else per exception. */
-export function formatPopulateReport(r: PopulateResult): string {
+/** The plan, one line per profile: what a dry run would add and change; what any run removes or skips. */
+function planLines(r: PopulateResult): string[] {
   const { plan } = r;
   const lines: string[] = [];
   const who = (p: { accountId: string; roleName: string; region: string }) => `${p.accountId} ${p.roleName} ${p.region}`;
@@ -45,7 +47,22 @@ export function formatPopulateReport(r: PopulateResult): string {
   for (const s of plan.skip) lines.push(`  skip    ${s.profile}: ${s.reason}`);
   for (const i of r.invalid) lines.push(`  skip    account ${i.accountId} (${i.accountName}) role ${i.roleName}: ${i.reason}`);
   for (const c of r.collisions) lines.push(`  named   ${c.profiles.join(", ")}: ${c.profiles.length} assignments would all be ${c.name}`);
+  return lines;
+}
+
+/** A dry run's plan, for stdout. */
+export function formatPopulatePlan(r: PopulateResult): string {
+  return planLines(r)
+    .map((l) => `${shown(l)}\n`)
+    .join("");
+}
+
+/** What a run did (or would do), for a person: the plan's lines unless `withPlan` is false, then the outcome. */
+export function formatPopulateReport(r: PopulateResult, opts: { withPlan?: boolean } = {}): string {
+  const { plan } = r;
+  const lines: string[] = opts.withPlan === false ? [] : planLines(r);
   for (const f of r.failures) lines.push(`  FAILED  ${f.what}: ${f.error.message}`);
+  lines.push(...r.unmatched);
   const counts = `${plan.add.length} added, ${plan.change.length} changed, ${plan.remove.length} removed, ${plan.unchanged.length} unchanged, ${plan.skip.length} skipped`;
   const session = r.newSession ? ` (and [sso-session ${r.ssoSession}])` : "";
   if (r.dryRun) lines.push(`Dry run, nothing written to ${r.configFile}: would be ${counts}${session}.`);
@@ -79,5 +96,6 @@ export function populateJson(r: PopulateResult): Record<string, unknown> {
     collisions: r.collisions,
     failures: r.failures.map((f) => ({ what: f.what, message: f.error.message })),
     invalid: r.invalid,
+    unmatched: r.unmatched,
   };
 }

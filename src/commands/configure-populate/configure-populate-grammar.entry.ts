@@ -2,6 +2,7 @@ import { describeExitCodes } from "../../errors.js";
 import { stringList, stringValue, type CommandGrammar, type ParsedArgs } from "../../cli/flag-table.entry.js";
 import { ACCOUNT_FLAG, JSON_FLAG, OUTPUT_FLAG, REGION_FLAG, ROLE_FLAG, SIGN_IN_FLAGS, SSO_SESSION_FLAG, flag, signInChoice } from "../../cli/shared-flags.entry.js";
 import type { PopulateInput } from "./configure-populate.js";
+import { expandStartUrlOf } from "../../lib/start-url.js";
 
 export const CONFIGURE_POPULATE_GRAMMAR: CommandGrammar = {
   path: ["configure", "populate"],
@@ -19,7 +20,7 @@ export const CONFIGURE_POPULATE_GRAMMAR: CommandGrammar = {
     flag(ROLE_FLAG, "only roles whose name matches (* and ? wildcards); repeatable", { repeatable: true }),
     { flag: "--prune", key: "prune", description: "remove profiles populate wrote whose account or role is no longer assigned" },
     { flag: "--with-keys", key: "withKeys", description: "let login write static keys for these profiles too (by default they use the sign-in directly)" },
-    { flag: "--dry-run", key: "dryRun", description: "print what would be added, changed, removed or skipped; write nothing to the config file" },
+    { flag: "--dry-run", key: "dryRun", description: "print the plan on stdout (what would be added, changed, removed or skipped); write nothing to the config file" },
     flag(JSON_FLAG, "print the result as JSON on stdout"),
     ...SIGN_IN_FLAGS,
   ],
@@ -44,7 +45,7 @@ ${describeExitCodes(["ok", "partial", "usage", "denied", "interrupted", "badValu
 /** What the command line asks for, as the use case takes it. */
 export function toPopulateInput({ positionals, values }: ParsedArgs): PopulateInput {
   return {
-    startUrl: positionals[0],
+    startUrl: expandStartUrlOf(positionals[0]),
     region: positionals[1],
     ssoSession: stringValue(values, "ssoSession"),
     template: stringValue(values, "profileName"),

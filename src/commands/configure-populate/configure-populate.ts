@@ -1,3 +1,4 @@
+import { throttleNotice } from "../../sso/service-retry.js";
 import type { Context } from "../../context.js";
 import { BadValueError, ConfigError, InterruptedError, UsageError } from "../../errors.js";
 import { checkName, editConfigFile, isValidAccountId, isValidRegion, isValidRoleName, isValidStartUrl, listSsoSessions, readConfigFile, resolveSsoSession, ssoSessionFor } from "../../files/config-file.js";
@@ -5,6 +6,7 @@ import { noticeTo } from "../../files/atomic-write.js";
 import type { IniDocument } from "../../files/ini-document.js";
 import { hasControlChars } from "../../lib/control-chars.js";
 import { globToRegExp, matchesAny } from "../../lib/glob.js";
+import { noMatchLine } from "../../lib/no-match.js";
 import { createProgress } from "../../lib/progress.js";
 import { debugLogFor } from "../../lib/debug-log.js";
 import type { SignInFlow, SignInSpec } from "../../sign-in/cached-sign-in.entry.js";
@@ -14,6 +16,7 @@ import { checkTemplate, DEFAULT_REGIONAL_TEMPLATE, DEFAULT_TEMPLATE, nameProfile
 import { applyPopulatePlan, planPopulate, type PopulatePlan, type PopulatePlanInput } from "./populate-plan.js";
 import { sameStartUrl } from "../../targets/resolve-targets.entry.js";
 import { ensureSignedIn, type SignedIn } from "../../sign-in/sign-in.js";
+import { nearRegions, warnUnknownRegions } from "../../lib/aws-regions.js";
 
 export interface PopulateInput {
   startUrl?: string | undefined;
@@ -52,6 +55,8 @@ export interface PopulateResult {
   invalid: InvalidAssignment[];
   /** The config file was written. */
   written: boolean;
+  /** One line for each filter (--account, --role) that matched nothing listed. */
+  unmatched: string[];
 }
 
 /** An assignment the portal listed that cannot become a profile; its values are raw (escape them to show them). */
@@ -84,6 +89,7 @@ export async function configurePopulate(ctx: Context, input: PopulateInput): Pro
   const regions = input.regions.length > 0 ? [...new Set(input.regions)] : [target.region];
   const template = input.template ?? (regions.length > 1 ? DEFAULT_REGIONAL_TEMPLATE : DEFAULT_TEMPLATE);
   checkInput(input, template, regions);
+  warnUnknownRegions(ctx.stderr, [["REGION", input.region], ...input.regions.map((r): [string, string] => ["--region", r])]);
   const output = input.output ?? "json";
   const accountGlobs = input.accounts.map(globToRegExp);
   const roleGlobs = input.roles.map(globToRegExp);
@@ -107,6 +113,7 @@ export async function configurePopulate(ctx: Context, input: PopulateInput): Pro
     inScope: (a) => matchesAny(accountGlobs, a.accountId, a.accountName),
     onProgress,
     signIn,
+    onThrottled: throttleNotice((line) => progress.note(line)),
   });
   if (ctx.signal.aborted) {
     progress.done();
@@ -164,7 +171,19 @@ export async function configurePopulate(ctx: Context, input: PopulateInput): Pro
     failures: listing.failures,
     invalid,
     written,
+    unmatched: unmatchedFilters(input, listing, assignments.length + invalid.length),
   };
+}
+
+/** The --account and --role filters that matched nothing of what was listed, each said once. */
+function unmatchedFilters(input: PopulateInput, listing: AssignmentListing, matched: number): string[] {
+  const out: string[] = [];
+  if (input.accounts.length > 0 && listing.accounts.length > 0 && listing.accountsInScope === 0) {
+    out.push(noMatchLine("account", "--account", input.accounts, listing.accounts.map((a) => a.accountName)));
+  } else if (input.roles.length > 0 && listing.roles.size > 0 && matched === 0) {
+    out.push(noMatchLine("role", "--role", input.roles, [...listing.roles.values()].flat()));
+  }
+  return out;
 }
 
 /**
@@ -224,7 +243,7 @@ function chooseSession(doc: IniDocument, input: PopulateInput): Target {
   if (!isValidStartUrl(startUrl)) {
     throw new BadValueError(`"${startUrl}" is not an IAM Identity Center start URL.`, "Use the https URL of your AWS access portal, e.g. https://d-1234567890.awsapps.com/start");
   }
-  if (input.region !== undefined && !isValidRegion(input.region)) throw new BadValueError(`"${input.region}" is not an AWS region name.`, "Use the region of your Identity Center instance, e.g. us-east-1.");
+  if (input.region !== undefined && !isValidRegion(input.region)) throw new BadValueError(`"${input.region}" is not an AWS region name${nearRegions(input.region)}.`, "Use the region of your Identity Center instance, e.g. us-east-1.");
   const existing = input.ssoSession ?? listSsoSessions(doc).find((s) => sameStartUrl(doc.get(`sso-session ${s}`, "sso_start_url") ?? "", startUrl));
   if (existing !== undefined && doc.hasSection(`sso-session ${existing}`)) {
     const s = resolveSsoSession(doc, existing);
@@ -238,6 +257,6 @@ function chooseSession(doc: IniDocument, input: PopulateInput): Target {
 
 function checkInput(input: PopulateInput, template: string, regions: string[]): void {
   checkTemplate(template, regions.length);
-  for (const r of regions) if (!isValidRegion(r)) throw new BadValueError(`--region "${r}" is not an AWS region name.`);
+  for (const r of regions) if (!isValidRegion(r)) throw new BadValueError(`--region "${r}" is not an AWS region name${nearRegions(r)}.`);
   if (input.output !== undefined && !OUTPUT_FORMATS.includes(input.output)) throw new BadValueError(`--output must be one of ${OUTPUT_FORMATS.join(", ")}.`);
 }

@@ -6,6 +6,7 @@ import { describeServiceError, isUnauthorized } from "../../sso/service-errors.j
 import { serviceRetry } from "../../sso/service-retry.js";
 import type { SignInSpec } from "../../sign-in/cached-sign-in.entry.js";
 import { ensureSignedIn, type SignedIn, type SignInOptions } from "../../sign-in/sign-in.js";
+import { sayRefusedSignIn } from "../../sign-in/refused-sign-in.js";
 
 // Every account and role a sign-in can use: ListAccounts pages in order, and as each page arrives
 // its accounts' ListAccountRoles calls start, a bounded number at once, all under one adaptive
@@ -46,6 +47,8 @@ export interface ListAssignmentsOptions {
   /** Accounts whose roles are listed (--account); the others are listed but not looked into. */
   inScope(account: AccountInfo): boolean;
   onProgress?(p: ListingProgress): void;
+  /** Told once when the service first slows the listing down, with the rate (throttleNotice). */
+  onThrottled?: ((requestsPerSecond: number) => void) | undefined;
   /** For a sign-in again when the service forgets the token mid-listing. */
   signIn: SignInOptions;
 }
@@ -58,8 +61,8 @@ export async function listAssignments(ctx: ListingDeps, spec: SignInSpec, signed
   let renewed: Promise<SignedIn> | undefined;
   const endpoint = signedIn.clients.urls.portal;
   // Account pages and role listings pace themselves apart: a throttled one does not slow the other.
-  const retryPage = serviceRetry(ctx, { signal });
-  const retryRoles = serviceRetry(ctx, { signal });
+  const retryPage = serviceRetry(ctx, { signal, onThrottled: opts.onThrottled });
+  const retryRoles = serviceRetry(ctx, { signal, onThrottled: opts.onThrottled });
 
   /** A call with the current token; on 401 (a token revoked elsewhere) one sign-in again for all. */
   async function withToken<T>(run: (token: string) => Promise<T>): Promise<T> {
@@ -68,6 +71,7 @@ export async function listAssignments(ctx: ListingDeps, spec: SignInSpec, signed
       return await run(used.accessToken);
     } catch (err) {
       if (!isUnauthorized(err) || used.how === "signed-in" || ctx.signal.aborted) throw err;
+      if (renewed === undefined) sayRefusedSignIn(ctx.stderr, spec);
       renewed ??= ensureSignedIn(ctx, spec, { ...opts.signIn, force: true });
       session = await renewed;
       return run(session.accessToken);

@@ -1,12 +1,30 @@
 import type { Command } from "commander";
 import type { Context } from "../../context.js";
+import { describeExitCodes, UsageError } from "../../errors.js";
 import { escapeControlChars } from "../../lib/control-chars.js";
+import { promptChoice } from "../../lib/choice-prompt.js";
 import type { ConfigureProfileResult, Prompter } from "./configure-profile.js";
 import { addGrammarCommand } from "../../cli/program-grammar.js";
 import { CONFIGURE_PROFILE_GRAMMAR, toConfigureProfileInput } from "./configure-profile-grammar.entry.js";
 
 export function addConfigureCommand(program: Command, ctx: Context): void {
   const configure = program.command("configure").description("Write AWS config profiles for IAM Identity Center");
+  configure.addHelpText("after", CONFIGURE_HELP);
+  // Short terms leave room for the descriptions to wrap within 80 columns.
+  configure.configureHelp({ subcommandTerm: (c) => (c.name() === "help" ? "help [command]" : c.name()) });
+  // The AWS CLI's `aws configure sso` and `aws configure sso-session`: say what sso-cli has instead.
+  for (const name of ["sso", "sso-session"]) {
+    configure
+      .command(name, { hidden: true })
+      .allowUnknownOption()
+      .allowExcessArguments()
+      .action(() => {
+        throw new UsageError(
+          `sso-cli has no \`configure ${name}\` (that is the AWS CLI's).`,
+          "Run: sso-cli configure profile NAME (it asks for what it needs), or sso-cli configure populate START_URL REGION (a profile for every account and role).",
+        );
+      });
+  }
   addGrammarCommand(configure, CONFIGURE_PROFILE_GRAMMAR, async (parsed) => {
     const { configureProfile } = await import("./configure-profile.js");
     const prompter = ctx.tty.stdin && ctx.tty.stderr ? await createPrompter(ctx) : undefined;
@@ -28,25 +46,20 @@ export function formatConfigureReport(r: ConfigureProfileResult): string {
 
 /** Prompts on stderr (stdout stays for data), searchable when the list is long. */
 async function createPrompter(ctx: Context): Promise<Prompter> {
-  const { input, select, search } = await import("../../lib/prompts.js");
+  const { input } = await import("../../lib/prompts.js");
   const io = { input: ctx.stdin, output: ctx.stderr, signal: ctx.signal };
   return {
     input: (message, opts) => input({ message, ...(opts.default !== undefined ? { default: opts.default } : {}), validate: opts.validate }, io),
-    select: (message, choices, opts = {}) => {
-      if (choices.length <= 10) return select({ message, choices, pageSize: 12, ...(opts.default !== undefined ? { default: opts.default } : {}) }, io);
-      // The search prompt has no default: the current choice comes first instead.
-      const ordered = opts.default === undefined ? choices : [...choices.filter((c) => c.value === opts.default), ...choices.filter((c) => c.value !== opts.default)];
-      return search(
-        {
-          message: `${message} (type to search)`,
-          source: (term) => {
-            const t = (term ?? "").toLowerCase();
-            return ordered.filter((c) => !t || c.name.toLowerCase().includes(t) || (c.description ?? "").toLowerCase().includes(t));
-          },
-          pageSize: 12,
-        },
-        io,
-      );
-    },
+    select: (message, choices, opts = {}) => promptChoice(io, message, choices, opts),
   };
 }
+
+const CONFIGURE_HELP = `
+Examples:
+  sso-cli configure profile dev   # asks for start URL, region, account and role
+  sso-cli configure profile dev --sso-start-url d-1234567890 \\
+      --sso-region eu-north-1 --account-id 111122223333 \\
+      --role-name ReadOnlyAccess --region eu-north-1 --output json
+  sso-cli configure populate d-1234567890 eu-north-1
+
+${describeExitCodes(["ok", "partial", "usage", "denied", "interrupted", "badValue", "config", "service", "internal"])}`;

@@ -2,6 +2,7 @@ import { describeExitCodes } from "../../errors.js";
 import { stringValue, type CommandGrammar, type ParsedArgs } from "../../cli/flag-table.entry.js";
 import { FORCE_FLAG, OUTPUT_FLAG, REGION_FLAG, SIGN_IN_FLAGS, SSO_SESSION_FLAG, flag, signInChoice } from "../../cli/shared-flags.entry.js";
 import type { ConfigureProfileInput } from "./configure-profile.js";
+import { expandStartUrlOf } from "../../lib/start-url.js";
 
 export const CONFIGURE_PROFILE_GRAMMAR: CommandGrammar = {
   path: ["configure", "profile"],
@@ -30,7 +31,8 @@ cached sign-in can list them.
 Examples:
   sso-cli configure profile dev                      # on a terminal: asks for the rest
   sso-cli configure profile dev --sso-start-url https://d-1234567890.awsapps.com/start \\
-      --sso-region eu-north-1 --account-id 111122223333 --role-name ReadOnlyAccess
+      --sso-region eu-north-1 --account-id 111122223333 \\
+      --role-name ReadOnlyAccess
   sso-cli configure profile old --legacy --sso-start-url URL --sso-region us-east-1
   sso-cli configure profile dev --credential-process   # for tools without SSO support
 
@@ -41,7 +43,7 @@ ${describeExitCodes(["ok", "usage", "denied", "interrupted", "badValue", "config
 export function toConfigureProfileInput({ positionals, values }: ParsedArgs): ConfigureProfileInput {
   return {
     profile: positionals[0]!,
-    startUrl: stringValue(values, "ssoStartUrl"),
+    startUrl: expandStartUrlOf(stringValue(values, "ssoStartUrl")),
     region: stringValue(values, "ssoRegion"),
     ssoSession: stringValue(values, "ssoSession"),
     accountId: stringValue(values, "accountId"),

@@ -25,6 +25,8 @@ import { listAccountRoles, listAccounts, type AccountInfo } from "../../sso/list
 import { describeServiceError } from "../../sso/service-errors.js";
 import { readCachedToken, type SignInFlow, type SignInSpec } from "../../sign-in/cached-sign-in.entry.js";
 import { ensureSignedIn } from "../../sign-in/sign-in.js";
+import { nearRegions, warnUnknownRegions } from "../../lib/aws-regions.js";
+import { expandStartUrl } from "../../lib/start-url.js";
 
 export interface ConfigureProfileInput {
   profile: string;
@@ -90,6 +92,7 @@ const DEFAULT_SCOPES = "sso:account:access";
  */
 export async function configureProfile(ctx: Context, input: ConfigureProfileInput, prompter: Prompter | undefined): Promise<ConfigureProfileResult> {
   checkFlags(input);
+  warnUnknownRegions(ctx.stderr, [["--sso-region", input.region], ["--region", input.clientRegion]]);
   const file = ctx.paths.configFile;
   const debug = debugLogFor(ctx);
   const doc = await readConfigFile(file);
@@ -179,8 +182,8 @@ function checkFlags(input: ConfigureProfileInput): void {
   if (input.ssoSession !== undefined) checkName("sso-session", input.ssoSession);
   if (input.accountId !== undefined && !isValidAccountId(input.accountId)) throw new BadValueError(`--account-id must be 12 digits, not "${input.accountId}".`);
   if (input.startUrl !== undefined && !isValidStartUrl(input.startUrl)) throw badStartUrl(input.startUrl);
-  if (input.region !== undefined && !isValidRegion(input.region)) throw new BadValueError(`--sso-region "${input.region}" is not an AWS region name.`);
-  if (input.clientRegion !== undefined && !isValidRegion(input.clientRegion)) throw new BadValueError(`--region "${input.clientRegion}" is not an AWS region name.`);
+  if (input.region !== undefined && !isValidRegion(input.region)) throw new BadValueError(`--sso-region "${input.region}" is not an AWS region name${nearRegions(input.region)}.`);
+  if (input.clientRegion !== undefined && !isValidRegion(input.clientRegion)) throw new BadValueError(`--region "${input.clientRegion}" is not an AWS region name${nearRegions(input.clientRegion)}.`);
   if (input.output !== undefined && !OUTPUT_FORMATS.includes(input.output)) throw new BadValueError(`--output must be one of ${OUTPUT_FORMATS.join(", ")}.`);
   if (input.legacy && input.ssoSession !== undefined) throw new UsageError("--legacy and --sso-session do not go together.");
   if (input.roleName !== undefined && !isValidRoleName(input.roleName)) throw new BadValueError(`--role-name "${input.roleName}" is not a permission set role name.`);
@@ -190,7 +193,7 @@ function badStartUrl(url: string): BadValueError {
   return new BadValueError(`"${url}" is not an IAM Identity Center start URL.`, "Use https://d-xxxxxxxxxx.awsapps.com/start or https://ID.portal.REGION.app.aws");
 }
 
-const urlCheck = (v: string): string | true => (isValidStartUrl(v.trim()) ? true : "An https start URL, e.g. https://d-1234567890.awsapps.com/start");
+const urlCheck = (v: string): string | true => (isValidStartUrl(expandStartUrl(v)) ? true : "An https start URL, e.g. https://d-1234567890.awsapps.com/start");
 const regionCheck = (v: string): string | true => (isValidRegion(v.trim()) ? true : "An AWS region, e.g. us-east-1");
 const sessionNameCheck = (v: string): string | true => (/^[\w.@+:/-]+$/.test(v.trim()) ? true : "Letters, digits and - _ . @ + : /");
 
@@ -227,12 +230,12 @@ async function chooseSession(
   const section = name !== undefined ? doc.getSection(`sso-session ${name}`) : undefined;
   let startUrl = input.startUrl ?? section?.sso_start_url;
   let region = input.region ?? section?.sso_region;
-  if (startUrl === undefined) startUrl = prompter ? (await prompter.input("SSO start URL", { default: existing.sso_start_url, validate: urlCheck })).trim() : (existing.sso_start_url ?? required("--sso-start-url"));
+  if (startUrl === undefined) startUrl = prompter ? expandStartUrl(await prompter.input("SSO start URL", { default: existing.sso_start_url, validate: urlCheck })) : (existing.sso_start_url ?? required("--sso-start-url"));
   if (region === undefined) region = prompter ? (await prompter.input("SSO region", { default: existing.sso_region ?? "us-east-1", validate: regionCheck })).trim() : (existing.sso_region ?? required("--sso-region"));
   if (name === undefined) name = prompter ? (await prompter.input("SSO session name", { default: ssoSessionFor(doc, startUrl), validate: sessionNameCheck })).trim() : ssoSessionFor(doc, startUrl);
   checkName("sso-session", name);
   if (!isValidStartUrl(startUrl)) throw badStartUrl(startUrl);
-  if (!isValidRegion(region)) throw new BadValueError(`"${region}" is not an AWS region name.`);
+  if (!isValidRegion(region)) throw new BadValueError(`"${region}" is not an AWS region name${nearRegions(region)}.`);
   const now = doc.getSection(`sso-session ${name}`);
   if (now && !input.force) {
     for (const [key, wanted] of [["sso_start_url", startUrl], ["sso_region", region]] as const) {
@@ -247,11 +250,11 @@ async function chooseSession(
 /** A legacy profile's own start URL and region: flags, else asked (current values as defaults), else its current ones. */
 async function chooseLegacySignIn(input: ConfigureProfileInput, existing: Record<string, string>, prompter: Prompter | undefined): Promise<{ startUrl: string; region: string }> {
   const startUrl =
-    input.startUrl ?? (prompter ? (await prompter.input("SSO start URL", { default: existing.sso_start_url, validate: urlCheck })).trim() : (existing.sso_start_url ?? required("--sso-start-url")));
+    input.startUrl ?? (prompter ? expandStartUrl(await prompter.input("SSO start URL", { default: existing.sso_start_url, validate: urlCheck })) : (existing.sso_start_url ?? required("--sso-start-url")));
   const region =
     input.region ?? (prompter ? (await prompter.input("SSO region", { default: existing.sso_region ?? "us-east-1", validate: regionCheck })).trim() : (existing.sso_region ?? required("--sso-region")));
   if (!isValidStartUrl(startUrl)) throw badStartUrl(startUrl);
-  if (!isValidRegion(region)) throw new BadValueError(`"${region}" is not an AWS region name.`);
+  if (!isValidRegion(region)) throw new BadValueError(`"${region}" is not an AWS region name${nearRegions(region)}.`);
   return { startUrl, region };
 }
 

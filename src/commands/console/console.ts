@@ -8,6 +8,8 @@ import { checkEndpointOverride } from "../../lib/endpoint-override.js";
 import { getSigninToken } from "../../sso/federation.js";
 import { networkFor } from "../../network/network-for.js";
 import { getProfileCredentials, resolveCredentialProfile } from "../../role-keys/profile-credentials.js";
+import { nearRegions } from "../../lib/aws-regions.js";
+import { portalConsoleUrl } from "./portal-link.js";
 
 export interface ConsoleInput {
   profile?: string | undefined;
@@ -17,6 +19,8 @@ export interface ConsoleInput {
   region?: string | undefined;
   /** Print the link instead of opening a browser. */
   print: boolean;
+  /** Through the access portal's shortcut link: no keys fetched, the browser's portal session used. */
+  portal?: boolean | undefined;
 }
 
 export interface ConsoleResult {
@@ -31,8 +35,10 @@ export interface ConsoleResult {
   opened: boolean;
   /** When not opened and not asked to print: why (no browser here, or it would not start). */
   notOpenedBecause?: string | undefined;
-  /** The link works until then (docs/protocol/credential-formats.md §3.3). */
-  linkExpiresAt: Date;
+  /** The link works until then (docs/protocol/credential-formats.md §3.3); a portal link does not expire. */
+  linkExpiresAt?: Date | undefined;
+  /** The access portal's shortcut link (--portal): no secret in it. */
+  portal?: boolean | undefined;
 }
 
 const LINK_TTL_MS = 15 * 60_000;
@@ -47,8 +53,14 @@ export async function openConsole(ctx: Context, input: ConsoleInput): Promise<Co
   const debug = debugLogFor(ctx);
   const target = await resolveCredentialProfile(ctx, input.profile);
   const region = input.region ?? target.region;
-  if (!isValidRegion(region)) throw new BadValueError(`"${region}" is not an AWS region name.`, "Pass --region with a region such as us-east-1 or eu-north-1.");
+  if (!isValidRegion(region)) throw new BadValueError(`"${region}" is not an AWS region name${nearRegions(region)}.`, "Pass --region with a region such as us-east-1 or eu-north-1.");
   const destination = resolveDestination(input.destination, region);
+  if (input.portal === true) {
+    // No keys, no network: the portal signs the browser in with its own session.
+    const url = portalConsoleUrl(target.spec.startUrl, target.accountId, target.roleName, destination);
+    const result = { url, profile: target.profile, accountId: target.accountId, roleName: target.roleName, region, destination, portal: true };
+    return openOrPrint(ctx, input, result);
+  }
   // Checked before the keys are fetched: an override that would carry them in cleartext is refused first.
   const federation = federationUrl(region, checkEndpointOverride(ctx.endpoints, "signin"));
   const keys = await getProfileCredentials(ctx, { profile: target.profile });
@@ -69,9 +81,13 @@ export async function openConsole(ctx: Context, input: ConsoleInput): Promise<Co
     destination,
     linkExpiresAt: new Date(ctx.now().getTime() + LINK_TTL_MS),
   };
+  return openOrPrint(ctx, input, result);
+}
+
+async function openOrPrint(ctx: Context, input: ConsoleInput, result: Omit<ConsoleResult, "opened" | "notOpenedBecause">): Promise<ConsoleResult> {
   if (input.print) return { ...result, opened: false };
   if (!ctx.browser.available) return { ...result, opened: false, notOpenedBecause: ctx.browser.unavailableReason ?? "no browser can be opened here" };
-  const launch = await ctx.browser.open(url);
+  const launch = await ctx.browser.open(result.url);
   try {
     if (!launch.opened) return { ...result, opened: false, notOpenedBecause: launch.failure ?? "the browser could not be started" };
     // The link reaches the browser only through its one-time local address, which lives as long as

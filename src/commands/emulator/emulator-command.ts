@@ -33,7 +33,7 @@ Examples:
   sso-cli emulator --auto-approve-ms -1                # approve sign-ins on its page yourself
   sso-cli emulator --aws-data-path /tmp/emu-data       # for the AWS CLI v2 before 2.13
 
-${describeExitCodes(["ok", "usage", "interrupted", "internal"])}`,
+${describeExitCodes(["ok", "usage", "interrupted", "badValue", "internal"], { badValue: "a bad value: --port is already in use" })}`,
   );
   command.action(async (parsed: Record<string, unknown>) => {
     const { runEmulator } = await import("../../emulator/run-emulator.js");

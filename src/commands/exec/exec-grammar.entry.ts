@@ -7,8 +7,8 @@ export const EXEC_GRAMMAR: CommandGrammar = {
   path: ["exec"],
   description: "Run a command with the profile's role keys in its environment",
   args: [
-    { name: "command", description: "the program to run (after --)" },
-    { name: "args...", description: "its arguments" },
+    { name: "command", description: "the program to run: everything after its name is its own" },
+    { name: "args...", description: "its arguments (flags too: they are not sso-cli's)" },
   ],
   flags: [
     KEYS_PROFILE_FLAG,
@@ -18,11 +18,13 @@ export const EXEC_GRAMMAR: CommandGrammar = {
   help: `
 The command gets AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN,
 AWS_CREDENTIAL_EXPIRATION, AWS_REGION and AWS_DEFAULT_REGION, and no AWS_PROFILE (nor any other
-variable that would make its SDK pick other credentials). No shell is involved (on Windows,
-a .cmd or .bat such as npm or cdk runs through cmd.exe, found through PATHEXT). Its exit code is
-sso-cli's; SIGTERM (and Ctrl-C outside a terminal) is passed on to it (not on Windows, where the
-console gives Ctrl-C to the command itself). Never opens a browser: without a valid sign-in it
-says "run: sso-cli login --profile P".
+variable that would make its SDK pick other credentials); the rest of its environment is yours,
+as it was. Everything after the command's name is the command's (as with env, sudo and
+aws-vault exec): \`sso-cli exec --profile dev aws --version\` runs \`aws --version\`; \`--\` before
+it is optional. No shell is involved (on Windows, a .cmd or .bat such as npm or cdk runs through
+cmd.exe, found through PATHEXT). Its exit code is sso-cli's; SIGTERM (and Ctrl-C outside a
+terminal) is passed on to it (not on Windows, where the console gives Ctrl-C to the command
+itself). Never opens a browser: without a valid sign-in it says "run: sso-cli login --profile P".
 
 Examples:
   sso-cli exec --profile dev -- aws sts get-caller-identity
@@ -43,4 +45,24 @@ ${describeExitCodes(["ok", "usage", "config", "service", "internal"])}
 export function toExecInput({ positionals, values }: ParsedArgs): ExecInput {
   const [command, ...args] = positionals;
   return { profile: stringValue(values, "profile"), command, args, allowNested: values.allowNested === true, ecsServer: values.ecsServer === true };
+}
+
+/**
+ * Everything after the command's name is the command's, as with \`env\` and \`sudo\`: argv (from
+ * "exec" on) with \`--\` put before that name, so neither sso-cli nor its argument parser reads
+ * the command's flags (\`exec --profile p aws --version\` is aws's --version, not sso-cli's).
+ */
+export function separateExecCommand(argv: readonly string[]): readonly string[] {
+  if (argv[0] !== "exec") return argv;
+  const takesValue = new Set(EXEC_GRAMMAR.flags.filter((f) => f.value !== undefined).map((f) => f.flag));
+  for (let i = 1; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === "--") return argv;
+    if (arg.startsWith("-") && arg !== "-") {
+      if (takesValue.has(arg)) i += 1;
+      continue;
+    }
+    return [...argv.slice(0, i), "--", ...argv.slice(i)];
+  }
+  return argv;
 }

@@ -2,6 +2,7 @@ import { describeExitCodes } from "../../errors.js";
 import type { LoginInput } from "./login-plan.entry.js";
 import { stringValue, type CommandGrammar, type ParsedArgs } from "../../cli/flag-table.entry.js";
 import { ALL_FLAG, FORCE_FLAG, PROFILE_FLAG, SIGN_IN_FLAGS, SSO_SESSION_FLAG, flag, signInChoice } from "../../cli/shared-flags.entry.js";
+import { expandStartUrl } from "../../lib/start-url.js";
 
 /** `sso-cli login`'s grammar: commander's options and the entry's hot parser both come from here. */
 export const LOGIN_GRAMMAR: CommandGrammar = {
@@ -20,13 +21,15 @@ export const LOGIN_GRAMMAR: CommandGrammar = {
     { flag: "--keep-fresh", key: "keepFresh", description: "keep running and renew the keys written before they expire, until Ctrl-C or SIGTERM" },
   ],
   help: `
-Without arguments, signs in for AWS_PROFILE, else for the only sign-in in the config file.
+Without arguments, signs in for AWS_PROFILE, else for the only sign-in in the config file; with
+several, the error names them (on a terminal, a picker offers them: type to search).
 With a local browser, the sign-in uses the authorization code flow (the browser brings the
 answer back); over SSH, without a display, with BROWSER=none or --no-browser, the device flow.
 
 Examples:
   sso-cli login https://d-1234567890.awsapps.com/start eu-north-1
   sso-cli login --profile dev            # that profile's sign-in; no network if still valid
+  sso-cli login --sso-session corp       # one of several sign-ins, by its [sso-session corp]
   sso-cli login --all                    # every sign-in in ~/.aws/config
   sso-cli login --no-browser --use-pkce  # browser on another machine: paste back its address
   sso-cli login --keep-fresh --profile dev   # for tools that read only ~/.aws/credentials
@@ -44,7 +47,7 @@ export function toLoginInput(p: ParsedArgs): LoginInput {
   const { browser, flow } = signInChoice(p.values);
   const input: LoginInput = { browser, force: p.values.force === true, all: p.values.all === true };
   const [startUrl, region] = p.positionals;
-  if (startUrl !== undefined) input.startUrl = startUrl;
+  if (startUrl !== undefined) input.startUrl = expandStartUrl(startUrl);
   if (region !== undefined) input.region = region;
   const profile = stringValue(p.values, "profile");
   const ssoSession = stringValue(p.values, "ssoSession");

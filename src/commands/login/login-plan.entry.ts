@@ -1,7 +1,7 @@
 import type { Context } from "../../context.js";
 import { readConfigFile } from "../../files/config-file.js";
 import { readCredentialsFile } from "../../files/credentials-file.js";
-import { defaultLedgerFile, hashAccessKeyId, readLedger, resolveFileIdentity, type Ledger } from "../../files/credentials-ledger.js";
+import { defaultLedgerFile, hashAccessKeyId, profilesHoldingWrittenKeys, readLedger, resolveFileIdentity, type Ledger } from "../../files/credentials-ledger.js";
 import type { IniDocument } from "../../files/ini-document.js";
 import { parseTimestamp } from "../../files/token-cache.js";
 import { resolveLoginPlan, type LoginPlan, type TargetProfile, type TargetSelection } from "../../targets/resolve-targets.entry.js";
@@ -42,9 +42,17 @@ export async function prepareLogin(deps: PrepareLoginDeps, input: LoginInput): P
   const envProfile = input.profile ?? deps.env.AWS_PROFILE ?? undefined;
   const lazy = input.profile !== undefined || (envProfile !== undefined && envProfile !== "" && input.ssoSession === undefined && !input.all && input.startUrl === undefined);
   const doc = await readConfigFile(deps.paths.configFile, { lazy, profile: lazy ? envProfile : undefined });
-  const plan = resolveLoginPlan(doc, { ...input, envProfile });
+  let plan = resolveLoginPlan(doc, { ...input, envProfile });
   const ledgerFile = defaultLedgerFile(deps.paths.home);
-  const keys = plan.profiles.length > 0 ? await readWrittenKeys(deps, ledgerFile, lazy) : undefined;
+  let keys = plan.profiles.length > 0 ? await readWrittenKeys(deps, ledgerFile, lazy) : undefined;
+  if (plan.keyless > 0) {
+    // Populated profiles get no keys unless they already hold keys sso-cli wrote (a login named
+    // them): those a plain login renews like any other.
+    keys ??= await readWrittenKeys(deps, ledgerFile, lazy);
+    const { ledger, fileKey, credentials } = keys;
+    const holdingKeys = profilesHoldingWrittenKeys(ledger, fileKey, (p) => credentials.get(p, "aws_access_key_id"));
+    if (holdingKeys.size > 0) plan = resolveLoginPlan(doc, { ...input, envProfile, holdingKeys });
+  }
   const validUntil = input.force ? undefined : await upToDateUntil(deps, plan.signIns, plan.profiles, keys);
   if (lazy && validUntil === undefined) {
     await readConfigFile(deps.paths.configFile);

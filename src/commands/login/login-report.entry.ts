@@ -10,7 +10,9 @@ import type { LoginResult, LoginUpToDate } from "./login.js";
 /** The one line of a login with nothing to fetch. */
 export function formatUpToDate(r: LoginUpToDate): string {
   const n = r.profileCount;
-  return `Already signed in${n ? `; keys for ${n} profile${n === 1 ? "" : "s"} valid until ${formatExpiry(r.validUntil)}` : ""}. (--force renews them.)\n`;
+  // "them" only when there are keys to renew.
+  if (n === 0) return `Already signed in, until ${formatExpiry(r.validUntil)}. (--force signs in again.)\n`;
+  return `Already signed in; keys for ${n} profile${n === 1 ? "" : "s"} valid until ${formatExpiry(r.validUntil)}. (--force renews them.)\n`;
 }
 
 /** After a login that fetched: the per-profile lines and the summary (stderr: talk, not data). */
@@ -27,22 +29,34 @@ function writeLines(out: { write(line: string): void }, r: LoginResult): void {
   // A lone profile that failed is reported once, as the command's error, not also here.
   const lone = r.profiles.length === 1 && !r.profiles[0]!.ok;
   if (r.profiles.length > 0 && !lone) {
+    // Columns: the name, account and role padded so that "valid until" lines up.
     const width = Math.min(32, Math.max(...r.profiles.map((p) => escapeControlChars(p.profile).length)));
+    const roleWidth = Math.min(32, Math.max(...r.profiles.map((p) => escapeControlChars(p.roleName).length)));
     for (const p of r.profiles) {
       const name = escapeControlChars(p.profile).padEnd(width);
-      out.write(p.ok ? `  ${name}  ${p.accountId} ${escapeControlChars(p.roleName)}  valid until ${formatExpiry(p.expiresAt)}\n` : `  ${name}  FAILED: ${escapeControlChars(p.error.message)}\n`);
+      out.write(p.ok ? `  ${name}  ${p.accountId} ${escapeControlChars(p.roleName).padEnd(roleWidth)}  valid until ${formatExpiry(p.expiresAt)}\n` : `  ${name}  FAILED: ${escapeControlChars(p.error.message)}\n`);
     }
     const written = r.profiles.filter((p) => p.ok).length;
     out.write(`Wrote keys for ${written} of ${r.profiles.length} profile${r.profiles.length === 1 ? "" : "s"} to ${r.credentialsFile}.\n`);
   }
   if (r.keyless > 0) {
     const n = r.keyless;
-    out.write(`${n.toLocaleString("en-US")} populated profile${n === 1 ? " uses" : "s use"} this sign-in directly (no keys written; \`sso-cli login --profile NAME\` writes one's).\n`);
+    // With several sign-ins (--all) the count is of them all, not of the sign-in reported last.
+    const whose = r.signIns.length > 1 ? `their sign-in${n === 1 ? "" : "s"}` : "this sign-in";
+    out.write(`${n.toLocaleString("en-US")} populated profile${n === 1 ? " uses" : "s use"} ${whose} directly (no keys written; \`sso-cli login --profile NAME\` writes one's).\n`);
   }
   if (r.profiles.length === 0 && r.skipped.length === 0 && r.keyless === 0) {
     const spec = r.signIns[0]?.spec;
-    const how = spec?.ssoSession ? ` --sso-session ${escapeControlChars(spec.ssoSession)}` : ` --sso-start-url ${spec?.startUrl ?? "URL"} --sso-region ${spec?.region ?? "REGION"}`;
-    out.write(`No profile in ${r.configFile} uses this sign-in yet. To add one:\n  sso-cli configure profile NAME${how}\n`);
+    const url = escapeControlChars(spec?.startUrl ?? "URL");
+    const region = escapeControlChars(spec?.region ?? "REGION");
+    // Both next steps; either uses the sign-in just made (no second sign-in).
+    const how = spec?.ssoSession && r.newSession === undefined ? ` --sso-session ${escapeControlChars(spec.ssoSession)}` : ` --sso-start-url ${url} --sso-region ${region}`;
+    const all = spec?.ssoSession && r.newSession === undefined ? `--sso-session ${escapeControlChars(spec.ssoSession)}` : `${url} ${region}`;
+    out.write(
+      `No profile in ${r.configFile} uses this sign-in yet. Next, either:\n` +
+        `  sso-cli configure populate ${all}   # a profile for every account and role\n` +
+        `  sso-cli configure profile NAME${how}   # one profile\n`,
+    );
   }
 }
 

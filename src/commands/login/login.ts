@@ -6,12 +6,19 @@ import { mapBounded } from "../../lib/bounded-concurrency.js";
 import { debugLogFor } from "../../lib/debug-log.js";
 import { getRoleCredentials, type RoleKeys } from "../../sso/get-role-credentials.js";
 import { describeServiceError, errorFacts, isUnauthorized } from "../../sso/service-errors.js";
-import { FAN_OUT_CONCURRENCY, serviceRetry } from "../../sso/service-retry.js";
+import { FAN_OUT_CONCURRENCY, serviceRetry, throttleNotice } from "../../sso/service-retry.js";
 import { prepareLogin, type LoginInput, type PreparedLogin } from "./login-plan.entry.js";
 import { specKey, type TargetProfile } from "../../targets/resolve-targets.entry.js";
-import type { SignInSpec } from "../../sign-in/cached-sign-in.entry.js";
+import { describeSignIn, readCachedToken, type SignInSpec } from "../../sign-in/cached-sign-in.entry.js";
+import { parseTimestamp } from "../../files/token-cache.js";
+import { createSsoClients } from "../../sso/clients.js";
+import { signOut } from "../../sso/sign-out.js";
+import { checkEndpointOverride } from "../../lib/endpoint-override.js";
+import { escapeControlChars } from "../../lib/control-chars.js";
 import { networkFor } from "../../network/network-for.js";
 import { ensureSignedIn, type SignedIn } from "../../sign-in/sign-in.js";
+import { warnUnknownRegions } from "../../lib/aws-regions.js";
+import { sayRefusedSignIn } from "../../sign-in/refused-sign-in.js";
 
 export type { LoginInput, PreparedLogin } from "./login-plan.entry.js";
 export { prepareLogin } from "./login-plan.entry.js";
@@ -39,6 +46,8 @@ export interface LoginResult {
   skipped: { profile: string; reason: string }[];
   /** Populated profiles of these sign-ins, which use the sign-in directly and get no keys. */
   keyless: number;
+  /** The sso-session the sign-in was made as, which no config section names yet (LoginPlan.newSession). */
+  newSession?: string | undefined;
   credentialsFile: string;
   configFile: string;
 }
@@ -61,10 +70,12 @@ export async function login(ctx: Context, input: LoginInput, prepared?: Prepared
     upToDate,
   });
   if (upToDate) return { upToDate: true, profileCount: plan.profiles.length, validUntil: validUntil! };
+  warnUnknownRegions(ctx.stderr, [["REGION", input.region]]);
   // The profile named decides the CA bundle (its ca_bundle), as for the AWS CLI; every client of this login shares the network.
   void networkFor(ctx, input.profile).catch(() => undefined);
   const signedIn = new Map<string, SignedIn>();
   for (const spec of plan.signIns) {
+    if (input.force) await endOldSession(ctx, spec);
     signedIn.set(specKey(spec), await ensureSignedIn(ctx, spec, { force: input.force, browser: input.browser, flow: input.flow }));
   }
   const profiles = await writeKeys(ctx, plan.profiles, signedIn, ledgerFile, input);
@@ -74,6 +85,7 @@ export async function login(ctx: Context, input: LoginInput, prepared?: Prepared
     profiles,
     skipped: plan.skipped,
     keyless: plan.keyless,
+    newSession: plan.newSession,
     credentialsFile: ctx.paths.credentialsFile,
     configFile: ctx.paths.configFile,
   };
@@ -93,7 +105,7 @@ async function writeKeys(ctx: Context, profiles: TargetProfile[], signedIn: Map<
   const { retryDeadlineMs } = (await networkFor(ctx)).limits;
   let deadline = ctx.now().getTime() + retryDeadlineMs;
   let lastNetworkError: unknown;
-  const retry = serviceRetry(ctx, { deadline: () => deadline });
+  const retry = serviceRetry(ctx, { deadline: () => deadline, onThrottled: throttleNotice((line) => ctx.stderr.write(`${line}\n`)) });
   const fetchKeys = async (session: SignedIn, p: TargetProfile): Promise<RoleKeys> => {
     const left = deadline - ctx.now().getTime();
     if (left <= 0 && lastNetworkError !== undefined) throw lastNetworkError;
@@ -118,6 +130,8 @@ async function writeKeys(ctx: Context, profiles: TargetProfile[], signedIn: Map<
       if (!isUnauthorized(err) || session.how === "signed-in") throw err;
       let again = renewed.get(key);
       if (!again) {
+        // Say why a browser opens although the token had time left.
+        sayRefusedSignIn(ctx.stderr, p.spec);
         again = ensureSignedIn(ctx, p.spec, { force: true, browser: input.browser, flow: input.flow });
         renewed.set(key, again);
       }
@@ -160,3 +174,21 @@ async function writeKeys(ctx: Context, profiles: TargetProfile[], signedIn: Map<
   }
   return profiles.map((p) => outcomes.get(p.profile)!);
 }
+
+/**
+ * --force: the session of the cached token ends at IAM Identity Center first (Logout), so the new
+ * sign-in starts a new session whose own lifetime really moves, instead of a token of the old one.
+ * A token the service no longer takes, or a service out of reach, changes nothing here.
+ */
+async function endOldSession(ctx: Context, spec: SignInSpec): Promise<void> {
+  const cached = await readCachedToken(ctx, spec).catch(() => undefined);
+  const expiresAt = cached && cached.startUrl === spec.startUrl ? parseTimestamp(cached.expiresAt) : undefined;
+  if (!cached || !expiresAt || expiresAt.getTime() <= ctx.now().getTime()) return;
+  // Both endpoints the sign-in uses are checked first: an override refused for the sign-in must
+  // also stop this Logout, so that nothing is sent at all.
+  checkEndpointOverride(ctx.endpoints, "oidc");
+  checkEndpointOverride(ctx.endpoints, "portal");
+  const clients = createSsoClients(spec.region, ctx.endpoints, { network: () => networkFor(ctx), requestTimeoutMs: 5000, debug: ctx.debug ? debugLogFor(ctx) : undefined });
+  if ((await signOut(clients, cached.accessToken)) === "signed-out") ctx.stderr.write(`Ended the session of ${escapeControlChars(describeSignIn(spec))} (--force), so the new sign-in starts a new one.\n`);
+}
+

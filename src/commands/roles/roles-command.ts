@@ -6,15 +6,16 @@ import type { RoleRow, RolesResult } from "./roles.js";
 import { addGrammarCommand } from "../../cli/program-grammar.js";
 import { ROLES_GRAMMAR, toRolesInput } from "./roles-grammar.entry.js";
 import { formatTable } from "../../lib/table.js";
+import { withTargetPicker } from "../../targets/pick-target.js";
 
 export function addRolesCommand(program: Command, ctx: Context): void {
   addGrammarCommand(program, ROLES_GRAMMAR, async (parsed) => {
     const { listRoles } = await import("./roles.js");
     const { values } = parsed;
     const input = toRolesInput(parsed);
-    const r = await listRoles(ctx, input);
+    const r = await withTargetPicker(ctx, input, (i) => listRoles(ctx, i));
     ctx.stdout.write(values.json === true ? formatRolesJson(r.rows) : values.csv === true ? formatRolesCsv(r.rows) : ctx.tty.stdout ? formatRolesTable(r.rows) : formatRolesLines(r.rows));
-    reportRolesOutcome(ctx, r, input.account);
+    reportRolesOutcome(ctx, r);
   });
 }
 
@@ -42,8 +43,9 @@ export function formatRolesLines(rows: readonly RoleRow[]): string {
 }
 
 /** Accounts that could not be listed, on stderr; their error when every one failed, else a partial success. */
-function reportRolesOutcome(ctx: Pick<Context, "stderr">, r: RolesResult, account: string | undefined): void {
-  if (r.accounts === 0) ctx.stderr.write(account !== undefined ? escapeControlChars(`No account matches --account ${account}.`) + "\n" : "This sign-in has no accounts.\n");
+function reportRolesOutcome(ctx: Pick<Context, "stderr">, r: RolesResult): void {
+  if (r.unmatched !== undefined) ctx.stderr.write(`${escapeControlChars(r.unmatched)}\n`);
+  else if (r.accounts === 0) ctx.stderr.write("This sign-in has no accounts.\n");
   if (r.failed.length === 0) return;
   if (r.failed.length === r.accounts && r.failed.length === 1) throw r.failed[0]!.error;
   for (const f of r.failed) ctx.stderr.write(`  ${escapeControlChars(`${f.accountId} ${f.accountName}: ${f.error.message}`)}\n`);

@@ -2,6 +2,7 @@ import { describeExitCodes } from "../../errors.js";
 import { stringValue, type CommandGrammar, type ParsedArgs } from "../../cli/flag-table.entry.js";
 import { ACCOUNT_FLAG, JSON_FLAG, NO_BROWSER_FLAG, PROFILE_FLAG, ROLE_FLAG, SSO_SESSION_FLAG, flag } from "../../cli/shared-flags.entry.js";
 import type { RolesInput } from "./roles.js";
+import { expandStartUrlOf } from "../../lib/start-url.js";
 
 export const ROLES_GRAMMAR: CommandGrammar = {
   path: ["roles"],
@@ -32,14 +33,14 @@ Examples:
   sso-cli roles --sso-session corp --role AdministratorAccess --csv > roles.csv
   sso-cli roles https://d-1234567890.awsapps.com/start eu-north-1 --json
 
-${describeExitCodes(["ok", "partial", "usage", "denied", "interrupted", "badValue", "config", "service", "internal"])}`,
+${describeExitCodes(["ok", "partial", "usage", "denied", "interrupted", "badValue", "config", "service", "internal"], { partial: "partly done: the roles of some accounts could not be listed (each said on its line); the others are shown" })}`,
 };
 
 /** What the command line asks for, as the use case takes it. */
 export function toRolesInput({ positionals, values }: ParsedArgs): RolesInput {
   const [startUrl, region] = positionals;
   return {
-    startUrl,
+    startUrl: expandStartUrlOf(startUrl),
     region,
     profile: stringValue(values, "profile"),
     ssoSession: stringValue(values, "ssoSession"),

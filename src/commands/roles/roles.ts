@@ -4,12 +4,16 @@ import { listProfiles, readConfigFile, resolveSsoProfile } from "../../files/con
 import type { IniDocument } from "../../files/ini-document.js";
 import { mapBounded } from "../../lib/bounded-concurrency.js";
 import { debugLogFor } from "../../lib/debug-log.js";
+import { noMatchLine } from "../../lib/no-match.js";
 import { listAccountRoles, listAccounts, type AccountInfo } from "../../sso/list-accounts.js";
 import { describeServiceError, isUnauthorized } from "../../sso/service-errors.js";
-import { FAN_OUT_CONCURRENCY, serviceRetry } from "../../sso/service-retry.js";
+import { FAN_OUT_CONCURRENCY, serviceRetry, throttleNotice } from "../../sso/service-retry.js";
 import { describeSignIn, type SignInSpec } from "../../sign-in/cached-sign-in.entry.js";
 import { resolveLoginPlan } from "../../targets/resolve-targets.entry.js";
 import { ensureSignedIn } from "../../sign-in/sign-in.js";
+import { warnUnknownRegions } from "../../lib/aws-regions.js";
+import { naturalCompare } from "../../lib/natural-sort.js";
+import { sayRefusedSignIn } from "../../sign-in/refused-sign-in.js";
 
 export interface RolesInput {
   startUrl?: string | undefined;
@@ -38,6 +42,8 @@ export interface RolesResult {
   rows: RoleRow[];
   /** Accounts listed (after --account). */
   accounts: number;
+  /** Said when --account or --role matched nothing listed (lib/no-match.ts). */
+  unmatched?: string | undefined;
   /** Accounts whose roles could not be listed, each with the reason. */
   failed: { accountId: string; accountName: string; error: SsoCliError }[];
 }
@@ -51,6 +57,7 @@ export interface RolesResult {
 export async function listRoles(ctx: Context, input: RolesInput): Promise<RolesResult> {
   if ([input.startUrl, input.profile, input.ssoSession].filter((v) => v !== undefined).length > 1) throw new UsageError("Give only one of START_URL, --profile and --sso-session.");
   const doc = await readConfigFile(ctx.paths.configFile);
+  warnUnknownRegions(ctx.stderr, [["REGION", input.region]]);
   const plan = resolveLoginPlan(doc, { startUrl: input.startUrl, region: input.region, profile: input.profile, ssoSession: input.ssoSession, envProfile: ctx.env.AWS_PROFILE || undefined });
   // Several sign-ins can name one start URL (an sso-session and legacy profiles): one user, one list.
   const spec = plan.signIns.find((s) => s.ssoSession !== undefined) ?? plan.signIns[0];
@@ -62,7 +69,7 @@ export async function listRoles(ctx: Context, input: RolesInput): Promise<RolesR
   debug(`roles: sign-in ${describeSignIn(spec)}`, { canSignIn: canAsk });
   let session = await ensureSignedIn(ctx, spec, { signIn: canAsk, browser: input.browser, loginHint });
 
-  const retry = serviceRetry(ctx);
+  const retry = serviceRetry(ctx, { onThrottled: throttleNotice((line) => ctx.stderr.write(`${line}\n`)) });
 
   let accounts: AccountInfo[];
   try {
@@ -71,6 +78,7 @@ export async function listRoles(ctx: Context, input: RolesInput): Promise<RolesR
     if (!isUnauthorized(err)) throw describeServiceError(err, "listing accounts", session.clients.urls.portal);
     // The service no longer takes a token we thought valid (signed out elsewhere).
     if (!canAsk || session.how === "signed-in") throw new LoginRequiredError(describeSignIn(spec), loginHint);
+    sayRefusedSignIn(ctx.stderr, spec);
     const fresh = await ensureSignedIn(ctx, spec, { force: true, browser: input.browser });
     session = fresh;
     accounts = await retry(() => listAccounts(fresh.clients, fresh.accessToken)).catch((e: unknown) => {
@@ -78,7 +86,9 @@ export async function listRoles(ctx: Context, input: RolesInput): Promise<RolesR
     });
   }
   const wanted = input.account?.toLowerCase();
+  const allAccounts = accounts;
   if (wanted !== undefined) accounts = accounts.filter((a) => a.accountId === input.account || a.accountName.toLowerCase() === wanted);
+  let unmatched = input.account !== undefined && accounts.length === 0 && allAccounts.length > 0 ? noMatchLine("account", "--account", [input.account], allAccounts.map((a) => a.accountName)) : undefined;
   debug(`roles: ${accounts.length} accounts to list roles of`);
 
   const listed = await mapBounded(accounts, FAN_OUT_CONCURRENCY, (a) => retry(() => listAccountRoles(session.clients, session.accessToken, a.accountId)));
@@ -86,6 +96,7 @@ export async function listRoles(ctx: Context, input: RolesInput): Promise<RolesR
   const rows: RoleRow[] = [];
   const failed: RolesResult["failed"] = [];
   const role = input.role?.toLowerCase();
+  const roleNames = new Set<string>();
   listed.forEach((r, i) => {
     const a = accounts[i]!;
     if (!r.ok) {
@@ -94,13 +105,15 @@ export async function listRoles(ctx: Context, input: RolesInput): Promise<RolesR
       return;
     }
     for (const roleName of r.value) {
+      roleNames.add(roleName);
       if (role !== undefined && roleName.toLowerCase() !== role) continue;
       rows.push({ accountId: a.accountId, accountName: a.accountName, emailAddress: a.emailAddress, roleName, profiles: pointing.get(`${a.accountId}/${roleName}`) ?? [] });
     }
   });
   const byName = (x: RoleRow, y: RoleRow): number =>
-    x.accountName.localeCompare(y.accountName, "en", { sensitivity: "base" }) || x.accountId.localeCompare(y.accountId) || x.roleName.localeCompare(y.roleName, "en", { sensitivity: "base" });
-  return { signIn: describeSignIn(spec), rows: rows.sort(byName), accounts: accounts.length, failed };
+    naturalCompare(x.accountName, y.accountName) || x.accountId.localeCompare(y.accountId) || naturalCompare(x.roleName, y.roleName);
+  if (input.role !== undefined && rows.length === 0 && failed.length === 0 && roleNames.size > 0) unmatched ??= noMatchLine("role", "--role", [input.role], roleNames);
+  return { signIn: describeSignIn(spec), rows: rows.sort(byName), accounts: accounts.length, unmatched, failed };
 }
 
 /** Start URLs compare without a trailing "/" or "#/", which people add or drop freely. */

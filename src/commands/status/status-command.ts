@@ -20,6 +20,8 @@ export function addStatusCommand(program: Command, ctx: Context): void {
     if (homeNote) ctx.stderr.write(`${escapeControlChars(homeNote)}\n`);
     const r = await getStatus(ctx, input);
     ctx.stdout.write(values.json === true ? formatStatusJson(r) : ctx.tty.stdout ? formatStatusTable(r) : formatStatusLines(r));
+    ctx.stderr.write(sessionEndWarnings(r));
+    if (r.checkFailed) throw r.checkFailed;
     if (!r.ok) throw notValid(r, profile !== undefined ? `--profile ${profile}` : ssoSession !== undefined ? `--sso-session ${ssoSession}` : r.signIns.length === 1 && r.signIns[0]!.spec.ssoSession ? `--sso-session ${r.signIns[0]!.spec.ssoSession}` : "--all");
   });
 }
@@ -122,8 +124,41 @@ function runningText(k: StatusResult["running"][number]): string {
   return `running: sso-cli ${k.command} (pid ${k.pid}) for ${k.profiles.join(", ")}${k.port !== undefined ? ` on 127.0.0.1:${k.port}` : ""} since ${formatExpiry(new Date(k.startedAt))}`;
 }
 
-function notValid(r: StatusResult, selector: string): NotValidError {
-  const names = [...r.signIns.filter((s) => s.next !== "nothing").map((s) => s.name), ...r.profiles.filter((p) => p.next !== "nothing").map((p) => `profile ${p.profile}`)];
+/** The verdict names what is running out: no sign-in, an expired or ending one, or a profile's own keys. */
+export function notValid(r: StatusResult, selector: string): NotValidError {
+  const now = r.checkedAt.getTime();
+  const names = (xs: readonly string[]): string => xs.join(", ");
+  const of = (pick: (s: SignInStatus) => boolean): string[] => r.signIns.filter((s) => s.next !== "nothing" && pick(s)).map((s) => s.name);
+  const parts: string[] = [];
+  const none = of((s) => s.state === "none");
+  const refused = of((s) => s.state !== "none" && s.service?.accepted === false);
+  const expired = of((s) => s.state === "expired" && s.service?.accepted !== false);
+  const ending = of((s) => s.state === "expiring" && s.service?.accepted !== false);
+  if (none.length) parts.push(`not signed in to ${names(none)}`);
+  if (refused.length) parts.push(`IAM Identity Center no longer accepts the sign-in ${names(refused)}`);
+  if (expired.length) parts.push(`the sign-in ${names(expired)} has expired`);
+  if (ending.length) parts.push(`the sign-in ${names(ending)} ends within 15 minutes`);
+  const keys = r.profiles.filter((p) => p.keysExpiring);
+  const gone = keys.filter((p) => (p.credentialsFileExpiresAt?.getTime() ?? 0) <= now).map((p) => `profile ${p.profile}`);
+  const soon = keys.filter((p) => (p.credentialsFileExpiresAt?.getTime() ?? 0) > now).map((p) => `profile ${p.profile}`);
+  if (soon.length) parts.push(`the keys of ${names(soon)} end within 15 minutes`);
+  if (gone.length) parts.push(`the keys of ${names(gone)} have expired`);
+  const text = parts.join("; ") || "not valid for 15 more minutes";
   const browser = [...r.signIns, ...r.profiles].some((x) => x.next === "login");
-  return new NotValidError(`Not valid for 15 more minutes: ${names.join(", ")}.`, `Run: sso-cli login ${selector}${browser ? " (signs in in the browser)" : " (no browser needed)"}`);
+  return new NotValidError(`${text[0]!.toUpperCase()}${text.slice(1)}.`, `Run: sso-cli login ${selector}${browser ? " (signs in in the browser)" : " (no browser needed)"}`);
 }
+
+const HOUR_MS = 3600_000;
+
+/**
+ * A sign-in that cannot be renewed silently (no refresh token) ends with its token: within the
+ * hour, say so while there is time to sign in again at a convenient moment (`login --force`).
+ */
+export function sessionEndWarnings(r: StatusResult): string {
+  const now = r.checkedAt.getTime();
+  return r.signIns
+    .filter((s) => s.state === "valid" && !s.refreshable && s.tokenExpiresAt !== undefined && s.tokenExpiresAt.getTime() - now <= HOUR_MS)
+    .map((s) => `${escapeControlChars(`warning: the sign-in ${s.name} ends at ${formatExpiry(s.tokenExpiresAt!)} (in ${formatTimeLeft(s.tokenExpiresAt!, r.checkedAt)}) and cannot be renewed without a browser; sign in again before then: sso-cli login ${s.spec.ssoSession !== undefined ? `--sso-session ${s.spec.ssoSession}` : `${s.spec.startUrl} ${s.spec.region}`} --force`)}\n`)
+    .join("");
+}
+

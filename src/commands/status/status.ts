@@ -1,4 +1,5 @@
 import type { Context } from "../../context.js";
+import { ServiceUnreachableError, type SsoCliError } from "../../errors.js";
 import { readConfigFile } from "../../files/config-file.js";
 import { readCredentialsFile } from "../../files/credentials-file.js";
 import { defaultLedgerFile, hashAccessKeyId, readLedger, resolveFileIdentity } from "../../files/credentials-ledger.js";
@@ -13,6 +14,7 @@ import { describeServiceError } from "../../sso/service-errors.js";
 import { describeSignIn, readCachedToken, TOKEN_MARGIN_MS, type SignInSpec } from "../../sign-in/cached-sign-in.entry.js";
 import { KEYS_MARGIN_MS } from "../../role-keys/credential-profile.entry.js";
 import { resolveLoginPlan, specKey, type TargetProfile } from "../../targets/resolve-targets.entry.js";
+import { naturalCompare } from "../../lib/natural-sort.js";
 
 export interface StatusInput {
   profile?: string | undefined;
@@ -52,6 +54,8 @@ export interface ProfileStatus {
   credentialsFileExpiresAt?: Date | undefined;
   /** Keys in the AWS CLI v2's role cache for this account and role (credential-process, export, exec). */
   roleCacheExpiresAt?: Date | undefined;
+  /** The keys sso-cli wrote for it themselves run out within 15 minutes (not only its sign-in). */
+  keysExpiring: boolean;
   next: NextStep;
 }
 
@@ -65,6 +69,8 @@ export interface StatusResult {
   ok: boolean;
   /** sso-cli processes of this HOME keeping keys fresh now (`serve`, `exec --ecs-server`, `login --keep-fresh`). */
   running: RunningKeeper[];
+  /** With --check: the service could not be asked (unreachable); the rows are from the files. */
+  checkFailed?: SsoCliError | undefined;
 }
 
 export type StatusDeps = Pick<Context, "now" | "paths" | "env" | "endpoints" | "debug" | "stderr">;
@@ -78,17 +84,20 @@ export async function getStatus(deps: StatusDeps, input: StatusInput): Promise<S
   const doc = await readConfigFile(deps.paths.configFile);
   const envProfile = deps.env.AWS_PROFILE || undefined;
   const selected = input.profile !== undefined || input.ssoSession !== undefined || envProfile !== undefined;
-  const plan = resolveLoginPlan(doc, { profile: input.profile, ssoSession: input.ssoSession, all: !selected, envProfile });
-  const now = deps.now();
-  const signIns = await Promise.all(plan.signIns.map((spec) => signInStatus(deps, spec, now, input.check)));
-  const bySpec = new Map(signIns.map((s) => [specKey(s.spec), s]));
   const written = await readWrittenKeys(deps);
-  const profiles = await Promise.all(plan.profiles.map((p) => profileStatus(deps, p, bySpec.get(specKey(p.spec))!, written, now)));
+  // A populated profile that holds keys sso-cli wrote (login --profile named it) counts like any other.
+  const plan = resolveLoginPlan(doc, { profile: input.profile, ssoSession: input.ssoSession, all: !selected, envProfile, holdingKeys: new Set(written.expiry.keys()) });
+  const now = deps.now();
+  let checkFailed: SsoCliError | undefined;
+  const onCheckFailed = (err: SsoCliError): void => void (checkFailed ??= err);
+  const signIns = await Promise.all(plan.signIns.map((spec) => signInStatus(deps, spec, now, input.check, onCheckFailed)));
+  const bySpec = new Map(signIns.map((s) => [specKey(s.spec), s]));
+  const profiles = (await Promise.all(plan.profiles.map((p) => profileStatus(deps, p, bySpec.get(specKey(p.spec))!, written, now)))).sort((a, b) => naturalCompare(a.profile, b.profile));
   const ok = signIns.every((s) => s.next === "nothing") && profiles.every((p) => p.next === "nothing");
-  return { checkedAt: now, signIns, profiles, skipped: plan.skipped, ok, running: await listRunningKeepers(deps.paths.home) };
+  return { checkedAt: now, signIns, profiles, skipped: plan.skipped, ok, running: await listRunningKeepers(deps.paths.home), checkFailed };
 }
 
-async function signInStatus(deps: StatusDeps, spec: SignInSpec, now: Date, check: boolean): Promise<SignInStatus> {
+async function signInStatus(deps: StatusDeps, spec: SignInSpec, now: Date, check: boolean, onCheckFailed: (err: SsoCliError) => void): Promise<SignInStatus> {
   const cached = await readCachedToken(deps, spec);
   const expiresAt = cached && cached.startUrl === spec.startUrl ? parseTimestamp(cached.expiresAt) : undefined;
   const refreshable = cached !== undefined && expiresAt !== undefined && canRefresh(spec, cached, now);
@@ -102,7 +111,11 @@ async function signInStatus(deps: StatusDeps, spec: SignInSpec, now: Date, check
     try {
       r = await checkAccessToken(clients, cached.accessToken);
     } catch (err) {
-      throw describeServiceError(err, `checking the sign-in ${describeSignIn(spec)}`, clients.urls.portal);
+      const described = describeServiceError(err, `checking the sign-in ${describeSignIn(spec)}`, clients.urls.portal);
+      // Unreachable: what the files say still stands, and is shown; the check's failure is said after it.
+      if (!(described instanceof ServiceUnreachableError)) throw described;
+      onCheckFailed(described);
+      return { spec, name: describeSignIn(spec), tokenExpiresAt: expiresAt, refreshable, state, service: undefined, next };
     }
     // Date has whole seconds; the local clock is read once the answer is in.
     const skew = r.serverDate ? Math.round((r.serverDate.getTime() - deps.now().getTime()) / 1000) : undefined;
@@ -152,6 +165,7 @@ async function profileStatus(deps: StatusDeps, p: TargetProfile, signIn: SignInS
     roleName: p.roleName,
     credentialsFileExpiresAt: fileExpiry,
     roleCacheExpiresAt: cached?.expiration,
+    keysExpiring: fileStale,
     next,
   };
 }

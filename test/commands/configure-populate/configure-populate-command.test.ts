@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatPopulateReport, populateFailure } from "../../../src/commands/configure-populate/configure-populate-command.js";
+import { formatPopulatePlan, formatPopulateReport, populateFailure } from "../../../src/commands/configure-populate/configure-populate-command.js";
 import { Exit, ServiceError } from "../../../src/errors.js";
 import type { PopulateResult } from "../../../src/commands/configure-populate/configure-populate.js";
 
@@ -19,6 +19,7 @@ function result(over: Partial<PopulateResult> = {}): PopulateResult {
     failures: [],
     invalid: [],
     written: false,
+    unmatched: [],
     ...over,
   };
 }
@@ -36,6 +37,13 @@ describe("assignments the portal gave in a shape no profile may hold (issue 16, 
 
 describe("configure populate report", () => {
   it("a dry run lists every change it would make, with counts", () => {
+    const dry = result({
+      dryRun: true,
+      plan: { add: [p("a.Admin")], change: [], unchanged: [], remove: [], stale: [], skip: [] },
+    });
+    // The command prints the plan on stdout and the outcome alone on stderr (#18 item 8).
+    expect(formatPopulatePlan(dry)).toBe("  add     a.Admin  (100000000001 Admin us-east-1)\n");
+    expect(formatPopulateReport(dry, { withPlan: false })).toBe("Dry run, nothing written to /h/.aws/config: would be 1 added, 0 changed, 0 removed, 0 unchanged, 0 skipped.\n");
     const text = formatPopulateReport(
       result({
         dryRun: true,

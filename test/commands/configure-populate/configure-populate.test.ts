@@ -73,6 +73,8 @@ describe("configure populate in-process", () => {
     expect(emu.state.stats.operations.ListAccountRoles?.byCode?.TooManyRequestsException ?? 0).toBeGreaterThan(0);
     // 30 roles calls at 4 a second take several seconds, on the fake clock.
     expect(ctx.now().getTime() - started).toBeGreaterThan(5_000);
+    // Said once, with the rate, off a terminal too (#18 item 7).
+    expect(ctx.stderrText().match(/^IAM Identity Center is throttling these calls \(TooManyRequestsException\): slowing down to about \d+ requests a second, so this takes longer\.$/gm)).toHaveLength(1);
   });
 
   it("values from the portal that no profile may hold: those assignments are set apart, the rest written (issue 16, item 5)", async () => {
@@ -144,6 +146,8 @@ describe("configure populate in-process", () => {
     expect(r).toMatchObject({ signIn: "cached", failures: [] });
     expect(r.plan.add).toHaveLength(90);
     expect(calls(emu, "StartDeviceAuthorization")).toBe(1);
+    // Why a sign-in starts although the token had time left, said once (#18 item 5).
+    expect(ctx.stderrText().match(/no longer accepts the cached sign-in for sso-session s \(signed out or revoked elsewhere\): signing in again\./g)).toHaveLength(1);
   });
 
   it("--dry-run plans and writes nothing; filters and --region shape the plan", async () => {
@@ -154,6 +158,15 @@ describe("configure populate in-process", () => {
     expect(r.plan.add.map((p) => p.profile).slice(0, 3)).toEqual(["prod-1-AdministratorAccess-eu-west-1", "prod-1-AdministratorAccess-us-east-1", "prod-1-ReadOnlyAccess-eu-west-1"]);
     expect(r.plan.add).toHaveLength(4 * 3 * 2);
     expect(await readFile(ctx.paths.configFile, "utf8")).toBe(before);
+  });
+
+  it("a filter that matches nothing says so, with the near names (#18 item 4)", async () => {
+    const { ctx } = await setUp({ accounts: 12, rolesPerAccount: 2 });
+    const accounts = await configurePopulate(ctx, { ...INPUT, accounts: ["acount-1?"] });
+    expect(accounts.unmatched).toEqual(["No account matches --account acount-1? (the nearest listed: account-1)."]);
+    const roles = await configurePopulate(ctx, { ...INPUT, roles: ["ReadOnly"] });
+    expect(roles.unmatched).toEqual(["No role matches --role ReadOnly (did you mean ReadOnlyAccess?)."]);
+    expect((await configurePopulate(ctx, { ...INPUT, roles: ["ReadOnly*"] })).unmatched).toEqual([]);
   });
 
   it("START_URL REGION with no sso-session yet: creates one in the same edit", async () => {

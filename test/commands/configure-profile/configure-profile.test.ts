@@ -143,6 +143,22 @@ describe("configure profile, in-process: what it asks, and one edit of the confi
     ]);
   });
 
+  it("the start URL typed as d-xxxxxxxxxx is the full URL; a region it does not know is warned about, not refused (#18 item 6)", async () => {
+    const ctx = await context();
+    const prompter = scriptedPrompter([
+      [/SSO start URL/, "d-0000000000"],
+      [/SSO region/, "us-east-1"],
+      [/Which AWS account/, "100000000001"],
+      [/Which role/, "AdministratorAccess"],
+    ]);
+    const r = await configureProfile(ctx, input(), prompter);
+    expect(r.edits[0]).toMatchObject({ set: { sso_start_url: "https://d-0000000000.awsapps.com/start" } });
+    const flags = await context();
+    await configureProfile(flags, input({ profile: "q", ssoSession: "n", startUrl: emu.startUrl, region: "eu-nort-1", accountId: "100000000001", roleName: "AdministratorAccess", clientRegion: "us-east-1", output: "json" }), undefined);
+    expect(flags.stderrText()).toMatch(/^warning: --sso-region eu-nort-1 is not a region sso-cli knows \(did you mean eu-north-1\?\); it is used as given\.\n/);
+    expect(await readFile(flags.paths.configFile, "utf8")).toMatch(/^sso_region = eu-nort-1$/m);
+  });
+
   it("without a terminal: asks nothing, keeps an existing profile as it is, and needs flags for a new one", async () => {
     const ctx = await context(`${sessions()}\n[profile p]\nsso_session = corp\nsso_account_id = 100000000001\nsso_role_name = AdministratorAccess\nregion = eu-west-1\n`);
     const r = await configureProfile(ctx, input(), undefined);

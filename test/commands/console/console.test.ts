@@ -26,6 +26,19 @@ describe("sso-cli console", () => {
     expect(calls(emu, "GetSigninToken")).toBe(1);
   });
 
+  it("--portal: the access portal's shortcut link, opened with no keys fetched and no sign-in needed (#18, beyond)", async () => {
+    const { ctx, emu } = await setUp({ context: { browser: { available: true, open: async () => true } } });
+    const r = await openConsole(ctx, { profile: "p", destination: "ec2", print: false, portal: true });
+    expect(r).toMatchObject({ opened: true, portal: true, profile: "p", accountId: "100000000001", roleName: "AdministratorAccess" });
+    expect(r.url).toBe(`${emu.startUrl}/#/console?account_id=100000000001&role_name=AdministratorAccess&destination=${encodeURIComponent("https://eu-west-1.console.aws.amazon.com/ec2/v2/home?region=eu-west-1")}`);
+    expect(ctx.opened).toEqual([r.url]);
+    expect(calls(emu, "GetRoleCredentials") + calls(emu, "GetSigninToken")).toBe(0);
+    const { main } = await import("../../../src/cli/main.js");
+    const printed = await setUp();
+    expect(await main(["console", "--profile", "p", "--portal", "--print"], printed.ctx)).toBe(0);
+    expect(printed.ctx.stdoutText()).toBe(`${printed.emu.startUrl}/#/console?account_id=100000000001&role_name=AdministratorAccess&destination=${encodeURIComponent("https://eu-west-1.console.aws.amazon.com/console/home?region=eu-west-1")}\n`);
+  });
+
   it("--print, or no browser here: the link is handed back, never opened; keys come from the shared role cache the second time", async () => {
     const { ctx, emu } = await setUp({ context: { browser: { available: false } } });
     await seedSignIn(ctx, emu);

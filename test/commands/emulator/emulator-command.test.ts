@@ -28,6 +28,8 @@ describe("sso-cli emulator's flag parsing", () => {
     [["--token-ttl", "0"], "--token-ttl must be an integer ≥ 1."],
     [["--throttle-rps", "fast"], "--throttle-rps must be a number ≥ 0."],
     [["--latency-ms", "1.5"], "--latency-ms must be an integer ≥ 0 and ≤ 2147483647."],
+    // Not accepted silently: it would forbid nothing (#18, help and wording).
+    [["--forbid", "foo"], '--forbid must be a list of ACCOUNT:ROLE items (12-digit account id; ROLE or *), not "foo".'],
   ])("refuses %j naming the flag", async (args, message) => {
     const { command, stderr } = emulatorCommand();
     await expect(command.parseAsync(args, { from: "user" })).rejects.toMatchObject({ code: "commander.invalidArgument" });

@@ -30,6 +30,23 @@ describe("sso-cli roles", () => {
     expect(r.rows[0]!.emailAddress).toBe("aws+alpha@example.com");
   });
 
+  it("accounts in natural order: account-2 before account-10 (#18 item 11)", async () => {
+    const { ctx, emu } = await setUp({ config: profiles, knobs: { accounts: 12, rolesPerAccount: 1 } });
+    await seedSignIn(ctx, emu);
+    const r = await listRoles(ctx, { ...input, ssoSession: "s" });
+    expect(r.rows.map((x) => x.accountName)).toEqual(Array.from({ length: 12 }, (_, i) => `account-${i + 1}`));
+  });
+
+  it("a filter that matches nothing says so, the same way as populate (#18 item 4)", async () => {
+    const { ctx, emu } = await setUp({ config: profiles });
+    await seedSignIn(ctx, emu);
+    const role = await listRoles(ctx, { ...input, ssoSession: "s", role: "ReadOnly" });
+    expect([role.rows, role.unmatched]).toEqual([[], "No role matches --role ReadOnly (did you mean ReadOnlyAccess?)."]);
+    const account = await listRoles(ctx, { ...input, ssoSession: "s", account: "123" });
+    expect(account.unmatched).toBe("No account matches --account 123.");
+    expect((await listRoles(ctx, { ...input, ssoSession: "s", role: "readonlyaccess" })).unmatched).toBeUndefined();
+  });
+
   it("follows every page and, throttled, backs off until every account is listed", async () => {
     const { ctx, emu } = await setUp({ knobs: { accounts: 40, rolesPerAccount: 3, pageSize: 7, throttleRps: 10 } });
     await seedSignIn(ctx, emu);
@@ -38,6 +55,7 @@ describe("sso-cli roles", () => {
     expect(r.rows).toHaveLength(120);
     expect(calls(emu, "ListAccounts")).toBeGreaterThanOrEqual(6);
     expect(emu.state.stats.operations.ListAccountRoles?.byCode.TooManyRequestsException ?? 0).toBeGreaterThan(0);
+    expect(ctx.stderrText().match(/IAM Identity Center is throttling these calls/g)).toHaveLength(1);
   });
 
   it("--account by id or name (any case) and --role narrow the list; only that account's roles are asked for", async () => {
