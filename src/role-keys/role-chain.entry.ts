@@ -2,6 +2,7 @@ import type { Context } from "../context.js";
 import { ConfigError } from "../errors.js";
 import { findProfileSection, readConfigFile } from "../files/config-file.js";
 import { readCredentialsFile } from "../files/credentials-file.js";
+import { resolveCredentialProfile } from "./credential-profile.entry.js";
 import type { IniDocument } from "../files/ini-document.js";
 import { formatPythonJson } from "../files/python-json.js";
 import { sha1Hex } from "../lib/sha.js";
@@ -67,6 +68,30 @@ export async function readRoleChain(deps: Pick<Context, "paths" | "env">, profil
   if (!isRoleProfile(config(name))) return undefined;
   const creds = await readCredentialsFile(deps.paths.credentialsFile, { lazy: true });
   return resolveRoleChain(name, config, (p) => creds.getSection(p), deps.env);
+}
+
+/** The profile a credential command serves, chained or not: its role, region and the sign-in it rests on. */
+export interface KeysProfile {
+  profile: string;
+  accountId: string;
+  roleName: string;
+  /** The profile's region (a chain's, else its base's), for clients and the console. */
+  region: string;
+  /** The start URL of the Identity Center sign-in the keys rest on; undefined for a chain on written keys. */
+  startUrl?: string | undefined;
+  chain?: RoleChain | undefined;
+}
+
+/** resolveCredentialProfile for any profile a credential command serves, a role chain included. */
+export async function resolveKeysProfile(deps: Pick<Context, "paths" | "env">, profile: string | undefined): Promise<KeysProfile> {
+  const chain = await readRoleChain(deps, profile);
+  if (chain === undefined) {
+    const t = await resolveCredentialProfile(deps, profile);
+    return { profile: t.profile, accountId: t.accountId, roleName: t.roleName, region: t.region, startUrl: t.spec.startUrl };
+  }
+  const last = chain.hops.at(-1)!;
+  const base = chain.base.kind === "sso" ? await resolveCredentialProfile(deps, chain.base.profile) : undefined;
+  return { profile: chain.profile, accountId: last.accountId, roleName: last.roleName, region: chain.region ?? base?.region ?? "us-east-1", startUrl: base?.spec.startUrl, chain };
 }
 
 /** Whether botocore would resolve this profile by AssumeRole: it has role_arn (and no web identity). */

@@ -6,7 +6,8 @@ import { buildLoginUrl, federationUrl, resolveDestination } from "../../sso/cons
 import { checkEndpointOverride } from "../../lib/endpoint-override.js";
 import { getSigninToken } from "../../sso/federation.js";
 import { networkFor } from "../../network/network-for.js";
-import { getProfileCredentials, resolveCredentialProfile } from "../../role-keys/profile-credentials.js";
+import { getProfileCredentials } from "../../role-keys/profile-credentials.js";
+import { resolveKeysProfile } from "../../role-keys/role-chain.entry.js";
 
 export interface ConsoleInput {
   profile?: string | undefined;
@@ -44,7 +45,8 @@ const LINK_TTL_MS = 15 * 60_000;
  */
 export async function openConsole(ctx: Context, input: ConsoleInput): Promise<ConsoleResult> {
   const debug = debugLogFor(ctx);
-  const target = await resolveCredentialProfile(ctx, input.profile);
+  // A role chain's keys are assumed-role keys, which the federation endpoint takes as any others.
+  const target = await resolveKeysProfile(ctx, input.profile);
   const region = input.region ?? target.region;
   if (!isValidRegion(region)) throw new BadValueError(`"${region}" is not an AWS region name.`, "Pass --region with a region such as us-east-1 or eu-north-1.");
   const destination = resolveDestination(input.destination, region);
@@ -56,7 +58,7 @@ export async function openConsole(ctx: Context, input: ConsoleInput): Promise<Co
   const network = await networkFor(ctx, target.profile);
   const { agent } = await network.agentFor(federation);
   const signinToken = await getSigninToken(federation, keys, { signal: ctx.signal, agent, timeoutMs: network.limits.requestTimeoutMs });
-  const url = buildLoginUrl(federation, { issuer: target.spec.startUrl, destination, signinToken });
+  const url = buildLoginUrl(federation, { issuer: target.startUrl ?? "https://console.aws.amazon.com/", destination, signinToken });
   // redactText hides the SigninToken value: the link is a secret while it lasts.
   debug(`console: login link ${url}`);
   const result = {
