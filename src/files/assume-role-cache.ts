@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { formatIsoOffset } from "../lib/iso-time.js";
 import { ACCESS_KEY_ID_SHAPE, SECRET_ACCESS_KEY_SHAPE, SESSION_TOKEN_SHAPE } from "../lib/key-shape.js";
 import { readTextIfExists, writeFileAtomic } from "./atomic-write.js";
 import { parseCacheJson } from "./cache-json.js";
@@ -7,7 +8,7 @@ import type { JsonFields } from "./json-fields.js";
 import { formatPythonJson } from "./python-json.js";
 import { parseTimestamp, TIMESTAMP_RULE } from "./token-cache.js";
 
-// The AWS CLI's assume-role cache, ~/.aws/cli/cache (docs/protocol/token-cache.md §7): botocore's
+// The AWS CLI's assume-role cache, ~/.aws/cli/cache (docs/protocol/token-cache.md §6.1): botocore's
 // CachedCredentialFetcher keeps the AssumeRole answer there, in a JSONFileCache file named by the
 // request (role-keys/role-chain.entry.ts `assumeRoleCacheFileName`). sso-cli reads and writes the
 // same files, so the AWS CLI and sso-cli reuse each other's assumed-role keys.
@@ -59,8 +60,9 @@ export async function readAssumedRoleKeys(dir: string, fileName: string): Promis
 }
 
 /**
- * What botocore's JSONFileCache writes: `json.dumps` of the AssumeRole answer, the expiration as
- * `strftime('%Y-%m-%dT%H:%M:%S%Z')` of a UTC datetime (`…UTC`), AccountId added to Credentials.
+ * What the AWS CLI v2.9 writes (docs/protocol/token-cache.md §6.1): `json.dumps` of the AssumeRole
+ * answer, the expiration as `isoformat()` (`…+00:00`); its ResponseMetadata is left out, as no
+ * reader uses it. A reader takes `Z` and botocore 1.43's `…UTC` as well.
  */
 export function formatAssumeRoleCacheEntry(k: AssumedRoleKeys): string {
   return formatPythonJson({
@@ -68,8 +70,7 @@ export function formatAssumeRoleCacheEntry(k: AssumedRoleKeys): string {
       AccessKeyId: k.accessKeyId,
       SecretAccessKey: k.secretAccessKey,
       SessionToken: k.sessionToken,
-      Expiration: k.expiration.toISOString().replace(/\.\d{3}Z$/, "UTC"),
-      ...(k.accountId !== undefined ? { AccountId: k.accountId } : {}),
+      Expiration: formatIsoOffset(k.expiration),
     },
     ...(k.arn !== undefined ? { AssumedRoleUser: { AssumedRoleId: k.assumedRoleId, Arn: k.arn } } : {}),
   });

@@ -47,7 +47,7 @@ describe("a chained profile's keys", () => {
     expect(Math.ceil((c.expiration.getTime() - ctx.now().getTime()) / 1000)).toBe(3600);
     const file = join(ctx.paths.cliCacheDir, assumeRoleCacheFileName({ roleArn: DEPLOY, sessionName: "alice" }));
     expect((await stat(file)).mode & 0o777).toBe(0o600);
-    expect(await readFile(file, "utf8")).toContain(`"Expiration": "${c.expiration.toISOString().slice(0, 19)}UTC"`);
+    expect(await readFile(file, "utf8")).toContain(`"Expiration": "${c.expiration.toISOString().slice(0, 19)}+00:00"`);
     const again = await getProfileCredentials(ctx, { profile: "deploy" });
     expect(again).toMatchObject({ source: "cache", accessKeyId: c.accessKeyId });
     expect([calls(emu, "GetRoleCredentials"), calls(emu, "AssumeRole")]).toEqual([1, 1]);
