@@ -5,7 +5,7 @@ import { debugLogFor } from "../lib/debug-log.js";
 import { networkFor } from "../network/network-for.js";
 import { assumeRole, describeStsRefusal, type AssumedRole, type SourceKeys } from "../sso/assume-role.js";
 import { errorFacts, isThrottle } from "../sso/service-errors.js";
-import { serviceRetry } from "../sso/service-retry.js";
+import { serviceRetry, type ServiceRetry } from "../sso/service-retry.js";
 import { KEYS_MARGIN_MS, type ProfileCredentials } from "./credential-profile.entry.js";
 import { stsEndpointFor, type RoleChain, type RoleHop } from "./role-chain.entry.js";
 
@@ -35,7 +35,7 @@ export async function cachedHopKeys(deps: Pick<Context, "paths" | "now">, hop: R
  * whose cached keys still do, else from the source profile's keys (`base`), assuming each role
  * in turn. Never asks a person anything.
  */
-export async function getChainedCredentials(ctx: Context, chain: RoleChain, base: BaseCredentials): Promise<ChainedCredentials> {
+export async function getChainedCredentials(ctx: Context, chain: RoleChain, base: BaseCredentials, opts: { retry?: ServiceRetry | undefined } = {}): Promise<ChainedCredentials> {
   const debug = debugLogFor(ctx);
   const last = chain.hops.length - 1;
   let start = chain.hops.length;
@@ -62,7 +62,8 @@ export async function getChainedCredentials(ctx: Context, chain: RoleChain, base
   }
   const target = stsEndpointFor(chain);
   const network = start <= last ? await networkFor(ctx, chain.profile) : undefined;
-  const retry = serviceRetry(ctx);
+  // A login's fan-out passes one retrier, so its chains back off together.
+  const retry = opts.retry ?? serviceRetry(ctx);
   const url = ctx.endpoints.sts ?? target.url;
   for (let i = start; i <= last; i++) {
     const hop = chain.hops[i]!;

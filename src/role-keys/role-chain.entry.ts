@@ -99,6 +99,23 @@ export function isRoleProfile(section: Record<string, string> | undefined): bool
   return section !== undefined && section.role_arn !== undefined && section.web_identity_token_file === undefined;
 }
 
+/**
+ * The profile at the bottom of a chain when it is an Identity Center profile (what a login signs
+ * in to for it), else undefined. Walks source_profile only; resolveRoleChain checks the chain.
+ */
+export function chainBaseProfile(name: string, config: SectionReader): string | undefined {
+  const seen = new Set<string>();
+  let current = name;
+  for (;;) {
+    const s = config(current);
+    if (s === undefined || seen.has(current)) return undefined;
+    seen.add(current);
+    if (!isRoleProfile(s)) return isSsoSection(s) ? current : undefined;
+    if (s.source_profile === undefined) return undefined;
+    current = s.source_profile;
+  }
+}
+
 const isSsoSection = (s: Record<string, string>): boolean => ["sso_session", "sso_start_url", "sso_account_id", "sso_role_name"].some((k) => s[k] !== undefined);
 const hasStaticKeys = (s: Record<string, string> | undefined): boolean => s !== undefined && (s.aws_access_key_id !== undefined || s.aws_secret_access_key !== undefined);
 

@@ -104,6 +104,22 @@ describe.concurrent("role chains through the credential commands", () => {
     expect(r.stdout.trim()).toBe(arn);
   });
 
+  it.each([
+    ["deploy", DEPLOY_ARN],
+    ["audit", AUDIT_ARN],
+  ])("login --profile %s: keys in its section of the credentials file that STS takes as %s; logout removes them", async (profile, arn) => {
+    const h = await home();
+    const r = await runCli(["login", "--profile", profile, "--no-browser"], { home: h, env: emu.env });
+    expect(r.code, r.stderr).toBe(0);
+    const text = await readFile(join(h, ".aws", "credentials"), "utf8");
+    const section = text.slice(text.indexOf(`[${profile}]`));
+    const value = (k: string) => new RegExp(`^${k} = (.*)$`, "m").exec(section)![1]!;
+    expect(await callerArn(h, { AWS_ACCESS_KEY_ID: value("aws_access_key_id"), AWS_SECRET_ACCESS_KEY: value("aws_secret_access_key"), AWS_SESSION_TOKEN: value("aws_session_token") })).toBe(arn);
+    const out = await runCli(["logout", "--profile", profile], { home: h, env: emu.env });
+    expect(out.code, out.stderr).toBe(0);
+    expect(await readFile(join(h, ".aws", "credentials"), "utf8").catch(() => "")).not.toContain(`[${profile}]`);
+  });
+
   it("console --print --profile audit: a sign-in link from the chain's keys", async () => {
     const h = await home();
     const r = await runCli(["console", "--profile", "audit", "--print"], { home: h, env: emu.env });

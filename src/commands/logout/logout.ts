@@ -1,6 +1,7 @@
 import type { Context } from "../../context.js";
 import { readConfigFile, resolveSsoProfile, resolveSsoSession } from "../../files/config-file.js";
 import { readCredentialsFile, updateCredentialsFile } from "../../files/credentials-file.js";
+import { chainBaseProfile, configSection } from "../../role-keys/role-chain.entry.js";
 import { defaultLedgerFile, listLedgerEntries, type WrittenProfile } from "../../files/credentials-ledger.js";
 import { deleteTokenCacheEntry, listTokenCacheEntries, readTokenCacheEntry, tokenCacheFileName } from "../../files/token-cache.js";
 import { deleteRoleCacheFile, listSsoRoleCacheFiles, roleCacheFileName } from "../../files/role-cache.js";
@@ -78,7 +79,9 @@ async function resolveScope(ctx: Context, input: LogoutInput): Promise<Scope> {
     return { tokenFiles: tokens.map((t) => ({ fileName: t.fileName, accessToken: t.accessToken, region: t.region })), owns: () => true };
   }
   const doc = await readConfigFile(ctx.paths.configFile);
-  const spec = profile !== undefined ? resolveSsoProfile(doc, profile) : { ...resolveSsoSession(doc, input.ssoSession!), kind: "sso-session" as const };
+  // A role chain signs out of the sign-in its base profile uses (with the chain's keys, recorded under it).
+  const signInProfile = profile !== undefined ? (chainBaseProfile(profile, configSection(doc)) ?? profile) : undefined;
+  const spec = signInProfile !== undefined ? resolveSsoProfile(doc, signInProfile) : { ...resolveSsoSession(doc, input.ssoSession!), kind: "sso-session" as const };
   const session = spec.kind === "sso-session" ? spec.ssoSession : undefined;
   const fileName = tokenCacheFileName({ ssoSession: session, startUrl: spec.startUrl });
   const entry = await readTokenCacheEntry(ctx.paths.ssoCacheDir, fileName);
