@@ -46,7 +46,8 @@ export interface RoleChain {
 /** The keys a profile section can hold in the credentials file or the config. */
 export type SectionReader = (profile: string) => Record<string, string> | undefined;
 
-const ROLE_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):role\/(?:[\x21-\x7e]*\/)?([\w+=,.@-]{1,64})$/;
+/** An IAM role ARN (its resource may carry a path): `arn:aws:iam::ACCOUNT:role/[PATH/]NAME`. */
+export const ROLE_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):role\/(?:[\x21-\x7e]*\/)?([\w+=,.@-]{1,64})$/;
 
 /** The config's section of a profile (keys lower-cased), or undefined. */
 export function configSection(doc: IniDocument): SectionReader {

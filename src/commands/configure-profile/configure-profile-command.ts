@@ -2,15 +2,22 @@ import type { Command } from "commander";
 import type { Context } from "../../context.js";
 import { escapeControlChars } from "../../lib/control-chars.js";
 import type { ConfigureProfileResult, Prompter } from "./configure-profile.js";
+import type { RoleChainResult } from "./configure-role-chain.js";
 import { addGrammarCommand } from "../../cli/program-grammar.js";
 import { CONFIGURE_PROFILE_GRAMMAR, toConfigureProfileInput } from "./configure-profile-grammar.entry.js";
 
 export function addConfigureCommand(program: Command, ctx: Context): void {
   const configure = program.command("configure").description("Write AWS config profiles for IAM Identity Center");
   addGrammarCommand(configure, CONFIGURE_PROFILE_GRAMMAR, async (parsed) => {
-    const { configureProfile } = await import("./configure-profile.js");
+    const input = toConfigureProfileInput(parsed);
     const prompter = ctx.tty.stdin && ctx.tty.stderr ? await createPrompter(ctx) : undefined;
-    const r = await configureProfile(ctx, toConfigureProfileInput(parsed), prompter);
+    const chains = await import("./configure-role-chain.js");
+    if (chains.wantsRoleChain(input)) {
+      ctx.stderr.write(formatRoleChainReport(await chains.configureRoleChain(ctx, input, prompter)));
+      return;
+    }
+    const { configureProfile } = await import("./configure-profile.js");
+    const r = await configureProfile(ctx, input, prompter);
     ctx.stderr.write(formatConfigureReport(r));
   });
 }
@@ -20,6 +27,17 @@ export function formatConfigureReport(r: ConfigureProfileResult): string {
   const what = r.form === "legacy" ? r.startUrl : `sso-session ${r.ssoSession}`;
   return (
     escapeControlChars(`${r.changed ? "Wrote" : "Unchanged:"} profile ${r.profile} in ${r.file}: ${what}, account ${r.accountId}, role ${r.roleName}.`) +
+    "\n" +
+    escapeControlChars(`Next: sso-cli login --profile ${r.profile}   then: aws sts get-caller-identity --profile ${r.profile}`) +
+    "\n"
+  );
+}
+
+/** What configure wrote for a role chain: the chain as every AWS tool will resolve it. */
+export function formatRoleChainReport(r: RoleChainResult): string {
+  const hops = r.chain.hops.map((h) => h.roleArn).join(" → ");
+  return (
+    escapeControlChars(`${r.changed ? "Wrote" : "Unchanged:"} profile ${r.profile} in ${r.file}: assumes ${hops} on the keys of profile ${r.chain.base.profile}.`) +
     "\n" +
     escapeControlChars(`Next: sso-cli login --profile ${r.profile}   then: aws sts get-caller-identity --profile ${r.profile}`) +
     "\n"
