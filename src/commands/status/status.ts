@@ -12,6 +12,7 @@ import { describeServiceError } from "../../sso/service-errors.js";
 import { describeSignIn, readCachedToken, TOKEN_MARGIN_MS, type SignInSpec } from "../../sign-in/cached-sign-in.entry.js";
 import { KEYS_MARGIN_MS } from "../../role-keys/credential-profile.entry.js";
 import { resolveLoginPlan, specKey, type TargetProfile } from "../../targets/resolve-targets.entry.js";
+import { chainProfilesOf, chainStatuses, type ChainHopStatus } from "./status-chains.js";
 
 export interface StatusInput {
   profile?: string | undefined;
@@ -52,6 +53,8 @@ export interface ProfileStatus {
   /** Keys in the AWS CLI v2's role cache for this account and role (credential-process, export, exec). */
   roleCacheExpiresAt?: Date | undefined;
   next: NextStep;
+  /** A role chain (status-chains.ts): each hop's role and its keys in the assume-role cache, from the base profile up. */
+  chain?: ChainHopStatus[] | undefined;
 }
 
 export interface StatusResult {
@@ -81,6 +84,10 @@ export async function getStatus(deps: StatusDeps, input: StatusInput): Promise<S
   const bySpec = new Map(signIns.map((s) => [specKey(s.spec), s]));
   const written = await readWrittenKeys(deps);
   const profiles = await Promise.all(plan.profiles.map((p) => profileStatus(deps, p, bySpec.get(specKey(p.spec))!, written, now)));
+  // Role chains: the one named, or every chain on the sign-ins shown.
+  const chains = await chainStatuses(deps, doc, plan.chains ?? (input.profile === undefined && envProfile === undefined ? chainProfilesOf(doc, plan.signIns) : []), bySpec, written.expiry, now);
+  profiles.push(...chains.profiles);
+  plan.skipped.push(...chains.skipped);
   const ok = signIns.every((s) => s.next === "nothing") && profiles.every((p) => p.next === "nothing");
   return { checkedAt: now, signIns, profiles, skipped: plan.skipped, ok };
 }
