@@ -86,6 +86,13 @@ describe("a chained profile's keys", () => {
     expect(calls(emu, "AssumeRole") + calls(emu, "GetRoleCredentials")).toBe(0);
   });
 
+  it("STS throttling (Throttling, 400) is retried with back-off, then the keys come", async () => {
+    const { ctx, emu } = await setUp({ config: (u) => chains(u), knobs: { injections: [{ operation: "AssumeRole", status: 400, error: "Throttling", count: 2 }] } });
+    await seedSignIn(ctx, emu);
+    await expect(getProfileCredentials(ctx, { profile: "deploy" })).resolves.toMatchObject({ source: "fetched", roleName: "Deploy" });
+    expect(calls(emu, "AssumeRole")).toBe(3);
+  });
+
   it.each([
     ["an account the emulator does not have", ["role_arn = arn:aws:iam::999999999999:role/Deploy"], {}, /STS refused to assume arn:aws:iam::999999999999:role\/Deploy for profile deploy \(AccessDenied: User: .* is not authorized/],
     ["an ExternalId that does not match", ["external_id = wrong-id"], { externalIds: ["Deploy:right-id"] }, /STS refused to assume .* for profile deploy \(AccessDenied:/],
