@@ -1,5 +1,5 @@
 import type { Context } from "../context.js";
-import { cachedProfileCredentials, resolveCredentialProfile } from "../role-keys/credential-profile.entry.js";
+import { cachedKeysProfileCredentials } from "../role-keys/role-chain.entry.js";
 import { CREDENTIAL_PROCESS_GRAMMAR } from "../commands/credential-process/credential-process-grammar.entry.js";
 import { EXPORT_GRAMMAR } from "../commands/export/export-grammar.entry.js";
 import { renderCredentials, toCredentialsRequest } from "../commands/export/credentials-output.entry.js";
@@ -18,7 +18,8 @@ export async function runHotCredentials(ctx: Context, argv: string[]): Promise<s
   if (!parsed) return undefined;
   try {
     const request = toCredentialsRequest(command, parsed);
-    const cached = await cachedProfileCredentials(ctx, await resolveCredentialProfile(ctx, request.profile));
+    // Role chains too: their last hop's keys in the assume-role cache (role-chain.entry.ts).
+    const cached = await cachedKeysProfileCredentials(ctx, request.profile);
     return cached && renderCredentials(cached, request.format);
   } catch {
     return undefined;

@@ -6,7 +6,7 @@ import { networkFor } from "../network/network-for.js";
 import { assumeRole, describeStsRefusal, type AssumedRole, type SourceKeys } from "../sso/assume-role.js";
 import { errorFacts, isThrottle } from "../sso/service-errors.js";
 import { serviceRetry, type ServiceRetry } from "../sso/service-retry.js";
-import { KEYS_MARGIN_MS, type ProfileCredentials } from "./credential-profile.entry.js";
+import { KEYS_MARGIN_MS, resolveCredentialProfile, type ProfileCredentials } from "./credential-profile.entry.js";
 import { stsEndpointFor, type RoleChain, type RoleHop } from "./role-chain.entry.js";
 
 // The keys of a role chain (role-chain.entry.ts reads it): each hop's AssumeRole signed with the
@@ -50,16 +50,9 @@ export async function getChainedCredentials(ctx: Context, chain: RoleChain, base
     }
     start = i;
   }
-  let region = chain.region;
-  if (keys === undefined) {
-    if (chain.base.kind === "sso") {
-      const b = await base(chain.base.profile);
-      region ??= b.region;
-      keys = b;
-    } else {
-      keys = chain.base.keys;
-    }
-  }
+  if (keys === undefined) keys = chain.base.kind === "sso" ? await base(chain.base.profile) : chain.base.keys;
+  // The chain's region, else its base profile's (as the hot path says it: role-chain.entry.ts).
+  const region = chain.region ?? (chain.base.kind === "sso" ? (await resolveCredentialProfile(ctx, chain.base.profile)).region : undefined);
   const target = stsEndpointFor(chain);
   const network = start <= last ? await networkFor(ctx, chain.profile) : undefined;
   // A login's fan-out passes one retrier, so its chains back off together.

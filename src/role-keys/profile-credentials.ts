@@ -20,13 +20,16 @@ export { cachedProfileCredentials, resolveCredentialProfile } from "./credential
  * For commands that run inside other tools (credential_process, export, exec, console).
  */
 export async function getProfileCredentials(ctx: Context, input: { profile?: string | undefined }): Promise<ProfileCredentials> {
-  // A role chain (role_arn + source_profile): AssumeRole on the source profile's keys.
-  const chain = await readRoleChain(ctx, input.profile);
-  if (chain) {
+  let target;
+  try {
+    target = await resolveCredentialProfile(ctx, input.profile);
+  } catch (err) {
+    // A role chain (role_arn + source_profile): AssumeRole on the source profile's keys.
+    const chain = await readRoleChain(ctx, input.profile);
+    if (!chain) throw err;
     const { getChainedCredentials } = await import("./chained-credentials.js");
     return getChainedCredentials(ctx, chain, (profile) => getProfileCredentials(ctx, { profile }));
   }
-  const target = await resolveCredentialProfile(ctx, input.profile);
   const debug = debugLogFor(ctx);
   const cached = await cachedProfileCredentials(ctx, target);
   debug(`profile ${target.profile}: role cache ${ctx.paths.cliCacheDir}/${target.roleCacheFile}`, { usable: cached !== undefined });

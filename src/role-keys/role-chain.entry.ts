@@ -2,7 +2,8 @@ import type { Context } from "../context.js";
 import { ConfigError } from "../errors.js";
 import { findProfileSection, readConfigFile } from "../files/config-file.js";
 import { readCredentialsFile } from "../files/credentials-file.js";
-import { resolveCredentialProfile } from "./credential-profile.entry.js";
+import { readAssumedRoleKeys } from "../files/assume-role-cache.js";
+import { cachedProfileCredentials, KEYS_MARGIN_MS, resolveCredentialProfile, type ProfileCredentials } from "./credential-profile.entry.js";
 import type { IniDocument } from "../files/ini-document.js";
 import { formatPythonJson } from "../files/python-json.js";
 import { sha1Hex } from "../lib/sha.js";
@@ -93,6 +94,28 @@ export async function resolveKeysProfile(deps: Pick<Context, "paths" | "env">, p
   const last = chain.hops.at(-1)!;
   const base = chain.base.kind === "sso" ? await resolveCredentialProfile(deps, chain.base.profile) : undefined;
   return { profile: chain.profile, accountId: last.accountId, roleName: last.roleName, region: chain.region ?? base?.region ?? "us-east-1", startUrl: base?.spec.startUrl, chain };
+}
+
+/**
+ * Files only, for the entry's hot path: any profile's keys from the caches the AWS CLI v2 shares
+ * while they last more than 15 minutes (a role chain's last hop from the assume-role cache), else
+ * undefined.
+ */
+export async function cachedKeysProfileCredentials(deps: Pick<Context, "paths" | "env" | "now">, profile: string | undefined): Promise<ProfileCredentials | undefined> {
+  // An Identity Center profile first, with one read of the config, as before chains: the common case stays as cheap.
+  let chain: RoleChain | undefined;
+  try {
+    return await cachedProfileCredentials(deps, await resolveCredentialProfile(deps, profile));
+  } catch (err) {
+    chain = await readRoleChain(deps, profile);
+    if (chain === undefined) throw err;
+  }
+  const last = chain.hops.at(-1)!;
+  const k = await readAssumedRoleKeys(deps.paths.cliCacheDir, last.cacheFile);
+  // The region is the chain's, or its base's when it has none: the base is read only then.
+  if (!k || k.expiration.getTime() - deps.now().getTime() <= KEYS_MARGIN_MS) return undefined;
+  const region = chain.region ?? (chain.base.kind === "sso" ? (await resolveCredentialProfile(deps, chain.base.profile)).region : "us-east-1");
+  return { accessKeyId: k.accessKeyId, secretAccessKey: k.secretAccessKey, sessionToken: k.sessionToken, expiration: k.expiration, profile: chain.profile, accountId: last.accountId, roleName: last.roleName, region, source: "cache" };
 }
 
 /** Whether botocore would resolve this profile by AssumeRole: it has role_arn (and no web identity). */
