@@ -115,6 +115,9 @@ describe.concurrent("role chains through the credential commands", () => {
     const section = text.slice(text.indexOf(`[${profile}]`));
     const value = (k: string) => new RegExp(`^${k} = (.*)$`, "m").exec(section)![1]!;
     expect(await callerArn(h, { AWS_ACCESS_KEY_ID: value("aws_access_key_id"), AWS_SECRET_ACCESS_KEY: value("aws_secret_access_key"), AWS_SESSION_TOKEN: value("aws_session_token") })).toBe(arn);
+    // Again: the entry's fast path finds the chain's keys fresh and says so, with no network.
+    const again = await runCli(["login", "--profile", profile, "--no-browser"], { home: h, env: emu.env });
+    expect(again.stderr).toMatch(/^Already signed in; keys for 1 profile valid until /);
     const out = await runCli(["logout", "--profile", profile], { home: h, env: emu.env });
     expect(out.code, out.stderr).toBe(0);
     expect(await readFile(join(h, ".aws", "credentials"), "utf8").catch(() => "")).not.toContain(`[${profile}]`);
