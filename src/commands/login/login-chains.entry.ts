@@ -1,5 +1,5 @@
 import { SsoCliError } from "../../errors.js";
-import { resolveSsoProfile } from "../../files/config-file.js";
+import { listProfiles, resolveSsoProfile } from "../../files/config-file.js";
 import { hashAccessKeyId, type LedgerEntry } from "../../files/credentials-ledger.js";
 import type { IniDocument } from "../../files/ini-document.js";
 import { KEYS_MARGIN_MS } from "../../role-keys/credential-profile.entry.js";
@@ -10,6 +10,12 @@ import { specKey, specOf, type LoginPlan } from "../../targets/resolve-targets.e
 // with it whether anything must be fetched): the one named (`login --profile deploy`), and on a
 // login of a sign-in, every chain on that sign-in whose keys sso-cli wrote before (the ledger says
 // which), so that they are renewed with the sign-in's own profiles.
+
+/** Whether the config has any role-chain profile: only then does a login of a sign-in look for chains to renew. */
+export function hasRoleChains(doc: IniDocument): boolean {
+  const config = configSection(doc);
+  return listProfiles(doc).some((name) => isRoleProfile(config(name)));
+}
 
 /**
  * The chains a login of `plan`'s sign-ins renews: profiles of the credentials file that the ledger

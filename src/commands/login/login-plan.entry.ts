@@ -6,7 +6,7 @@ import type { IniDocument } from "../../files/ini-document.js";
 import { parseTimestamp } from "../../files/token-cache.js";
 import { resolveLoginPlan, type LoginPlan, type TargetProfile, type TargetSelection } from "../../targets/resolve-targets.entry.js";
 import { KEYS_MARGIN_MS } from "../../role-keys/credential-profile.entry.js";
-import { addRenewableChains, chainKeysValidUntil } from "./login-chains.entry.js";
+import { addRenewableChains, chainKeysValidUntil, hasRoleChains } from "./login-chains.entry.js";
 import { readCachedToken, TOKEN_MARGIN_MS, type SignInFlow, type SignInSpec } from "../../sign-in/cached-sign-in.entry.js";
 
 export interface LoginInput extends TargetSelection {
@@ -44,8 +44,9 @@ export async function prepareLogin(deps: PrepareLoginDeps, input: LoginInput): P
   const plan = resolveLoginPlan(doc, { ...input, envProfile });
   const ledgerFile = defaultLedgerFile(deps.paths.home);
   // A login of a sign-in also renews the role chains on it that hold keys sso-cli wrote (login-chains.entry.ts).
-  const keys = plan.profiles.length > 0 || plan.chains !== undefined || !lazy ? await readWrittenKeys(deps, ledgerFile, lazy) : undefined;
-  if (keys && !lazy) addRenewableChains(doc, plan, keys.ledger.files[keys.fileKey] ?? {});
+  const renewChains = !lazy && hasRoleChains(doc);
+  const keys = plan.profiles.length > 0 || plan.chains !== undefined || renewChains ? await readWrittenKeys(deps, ledgerFile, lazy) : undefined;
+  if (keys && renewChains) addRenewableChains(doc, plan, keys.ledger.files[keys.fileKey] ?? {});
   let validUntil = input.force ? undefined : await upToDateUntil(deps, plan.signIns, plan.profiles, keys);
   if (validUntil !== undefined && plan.chains !== undefined && keys) {
     const chainsUntil = chainKeysValidUntil(plan.chains, keys.ledger.files[keys.fileKey] ?? {}, keys.credentials, deps.now().getTime());
