@@ -1,8 +1,11 @@
-import { readFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { login, type LoginInput, type LoginResult } from "../../../src/commands/login/login.js";
 import { logout } from "../../../src/commands/logout/logout.js";
+import { LoginRequiredError } from "../../../src/errors.js";
 import { IniDocument } from "../../../src/files/ini-document.js";
+import { getProfileCredentials } from "../../../src/role-keys/profile-credentials.js";
+import { assumeRoleCacheFileName } from "../../../src/role-keys/role-chain.entry.js";
 import { sessionProfileConfig } from "../../helpers/sso-fixtures.js";
 import type { TestContext } from "../../helpers/test-context.js";
 import { calls, seedSignIn, useCaseSetups } from "../../helpers/use-case-setup.js";
@@ -54,6 +57,18 @@ describe("login and role chains", () => {
     const out = await logout(ctx, { profile: "audit" });
     expect(out.removedProfiles).toEqual(["audit"]);
     expect((await credentials(ctx)).get("audit", "aws_access_key_id")).toBeUndefined();
+  });
+
+  it("logout of the sign-in also deletes the chains' assumed-role keys, so nothing hands them out after", async () => {
+    const { ctx, emu } = await setUp({ config: (u) => config(u) });
+    await seedSignIn(ctx, emu);
+    await fetched(ctx, input({ profile: "audit" }));
+    const hopFiles = [assumeRoleCacheFileName({ roleArn: "arn:aws:iam::100000000002:role/Deploy", sessionName: "alice" }), assumeRoleCacheFileName({ roleArn: "arn:aws:iam::100000000003:role/Audit", sessionName: "alice-audit" })];
+    expect(await readdir(ctx.paths.cliCacheDir)).toEqual(expect.arrayContaining(hopFiles));
+    await logout(ctx, { ssoSession: "s" });
+    const left = await readdir(ctx.paths.cliCacheDir);
+    for (const f of hopFiles) expect(left).not.toContain(f);
+    await expect(getProfileCredentials(ctx, { profile: "audit" })).rejects.toThrow(LoginRequiredError);
   });
 
   it("a login of the sign-in renews the chains that hold keys sso-cli wrote, and adds none", async () => {
