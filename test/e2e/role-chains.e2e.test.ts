@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Exit } from "../../src/errors.js";
 import { formatTimestamp, formatTokenCacheEntry, tokenCacheFileName } from "../../src/files/token-cache.js";
 import { startTestEmulator } from "../helpers/emulator.js";
-import { runCli, runProcess } from "../helpers/run-process.js";
+import { runOnTerminal } from "../helpers/pty.js";
+import { BIN, runCli, runProcess } from "../helpers/run-process.js";
 import { sessionProfileConfig } from "../helpers/sso-fixtures.js";
 import { makeTempHome } from "../helpers/temp-home.js";
 
@@ -124,6 +125,24 @@ describe.concurrent("role chains through the credential commands", () => {
     const out = await runCli(["logout", "--profile", profile], { home: h, env: emu.env });
     expect(out.code, out.stderr).toBe(0);
     expect(await readFile(join(h, ".aws", "credentials"), "utf8").catch(() => "")).not.toContain(`[${profile}]`);
+  });
+
+  it("configure profile on a terminal offers a role chain on the profile it wrote", async () => {
+    const h = await home();
+    const argv = [process.execPath, BIN, "configure", "profile", "dev", "--sso-session", "s", "--account-id", "100000000001", "--role-name", "AdministratorAccess"];
+    const r = await runOnTerminal(
+      argv,
+      [
+        ["Default region for AWS clients", ["\r"]],
+        ["AWS CLI output format", ["\r"]],
+        ["Assume a role from this profile\\?", ["arn:aws:iam::100000000002:role/Ops", "\r"]],
+        ["Name of the profile that assumes it", ["\r"]],
+      ],
+      { home: h, env: { ...emu.env, BROWSER: "none" }, timeoutMs: 25_000 },
+    );
+    expect(r.code, r.output).toBe(0);
+    expect(r.output).toMatch(/Wrote profile dev-ops in .*: assumes arn:aws:iam::100000000002:role\/Ops on the keys of profile dev\./);
+    expect(await readFile(join(h, ".aws", "config"), "utf8")).toContain("[profile dev-ops]\nrole_arn = arn:aws:iam::100000000002:role/Ops\nsource_profile = dev\n");
   });
 
   it("console --print --profile audit: a sign-in link from the chain's keys", async () => {

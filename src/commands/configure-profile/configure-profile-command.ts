@@ -19,6 +19,11 @@ export function addConfigureCommand(program: Command, ctx: Context): void {
     const { configureProfile } = await import("./configure-profile.js");
     const r = await configureProfile(ctx, input, prompter);
     ctx.stderr.write(formatConfigureReport(r));
+    // On a terminal: a role chain on the profile just written, if the person wants one.
+    if (prompter) {
+      const chain = await chains.offerRoleChain(ctx, r.profile, prompter);
+      if (chain) ctx.stderr.write(formatRoleChainReport(chain));
+    }
   });
 }
 

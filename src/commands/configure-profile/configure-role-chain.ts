@@ -74,3 +74,17 @@ export async function configureRoleChain(ctx: Context, input: ConfigureProfileIn
 function required(flag: string): never {
   throw new UsageError(`${flag} is required (no terminal to ask on).`, `Pass ${flag} VALUE.`);
 }
+
+/**
+ * On a terminal, after an Identity Center profile is written: "assume a role from this profile?"
+ * A role ARN makes a chain on it (named by the person, `<source>-<role>` by default); Enter is no.
+ */
+export async function offerRoleChain(ctx: Context, source: string, prompter: Prompter): Promise<RoleChainResult | undefined> {
+  const arn = (
+    await prompter.input("Assume a role from this profile? Role ARN (Enter: no)", { validate: (v) => (v.trim() === "" || ROLE_ARN.test(v.trim()) ? true : "arn:aws:iam::ACCOUNT:role/NAME, or nothing") })
+  ).trim();
+  if (arn === "") return undefined;
+  const suggested = `${source}-${ROLE_ARN.exec(arn)![2]!.toLowerCase()}`;
+  const name = (await prompter.input("Name of the profile that assumes it", { default: suggested, validate: (v) => (v.trim() ? true : "A profile name") })).trim();
+  return configureRoleChain(ctx, { profile: name, legacy: false, force: false, browser: false, roleArn: arn, sourceProfile: source }, undefined);
+}
