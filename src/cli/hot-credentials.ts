@@ -1,5 +1,5 @@
 import type { Context } from "../context.js";
-import { cachedProfileCredentials, resolveCredentialProfile } from "../role-keys/credential-profile.entry.js";
+import { cachedKeysProfileCredentials } from "../role-keys/role-chain.entry.js";
 import { renderCredentials, type CredentialsRequest } from "../commands/export/credentials-output.entry.js";
 
 /**
@@ -10,7 +10,8 @@ import { renderCredentials, type CredentialsRequest } from "../commands/export/c
  */
 export async function runHotCredentials(ctx: Context, request: CredentialsRequest): Promise<string | undefined> {
   try {
-    const cached = await cachedProfileCredentials(ctx, await resolveCredentialProfile(ctx, request.profile));
+    // Role chains too: their last hop's keys in the assume-role cache (role-chain.entry.ts).
+    const cached = await cachedKeysProfileCredentials(ctx, request.profile);
     return cached && renderCredentials(cached, request.format);
   } catch {
     return undefined;

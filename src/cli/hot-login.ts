@@ -15,7 +15,7 @@ export async function runHotLogin(ctx: Context, input: LoginInput): Promise<{ do
   try {
     const prepared = await prepareLogin(ctx, input);
     if (!prepared.upToDate) return { done: false, prepared };
-    return { done: true, say: formatUpToDate({ upToDate: true, profileCount: prepared.plan.profiles.length, validUntil: prepared.validUntil! }) };
+    return { done: true, say: formatUpToDate({ upToDate: true, profileCount: prepared.plan.profiles.length + (prepared.plan.chains?.length ?? 0), validUntil: prepared.validUntil! }) };
   } catch {
     return { done: false };
   }

@@ -9,6 +9,7 @@ import { serviceRetry } from "../sso/service-retry.js";
 import { describeSignIn } from "../sign-in/cached-sign-in.entry.js";
 import { cachedProfileCredentials, resolveCredentialProfile, type ProfileCredentials } from "./credential-profile.entry.js";
 import { ensureSignedIn } from "../sign-in/sign-in.js";
+import { readRoleChain } from "./role-chain.entry.js";
 
 export type { CredentialProfile, ProfileCredentials } from "./credential-profile.entry.js";
 export { cachedProfileCredentials, resolveCredentialProfile } from "./credential-profile.entry.js";
@@ -20,7 +21,16 @@ export { cachedProfileCredentials, resolveCredentialProfile } from "./credential
  * For commands that run inside other tools (credential_process, export, exec, console).
  */
 export async function getProfileCredentials(ctx: Context, input: { profile?: string | undefined }): Promise<ProfileCredentials> {
-  const target = await resolveCredentialProfile(ctx, input.profile);
+  let target;
+  try {
+    target = await resolveCredentialProfile(ctx, input.profile);
+  } catch (err) {
+    // A role chain (role_arn + source_profile): AssumeRole on the source profile's keys.
+    const chain = await readRoleChain(ctx, input.profile);
+    if (!chain) throw err;
+    const { getChainedCredentials } = await import("./chained-credentials.js");
+    return getChainedCredentials(ctx, chain, (profile) => getProfileCredentials(ctx, { profile }));
+  }
   const debug = debugLogFor(ctx);
   const cached = await cachedProfileCredentials(ctx, target);
   debug(`profile ${target.profile}: role cache ${ctx.paths.cliCacheDir}/${target.roleCacheFile}`, { usable: cached !== undefined });

@@ -51,13 +51,14 @@ export function isRetryable(err: unknown): boolean {
   const f = errorFacts(err);
   if (f.tls) return false;
   if (f.network) return true;
-  if (f.code === "TooManyRequestsException" || f.code === "ThrottlingException" || f.code === "SlowDownException") return true;
+  if (f.code === "TooManyRequestsException" || f.code === "ThrottlingException" || f.code === "Throttling" || f.code === "SlowDownException") return true;
   return f.status !== undefined && f.status >= 500;
 }
 
 export function isThrottle(err: unknown): boolean {
   const c = errorFacts(err).code;
-  return c === "TooManyRequestsException" || c === "ThrottlingException";
+  // awsQuery services such as STS say Throttling (botocore lists it among its throttling codes).
+  return c === "TooManyRequestsException" || c === "ThrottlingException" || c === "Throttling";
 }
 
 /**

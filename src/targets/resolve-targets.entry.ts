@@ -13,6 +13,7 @@ import {
   type ResolvedSsoSession,
 } from "../files/config-file.js";
 import { populatedMark } from "../files/populated-profiles.js";
+import { chainBaseProfile, configSection, isRoleProfile } from "../role-keys/role-chain.entry.js";
 import type { SignInSpec } from "../sign-in/cached-sign-in.entry.js";
 import { nearRegions } from "../lib/aws-regions.js";
 
@@ -40,6 +41,8 @@ export interface LoginPlan {
    * look for is already cached and the journey needs one sign-in.
    */
   newSession?: string | undefined;
+  /** Role-chain profiles (role_arn + source_profile) that get keys: named, or holding keys sso-cli wrote (commands/login/login-chains.entry.ts). */
+  chains?: string[] | undefined;
 }
 
 export interface TargetSelection {
@@ -65,7 +68,7 @@ function sessionSpec(s: ResolvedSsoSession): SignInSpec {
   return { ssoSession: s.ssoSession, startUrl: s.startUrl, region: s.region, scopes: s.registrationScopes };
 }
 
-function specOf(p: ResolvedSsoProfile): SignInSpec {
+export function specOf(p: ResolvedSsoProfile): SignInSpec {
   return p.kind === "sso-session"
     ? { ssoSession: p.ssoSession, startUrl: p.startUrl, region: p.region, scopes: p.registrationScopes }
     : { startUrl: p.startUrl, region: p.region, scopes: null };
@@ -170,6 +173,12 @@ export function namesList(names: readonly string[]): string {
 
 /** A named profile gets keys even when populated: naming it is asking for them. */
 function planForProfile(doc: IniDocument, profile: string): LoginPlan {
+  // A role chain: the sign-in its base profile needs (none for a chain on written keys), then its roles.
+  const config = configSection(doc);
+  if (isRoleProfile(config(profile))) {
+    const base = chainBaseProfile(profile, config);
+    return { signIns: base !== undefined ? [specOf(resolveSsoProfile(doc, base))] : [], profiles: [], skipped: [], keyless: 0, chains: [profile] };
+  }
   const p = resolveSsoProfile(doc, profile);
   if (p.accountId === undefined || p.roleName === undefined) {
     return { signIns: [specOf(p)], profiles: [], skipped: [{ profile, reason: `Profile ${profile} has no sso_account_id and sso_role_name; signed in only.` }], keyless: 0 };

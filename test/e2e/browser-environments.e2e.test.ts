@@ -219,7 +219,7 @@ describe.concurrent("the triggers of the silent-0 bug, for login and for configu
   it.each(triggers)("configure profile on a terminal with $trigger, $flow flow", async (t) => {
     const { home, env } = await setUp(t, false);
     const argv = [process.execPath, BIN, "configure", "profile", "p", "--sso-start-url", emu.startUrl, "--sso-region", "us-east-1", ...t.flags];
-    const r = await runOnTerminal(argv, [["Default region for AWS clients", ["\r"]], ["AWS CLI output format", ["\r"]]], { home, env, timeoutMs: 25_000 });
+    const r = await runOnTerminal(argv, [["Default region for AWS clients", ["\r"]], ["AWS CLI output format", ["\r"]], ["Assume a role from this profile?", ["\r"]]], { home, env, timeoutMs: 25_000 });
     expect(r.code, r.output).toBe(0);
     expect(r.output).toMatch(/Signed in to /);
     expect(r.output).toMatch(/The only AWS account available to you is/);

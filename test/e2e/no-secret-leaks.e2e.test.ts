@@ -51,6 +51,10 @@ const steps: Step[] = [
   { name: "console (a browser opens the sign-in link)", args: ["console", "--profile", PROFILE, "--destination", "s3"], env: { BROWSER: FAKE_BROWSER }, exit: 0 },
   { name: "status --check", args: ["status", "--check"], exit: 0, data: true },
   { name: "roles", args: ["roles", "--profile", PROFILE], exit: 0, data: true },
+  // A role chain on the profile (#22): AssumeRole with the profile's keys, its keys cached and written
+  // (credential-process and export print keys by design, so the chain's network path runs through login).
+  { name: "configure a role chain", args: ["configure", "profile", "chain", "--role-arn", `arn:aws:iam::${ACCOUNT}:role/Deploy`, "--source-profile", PROFILE, "--role-session-name", "canary"], exit: 0 },
+  { name: "login of a role chain", args: ["login", "--profile", "chain"], exit: 0 },
   { name: "login --force on a desktop (authorization code with PKCE)", args: ["login", "--profile", PROFILE, "--force"], env: { BROWSER: FAKE_BROWSER }, exit: 0 },
   {
     name: "login with an expired token (silent refresh) and a retried 500",

@@ -179,7 +179,7 @@ async function configureOnTerminal(
 ): Promise<TerminalRun> {
   const argv = [process.execPath, BIN, "configure", "profile", profile, "--sso-start-url", emu.startUrl, "--sso-region", "eu-north-1"];
   // After account and role, it asks for the default region and output format: Enter keeps the defaults.
-  return runOnTerminal(argv, [...answers, ["Default region for AWS clients", [ENTER]], ["AWS CLI output format", [ENTER]]], { home, env: { ...emu.env, BROWSER: "none" }, timeoutMs: 30_000 });
+  return runOnTerminal(argv, [...answers, ["Default region for AWS clients", [ENTER]], ["AWS CLI output format", [ENTER]], ["Assume a role from this profile?", [ENTER]]], { home, env: { ...emu.env, BROWSER: "none" }, timeoutMs: 30_000 });
 }
 
 describe("configure profile on a terminal", () => {
@@ -192,7 +192,7 @@ describe("configure profile on a terminal", () => {
         ["Which role", [ENTER]],
       ]);
       expect(r.code, r.output).toBe(0);
-      expect(r.answered).toBe(4);
+      expect(r.answered).toBe(5);
       expect(r.output).toMatch(/code\s+[A-Z]{4}-[A-Z]{4}/);
       const config = await readFile(join(home, ".aws", "config"), "utf8");
       expect(config).toMatch(/^\[profile p2\]$/m);

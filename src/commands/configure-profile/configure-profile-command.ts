@@ -4,6 +4,7 @@ import { describeExitCodes, UsageError } from "../../errors.js";
 import { escapeControlChars } from "../../lib/control-chars.js";
 import { promptChoice } from "../../lib/choice-prompt.js";
 import type { ConfigureProfileResult, Prompter } from "./configure-profile.js";
+import type { RoleChainResult } from "./configure-role-chain.js";
 import { addGrammarCommand } from "../../cli/program-grammar.js";
 import { CONFIGURE_PROFILE_GRAMMAR, toConfigureProfileInput } from "./configure-profile-grammar.entry.js";
 
@@ -26,10 +27,21 @@ export function addConfigureCommand(program: Command, ctx: Context): void {
       });
   }
   addGrammarCommand(configure, CONFIGURE_PROFILE_GRAMMAR, async (parsed) => {
-    const { configureProfile } = await import("./configure-profile.js");
+    const input = toConfigureProfileInput(parsed);
     const prompter = ctx.tty.stdin && ctx.tty.stderr ? await createPrompter(ctx) : undefined;
-    const r = await configureProfile(ctx, toConfigureProfileInput(parsed), prompter);
+    const chains = await import("./configure-role-chain.js");
+    if (chains.wantsRoleChain(input)) {
+      ctx.stderr.write(formatRoleChainReport(await chains.configureRoleChain(ctx, input, prompter)));
+      return;
+    }
+    const { configureProfile } = await import("./configure-profile.js");
+    const r = await configureProfile(ctx, input, prompter);
     ctx.stderr.write(formatConfigureReport(r));
+    // On a terminal: a role chain on the profile just written, if the person wants one.
+    if (prompter) {
+      const chain = await chains.offerRoleChain(ctx, r.profile, prompter);
+      if (chain) ctx.stderr.write(formatRoleChainReport(chain));
+    }
   });
 }
 
@@ -38,6 +50,17 @@ export function formatConfigureReport(r: ConfigureProfileResult): string {
   const what = r.form === "legacy" ? r.startUrl : `sso-session ${r.ssoSession}`;
   return (
     escapeControlChars(`${r.changed ? "Wrote" : "Unchanged:"} profile ${r.profile} in ${r.file}: ${what}, account ${r.accountId}, role ${r.roleName}.`) +
+    "\n" +
+    escapeControlChars(`Next: sso-cli login --profile ${r.profile}   then: aws sts get-caller-identity --profile ${r.profile}`) +
+    "\n"
+  );
+}
+
+/** What configure wrote for a role chain: the chain as every AWS tool will resolve it. */
+export function formatRoleChainReport(r: RoleChainResult): string {
+  const hops = r.chain.hops.map((h) => h.roleArn).join(" → ");
+  return (
+    escapeControlChars(`${r.changed ? "Wrote" : "Unchanged:"} profile ${r.profile} in ${r.file}: assumes ${hops} on the keys of profile ${r.chain.base.profile}.`) +
     "\n" +
     escapeControlChars(`Next: sso-cli login --profile ${r.profile}   then: aws sts get-caller-identity --profile ${r.profile}`) +
     "\n"

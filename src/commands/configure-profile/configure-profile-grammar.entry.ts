@@ -3,6 +3,7 @@ import { stringValue, type CommandGrammar, type ParsedArgs } from "../../cli/fla
 import { FORCE_FLAG, OUTPUT_FLAG, REGION_FLAG, SIGN_IN_FLAGS, SSO_SESSION_FLAG, flag, signInChoice } from "../../cli/shared-flags.entry.js";
 import type { ConfigureProfileInput } from "./configure-profile.js";
 import { expandStartUrlOf } from "../../lib/start-url.js";
+import type { RoleChainInput } from "./configure-role-chain.js";
 
 export const CONFIGURE_PROFILE_GRAMMAR: CommandGrammar = {
   path: ["configure", "profile"],
@@ -19,6 +20,11 @@ export const CONFIGURE_PROFILE_GRAMMAR: CommandGrammar = {
     { flag: "--legacy", key: "legacy", description: "write sso_start_url/sso_region into the profile itself (no sso-session; no silent refresh)" },
     flag(FORCE_FLAG, "change a conflicting sso-session, move a legacy profile to another start URL or region, or switch to --legacy"),
     { flag: "--credential-process", key: "credentialProcess", description: "also write credential_process (this sso-cli) for tools that know no SSO" },
+    { flag: "--role-arn", value: "<arn>", key: "roleArn", description: "a role chain: the IAM role this profile assumes (with --source-profile)" },
+    { flag: "--source-profile", value: "<profile>", key: "sourceProfile", description: "a role chain: the profile whose keys assume the role (an IAM Identity Center profile, say)" },
+    { flag: "--role-session-name", value: "<name>", key: "roleSessionName", description: "a role chain: role_session_name (default: botocore-session-<time>)" },
+    { flag: "--duration-seconds", value: "<n>", key: "durationSeconds", description: "a role chain: duration_seconds, 900 to 3600 on an IAM Identity Center profile" },
+    { flag: "--external-id", value: "<id>", key: "externalId", description: "a role chain: external_id, when the role's trust policy asks for one" },
     ...SIGN_IN_FLAGS,
   ],
   help: `
@@ -35,12 +41,14 @@ Examples:
       --role-name ReadOnlyAccess
   sso-cli configure profile old --legacy --sso-start-url URL --sso-region us-east-1
   sso-cli configure profile dev --credential-process   # for tools without SSO support
+  sso-cli configure profile deploy --role-arn arn:aws:iam::222233334444:role/Deploy \\
+      --source-profile dev --role-session-name alice   # a role chain on the profile dev
 
 ${describeExitCodes(["ok", "usage", "denied", "interrupted", "badValue", "config", "service", "internal"])}`,
 };
 
 /** What the command line asks for, as the use case takes it. */
-export function toConfigureProfileInput({ positionals, values }: ParsedArgs): ConfigureProfileInput {
+export function toConfigureProfileInput({ positionals, values }: ParsedArgs): ConfigureProfileInput & RoleChainInput {
   return {
     profile: positionals[0]!,
     startUrl: expandStartUrlOf(stringValue(values, "ssoStartUrl")),
@@ -54,5 +62,10 @@ export function toConfigureProfileInput({ positionals, values }: ParsedArgs): Co
     force: values.force === true,
     ...signInChoice(values),
     credentialProcess: values.credentialProcess === true,
+    roleArn: stringValue(values, "roleArn"),
+    sourceProfile: stringValue(values, "sourceProfile"),
+    roleSessionName: stringValue(values, "roleSessionName"),
+    durationSeconds: stringValue(values, "durationSeconds"),
+    externalId: stringValue(values, "externalId"),
   };
 }

@@ -7,7 +7,8 @@ import { buildLoginUrl, federationUrl, resolveDestination } from "../../sso/cons
 import { checkEndpointOverride } from "../../lib/endpoint-override.js";
 import { getSigninToken } from "../../sso/federation.js";
 import { networkFor } from "../../network/network-for.js";
-import { getProfileCredentials, resolveCredentialProfile } from "../../role-keys/profile-credentials.js";
+import { getProfileCredentials } from "../../role-keys/profile-credentials.js";
+import { resolveKeysProfile } from "../../role-keys/role-chain.entry.js";
 import { nearRegions } from "../../lib/aws-regions.js";
 import { portalConsoleUrl } from "./portal-link.js";
 
@@ -51,13 +52,18 @@ const LINK_TTL_MS = 15 * 60_000;
  */
 export async function openConsole(ctx: Context, input: ConsoleInput): Promise<ConsoleResult> {
   const debug = debugLogFor(ctx);
-  const target = await resolveCredentialProfile(ctx, input.profile);
+  // A role chain's keys are assumed-role keys, which the federation endpoint takes as any others.
+  const target = await resolveKeysProfile(ctx, input.profile);
   const region = input.region ?? target.region;
   if (!isValidRegion(region)) throw new BadValueError(`"${region}" is not an AWS region name${nearRegions(region)}.`, "Pass --region with a region such as us-east-1 or eu-north-1.");
   const destination = resolveDestination(input.destination, region);
   if (input.portal === true) {
     // No keys, no network: the portal signs the browser in with its own session.
-    const url = portalConsoleUrl(target.spec.startUrl, target.accountId, target.roleName, destination);
+    // The portal's shortcut opens a permission set the sign-in holds, not a role assumed from one.
+    if (target.chain !== undefined || target.startUrl === undefined) {
+      throw new BadValueError(`Profile ${target.profile} is a role chain: the access portal opens only the roles of a sign-in.`, `Run sso-cli console --profile ${target.profile} without --portal.`);
+    }
+    const url = portalConsoleUrl(target.startUrl, target.accountId, target.roleName, destination);
     const result = { url, profile: target.profile, accountId: target.accountId, roleName: target.roleName, region, destination, portal: true };
     return openOrPrint(ctx, input, result);
   }
@@ -69,7 +75,7 @@ export async function openConsole(ctx: Context, input: ConsoleInput): Promise<Co
   const network = await networkFor(ctx, target.profile);
   const { agent } = await network.agentFor(federation);
   const signinToken = await getSigninToken(federation, keys, { signal: ctx.signal, agent, timeoutMs: network.limits.requestTimeoutMs });
-  const url = buildLoginUrl(federation, { issuer: target.spec.startUrl, destination, signinToken });
+  const url = buildLoginUrl(federation, { issuer: target.startUrl ?? "https://console.aws.amazon.com/", destination, signinToken });
   // redactText hides the SigninToken value: the link is a secret while it lasts.
   debug(`console: login link ${url}`);
   const result = {

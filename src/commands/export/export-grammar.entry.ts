@@ -10,7 +10,9 @@ export const NO_BROWSER_NOTE = `
 Never opens a browser or asks anything (it runs inside other tools): the role keys come from
 the cache the AWS CLI v2 shares (~/.aws/cli/cache) while they last more than 15 minutes, else
 from IAM Identity Center with the cached sign-in (refreshed silently when it can be); without a
-valid sign-in it says "run: sso-cli login --profile P" and exits 253.`;
+valid sign-in it says "run: sso-cli login --profile P" and exits 253. A role chain (role_arn and
+source_profile) gets the role's keys by AssumeRole on the source profile's keys, cached in the
+same folder as the AWS CLI v2 caches them; a refused AssumeRole is one line and exit 254.`;
 
 export const EXPORT_GRAMMAR: CommandGrammar = {
   path: ["export"],

@@ -6,6 +6,7 @@ import type { IniDocument } from "../../files/ini-document.js";
 import { parseTimestamp } from "../../files/token-cache.js";
 import { resolveLoginPlan, type LoginPlan, type TargetProfile, type TargetSelection } from "../../targets/resolve-targets.entry.js";
 import { KEYS_MARGIN_MS } from "../../role-keys/credential-profile.entry.js";
+import { addRenewableChains, chainKeysValidUntil, hasRoleChains } from "./login-chains.entry.js";
 import { readCachedToken, TOKEN_MARGIN_MS, type SignInFlow, type SignInSpec } from "../../sign-in/cached-sign-in.entry.js";
 
 export interface LoginInput extends TargetSelection {
@@ -44,7 +45,9 @@ export async function prepareLogin(deps: PrepareLoginDeps, input: LoginInput): P
   const doc = await readConfigFile(deps.paths.configFile, { lazy, profile: lazy ? envProfile : undefined });
   let plan = resolveLoginPlan(doc, { ...input, envProfile });
   const ledgerFile = defaultLedgerFile(deps.paths.home);
-  let keys = plan.profiles.length > 0 ? await readWrittenKeys(deps, ledgerFile, lazy) : undefined;
+  // A login of a sign-in also renews the role chains on it that hold keys sso-cli wrote (login-chains.entry.ts).
+  const renewChains = !lazy && hasRoleChains(doc);
+  let keys = plan.profiles.length > 0 || plan.chains !== undefined || renewChains ? await readWrittenKeys(deps, ledgerFile, lazy) : undefined;
   if (plan.keyless > 0) {
     // Populated profiles get no keys unless they already hold keys sso-cli wrote (a login named
     // them): those a plain login renews like any other.
@@ -53,7 +56,13 @@ export async function prepareLogin(deps: PrepareLoginDeps, input: LoginInput): P
     const holdingKeys = profilesHoldingWrittenKeys(ledger, fileKey, (p) => credentials.get(p, "aws_access_key_id"));
     if (holdingKeys.size > 0) plan = resolveLoginPlan(doc, { ...input, envProfile, holdingKeys });
   }
-  const validUntil = input.force ? undefined : await upToDateUntil(deps, plan.signIns, plan.profiles, keys);
+  if (keys && renewChains) addRenewableChains(doc, plan, keys.ledger.files[keys.fileKey] ?? {});
+  let validUntil = input.force ? undefined : await upToDateUntil(deps, plan.signIns, plan.profiles, keys);
+  if (validUntil !== undefined && plan.chains !== undefined && keys) {
+    const chainsUntil = chainKeysValidUntil(plan.chains, keys.ledger.files[keys.fileKey] ?? {}, keys.credentials, deps.now().getTime());
+    // The earliest key expiry: of the profiles' keys and the chains' (the token's counts only without keys).
+    validUntil = chainsUntil && (plan.profiles.length > 0 ? new Date(Math.min(chainsUntil.getTime(), validUntil.getTime())) : chainsUntil);
+  }
   if (lazy && validUntil === undefined) {
     await readConfigFile(deps.paths.configFile);
     if (keys) await readCredentialsFile(deps.paths.credentialsFile);

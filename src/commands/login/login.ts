@@ -69,8 +69,9 @@ export async function login(ctx: Context, input: LoginInput, prepared?: Prepared
     keyless: plan.keyless,
     upToDate,
   });
-  if (upToDate) return { upToDate: true, profileCount: plan.profiles.length, validUntil: validUntil! };
+  if (upToDate) return { upToDate: true, profileCount: plan.profiles.length + (plan.chains?.length ?? 0), validUntil: validUntil! };
   warnUnknownRegions(ctx.stderr, [["REGION", input.region]]);
+  const chains = plan.chains ? await import("./login-chains.js").then(async (m) => ({ m, ...(await m.readLoginChains(ctx, plan.chains!, input.profile ?? ctx.env.AWS_PROFILE)) })) : undefined;
   // The profile named decides the CA bundle (its ca_bundle), as for the AWS CLI; every client of this login shares the network.
   void networkFor(ctx, input.profile).catch(() => undefined);
   const signedIn = new Map<string, SignedIn>();
@@ -79,6 +80,8 @@ export async function login(ctx: Context, input: LoginInput, prepared?: Prepared
     signedIn.set(specKey(spec), await ensureSignedIn(ctx, spec, { force: input.force, browser: input.browser, flow: input.flow }));
   }
   const profiles = await writeKeys(ctx, plan.profiles, signedIn, ledgerFile, input);
+  // Role chains (login-chains.ts): assumed on their base profile's keys, once the sign-ins are done.
+  if (chains) profiles.push(...(await chains.m.writeChainKeys(ctx, chains.chains, ledgerFile)), ...chains.failed);
   return {
     upToDate: false,
     signIns: plan.signIns.map((spec) => ({ spec, how: signedIn.get(specKey(spec))!.how })),

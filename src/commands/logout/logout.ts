@@ -2,6 +2,8 @@ import type { Context } from "../../context.js";
 import { readConfigFile, resolveSsoProfile, resolveSsoSession } from "../../files/config-file.js";
 import { checkWritableTarget, isDevNull, noticeTo } from "../../files/atomic-write.js";
 import { readCredentialsFile, updateCredentialsFile } from "../../files/credentials-file.js";
+import { chainBaseProfile, configSection } from "../../role-keys/role-chain.entry.js";
+import { deleteChainCacheFiles, type LogoutSignIn } from "./logout-chains.js";
 import { defaultLedgerFile, listLedgerEntries, type WrittenProfile } from "../../files/credentials-ledger.js";
 import { deleteTokenCacheEntry, listTokenCacheEntries, readTokenCacheEntry, tokenCacheFileName } from "../../files/token-cache.js";
 import { deleteRoleCacheFile, listSsoRoleCacheFiles, roleCacheFileName } from "../../files/role-cache.js";
@@ -35,6 +37,8 @@ interface Scope {
   owns(entry: WrittenProfile): boolean;
   /** AWS CLI v2 role-cache files of this sign-in; undefined = every SSO entry (as `aws sso logout`). */
   roleCacheFiles?: string[] | undefined;
+  /** The sign-in this logout ends; undefined: every one. */
+  signIn?: LogoutSignIn | undefined;
 }
 
 /**
@@ -66,6 +70,8 @@ export async function logout(ctx: Context, input: LogoutInput): Promise<LogoutRe
   const roleFiles = scope.roleCacheFiles ?? (await listSsoRoleCacheFiles(ctx.paths.cliCacheDir));
   let removedRoleCacheFiles = 0;
   for (const f of roleFiles) if (await deleteRoleCacheFile(ctx.paths.cliCacheDir, f)) removedRoleCacheFiles++;
+  // And the assumed-role keys of the role chains on this sign-in (logout-chains.ts).
+  removedRoleCacheFiles += await deleteChainCacheFiles(ctx, scope.signIn);
 
   const edits = written.map((w) => ({ profile: w.profile, remove: true as const }));
   const outcomes = edits.length ? await updateCredentialsFile(ctx.paths.credentialsFile, edits, ledgerFile, { notice: noticeTo(ctx.stderr) }) : [];
@@ -83,7 +89,9 @@ async function resolveScope(ctx: Context, input: LogoutInput): Promise<Scope> {
     return { tokenFiles: tokens.map((t) => ({ fileName: t.fileName, accessToken: t.accessToken, region: t.region })), owns: () => true };
   }
   const doc = await readConfigFile(ctx.paths.configFile);
-  const spec = profile !== undefined ? resolveSsoProfile(doc, profile) : { ...resolveSsoSession(doc, input.ssoSession!), kind: "sso-session" as const };
+  // A role chain signs out of the sign-in its base profile uses (with the chain's keys, recorded under it).
+  const signInProfile = profile !== undefined ? (chainBaseProfile(profile, configSection(doc)) ?? profile) : undefined;
+  const spec = signInProfile !== undefined ? resolveSsoProfile(doc, signInProfile) : { ...resolveSsoSession(doc, input.ssoSession!), kind: "sso-session" as const };
   const session = spec.kind === "sso-session" ? spec.ssoSession : undefined;
   const fileName = tokenCacheFileName({ ssoSession: session, startUrl: spec.startUrl });
   const entry = await readTokenCacheEntry(ctx.paths.ssoCacheDir, fileName);
@@ -99,5 +107,6 @@ async function resolveScope(ctx: Context, input: LogoutInput): Promise<Scope> {
     tokenFiles: entry ? [{ fileName, accessToken: entry.accessToken, region: entry.region || spec.region }] : [],
     owns,
     roleCacheFiles: [...new Set(roleCacheFiles)],
+    signIn: { ssoSession: session, startUrl: spec.startUrl },
   };
 }

@@ -20,7 +20,7 @@ export function addRolesCommand(program: Command, ctx: Context): void {
 }
 
 export function formatRolesJson(rows: readonly RoleRow[]): string {
-  return `${JSON.stringify(rows.map((r) => ({ accountId: r.accountId, accountName: r.accountName, emailAddress: r.emailAddress ?? null, roleName: r.roleName, profiles: r.profiles })), null, 2)}\n`;
+  return `${JSON.stringify(rows.map((r) => ({ accountId: r.accountId, accountName: r.accountName, emailAddress: r.emailAddress ?? null, roleName: r.roleName, profiles: r.profiles, chainedProfiles: r.chainedProfiles })), null, 2)}\n`;
 }
 
 /** RFC 4180: every field quoted where it must be, CRLF-free lines; profiles space-separated in one field. */
@@ -34,7 +34,7 @@ export function formatRolesCsv(rows: readonly RoleRow[]): string {
 }
 
 export function formatRolesTable(rows: readonly RoleRow[]): string {
-  return formatTable(["ACCOUNT ID", "ACCOUNT NAME", "EMAIL", "ROLE", "PROFILES"], rows.map((r) => [r.accountId, r.accountName, r.emailAddress ?? "", r.roleName, r.profiles.join(", ")]));
+  return formatTable(["ACCOUNT ID", "ACCOUNT NAME", "EMAIL", "ROLE", "PROFILES"], rows.map((r) => [r.accountId, r.accountName, r.emailAddress ?? "", r.roleName, [...r.profiles, ...r.chainedProfiles.map((c) => `${c} (chain)`)].join(", ")]));
 }
 
 /** Not a terminal: one tab-separated line per account and role, for cut and awk. */

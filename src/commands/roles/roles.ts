@@ -10,6 +10,7 @@ import { describeServiceError, isUnauthorized } from "../../sso/service-errors.j
 import { FAN_OUT_CONCURRENCY, serviceRetry, throttleNotice } from "../../sso/service-retry.js";
 import { describeSignIn, type SignInSpec } from "../../sign-in/cached-sign-in.entry.js";
 import { resolveLoginPlan } from "../../targets/resolve-targets.entry.js";
+import { chainBaseProfile, configSection, isRoleProfile } from "../../role-keys/role-chain.entry.js";
 import { ensureSignedIn } from "../../sign-in/sign-in.js";
 import { warnUnknownRegions } from "../../lib/aws-regions.js";
 import { naturalCompare } from "../../lib/natural-sort.js";
@@ -35,6 +36,8 @@ export interface RoleRow {
   roleName: string;
   /** Local profiles (of this Identity Center instance) that name this account and role. */
   profiles: string[];
+  /** Role-chain profiles (role_arn + source_profile) whose keys start from one of `profiles`. */
+  chainedProfiles: string[];
 }
 
 export interface RolesResult {
@@ -93,6 +96,7 @@ export async function listRoles(ctx: Context, input: RolesInput): Promise<RolesR
 
   const listed = await mapBounded(accounts, FAN_OUT_CONCURRENCY, (a) => retry(() => listAccountRoles(session.clients, session.accessToken, a.accountId)));
   const pointing = profilesByRole(doc, spec);
+  const chained = chainsByRole(doc, pointing);
   const rows: RoleRow[] = [];
   const failed: RolesResult["failed"] = [];
   const role = input.role?.toLowerCase();
@@ -107,7 +111,7 @@ export async function listRoles(ctx: Context, input: RolesInput): Promise<RolesR
     for (const roleName of r.value) {
       roleNames.add(roleName);
       if (role !== undefined && roleName.toLowerCase() !== role) continue;
-      rows.push({ accountId: a.accountId, accountName: a.accountName, emailAddress: a.emailAddress, roleName, profiles: pointing.get(`${a.accountId}/${roleName}`) ?? [] });
+      rows.push({ accountId: a.accountId, accountName: a.accountName, emailAddress: a.emailAddress, roleName, profiles: pointing.get(`${a.accountId}/${roleName}`) ?? [], chainedProfiles: chained.get(`${a.accountId}/${roleName}`) ?? [] });
     }
   });
   const byName = (x: RoleRow, y: RoleRow): number =>
@@ -132,6 +136,21 @@ function profilesByRole(doc: IniDocument, spec: SignInSpec): Map<string, string[
     if (p.accountId === undefined || p.roleName === undefined || normalizeStartUrl(p.startUrl) !== normalizeStartUrl(spec.startUrl)) continue;
     const key = `${p.accountId}/${p.roleName}`;
     out.set(key, [...(out.get(key) ?? []), name]);
+  }
+  return out;
+}
+
+/** "account/role" → the role chains whose base profile is one of the profiles pointing at it, in file order. */
+function chainsByRole(doc: IniDocument, pointing: Map<string, string[]>): Map<string, string[]> {
+  const roleOf = new Map<string, string>();
+  for (const [key, names] of pointing) for (const n of names) roleOf.set(n, key);
+  const config = configSection(doc);
+  const out = new Map<string, string[]>();
+  for (const name of listProfiles(doc)) {
+    if (!isRoleProfile(config(name))) continue;
+    const base = chainBaseProfile(name, config);
+    const key = base !== undefined ? roleOf.get(base) : undefined;
+    if (key !== undefined) out.set(key, [...(out.get(key) ?? []), name]);
   }
   return out;
 }

@@ -53,6 +53,7 @@ export function formatStatusJson(r: StatusResult): string {
         credentialsFileExpiresAt: iso(p.credentialsFileExpiresAt),
         roleCacheExpiresAt: iso(p.roleCacheExpiresAt),
         next: p.next,
+        ...(p.chain ? { chain: p.chain.map((h) => ({ profile: h.profile, roleArn: h.roleArn, cacheExpiresAt: iso(h.cacheExpiresAt) })) } : {}),
       })),
       skipped: r.skipped,
       running: r.running.map((k) => ({ command: k.command, pid: k.pid, profiles: k.profiles, port: k.port ?? null, startedAt: k.startedAt })),
@@ -81,7 +82,11 @@ function keysText(p: ProfileStatus, now: Date): string {
   const parts: string[] = [];
   if (p.credentialsFileExpiresAt) parts.push(`credentials file keys ${p.credentialsFileExpiresAt > now ? "until" : "expired"} ${formatExpiry(p.credentialsFileExpiresAt)} (${formatTimeLeft(p.credentialsFileExpiresAt, now)})`);
   if (p.roleCacheExpiresAt) parts.push(`role cache ${p.roleCacheExpiresAt > now ? "until" : "expired"} ${formatExpiry(p.roleCacheExpiresAt)}`);
-  return parts.length ? parts.join(", ") : "no keys written";
+  const keys = parts.length ? parts.join(", ") : "no keys written";
+  // A role chain: each hop from the sign-in up, with its cached keys, so what runs out first shows.
+  if (!p.chain) return keys;
+  const hops = p.chain.map((h) => `${h.profile} ${h.cacheExpiresAt ? `(cached ${h.cacheExpiresAt > now ? "until" : "expired"} ${formatExpiry(h.cacheExpiresAt)})` : "(not cached)"}`);
+  return `${keys}; chain ${p.signIn} → ${hops.join(" → ")}`;
 }
 
 /** One line per sign-in and per profile (not a terminal: logs and scripts that grep). */
@@ -112,7 +117,7 @@ export function formatStatusTable(r: StatusResult): string {
     ]);
     for (const p of r.profiles.filter((x) => x.signIn === s.name)) {
       const keys = p.credentialsFileExpiresAt ?? p.roleCacheExpiresAt;
-      rows.push([`  ${p.profile}`, p.accountId, p.roleName, keys ? formatExpiry(keys) : "-", keys ? `${formatTimeLeft(keys, now)}${p.credentialsFileExpiresAt ? "" : " (cache)"}` : "no keys", "", p.next]);
+      rows.push([`  ${p.profile}${p.chain ? " (chain)" : ""}`, p.accountId, p.roleName, keys ? formatExpiry(keys) : "-", keys ? `${formatTimeLeft(keys, now)}${p.credentialsFileExpiresAt ? "" : " (cache)"}` : "no keys", "", p.next]);
     }
   }
   const table = formatTable(["SIGN-IN / PROFILE", "ACCOUNT", "ROLE", "EXPIRES", "LEFT", "REFRESHABLE", "NEXT"], rows);

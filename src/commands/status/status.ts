@@ -15,6 +15,7 @@ import { describeSignIn, readCachedToken, TOKEN_MARGIN_MS, type SignInSpec } fro
 import { KEYS_MARGIN_MS } from "../../role-keys/credential-profile.entry.js";
 import { resolveLoginPlan, specKey, type TargetProfile } from "../../targets/resolve-targets.entry.js";
 import { naturalCompare } from "../../lib/natural-sort.js";
+import { chainProfilesOf, chainStatuses, type ChainHopStatus } from "./status-chains.js";
 
 export interface StatusInput {
   profile?: string | undefined;
@@ -57,6 +58,8 @@ export interface ProfileStatus {
   /** The keys sso-cli wrote for it themselves run out within 15 minutes (not only its sign-in). */
   keysExpiring: boolean;
   next: NextStep;
+  /** A role chain (status-chains.ts): each hop's role and its keys in the assume-role cache, from the base profile up. */
+  chain?: ChainHopStatus[] | undefined;
 }
 
 export interface StatusResult {
@@ -92,7 +95,12 @@ export async function getStatus(deps: StatusDeps, input: StatusInput): Promise<S
   const onCheckFailed = (err: SsoCliError): void => void (checkFailed ??= err);
   const signIns = await Promise.all(plan.signIns.map((spec) => signInStatus(deps, spec, now, input.check, onCheckFailed)));
   const bySpec = new Map(signIns.map((s) => [specKey(s.spec), s]));
-  const profiles = (await Promise.all(plan.profiles.map((p) => profileStatus(deps, p, bySpec.get(specKey(p.spec))!, written, now)))).sort((a, b) => naturalCompare(a.profile, b.profile));
+  const profiles = await Promise.all(plan.profiles.map((p) => profileStatus(deps, p, bySpec.get(specKey(p.spec))!, written, now)));
+  // Role chains: the one named, or every chain on the sign-ins shown.
+  const chains = await chainStatuses(deps, doc, plan.chains ?? (input.profile === undefined && envProfile === undefined ? chainProfilesOf(doc, plan.signIns) : []), bySpec, written.expiry, now);
+  profiles.push(...chains.profiles);
+  profiles.sort((a, b) => naturalCompare(a.profile, b.profile));
+  plan.skipped.push(...chains.skipped);
   const ok = signIns.every((s) => s.next === "nothing") && profiles.every((p) => p.next === "nothing");
   return { checkedAt: now, signIns, profiles, skipped: plan.skipped, ok, running: await listRunningKeepers(deps.paths.home), checkFailed };
 }
