@@ -105,6 +105,13 @@ describe.concurrent("role chains through the credential commands", () => {
     expect(r.stdout.trim()).toBe(arn);
   });
 
+  it("exec --ecs-server --profile audit: the AWS CLI v1 reads the chain's keys from the endpoint (#19 on #22)", async () => {
+    const h = await home();
+    const r = await runCli(["exec", "--ecs-server", "--profile", "audit", "--", "python3", "-m", "awscli", "sts", "get-caller-identity", "--output", "text", "--query", "Arn", "--region", "us-east-1"], { home: h, env: emu.env, timeoutMs: 30_000 });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe(AUDIT_ARN);
+  });
+
   it.each([
     ["deploy", DEPLOY_ARN],
     ["audit", AUDIT_ARN],

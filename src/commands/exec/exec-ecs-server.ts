@@ -1,7 +1,7 @@
 import type { Context } from "../../context.js";
 import { UsageError } from "../../errors.js";
 import { recordRunningKeeper } from "../../files/running-keepers.js";
-import { resolveCredentialProfile } from "../../role-keys/profile-credentials.js";
+import { resolveKeysProfile } from "../../role-keys/role-chain.entry.js";
 import { startProfileEndpoint } from "../serve/profile-endpoint.js";
 import { COMPETING, EXEC_PROFILE_VARIABLE, type ExecInput } from "./exec.js";
 
@@ -27,7 +27,7 @@ export function buildEndpointEnv(base: Readonly<Record<string, string | undefine
  * returned to pass on, as `exec` does.
  */
 export async function execWithEndpoint(ctx: Context, input: ExecInput & { command: string }): Promise<number> {
-  const target = await resolveCredentialProfile(ctx, input.profile);
+  const target = await resolveKeysProfile(ctx, input.profile);
   const outer = ctx.env[EXEC_PROFILE_VARIABLE];
   if (outer && outer !== target.profile && !input.allowNested) {
     throw new UsageError(`This shell already runs under sso-cli exec for profile ${outer}; nesting profile ${target.profile} inside it is refused.`, "Leave that shell first, or pass --allow-nested.");

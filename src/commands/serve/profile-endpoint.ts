@@ -1,5 +1,6 @@
 import type { Context } from "../../context.js";
-import { getProfileCredentials, resolveCredentialProfile } from "../../role-keys/profile-credentials.js";
+import { getProfileCredentials } from "../../role-keys/profile-credentials.js";
+import { resolveKeysProfile } from "../../role-keys/role-chain.entry.js";
 import { startCredentialsEndpoint, type CredentialsEndpoint } from "./credentials-endpoint.js";
 import { KeyKeeper } from "./key-keeper.js";
 
@@ -13,7 +14,7 @@ import { KeyKeeper } from "./key-keeper.js";
 export async function startProfileEndpoint(ctx: Context, asked: readonly (string | undefined)[], port?: number): Promise<CredentialsEndpoint> {
   // Undefined: AWS_PROFILE, else the only profile with an account and role, as for `exec`.
   const profiles: string[] = [];
-  for (const p of asked) profiles.push((await resolveCredentialProfile(ctx, p)).profile);
+  for (const p of asked) profiles.push((await resolveKeysProfile(ctx, p)).profile);
   const keeper = new KeyKeeper(ctx, (profile) => getProfileCredentials(ctx, { profile }));
   try {
     for (const p of profiles) {
