@@ -36,9 +36,18 @@ const SCENARIOS = [
 
 let args;
 try {
-  args = parseArgs({ options: { smoke: { type: "boolean", default: false }, only: { type: "string" }, out: { type: "string" }, markdown: { type: "boolean", default: false } } }).values;
+  args = parseArgs({
+    options: {
+      smoke: { type: "boolean", default: false },
+      only: { type: "string" },
+      out: { type: "string" },
+      markdown: { type: "boolean", default: false },
+    },
+  }).values;
 } catch (err) {
-  process.stderr.write(`bench: ${err.message}\nusage: node bench/run.mjs [--smoke] [--only ${SCENARIOS.map((s) => s.id).join(",")}] [--out FILE] [--markdown]\n`);
+  process.stderr.write(
+    `bench: ${err.message}\nusage: node bench/run.mjs [--smoke] [--only ${SCENARIOS.map((s) => s.id).join(",")}] [--out FILE] [--markdown]\n`,
+  );
   process.exit(2);
 }
 const only = args.only ? new Set(args.only.split(",").map((s) => s.trim())) : undefined;
@@ -72,7 +81,9 @@ const scratch = await makeHome("probe");
 const aws = findAwsCliV2(scratch);
 const python = findPython();
 const log = (line) => process.stderr.write(`${line}\n`);
-log(`sso-cli bench${args.smoke ? " (smoke: one iteration, small sizes)" : ""} on ${machine.nproc} × ${machine.cpu}, ${machine.memoryGiB} GiB, Node ${machine.node}`);
+log(
+  `sso-cli bench${args.smoke ? " (smoke: one iteration, small sizes)" : ""} on ${machine.nproc} × ${machine.cpu}, ${machine.memoryGiB} GiB, Node ${machine.node}`,
+);
 log(`  AWS CLI v2: ${aws.version ?? `absent (${aws.missing})`}; peak RSS via ${python ?? "nothing (python3 missing)"}`);
 
 const results = [];
@@ -90,7 +101,13 @@ try {
       failed++;
       log(`  ${s.title} could not run: ${err instanceof Error ? err.message : String(err)}`);
       for (const one of [s, ...(s.also ? [s.also] : [])]) {
-        results.push({ id: one.id, title: one.title, error: String(err instanceof Error ? err.message : err), rows: [{ measure: "could not run", unit: "", median: Number.NaN, n: 0, goal: "", status: "ERROR" }], notes: [] });
+        results.push({
+          id: one.id,
+          title: one.title,
+          error: String(err instanceof Error ? err.message : err),
+          rows: [{ measure: "could not run", unit: "", median: Number.NaN, n: 0, goal: "", status: "ERROR" }],
+          notes: [],
+        });
       }
     }
     log(`  done in ${((Date.now() - t) / 1000).toFixed(1)} s`);
@@ -102,13 +119,19 @@ results.sort((a, b) => a.title.localeCompare(b.title, "en", { numeric: true }));
 
 const durationS = Math.round((Date.now() - started) / 100) / 10;
 const statuses = results.flatMap((r) => r.rows.map((row) => row.status).filter(Boolean));
-const summary = { pass: statuses.filter((s) => s === "PASS").length, miss: statuses.filter((s) => s === "MISS").length, error: statuses.filter((s) => s === "ERROR").length };
+const summary = {
+  pass: statuses.filter((s) => s === "PASS").length,
+  miss: statuses.filter((s) => s === "MISS").length,
+  error: statuses.filter((s) => s === "ERROR").length,
+};
 
 process.stdout.write(`\n${args.markdown ? markdownTable(results) : textTable(results)}\n\n`);
 for (const r of results) {
   for (const note of r.notes ?? []) process.stdout.write(`${r.title}: ${note}\n`);
 }
-process.stdout.write(`\n${summary.pass} PASS, ${summary.miss} MISS${summary.error ? `, ${summary.error} could not run` : ""}; total ${durationS} s.\n`);
+process.stdout.write(
+  `\n${summary.pass} PASS, ${summary.miss} MISS${summary.error ? `, ${summary.error} could not run` : ""}; total ${durationS} s.\n`,
+);
 
 const report = {
   schema: 1,

@@ -26,13 +26,17 @@ const result = await build({
   // `await import()` and unused code is dropped.
   mainFields: ["module", "main"],
   // Some AWS SDK internals are CommonJS and call require(); give ESM chunks one.
-  banner: { js: 'import { createRequire as __ssoCliCreateRequire } from "node:module"; const require = __ssoCliCreateRequire(import.meta.url);' },
+  banner: {
+    js: 'import { createRequire as __ssoCliCreateRequire } from "node:module"; const require = __ssoCliCreateRequire(import.meta.url);',
+  },
 });
 await writeFile(new URL(".build/meta.json", root), JSON.stringify(result.metafile));
 
 // `open` runs the `xdg-open` script it ships from the folder of its own module file: copy it
 // beside the output that holds `open` (without it, `open` uses the system's xdg-open).
-const openOutput = Object.entries(result.metafile.outputs).find(([, o]) => Object.keys(o.inputs).some((i) => /node_modules\/open\/index\.js$/.test(i)))?.[0];
+const openOutput = Object.entries(result.metafile.outputs).find(([, o]) =>
+  Object.keys(o.inputs).some((i) => /node_modules\/open\/index\.js$/.test(i)),
+)?.[0];
 if (!openOutput) throw new Error("build: the `open` package is in no output");
 const xdgOpen = new URL(`${dirname(openOutput)}/xdg-open`, root);
 await copyFile(new URL("node_modules/open/xdg-open", root), xdgOpen);
@@ -42,13 +46,30 @@ await chmod(xdgOpen, 0o755);
 // captured from the bundle above and inlined into the entry below.
 const captured = {};
 for (const flag of ["--help", "--version"]) {
-  const r = spawnSync(process.execPath, ["--input-type=module", "-e", `import { main, createRealContext } from ${JSON.stringify(new URL("dist/cli/main.js", root).href)}; process.exitCode = await main([${JSON.stringify(flag)}], createRealContext());`], { encoding: "utf8", env: { ...process.env, COLUMNS: "80" } });
+  const r = spawnSync(
+    process.execPath,
+    [
+      "--input-type=module",
+      "-e",
+      `import { main, createRealContext } from ${JSON.stringify(new URL("dist/cli/main.js", root).href)}; process.exitCode = await main([${JSON.stringify(flag)}], createRealContext());`,
+    ],
+    { encoding: "utf8", env: { ...process.env, COLUMNS: "80" } },
+  );
   if (r.status !== 0 || !r.stdout) throw new Error(`build: capturing ${flag} failed: ${r.stderr}`);
   captured[flag] = r.stdout;
 }
 
 /** One CommonJS file for Node 20 in dist/cli/ (the entry, the launcher). */
-const commonJs = (name) => ({ entryPoints: { [`cli/${name}`]: `src/cli/${name}.ts` }, outdir: "dist", outExtension: { ".js": ".cjs" }, bundle: true, format: "cjs", platform: "node", target: "node20", logLevel: "warning" });
+const commonJs = (name) => ({
+  entryPoints: { [`cli/${name}`]: `src/cli/${name}.ts` },
+  outdir: "dist",
+  outExtension: { ".js": ".cjs" },
+  bundle: true,
+  format: "cjs",
+  platform: "node",
+  target: "node20",
+  logLevel: "warning",
+});
 
 // The entry as one CommonJS file (src/cli/entry.ts): --help/--version, the commands scripts call
 // before every job, answered from the files when they can be, and the hand-over to the ES-module

@@ -15,8 +15,31 @@ const bold = (s) => (process.stdout.isTTY && !process.env.NO_COLOR ? `\x1b[1m${s
 
 const home = await mkdtemp(join(tmpdir(), "sso-cli-demo-"));
 const portFile = join(home, "emulator.port");
-const emulator = spawn(process.execPath, [BIN, "emulator", "--port", "0", "--port-file", portFile, "--start-url", START_URL, "--region", REGION,
-  "--accounts", "3", "--roles-per-account", "2", "--account-names", "production,staging,sandbox", "--auto-approve-ms", "2500", "--quiet"], { stdio: ["ignore", "pipe", "pipe"] });
+const emulator = spawn(
+  process.execPath,
+  [
+    BIN,
+    "emulator",
+    "--port",
+    "0",
+    "--port-file",
+    portFile,
+    "--start-url",
+    START_URL,
+    "--region",
+    REGION,
+    "--accounts",
+    "3",
+    "--roles-per-account",
+    "2",
+    "--account-names",
+    "production,staging,sandbox",
+    "--auto-approve-ms",
+    "2500",
+    "--quiet",
+  ],
+  { stdio: ["ignore", "pipe", "pipe"] },
+);
 let emulatorErrors = "";
 emulator.stderr.on("data", (d) => (emulatorErrors += d));
 let cleanedUp = false;
@@ -60,7 +83,21 @@ try {
       child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`sso-cli ${args[0]} exited with ${code}`))));
     });
 
-  await run(["configure", "profile", "myprofile", "--sso-start-url", START_URL, "--sso-region", REGION, "--account-id", "100000000001", "--role-name", "AdministratorAccess", "--output", "json"]);
+  await run([
+    "configure",
+    "profile",
+    "myprofile",
+    "--sso-start-url",
+    START_URL,
+    "--sso-region",
+    REGION,
+    "--account-id",
+    "100000000001",
+    "--role-name",
+    "AdministratorAccess",
+    "--output",
+    "json",
+  ]);
   console.log();
   await run(["login", START_URL, REGION]);
   console.log();
@@ -74,15 +111,27 @@ try {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
   const { STSClient, GetCallerIdentityCommand } = await import("@aws-sdk/client-sts");
   const { fromIni } = await import("@aws-sdk/credential-providers");
-  const sts = new STSClient({ region: REGION, endpoint: url, credentials: fromIni({ profile: "myprofile", filepath: join(home, ".aws", "credentials"), configFilepath: join(home, ".aws", "config") }) });
+  const sts = new STSClient({
+    region: REGION,
+    endpoint: url,
+    credentials: fromIni({
+      profile: "myprofile",
+      filepath: join(home, ".aws", "credentials"),
+      configFilepath: join(home, ".aws", "config"),
+    }),
+  });
   const id = await sts.send(new GetCallerIdentityCommand({}));
   console.log(`  Account ${id.Account}\n  Arn     ${id.Arn}\n  UserId  ${id.UserId}\n`);
 
   await run(["login", "--profile", "myprofile"]);
   console.log();
   // Another way to hand the keys to a tool: a command run under exec gets them in its environment.
-  const show = 'const k = process.env.AWS_ACCESS_KEY_ID; console.log(`  the command sees AWS_ACCESS_KEY_ID=${k.slice(0, 4)}…${k.slice(-4)}, AWS_REGION=${process.env.AWS_REGION}, AWS_PROFILE=${process.env.AWS_PROFILE ?? "(unset)"}`)';
-  await run(["exec", "--profile", "myprofile", "--", process.execPath, "-e", show], "exec --profile myprofile -- node -e '…print what it sees…'");
+  const show =
+    'const k = process.env.AWS_ACCESS_KEY_ID; console.log(`  the command sees AWS_ACCESS_KEY_ID=${k.slice(0, 4)}…${k.slice(-4)}, AWS_REGION=${process.env.AWS_REGION}, AWS_PROFILE=${process.env.AWS_PROFILE ?? "(unset)"}`)';
+  await run(
+    ["exec", "--profile", "myprofile", "--", process.execPath, "-e", show],
+    "exec --profile myprofile -- node -e '…print what it sees…'",
+  );
   console.log();
   await run(["logout"]);
   console.log(`\n${bold("Done.")} Against real AWS it is the same, without the AWS_ENDPOINT_URL_* variables:`);

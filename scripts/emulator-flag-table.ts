@@ -23,7 +23,9 @@ function formatValues(spec: SettingSpec): string {
     case "int":
     case "number": {
       const what = spec.kind === "int" ? "integer" : "number";
-      const bounds = [spec.min !== undefined ? `≥ ${spec.min}` : "", spec.max !== undefined ? `≤ ${spec.max}` : ""].filter(Boolean).join(", ");
+      const bounds = [spec.min !== undefined ? `≥ ${spec.min}` : "", spec.max !== undefined ? `≤ ${spec.max}` : ""]
+        .filter(Boolean)
+        .join(", ");
       return bounds ? `${what} ${bounds}` : what;
     }
     case "string":

@@ -11,7 +11,10 @@ export async function spawnEmulator(bin, dir, flags = {}) {
   const portFile = join(dir, `emulator-${process.pid}-${started++}.port`);
   const args = [bin, "emulator", "--port", "0", "--port-file", portFile, "--quiet"];
   for (const [k, v] of Object.entries(flags)) args.push(`--${k}`, String(v));
-  const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: dir }, stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(process.execPath, args, {
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: dir },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   let stderr = "";
   child.stderr.on("data", (d) => (stderr += d));
   const exited = new Promise((resolve) => child.once("exit", resolve));

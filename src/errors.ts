@@ -23,12 +23,14 @@ export const EXIT_MEANINGS: Record<keyof typeof Exit, string> = {
   partial: "partly done: some of the work failed (each failure said on its line), the rest was done",
   usage: "usage error (unknown flag, missing argument, conflicting options)",
   denied: "the sign-in was denied: Deny was chosen on the sign-in page",
-  notValid: "not signed in, or a sign-in or keys asked about expire within 15 minutes or have expired (status; `sso-cli login` renews them)",
+  notValid:
+    "not signed in, or a sign-in or keys asked about expire within 15 minutes or have expired (status; `sso-cli login` renews them)",
   interrupted: "interrupted (Ctrl-C)",
   badValue: "a bad value (start URL, region, account id)",
   config:
     "configuration problem or sign-in needed (unknown profile, malformed file, missing setting), or a file that cannot be used (a folder or pipe where a file should be, no permission, read-only or full disk)",
-  service: "the service refused or could not be reached (sign-in expired or answered for another request, 403 No access, throttling, 5xx, network)",
+  service:
+    "the service refused or could not be reached (sign-in expired or answered for another request, 403 No access, throttling, 5xx, network)",
   internal: "unexpected error (a bug: rerun with `--debug` and report it)",
 };
 
@@ -202,7 +204,11 @@ export class ThrottledError extends SsoCliError {
 /** The person chose Deny on the sign-in page: their decision, so its own exit code. */
 export class SignInDeniedError extends SsoCliError {
   constructor() {
-    super("The sign-in was denied: Deny was chosen on the sign-in page.", Exit.denied, "To sign in, run the command again and choose Allow (or Approve).");
+    super(
+      "The sign-in was denied: Deny was chosen on the sign-in page.",
+      Exit.denied,
+      "To sign in, run the command again and choose Allow (or Approve).",
+    );
   }
 }
 

@@ -18,7 +18,13 @@ describe("errors made by the other bundle's copy of errors.ts", () => {
 describe("exit codes are written once", () => {
   it("--help's block lists the codes asked for, in order, with their meaning", () => {
     expect(describeExitCodes(["service", "ok", "denied"])).toBe(
-      ["Exit codes:", `    0  ${EXIT_MEANINGS.ok}`, `    3  ${EXIT_MEANINGS.denied}`, "  254  the service refused or could not be reached (sign-in expired or answered", "       for another request, 403 No access, throttling, 5xx, network)"].join("\n"),
+      [
+        "Exit codes:",
+        `    0  ${EXIT_MEANINGS.ok}`,
+        `    3  ${EXIT_MEANINGS.denied}`,
+        "  254  the service refused or could not be reached (sign-in expired or answered",
+        "       for another request, 403 No access, throttling, 5xx, network)",
+      ].join("\n"),
     );
     // What a code means for one command, in its own words.
     expect(describeExitCodes(["partial"], { partial: "some accounts failed" })).toBe("Exit codes:\n    1  some accounts failed");
@@ -28,7 +34,9 @@ describe("exit codes are written once", () => {
     const readme = await readFile(`${REPO_ROOT}README.md`, "utf8");
     const section = readme.slice(readme.indexOf("## Exit codes"));
     const rows = [...section.matchAll(/^\| (\d+) \| (.+) \|$/gm)].map((m) => [Number(m[1]), m[2]]);
-    const expected = (Object.keys(Exit) as (keyof typeof Exit)[]).map((k) => [Exit[k], EXIT_MEANINGS[k]]).sort((a, b) => (a[0] as number) - (b[0] as number));
+    const expected = (Object.keys(Exit) as (keyof typeof Exit)[])
+      .map((k) => [Exit[k], EXIT_MEANINGS[k]])
+      .sort((a, b) => (a[0] as number) - (b[0] as number));
     expect(rows).toEqual(expected);
   });
 });

@@ -31,7 +31,9 @@ export const TIERS: Tier[] = [
     tool: "the AWS CLI v2 at /usr/bin/aws",
     install: "sudo apt-get install -y awscli",
     files: ["test/interop/aws-cli-v2.interop.test.ts", "test/interop/aws-cli-v2-role-chains.interop.test.ts"],
-    available: () => executable("/usr/bin/aws") && /^aws-cli\/2\./.test(spawnSync("/usr/bin/aws", ["--version"], { encoding: "utf8", env: { PATH: "/usr/bin:/bin" } }).stdout ?? ""),
+    available: () =>
+      executable("/usr/bin/aws") &&
+      /^aws-cli\/2\./.test(spawnSync("/usr/bin/aws", ["--version"], { encoding: "utf8", env: { PATH: "/usr/bin:/bin" } }).stdout ?? ""),
   },
   {
     name: "real browser (Chromium)",
@@ -77,7 +79,10 @@ export const TIERS: Tier[] = [
     tool: "root, with setpriv and unshare (util-linux) and leave to mount in a new mount namespace",
     install: "sudo apt-get install -y util-linux, then run the tests as root (CI does)",
     files: ["test/e2e/file-trust.e2e.test.ts", "test/files/other-user.test.ts"],
-    available: () => process.getuid?.() === 0 && executable("/usr/bin/setpriv") && spawnSync("unshare", ["--mount", "true"], { stdio: "ignore" }).status === 0,
+    available: () =>
+      process.getuid?.() === 0 &&
+      executable("/usr/bin/setpriv") &&
+      spawnSync("unshare", ["--mount", "true"], { stdio: "ignore" }).status === 0,
   },
 ];
 

@@ -13,7 +13,10 @@ export async function startEmulator(dir, flags = {}) {
   const { child, url, stop } = await spawnEmulator(BIN, dir, flags);
   running.add(child);
   const admin = async (path, body) => {
-    const res = await fetch(url + "/_admin/" + path, body === undefined ? {} : { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    const res = await fetch(
+      url + "/_admin/" + path,
+      body === undefined ? {} : { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) },
+    );
     if (!res.ok) throw new Error(`emulator admin ${path}: HTTP ${res.status}`);
     return res.json();
   };

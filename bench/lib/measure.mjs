@@ -14,7 +14,10 @@ export function findPython() {
   if (python !== undefined) return python;
   python = null;
   for (const candidate of ["python3", "/usr/bin/python3"]) {
-    const r = spawnSync(candidate, ["-c", "import resource, subprocess, sys; print(sys.executable)"], { encoding: "utf8", timeout: 10_000 });
+    const r = spawnSync(candidate, ["-c", "import resource, subprocess, sys; print(sys.executable)"], {
+      encoding: "utf8",
+      timeout: 10_000,
+    });
     const exe = r.status === 0 ? r.stdout.trim() : "";
     if (exe && spawnSync(exe, ["-c", "import resource"], { env: { PATH: "/usr/bin:/bin" }, timeout: 10_000 }).status === 0) {
       python = exe;

@@ -52,7 +52,11 @@ function tableRows(results) {
 export function textTable(results) {
   const rows = [HEADER, ...tableRows(results)];
   const widths = HEADER.map((_, c) => Math.max(...rows.map((r) => [...r[c]].length)));
-  const line = (r) => r.map((cell, c) => cell + " ".repeat(widths[c] - [...cell].length)).join("  ").trimEnd();
+  const line = (r) =>
+    r
+      .map((cell, c) => cell + " ".repeat(widths[c] - [...cell].length))
+      .join("  ")
+      .trimEnd();
   return [line(rows[0]), widths.map((w) => "─".repeat(w)).join("  "), ...rows.slice(1).map(line)].join("\n");
 }
 
@@ -60,5 +64,7 @@ export function textTable(results) {
 export function markdownTable(results) {
   const esc = (s) => s.replace(/\|/g, "\\|");
   const rows = tableRows(results);
-  return [`| ${HEADER.join(" | ")} |`, `|${HEADER.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.map(esc).join(" | ")} |`)].join("\n");
+  return [`| ${HEADER.join(" | ")} |`, `|${HEADER.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.map(esc).join(" | ")} |`)].join(
+    "\n",
+  );
 }

@@ -52,7 +52,9 @@ export function cleanEnv(home, url, extra = {}) {
 export async function writeConfig(home, n) {
   const parts = [`[sso-session s]\nsso_start_url = ${START_URL}\nsso_region = ${REGION}\nsso_registration_scopes = sso:account:access\n`];
   for (let i = 0; i < n; i++) {
-    parts.push(`\n[profile p${i}]\nsso_session = s\nsso_account_id = ${FIRST_ACCOUNT + i}\nsso_role_name = ${ROLE}\nregion = ${REGION}\noutput = json\n`);
+    parts.push(
+      `\n[profile p${i}]\nsso_session = s\nsso_account_id = ${FIRST_ACCOUNT + i}\nsso_role_name = ${ROLE}\nregion = ${REGION}\noutput = json\n`,
+    );
   }
   await writeFile(join(home, ".aws", "config"), parts.join(""), { mode: 0o600 });
 }

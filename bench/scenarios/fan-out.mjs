@@ -39,10 +39,18 @@ export async function fanOut({ smoke }) {
         if (r.code !== 0 || written?.written !== c.n) throw new Error(`login for ${c.n} profiles exited ${r.code}: ${tail(r.stderr)}`);
         // Logout ends the session at the emulator too: sign in again (not timed) for the next round.
         const out = await timeProcess(NODE, [BIN, "logout", "--sso-session", "s"], { env: c.env, cwd: c.home, timeoutMs: 300_000 });
-        if (out.code !== 0 || !new RegExp(`Removed keys from ${c.n} profile`).test(out.stderr)) throw new Error(`logout of ${c.n} profiles exited ${out.code}: ${tail(out.stderr)}`);
+        if (out.code !== 0 || !new RegExp(`Removed keys from ${c.n} profile`).test(out.stderr))
+          throw new Error(`logout of ${c.n} profiles exited ${out.code}: ${tail(out.stderr)}`);
         await signIn(c.home, c.env, c.n);
         if (round >= c.warmups) {
-          c.samples.push({ ms: r.ms, rssKiB: r.maxRssKiB, calls: grc.calls, errors: grc.errors, peak: stats.peakConcurrency, rps: grc.calls / (r.ms / 1000) });
+          c.samples.push({
+            ms: r.ms,
+            rssKiB: r.maxRssKiB,
+            calls: grc.calls,
+            errors: grc.errors,
+            peak: stats.peakConcurrency,
+            rps: grc.calls / (r.ms / 1000),
+          });
           c.logouts.push({ ms: out.ms, rssKiB: out.maxRssKiB });
         }
       }
@@ -54,12 +62,30 @@ export async function fanOut({ smoke }) {
   const byN = new Map(cases.map((c) => [c.n, c]));
   const label = (n) => `${n.toLocaleString("en-US")} profile${n === 1 ? "" : "s"}`;
   const rows = cases.map((c) => ({ measure: `login, ${label(c.n)}`, unit: "ms", ...summarize(c.samples.map((s) => s.ms)) }));
-  rows.push(...cases.filter((c) => c.n >= 100 || smoke).map((c) => ({ measure: `logout, ${label(c.n)}`, unit: "ms", ...summarize(c.logouts.map((s) => s.ms)) })));
+  rows.push(
+    ...cases
+      .filter((c) => c.n >= 100 || smoke)
+      .map((c) => ({ measure: `logout, ${label(c.n)}`, unit: "ms", ...summarize(c.logouts.map((s) => s.ms)) })),
+  );
   const [small, large] = smoke ? [1, 10] : [1, 100];
-  rows.push(ratioRow(byN, small, large, "samples", smoke ? "(smoke: 10 ÷ 1)" : `≤ ${GOAL_RATIO_100_TO_1}×`, smoke ? undefined : GOAL_RATIO_100_TO_1, `${large} ÷ ${small} profile${small === 1 ? "" : "s"}`));
+  rows.push(
+    ratioRow(
+      byN,
+      small,
+      large,
+      "samples",
+      smoke ? "(smoke: 10 ÷ 1)" : `≤ ${GOAL_RATIO_100_TO_1}×`,
+      smoke ? undefined : GOAL_RATIO_100_TO_1,
+      `${large} ÷ ${small} profile${small === 1 ? "" : "s"}`,
+    ),
+  );
   if (!smoke) {
-    rows.push(ratioRow(byN, 1000, 10000, "samples", `≤ ${GOAL_RATIO_10000_TO_1000}×`, GOAL_RATIO_10000_TO_1000, "login 10,000 ÷ 1,000 profiles"));
-    rows.push(ratioRow(byN, 1000, 10000, "logouts", `≤ ${GOAL_RATIO_10000_TO_1000}×`, GOAL_RATIO_10000_TO_1000, "logout 10,000 ÷ 1,000 profiles"));
+    rows.push(
+      ratioRow(byN, 1000, 10000, "samples", `≤ ${GOAL_RATIO_10000_TO_1000}×`, GOAL_RATIO_10000_TO_1000, "login 10,000 ÷ 1,000 profiles"),
+    );
+    rows.push(
+      ratioRow(byN, 1000, 10000, "logouts", `≤ ${GOAL_RATIO_10000_TO_1000}×`, GOAL_RATIO_10000_TO_1000, "logout 10,000 ÷ 1,000 profiles"),
+    );
   }
   for (const c of cases.filter((c) => c.n >= 10)) {
     rows.push({ measure: `requests/s, ${label(c.n)}`, unit: "req/s", ...summarize(c.samples.map((s) => s.rps)) });
@@ -79,12 +105,36 @@ export async function fanOut({ smoke }) {
   };
 
   const memoryCase = byN.get(MEMORY_SIZE) ?? biggest;
-  const rssOf = (c) => c.samples.map((s) => s.rssKiB).filter((v) => typeof v === "number").map((kib) => (kib * 1024) / 1e6);
+  const rssOf = (c) =>
+    c.samples
+      .map((s) => s.rssKiB)
+      .filter((v) => typeof v === "number")
+      .map((kib) => (kib * 1024) / 1e6);
   const rss = rssOf(memoryCase);
   const memoryRows = rss.length
-    ? [{ measure: `peak RSS, login of ${label(memoryCase.n)}`, unit: "MB", ...summarize(rss), goal: `< ${GOAL_RSS_MB} MB (max)`, status: Math.max(...rss) < GOAL_RSS_MB ? "PASS" : "MISS" }]
-    : [{ measure: `peak RSS, login of ${label(memoryCase.n)}`, unit: "MB", median: Number.NaN, min: Number.NaN, max: Number.NaN, n: 0, goal: `< ${GOAL_RSS_MB} MB`, status: "SKIP" }];
-  if (rss.length && biggest !== memoryCase) memoryRows.push({ measure: `peak RSS, login of ${label(biggest.n)}`, unit: "MB", ...summarize(rssOf(biggest)) });
+    ? [
+        {
+          measure: `peak RSS, login of ${label(memoryCase.n)}`,
+          unit: "MB",
+          ...summarize(rss),
+          goal: `< ${GOAL_RSS_MB} MB (max)`,
+          status: Math.max(...rss) < GOAL_RSS_MB ? "PASS" : "MISS",
+        },
+      ]
+    : [
+        {
+          measure: `peak RSS, login of ${label(memoryCase.n)}`,
+          unit: "MB",
+          median: Number.NaN,
+          min: Number.NaN,
+          max: Number.NaN,
+          n: 0,
+          goal: `< ${GOAL_RSS_MB} MB`,
+          status: "SKIP",
+        },
+      ];
+  if (rss.length && biggest !== memoryCase)
+    memoryRows.push({ measure: `peak RSS, login of ${label(biggest.n)}`, unit: "MB", ...summarize(rssOf(biggest)) });
   const memoryResult = {
     id: "memory",
     title: "6. Memory",

@@ -37,7 +37,12 @@ export async function hotPath({ smoke }) {
     if (aws.path) {
       // Once, so the CLI v2 caches the role credentials in ~/.aws/cli/cache: measured runs are offline too.
       await mustRun(aws.path, ["configure", "export-credentials", "--profile", "p0"], { env, cwd: home });
-      commands.push({ key: "aws", label: "aws configure export-credentials --profile p", command: aws.path, args: ["configure", "export-credentials", "--profile", "p0"] });
+      commands.push({
+        key: "aws",
+        label: "aws configure export-credentials --profile p",
+        command: aws.path,
+        args: ["configure", "export-credentials", "--profile", "p0"],
+      });
       notes.push(`AWS CLI: ${aws.version} (${aws.path}), redirected with AWS_DATA_PATH, role credentials cached by one warm-up call.`);
     } else {
       notes.push(`AWS CLI v2 column skipped: ${aws.missing}.`);
@@ -52,21 +57,53 @@ export async function hotPath({ smoke }) {
     }
     const calls = totalCalls(await emu.stats());
     const rows = commands.map((c) => ({ measure: c.label, unit: "ms", ...summarize(ms[c.key]) }));
-    for (const [key, name] of [["sso", "sso-cli login"], ["proc", "sso-cli credential-process"]]) {
+    for (const [key, name] of [
+      ["sso", "sso-cli login"],
+      ["proc", "sso-cli credential-process"],
+    ]) {
       const vsNode = ratioOf(ms[key], ms.node);
-      rows.push({ measure: `${name} ÷ node -e 0`, unit: "×", ...vsNode, goal: `≤ ${GOAL_VS_NODE}×`, status: vsNode.median <= GOAL_VS_NODE ? "PASS" : "MISS" });
+      rows.push({
+        measure: `${name} ÷ node -e 0`,
+        unit: "×",
+        ...vsNode,
+        goal: `≤ ${GOAL_VS_NODE}×`,
+        status: vsNode.median <= GOAL_VS_NODE ? "PASS" : "MISS",
+      });
     }
-    for (const [key, name] of [["sso", "sso-cli login"], ["proc", "sso-cli credential-process"]]) {
+    for (const [key, name] of [
+      ["sso", "sso-cli login"],
+      ["proc", "sso-cli credential-process"],
+    ]) {
       const measure = `aws export-credentials ÷ ${name}`;
       if (aws.path) {
         const speedup = ratioOf(ms.aws, ms[key]);
         rows.push({ measure, unit: "×", ...speedup, goal: `≥ ${GOAL_VS_AWS}×`, status: speedup.median >= GOAL_VS_AWS ? "PASS" : "MISS" });
       } else {
-        rows.push({ measure, unit: "×", median: Number.NaN, min: Number.NaN, max: Number.NaN, n: 0, goal: `≥ ${GOAL_VS_AWS}×`, status: "SKIP" });
+        rows.push({
+          measure,
+          unit: "×",
+          median: Number.NaN,
+          min: Number.NaN,
+          max: Number.NaN,
+          n: 0,
+          goal: `≥ ${GOAL_VS_AWS}×`,
+          status: "SKIP",
+        });
       }
     }
-    rows.push({ measure: "emulator calls during measured runs", unit: "", median: calls, min: calls, max: calls, n: 0, goal: "0", status: calls === 0 ? "PASS" : "MISS" });
-    notes.unshift(`${runs} interleaved runs each after ${warmups} warm-up round; token and keys valid for hours, so no command calls the service.`);
+    rows.push({
+      measure: "emulator calls during measured runs",
+      unit: "",
+      median: calls,
+      min: calls,
+      max: calls,
+      n: 0,
+      goal: "0",
+      status: calls === 0 ? "PASS" : "MISS",
+    });
+    notes.unshift(
+      `${runs} interleaved runs each after ${warmups} warm-up round; token and keys valid for hours, so no command calls the service.`,
+    );
     return { id: "hot-path", title: "2. Script hot path", rows, notes };
   } finally {
     await emu.stop();

@@ -24,7 +24,8 @@ export const AWS_SSO_UTIL_VARIABLE = "SSO_CLI_BENCH_AWS_SSO_UTIL";
 
 const SESSION_CONFIG = `[sso-session s]\nsso_start_url = ${START_URL}\nsso_region = ${REGION}\nsso_registration_scopes = sso:account:access\n`;
 /** A profile the user configured, among the populated ones: login writes its keys. */
-const OWN_PROFILE = "\n[profile p]\nsso_session = s\nsso_account_id = 100000000001\nsso_role_name = AdministratorAccess\nregion = us-east-1\n";
+const OWN_PROFILE =
+  "\n[profile p]\nsso_session = s\nsso_account_id = 100000000001\nsso_role_name = AdministratorAccess\nregion = us-east-1\n";
 const one = (v) => ({ median: v, min: v, max: v, n: 1 });
 
 /** A HOME with its own emulator and a config holding the sso-session; signed in by a first populate. */
@@ -40,13 +41,19 @@ async function populateHome(label, accounts, roles, extra = {}) {
 /** One populate from the session-only config (the token cached): every profile written. */
 async function timedPopulate(h, args = []) {
   await writeFile(h.config, SESSION_CONFIG);
-  const r = await timeProcess(NODE, [BIN, "configure", "populate", "--sso-session", "s", ...args], { env: h.env, cwd: h.home, timeoutMs: 600_000 });
+  const r = await timeProcess(NODE, [BIN, "configure", "populate", "--sso-session", "s", ...args], {
+    env: h.env,
+    cwd: h.home,
+    timeoutMs: 600_000,
+  });
   if (r.code !== 0) throw new Error(`populate exited ${r.code}: ${tail(r.stderr)}`);
   return r;
 }
 
 export async function populate({ smoke }) {
-  const sizes = smoke ? { small: 5, large: 20, big: [20, 5], throttled: 25, runs: 1, warmups: 0 } : { small: 100, large: 1000, big: [5000, 10], throttled: 300, runs: 5, warmups: 1 };
+  const sizes = smoke
+    ? { small: 5, large: 20, big: [20, 5], throttled: 25, runs: 1, warmups: 0 }
+    : { small: 100, large: 1000, big: [5000, 10], throttled: 300, runs: 5, warmups: 1 };
   const rows = [];
   const notes = [];
   const homes = [];
@@ -81,15 +88,39 @@ export async function populate({ smoke }) {
     const label = (a, r) => `${a.toLocaleString("en-US")} accounts × ${r} roles`;
     rows.push({ measure: `populate, ${label(sizes.small, 3)}`, unit: "ms", ...summarize(ms.small) });
     const largeS = summarize(ms.large);
-    rows.push({ measure: `populate, ${label(sizes.large, 3)}`, unit: "ms", ...largeS, goal: smoke ? "(smoke)" : `≤ ${GOAL_1000X3_MS / 1000} s`, status: smoke ? "INFO" : largeS.median <= GOAL_1000X3_MS ? "PASS" : "MISS" });
+    rows.push({
+      measure: `populate, ${label(sizes.large, 3)}`,
+      unit: "ms",
+      ...largeS,
+      goal: smoke ? "(smoke)" : `≤ ${GOAL_1000X3_MS / 1000} s`,
+      status: smoke ? "INFO" : largeS.median <= GOAL_1000X3_MS ? "PASS" : "MISS",
+    });
     const linear = ratioOf(ms.large, ms.small);
-    rows.push({ measure: `${sizes.large.toLocaleString("en-US")} ÷ ${sizes.small} accounts`, unit: "×", ...linear, goal: smoke ? "(smoke)" : `≤ ${GOAL_RATIO_1000_TO_100}×`, status: smoke ? "INFO" : linear.median <= GOAL_RATIO_1000_TO_100 ? "PASS" : "MISS" });
+    rows.push({
+      measure: `${sizes.large.toLocaleString("en-US")} ÷ ${sizes.small} accounts`,
+      unit: "×",
+      ...linear,
+      goal: smoke ? "(smoke)" : `≤ ${GOAL_RATIO_1000_TO_100}×`,
+      status: smoke ? "INFO" : linear.median <= GOAL_RATIO_1000_TO_100 ? "PASS" : "MISS",
+    });
     if (asu.path) {
       rows.push({ measure: `aws-sso-util ${asu.version} configure populate, ${label(sizes.small, 3)}`, unit: "ms", ...summarize(ms.asu) });
       rows.push({ measure: "aws-sso-util ÷ sso-cli populate", unit: "×", ...ratioOf(ms.asu, ms.smallBesideAsu), goal: "", status: "INFO" });
-      notes.push(`aws-sso-util: ${asu.version} (${AWS_SSO_UTIL_VARIABLE}=${asu.path}), ${asuRuns} run${asuRuns === 1 ? "" : "s"} from an empty config with its token cached, in the rounds of sso-cli's ${label(sizes.small, 3)} runs (the ratio pairs each with that round's sso-cli run), against the same emulator.`);
+      notes.push(
+        `aws-sso-util: ${asu.version} (${AWS_SSO_UTIL_VARIABLE}=${asu.path}), ${asuRuns} run${asuRuns === 1 ? "" : "s"} from an empty config with its token cached, in the rounds of sso-cli's ${label(sizes.small, 3)} runs (the ratio pairs each with that round's sso-cli run), against the same emulator.`,
+      );
     } else {
-      rows.push({ measure: `aws-sso-util configure populate, ${label(sizes.small, 3)}`, unit: "ms", median: Number.NaN, min: Number.NaN, max: Number.NaN, n: 0, goal: "", status: "SKIP", note: "not run" });
+      rows.push({
+        measure: `aws-sso-util configure populate, ${label(sizes.small, 3)}`,
+        unit: "ms",
+        median: Number.NaN,
+        min: Number.NaN,
+        max: Number.NaN,
+        n: 0,
+        goal: "",
+        status: "SKIP",
+        note: "not run",
+      });
       notes.push(`aws-sso-util could not run: ${asu.missing}.`);
     }
 
@@ -97,7 +128,14 @@ export async function populate({ smoke }) {
     await large.emu.resetStats();
     const login = await timeProcess(NODE, [BIN, "login", START_URL, REGION], { env: large.env, cwd: large.home, timeoutMs: 120_000 });
     const grc = operationStats(await large.emu.stats(), "GetRoleCredentials").calls;
-    rows.push({ measure: `GetRoleCredentials calls, login START_URL REGION after populating ${label(sizes.large, 3)}`, unit: "", ...one(grc), n: 0, goal: "0", status: login.code === 0 && grc === 0 ? "PASS" : "MISS" });
+    rows.push({
+      measure: `GetRoleCredentials calls, login START_URL REGION after populating ${label(sizes.large, 3)}`,
+      unit: "",
+      ...one(grc),
+      n: 0,
+      goal: "0",
+      status: login.code === 0 && grc === 0 ? "PASS" : "MISS",
+    });
 
     // 5,000 × 10: 50,000 profiles written, then the same run again (every profile unchanged).
     const [bigAccounts, bigRoles] = sizes.big;
@@ -106,15 +144,34 @@ export async function populate({ smoke }) {
     await writeFile(big.config, SESSION_CONFIG + OWN_PROFILE);
     await mustRun(NODE, [BIN, "login", "--profile", "p"], { env: big.env, cwd: big.home, timeoutMs: 60_000 });
     await writeFile(big.config, SESSION_CONFIG);
-    const first = await timeProcess(NODE, [BIN, "configure", "populate", "--sso-session", "s"], { env: big.env, cwd: big.home, timeoutMs: 600_000 });
+    const first = await timeProcess(NODE, [BIN, "configure", "populate", "--sso-session", "s"], {
+      env: big.env,
+      cwd: big.home,
+      timeoutMs: 600_000,
+    });
     if (first.code !== 0) throw new Error(`populate of ${label(bigAccounts, bigRoles)} exited ${first.code}: ${tail(first.stderr)}`);
-    const again = await timeProcess(NODE, [BIN, "configure", "populate", "--sso-session", "s"], { env: big.env, cwd: big.home, timeoutMs: 600_000 });
-    if (again.code !== 0 || !/^Unchanged: /m.test(again.stderr)) throw new Error(`the second populate of ${label(bigAccounts, bigRoles)} exited ${again.code}: ${tail(again.stderr)}`);
+    const again = await timeProcess(NODE, [BIN, "configure", "populate", "--sso-session", "s"], {
+      env: big.env,
+      cwd: big.home,
+      timeoutMs: 600_000,
+    });
+    if (again.code !== 0 || !/^Unchanged: /m.test(again.stderr))
+      throw new Error(`the second populate of ${label(bigAccounts, bigRoles)} exited ${again.code}: ${tail(again.stderr)}`);
     const total = bigAccounts * bigRoles;
-    rows.push({ measure: `populate, ${label(bigAccounts, bigRoles)} (${total.toLocaleString("en-US")} profiles)`, unit: "ms", ...one(first.ms) });
+    rows.push({
+      measure: `populate, ${label(bigAccounts, bigRoles)} (${total.toLocaleString("en-US")} profiles)`,
+      unit: "ms",
+      ...one(first.ms),
+    });
     rows.push({ measure: "the same populate again (all unchanged)", unit: "ms", ...one(again.ms) });
-    const rssMb = Math.max(first.maxRssKiB ?? Number.NaN, again.maxRssKiB ?? Number.NaN) * 1024 / 1e6;
-    rows.push({ measure: `peak RSS, populate of ${total.toLocaleString("en-US")} profiles`, unit: "MB", ...one(rssMb), goal: `< ${GOAL_RSS_MB} MB`, status: Number.isNaN(rssMb) ? "SKIP" : rssMb < GOAL_RSS_MB ? "PASS" : "MISS" });
+    const rssMb = (Math.max(first.maxRssKiB ?? Number.NaN, again.maxRssKiB ?? Number.NaN) * 1024) / 1e6;
+    rows.push({
+      measure: `peak RSS, populate of ${total.toLocaleString("en-US")} profiles`,
+      unit: "MB",
+      ...one(rssMb),
+      goal: `< ${GOAL_RSS_MB} MB`,
+      status: Number.isNaN(rssMb) ? "SKIP" : rssMb < GOAL_RSS_MB ? "PASS" : "MISS",
+    });
 
     // The hot paths with 50,000 populated profiles in the config, against one profile alone.
     const bigText = await readFile(big.config, "utf8");
@@ -134,11 +191,22 @@ export async function populate({ smoke }) {
       commands.push({ key: "cp", label: "credential-process --profile p", args: ["credential-process", "--profile", "p"] });
       await mustRun(NODE, [BIN, "credential-process", "--profile", "p"], { env: big.env, cwd: big.home });
     }
-    const hot = Object.fromEntries(commands.flatMap((c) => [[`${c.key}-one`, []], [`${c.key}-big`, []]]));
+    const hot = Object.fromEntries(
+      commands.flatMap((c) => [
+        [`${c.key}-one`, []],
+        [`${c.key}-big`, []],
+      ]),
+    );
     const hotRuns = smoke ? 1 : 10;
     for (let round = 0; round < hotRuns + (smoke ? 0 : 1); round++) {
       for (const c of commands) {
-        for (const [where, env, cwd] of rotate([["one", aloneEnv, alone], ["big", big.env, big.home]], round)) {
+        for (const [where, env, cwd] of rotate(
+          [
+            ["one", aloneEnv, alone],
+            ["big", big.env, big.home],
+          ],
+          round,
+        )) {
           const r = await mustRun(NODE, [BIN, ...c.args], { env, cwd });
           if (smoke || round > 0) hot[`${c.key}-${where}`].push(r.ms);
         }
@@ -148,10 +216,26 @@ export async function populate({ smoke }) {
       rows.push({ measure: `${c.label}, 1 profile in the config`, unit: "ms", ...summarize(hot[`${c.key}-one`]) });
       rows.push({ measure: `${c.label}, ${(total + 1).toLocaleString("en-US")} profiles`, unit: "ms", ...summarize(hot[`${c.key}-big`]) });
       const r = ratioOf(hot[`${c.key}-big`], hot[`${c.key}-one`]);
-      rows.push({ measure: `${c.label}: ${(total + 1).toLocaleString("en-US")} ÷ 1 profile`, unit: "×", ...r, goal: smoke ? "(smoke)" : `≤ ${GOAL_HOT_RATIO}×`, status: smoke ? "INFO" : r.median <= GOAL_HOT_RATIO ? "PASS" : "MISS" });
+      rows.push({
+        measure: `${c.label}: ${(total + 1).toLocaleString("en-US")} ÷ 1 profile`,
+        unit: "×",
+        ...r,
+        goal: smoke ? "(smoke)" : `≤ ${GOAL_HOT_RATIO}×`,
+        status: smoke ? "INFO" : r.median <= GOAL_HOT_RATIO ? "PASS" : "MISS",
+      });
     }
     if (!hasCredentialProcess) {
-      rows.push({ measure: `credential-process --profile p: ${(total + 1).toLocaleString("en-US")} ÷ 1 profile`, unit: "×", median: Number.NaN, min: Number.NaN, max: Number.NaN, n: 0, goal: `≤ ${GOAL_HOT_RATIO}×`, status: "SKIP", note: "not in this build" });
+      rows.push({
+        measure: `credential-process --profile p: ${(total + 1).toLocaleString("en-US")} ÷ 1 profile`,
+        unit: "×",
+        median: Number.NaN,
+        min: Number.NaN,
+        max: Number.NaN,
+        n: 0,
+        goal: `≤ ${GOAL_HOT_RATIO}×`,
+        status: "SKIP",
+        note: "not in this build",
+      });
       notes.push("credential-process: this build has no such command, so its row could not run.");
     }
 
@@ -164,7 +248,11 @@ export async function populate({ smoke }) {
     // Let the sign-in's buckets refill; the listing operations have buckets of their own.
     await new Promise((resolve) => setTimeout(resolve, 1000));
     await throttled.emu.resetStats();
-    const t = await timeProcess(NODE, [BIN, "configure", "populate", "--sso-session", "s"], { env: throttled.env, cwd: throttled.home, timeoutMs: 600_000 });
+    const t = await timeProcess(NODE, [BIN, "configure", "populate", "--sso-session", "s"], {
+      env: throttled.env,
+      cwd: throttled.home,
+      timeoutMs: 600_000,
+    });
     const tStats = await throttled.emu.stats();
     const roles = operationStats(tStats, "ListAccountRoles");
     const pages = operationStats(tStats, "ListAccounts");
@@ -174,7 +262,13 @@ export async function populate({ smoke }) {
     const tS = t.ms / 1000;
     rows.push({ measure: `populate, ${label(sizes.throttled, 3)} at ${rps} req/s`, unit: "s", ...one(tS) });
     rows.push({ measure: `lower bound (${sizes.throttled} − burst ${burst}) ÷ ${rps}`, unit: "s", ...one(bound), n: 0 });
-    rows.push({ measure: "time ÷ lower bound", unit: "×", ...one(tS / bound), goal: smoke ? "(smoke)" : `≤ ${GOAL_THROTTLED_RATIO}×`, status: smoke ? "INFO" : tS / bound <= GOAL_THROTTLED_RATIO ? "PASS" : "MISS" });
+    rows.push({
+      measure: "time ÷ lower bound",
+      unit: "×",
+      ...one(tS / bound),
+      goal: smoke ? "(smoke)" : `≤ ${GOAL_THROTTLED_RATIO}×`,
+      status: smoke ? "INFO" : tS / bound <= GOAL_THROTTLED_RATIO ? "PASS" : "MISS",
+    });
     rows.push({ measure: "failed listings", unit: "", ...one(failed ? 1 : 0), goal: "0", status: failed ? "MISS" : "PASS" });
     notes.unshift(
       `Emulator at ${LATENCY_MS} ms latency, page size 20 (ListAccounts pages in order, ListAccountRoles 16 at once as pages arrive). Timed runs start from a config holding only the sso-session, with the token cached, so every profile is written; ${sizes.runs} interleaved runs per size after ${sizes.warmups} warm-up. Wall time is the whole process: start-up, listing, one locked write.`,
@@ -190,7 +284,10 @@ export async function populate({ smoke }) {
 /** The aws-sso-util to compare with, from SSO_CLI_BENCH_AWS_SSO_UTIL, or why there is none. */
 function findAwsSsoUtil() {
   const path = process.env[AWS_SSO_UTIL_VARIABLE];
-  if (!path) return { missing: `${AWS_SSO_UTIL_VARIABLE} is not set (an aws-sso-util executable to compare with; none is installed by this project)` };
+  if (!path)
+    return {
+      missing: `${AWS_SSO_UTIL_VARIABLE} is not set (an aws-sso-util executable to compare with; none is installed by this project)`,
+    };
   try {
     accessSync(path, constants.X_OK);
   } catch {
@@ -198,6 +295,7 @@ function findAwsSsoUtil() {
   }
   const version = spawnSync(path, ["--version"], { encoding: "utf8", timeout: 30_000, env: { PATH: process.env.PATH ?? "/usr/bin:/bin" } });
   const v = (version.stdout ?? "").trim();
-  if (version.status !== 0 || !/^\d+\.\d+/.test(v)) return { missing: `${AWS_SSO_UTIL_VARIABLE}=${path} --version did not answer (exit ${version.status})` };
+  if (version.status !== 0 || !/^\d+\.\d+/.test(v))
+    return { missing: `${AWS_SSO_UTIL_VARIABLE}=${path} --version did not answer (exit ${version.status})` };
   return { path, version: v };
 }

@@ -26,12 +26,20 @@ export async function startup({ smoke }) {
   for (const key of ["version", "help"]) {
     const r = ratioOf(ms[key], ms.node);
     const label = commands.find((c) => c.key === key).label;
-    rows.push({ measure: `${label} ÷ node -e 0`, unit: "×", ...r, goal: `≤ ${GOAL_RATIO}×`, status: r.median <= GOAL_RATIO ? "PASS" : "MISS" });
+    rows.push({
+      measure: `${label} ÷ node -e 0`,
+      unit: "×",
+      ...r,
+      goal: `≤ ${GOAL_RATIO}×`,
+      status: r.median <= GOAL_RATIO ? "PASS" : "MISS",
+    });
   }
   return {
     id: "startup",
     title: "1. Start-up",
     rows,
-    notes: [`${runs} interleaved runs each (order rotated every round) after ${warmups} warm-up round; spread of a ratio = range of the per-round ratios.`],
+    notes: [
+      `${runs} interleaved runs each (order rotated every round) after ${warmups} warm-up round; spread of a ratio = range of the per-round ratios.`,
+    ],
   };
 }

@@ -37,7 +37,13 @@ export async function throttled({ smoke }) {
   const rows = [
     { measure: `login, ${n.toLocaleString("en-US")} profiles at ${rps} req/s`, unit: "s", ...one(s) },
     { measure: `lower bound (${n} − burst ${burst}) ÷ ${rps}`, unit: "s", ...one(bound), n: 0 },
-    { measure: "time ÷ lower bound", unit: "×", ...one(s / bound), goal: `≤ ${GOAL_RATIO}×`, status: s / bound <= GOAL_RATIO ? "PASS" : "MISS" },
+    {
+      measure: "time ÷ lower bound",
+      unit: "×",
+      ...one(s / bound),
+      goal: `≤ ${GOAL_RATIO}×`,
+      status: s / bound <= GOAL_RATIO ? "PASS" : "MISS",
+    },
     { measure: "failed profiles", unit: "", ...one(failed), goal: "0", status: failed === 0 && r.code === 0 ? "PASS" : "MISS" },
     { measure: "GetRoleCredentials calls", unit: "", ...one(grc.calls), note: `${grc.byCode.TooManyRequestsException ?? 0} throttled` },
   ];
@@ -49,6 +55,18 @@ export async function throttled({ smoke }) {
       `One run, no warm-up; emulator at ${LATENCY_MS} ms latency, --throttle-rps ${rps} (burst ${burst}, the default ceil(rps); the bucket starts full). Lower bound = (requests − burst) ÷ rate = ${bound.toFixed(2)} s; the plain requests ÷ rate is ${plainBound.toFixed(2)} s (ratio to it: ${(s / plainBound).toFixed(2)}×).`,
       `Exit code ${r.code}; wrote ${written.written} of ${written.total}; GetRoleCredentials calls ${grc.calls}, throttled (429) ${grc.byCode.TooManyRequestsException ?? 0}, other errors ${grc.errors - (grc.byCode.TooManyRequestsException ?? 0)}; achieved ${(written.written / s).toFixed(1)} keys/s.${r.code !== 0 ? ` stderr: ${tail(r.stderr)}` : ""}`,
     ],
-    data: { profiles: n, rps, burst, seconds: s, boundS: bound, plainBoundS: plainBound, exitCode: r.code, written: written.written, calls: grc.calls, byCode: grc.byCode, maxRssKiB: r.maxRssKiB },
+    data: {
+      profiles: n,
+      rps,
+      burst,
+      seconds: s,
+      boundS: bound,
+      plainBoundS: plainBound,
+      exitCode: r.code,
+      written: written.written,
+      calls: grc.calls,
+      byCode: grc.byCode,
+      maxRssKiB: r.maxRssKiB,
+    },
   };
 }

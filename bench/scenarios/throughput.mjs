@@ -34,10 +34,21 @@ export async function throughput({ smoke }) {
       const rps = done.map((x) => x.ok / (x.ms / 1000));
       const errors = done.reduce((a, x) => a + x.errors, 0);
       const latencies = done.flatMap((x) => x.latencies).sort((a, b) => a - b);
-      rows.push({ measure: `${op.name}, ${CLIENTS} clients`, unit: "req/s", ...summarize(rps), goal: "0 errors (no rate goal)", status: errors === 0 ? "PASS" : "MISS", note: `${errors} errors` });
-      notes.push(`${op.name}: latency p50 ${median(latencies).toFixed(1)} ms, p99 ${latencies[Math.floor(latencies.length * 0.99)]?.toFixed(1)} ms, ${errors} errors over ${done.reduce((a, x) => a + x.ok + x.errors, 0)} requests.`);
+      rows.push({
+        measure: `${op.name}, ${CLIENTS} clients`,
+        unit: "req/s",
+        ...summarize(rps),
+        goal: "0 errors (no rate goal)",
+        status: errors === 0 ? "PASS" : "MISS",
+        note: `${errors} errors`,
+      });
+      notes.push(
+        `${op.name}: latency p50 ${median(latencies).toFixed(1)} ms, p99 ${latencies[Math.floor(latencies.length * 0.99)]?.toFixed(1)} ms, ${errors} errors over ${done.reduce((a, x) => a + x.ok + x.errors, 0)} requests.`,
+      );
     }
-    notes.unshift(`${windows} windows of ${windowMs} ms per operation, the two operations alternating, after a short warm-up; node:http Agent keepAlive, maxSockets ${CLIENTS}, ${CLIENTS} loops each sending its next request when the last answer arrives. Load generator and emulator share the machine's cores; the emulator has ${ACCOUNTS} accounts (ListAccounts returns a page of 20).`);
+    notes.unshift(
+      `${windows} windows of ${windowMs} ms per operation, the two operations alternating, after a short warm-up; node:http Agent keepAlive, maxSockets ${CLIENTS}, ${CLIENTS} loops each sending its next request when the last answer arrives. Load generator and emulator share the machine's cores; the emulator has ${ACCOUNTS} accounts (ListAccounts returns a page of 20).`,
+    );
     return { id: "throughput", title: "5. Emulator throughput", rows, notes };
   } finally {
     agent.destroy();

@@ -54,7 +54,9 @@ async function run(argv: string[]): Promise<number> {
   try {
     ({ main } = await import("./main.js"));
   } catch (err) {
-    ctx.stderr.write(`sso-cli: cannot load dist/ (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); run npm install (it builds) or npm run build.\n`);
+    ctx.stderr.write(
+      `sso-cli: cannot load dist/ (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); run npm install (it builds) or npm run build.\n`,
+    );
     return 255;
   }
   return main(argv, ctx, handoff);

@@ -18,7 +18,9 @@ export function runToCompletion(command: () => Promise<number>, proc: GuardedPro
   proc.once("beforeExit", () => {
     if (settled) return;
     settled = true;
-    proc.stderr.write("sso-cli: internal error: the command stopped before it finished (nothing was left to wait for).\n  Nothing was completed. Re-run with --debug and report it.\n");
+    proc.stderr.write(
+      "sso-cli: internal error: the command stopped before it finished (nothing was left to wait for).\n  Nothing was completed. Re-run with --debug and report it.\n",
+    );
     proc.exitCode = Exit.internal;
   });
   return command().then(

@@ -12,7 +12,11 @@ export interface HotCommand {
   parsed: ParsedArgs;
 }
 
-const GRAMMARS: Record<HotCommandName, CommandGrammar> = { login: LOGIN_GRAMMAR, "credential-process": CREDENTIAL_PROCESS_GRAMMAR, export: EXPORT_GRAMMAR };
+const GRAMMARS: Record<HotCommandName, CommandGrammar> = {
+  login: LOGIN_GRAMMAR,
+  "credential-process": CREDENTIAL_PROCESS_GRAMMAR,
+  export: EXPORT_GRAMMAR,
+};
 
 /** The program's own flag, which commander accepts after any command too. */
 const DEBUG_FLAG: FlagSpec = { flag: "--debug", key: "debug", description: "print redacted diagnostics on stderr" };

@@ -9,13 +9,23 @@ import { formatUpToDate } from "../commands/login/login-report.entry.js";
  * rest of the command (main.ts), so no file is read twice; on any error it hands over nothing and
  * the command reports it the one usual way.
  */
-export async function runHotLogin(ctx: Context, input: LoginInput): Promise<{ done: true; say: string } | { done: false; prepared?: PreparedLogin }> {
+export async function runHotLogin(
+  ctx: Context,
+  input: LoginInput,
+): Promise<{ done: true; say: string } | { done: false; prepared?: PreparedLogin }> {
   // --keep-fresh keeps running after the login: never the hot path's answer-and-exit.
   if (input.keepFresh) return { done: false };
   try {
     const prepared = await prepareLogin(ctx, input);
     if (!prepared.upToDate) return { done: false, prepared };
-    return { done: true, say: formatUpToDate({ upToDate: true, profileCount: prepared.plan.profiles.length + (prepared.plan.chains?.length ?? 0), validUntil: prepared.validUntil! }) };
+    return {
+      done: true,
+      say: formatUpToDate({
+        upToDate: true,
+        profileCount: prepared.plan.profiles.length + (prepared.plan.chains?.length ?? 0),
+        validUntil: prepared.validUntil!,
+      }),
+    };
   } catch {
     return { done: false };
   }

@@ -27,7 +27,12 @@ type EnableCompileCache = (directory: string) => { status: number; directory?: s
  */
 export function compileCacheDirectory(env: Readonly<Record<string, string | undefined>>): string | undefined {
   if (env.NODE_COMPILE_CACHE) return env.NODE_COMPILE_CACHE;
-  const cacheHome = env.XDG_CACHE_HOME && isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : env.HOME && isAbsolute(env.HOME) ? join(env.HOME, ".cache") : undefined;
+  const cacheHome =
+    env.XDG_CACHE_HOME && isAbsolute(env.XDG_CACHE_HOME)
+      ? env.XDG_CACHE_HOME
+      : env.HOME && isAbsolute(env.HOME)
+        ? join(env.HOME, ".cache")
+        : undefined;
   return cacheHome && join(cacheHome, "sso-cli", "compile-cache");
 }
 

@@ -85,7 +85,12 @@ function asFileAccessError(err: unknown): unknown {
   const path: unknown = (err as { path?: unknown } | null)?.path;
   const syscall: unknown = (err as { syscall?: unknown } | null)?.syscall;
   if (!(err instanceof Error) || typeof path !== "string") return err;
-  const action = syscall === "open" || syscall === "read" || syscall === "stat" || syscall === "lstat" || syscall === "scandir" ? "read" : syscall === "unlink" || syscall === "rmdir" ? "delete" : "write";
+  const action =
+    syscall === "open" || syscall === "read" || syscall === "stat" || syscall === "lstat" || syscall === "scandir"
+      ? "read"
+      : syscall === "unlink" || syscall === "rmdir"
+        ? "delete"
+        : "write";
   return fileAccessError(err, path, action);
 }
 

@@ -48,7 +48,10 @@ export async function openBrowser(
   const trustPeer = ownerKnown
     ? (socket: Socket): boolean =>
         peerIsTrusted(
-          loopbackPeerUid({ address: socket.remoteAddress ?? "", port: socket.remotePort ?? 0 }, { address: socket.localAddress ?? "", port: socket.localPort ?? 0 }),
+          loopbackPeerUid(
+            { address: socket.remoteAddress ?? "", port: socket.remotePort ?? 0 },
+            { address: socket.localAddress ?? "", port: socket.localPort ?? 0 },
+          ),
           ownUid,
         )
     : undefined;
@@ -56,9 +59,17 @@ export async function openBrowser(
   try {
     redirect = await startOneTimeRedirect(url, { trustPeer });
   } catch (err) {
-    return { opened: false, failure: `no local address could be opened for it (${(err as NodeJS.ErrnoException).code ?? "error"})`, followed: Promise.resolve(false), close: async () => {} };
+    return {
+      opened: false,
+      failure: `no local address could be opened for it (${(err as NodeJS.ErrnoException).code ?? "error"})`,
+      followed: Promise.resolve(false),
+      close: async () => {},
+    };
   }
-  const verdict = await launch(redirect.url, env, importOpen, platform, wsl, { followed: redirect.followed, graceMs: facts.graceMs ?? LAUNCH_GRACE_MS });
+  const verdict = await launch(redirect.url, env, importOpen, platform, wsl, {
+    followed: redirect.followed,
+    graceMs: facts.graceMs ?? LAUNCH_GRACE_MS,
+  });
   return { ...verdict, followed: redirect.followed, close: redirect.close };
 }
 
@@ -82,17 +93,14 @@ async function launch(
   // macOS, Windows, WSL. On Windows and WSL `open()` resolves only once PowerShell has exited,
   // which can take seconds: it is raced against the grace period like any other opener.
   const name = platform === "darwin" ? "open" : "PowerShell";
-  return settle(
-    (done) => {
-      importOpen()
-        .then(({ default: open }) => open(address, { wait: false }))
-        .then(
-          (child) => watch(child, name, done),
-          (err: unknown) => done({ opened: false, failure: `${name} could not be run (${describeError(err)})` }),
-        );
-    },
-    wait,
-  );
+  return settle((done) => {
+    importOpen()
+      .then(({ default: open }) => open(address, { wait: false }))
+      .then(
+        (child) => watch(child, name, done),
+        (err: unknown) => done({ opened: false, failure: `${name} could not be run (${describeError(err)})` }),
+      );
+  }, wait);
 }
 
 /** What a verdict is waited for against: the browser coming for the address, and how long. */
@@ -141,7 +149,9 @@ function settle(start: (done: (v: Verdict) => void) => void, { followed, graceMs
 /** Exit 0 → opened; non-zero, a signal or an error → not, and why. A child still running is let go. */
 function watch(child: ChildProcess, name: string, done: (v: Verdict) => void): void {
   const verdict = (code: number | null, signal: NodeJS.Signals | null): Verdict =>
-    code === 0 ? { opened: true } : { opened: false, failure: code !== null ? `${name} exited with status ${code}` : `${name} was ended by ${signal ?? "a signal"}` };
+    code === 0
+      ? { opened: true }
+      : { opened: false, failure: code !== null ? `${name} exited with status ${code}` : `${name} was ended by ${signal ?? "a signal"}` };
   child.unref();
   if (child.exitCode !== null || child.signalCode !== null) {
     done(verdict(child.exitCode, child.signalCode));

@@ -39,7 +39,12 @@ export function buildProgram(ctx: Context, argv: readonly string[] = []): Comman
       writeErr: (s) => void ctx.stderr.write(s),
       // Commander's "error: …" becomes the one `sso-cli: ` line every error starts with (main.ts);
       // what it adds below ("(Did you mean --profile?)") is indented like a hint.
-      outputError: (s, write) => write(escapeArgs(s).replace(/^error: /, "sso-cli: ").replace(/\n(?=.)/g, "\n  ")),
+      outputError: (s, write) =>
+        write(
+          escapeArgs(s)
+            .replace(/^error: /, "sso-cli: ")
+            .replace(/\n(?=.)/g, "\n  "),
+        ),
     })
     .showHelpAfterError("  (run with --help for usage)")
     .enablePositionalOptions(false);

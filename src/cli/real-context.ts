@@ -107,7 +107,10 @@ export function createRealContext(): Context {
       },
       open: async (url) => {
         const { openBrowser } = await import("./open-browser.entry.js");
-        return openBrowser(url, env, () => import("./browser-opener.js"), process.platform, { ownUid: process.getuid?.(), wsl: underWsl() });
+        return openBrowser(url, env, () => import("./browser-opener.js"), process.platform, {
+          ownUid: process.getuid?.(),
+          wsl: underWsl(),
+        });
       },
     },
     get signal() {
@@ -136,7 +139,11 @@ export function createRealContext(): Context {
         // On Windows: PATHEXT, and `.cmd` shims (npm, npx, cdk) through cmd.exe (child-command.ts).
         const isFile = (path: string): boolean => statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
         const planned = childCommand(command, args, env, { platform: process.platform, isFile, cwd: process.cwd() });
-        const started = spawn(planned.file, planned.args, { stdio: "inherit", env, windowsVerbatimArguments: planned.windowsVerbatimArguments });
+        const started = spawn(planned.file, planned.args, {
+          stdio: "inherit",
+          env,
+          windowsVerbatimArguments: planned.windowsVerbatimArguments,
+        });
         child = started;
         const forwarded = forwardedSignals(process.platform, !!process.stdin.isTTY);
         const pass = (sig: NodeJS.Signals): void => void started.kill(sig);

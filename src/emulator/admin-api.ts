@@ -25,7 +25,11 @@ export interface AdminDeps {
 }
 
 function json(status: number, body: unknown): EmuResponse {
-  return { status, headers: { "content-type": "application/json", "cache-control": "no-store" }, body: JSON.stringify(body, null, 2) + "\n" };
+  return {
+    status,
+    headers: { "content-type": "application/json", "cache-control": "no-store" },
+    body: JSON.stringify(body, null, 2) + "\n",
+  };
 }
 const bad = (message: string, status = 400): EmuResponse => json(status, { error: message });
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -40,7 +44,12 @@ export async function handleAdmin(deps: AdminDeps, req: EmuRequest): Promise<Emu
   switch (name) {
     case "health":
       if (!get) return bad("use GET", 405);
-      return json(200, { status: "ok", version: deps.version, uptimeS: Math.round((state.machineNowMs() - deps.startedMs) / 1000), now: iso(state.nowMs()) });
+      return json(200, {
+        status: "ok",
+        version: deps.version,
+        uptimeS: Math.round((state.machineNowMs() - deps.startedMs) / 1000),
+        now: iso(state.nowMs()),
+      });
     case "state":
       if (!get) return bad("use GET", 405);
       return json(200, describeState(state));
@@ -118,7 +127,13 @@ function describeState(state: EmulatorState) {
   const now = state.nowMs();
   const pendingDevice = [...state.deviceAuthorizations.values()]
     .filter((d) => state.effectiveStatus(d) === "pending" && now < d.expiresAtMs)
-    .map((d) => ({ userCode: d.userCode, startUrl: d.startUrl, clientId: d.clientId, expiresAt: iso(d.expiresAtMs), interval: d.intervalS }));
+    .map((d) => ({
+      userCode: d.userCode,
+      startUrl: d.startUrl,
+      clientId: d.clientId,
+      expiresAt: iso(d.expiresAtMs),
+      interval: d.intervalS,
+    }));
   const pendingAuthorize = [...state.authorizationRequests.values()]
     .filter((a) => a.status === "pending" && now < a.expiresAtMs)
     .map((a) => ({ request: a.id, clientId: a.clientId, redirectUri: a.redirectUri, scopes: a.scopes, expiresAt: iso(a.expiresAtMs) }));
@@ -127,7 +142,9 @@ function describeState(state: EmulatorState) {
     .map((s) => {
       const tokens = [...state.accessTokens.values()].filter((t) => t.sessionId === s.id && !t.revoked);
       const live = tokens.filter((t) => now < t.expiresAtMs);
-      const refreshable = [...state.refreshTokens.values()].some((t) => t.sessionId === s.id && !t.used && !t.revoked && now < t.expiresAtMs);
+      const refreshable = [...state.refreshTokens.values()].some(
+        (t) => t.sessionId === s.id && !t.used && !t.revoked && now < t.expiresAtMs,
+      );
       return {
         session: s.id,
         user: s.user,

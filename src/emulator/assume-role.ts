@@ -58,8 +58,14 @@ function shown(value: string | null): string {
 }
 
 /** Checks one string member against its length and pattern; every failed constraint is one line. */
-function checkString(problems: string[], member: string, value: string | null, o: { required?: boolean; min: number; max: number; pattern?: [RegExp, string] }): void {
-  const at = (problem: string) => problems.push(`Value ${shown(value)} at '${member}' failed to satisfy constraint: Member must ${problem}`);
+function checkString(
+  problems: string[],
+  member: string,
+  value: string | null,
+  o: { required?: boolean; min: number; max: number; pattern?: [RegExp, string] },
+): void {
+  const at = (problem: string) =>
+    problems.push(`Value ${shown(value)} at '${member}' failed to satisfy constraint: Member must ${problem}`);
   if (value === null) {
     if (o.required) at("not be null");
     return;
@@ -91,9 +97,16 @@ export function decideAssumeRole(call: AssumeRoleCall, rules: AssumeRoleRules): 
   let durationS = DEFAULT_DURATION_S;
   if (durationText !== null) {
     durationS = /^-?\d{1,15}$/.test(durationText.trim()) ? Number(durationText.trim()) : Number.NaN;
-    if (Number.isNaN(durationS)) problems.push(`Value ${shown(durationText)} at 'durationSeconds' failed to satisfy constraint: Member must be a valid integer`);
-    else if (durationS < 900) problems.push(`Value '${durationS}' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900`);
-    else if (durationS > 43200) problems.push(`Value '${durationS}' at 'durationSeconds' failed to satisfy constraint: Member must have value less than or equal to 43200`);
+    if (Number.isNaN(durationS))
+      problems.push(`Value ${shown(durationText)} at 'durationSeconds' failed to satisfy constraint: Member must be a valid integer`);
+    else if (durationS < 900)
+      problems.push(
+        `Value '${durationS}' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900`,
+      );
+    else if (durationS > 43200)
+      problems.push(
+        `Value '${durationS}' at 'durationSeconds' failed to satisfy constraint: Member must have value less than or equal to 43200`,
+      );
   }
   checkString(problems, "externalId", externalId, { min: 2, max: 1224, pattern: [EXTERNAL_ID_RE, EXTERNAL_ID_PATTERN] });
   checkString(problems, "sourceIdentity", sourceIdentity, { min: 2, max: 64, pattern: [NAME_RE, NAME_PATTERN] });
@@ -129,7 +142,11 @@ export function decideAssumeRole(call: AssumeRoleCall, rules: AssumeRoleRules): 
 
   // Every key the emulator issues belongs to a role session (Identity Center's or an assumed
   // role's), so every AssumeRole it answers is role chaining.
-  if (durationS > ROLE_CHAINING_MAX_S) return validationError("The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.");
+  if (durationS > ROLE_CHAINING_MAX_S)
+    return validationError("The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.");
 
-  return { ok: true, grant: { accountId, roleName, sessionName: sessionName ?? "", durationS, ...(sourceIdentity !== null && { sourceIdentity }) } };
+  return {
+    ok: true,
+    grant: { accountId, roleName, sessionName: sessionName ?? "", durationS, ...(sourceIdentity !== null && { sourceIdentity }) },
+  };
 }

@@ -57,7 +57,8 @@ function checkUrl(url: string): string {
   } catch {
     throw new Error(`Not a URL: "${url}".`);
   }
-  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") throw new Error(`The endpoint must be an http or https URL, not "${url}".`);
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:")
+    throw new Error(`The endpoint must be an http or https URL, not "${url}".`);
   if (parsed.search || parsed.hash || parsed.username || parsed.password) {
     throw new Error(`The endpoint must not carry a query, fragment or credentials: "${url}".`);
   }

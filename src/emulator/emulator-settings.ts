@@ -67,77 +67,266 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** In the order --help and the README list them. */
 export const EMULATOR_SETTINGS = {
-  port: { kind: "int", flag: "--port", arg: "<n>", min: 0, max: 65535, default: 0, runtime: false, description: "port to listen on (0 picks a free one)" },
-  portFile: { kind: "string", flag: "--port-file", arg: "<file>", runtime: false, description: "write the chosen port to this file once listening" },
-  region: { kind: "string", flag: "--region", arg: "<region>", default: "us-east-1", runtime: true, description: "region the emulator pretends to be" },
-  startUrl: { kind: "string", flag: "--start-url", arg: "<url>", default: "https://d-0000000000.awsapps.com/start", runtime: true, description: "start URL of the emulated instance" },
+  port: {
+    kind: "int",
+    flag: "--port",
+    arg: "<n>",
+    min: 0,
+    max: 65535,
+    default: 0,
+    runtime: false,
+    description: "port to listen on (0 picks a free one)",
+  },
+  portFile: {
+    kind: "string",
+    flag: "--port-file",
+    arg: "<file>",
+    runtime: false,
+    description: "write the chosen port to this file once listening",
+  },
+  region: {
+    kind: "string",
+    flag: "--region",
+    arg: "<region>",
+    default: "us-east-1",
+    runtime: true,
+    description: "region the emulator pretends to be",
+  },
+  startUrl: {
+    kind: "string",
+    flag: "--start-url",
+    arg: "<url>",
+    default: "https://d-0000000000.awsapps.com/start",
+    runtime: true,
+    description: "start URL of the emulated instance",
+  },
   accounts: {
-    kind: "int", flag: "--accounts", arg: "<n>", min: 1, default: 3, runtime: true, description: "number of accounts",
+    kind: "int",
+    flag: "--accounts",
+    arg: "<n>",
+    min: 1,
+    default: 3,
+    runtime: true,
+    description: "number of accounts",
     more: "ids `100000000001`, `100000000002`, …; 5,000 accounts × 10 roles cost nothing until listed",
   },
-  rolesPerAccount: { kind: "int", flag: "--roles-per-account", arg: "<n>", min: 1, default: 2, runtime: true, description: "roles in each account" },
-  accountNames: { kind: "list", form: "comma", flag: "--account-names", arg: "<names>", runtime: true, defaultText: "account-1, account-2, …", description: "comma-separated account names (in order)" },
-  roleNames: { kind: "list", form: "comma", flag: "--role-names", arg: "<names>", runtime: true, defaultText: "AdministratorAccess, ReadOnlyAccess, …", description: "comma-separated role names (in order)" },
-  user: { kind: "string", flag: "--user", arg: "<name>", default: "alice@example.com", runtime: true, description: "the signed-in user's name" },
+  rolesPerAccount: {
+    kind: "int",
+    flag: "--roles-per-account",
+    arg: "<n>",
+    min: 1,
+    default: 2,
+    runtime: true,
+    description: "roles in each account",
+  },
+  accountNames: {
+    kind: "list",
+    form: "comma",
+    flag: "--account-names",
+    arg: "<names>",
+    runtime: true,
+    defaultText: "account-1, account-2, …",
+    description: "comma-separated account names (in order)",
+  },
+  roleNames: {
+    kind: "list",
+    form: "comma",
+    flag: "--role-names",
+    arg: "<names>",
+    runtime: true,
+    defaultText: "AdministratorAccess, ReadOnlyAccess, …",
+    description: "comma-separated role names (in order)",
+  },
+  user: {
+    kind: "string",
+    flag: "--user",
+    arg: "<name>",
+    default: "alice@example.com",
+    runtime: true,
+    description: "the signed-in user's name",
+  },
   forbid: {
-    kind: "list", form: "repeat", flag: "--forbid", arg: "<account:role>", default: [], runtime: true, description: "list this role but refuse its credentials (403); repeatable",
+    kind: "list",
+    form: "repeat",
+    flag: "--forbid",
+    arg: "<account:role>",
+    default: [],
+    runtime: true,
+    description: "list this role but refuse its credentials (403); repeatable",
     item: { pattern: /^\d{12}:([\w+=,.@-]{1,64}|\*)$/, name: "ACCOUNT:ROLE items (12-digit account id; ROLE or *)" },
     more: "`ACCOUNT:*` forbids a whole account",
   },
   assumableRoles: {
-    kind: "list", form: "comma", flag: "--assumable-roles", arg: "<names>", runtime: true, defaultText: "any name",
+    kind: "list",
+    form: "comma",
+    flag: "--assumable-roles",
+    arg: "<names>",
+    runtime: true,
+    defaultText: "any name",
     item: { pattern: ROLE_NAME, name: "IAM role names" },
     description: "the only role names STS AssumeRole grants; any other is AccessDenied",
     more: "the role ARN's account must be one of the emulator's either way; an empty list is any name",
   },
   externalIds: {
-    kind: "list", form: "repeat", flag: "--external-id", arg: "<role:id>", default: [], runtime: true,
+    kind: "list",
+    form: "repeat",
+    flag: "--external-id",
+    arg: "<role:id>",
+    default: [],
+    runtime: true,
     item: { pattern: ROLE_EXTERNAL_ID, name: "ROLE:EXTERNAL_ID items" },
     description: "AssumeRole of role ROLE needs ExternalId ID, else AccessDenied; repeatable",
     more: "in every account; a role without one accepts any or none",
   },
   stsDisabledRegions: {
-    kind: "list", form: "comma", flag: "--sts-disabled-regions", arg: "<regions>", default: [], runtime: true,
+    kind: "list",
+    form: "comma",
+    flag: "--sts-disabled-regions",
+    arg: "<regions>",
+    default: [],
+    runtime: true,
     item: { pattern: /^[a-z0-9-]{1,64}$/, name: "region names" },
     description: "AssumeRole signed for these regions answers RegionDisabledException (403)",
   },
   autoApproveMs: {
-    kind: "int", flag: "--auto-approve-ms", arg: "<ms>", min: -1, default: 0, runtime: true, description: "approve sign-ins by itself after this many ms (-1 = never)",
+    kind: "int",
+    flag: "--auto-approve-ms",
+    arg: "<ms>",
+    min: -1,
+    default: 0,
+    runtime: true,
+    description: "approve sign-ins by itself after this many ms (-1 = never)",
     more: "-1: only a person at the sign-in page or `POST /_admin/approve` decides",
   },
-  latencyMs: { kind: "int", flag: "--latency-ms", arg: "<ms>", min: 0, max: MAX_TIMER_MS, default: 0, runtime: true, description: "delay every answer" },
-  throttleRps: { kind: "number", flag: "--throttle-rps", arg: "<n>", min: 0, default: 0, runtime: true, description: "requests per second per operation before 429 (0 = off)" },
-  throttleBurst: { kind: "int", flag: "--throttle-burst", arg: "<n>", min: 1, runtime: true, defaultText: "rps rounded up", description: "token-bucket burst size" },
-  tokenTtlS: { kind: "int", flag: "--token-ttl", arg: "<s>", min: 1, default: 8 * 3600, runtime: true, description: "access token lifetime, seconds" },
-  roleTtlS: { kind: "int", flag: "--role-ttl", arg: "<s>", min: 1, default: 3600, runtime: true, description: "role credential lifetime, seconds" },
-  deviceTtlS: { kind: "int", flag: "--device-ttl", arg: "<s>", min: 1, default: 600, runtime: true, description: "device code lifetime, seconds" },
-  intervalS: { kind: "int", flag: "--interval", arg: "<s>", min: 1, default: 1, runtime: true, description: "device polling interval, seconds" },
+  latencyMs: {
+    kind: "int",
+    flag: "--latency-ms",
+    arg: "<ms>",
+    min: 0,
+    max: MAX_TIMER_MS,
+    default: 0,
+    runtime: true,
+    description: "delay every answer",
+  },
+  throttleRps: {
+    kind: "number",
+    flag: "--throttle-rps",
+    arg: "<n>",
+    min: 0,
+    default: 0,
+    runtime: true,
+    description: "requests per second per operation before 429 (0 = off)",
+  },
+  throttleBurst: {
+    kind: "int",
+    flag: "--throttle-burst",
+    arg: "<n>",
+    min: 1,
+    runtime: true,
+    defaultText: "rps rounded up",
+    description: "token-bucket burst size",
+  },
+  tokenTtlS: {
+    kind: "int",
+    flag: "--token-ttl",
+    arg: "<s>",
+    min: 1,
+    default: 8 * 3600,
+    runtime: true,
+    description: "access token lifetime, seconds",
+  },
+  roleTtlS: {
+    kind: "int",
+    flag: "--role-ttl",
+    arg: "<s>",
+    min: 1,
+    default: 3600,
+    runtime: true,
+    description: "role credential lifetime, seconds",
+  },
+  deviceTtlS: {
+    kind: "int",
+    flag: "--device-ttl",
+    arg: "<s>",
+    min: 1,
+    default: 600,
+    runtime: true,
+    description: "device code lifetime, seconds",
+  },
+  intervalS: {
+    kind: "int",
+    flag: "--interval",
+    arg: "<s>",
+    min: 1,
+    default: 1,
+    runtime: true,
+    description: "device polling interval, seconds",
+  },
   refresh: { kind: "bool", flag: "--no-refresh", default: true, runtime: true, description: "issue no refresh tokens" },
-  pageSize: { kind: "int", flag: "--page-size", arg: "<n>", min: 1, default: 20, runtime: true, description: "server page size for list operations" },
+  pageSize: {
+    kind: "int",
+    flag: "--page-size",
+    arg: "<n>",
+    min: 1,
+    default: 20,
+    runtime: true,
+    description: "server page size for list operations",
+  },
   clockSkewS: {
-    kind: "number", flag: "--clock-skew-s", arg: "<s>", default: 0, runtime: true, aliases: ["clockSkew"], description: "the emulator's clock runs this many seconds ahead",
+    kind: "number",
+    flag: "--clock-skew-s",
+    arg: "<s>",
+    default: 0,
+    runtime: true,
+    aliases: ["clockSkew"],
+    description: "the emulator's clock runs this many seconds ahead",
     more: "negative: behind",
   },
   inject: {
-    kind: "list", form: "repeat", flag: "--inject", arg: "<op:status:error:count>", default: [], runtime: false,
+    kind: "list",
+    form: "repeat",
+    flag: "--inject",
+    arg: "<op:status:error:count>",
+    default: [],
+    runtime: false,
     description: "fail the next COUNT calls of OP (e.g. GetRoleCredentials:500:InternalServerException:2); repeatable",
     more: "`timeout` and `reset` fail the connection; while running: `POST /_admin/inject`",
   },
   awsDataPath: {
-    kind: "string", flag: "--aws-data-path", arg: "<dir>", runtime: false, description: "write endpoint rule sets here that point the AWS CLI v2 < 2.13 (which ignores AWS_ENDPOINT_URL_*) at the emulator",
+    kind: "string",
+    flag: "--aws-data-path",
+    arg: "<dir>",
+    runtime: false,
+    description: "write endpoint rule sets here that point the AWS CLI v2 < 2.13 (which ignores AWS_ENDPOINT_URL_*) at the emulator",
     more: "then `export AWS_DATA_PATH=DIR`",
   },
   tls: {
-    kind: "bool", flag: "--tls", default: false, runtime: false, description: "serve HTTPS with a certificate signed by a CA made at start-up",
+    kind: "bool",
+    flag: "--tls",
+    default: false,
+    runtime: false,
+    description: "serve HTTPS with a certificate signed by a CA made at start-up",
     more: "for testing proxies and `AWS_CA_BUNDLE`; clients trust it only through `--ca-file`",
   },
-  caFile: { kind: "string", flag: "--ca-file", arg: "<file>", runtime: false, description: "with --tls: write the CA certificate (PEM) here, for AWS_CA_BUNDLE" },
+  caFile: {
+    kind: "string",
+    flag: "--ca-file",
+    arg: "<file>",
+    runtime: false,
+    description: "with --tls: write the CA certificate (PEM) here, for AWS_CA_BUNDLE",
+  },
   quiet: { kind: "bool", flag: "--quiet", default: false, runtime: true, description: "log nothing per request" },
 } as const satisfies Record<string, SettingSpec>;
 
 type Table = typeof EMULATOR_SETTINGS;
 export type SettingName = keyof Table;
-type ValueOf<S extends SettingSpec> = S["kind"] extends "int" | "number" ? number : S["kind"] extends "bool" ? boolean : S["kind"] extends "string" ? string : string[];
+type ValueOf<S extends SettingSpec> = S["kind"] extends "int" | "number"
+  ? number
+  : S["kind"] extends "bool"
+    ? boolean
+    : S["kind"] extends "string"
+      ? string
+      : string[];
 type Resolved<S extends SettingSpec> = S extends { default: unknown } ? ValueOf<S> : ValueOf<S> | undefined;
 
 /** Everything `sso-cli emulator` was started with, defaults filled in. */
@@ -214,15 +403,26 @@ export function parseValue(s: SettingSpec, value: unknown, label: string): Parse
     case "string":
       return typeof value === "string" && value.trim() !== "" ? { ok: true, value } : fail;
     case "list": {
-      const items = typeof value === "string" ? splitList(value) : Array.isArray(value) && value.every((v) => typeof v === "string") ? [...value] : undefined;
+      const items =
+        typeof value === "string"
+          ? splitList(value)
+          : Array.isArray(value) && value.every((v) => typeof v === "string")
+            ? [...value]
+            : undefined;
       if (items === undefined) return fail;
       const bad = s.item === undefined ? undefined : items.find((v) => !s.item?.pattern.test(v));
-      return bad === undefined ? { ok: true, value: items } : { ok: false, message: `${label} must be ${describeValues(s)}, not "${bad.slice(0, 100)}"` };
+      return bad === undefined
+        ? { ok: true, value: items }
+        : { ok: false, message: `${label} must be ${describeValues(s)}, not "${bad.slice(0, 100)}"` };
     }
   }
 }
 
-const splitList = (text: string): string[] => text.split(",").map((v) => v.trim()).filter(Boolean);
+const splitList = (text: string): string[] =>
+  text
+    .split(",")
+    .map((v) => v.trim())
+    .filter(Boolean);
 
 /**
  * One occurrence of a flag on the command line (commander's argParser). A list adds to what the
@@ -273,7 +473,9 @@ const LOOKUP: ReadonlyMap<string, Lookup> = new Map(
  * Checks a partial update for POST /_admin/config. Knobs are named as settings (`tokenTtlS`), as
  * flags (`token-ttl`, `tokenTtl`, `--no-refresh`) or by an alias; the answer names the first bad one.
  */
-export function parseKnobs(input: Record<string, unknown>): { ok: true; changes: Partial<EmulatorSettings> } | { ok: false; message: string } {
+export function parseKnobs(
+  input: Record<string, unknown>,
+): { ok: true; changes: Partial<EmulatorSettings> } | { ok: false; message: string } {
   const changes = new Map<RuntimeSettingName, unknown>();
   for (const [rawName, rawValue] of Object.entries(input)) {
     const found = LOOKUP.get(camelCase(rawName));

@@ -273,7 +273,12 @@ export class EmulatorState {
    * Keys for a role session: GetRoleCredentials' (lasting --role-ttl), or with `assumed` AssumeRole's,
    * lasting the DurationSeconds STS granted.
    */
-  issueRoleCredentials(accountId: string, roleName: string, user: string, assumed?: { sessionName: string; durationS: number }): RoleCredentials {
+  issueRoleCredentials(
+    accountId: string,
+    roleName: string,
+    user: string,
+    assumed?: { sessionName: string; durationS: number },
+  ): RoleCredentials {
     const creds: RoleCredentials = {
       accessKeyId: "ASIA" + randomFrom(KEY_ALPHABET, 16),
       secretAccessKey: randomBytes(30).toString("base64"),

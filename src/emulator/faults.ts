@@ -27,7 +27,8 @@ export function validateInjection(input: Record<string, unknown>): Injection | s
   if (typeof operation !== "string" || !/^[A-Za-z*]+$/.test(operation)) return "operation must be an operation name or *";
   const s = typeof status === "string" ? Number(status) : status;
   if (typeof s !== "number" || !Number.isInteger(s) || s < 100 || s > 599) return "status must be an HTTP status (100-599)";
-  if (typeof error !== "string" || !/^[A-Za-z]+$/.test(error)) return "error must be an error code such as InternalServerException, timeout or reset";
+  if (typeof error !== "string" || !/^[A-Za-z]+$/.test(error))
+    return "error must be an error code such as InternalServerException, timeout or reset";
   const c = count === undefined ? 1 : typeof count === "string" ? Number(count) : count;
   if (typeof c !== "number" || !Number.isInteger(c) || c < 1) return "count must be a positive integer";
   const injection: Injection = { operation, status: s, error, count: c };

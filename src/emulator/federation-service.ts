@@ -70,7 +70,8 @@ function getSigninToken(params: URLSearchParams, deps: FederationDeps): Federati
   let durationS: number | undefined;
   if (duration !== null) {
     durationS = /^\d{1,6}$/.test(duration) ? Number(duration) : Number.NaN;
-    if (!(durationS >= MIN_SESSION_S && durationS <= MAX_SESSION_S)) return refuse("InvalidSessionDuration", `SessionDuration must be ${MIN_SESSION_S} to ${MAX_SESSION_S} seconds.`);
+    if (!(durationS >= MIN_SESSION_S && durationS <= MAX_SESSION_S))
+      return refuse("InvalidSessionDuration", `SessionDuration must be ${MIN_SESSION_S} to ${MAX_SESSION_S} seconds.`);
   }
   const now = deps.nowMs();
   const keys = deps.lookup(session.sessionId);
@@ -88,7 +89,13 @@ function getSigninToken(params: URLSearchParams, deps: FederationDeps): Federati
     expiresAtMs: now + SIGNIN_TOKEN_TTL_MS,
     sessionEndsMs: durationS !== undefined ? now + durationS * 1000 : keys.expiresAtMs,
   });
-  return { response: { status: 200, headers: { "content-type": "application/json", "cache-control": "no-store" }, body: JSON.stringify({ SigninToken: token }) } };
+  return {
+    response: {
+      status: 200,
+      headers: { "content-type": "application/json", "cache-control": "no-store" },
+      body: JSON.stringify({ SigninToken: token }),
+    },
+  };
 }
 
 function login(params: URLSearchParams, deps: FederationDeps): FederationResult {
@@ -97,10 +104,20 @@ function login(params: URLSearchParams, deps: FederationDeps): FederationResult 
   const t = token ? deps.signinTokens.get(token) : undefined;
   const now = deps.nowMs();
   if (!t || now >= t.expiresAtMs || now >= t.sessionEndsMs) {
-    return { ...page(400, "Sign-in link expired", "<h1>This sign-in link is invalid or has expired</h1><p>Links work for 15 minutes. Run <code>sso-cli console</code> again.</p>"), errorCode: "InvalidSigninToken" };
+    return {
+      ...page(
+        400,
+        "Sign-in link expired",
+        "<h1>This sign-in link is invalid or has expired</h1><p>Links work for 15 minutes. Run <code>sso-cli console</code> again.</p>",
+      ),
+      errorCode: "InvalidSigninToken",
+    };
   }
   if (!destination || !/^https:\/\/[^\s]+$/.test(destination)) {
-    return { ...page(400, "No destination", "<h1>No destination</h1><p>Destination must be an https:// console address.</p>"), errorCode: "InvalidDestination" };
+    return {
+      ...page(400, "No destination", "<h1>No destination</h1><p>Destination must be an https:// console address.</p>"),
+      errorCode: "InvalidDestination",
+    };
   }
   const issuer = params.get("Issuer");
   const body = `<h1>AWS console (emulated)</h1>

@@ -207,7 +207,13 @@ function tokenResponse(tokens: { accessToken: string; expiresIn: number; refresh
   return { response: jsonResponse(200, { ...tokens, tokenType: "Bearer" }, requestId) };
 }
 
-function deviceCodeGrant(state: EmulatorState, errors: Errors, client: RegisteredClient, body: Record<string, unknown>, requestId: string): OidcResult {
+function deviceCodeGrant(
+  state: EmulatorState,
+  errors: Errors,
+  client: RegisteredClient,
+  body: Record<string, unknown>,
+  requestId: string,
+): OidcResult {
   const deviceCode = str(body, "deviceCode");
   if (!deviceCode) return errors.invalidRequest("deviceCode is required");
   const auth = state.deviceAuthorizations.get(deviceCode);
@@ -231,7 +237,13 @@ function deviceCodeGrant(state: EmulatorState, errors: Errors, client: Registere
   return errors.authorizationPending("Authorization is still pending");
 }
 
-function refreshTokenGrant(state: EmulatorState, errors: Errors, client: RegisteredClient, body: Record<string, unknown>, requestId: string): OidcResult {
+function refreshTokenGrant(
+  state: EmulatorState,
+  errors: Errors,
+  client: RegisteredClient,
+  body: Record<string, unknown>,
+  requestId: string,
+): OidcResult {
   if (!state.options.refresh) return errors.unsupportedGrant("Refresh tokens are not enabled");
   if (client.grantTypes.length > 0 && !client.grantTypes.includes("refresh_token")) {
     return errors.unauthorizedClient("The client is not registered for the refresh_token grant");
@@ -249,7 +261,13 @@ function refreshTokenGrant(state: EmulatorState, errors: Errors, client: Registe
   return tokenResponse(state.issueTokens(session), requestId);
 }
 
-function authorizationCodeGrant(state: EmulatorState, errors: Errors, client: RegisteredClient, body: Record<string, unknown>, requestId: string): OidcResult {
+function authorizationCodeGrant(
+  state: EmulatorState,
+  errors: Errors,
+  client: RegisteredClient,
+  body: Record<string, unknown>,
+  requestId: string,
+): OidcResult {
   if (!client.grantTypes.includes("authorization_code")) {
     return errors.unauthorizedClient("The client is not registered for the authorization_code grant");
   }

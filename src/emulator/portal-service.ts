@@ -17,10 +17,12 @@ export interface PortalResult {
 const ACCOUNT_ID = /^\d{12}$/;
 
 function errorsFor(requestId: string) {
-  const e = (status: number, name: string) => (message: string): PortalResult => ({
-    response: portalError(status, name, message, requestId),
-    errorCode: name,
-  });
+  const e =
+    (status: number, name: string) =>
+    (message: string): PortalResult => ({
+      response: portalError(status, name, message, requestId),
+      errorCode: name,
+    });
   return {
     unauthorized: e(401, "UnauthorizedException"),
     forbidden: e(403, "ForbiddenException"),

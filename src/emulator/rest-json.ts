@@ -50,7 +50,11 @@ const PORTAL_NAMESPACE = "com.amazonaws.switchboard.portal";
 export function portalError(status: number, name: string, message: string, requestId: string): EmuResponse {
   return {
     status,
-    headers: { "content-type": "application/json", "x-amzn-requestid": requestId, "x-amzn-errortype": errorTypeHeader(name, PORTAL_NAMESPACE) },
+    headers: {
+      "content-type": "application/json",
+      "x-amzn-requestid": requestId,
+      "x-amzn-errortype": errorTypeHeader(name, PORTAL_NAMESPACE),
+    },
     body: JSON.stringify({ message, __type: `${PORTAL_NAMESPACE}#${name}` }),
   };
 }

@@ -9,7 +9,15 @@ import { createToken, registerClient, startDeviceAuthorization } from "./oidc-se
 import { getRoleCredentials, listAccountRoles, listAccounts, logout } from "./portal-service.js";
 import { jsonResponse, oidcError, portalError } from "./rest-json.js";
 import { foreignRequestReason } from "./browser-guard.js";
-import { autoApproveAuthorizePage, decideAuthorizePage, decideDevicePage, refusedPage, showAuthorizePage, showDevicePage, showIndexPage } from "./sign-in-page.js";
+import {
+  autoApproveAuthorizePage,
+  decideAuthorizePage,
+  decideDevicePage,
+  refusedPage,
+  showAuthorizePage,
+  showDevicePage,
+  showIndexPage,
+} from "./sign-in-page.js";
 import { handleSts, stsErrorResponse, type StsDeps, type StsIdentity } from "./sts-service.js";
 import type { EmuRequest, EmuResponse } from "./wire.js";
 
@@ -24,7 +32,10 @@ export interface Route {
   path: string;
   protocol: Protocol;
   operation: string;
-  handle(req: EmuRequest, requestId: string): EmuResponse | { response: EmuResponse; errorCode?: string; grantType?: string } | Promise<EmuResponse>;
+  handle(
+    req: EmuRequest,
+    requestId: string,
+  ): EmuResponse | { response: EmuResponse; errorCode?: string; grantType?: string } | Promise<EmuResponse>;
 }
 
 export interface Answer {
@@ -58,7 +69,10 @@ export function createRouter(deps: { state: EmulatorState; faults: Faults; start
     issueAssumedRole: (grant: AssumeRoleGrant, callerAccessKeyId: string) => {
       // The user behind the chain carries over: the console page names them.
       const user = state.roleCredentials.get(callerAccessKeyId)?.user ?? grant.sessionName;
-      const c = state.issueRoleCredentials(grant.accountId, grant.roleName, user, { sessionName: grant.sessionName, durationS: grant.durationS });
+      const c = state.issueRoleCredentials(grant.accountId, grant.roleName, user, {
+        sessionName: grant.sessionName,
+        durationS: grant.durationS,
+      });
       return { ...c, identity: stsIdentityOf(c) };
     },
   };
@@ -76,22 +90,70 @@ export function createRouter(deps: { state: EmulatorState; faults: Faults; start
   };
 
   const routes: Route[] = [
-    { method: "POST", path: "/client/register", protocol: "oidc", operation: "RegisterClient", handle: (r, id) => registerClient(state, r, id) },
-    { method: "POST", path: "/device_authorization", protocol: "oidc", operation: "StartDeviceAuthorization", handle: (r, id) => startDeviceAuthorization(state, r, id) },
+    {
+      method: "POST",
+      path: "/client/register",
+      protocol: "oidc",
+      operation: "RegisterClient",
+      handle: (r, id) => registerClient(state, r, id),
+    },
+    {
+      method: "POST",
+      path: "/device_authorization",
+      protocol: "oidc",
+      operation: "StartDeviceAuthorization",
+      handle: (r, id) => startDeviceAuthorization(state, r, id),
+    },
     { method: "POST", path: "/token", protocol: "oidc", operation: "CreateToken", handle: (r, id) => createToken(state, r, id) },
-    { method: "GET", path: "/federation/credentials", protocol: "portal", operation: "GetRoleCredentials", handle: (r, id) => getRoleCredentials(state, r, id) },
-    { method: "GET", path: "/assignment/accounts", protocol: "portal", operation: "ListAccounts", handle: (r, id) => listAccounts(state, r, id) },
-    { method: "GET", path: "/assignment/roles", protocol: "portal", operation: "ListAccountRoles", handle: (r, id) => listAccountRoles(state, r, id) },
+    {
+      method: "GET",
+      path: "/federation/credentials",
+      protocol: "portal",
+      operation: "GetRoleCredentials",
+      handle: (r, id) => getRoleCredentials(state, r, id),
+    },
+    {
+      method: "GET",
+      path: "/assignment/accounts",
+      protocol: "portal",
+      operation: "ListAccounts",
+      handle: (r, id) => listAccounts(state, r, id),
+    },
+    {
+      method: "GET",
+      path: "/assignment/roles",
+      protocol: "portal",
+      operation: "ListAccountRoles",
+      handle: (r, id) => listAccountRoles(state, r, id),
+    },
     { method: "POST", path: "/logout", protocol: "portal", operation: "Logout", handle: (r, id) => logout(state, r, id) },
     { method: "POST", path: "/", protocol: "sts", operation: "STS", handle: (r) => handleSts(r, stsDeps) },
     { method: "GET", path: "/federation", protocol: "signin", operation: "Federation", handle: (r) => handleFederation(r, federationDeps) },
-    { method: "POST", path: "/federation", protocol: "signin", operation: "Federation", handle: (r) => handleFederation(r, federationDeps) },
+    {
+      method: "POST",
+      path: "/federation",
+      protocol: "signin",
+      operation: "Federation",
+      handle: (r) => handleFederation(r, federationDeps),
+    },
     { method: "GET", path: "/device", protocol: "page", operation: "DevicePage", handle: (r) => showDevicePage(state, r) },
     { method: "POST", path: "/device", protocol: "page", operation: "DeviceDecision", handle: (r) => decideDevicePage(state, r) },
     { method: "GET", path: "/authorize", protocol: "page", operation: "Authorize", handle: (r) => showAuthorizePage(state, r) },
     // A person's decision is a POST only; the GET below approves only what --auto-approve-ms would.
-    { method: "GET", path: "/authorize/auto", protocol: "page", operation: "AuthorizeAuto", handle: (r) => autoApproveAuthorizePage(state, r) },
-    { method: "POST", path: "/authorize/decision", protocol: "page", operation: "AuthorizeDecision", handle: (r) => decideAuthorizePage(state, r) },
+    {
+      method: "GET",
+      path: "/authorize/auto",
+      protocol: "page",
+      operation: "AuthorizeAuto",
+      handle: (r) => autoApproveAuthorizePage(state, r),
+    },
+    {
+      method: "POST",
+      path: "/authorize/decision",
+      protocol: "page",
+      operation: "AuthorizeDecision",
+      handle: (r) => decideAuthorizePage(state, r),
+    },
   ];
 
   const adminDeps = { state, faults, startedMs, version };
@@ -126,7 +188,11 @@ export function createRouter(deps: { state: EmulatorState; faults: Faults; start
     }
   }
 
-  async function answer(req: EmuRequest, route: Route, requestId: string): Promise<{ response: EmuResponse; operation: string; errorCode?: string }> {
+  async function answer(
+    req: EmuRequest,
+    route: Route,
+    requestId: string,
+  ): Promise<{ response: EmuResponse; operation: string; errorCode?: string }> {
     let operation = route.operation;
     const counted = route.protocol !== "page" && route.protocol !== "admin";
     if (!counted) {
@@ -136,7 +202,7 @@ export function createRouter(deps: { state: EmulatorState; faults: Faults; start
         const status = refused.includes("Content-Type") ? 415 : 403;
         return { response: route.protocol === "admin" ? adminRefusal(status, refused) : refusedPage(status, refused), operation };
       }
-      return { response: await route.handle(req, requestId) as EmuResponse, operation };
+      return { response: (await route.handle(req, requestId)) as EmuResponse, operation };
     }
     if (route.protocol === "sts") operation = stsOperationName(req);
     if (route.protocol === "signin") operation = federationOperation(req);
@@ -144,13 +210,23 @@ export function createRouter(deps: { state: EmulatorState; faults: Faults; start
     if (state.options.latencyMs > 0) await sleep(state.options.latencyMs);
     const injected = faults.takeInjection(operation);
     if (injected) {
-      if (injected.error === "timeout") return { response: { status: 0, headers: {}, body: "", hangMs: injected.hangMs ?? 30_000 }, operation, errorCode: "timeout" };
+      if (injected.error === "timeout")
+        return { response: { status: 0, headers: {}, body: "", hangMs: injected.hangMs ?? 30_000 }, operation, errorCode: "timeout" };
       if (injected.error === "reset") return { response: { status: 0, headers: {}, body: "", reset: true }, operation, errorCode: "reset" };
       const message = injected.message ?? defaultMessage(injected.error);
-      return { response: protocolError(route.protocol, injected.status, injected.error, message, requestId), operation, errorCode: injected.error };
+      return {
+        response: protocolError(route.protocol, injected.status, injected.error, message, requestId),
+        operation,
+        errorCode: injected.error,
+      };
     }
     if (faults.isThrottled(operation, state.options.throttleRps, state.options.throttleBurst, state.nowMs())) {
-      const [status, code] = route.protocol === "portal" || route.protocol === "signin" ? [429, "TooManyRequestsException"] : route.protocol === "sts" ? [400, "Throttling"] : [400, "SlowDownException"];
+      const [status, code] =
+        route.protocol === "portal" || route.protocol === "signin"
+          ? [429, "TooManyRequestsException"]
+          : route.protocol === "sts"
+            ? [400, "Throttling"]
+            : [400, "SlowDownException"];
       return { response: protocolError(route.protocol, status, code, "Rate exceeded", requestId), operation, errorCode: code };
     }
     const out = await route.handle(req, requestId);
@@ -178,7 +254,11 @@ export function sleep(ms: number): Promise<void> {
 }
 
 function adminRefusal(status: number, reason: string): EmuResponse {
-  return { status, headers: { "content-type": "application/json", "cache-control": "no-store" }, body: `${JSON.stringify({ error: reason })}\n` };
+  return {
+    status,
+    headers: { "content-type": "application/json", "cache-control": "no-store" },
+    body: `${JSON.stringify({ error: reason })}\n`,
+  };
 }
 
 export function jsonError(status: number, code: string, message: string, requestId: string): EmuResponse {
@@ -191,7 +271,10 @@ export function jsonError(status: number, code: string, message: string, request
 function snakeOf(code: string): string {
   if (code === "InternalServerException") return "server_error";
   if (code === "InvalidRequestRegionException") return "invalid_request";
-  return code.replace(/Exception$/, "").replace(/([a-z])([A-Z])/g, "$1_$2").toLowerCase();
+  return code
+    .replace(/Exception$/, "")
+    .replace(/([a-z])([A-Z])/g, "$1_$2")
+    .toLowerCase();
 }
 
 function defaultMessage(code: string): string {

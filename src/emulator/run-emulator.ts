@@ -18,7 +18,10 @@ export async function runEmulator(ctx: Context, parsed: Record<string, unknown>)
   const injections: Injection[] = [];
   for (const spec of inject) {
     const i = parseInjectionSpec(spec);
-    if (!i) throw new UsageError(`--inject ${spec}: expected OPERATION:STATUS:ERROR[:COUNT], e.g. GetRoleCredentials:500:InternalServerException:2`);
+    if (!i)
+      throw new UsageError(
+        `--inject ${spec}: expected OPERATION:STATUS:ERROR[:COUNT], e.g. GetRoleCredentials:500:InternalServerException:2`,
+      );
     injections.push(i);
   }
   const emu = await startEmulator({
@@ -30,7 +33,8 @@ export async function runEmulator(ctx: Context, parsed: Record<string, unknown>)
     log: (line) => void ctx.stderr.write(`${line}\n`),
   }).catch((err: NodeJS.ErrnoException) => {
     // Not a usage error: the command line was right, the port is taken (a bad value for now).
-    if (err.code === "EADDRINUSE") throw new BadValueError(`Port ${port} is already in use.`, "Pick another with --port, or --port 0 for a free one.");
+    if (err.code === "EADDRINUSE")
+      throw new BadValueError(`Port ${port} is already in use.`, "Pick another with --port, or --port 0 for a free one.");
     throw err;
   });
   // The CA first: a script waiting for the port file may use the CA as soon as it sees the port.
@@ -50,7 +54,11 @@ export async function runEmulator(ctx: Context, parsed: Record<string, unknown>)
       `export AWS_ENDPOINT_URL_STS=${emu.url}`,
       `export AWS_ENDPOINT_URL_SIGNIN=${emu.url}`,
       ...(dataPath ? [`export AWS_DATA_PATH=${dataPath}   # for the AWS CLI v2 before 2.13`] : []),
-      ...(caPath ? [`export AWS_CA_BUNDLE=${caPath}`] : tls ? ["# --tls without --ca-file: clients cannot verify it; add --ca-file FILE and export AWS_CA_BUNDLE=FILE"] : []),
+      ...(caPath
+        ? [`export AWS_CA_BUNDLE=${caPath}`]
+        : tls
+          ? ["# --tls without --ca-file: clients cannot verify it; add --ca-file FILE and export AWS_CA_BUNDLE=FILE"]
+          : []),
       "",
     ].join("\n"),
   );

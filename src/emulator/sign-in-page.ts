@@ -45,11 +45,19 @@ export function showDevicePage(state: EmulatorState, req: EmuRequest): EmuRespon
   }
   const auth = state.findDeviceAuthorizationByUserCode(userCode);
   if (!auth || state.nowMs() >= auth.expiresAtMs) {
-    return page(404, "Code not found", `<h1>Code not found</h1><p>The code <b>${escapeHtml(userCode)}</b> is unknown or has expired. Start the sign-in again.</p>`);
+    return page(
+      404,
+      "Code not found",
+      `<h1>Code not found</h1><p>The code <b>${escapeHtml(userCode)}</b> is unknown or has expired. Start the sign-in again.</p>`,
+    );
   }
   const status = state.effectiveStatus(auth);
   if (status !== "pending") {
-    return page(200, "Request already decided", `<h1>Request ${status === "denied" ? "denied" : "approved"}</h1><p>You can close this window.</p>`);
+    return page(
+      200,
+      "Request already decided",
+      `<h1>Request ${status === "denied" ? "denied" : "approved"}</h1><p>You can close this window.</p>`,
+    );
   }
   return page(
     200,
@@ -130,7 +138,10 @@ export function showAuthorizePage(state: EmulatorState, req: EmuRequest): EmuRes
  * a GET, which approves nothing the emulator would not approve by itself.
  */
 function allowAccessPage(state: EmulatorState, id: string, scopes: string[], waitMs: number): EmuResponse {
-  const refresh = waitMs > 0 ? `<meta http-equiv="refresh" content="${(waitMs / 1000).toFixed(3)};url=/authorize/auto?request=${encodeURIComponent(id)}">` : "";
+  const refresh =
+    waitMs > 0
+      ? `<meta http-equiv="refresh" content="${(waitMs / 1000).toFixed(3)};url=/authorize/auto?request=${encodeURIComponent(id)}">`
+      : "";
   return page(
     200,
     "Allow access",

@@ -101,7 +101,12 @@ export function headerValues(rawHeaders: readonly string[], name: string): strin
 /** docs/protocol/sts.md §7, signing step 3.4: "name:value\n" per signed header; values trimmed, inner whitespace collapsed, repeats joined by ",". */
 export function canonicalHeaders(rawHeaders: readonly string[], signedHeaders: readonly string[]): string {
   return signedHeaders
-    .map((name) => `${name}:${headerValues(rawHeaders, name).map((v) => v.trim().replace(/\s+/g, " ")).join(",")}\n`)
+    .map(
+      (name) =>
+        `${name}:${headerValues(rawHeaders, name)
+          .map((v) => v.trim().replace(/\s+/g, " "))
+          .join(",")}\n`,
+    )
     .join("");
 }
 
@@ -123,7 +128,10 @@ export function canonicalRequest(
 }
 
 export function formatAmzDate(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}/, "").replace(/[-:]/g, "");
+  return new Date(ms)
+    .toISOString()
+    .replace(/\.\d{3}/, "")
+    .replace(/[-:]/g, "");
 }
 
 /** Milliseconds for a `YYYYMMDDTHHMMSSZ` timestamp, or undefined when it is not one. */

@@ -1,5 +1,16 @@
 import { timingSafeEqual } from "node:crypto";
-import { canonicalRequest, formatAmzDate, headerValues, parseAmzDate, parseRawQuery, sha256Hex, signature, signingKey, SIGV4_ALGORITHM, stringToSign } from "./sigv4-canonical.js";
+import {
+  canonicalRequest,
+  formatAmzDate,
+  headerValues,
+  parseAmzDate,
+  parseRawQuery,
+  sha256Hex,
+  signature,
+  signingKey,
+  SIGV4_ALGORITHM,
+  stringToSign,
+} from "./sigv4-canonical.js";
 
 // Verifies AWS Signature Version 4 (AWS4-HMAC-SHA256) on requests the emulator receives, the way a
 // real AWS endpoint does, so that a client that signs wrongly fails here before it fails in AWS.
@@ -22,9 +33,7 @@ export interface IssuedCredentials {
   expiresAtMs?: number;
 }
 
-export type SigV4Result =
-  | { ok: true; accessKeyId: string; region: string }
-  | { ok: false; status: number; code: string; message: string };
+export type SigV4Result = { ok: true; accessKeyId: string; region: string } | { ok: false; status: number; code: string; message: string };
 
 export interface VerifySigV4Options {
   nowMs: number;
@@ -70,7 +79,11 @@ interface Claim {
 }
 
 function splitSignedHeaders(list: string): string[] {
-  return list.split(";").map((n) => n.trim().toLowerCase()).filter((n) => n !== "").sort();
+  return list
+    .split(";")
+    .map((n) => n.trim().toLowerCase())
+    .filter((n) => n !== "")
+    .sort();
 }
 
 function readHeaderDate(rawHeaders: readonly string[]): Pick<Claim, "amzDate" | "signedMs" | "dateHeader"> | Failure {
@@ -96,7 +109,11 @@ function readAuthorizationHeader(value: string, rawHeaders: readonly string[]): 
   const prefix = `${SIGV4_ALGORITHM} `;
   if (!value.startsWith(prefix)) return incomplete(`Authorization header must use the '${SIGV4_ALGORITHM}' algorithm.`);
   const fields = new Map<string, string>();
-  const parts = value.slice(prefix.length).split(",").map((p) => p.trim()).filter((p) => p !== "");
+  const parts = value
+    .slice(prefix.length)
+    .split(",")
+    .map((p) => p.trim())
+    .filter((p) => p !== "");
   for (const [i, part] of parts.entries()) {
     const eq = part.indexOf("=");
     // AWS quotes the offending part here; we give its position, so a misplaced secret is never echoed.
@@ -125,7 +142,9 @@ function readPresignedQuery(params: ReadonlyMap<string, string>): Claim | Failur
   const required = ["X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-SignedHeaders", "X-Amz-Signature"];
   const absent = required.filter((k) => !params.get(k));
   if (absent.length > 0) {
-    return incomplete(absent.map((k) => `AWS query-string parameters must include '${k}'.`).join(" ") + " Re-examine the query-string parameters.");
+    return incomplete(
+      absent.map((k) => `AWS query-string parameters must include '${k}'.`).join(" ") + " Re-examine the query-string parameters.",
+    );
   }
   if (params.get("X-Amz-Algorithm") !== SIGV4_ALGORITHM) return incomplete(`X-Amz-Algorithm only supports '${SIGV4_ALGORITHM}'.`);
   const amzDate = params.get("X-Amz-Date") ?? "";
@@ -156,7 +175,9 @@ function readClaim(req: SigV4Request): Claim | Failure {
   const presigned = ["X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature"].some((k) => params.has(k));
   const authorization = headerValues(req.rawHeaders, "authorization");
   if (authorization.length > 0 && presigned) {
-    return incomplete("Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter or the Authorization header should be specified.");
+    return incomplete(
+      "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter or the Authorization header should be specified.",
+    );
   }
   if (authorization.length > 1) return incomplete("Only one Authorization header is allowed.");
   if (authorization[0] !== undefined) return readAuthorizationHeader(authorization[0].trim(), req.rawHeaders);
@@ -235,10 +256,14 @@ export function verifySigV4(req: SigV4Request, opts: VerifySigV4Options): SigV4R
   const skewMs = opts.maxSkewMs ?? DEFAULT_MAX_SKEW_MS;
   const now = formatAmzDate(opts.nowMs);
   if (claim.signedMs < opts.nowMs - skewMs) {
-    return mismatch(`Signature expired: ${claim.amzDate} is now earlier than ${formatAmzDate(opts.nowMs - skewMs)} (${now} - ${formatSkew(skewMs)})`);
+    return mismatch(
+      `Signature expired: ${claim.amzDate} is now earlier than ${formatAmzDate(opts.nowMs - skewMs)} (${now} - ${formatSkew(skewMs)})`,
+    );
   }
   if (claim.signedMs > opts.nowMs + skewMs) {
-    return mismatch(`Signature not yet current: ${claim.amzDate} is still later than ${formatAmzDate(opts.nowMs + skewMs)} (${now} + ${formatSkew(skewMs)})`);
+    return mismatch(
+      `Signature not yet current: ${claim.amzDate} is still later than ${formatAmzDate(opts.nowMs + skewMs)} (${now} + ${formatSkew(skewMs)})`,
+    );
   }
 
   // 6. Recompute from the received bytes and compare in constant time. Unlike some AWS services we never

@@ -91,18 +91,25 @@ export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<Ru
       if (body === "too-large") {
         status = 413;
         errorCode = "RequestEntityTooLargeException";
-        const r = found.protocol === "sts"
-          ? stsErrorResponse(413, "RequestEntityTooLarge", "Request body is too large", requestId)
-          : jsonError(413, "RequestEntityTooLargeException", "Request body is too large", requestId);
+        const r =
+          found.protocol === "sts"
+            ? stsErrorResponse(413, "RequestEntityTooLarge", "Request body is too large", requestId)
+            : jsonError(413, "RequestEntityTooLargeException", "Request body is too large", requestId);
         send(res, { ...r, headers: { ...r.headers, connection: "close" } }, state.nowMs());
         return;
       }
       if (!("handle" in found)) {
         status = found.allow ? 405 : 404;
         errorCode = "UnknownOperationException";
-        const r = found.protocol === "sts"
-          ? stsErrorResponse(400, "InvalidAction", "Could not find operation for this request", requestId)
-          : jsonError(status, "UnknownOperationException", found.allow ? `Method ${method} is not allowed here` : "Unknown operation", requestId);
+        const r =
+          found.protocol === "sts"
+            ? stsErrorResponse(400, "InvalidAction", "Could not find operation for this request", requestId)
+            : jsonError(
+                status,
+                "UnknownOperationException",
+                found.allow ? `Method ${method} is not allowed here` : "Unknown operation",
+                requestId,
+              );
         if (found.allow) r.headers.allow = found.allow.join(", ");
         send(res, r, state.nowMs());
         return;
@@ -143,7 +150,9 @@ export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<Ru
       if (!state.options.quiet && log) {
         // The path only: queries carry PKCE state, signatures and session tokens.
         const path = (req.url ?? "/").split("?")[0];
-        log(`${req.method} ${path} ${status || "-"} ${operation}${errorCode ? ` ${errorCode}` : ""} ${Math.round(performance.now() - started)}ms`);
+        log(
+          `${req.method} ${path} ${status || "-"} ${operation}${errorCode ? ` ${errorCode}` : ""} ${Math.round(performance.now() - started)}ms`,
+        );
       }
     }
   }

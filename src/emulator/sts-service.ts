@@ -51,8 +51,16 @@ const SIGNING_NAME = "sts";
 // Every operation of botocore's sts/2011-06-15 model. Only these names reach the statistics, so a client
 // sending random actions cannot grow them without bound.
 const STS_ACTIONS: ReadonlySet<string> = new Set([
-  "AssumeRole", "AssumeRoleWithSAML", "AssumeRoleWithWebIdentity", "AssumeRoot", "DecodeAuthorizationMessage",
-  "GetAccessKeyInfo", "GetCallerIdentity", "GetDelegatedAccessToken", "GetFederationToken", "GetSessionToken",
+  "AssumeRole",
+  "AssumeRoleWithSAML",
+  "AssumeRoleWithWebIdentity",
+  "AssumeRoot",
+  "DecodeAuthorizationMessage",
+  "GetAccessKeyInfo",
+  "GetCallerIdentity",
+  "GetDelegatedAccessToken",
+  "GetFederationToken",
+  "GetSessionToken",
   "GetWebIdentityToken",
 ]);
 
@@ -120,7 +128,12 @@ function callerIdentityXml(identity: StsIdentity, requestId: string): string {
 }
 
 /** The AssumeRole answer of docs/protocol/sts.md §8.2, elements in the API reference example's order. */
-function assumeRoleXml(user: { arn: string; assumedRoleId: string }, keys: IssuedRoleKeys, sourceIdentity: string | undefined, requestId: string): string {
+function assumeRoleXml(
+  user: { arn: string; assumedRoleId: string },
+  keys: IssuedRoleKeys,
+  sourceIdentity: string | undefined,
+  requestId: string,
+): string {
   // STS gives whole seconds: 2019-11-09T13:34:41Z.
   const expiration = new Date(Math.floor(keys.expiresAtMs / 1000) * 1000).toISOString().replace(/\.000Z$/, "Z");
   return (
@@ -151,8 +164,11 @@ const IMPLEMENTED: ReadonlySet<string> = new Set(["GetCallerIdentity", "AssumeRo
 /** Answers one STS request (POST form or presigned GET). Never throws. */
 export function handleSts(req: EmuRequest, deps: StsDeps): StsResult {
   const requestId = deps.requestId();
-  const fail = (operation: string, status: number, code: string, message: string): StsResult =>
-    ({ response: stsErrorResponse(status, code, message, requestId), operation, errorCode: code });
+  const fail = (operation: string, status: number, code: string, message: string): StsResult => ({
+    response: stsErrorResponse(status, code, message, requestId),
+    operation,
+    errorCode: code,
+  });
   let operation = "Unknown";
   try {
     // The action is read before the signature, as STS must: AssumeRoleWithSAML and
@@ -180,11 +196,20 @@ export function handleSts(req: EmuRequest, deps: StsDeps): StsResult {
     if (caller === undefined) return fail(operation, 403, "InvalidClientTokenId", "The security token included in the request is invalid.");
     // awsQuery operations are addressed by (Action, Version); STS has one version (docs/protocol/sts.md §1).
     if (version !== STS_VERSION) {
-      return fail(operation, 400, "InvalidAction", `Could not find operation ${action} for version ${quote(version ?? "NO_VERSION_SPECIFIED")}`);
+      return fail(
+        operation,
+        400,
+        "InvalidAction",
+        `Could not find operation ${action} for version ${quote(version ?? "NO_VERSION_SPECIFIED")}`,
+      );
     }
-    if (action === "GetCallerIdentity") return { response: xmlResponse(200, callerIdentityXml(caller.identity, requestId), requestId), operation };
+    if (action === "GetCallerIdentity")
+      return { response: xmlResponse(200, callerIdentityXml(caller.identity, requestId), requestId), operation };
 
-    const decision = decideAssumeRole({ params, callerArn: assumedRoleArn(caller.identity), region: verdict.region }, deps.assumeRoleRules());
+    const decision = decideAssumeRole(
+      { params, callerArn: assumedRoleArn(caller.identity), region: verdict.region },
+      deps.assumeRoleRules(),
+    );
     if (!decision.ok) return fail(operation, decision.status, decision.code, decision.message);
     const { grant } = decision;
     const keys = deps.issueAssumedRole(grant, verdict.accessKeyId);

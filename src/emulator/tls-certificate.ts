@@ -24,13 +24,25 @@ export async function createEmulatorCertificate(nowMs: number, days = 30): Promi
   const { default: forge } = await import("node-forge");
   const { pki } = forge;
   // Both key pairs at once: RSA key generation is the slow part, and it runs off the main thread.
-  const newKeys = () => promisify(generateKeyPair)("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs8", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
+  const newKeys = () =>
+    promisify(generateKeyPair)("rsa", {
+      modulusLength: 2048,
+      privateKeyEncoding: { type: "pkcs8", format: "pem" },
+      publicKeyEncoding: { type: "spki", format: "pem" },
+    });
   const [caKeys, serverKeys] = await Promise.all([newKeys(), newKeys()]);
   const ca = { publicKey: pki.publicKeyFromPem(caKeys.publicKey), pem: caKeys.privateKey };
   const server = { publicKey: pki.publicKeyFromPem(serverKeys.publicKey), pem: serverKeys.privateKey };
   /** forge's cert.sign with Node doing the RSA: forge feeds the TBSCertificate's DER to `md`, then asks `key` to sign. */
   const signWith = (cert: Pki.Certificate, keyPem: string): void => {
-    const md = { algorithm: "sha256", der: "", update(bytes: string) { this.der += bytes; return this; } };
+    const md = {
+      algorithm: "sha256",
+      der: "",
+      update(bytes: string) {
+        this.der += bytes;
+        return this;
+      },
+    };
     const key = { sign: (m: typeof md) => sign("sha256", Buffer.from(m.der, "binary"), keyPem).toString("binary") };
     cert.sign(key as unknown as Pki.rsa.PrivateKey, md as unknown as Md.MessageDigest);
   };
@@ -69,7 +81,14 @@ export async function createEmulatorCertificate(nowMs: number, days = 30): Promi
     { name: "keyUsage", digitalSignature: true, keyEncipherment: true, critical: true },
     { name: "extKeyUsage", serverAuth: true },
     // type 7: IP address, type 2: DNS name (RFC 5280 §4.2.1.6)
-    { name: "subjectAltName", altNames: [{ type: 7, ip: "127.0.0.1" }, { type: 7, ip: "::1" }, { type: 2, value: "localhost" }] },
+    {
+      name: "subjectAltName",
+      altNames: [
+        { type: 7, ip: "127.0.0.1" },
+        { type: 7, ip: "::1" },
+        { type: 2, value: "localhost" },
+      ],
+    },
     { name: "subjectKeyIdentifier" },
     { name: "authorityKeyIdentifier", keyIdentifier: caCert.generateSubjectKeyIdentifier().getBytes() },
   ]);

@@ -1,4 +1,16 @@
-import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync, readlinkSync, realpathSync, statSync, promises as fsp, type Stats } from "node:fs";
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  openSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  statSync,
+  promises as fsp,
+  type Stats,
+} from "node:fs";
 import type { FileHandle } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { isProcessAlive } from "../lib/process-alive.js";
@@ -151,7 +163,9 @@ export async function writeFileAtomic(
     if (inPlace === undefined) await syncDirectory(dir);
     else opts.notice?.(`Wrote ${path} in place, not atomically: ${inPlace}.`);
     if (existing && mode !== (existing.mode & 0o7777)) {
-      opts.notice?.(`Made ${path} private (mode ${octal(mode)}, was ${octal(existing.mode & 0o7777)}): it holds secrets, which other users could read.`);
+      opts.notice?.(
+        `Made ${path} private (mode ${octal(mode)}, was ${octal(existing.mode & 0o7777)}): it holds secrets, which other users could read.`,
+      );
     }
   } catch (err) {
     throw fileAccessError(err, path, "write");
@@ -175,7 +189,8 @@ export async function renameOver(temp: string, target: string, system: Pick<Writ
       return await system.rename(temp, target);
     } catch (err) {
       const code = errnoCode(err);
-      if (system.platform !== "win32" || code === undefined || !WINDOWS_RENAME_RETRY.has(code) || waited >= WINDOWS_RENAME_RETRY_MS) throw err;
+      if (system.platform !== "win32" || code === undefined || !WINDOWS_RENAME_RETRY.has(code) || waited >= WINDOWS_RENAME_RETRY_MS)
+        throw err;
       await system.sleep(pause);
       waited += pause;
     }
@@ -198,7 +213,9 @@ async function isMountPoint(target: string, dir: string, existing: Stats): Promi
   if (folder !== undefined && folder.dev !== existing.dev) return true;
   const mounts = await fsp.readFile("/proc/self/mountinfo", "utf8").catch(() => "");
   const real = await fsp.realpath(target).catch(() => target);
-  return mounts.split("\n").some((line) => line.split(" ")[4]?.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8))) === real);
+  return mounts
+    .split("\n")
+    .some((line) => line.split(" ")[4]?.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8))) === real);
 }
 
 /**
@@ -228,7 +245,12 @@ async function copyInPlace(path: string, temp: string, target: string, existing:
  * device where the file should be; for a secret, a place others could read or swap
  * (checkSecretPath); a file the user may not write.
  */
-async function checkTarget(path: string, secret: boolean, uid: number | undefined, willWrite = true): Promise<{ target: string; existing: Stats | undefined }> {
+async function checkTarget(
+  path: string,
+  secret: boolean,
+  uid: number | undefined,
+  willWrite = true,
+): Promise<{ target: string; existing: Stats | undefined }> {
   const target = await resolveSymlinks(path);
   const existing = statIfExists(target);
   // Renaming over a pipe, a device or a folder would replace something that is not ours to replace.
@@ -241,7 +263,9 @@ async function checkTarget(path: string, secret: boolean, uid: number | undefine
     } catch (err) {
       const code = errnoCode(err);
       if (code !== "EACCES" && code !== "EPERM") throw err;
-      throw new FileAccessError(path, "is read-only for you, so sso-cli left it as it is", `To let sso-cli change it: chmod u+w ${path}`, { cause: err });
+      throw new FileAccessError(path, "is read-only for you, so sso-cli left it as it is", `To let sso-cli change it: chmod u+w ${path}`, {
+        cause: err,
+      });
     }
   }
   return { target, existing };
@@ -306,7 +330,10 @@ export async function removeStaleTempFiles(dir: string, nowMs = Date.now(), mach
  * is refused here only if the caller will certainly write (`willWrite`): one whose edit turns out
  * to change nothing is not written, so it may stay read-only.
  */
-export async function checkWritableTarget(path: string, opts: { secret?: boolean; willWrite?: boolean; system?: Partial<WriteSystem> | undefined } = {}): Promise<void> {
+export async function checkWritableTarget(
+  path: string,
+  opts: { secret?: boolean; willWrite?: boolean; system?: Partial<WriteSystem> | undefined } = {},
+): Promise<void> {
   try {
     await checkTarget(path, opts.secret === true, { ...realWriteSystem(), ...opts.system }.uid, opts.willWrite === true);
   } catch (err) {

@@ -16,8 +16,12 @@ export function resolveHome(env: Env, systemHome: () => string | undefined, plat
   const home = (platform === "win32" ? windowsHome(env) : env.HOME || env.USERPROFILE) || systemHome();
   if (!home) {
     throw new ConfigError(
-      platform === "win32" ? "USERPROFILE is not set, and the system knows no home folder for this account." : "HOME is not set, and the system knows no home folder for this account.",
-      platform === "win32" ? "Set USERPROFILE to your home folder (e.g. set USERPROFILE=C:\\Users\\me), then try again." : "Set HOME to your home folder (e.g. HOME=/home/me), then try again.",
+      platform === "win32"
+        ? "USERPROFILE is not set, and the system knows no home folder for this account."
+        : "HOME is not set, and the system knows no home folder for this account.",
+      platform === "win32"
+        ? "Set USERPROFILE to your home folder (e.g. set USERPROFILE=C:\\Users\\me), then try again."
+        : "Set HOME to your home folder (e.g. HOME=/home/me), then try again.",
     );
   }
   return home;
@@ -45,13 +49,13 @@ export function resolveAwsPaths(env: Env, systemHome: () => string | undefined, 
   const home = resolveHome(env, systemHome, platform);
   const { join, resolve } = platform === "win32" ? win32 : posix;
   const expand = (p: string): string =>
-    platform === "win32" ? resolve(expandWindowsPath(p, env, home)) : resolve(p === "~" ? home : p.startsWith("~/") ? join(home, p.slice(2)) : p);
+    platform === "win32"
+      ? resolve(expandWindowsPath(p, env, home))
+      : resolve(p === "~" ? home : p.startsWith("~/") ? join(home, p.slice(2)) : p);
   return {
     home,
     configFile: env.AWS_CONFIG_FILE ? expand(env.AWS_CONFIG_FILE) : join(home, ".aws", "config"),
-    credentialsFile: env.AWS_SHARED_CREDENTIALS_FILE
-      ? expand(env.AWS_SHARED_CREDENTIALS_FILE)
-      : join(home, ".aws", "credentials"),
+    credentialsFile: env.AWS_SHARED_CREDENTIALS_FILE ? expand(env.AWS_SHARED_CREDENTIALS_FILE) : join(home, ".aws", "credentials"),
     ssoCacheDir: join(home, ".aws", "sso", "cache"),
     cliCacheDir: join(home, ".aws", "cli", "cache"),
   };

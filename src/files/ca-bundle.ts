@@ -12,8 +12,19 @@ const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE
  */
 export async function readCaBundle(file: string, source: string): Promise<string> {
   const text = await readTextIfExists(file);
-  if (text === undefined) throw new FileAccessError(file, `does not exist (named by ${source})`, `Point ${source} at the PEM file of the certificate authority to trust, or unset it.`);
+  if (text === undefined)
+    throw new FileAccessError(
+      file,
+      `does not exist (named by ${source})`,
+      `Point ${source} at the PEM file of the certificate authority to trust, or unset it.`,
+    );
   const certificates = text.match(PEM_CERTIFICATE);
-  if (!certificates) throw new FileFormatError(file, undefined, `holds no PEM certificate (named by ${source})`, "A CA bundle is text with -----BEGIN CERTIFICATE----- blocks; export the CA certificate as PEM.");
+  if (!certificates)
+    throw new FileFormatError(
+      file,
+      undefined,
+      `holds no PEM certificate (named by ${source})`,
+      "A CA bundle is text with -----BEGIN CERTIFICATE----- blocks; export the CA certificate as PEM.",
+    );
   return certificates.join("\n");
 }

@@ -33,7 +33,10 @@ export function parseCacheJson<T>(check: (fields: JsonFields) => void, text: str
 export async function readJsonFiles(dir: string): Promise<Array<{ fileName: string; json: Record<string, unknown> }>> {
   let names: string[];
   try {
-    names = (await fsp.readdir(dir, { withFileTypes: true })).filter((d) => d.isFile()).map((d) => d.name).sort();
+    names = (await fsp.readdir(dir, { withFileTypes: true }))
+      .filter((d) => d.isFile())
+      .map((d) => d.name)
+      .sort();
   } catch (err) {
     if (isNotFound(err)) return [];
     throw fileAccessError(err, dir, "list");

@@ -59,7 +59,10 @@ export function listProfiles(doc: IniDocument): string[] {
 }
 
 export function listSsoSessions(doc: IniDocument): string[] {
-  return doc.sectionNames().filter((s) => s.startsWith("sso-session ")).map((s) => s.slice(12));
+  return doc
+    .sectionNames()
+    .filter((s) => s.startsWith("sso-session "))
+    .map((s) => s.slice(12));
 }
 
 /**
@@ -103,7 +106,9 @@ function sessionSources(section: string, keys: Record<string, string>): SourceLi
   return [
     ["startUrl", section, "sso_start_url"],
     ["region", section, "sso_region"],
-    ...(keys.sso_registration_scopes !== undefined ? [["registrationScopes", section, "sso_registration_scopes"] as [SourcedKey, string, string]] : []),
+    ...(keys.sso_registration_scopes !== undefined
+      ? [["registrationScopes", section, "sso_registration_scopes"] as [SourcedKey, string, string]]
+      : []),
   ];
 }
 
@@ -149,7 +154,10 @@ export function resolveSsoProfile(doc: IniDocument, profileName: string): Resolv
   }
   const isSso = ["sso_session", "sso_start_url", "sso_region", "sso_account_id", "sso_role_name"].some((k) => keys[k] !== undefined);
   if (!isSso) {
-    throw new ConfigError(`Profile ${profileName} is not set up for IAM Identity Center: it has no sso_session or sso_start_url.`, `Run: sso-cli configure profile ${profileName}`);
+    throw new ConfigError(
+      `Profile ${profileName} is not set up for IAM Identity Center: it has no sso_session or sso_start_url.`,
+      `Run: sso-cli configure profile ${profileName}`,
+    );
   }
   const at = (key: string): string => where(doc, section, key);
   const accountId = keys.sso_account_id;
@@ -170,7 +178,10 @@ export function resolveSsoProfile(doc: IniDocument, profileName: string): Resolv
   const sessionName = keys.sso_session;
   if (sessionName !== undefined) {
     if (readSection(doc, `sso-session ${sessionName}`) === undefined) {
-      throw new ConfigError(`The specified sso-session does not exist: "${sessionName}" (sso_session of profile ${profileName}, ${where(doc, section, "sso_session")})`, missingSessionHint(doc, sessionName, profileName));
+      throw new ConfigError(
+        `The specified sso-session does not exist: "${sessionName}" (sso_session of profile ${profileName}, ${where(doc, section, "sso_session")})`,
+        missingSessionHint(doc, sessionName, profileName),
+      );
     }
     const session = resolveSsoSession(doc, sessionName);
     // botocore copies the sso-session's keys into the profile and fails on any that disagree.
@@ -183,12 +194,20 @@ export function resolveSsoProfile(doc: IniDocument, profileName: string): Resolv
         `Remove it from one of them: ${at(key)}, ${where(doc, `sso-session ${sessionName}`, key)}.`,
       );
     }
-    return { ...common, kind: "sso-session", ...session, sources: lazySources(doc, [...sessionSources(`sso-session ${sessionName}`, sessionKeys), ...roleSources]) };
+    return {
+      ...common,
+      kind: "sso-session",
+      ...session,
+      sources: lazySources(doc, [...sessionSources(`sso-session ${sessionName}`, sessionKeys), ...roleSources]),
+    };
   }
 
   const missing = ["sso_start_url", "sso_region"].filter((k) => keys[k] === undefined);
   if (missing.length > 0) {
-    throw new ConfigError(`Profile ${profileName} is missing ${missing.join(", ")} (${where(doc, section)}).`, "Add them, or point the profile at an [sso-session] with sso_session = NAME.");
+    throw new ConfigError(
+      `Profile ${profileName} is missing ${missing.join(", ")} (${where(doc, section)}).`,
+      "Add them, or point the profile at an [sso-session] with sso_session = NAME.",
+    );
   }
   const startUrl = keys.sso_start_url as string;
   const region = keys.sso_region as string;
@@ -207,7 +226,10 @@ export function resolveSsoProfile(doc: IniDocument, profileName: string): Resolv
 /** `sso_registration_scopes`: split on commas, stripped as Python strips, empties dropped, order kept (docs/protocol/token-cache.md §2.1). */
 export function parseRegistrationScopes(value: string | undefined): string[] | null {
   if (value === undefined) return null;
-  return value.split(",").map(pythonStrip).filter((s) => s !== "");
+  return value
+    .split(",")
+    .map(pythonStrip)
+    .filter((s) => s !== "");
 }
 
 /**
@@ -230,13 +252,20 @@ export async function applyConfigEdits(path: string, edits: readonly ConfigEdit[
     if ("profile" in e.section) checkName("profile", e.section.profile);
     else checkName("sso-session", e.section.ssoSession);
   }
-  return editConfigFile(path, (doc) => {
-    for (const e of edits) {
-      const section = "profile" in e.section ? (findProfileSection(doc, e.section.profile) ?? profileSectionName(e.section.profile)) : `sso-session ${e.section.ssoSession}`;
-      if (e.remove?.length && doc.hasSection(section)) doc.removeKeys(section, e.remove);
-      if (e.set && Object.keys(e.set).length > 0) doc.setKeys(section, e.set);
-    }
-  }, opts);
+  return editConfigFile(
+    path,
+    (doc) => {
+      for (const e of edits) {
+        const section =
+          "profile" in e.section
+            ? (findProfileSection(doc, e.section.profile) ?? profileSectionName(e.section.profile))
+            : `sso-session ${e.section.ssoSession}`;
+        if (e.remove?.length && doc.hasSection(section)) doc.removeKeys(section, e.remove);
+        if (e.set && Object.keys(e.set).length > 0) doc.setKeys(section, e.set);
+      }
+    },
+    opts,
+  );
 }
 
 /** An sso-session already using this start URL, else a new name taken from its host. */
@@ -256,7 +285,12 @@ export function ssoSessionFor(doc: IniDocument, startUrl: string): string {
 }
 
 // docs/protocol/sso-oidc.md §7.6: the hosts the AWS CLI treats as AWS-owned start URLs.
-const START_URL_HOSTS = ["identitycenter.amazonaws.com", "identitycenter.amazonaws.com.cn", "identitycenter.amazonaws.eu", "identitycenter.us-gov.amazonaws.com"];
+const START_URL_HOSTS = [
+  "identitycenter.amazonaws.com",
+  "identitycenter.amazonaws.com.cn",
+  "identitycenter.amazonaws.eu",
+  "identitycenter.us-gov.amazonaws.com",
+];
 const START_URL_SUFFIXES = [
   ".awsapps.com",
   ".awsapps.cn",
@@ -273,7 +307,10 @@ export function isValidStartUrl(url: string): boolean {
   const u = parseHttpsUrl(url);
   if (u === undefined) return false;
   const host = u.hostname;
-  return START_URL_HOSTS.includes(host) || START_URL_SUFFIXES.some((s) => host.endsWith(s) && /^[a-z0-9-]+(\.[a-z0-9-]+)*$/.test(host.slice(0, -s.length)));
+  return (
+    START_URL_HOSTS.includes(host) ||
+    START_URL_SUFFIXES.some((s) => host.endsWith(s) && /^[a-z0-9-]+(\.[a-z0-9-]+)*$/.test(host.slice(0, -s.length)))
+  );
 }
 
 export function isValidRegion(region: string): boolean {
@@ -313,7 +350,8 @@ function checkRegion(region: string, source: () => string): void {
 /** BadValueError unless `name` can name a profile or sso-session section (`kind`) in the config file. */
 export function checkName(kind: "profile" | "sso-session", name: string): void {
   // Control characters would reach every terminal that lists profiles; no tool needs them in a name.
-  if (name === "" || name !== name.trim() || /[[\]]/.test(name) || hasControlChars(name)) throw new BadValueError(`"${name}" cannot be used as ${kind} name.`);
+  if (name === "" || name !== name.trim() || /[[\]]/.test(name) || hasControlChars(name))
+    throw new BadValueError(`"${name}" cannot be used as ${kind} name.`);
 }
 
 /** A section's keys with `[DEFAULT]`'s underneath: configparser gives every section its keys. */
@@ -354,7 +392,10 @@ function unknownProfileHint(doc: IniDocument, profileName: string): string {
 
 function missingSessionHint(doc: IniDocument, sessionName: string, profileName?: string): string {
   const near = nearestNames(sessionName, listSsoSessions(doc));
-  if (near.length > 0) return `Did you mean ${orList(near)}?${profileName !== undefined ? ` Fix sso_session of profile ${profileName}.` : ""}`;
+  if (near.length > 0)
+    return `Did you mean ${orList(near)}?${profileName !== undefined ? ` Fix sso_session of profile ${profileName}.` : ""}`;
   const add = `Add an [sso-session ${sessionName}] section to ${doc.fileName}`;
-  return profileName !== undefined ? `${add}, or run: sso-cli configure profile ${profileName} --sso-session ${sessionName} --sso-start-url URL --sso-region REGION` : `${add}, or run: sso-cli configure profile NAME --sso-session ${sessionName}`;
+  return profileName !== undefined
+    ? `${add}, or run: sso-cli configure profile ${profileName} --sso-session ${sessionName} --sso-start-url URL --sso-region REGION`
+    : `${add}, or run: sso-cli configure profile NAME --sso-session ${sessionName}`;
 }

@@ -95,76 +95,99 @@ export async function updateCredentialsFile(
       return edits.map((e) => ({ profile: e.profile, outcome: e.remove ? "absent" : "unchanged" }));
     }
   }
-  return withFileLock(path, () => withFileLock(ledgerFile, async () => {
-    const before = await readTextIfExists(path);
-    const doc = IniEditor.parse(before ?? "", path, { sectionNames: "raw" });
-    const ledger = await readLedger(ledgerFile);
-    let ledgerOnDisk = formatLedger(ledger);
-    const fileKey = await resolveFileIdentity(path);
-    // A write killed between the two files left its keys pending: settle them against the file first.
-    settlePending(ledger, fileKey, (profile) => doc.get(profile, ACCESS_KEY_ID));
-    const settled = JSON.parse(formatLedger(ledger)) as Ledger;
-    const written = (ledger.files[fileKey] ??= {});
-    const pending: Record<string, LedgerEntry> = {};
+  return withFileLock(
+    path,
+    () =>
+      withFileLock(
+        ledgerFile,
+        async () => {
+          const before = await readTextIfExists(path);
+          const doc = IniEditor.parse(before ?? "", path, { sectionNames: "raw" });
+          const ledger = await readLedger(ledgerFile);
+          let ledgerOnDisk = formatLedger(ledger);
+          const fileKey = await resolveFileIdentity(path);
+          // A write killed between the two files left its keys pending: settle them against the file first.
+          settlePending(ledger, fileKey, (profile) => doc.get(profile, ACCESS_KEY_ID));
+          const settled = JSON.parse(formatLedger(ledger)) as Ledger;
+          const written = (ledger.files[fileKey] ??= {});
+          const pending: Record<string, LedgerEntry> = {};
 
-    const results = edits.map((edit): EditResult => {
-      const current = doc.get(edit.profile, ACCESS_KEY_ID);
-      const entry = Object.hasOwn(written, edit.profile) ? written[edit.profile] : undefined;
-      const ours = current !== undefined && entry?.accessKeyIdSha256 === hashAccessKeyId(current);
-      if (edit.set) {
-        if (current !== undefined && !ours && !edit.force) return { profile: edit.profile, outcome: "not-ours" };
-        const c = edit.set.credentials;
-        const keys: Record<string, string> = { [ACCESS_KEY_ID]: c.accessKeyId, aws_secret_access_key: c.secretAccessKey, aws_session_token: c.sessionToken };
-        // Compared key by key, not by rendering the file: a batch of 1,000 profiles would otherwise
-        // build the whole file twice per profile.
-        const same = Object.entries(keys).every(([k, v]) => doc.get(edit.profile, k) === v) && doc.get(edit.profile, LEGACY_TOKEN_KEY) === undefined;
-        // A section is ours to remove once empty only if sso-cli added it, now or with keys still its own.
-        const createdSection = !doc.hasSection(edit.profile) || (ours && entry?.createdSection === true);
-        doc.setKeys(edit.profile, keys);
-        doc.removeKeys(edit.profile, [LEGACY_TOKEN_KEY]);
-        const next: LedgerEntry = { accessKeyIdSha256: hashAccessKeyId(c.accessKeyId), expiresAt: c.expiration.toISOString(), source: edit.set.source, ...(createdSection && { createdSection }) };
-        setEntry(written, edit.profile, next);
-        if (!same) setEntry(pending, edit.profile, next);
-        return { profile: edit.profile, outcome: same ? "unchanged" : "written" };
-      }
-      if (edit.remove) {
-        // The entry is stale either way: our keys are about to go, or someone replaced them.
-        if (entry !== undefined) delete written[edit.profile];
-        if (!ours) return { profile: edit.profile, outcome: current === undefined ? "absent" : "not-ours" };
-        doc.removeKeys(edit.profile, OUR_KEYS, { dropEmptySection: entry?.createdSection === true });
-        return { profile: edit.profile, outcome: "removed" };
-      }
-      return { profile: edit.profile, outcome: "unchanged" };
-    });
+          const results = edits.map((edit): EditResult => {
+            const current = doc.get(edit.profile, ACCESS_KEY_ID);
+            const entry = Object.hasOwn(written, edit.profile) ? written[edit.profile] : undefined;
+            const ours = current !== undefined && entry?.accessKeyIdSha256 === hashAccessKeyId(current);
+            if (edit.set) {
+              if (current !== undefined && !ours && !edit.force) return { profile: edit.profile, outcome: "not-ours" };
+              const c = edit.set.credentials;
+              const keys: Record<string, string> = {
+                [ACCESS_KEY_ID]: c.accessKeyId,
+                aws_secret_access_key: c.secretAccessKey,
+                aws_session_token: c.sessionToken,
+              };
+              // Compared key by key, not by rendering the file: a batch of 1,000 profiles would otherwise
+              // build the whole file twice per profile.
+              const same =
+                Object.entries(keys).every(([k, v]) => doc.get(edit.profile, k) === v) &&
+                doc.get(edit.profile, LEGACY_TOKEN_KEY) === undefined;
+              // A section is ours to remove once empty only if sso-cli added it, now or with keys still its own.
+              const createdSection = !doc.hasSection(edit.profile) || (ours && entry?.createdSection === true);
+              doc.setKeys(edit.profile, keys);
+              doc.removeKeys(edit.profile, [LEGACY_TOKEN_KEY]);
+              const next: LedgerEntry = {
+                accessKeyIdSha256: hashAccessKeyId(c.accessKeyId),
+                expiresAt: c.expiration.toISOString(),
+                source: edit.set.source,
+                ...(createdSection && { createdSection }),
+              };
+              setEntry(written, edit.profile, next);
+              if (!same) setEntry(pending, edit.profile, next);
+              return { profile: edit.profile, outcome: same ? "unchanged" : "written" };
+            }
+            if (edit.remove) {
+              // The entry is stale either way: our keys are about to go, or someone replaced them.
+              if (entry !== undefined) delete written[edit.profile];
+              if (!ours) return { profile: edit.profile, outcome: current === undefined ? "absent" : "not-ours" };
+              doc.removeKeys(edit.profile, OUR_KEYS, { dropEmptySection: entry?.createdSection === true });
+              return { profile: edit.profile, outcome: "removed" };
+            }
+            return { profile: edit.profile, outcome: "unchanged" };
+          });
 
-    if (Object.keys(written).length === 0) delete ledger.files[fileKey];
-    const after = doc.toString();
-    const created = new Set(ledger.createdFiles ?? []);
-    const emptiedOurFile = after === "" && before !== undefined && before !== "" && created.has(fileKey);
-    if (emptiedOurFile && !(await fsp.lstat(path)).isSymbolicLink()) {
-      // sso-cli made this file and has now taken out all it put in: leave no empty file behind.
-      // Unless it was made read-only since: deleting it would be a way round that.
-      await checkWritableTarget(path, { secret: true, willWrite: true, system });
-      await fsp.unlink(path).catch((err: unknown) => {
-        if (!isNotFound(err)) throw fileAccessError(err, path, "delete");
-      });
-      created.delete(fileKey);
-    } else if (after !== (before ?? "")) {
-      if (Object.keys(pending).length > 0) {
-        // Keys about to land are ours before they land: killed after the next line, the file
-        // still holds only keys the ledger knows (settled, or pending here).
-        settled.pending = { ...settled.pending, [fileKey]: { ...(before === undefined && { createsFile: true }), profiles: pending } };
-        ledgerOnDisk = formatLedger(settled);
-        await writeLedger(ledgerFile, settled);
-      }
-      await writeFileAtomic(path, after, { newFileMode: 0o600, dirMode: 0o700, secret: true, notice, system });
-      if (before === undefined) created.add(fileKey);
-    }
-    if (created.size > 0) ledger.createdFiles = [...created].sort();
-    else delete ledger.createdFiles;
-    if (formatLedger(ledger) !== ledgerOnDisk) await writeLedger(ledgerFile, ledger);
-    return results;
-  }, lockOptions), lockOptions);
+          if (Object.keys(written).length === 0) delete ledger.files[fileKey];
+          const after = doc.toString();
+          const created = new Set(ledger.createdFiles ?? []);
+          const emptiedOurFile = after === "" && before !== undefined && before !== "" && created.has(fileKey);
+          if (emptiedOurFile && !(await fsp.lstat(path)).isSymbolicLink()) {
+            // sso-cli made this file and has now taken out all it put in: leave no empty file behind.
+            // Unless it was made read-only since: deleting it would be a way round that.
+            await checkWritableTarget(path, { secret: true, willWrite: true, system });
+            await fsp.unlink(path).catch((err: unknown) => {
+              if (!isNotFound(err)) throw fileAccessError(err, path, "delete");
+            });
+            created.delete(fileKey);
+          } else if (after !== (before ?? "")) {
+            if (Object.keys(pending).length > 0) {
+              // Keys about to land are ours before they land: killed after the next line, the file
+              // still holds only keys the ledger knows (settled, or pending here).
+              settled.pending = {
+                ...settled.pending,
+                [fileKey]: { ...(before === undefined && { createsFile: true }), profiles: pending },
+              };
+              ledgerOnDisk = formatLedger(settled);
+              await writeLedger(ledgerFile, settled);
+            }
+            await writeFileAtomic(path, after, { newFileMode: 0o600, dirMode: 0o700, secret: true, notice, system });
+            if (before === undefined) created.add(fileKey);
+          }
+          if (created.size > 0) ledger.createdFiles = [...created].sort();
+          else delete ledger.createdFiles;
+          if (formatLedger(ledger) !== ledgerOnDisk) await writeLedger(ledgerFile, ledger);
+          return results;
+        },
+        lockOptions,
+      ),
+    lockOptions,
+  );
 }
 
 function checkProfileName(profile: string): void {

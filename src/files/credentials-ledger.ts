@@ -86,7 +86,13 @@ function toPendingWrite(json: unknown): PendingWrite | undefined {
 }
 
 function toEntry(json: unknown): LedgerEntry | undefined {
-  if (!isJsonObject(json) || typeof json.accessKeyIdSha256 !== "string" || !SHA256_HEX.test(json.accessKeyIdSha256) || typeof json.expiresAt !== "string") return undefined;
+  if (
+    !isJsonObject(json) ||
+    typeof json.accessKeyIdSha256 !== "string" ||
+    !SHA256_HEX.test(json.accessKeyIdSha256) ||
+    typeof json.expiresAt !== "string"
+  )
+    return undefined;
   const s = json.source;
   if (!isJsonObject(s) || typeof s.accountId !== "string" || typeof s.roleName !== "string") return undefined;
   const source: CredentialSource = { accountId: s.accountId, roleName: s.roleName };
@@ -208,7 +214,11 @@ export async function listLedgerEntries(
  * Profiles of one credentials file that still hold the keys sso-cli wrote (the ledger's hash
  * matches the key id now in the file): a hand-written or replaced key is not among them.
  */
-export function profilesHoldingWrittenKeys(ledger: Ledger, fileKey: string, currentKeyId: (profile: string) => string | undefined): Set<string> {
+export function profilesHoldingWrittenKeys(
+  ledger: Ledger,
+  fileKey: string,
+  currentKeyId: (profile: string) => string | undefined,
+): Set<string> {
   const out = new Set<string>();
   for (const [profile, e] of Object.entries(ledger.files[fileKey] ?? {})) {
     const keyId = currentKeyId(profile);

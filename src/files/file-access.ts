@@ -44,11 +44,20 @@ export function fileAccessError(err: unknown, file: string, action: FileAction):
           : "Check the owner and permissions of the file and of its folders (ls -ld), then try again.",
       );
     case "EROFS":
-      return make(`is on a read-only file system (could not ${verb} it)`, `Make it writable, or set ${windows ? "USERPROFILE" : "HOME"}, AWS_CONFIG_FILE or AWS_SHARED_CREDENTIALS_FILE to a writable place.`);
+      return make(
+        `is on a read-only file system (could not ${verb} it)`,
+        `Make it writable, or set ${windows ? "USERPROFILE" : "HOME"}, AWS_CONFIG_FILE or AWS_SHARED_CREDENTIALS_FILE to a writable place.`,
+      );
     case "ENOSPC":
-      return make(`could not ${verb} it: no space left on the device`, "Free some disk space, then try again; the file was left as it was.");
+      return make(
+        `could not ${verb} it: no space left on the device`,
+        "Free some disk space, then try again; the file was left as it was.",
+      );
     case "EDQUOT":
-      return make(`could not ${verb} it: disk quota exceeded`, "Free some space within your quota, then try again; the file was left as it was.");
+      return make(
+        `could not ${verb} it: disk quota exceeded`,
+        "Free some space within your quota, then try again; the file was left as it was.",
+      );
     case "ENOENT":
       return make("its folder does not exist", "Create the folder, or check the path, then try again.");
     case "ENAMETOOLONG":
@@ -59,9 +68,15 @@ export function fileAccessError(err: unknown, file: string, action: FileAction):
     case "ENFILE":
       return make(`too many open files (could not ${verb} it)`, "Close some programs, then try again.");
     case "EBUSY":
-      return make(`is busy or a mount point (could not ${verb} it)`, "Close what holds it open, or mount its folder rather than the file alone, then try again.");
+      return make(
+        `is busy or a mount point (could not ${verb} it)`,
+        "Close what holds it open, or mount its folder rather than the file alone, then try again.",
+      );
     case "EXDEV":
-      return make(`is on another file system than its folder (could not ${verb} it)`, "Mount its folder rather than the file alone, then try again.");
+      return make(
+        `is on another file system than its folder (could not ${verb} it)`,
+        "Mount its folder rather than the file alone, then try again.",
+      );
     case "ETXTBSY":
       return make(`is in use by a running program (could not ${verb} it)`, "Stop that program, then try again.");
     default:
@@ -95,7 +110,11 @@ export function notRegularFileError(file: string, info: Stats): FileAccessError 
           ? "a socket"
           : "not a regular file";
   // Reading a pipe would wait for a writer forever, and replacing a device by rename would be worse.
-  return new FileAccessError(file, `is ${kind}, not a regular file`, "sso-cli reads and writes only regular files here: remove it or point the setting elsewhere.");
+  return new FileAccessError(
+    file,
+    `is ${kind}, not a regular file`,
+    "sso-cli reads and writes only regular files here: remove it or point the setting elsewhere.",
+  );
 }
 
 const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
@@ -155,7 +174,21 @@ function firstBadByte(line: Uint8Array): number {
       continue;
     }
     const [length, low, high] =
-      b >= 0xc2 && b <= 0xdf ? [2, 0x80, 0xbf] : b === 0xe0 ? [3, 0xa0, 0xbf] : b === 0xed ? [3, 0x80, 0x9f] : b >= 0xe1 && b <= 0xef ? [3, 0x80, 0xbf] : b === 0xf0 ? [4, 0x90, 0xbf] : b === 0xf4 ? [4, 0x80, 0x8f] : b >= 0xf1 && b <= 0xf3 ? [4, 0x80, 0xbf] : [0, 0, 0];
+      b >= 0xc2 && b <= 0xdf
+        ? [2, 0x80, 0xbf]
+        : b === 0xe0
+          ? [3, 0xa0, 0xbf]
+          : b === 0xed
+            ? [3, 0x80, 0x9f]
+            : b >= 0xe1 && b <= 0xef
+              ? [3, 0x80, 0xbf]
+              : b === 0xf0
+                ? [4, 0x90, 0xbf]
+                : b === 0xf4
+                  ? [4, 0x80, 0x8f]
+                  : b >= 0xf1 && b <= 0xf3
+                    ? [4, 0x80, 0xbf]
+                    : [0, 0, 0];
     if (length === 0) return b;
     for (let k = 1; k < length; k++) {
       const c = line[i + k];

@@ -199,7 +199,8 @@ async function tryAcquire(lockPath: string, token: string, system: Lock): Promis
     const code = errnoCode(err);
     if (code === "ENOTEMPTY" || code === "EEXIST") return false;
     // Windows says EPERM (or EACCES) when the folder renamed onto exists: held, if it is there now.
-    if (system.platform === "win32" && (code === "EPERM" || code === "EACCES") && (await fsp.stat(lockPath).catch(() => undefined))) return false;
+    if (system.platform === "win32" && (code === "EPERM" || code === "EACCES") && (await fsp.stat(lockPath).catch(() => undefined)))
+      return false;
     throw err;
   }
 }
@@ -264,7 +265,13 @@ async function readOwner(lockPath: string): Promise<Owner | undefined> {
       const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
       const platform = str(owner.platform);
       const boot = str(owner.bootId);
-      return { pid: owner.pid, host: owner.host, token: owner.token, ...(platform !== undefined && { platform }), ...(boot !== undefined && { bootId: boot }) };
+      return {
+        pid: owner.pid,
+        host: owner.host,
+        token: owner.token,
+        ...(platform !== undefined && { platform }),
+        ...(boot !== undefined && { bootId: boot }),
+      };
     }
   } catch {
     // Missing or half-written: treated as ownerless.

@@ -57,5 +57,9 @@ export class EditJournal {
 /** Whether two readings of a section have the same header, keys and values. */
 function sameBlock(a: Block | undefined, b: Block | undefined): boolean {
   if (a === undefined || b === undefined) return a === b;
-  return a.header === b.header && a.keys.length === b.keys.length && a.keys.every((k, j) => k.key === b.keys[j]?.key && k.value === b.keys[j]?.value);
+  return (
+    a.header === b.header &&
+    a.keys.length === b.keys.length &&
+    a.keys.every((k, j) => k.key === b.keys[j]?.key && k.value === b.keys[j]?.value)
+  );
 }

@@ -90,7 +90,11 @@ export class IniEditor extends IniChain {
         const s = segs.at(-1) as Segment;
         const lastKey = (this.view(s).block as Block).keys.at(-1);
         const indent = lastKey?.indent ?? "";
-        this.insertLines(s, lastKey ? lastKey.end : 1, missing.map((l) => ({ ...l, text: indent + l.text })));
+        this.insertLines(
+          s,
+          lastKey ? lastKey.end : 1,
+          missing.map((l) => ({ ...l, text: indent + l.text })),
+        );
         this.reread(s);
       }
     });

@@ -110,7 +110,11 @@ export class IniScanner extends IniDocument {
   override listSections(): IniSectionInfo[] {
     if (this.whole) return this.whole.listSections();
     const listed = this.headers();
-    return listed.starts.map((start, k) => ({ name: listed.names[k], header: listed.headers[k] as string, line: this.lineAtOffset(start) + 1 }));
+    return listed.starts.map((start, k) => ({
+      name: listed.names[k],
+      header: listed.headers[k] as string,
+      line: this.lineAtOffset(start) + 1,
+    }));
   }
 
   override sectionNames(): string[] {

@@ -97,7 +97,17 @@ export function splitLines(text: string): Line[] {
 export function isPythonSpace(c: number): boolean {
   if (c <= 32) return c === 32 || (c >= 9 && c <= 13) || (c >= 28 && c <= 31);
   if (c < 133) return false;
-  return c === 133 || c === 160 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000;
+  return (
+    c === 133 ||
+    c === 160 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000
+  );
 }
 
 /** Python `s.strip()`. */
@@ -258,7 +268,11 @@ export function analyze(lines: Line[], file: string, naming: SectionNaming, line
     const isDefault = block.header === "DEFAULT";
     // Sections have a handful of keys: a scan is cheaper than a set per section, up to a point.
     if (!isDefault && block.keys.length === 32) for (const k of block.keys) seenKeys.add(`${block.index}\u0000${k.key}`);
-    const seen = isDefault ? seenKeys.has(name) : block.keys.length < 32 ? block.keys.some((k) => k.key === name) : seenKeys.has(`${block.index}\u0000${name}`);
+    const seen = isDefault
+      ? seenKeys.has(name)
+      : block.keys.length < 32
+        ? block.keys.some((k) => k.key === name)
+        : seenKeys.has(`${block.index}\u0000${name}`);
     if (seen) throw fail(index, `duplicate key "${name}" in section [${block.header}]`);
     if (isDefault) seenKeys.add(name);
     else if (block.keys.length >= 32) seenKeys.add(`${block.index}\u0000${name}`);

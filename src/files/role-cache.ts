@@ -17,7 +17,12 @@ import { formatTimestamp, parseTimestamp, TIMESTAMP_RULE } from "./token-cache.j
  * sessionName (sso-session profiles) or startUrl (legacy). The CLI then maps `:`, `/` and the path
  * separator to `_`, a no-op for hex.
  */
-export function roleCacheFileName(key: { accountId: string; roleName: string; sessionName?: string | undefined; startUrl?: string | undefined }): string {
+export function roleCacheFileName(key: {
+  accountId: string;
+  roleName: string;
+  sessionName?: string | undefined;
+  startUrl?: string | undefined;
+}): string {
   const args =
     key.sessionName !== undefined
       ? { accountId: key.accountId, roleName: key.roleName, sessionName: key.sessionName }
@@ -57,7 +62,13 @@ export async function readRoleCredentials(dir: string, fileName: string): Promis
   const text = await readTextIfExists(file);
   if (text === undefined) return undefined;
   const c = parseCacheJson<RoleCacheEntry>(checkRoleCacheEntry, text, file).Credentials;
-  return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: parseTimestamp(c.Expiration)!, accountId: c.AccountId };
+  return {
+    accessKeyId: c.AccessKeyId,
+    secretAccessKey: c.SecretAccessKey,
+    sessionToken: c.SessionToken,
+    expiration: parseTimestamp(c.Expiration)!,
+    accountId: c.AccountId,
+  };
 }
 
 /** The bytes the AWS CLI v2 (with botocore 1.43's AccountId) writes: Python `json.dumps`, no trailing newline. */
@@ -78,7 +89,9 @@ export function formatRoleCacheEntry(c: RoleCredentials): string {
 export async function writeRoleCredentials(dir: string, fileName: string, c: RoleCredentials, opts: FileWriteOptions = {}): Promise<void> {
   const file = join(dir, fileName);
   await checkWritableTarget(file, { secret: true, willWrite: true, system: opts.system });
-  await withFileLock(file, () => writeFileAtomic(file, formatRoleCacheEntry(c), { ...opts, newFileMode: 0o600, dirMode: 0o700, secret: true }));
+  await withFileLock(file, () =>
+    writeFileAtomic(file, formatRoleCacheEntry(c), { ...opts, newFileMode: 0o600, dirMode: 0o700, secret: true }),
+  );
 }
 
 /** Files in ~/.aws/cli/cache holding SSO role credentials (`ProviderType` "sso"), as `aws sso logout` deletes. */

@@ -57,8 +57,16 @@ export async function listRunningKeepers(home: string): Promise<RunningKeeper[]>
     let k: RunningKeeper;
     try {
       const v = JSON.parse(await fsp.readFile(join(dir, name), "utf8")) as Partial<RunningKeeper>;
-      if (typeof v.pid !== "number" || typeof v.command !== "string" || !Array.isArray(v.profiles) || typeof v.startedAt !== "string") continue;
-      k = { pid: v.pid, command: v.command, profiles: v.profiles.filter((p): p is string => typeof p === "string"), port: typeof v.port === "number" ? v.port : undefined, startedAt: v.startedAt, boot: typeof v.boot === "string" ? v.boot : undefined };
+      if (typeof v.pid !== "number" || typeof v.command !== "string" || !Array.isArray(v.profiles) || typeof v.startedAt !== "string")
+        continue;
+      k = {
+        pid: v.pid,
+        command: v.command,
+        profiles: v.profiles.filter((p): p is string => typeof p === "string"),
+        port: typeof v.port === "number" ? v.port : undefined,
+        startedAt: v.startedAt,
+        boot: typeof v.boot === "string" ? v.boot : undefined,
+      };
     } catch {
       continue;
     }

@@ -32,11 +32,21 @@ export async function checkSecretPath(path: string, uid: number): Promise<void> 
     throw new FileAccessError(path, `not written: ${detail}`, hint);
   };
   const checkFolder = (folder: string, info: Stats): void => {
-    if (!trusted(info)) refuse(`${folder} belongs to another user (uid ${info.uid}), who could take what sso-cli writes there`, "sso-cli writes secrets only into folders that you or root own: point AWS_SHARED_CREDENTIALS_FILE (or HOME) at one of yours.");
-    if ((info.mode & 0o022) !== 0 && (info.mode & STICKY) === 0) refuse(`other users can write to ${folder} (fix: chmod go-w ${folder})`, "Anyone who can write that folder can swap the file for a link to one of theirs and receive the keys.");
+    if (!trusted(info))
+      refuse(
+        `${folder} belongs to another user (uid ${info.uid}), who could take what sso-cli writes there`,
+        "sso-cli writes secrets only into folders that you or root own: point AWS_SHARED_CREDENTIALS_FILE (or HOME) at one of yours.",
+      );
+    if ((info.mode & 0o022) !== 0 && (info.mode & STICKY) === 0)
+      refuse(
+        `other users can write to ${folder} (fix: chmod go-w ${folder})`,
+        "Anyone who can write that folder can swap the file for a link to one of theirs and receive the keys.",
+      );
   };
   try {
-    let parts = resolve(path).split(sep).filter((p) => p !== "");
+    let parts = resolve(path)
+      .split(sep)
+      .filter((p) => p !== "");
     let current: string = sep;
     checkFolder(current, await fsp.stat(current));
     for (let hops = 0; parts.length > 0; ) {
@@ -56,7 +66,11 @@ export async function checkSecretPath(path: string, uid: number): Promise<void> 
         throw err;
       }
       if (info.isSymbolicLink()) {
-        if (!trusted(info)) refuse(`the symbolic link ${next} belongs to another user (uid ${info.uid})`, "Remove that link, or replace it with one of your own.");
+        if (!trusted(info))
+          refuse(
+            `the symbolic link ${next} belongs to another user (uid ${info.uid})`,
+            "Remove that link, or replace it with one of your own.",
+          );
         if (++hops > MAX_SYMLINKS) throw Object.assign(new Error(`Too many symbolic links: ${path}`), { code: "ELOOP" });
         const target = await fsp.readlink(next);
         if (target.startsWith(sep)) current = sep;
@@ -70,7 +84,10 @@ export async function checkSecretPath(path: string, uid: number): Promise<void> 
       }
       // The file itself (something else on the way is ENOTDIR, which the write reports).
       if (parts.length === 0 && !trusted(info)) {
-        refuse(`${next === resolve(path) ? "it" : next} belongs to another user (uid ${info.uid}), who could read the keys`, "If the file should be yours, have it chowned to you; otherwise remove it (or the link to it).");
+        refuse(
+          `${next === resolve(path) ? "it" : next} belongs to another user (uid ${info.uid}), who could read the keys`,
+          "If the file should be yours, have it chowned to you; otherwise remove it (or the link to it).",
+        );
       }
       return;
     }

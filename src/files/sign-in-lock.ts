@@ -13,7 +13,12 @@ export const SIGN_IN_LOCK_TIMEOUT_MS = 15 * 60_000;
 
 export class SignInLockTimeoutError extends SsoCliError {
   constructor(what: string, lockPath: string, opts?: ErrorOptions) {
-    super(`Gave up waiting for another sso-cli to finish signing in to ${what}.`, Exit.config, `If no sso-cli is running, remove ${lockPath} and try again.`, opts);
+    super(
+      `Gave up waiting for another sso-cli to finish signing in to ${what}.`,
+      Exit.config,
+      `If no sso-cli is running, remove ${lockPath} and try again.`,
+      opts,
+    );
   }
 }
 
@@ -36,7 +41,12 @@ export interface SignInLockOptions {
  * A folder made only to hold the lock is removed again when it is left empty, so a sign-in that
  * fails leaves nothing behind.
  */
-export async function withSignInLock<T>(home: string, key: { ssoSession?: string | undefined; startUrl: string }, fn: () => Promise<T>, opts: SignInLockOptions): Promise<T> {
+export async function withSignInLock<T>(
+  home: string,
+  key: { ssoSession?: string | undefined; startUrl: string },
+  fn: () => Promise<T>,
+  opts: SignInLockOptions,
+): Promise<T> {
   const file = signInLockFile(home, key);
   const folder = dirname(file);
   const folderExisted = (await stat(folder).catch(() => undefined)) !== undefined;
@@ -46,7 +56,12 @@ export async function withSignInLock<T>(home: string, key: { ssoSession?: string
     if (err instanceof FileLockTimeoutError && err.file === file) throw new SignInLockTimeoutError(opts.what, err.lockPath, { cause: err });
     // The lock's name means nothing to a person: name its folder (a read-only or foreign HOME).
     if (err instanceof FileAccessError && err.file === file) {
-      throw new FileAccessError(folder, err.message.slice(file.length + 2).replace("could not lock it", "could not make a sign-in lock in it"), err.hint ?? "", { cause: err });
+      throw new FileAccessError(
+        folder,
+        err.message.slice(file.length + 2).replace("could not lock it", "could not make a sign-in lock in it"),
+        err.hint ?? "",
+        { cause: err },
+      );
     }
     throw err;
   } finally {

@@ -46,7 +46,8 @@ export function parseTimestamp(s: string): Date | undefined {
   // Date.UTC rolls 2026-02-31 over into March; a real calendar date survives the round trip.
   if (check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d || h > 23 || mi > 59 || sec > 59) return undefined;
   const zone = m[8] as string;
-  const offsetMin = zone === "Z" || zone === "UTC" ? 0 : (zone.startsWith("-") ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6)));
+  const offsetMin =
+    zone === "Z" || zone === "UTC" ? 0 : (zone.startsWith("-") ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6)));
   return new Date(utc - offsetMin * 60_000);
 }
 
@@ -100,7 +101,16 @@ function checkClientRegistration(f: JsonFields): void {
   f.strings("grantTypes");
 }
 
-const TOKEN_KEY_ORDER = ["startUrl", "region", "accessToken", "expiresAt", "clientId", "clientSecret", "registrationExpiresAt", "refreshToken"];
+const TOKEN_KEY_ORDER = [
+  "startUrl",
+  "region",
+  "accessToken",
+  "expiresAt",
+  "clientId",
+  "clientSecret",
+  "registrationExpiresAt",
+  "refreshToken",
+];
 const REGISTRATION_KEY_ORDER = ["clientId", "clientSecret", "expiresAt", "scopes", "grantTypes"];
 
 /**
@@ -133,8 +143,18 @@ export async function readTokenCacheEntry(dir: string, fileName: string): Promis
 }
 
 /** Atomic, a secret (atomic-write.ts); a new file is 0600 and a new cache folder 0700. */
-export async function writeTokenCacheEntry(dir: string, fileName: string, entry: TokenCacheEntry, opts: FileWriteOptions = {}): Promise<void> {
-  await writeFileAtomic(join(dir, fileName), formatTokenCacheEntry(entry), { ...opts, newFileMode: CACHE_FILE_MODE, dirMode: CACHE_DIR_MODE, secret: true });
+export async function writeTokenCacheEntry(
+  dir: string,
+  fileName: string,
+  entry: TokenCacheEntry,
+  opts: FileWriteOptions = {},
+): Promise<void> {
+  await writeFileAtomic(join(dir, fileName), formatTokenCacheEntry(entry), {
+    ...opts,
+    newFileMode: CACHE_FILE_MODE,
+    dirMode: CACHE_DIR_MODE,
+    secret: true,
+  });
 }
 
 /** True if there was a file to delete. */
@@ -149,8 +169,18 @@ export async function readClientRegistration(dir: string, fileName: string): Pro
 }
 
 /** As writeTokenCacheEntry: the registration holds the client secret. */
-export async function writeClientRegistration(dir: string, fileName: string, registration: ClientRegistration, opts: FileWriteOptions = {}): Promise<void> {
-  await writeFileAtomic(join(dir, fileName), formatClientRegistration(registration), { ...opts, newFileMode: CACHE_FILE_MODE, dirMode: CACHE_DIR_MODE, secret: true });
+export async function writeClientRegistration(
+  dir: string,
+  fileName: string,
+  registration: ClientRegistration,
+  opts: FileWriteOptions = {},
+): Promise<void> {
+  await writeFileAtomic(join(dir, fileName), formatClientRegistration(registration), {
+    ...opts,
+    newFileMode: CACHE_FILE_MODE,
+    dirMode: CACHE_DIR_MODE,
+    secret: true,
+  });
 }
 
 /** A token file as `aws sso logout` sees it: any JSON object with an `accessToken` (docs/protocol/token-cache.md §6). */
@@ -180,7 +210,6 @@ export async function listTokenCacheEntries(dir: string): Promise<CachedToken[]>
   return found;
 }
 
-
 function orderKeys(obj: Record<string, unknown>, order: string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const k of [...order, ...Object.keys(obj).filter((k) => !order.includes(k))]) {
@@ -188,6 +217,3 @@ function orderKeys(obj: Record<string, unknown>, order: string[]): Record<string
   }
   return out;
 }
-
-
-

@@ -4,7 +4,11 @@
  */
 export type Settled<R> = { ok: true; value: R } | { ok: false; error: unknown };
 
-export async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<Settled<R>[]> {
+export async function mapBounded<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<Settled<R>[]> {
   const results: Settled<R>[] = new Array(items.length);
   let next = 0;
   async function worker(): Promise<void> {

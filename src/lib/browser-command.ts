@@ -42,7 +42,12 @@ export interface BrowserCommand {
  * on macOS and Windows) is run as one word, as Python does; otherwise it is split like a shell
  * would (on Windows keeping backslashes, which are in every path there).
  */
-export function parseBrowserVariable(value: string, url: string, platform: NodeJS.Platform, isProgram: (path: string) => boolean = () => false): BrowserCommand[] {
+export function parseBrowserVariable(
+  value: string,
+  url: string,
+  platform: NodeJS.Platform,
+  isProgram: (path: string) => boolean = () => false,
+): BrowserCommand[] {
   const out: BrowserCommand[] = [];
   const windows = platform === "win32";
   for (const entry of value.split(windows ? ";" : ":")) {

@@ -26,7 +26,12 @@ export interface ChildCommandSystem {
  * part escaped by cross-spawn's rules (cross-spawn 7, lib/parse.js and lib/util/escape.js).
  * A command not found goes to `spawn` as it is, which fails with ENOENT ("command not found").
  */
-export function childCommand(command: string, args: string[], env: Readonly<Record<string, string | undefined>>, system: ChildCommandSystem): ChildCommand {
+export function childCommand(
+  command: string,
+  args: string[],
+  env: Readonly<Record<string, string | undefined>>,
+  system: ChildCommandSystem,
+): ChildCommand {
   const plain = { file: command, args, windowsVerbatimArguments: false };
   if (system.platform !== "win32") return plain;
   const found = findWindowsCommand(command, env, system);
@@ -38,10 +43,19 @@ export function childCommand(command: string, args: string[], env: Readonly<Reco
 }
 
 /** The file cmd.exe would run for this name: each PATH folder in order, the name as given (if it has an extension) and then with each PATHEXT. */
-export function findWindowsCommand(command: string, env: Readonly<Record<string, string | undefined>>, system: ChildCommandSystem): string | undefined {
+export function findWindowsCommand(
+  command: string,
+  env: Readonly<Record<string, string | undefined>>,
+  system: ChildCommandSystem,
+): string | undefined {
   const extensions = (envValue(env, "PATHEXT", "win32") || ".COM;.EXE;.BAT;.CMD").split(";").filter(Boolean);
   const suffixes = win32.extname(command) ? ["", ...extensions] : extensions;
-  const folders = /[\\/:]/.test(command) ? [system.cwd] : (envValue(env, "PATH", "win32") ?? "").split(";").map((d) => d.replace(/^"(.*)"$/, "$1")).filter(Boolean);
+  const folders = /[\\/:]/.test(command)
+    ? [system.cwd]
+    : (envValue(env, "PATH", "win32") ?? "")
+        .split(";")
+        .map((d) => d.replace(/^"(.*)"$/, "$1"))
+        .filter(Boolean);
   for (const folder of folders) {
     const base = win32.resolve(folder, command);
     for (const suffix of suffixes) if (system.isFile(base + suffix)) return base + suffix;

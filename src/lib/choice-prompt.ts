@@ -18,11 +18,20 @@ export interface PromptIo {
  * Asks for one of `choices` on a terminal: arrow keys for a short list, type to search for a long
  * one (or always, with `search`). The prompt library loads only when a prompt is shown.
  */
-export async function promptChoice(io: PromptIo, message: string, choices: readonly PromptChoiceItem[], opts: { default?: string | undefined; search?: boolean } = {}): Promise<string> {
+export async function promptChoice(
+  io: PromptIo,
+  message: string,
+  choices: readonly PromptChoiceItem[],
+  opts: { default?: string | undefined; search?: boolean } = {},
+): Promise<string> {
   const { select, search } = await import("./prompts.js");
-  if (choices.length <= 10 && opts.search !== true) return select({ message, choices: [...choices], pageSize: 12, ...(opts.default !== undefined ? { default: opts.default } : {}) }, io);
+  if (choices.length <= 10 && opts.search !== true)
+    return select({ message, choices: [...choices], pageSize: 12, ...(opts.default !== undefined ? { default: opts.default } : {}) }, io);
   // The search prompt has no default: the current choice comes first instead.
-  const ordered = opts.default === undefined ? choices : [...choices.filter((c) => c.value === opts.default), ...choices.filter((c) => c.value !== opts.default)];
+  const ordered =
+    opts.default === undefined
+      ? choices
+      : [...choices.filter((c) => c.value === opts.default), ...choices.filter((c) => c.value !== opts.default)];
   return search(
     {
       message: `${message} (type to search)`,

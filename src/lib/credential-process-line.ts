@@ -36,7 +36,9 @@ export function credentialProcessLine(program: CredentialProcessProgram, profile
     if (unsafe.test(value) || hasControlChars(value)) {
       throw new BadValueError(
         `${what} holds a character a credential_process line cannot carry safely: ${value}`,
-        what === "the profile name" ? "Pick another profile name." : `Install ${what === "the path of Node.js" ? "Node.js" : "sso-cli"} under a plainer path.`,
+        what === "the profile name"
+          ? "Pick another profile name."
+          : `Install ${what === "the path of Node.js" ? "Node.js" : "sso-cli"} under a plainer path.`,
       );
     }
   }

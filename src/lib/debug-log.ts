@@ -12,17 +12,34 @@ export function createDebugLog(enabled: boolean, write: (text: string) => void):
 }
 
 /** An AWS SDK logger that forwards to a DebugLog (the SDK logs each call's input/output at info). */
-export function sdkLogger(log: DebugLog): { debug(...a: unknown[]): void; info(...a: unknown[]): void; warn(...a: unknown[]): void; error(...a: unknown[]): void } {
-  const forward = (level: string) => (...args: unknown[]) => {
-    for (const a of args) {
-      if (a && typeof a === "object" && "commandName" in a) {
-        const { clientName, commandName, metadata, error } = a as { clientName?: string; commandName?: string; metadata?: { httpStatusCode?: number; requestId?: string; attempts?: number }; error?: unknown };
-        log(`sdk ${level}: ${clientName ?? ""}.${commandName ?? ""}`, { status: metadata?.httpStatusCode, requestId: metadata?.requestId, attempts: metadata?.attempts, ...(error ? { error: String((error as Error).name ?? error) } : {}) });
-      } else {
-        log(`sdk ${level}: ${typeof a === "string" ? a : JSON.stringify(redact(a))}`);
+export function sdkLogger(log: DebugLog): {
+  debug(...a: unknown[]): void;
+  info(...a: unknown[]): void;
+  warn(...a: unknown[]): void;
+  error(...a: unknown[]): void;
+} {
+  const forward =
+    (level: string) =>
+    (...args: unknown[]) => {
+      for (const a of args) {
+        if (a && typeof a === "object" && "commandName" in a) {
+          const { clientName, commandName, metadata, error } = a as {
+            clientName?: string;
+            commandName?: string;
+            metadata?: { httpStatusCode?: number; requestId?: string; attempts?: number };
+            error?: unknown;
+          };
+          log(`sdk ${level}: ${clientName ?? ""}.${commandName ?? ""}`, {
+            status: metadata?.httpStatusCode,
+            requestId: metadata?.requestId,
+            attempts: metadata?.attempts,
+            ...(error ? { error: String((error as Error).name ?? error) } : {}),
+          });
+        } else {
+          log(`sdk ${level}: ${typeof a === "string" ? a : JSON.stringify(redact(a))}`);
+        }
       }
-    }
-  };
+    };
   // The SDK's debug level narrates its own config lookups; one line per call (info) is what helps.
   return { debug: () => {}, info: forward("info"), warn: forward("warn"), error: forward("error") };
 }

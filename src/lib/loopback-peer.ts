@@ -10,7 +10,11 @@ import { endianness } from "node:os";
  * Returns the peer socket's uid; `null` when the table was read but holds no such socket (the
  * peer has gone, and cannot read an answer either); `undefined` when the table cannot be read.
  */
-export function loopbackPeerUid(peer: { address: string; port: number }, local: { address: string; port: number }, readTable: () => string = () => readFileSync("/proc/net/tcp", "latin1")): number | null | undefined {
+export function loopbackPeerUid(
+  peer: { address: string; port: number },
+  local: { address: string; port: number },
+  readTable: () => string = () => readFileSync("/proc/net/tcp", "latin1"),
+): number | null | undefined {
   let table: string;
   try {
     table = readTable();

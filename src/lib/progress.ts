@@ -57,13 +57,27 @@ export function formatCountdown(seconds: number): string {
 export function formatExpiry(date: Date, timeZone?: string): string {
   let parts: Intl.DateTimeFormatPart[];
   try {
-    parts = new Intl.DateTimeFormat("en-GB", { timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", timeZoneName: "short" }).formatToParts(date);
+    parts = new Intl.DateTimeFormat("en-GB", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      timeZoneName: "short",
+    }).formatToParts(date);
   } catch {
-    return `${date.toISOString().replace("T", " ").replace(/:\d{2}\.\d{3}Z$/, "")} UTC`;
+    return `${date
+      .toISOString()
+      .replace("T", " ")
+      .replace(/:\d{2}\.\d{3}Z$/, "")} UTC`;
   }
   const part = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)?.value ?? "";
   const [y, mo, d, h, mi] = [part("year"), part("month"), part("day"), part("hour"), part("minute")];
-  const offsetMin = Math.round((Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi)) - Math.floor(date.getTime() / 60_000) * 60_000) / 60_000);
+  const offsetMin = Math.round(
+    (Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi)) - Math.floor(date.getTime() / 60_000) * 60_000) / 60_000,
+  );
   return `${y}-${mo}-${d} ${h}:${mi} ${zoneName(part("timeZoneName"), offsetMin, timeZone)}`;
 }
 

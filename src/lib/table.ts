@@ -7,7 +7,15 @@ import { escapeControlChars } from "./control-chars.js";
 export function formatTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
   const cells = [headers, ...rows].map((r) => r.map((c) => escapeControlChars(c)));
   const widths = headers.map((_, i) => Math.max(...cells.map((r) => [...(r[i] ?? "")].length)));
-  return cells.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]! + (c.length - [...c].length)))).join("  ").trimEnd() + "\n").join("");
+  return cells
+    .map(
+      (r) =>
+        r
+          .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]! + (c.length - [...c].length))))
+          .join("  ")
+          .trimEnd() + "\n",
+    )
+    .join("");
 }
 
 /** 7h 59m, 59m, 45s; a past time as "expired 3m ago". */

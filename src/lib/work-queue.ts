@@ -35,7 +35,11 @@ export class WorkQueue<T> {
   }
 }
 
-export async function runWorkers<T, R>(queue: WorkQueue<T>, limit: number, fn: (item: T, index: number) => Promise<R>): Promise<Settled<R>[]> {
+export async function runWorkers<T, R>(
+  queue: WorkQueue<T>,
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<Settled<R>[]> {
   const results: Settled<R>[] = [];
   async function worker(): Promise<void> {
     for (let got = await queue.take(); got !== undefined; got = await queue.take()) {

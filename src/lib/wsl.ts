@@ -36,5 +36,7 @@ export function isWsl(facts: WslFacts): boolean {
 
 /** is-inside-container: Podman's /run/.containerenv, Docker's /.dockerenv or a docker cgroup. */
 function insideContainer(facts: WslFacts): boolean {
-  return facts.exists("/run/.containerenv") || facts.exists("/.dockerenv") || (facts.readText("/proc/self/cgroup") ?? "").includes("docker");
+  return (
+    facts.exists("/run/.containerenv") || facts.exists("/.dockerenv") || (facts.readText("/proc/self/cgroup") ?? "").includes("docker")
+  );
 }

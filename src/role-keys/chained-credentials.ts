@@ -35,14 +35,21 @@ export async function cachedHopKeys(deps: Pick<Context, "paths" | "now">, hop: R
  * whose cached keys still do, else from the source profile's keys (`base`), assuming each role
  * in turn. Never asks a person anything.
  */
-export async function getChainedCredentials(ctx: Context, chain: RoleChain, base: BaseCredentials, opts: { retry?: ServiceRetry | undefined } = {}): Promise<ChainedCredentials> {
+export async function getChainedCredentials(
+  ctx: Context,
+  chain: RoleChain,
+  base: BaseCredentials,
+  opts: { retry?: ServiceRetry | undefined } = {},
+): Promise<ChainedCredentials> {
   const debug = debugLogFor(ctx);
   const last = chain.hops.length - 1;
   let start = chain.hops.length;
   let keys: (SourceKeys & { expiration?: Date; arn?: string | undefined; accountId?: string | undefined }) | undefined;
   for (let i = last; i >= 0; i--) {
     const cached = await cachedHopKeys(ctx, chain.hops[i]!);
-    debug(`profile ${chain.hops[i]!.profile}: assume-role cache ${ctx.paths.cliCacheDir}/${chain.hops[i]!.cacheFile}`, { usable: cached !== undefined });
+    debug(`profile ${chain.hops[i]!.profile}: assume-role cache ${ctx.paths.cliCacheDir}/${chain.hops[i]!.cacheFile}`, {
+      usable: cached !== undefined,
+    });
     if (cached) {
       keys = cached;
       start = i + 1;
@@ -67,7 +74,14 @@ export async function getChainedCredentials(ctx: Context, chain: RoleChain, base
     let assumed: AssumedRole;
     try {
       assumed = await retry(() =>
-        assumeRole(network!, ctx.endpoints, target, source, { roleArn: hop.roleArn, sessionName, durationSeconds: hop.durationSeconds, externalId: hop.externalId }, { now: ctx.now(), signal: ctx.signal, debug }),
+        assumeRole(
+          network!,
+          ctx.endpoints,
+          target,
+          source,
+          { roleArn: hop.roleArn, sessionName, durationSeconds: hop.durationSeconds, externalId: hop.externalId },
+          { now: ctx.now(), signal: ctx.signal, debug },
+        ),
       );
     } catch (err) {
       throw describeAssumeRoleError(err, hop, url);
@@ -96,8 +110,17 @@ function describeAssumeRoleError(err: unknown, hop: RoleHop, url: string): SsoCl
   if (err instanceof SsoCliError) return err;
   const what = `assuming ${hop.roleArn} for profile ${hop.profile}`;
   const f = errorFacts(err);
-  if (f.network) return new ServiceUnreachableError(`Could not reach STS at ${url} (${f.code}) while ${what}.`, "Check your network connection, proxy and the profile's region; then try again.", { cause: err });
-  if (isThrottle(err)) return new ServiceError(`STS kept throttling AssumeRole (${f.code}) while ${what}.`, "Wait a minute and try again.", { cause: err });
-  if (f.status !== undefined && f.status >= 500) return new ServiceError(`STS had an internal error (${f.status} ${f.code}) while ${what}.`, "Try again in a minute.", { cause: err });
-  return describeStsRefusal(err, hop.profile, hop.roleArn) ?? new ServiceError(`STS refused ${what} (${f.code}).`, undefined, { cause: err });
+  if (f.network)
+    return new ServiceUnreachableError(
+      `Could not reach STS at ${url} (${f.code}) while ${what}.`,
+      "Check your network connection, proxy and the profile's region; then try again.",
+      { cause: err },
+    );
+  if (isThrottle(err))
+    return new ServiceError(`STS kept throttling AssumeRole (${f.code}) while ${what}.`, "Wait a minute and try again.", { cause: err });
+  if (f.status !== undefined && f.status >= 500)
+    return new ServiceError(`STS had an internal error (${f.status} ${f.code}) while ${what}.`, "Try again in a minute.", { cause: err });
+  return (
+    describeStsRefusal(err, hop.profile, hop.roleArn) ?? new ServiceError(`STS refused ${what} (${f.code}).`, undefined, { cause: err })
+  );
 }

@@ -49,7 +49,10 @@ export async function resolveCredentialProfile(deps: ResolveProfileDeps, profile
   const name = named ?? onlyRoleProfile(doc);
   const p = resolveSsoProfile(doc, name);
   if (p.accountId === undefined || p.roleName === undefined) {
-    throw new ConfigError(`Profile ${name} has no sso_account_id and sso_role_name: it names a sign-in, not a role.`, `Run: sso-cli configure profile ${name}`);
+    throw new ConfigError(
+      `Profile ${name} has no sso_account_id and sso_role_name: it names a sign-in, not a role.`,
+      `Run: sso-cli configure profile ${name}`,
+    );
   }
   return {
     profile: name,
@@ -57,7 +60,11 @@ export async function resolveCredentialProfile(deps: ResolveProfileDeps, profile
     accountId: p.accountId,
     roleName: p.roleName,
     region: p.clientRegion ?? p.region,
-    roleCacheFile: roleCacheFileName({ accountId: p.accountId, roleName: p.roleName, ...(p.kind === "sso-session" ? { sessionName: p.ssoSession } : { startUrl: p.startUrl }) }),
+    roleCacheFile: roleCacheFileName({
+      accountId: p.accountId,
+      roleName: p.roleName,
+      ...(p.kind === "sso-session" ? { sessionName: p.ssoSession } : { startUrl: p.startUrl }),
+    }),
   };
 }
 
@@ -71,7 +78,11 @@ function onlyRoleProfile(doc: IniDocument): string {
     }
   });
   if (withRole.length === 1) return withRole[0]!;
-  if (withRole.length === 0) throw new UsageError(`No profile in ${doc.fileName} names an IAM Identity Center account and role.`, "Run: sso-cli configure profile NAME");
+  if (withRole.length === 0)
+    throw new UsageError(
+      `No profile in ${doc.fileName} names an IAM Identity Center account and role.`,
+      "Run: sso-cli configure profile NAME",
+    );
   const shown = withRole.length <= 5 ? withRole.join(", ") : `${withRole.slice(0, 5).join(", ")} and ${withRole.length - 5} more`;
   throw new ChoiceNeededError(
     `${withRole.length} profiles name an account and role (${shown}); say which one.`,
@@ -92,8 +103,18 @@ function specOf(p: ResolvedSsoProfile): SignInSpec {
  * (botocore re-runs a credential source before every call below that; the AWS CLI v2 reuses its
  * cache above it, docs/protocol/credential-formats.md §1.3).
  */
-export async function cachedProfileCredentials(deps: Pick<Context, "paths" | "now">, target: CredentialProfile): Promise<ProfileCredentials | undefined> {
+export async function cachedProfileCredentials(
+  deps: Pick<Context, "paths" | "now">,
+  target: CredentialProfile,
+): Promise<ProfileCredentials | undefined> {
   const cached = await readRoleCredentials(deps.paths.cliCacheDir, target.roleCacheFile);
   if (!cached || cached.expiration.getTime() - deps.now().getTime() <= KEYS_MARGIN_MS) return undefined;
-  return { ...cached, profile: target.profile, accountId: target.accountId, roleName: target.roleName, region: target.region, source: "cache" };
+  return {
+    ...cached,
+    profile: target.profile,
+    accountId: target.accountId,
+    roleName: target.roleName,
+    region: target.region,
+    source: "cache",
+  };
 }

@@ -17,7 +17,6 @@ export interface ExportableCredentials {
   expiration?: Date | undefined;
 }
 
-
 /** The `credential_process` JSON (Version 1): `json.dumps(indent=2)` in the AWS CLI's key order, plus a newline. */
 export function formatProcessJson(c: ExportableCredentials): string {
   const fields: [string, string | number][] = [
@@ -66,7 +65,12 @@ const fishQuote = (v: string): string => `"${v.replace(/["\\$]/g, (c) => `\\${c}
 
 /** dotenv (and `set -a; . ./.env`): double quotes with the shell's escapes; a line break as `\n` keeps one variable per line. */
 const dotenvQuote = (v: string): string =>
-  SHELL_SAFE.test(v) ? v : `"${v.replace(/["\\$`]/g, (c) => `\\${c}`).replace(/\n/g, "\\n").replace(/\r/g, "\\r")}"`;
+  SHELL_SAFE.test(v)
+    ? v
+    : `"${v
+        .replace(/["\\$`]/g, (c) => `\\${c}`)
+        .replace(/\n/g, "\\n")
+        .replace(/\r/g, "\\r")}"`;
 
 /**
  * cmd.exe: `set "NAME=value"` keeps & | < > ^ literal, but nothing can keep a `"` (it ends the
@@ -76,11 +80,19 @@ const dotenvQuote = (v: string): string =>
 const CMD_QUOTABLE = /^[\x20-\x7e]*$/;
 const cmdLine = (k: string, v: string): string => {
   if (/^[A-Za-z0-9+/=._:,@-]*$/.test(v)) return `set ${k}=${v}\n`;
-  if (!CMD_QUOTABLE.test(v) || /["%!]/.test(v)) throw new BadValueError(`${k} holds characters cmd.exe cannot take literally (a quote, %, ! or a line break).`, "Use --format powershell or --format json.");
+  if (!CMD_QUOTABLE.test(v) || /["%!]/.test(v))
+    throw new BadValueError(
+      `${k} holds characters cmd.exe cannot take literally (a quote, %, ! or a line break).`,
+      "Use --format powershell or --format json.",
+    );
   return `set "${k}=${v}"\n`;
 };
 
-export function formatCredentials(c: ExportableCredentials, format: ExportFormat, extra: { region?: string | undefined; profile?: string | undefined; accountId?: string | undefined; roleName?: string | undefined } = {}): string {
+export function formatCredentials(
+  c: ExportableCredentials,
+  format: ExportFormat,
+  extra: { region?: string | undefined; profile?: string | undefined; accountId?: string | undefined; roleName?: string | undefined } = {},
+): string {
   const vars = variables(c);
   switch (format) {
     case "process":
@@ -97,7 +109,9 @@ export function formatCredentials(c: ExportableCredentials, format: ExportFormat
     case "fish":
       return vars.map(([k, v]) => `set -gx ${k} ${fishQuote(v)}\n`).join("");
     case "dotenv":
-      return [...vars, ...(extra.region ? ([["AWS_REGION", extra.region]] as [string, string][]) : [])].map(([k, v]) => `${k}=${dotenvQuote(v)}\n`).join("");
+      return [...vars, ...(extra.region ? ([["AWS_REGION", extra.region]] as [string, string][]) : [])]
+        .map(([k, v]) => `${k}=${dotenvQuote(v)}\n`)
+        .join("");
     case "json":
       return `${JSON.stringify({
         AccessKeyId: c.accessKeyId,

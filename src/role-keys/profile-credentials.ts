@@ -46,5 +46,12 @@ export async function getProfileCredentials(ctx: Context, input: { profile?: str
   }
   const credentials: RoleCredentials = { ...keys, accountId: target.accountId };
   await writeRoleCredentials(ctx.paths.cliCacheDir, target.roleCacheFile, credentials, { notice: noticeTo(ctx.stderr) });
-  return { ...credentials, profile: target.profile, accountId: target.accountId, roleName: target.roleName, region: target.region, source: "fetched" };
+  return {
+    ...credentials,
+    profile: target.profile,
+    accountId: target.accountId,
+    roleName: target.roleName,
+    region: target.region,
+    source: "fetched",
+  };
 }

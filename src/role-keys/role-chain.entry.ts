@@ -93,7 +93,14 @@ export async function resolveKeysProfile(deps: Pick<Context, "paths" | "env">, p
   }
   const last = chain.hops.at(-1)!;
   const base = chain.base.kind === "sso" ? await resolveCredentialProfile(deps, chain.base.profile) : undefined;
-  return { profile: chain.profile, accountId: last.accountId, roleName: last.roleName, region: chain.region ?? base?.region ?? "us-east-1", startUrl: base?.spec.startUrl, chain };
+  return {
+    profile: chain.profile,
+    accountId: last.accountId,
+    roleName: last.roleName,
+    region: chain.region ?? base?.region ?? "us-east-1",
+    startUrl: base?.spec.startUrl,
+    chain,
+  };
 }
 
 /**
@@ -101,7 +108,10 @@ export async function resolveKeysProfile(deps: Pick<Context, "paths" | "env">, p
  * while they last more than 15 minutes (a role chain's last hop from the assume-role cache), else
  * undefined.
  */
-export async function cachedKeysProfileCredentials(deps: Pick<Context, "paths" | "env" | "now">, profile: string | undefined): Promise<ProfileCredentials | undefined> {
+export async function cachedKeysProfileCredentials(
+  deps: Pick<Context, "paths" | "env" | "now">,
+  profile: string | undefined,
+): Promise<ProfileCredentials | undefined> {
   // An Identity Center profile first, with one read of the config, as before chains: the common case stays as cheap.
   let chain: RoleChain | undefined;
   try {
@@ -114,8 +124,19 @@ export async function cachedKeysProfileCredentials(deps: Pick<Context, "paths" |
   const k = await readAssumedRoleKeys(deps.paths.cliCacheDir, last.cacheFile);
   // The region is the chain's, or its base's when it has none: the base is read only then.
   if (!k || k.expiration.getTime() - deps.now().getTime() <= KEYS_MARGIN_MS) return undefined;
-  const region = chain.region ?? (chain.base.kind === "sso" ? (await resolveCredentialProfile(deps, chain.base.profile)).region : "us-east-1");
-  return { accessKeyId: k.accessKeyId, secretAccessKey: k.secretAccessKey, sessionToken: k.sessionToken, expiration: k.expiration, profile: chain.profile, accountId: last.accountId, roleName: last.roleName, region, source: "cache" };
+  const region =
+    chain.region ?? (chain.base.kind === "sso" ? (await resolveCredentialProfile(deps, chain.base.profile)).region : "us-east-1");
+  return {
+    accessKeyId: k.accessKeyId,
+    secretAccessKey: k.secretAccessKey,
+    sessionToken: k.sessionToken,
+    expiration: k.expiration,
+    profile: chain.profile,
+    accountId: last.accountId,
+    roleName: last.roleName,
+    region,
+    source: "cache",
+  };
 }
 
 /** Whether botocore would resolve this profile by AssumeRole: it has role_arn (and no web identity). */
@@ -140,8 +161,10 @@ export function chainBaseProfile(name: string, config: SectionReader): string | 
   }
 }
 
-const isSsoSection = (s: Record<string, string>): boolean => ["sso_session", "sso_start_url", "sso_account_id", "sso_role_name"].some((k) => s[k] !== undefined);
-const hasStaticKeys = (s: Record<string, string> | undefined): boolean => s !== undefined && (s.aws_access_key_id !== undefined || s.aws_secret_access_key !== undefined);
+const isSsoSection = (s: Record<string, string>): boolean =>
+  ["sso_session", "sso_start_url", "sso_account_id", "sso_role_name"].some((k) => s[k] !== undefined);
+const hasStaticKeys = (s: Record<string, string> | undefined): boolean =>
+  s !== undefined && (s.aws_access_key_id !== undefined || s.aws_secret_access_key !== undefined);
 
 /**
  * The chain behind a profile with role_arn, checked as botocore checks it (credentials.py
@@ -170,16 +193,26 @@ export function resolveRoleChain(
       );
     }
     const source = section.source_profile;
-    if (source === undefined) throw new ConfigError(`Profile ${current} has role_arn but no source_profile.`, `Add source_profile = PROFILE to [profile ${current}] (an IAM Identity Center profile, say).`);
+    if (source === undefined)
+      throw new ConfigError(
+        `Profile ${current} has role_arn but no source_profile.`,
+        `Add source_profile = PROFILE to [profile ${current}] (an IAM Identity Center profile, say).`,
+      );
     const sourceConfig = config(source);
     const sourceKeys = credentials(source);
     if (sourceConfig === undefined && sourceKeys === undefined) {
-      throw new ConfigError(`The source_profile "${source}" of profile ${current} does not exist.`, `Add [profile ${source}] to the config, or fix source_profile.`);
+      throw new ConfigError(
+        `The source_profile "${source}" of profile ${current} does not exist.`,
+        `Add [profile ${source}] to the config, or fix source_profile.`,
+      );
     }
     // A profile may name itself when it holds keys: they sign its AssumeRole (botocore allows just that).
     const selfWithKeys = source === current && (hasStaticKeys(sourceKeys) || hasStaticKeys(sourceConfig));
     if (visited.includes(source) && !selfWithKeys) {
-      throw new ConfigError(`The source_profile chain of profile ${name} loops: ${[...visited, source].join(" → ")}.`, "Make one profile of the loop take its keys from an IAM Identity Center profile.");
+      throw new ConfigError(
+        `The source_profile chain of profile ${name} loops: ${[...visited, source].join(" → ")}.`,
+        "Make one profile of the loop take its keys from an IAM Identity Center profile.",
+      );
     }
     visited.push(source);
     if (!selfWithKeys && isRoleProfile(sourceConfig)) {
@@ -197,7 +230,12 @@ export function resolveRoleChain(
   }
 }
 
-function baseOf(source: string, from: string, config: Record<string, string> | undefined, keys: Record<string, string> | undefined): ChainBase {
+function baseOf(
+  source: string,
+  from: string,
+  config: Record<string, string> | undefined,
+  keys: Record<string, string> | undefined,
+): ChainBase {
   // botocore resolves a source profile through its SSO provider before the shared credentials file.
   if (config !== undefined && isSsoSection(config) && !isRoleProfile(config)) return { kind: "sso", profile: source };
   const s = hasStaticKeys(keys) ? keys! : hasStaticKeys(config) ? config! : undefined;
@@ -207,7 +245,15 @@ function baseOf(source: string, from: string, config: Record<string, string> | u
       `Run: sso-cli configure profile ${source}`,
     );
   }
-  return { kind: "static", profile: source, keys: { accessKeyId: s.aws_access_key_id, secretAccessKey: s.aws_secret_access_key, ...(s.aws_session_token ? { sessionToken: s.aws_session_token } : {}) } };
+  return {
+    kind: "static",
+    profile: source,
+    keys: {
+      accessKeyId: s.aws_access_key_id,
+      secretAccessKey: s.aws_secret_access_key,
+      ...(s.aws_session_token ? { sessionToken: s.aws_session_token } : {}),
+    },
+  };
 }
 
 function readHop(profile: string, s: Record<string, string>): RoleHop {
@@ -223,7 +269,9 @@ function readHop(profile: string, s: Record<string, string>): RoleHop {
   let durationSeconds: number | undefined;
   if (s.duration_seconds !== undefined) {
     if (!/^\s*[+-]?\d+\s*$/.test(s.duration_seconds)) {
-      throw new ConfigError(`duration_seconds of profile ${profile} must be a whole number of seconds (900 to 43200; 3600 at most in a role chain).`);
+      throw new ConfigError(
+        `duration_seconds of profile ${profile} must be a whole number of seconds (900 to 43200; 3600 at most in a role chain).`,
+      );
     }
     durationSeconds = Number.parseInt(s.duration_seconds, 10);
   }
@@ -246,7 +294,12 @@ function readHop(profile: string, s: Record<string, string>): RoleHop {
  * a RoleSessionName botocore made up; then `.json` (JSONFileCache). The source profile is not part
  * of it: two profiles that assume the same role the same way share the keys, in botocore too.
  */
-export function assumeRoleCacheFileName(hop: { roleArn: string; sessionName?: string | undefined; durationSeconds?: number | undefined; externalId?: string | undefined }): string {
+export function assumeRoleCacheFileName(hop: {
+  roleArn: string;
+  sessionName?: string | undefined;
+  durationSeconds?: number | undefined;
+  externalId?: string | undefined;
+}): string {
   const args = {
     RoleArn: hop.roleArn,
     ...(hop.sessionName !== undefined ? { RoleSessionName: hop.sessionName } : {}),
@@ -259,12 +312,26 @@ export function assumeRoleCacheFileName(hop: { roleArn: string; sessionName?: st
 /** The STS endpoint botocore picks for a region (docs/protocol/sts.md §8.6): regional, or the global one. */
 export function stsEndpointFor(chain: Pick<RoleChain, "region" | "stsRegionalEndpoints">): { url: string; signingRegion: string } {
   const r = chain.region;
-  if (r === undefined || r === "aws-global" || (chain.stsRegionalEndpoints === "legacy" && LEGACY_GLOBAL_REGIONS.has(r))) return { url: "https://sts.amazonaws.com", signingRegion: "us-east-1" };
+  if (r === undefined || r === "aws-global" || (chain.stsRegionalEndpoints === "legacy" && LEGACY_GLOBAL_REGIONS.has(r)))
+    return { url: "https://sts.amazonaws.com", signingRegion: "us-east-1" };
   return { url: `https://sts.${r}.${r.startsWith("cn-") ? "amazonaws.com.cn" : "amazonaws.com"}`, signingRegion: r };
 }
 
 /** The regions that `sts_regional_endpoints = legacy` sends to sts.amazonaws.com (botocore's endpoints.json). */
 const LEGACY_GLOBAL_REGIONS = new Set([
-  "ap-northeast-1", "ap-south-1", "ap-southeast-1", "ap-southeast-2", "ca-central-1", "eu-central-1", "eu-north-1", "eu-west-1", "eu-west-2", "eu-west-3",
-  "sa-east-1", "us-east-1", "us-east-2", "us-west-1", "us-west-2",
+  "ap-northeast-1",
+  "ap-south-1",
+  "ap-southeast-1",
+  "ap-southeast-2",
+  "ca-central-1",
+  "eu-central-1",
+  "eu-north-1",
+  "eu-west-1",
+  "eu-west-2",
+  "eu-west-3",
+  "sa-east-1",
+  "us-east-1",
+  "us-east-2",
+  "us-west-1",
+  "us-west-2",
 ]);

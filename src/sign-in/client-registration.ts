@@ -1,7 +1,13 @@
 import type { Context } from "../context.js";
 import { SsoCliError } from "../errors.js";
 import { noticeTo } from "../files/atomic-write.js";
-import { formatTimestamp, parseTimestamp, readClientRegistration, registrationCacheFileName, writeClientRegistration } from "../files/token-cache.js";
+import {
+  formatTimestamp,
+  parseTimestamp,
+  readClientRegistration,
+  registrationCacheFileName,
+  writeClientRegistration,
+} from "../files/token-cache.js";
 import { debugLogFor } from "../lib/debug-log.js";
 import { AUTHORIZATION_CODE_GRANTS, DEFAULT_SCOPES, REGISTERED_REDIRECT_URI } from "../sso/authorization-code.js";
 import type { SsoClients } from "../sso/clients.js";
@@ -26,9 +32,20 @@ export type RegistrationDeps = Pick<Context, "now" | "paths" | "stderr" | "debug
  * device flow only, as the AWS CLI v2.22+ decides). `fresh` registers anew whatever is cached.
  * A cached PKCE registration is checked with the service before a browser is sent off with it.
  */
-export async function loadRegistration(deps: RegistrationDeps, spec: SignInSpec, clients: SsoClients, flow: SignInFlow, opts: { fresh?: boolean } = {}): Promise<Registration> {
+export async function loadRegistration(
+  deps: RegistrationDeps,
+  spec: SignInSpec,
+  clients: SsoClients,
+  flow: SignInFlow,
+  opts: { fresh?: boolean } = {},
+): Promise<Registration> {
   const debug = debugLogFor(deps);
-  const fileName = registrationCacheFileName({ startUrl: spec.startUrl, region: spec.region, scopes: spec.scopes, sessionName: spec.ssoSession ?? null });
+  const fileName = registrationCacheFileName({
+    startUrl: spec.startUrl,
+    region: spec.region,
+    scopes: spec.scopes,
+    sessionName: spec.ssoSession ?? null,
+  });
   if (!opts.fresh) {
     let cached;
     try {
@@ -66,13 +83,18 @@ export async function loadRegistration(deps: RegistrationDeps, spec: SignInSpec,
           issuerUrl: spec.startUrl,
         })
       : await registerClient(clients, { clientName, scopes: spec.scopes ?? undefined });
-  await writeClientRegistration(deps.paths.ssoCacheDir, fileName, {
-    clientId: reg.clientId,
-    clientSecret: reg.clientSecret,
-    expiresAt: formatTimestamp(reg.expiresAt),
-    ...(reg.scopes?.length ? { scopes: reg.scopes } : {}),
-    ...(reg.grantTypes?.length ? { grantTypes: reg.grantTypes } : {}),
-  }, { notice: noticeTo(deps.stderr) });
+  await writeClientRegistration(
+    deps.paths.ssoCacheDir,
+    fileName,
+    {
+      clientId: reg.clientId,
+      clientSecret: reg.clientSecret,
+      expiresAt: formatTimestamp(reg.expiresAt),
+      ...(reg.scopes?.length ? { scopes: reg.scopes } : {}),
+      ...(reg.grantTypes?.length ? { grantTypes: reg.grantTypes } : {}),
+    },
+    { notice: noticeTo(deps.stderr) },
+  );
   debug(`registered a new client for the ${flow === "pkce" ? "authorization code" : "device code"} flow; cached as ${fileName}`);
   return { clientId: reg.clientId, clientSecret: reg.clientSecret, expiresAt: reg.expiresAt };
 }

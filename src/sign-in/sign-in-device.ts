@@ -14,7 +14,13 @@ export type DeviceSignInDeps = Pick<Context, "now" | "sleep" | "signal" | "stder
  * device. The link and the code are always printed; the browser, when one can be opened, is a
  * convenience that never decides whether the sign-in finishes.
  */
-export async function signInWithDeviceCode(deps: DeviceSignInDeps, spec: SignInSpec, clients: SsoClients, registration: Registration, opts: { openBrowser: boolean }): Promise<OidcToken> {
+export async function signInWithDeviceCode(
+  deps: DeviceSignInDeps,
+  spec: SignInSpec,
+  clients: SsoClients,
+  registration: Registration,
+  opts: { openBrowser: boolean },
+): Promise<OidcToken> {
   const auth = await startDeviceAuthorization(clients, registration, spec.startUrl);
   const err = deps.stderr;
   err.write(`Sign in to ${spec.startUrl}${spec.ssoSession ? ` (sso-session ${spec.ssoSession})` : ""}:\n`);
@@ -25,7 +31,9 @@ export async function signInWithDeviceCode(deps: DeviceSignInDeps, spec: SignInS
     err.write(`A browser was opened: check that it shows the code ${auth.userCode}, then approve.\n`);
     err.write(`If the browser does not open, open the link above on any device and check that it shows the code ${auth.userCode}.\n`);
   } else if (launch) {
-    err.write(`No browser could be started (${escapeControlChars(launch.failure ?? "unknown")}). Open the link above on any device and check that it shows the code ${auth.userCode}.\n`);
+    err.write(
+      `No browser could be started (${escapeControlChars(launch.failure ?? "unknown")}). Open the link above on any device and check that it shows the code ${auth.userCode}.\n`,
+    );
   } else {
     err.write(`Open the link above on any device and check that it shows the code ${auth.userCode}.\n`);
   }

@@ -64,7 +64,9 @@ export async function signInWithAuthorizationCode(
       launch = await deps.browser.open(url);
       if (launch.opened) {
         err.write("A browser was opened: allow access there.\n");
-        err.write("If the browser does not open, open the link above in a browser on this computer; to sign in from another device, run the command again with --use-device-code.\n");
+        err.write(
+          "If the browser does not open, open the link above in a browser on this computer; to sign in from another device, run the command again with --use-device-code.\n",
+        );
       } else {
         err.write(
           `No browser could be started (${escapeControlChars(launch.failure ?? "unknown")}). Open the link above in a browser on this computer; to sign in from another device, run the command again with --use-device-code.\n`,
@@ -80,12 +82,18 @@ export async function signInWithAuthorizationCode(
       );
     }
 
-    const pasted = paste ? readPastedCallback(deps.stdin, err, { redirectUri: loopback.redirectUri, state: secrets.state }, stop.signal) : undefined;
+    const pasted = paste
+      ? readPastedCallback(deps.stdin, err, { redirectUri: loopback.redirectUri, state: secrets.state }, stop.signal)
+      : undefined;
     const params = await waitForAnswer(deps, loopback.callback, pasted, !paste, (cb) => (answered = cb));
     // Answered: nothing more is read from standard input (it may be a pipe that stays open).
     stop.abort();
     const code = codeFromCallback(params, secrets.state);
-    const token = await exchangeAuthorizationCode(clients, registration, { code, redirectUri: loopback.redirectUri, verifier: secrets.verifier });
+    const token = await exchangeAuthorizationCode(clients, registration, {
+      code,
+      redirectUri: loopback.redirectUri,
+      verifier: secrets.verifier,
+    });
     answered?.respond({ ok: true });
     return token;
   } catch (e) {
@@ -117,7 +125,9 @@ async function waitForAnswer(
       if (p) resolve(p);
     });
   });
-  const label = showProgress ? (left: number) => `Waiting for you to allow access in the browser… (${formatCountdown(left / 1000)} left)` : undefined;
+  const label = showProgress
+    ? (left: number) => `Waiting for you to allow access in the browser… (${formatCountdown(left / 1000)} left)`
+    : undefined;
   const r = await waitWithCountdown(deps, answer, AUTHORIZATION_TIMEOUT_MS, label);
   if (!r) throw new SignInExpiredError(`Access was not allowed in the browser within ${AUTHORIZATION_TIMEOUT_MS / 60_000} minutes.`);
   return r.value;
@@ -149,8 +159,12 @@ function readPastedCallback(
     lines.on("line", (line) => {
       if (done || line.trim() === "") return;
       const params = parsePastedCallback(line);
-      if (!params) stderr.write(`That is not the address the browser ended on (it starts with ${expected.redirectUri}?code=). Paste it again:\n`);
-      else if (!sameState(expected.state, params.state)) stderr.write("That address is the answer to another sign-in (its state is not this one's). Paste the address the browser ended on after the link above:\n");
+      if (!params)
+        stderr.write(`That is not the address the browser ended on (it starts with ${expected.redirectUri}?code=). Paste it again:\n`);
+      else if (!sameState(expected.state, params.state))
+        stderr.write(
+          "That address is the answer to another sign-in (its state is not this one's). Paste the address the browser ended on after the link above:\n",
+        );
       else finish(params);
     });
     lines.on("close", () => finish(undefined));

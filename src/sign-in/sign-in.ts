@@ -41,7 +41,10 @@ export interface SignInOptions {
   loginHint?: string | undefined;
 }
 
-export type SignInDeps = Pick<Context, "now" | "sleep" | "signal" | "paths" | "endpoints" | "stdin" | "stderr" | "tty" | "browser" | "env" | "debug">;
+export type SignInDeps = Pick<
+  Context,
+  "now" | "sleep" | "signal" | "paths" | "endpoints" | "stdin" | "stderr" | "tty" | "browser" | "env" | "debug"
+>;
 
 /**
  * Which sign-in flow runs, and whether it opens a browser. The authorization code flow (the AWS
@@ -49,7 +52,10 @@ export type SignInDeps = Pick<Context, "now" | "sleep" | "signal" | "paths" | "e
  * where none can (SSH, no display, BROWSER=none, --no-browser), since its link works on any
  * device. An explicit --use-device-code or --use-pkce wins; PKCE without a browser pastes back.
  */
-export function chooseSignInFlow(opts: SignInOptions, browser: Pick<Context["browser"], "available">): { flow: SignInFlow; openBrowser: boolean } {
+export function chooseSignInFlow(
+  opts: SignInOptions,
+  browser: Pick<Context["browser"], "available">,
+): { flow: SignInFlow; openBrowser: boolean } {
   const openBrowser = opts.browser !== false && browser.available;
   return { flow: opts.flow ?? (openBrowser ? "pkce" : "device"), openBrowser };
 }
@@ -71,7 +77,10 @@ export async function ensureSignedIn(deps: SignInDeps, spec: SignInSpec, opts: S
   // With --force a damaged cache file is no obstacle: the sign-in replaces it.
   const readCache = () => (opts.force ? readCachedToken(deps, spec).catch(() => undefined) : readCachedToken(deps, spec));
   const seen = await readCache();
-  debug(`sign-in ${describeSignIn(spec)}: token cache ${deps.paths.ssoCacheDir}/${cacheFile}`, { found: seen !== undefined, force: opts.force === true });
+  debug(`sign-in ${describeSignIn(spec)}: token cache ${deps.paths.ssoCacheDir}/${cacheFile}`, {
+    found: seen !== undefined,
+    force: opts.force === true,
+  });
   const usable = !opts.force && seen ? usableToken(seen, spec, deps.now().getTime(), TOKEN_MARGIN_MS) : undefined;
   if (usable) {
     debug(`using the cached token (expires ${usable.toISOString()})`);
@@ -111,7 +120,9 @@ export async function ensureSignedIn(deps: SignInDeps, spec: SignInSpec, opts: S
       what: describeSignIn(spec),
       signal: deps.signal,
       onWait: (holder) => {
-        const who = holder ? `another sso-cli (pid ${holder.pid}${holder.host === hostname() ? "" : ` on ${escapeControlChars(holder.host)}`})` : "another sso-cli";
+        const who = holder
+          ? `another sso-cli (pid ${holder.pid}${holder.host === hostname() ? "" : ` on ${escapeControlChars(holder.host)}`})`
+          : "another sso-cli";
         const what = escapeControlChars(describeSignIn(spec));
         debug(`waiting for ${who}: it is signing in to ${what}`);
         // Once, and on a terminal only: in a script the wait is no news, and stderr is for errors.
@@ -144,7 +155,10 @@ async function signIn(deps: SignInDeps, spec: SignInSpec, clients: SsoClients, o
   let token: OidcToken;
   for (let attempt = 1; ; attempt++) {
     try {
-      token = flow === "pkce" ? await signInWithAuthorizationCode(deps, spec, clients, registration, { openBrowser }) : await signInWithDeviceCode(deps, spec, clients, registration, { openBrowser });
+      token =
+        flow === "pkce"
+          ? await signInWithAuthorizationCode(deps, spec, clients, registration, { openBrowser })
+          : await signInWithDeviceCode(deps, spec, clients, registration, { openBrowser });
       break;
     } catch (err) {
       // The service forgot the registration (restarted, revoked): register anew once and go on.
@@ -181,7 +195,11 @@ async function tryRefresh(deps: SignInDeps, spec: SignInSpec, cached: TokenCache
   if (!regExpires || regExpires.getTime() <= deps.now().getTime()) return undefined;
   let token: OidcToken;
   try {
-    token = await refreshAccessToken(clients, { clientId: cached.clientId, clientSecret: cached.clientSecret, refreshToken: cached.refreshToken });
+    token = await refreshAccessToken(clients, {
+      clientId: cached.clientId,
+      clientSecret: cached.clientSecret,
+      refreshToken: cached.refreshToken,
+    });
   } catch (err) {
     // A refused refresh means "sign in again"; an unreachable service means that too would fail.
     if (err instanceof ServiceUnreachableError) throw err;

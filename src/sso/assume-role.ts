@@ -53,13 +53,24 @@ export class StsError extends Error {
 const MAX_BODY_BYTES = 64 * 1024;
 
 /** One POST over node:https (node:http for a loopback override such as the emulator). */
-async function post(url: string, headers: Record<string, string>, body: string, o: { agent?: HttpAgent | undefined; timeoutMs: number; signal?: AbortSignal | undefined }): Promise<{ status: number; date?: string | undefined; body: string }> {
+async function post(
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+  o: { agent?: HttpAgent | undefined; timeoutMs: number; signal?: AbortSignal | undefined },
+): Promise<{ status: number; date?: string | undefined; body: string }> {
   const u = new URL(url);
   const { request } = u.protocol === "http:" ? await import("node:http") : await import("node:https");
   return new Promise((resolve, reject) => {
     const req = request(
       u,
-      { method: "POST", headers: { ...headers, "content-length": String(Buffer.byteLength(body)) }, ...(o.agent ? { agent: o.agent } : {}), ...(o.signal ? { signal: o.signal } : {}), timeout: o.timeoutMs },
+      {
+        method: "POST",
+        headers: { ...headers, "content-length": String(Buffer.byteLength(body)) },
+        ...(o.agent ? { agent: o.agent } : {}),
+        ...(o.signal ? { signal: o.signal } : {}),
+        timeout: o.timeoutMs,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         let size = 0;
@@ -91,7 +102,11 @@ const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"'
 function element(xml: string, name: string): string | undefined {
   const m = new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml);
   return m?.[1]?.replace(/&(amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);/g, (_, e: string) =>
-    e.startsWith("#x") ? String.fromCodePoint(Number.parseInt(e.slice(2), 16)) : e.startsWith("#") ? String.fromCodePoint(Number(e.slice(1))) : (ENTITIES[e] as string),
+    e.startsWith("#x")
+      ? String.fromCodePoint(Number.parseInt(e.slice(2), 16))
+      : e.startsWith("#")
+        ? String.fromCodePoint(Number(e.slice(1)))
+        : (ENTITIES[e] as string),
   );
 }
 
@@ -109,7 +124,12 @@ export async function assumeRole(
 ): Promise<AssumedRole> {
   // An override that would carry the session token in cleartext is refused before anything is sent.
   const url = checkEndpointOverride(endpoints, "sts") ?? target.url;
-  const form = new URLSearchParams({ Action: "AssumeRole", Version: "2011-06-15", RoleArn: request.roleArn, RoleSessionName: request.sessionName });
+  const form = new URLSearchParams({
+    Action: "AssumeRole",
+    Version: "2011-06-15",
+    RoleArn: request.roleArn,
+    RoleSessionName: request.sessionName,
+  });
   if (request.durationSeconds !== undefined) form.set("DurationSeconds", String(request.durationSeconds));
   if (request.externalId !== undefined) form.set("ExternalId", request.externalId);
   const body = form.toString();
@@ -120,7 +140,11 @@ export async function assumeRole(
   o.debug?.(`sts AssumeRole: HTTP ${answer.status}`, { requestId: element(answer.body, "RequestId") });
   if (answer.status !== 200) {
     // The awsQuery error document (docs/protocol/sts.md §5).
-    throw new StsError(element(answer.body, "Code") ?? `HTTP${answer.status}`, element(answer.body, "Message") ?? `HTTP ${answer.status}`, answer.status);
+    throw new StsError(
+      element(answer.body, "Code") ?? `HTTP${answer.status}`,
+      element(answer.body, "Message") ?? `HTTP ${answer.status}`,
+      answer.status,
+    );
   }
   const k = {
     accessKeyId: element(answer.body, "AccessKeyId"),
@@ -132,10 +156,20 @@ export async function assumeRole(
   };
   // The keys' shape is checked at the boundary (lib/key-shape.ts): they are printed and written.
   if (
-    !k.accessKeyId || !ACCESS_KEY_ID_SHAPE.test(k.accessKeyId) || !k.secretAccessKey || !SECRET_ACCESS_KEY_SHAPE.test(k.secretAccessKey) ||
-    !k.sessionToken || !SESSION_TOKEN_SHAPE.test(k.sessionToken) || k.expiration === undefined || !k.arn || !k.assumedRoleId
+    !k.accessKeyId ||
+    !ACCESS_KEY_ID_SHAPE.test(k.accessKeyId) ||
+    !k.secretAccessKey ||
+    !SECRET_ACCESS_KEY_SHAPE.test(k.secretAccessKey) ||
+    !k.sessionToken ||
+    !SESSION_TOKEN_SHAPE.test(k.sessionToken) ||
+    k.expiration === undefined ||
+    !k.arn ||
+    !k.assumedRoleId
   ) {
-    throw new ServiceError("STS sent an unexpected AssumeRole reply (Credentials or AssumedRoleUser missing or malformed).", "Try again; if it persists, report it with --debug output.");
+    throw new ServiceError(
+      "STS sent an unexpected AssumeRole reply (Credentials or AssumedRoleUser missing or malformed).",
+      "Try again; if it persists, report it with --debug output.",
+    );
   }
   return {
     accessKeyId: k.accessKeyId,
@@ -152,7 +186,8 @@ export async function assumeRole(
 const HINTS: Record<string, string> = {
   AccessDenied: "Check role_arn and external_id of the profile, and that the role's trust policy admits the source profile's role.",
   ValidationError: "Check duration_seconds (900 to 3600 in a role chain), role_session_name and external_id of the profile.",
-  RegionDisabledException: "Set region in the profile to a region where STS is active for that account, or ask its administrator to activate it.",
+  RegionDisabledException:
+    "Set region in the profile to a region where STS is active for that account, or ask its administrator to activate it.",
   ExpiredToken: "The source keys have expired: run sso-cli login for the source profile, then try again.",
   InvalidClientTokenId: "The source keys are not valid: run sso-cli login for the source profile, then try again.",
 };

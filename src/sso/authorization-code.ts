@@ -49,7 +49,10 @@ export function percentEncode(s: string): string {
 }
 
 /** The `/authorize` address on the OIDC endpoint, its query in the AWS CLI's order. */
-export function buildAuthorizeUrl(oidcUrl: string, p: { clientId: string; redirectUri: string; state: string; challenge: string; scopes: string[] }): string {
+export function buildAuthorizeUrl(
+  oidcUrl: string,
+  p: { clientId: string; redirectUri: string; state: string; challenge: string; scopes: string[] },
+): string {
   const base = new URL(oidcUrl);
   const query = [
     ["response_type", "code"],
@@ -64,7 +67,9 @@ export function buildAuthorizeUrl(oidcUrl: string, p: { clientId: string; redire
   return `${base.protocol}//${base.host}/authorize?${query}&code_challenge=${p.challenge}`;
 }
 
-export type CallbackParams = { code: string; state: string } | { error: string; state: string | undefined; description?: string | undefined };
+export type CallbackParams =
+  | { code: string; state: string }
+  | { error: string; state: string | undefined; description?: string | undefined };
 
 /** What came back on the redirect, as data; undefined when it is neither a code nor an error. */
 export function readCallbackParams(query: URLSearchParams): CallbackParams | undefined {
@@ -98,7 +103,9 @@ export function codeFromCallback(params: CallbackParams, expectedState: string):
   }
   if ("error" in params) {
     if (params.error === "access_denied") throw new SignInDeniedError();
-    throw new SignInFailedError(`The sign-in page answered "${params.error}"${params.description ? ` (${params.description})` : ""}; nothing was signed in.`);
+    throw new SignInFailedError(
+      `The sign-in page answered "${params.error}"${params.description ? ` (${params.description})` : ""}; nothing was signed in.`,
+    );
   }
   return params.code;
 }
@@ -128,7 +135,13 @@ export async function exchangeAuthorizationCode(
   const [client, m] = await Promise.all([clients.oidc(), clients.oidcModule()]);
   try {
     const reply = await client.send(
-      new m.CreateTokenCommand({ ...registration, grantType: "authorization_code", code: p.code, redirectUri: p.redirectUri, codeVerifier: p.verifier }),
+      new m.CreateTokenCommand({
+        ...registration,
+        grantType: "authorization_code",
+        code: p.code,
+        redirectUri: p.redirectUri,
+        codeVerifier: p.verifier,
+      }),
     );
     const r = parseReply(TokenReply, reply, "CreateToken");
     return { accessToken: r.accessToken, expiresInS: r.expiresIn, refreshToken: r.refreshToken };

@@ -57,7 +57,13 @@ export function createSsoClients(region: string, endpoints: Endpoints, opts: Sso
     // both services answer without SigV4, so no auth scheme preference applies. No app id is given
     // as a provider of none: left undefined, the SDK would go and read the config for one.
     const { userAgentAppId, ...sdk } = n.sdk;
-    const settings = { maxAttempts: 1, retryMode: "standard", authSchemePreference: [] as string[], ...sdk, userAgentAppId: userAgentAppId ?? (async () => undefined) };
+    const settings = {
+      maxAttempts: 1,
+      retryMode: "standard",
+      authSchemePreference: [] as string[],
+      ...sdk,
+      userAgentAppId: userAgentAppId ?? (async () => undefined),
+    };
     return { n, handler, settings };
   };
   return {
@@ -68,17 +74,47 @@ export function createSsoClients(region: string, endpoints: Endpoints, opts: Sso
     portalModule: () => import("@aws-sdk/client-sso"),
     oidc: () =>
       (oidc ??= Promise.all([import("@aws-sdk/client-sso-oidc"), handlerFor("oidc")]).then(([m, { n, handler, settings }]) =>
-        refuseCleartext(watchServiceClock(new m.SSOOIDCClient({ region, ...settings, requestHandler: handler, ...logger, ...(endpoints.oidc ? { endpoint: endpoints.oidc } : {}) }), n), "SSO OIDC"),
+        refuseCleartext(
+          watchServiceClock(
+            new m.SSOOIDCClient({
+              region,
+              ...settings,
+              requestHandler: handler,
+              ...logger,
+              ...(endpoints.oidc ? { endpoint: endpoints.oidc } : {}),
+            }),
+            n,
+          ),
+          "SSO OIDC",
+        ),
       )),
     portal: () =>
-      (portal ??= Promise.all([import("@aws-sdk/client-sso"), handlerFor("portal", { maxSockets: 64 })]).then(([m, { n, handler, settings }]) =>
-        refuseCleartext(watchServiceClock(new m.SSOClient({ region, ...settings, requestHandler: handler, ...logger, ...(endpoints.portal ? { endpoint: endpoints.portal } : {}) }), n), "SSO portal"),
+      (portal ??= Promise.all([import("@aws-sdk/client-sso"), handlerFor("portal", { maxSockets: 64 })]).then(
+        ([m, { n, handler, settings }]) =>
+          refuseCleartext(
+            watchServiceClock(
+              new m.SSOClient({
+                region,
+                ...settings,
+                requestHandler: handler,
+                ...logger,
+                ...(endpoints.portal ? { endpoint: endpoints.portal } : {}),
+              }),
+              n,
+            ),
+            "SSO portal",
+          ),
       )),
   };
 }
 
 interface MiddlewareHost {
-  middlewareStack: { add(mw: (next: (args: unknown) => Promise<{ response?: unknown }>) => (args: unknown) => Promise<{ response?: unknown }>, opts: { step: "deserialize" | "finalizeRequest"; priority: "low"; name: string }): void };
+  middlewareStack: {
+    add(
+      mw: (next: (args: unknown) => Promise<{ response?: unknown }>) => (args: unknown) => Promise<{ response?: unknown }>,
+      opts: { step: "deserialize" | "finalizeRequest"; priority: "low"; name: string },
+    ): void;
+  };
 }
 
 /**
@@ -91,9 +127,13 @@ function refuseCleartext<C>(client: C, service: string): C {
     (next) => async (args) => {
       const request = (args as { request?: { protocol?: string; hostname?: string } }).request;
       const host = request?.hostname ?? "";
-      const problem = request?.protocol ? cleartextProblem(`${request.protocol}//${host.includes(":") && !host.startsWith("[") ? `[${host}]` : host}/`) : undefined;
+      const problem = request?.protocol
+        ? cleartextProblem(`${request.protocol}//${host.includes(":") && !host.startsWith("[") ? `[${host}]` : host}/`)
+        : undefined;
       if (problem !== undefined) {
-        throw new BadValueError(`The ${service} endpoint set by endpoint_url in the AWS config ${problem}: sso-cli sends tokens only over https:// (http:// only to 127.0.0.1, ::1 or localhost); use an https:// URL there.`);
+        throw new BadValueError(
+          `The ${service} endpoint set by endpoint_url in the AWS config ${problem}: sso-cli sends tokens only over https:// (http:// only to 127.0.0.1, ::1 or localhost); use an https:// URL there.`,
+        );
       }
       return next(args);
     },

@@ -20,7 +20,11 @@ const UNPREFIXED = new Set(["us-east-1", "cn-north-1", "us-gov-west-1"]);
 
 function checkedPartition(region: string): Partition {
   const p = partitionOf(region);
-  if (!p) throw new BadValueError(`Region ${region} has no public AWS console to sign in to.`, "Pass --region with a region of the aws, aws-cn or aws-us-gov partition.");
+  if (!p)
+    throw new BadValueError(
+      `Region ${region} has no public AWS console to sign in to.`,
+      "Pass --region with a region of the aws, aws-cn or aws-us-gov partition.",
+    );
   return p;
 }
 
@@ -107,7 +111,8 @@ export function resolveDestination(destination: string | undefined, region: stri
   const base = consoleBaseUrl(region);
   if (destination === undefined) return `${base}console/home?region=${region}`;
   const given = destination.trim();
-  if (given === "") throw new BadValueError("--destination is empty.", `Give a console URL or a service name: ${CONSOLE_SERVICE_NAMES.join(", ")}.`);
+  if (given === "")
+    throw new BadValueError("--destination is empty.", `Give a console URL or a service name: ${CONSOLE_SERVICE_NAMES.join(", ")}.`);
   if (/^[a-z][a-z0-9+.-]*:/i.test(given)) {
     let url: URL | undefined;
     try {
@@ -115,13 +120,17 @@ export function resolveDestination(destination: string | undefined, region: stri
     } catch {
       url = undefined;
     }
-    if (!url || url.protocol !== "https:" || /\s/.test(given)) throw new BadValueError(`--destination must be an https:// console URL or a service name, not "${destination}".`);
+    if (!url || url.protocol !== "https:" || /\s/.test(given))
+      throw new BadValueError(`--destination must be an https:// console URL or a service name, not "${destination}".`);
     return url.toString();
   }
   const name = given.toLowerCase();
   const service = SERVICES[ALIASES[name] ?? name];
   if (!service) {
-    throw new BadValueError(`Unknown console service "${destination}".`, `Known services: ${CONSOLE_SERVICE_NAMES.join(", ")}; or give the page's https:// URL.`);
+    throw new BadValueError(
+      `Unknown console service "${destination}".`,
+      `Known services: ${CONSOLE_SERVICE_NAMES.join(", ")}; or give the page's https:// URL.`,
+    );
   }
   return `${base}${service.path}/home${service.global ? "" : `?region=${region}`}`;
 }

@@ -45,7 +45,12 @@ export async function startDeviceAuthorization(
   }
 }
 
-export type PollAnswer = { kind: "token"; token: OidcToken } | { kind: "pending" } | { kind: "slow_down" } | { kind: "denied" } | { kind: "expired" };
+export type PollAnswer =
+  | { kind: "token"; token: OidcToken }
+  | { kind: "pending" }
+  | { kind: "slow_down" }
+  | { kind: "denied" }
+  | { kind: "expired" };
 
 /** One CreateToken poll, its outcome as data; any other failure throws. */
 export async function createDeviceToken(

@@ -35,17 +35,27 @@ export async function httpGet(url: string, opts: HttpOptions = {}): Promise<Http
   const u = new URL(url);
   const { request } = u.protocol === "http:" ? await import("node:http") : await import("node:https");
   return new Promise((resolve, reject) => {
-    const req = request(u, { method: "GET", headers: { accept: "application/json" }, ...(opts.agent ? { agent: opts.agent } : {}), ...(opts.signal ? { signal: opts.signal } : {}), timeout: opts.timeoutMs ?? 30_000 }, (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on("data", (c: Buffer) => {
-        size += c.length;
-        if (size > MAX_BODY_BYTES) res.destroy(Object.assign(new Error("reply too large"), { code: "EMSGSIZE" }));
-        else chunks.push(c);
-      });
-      res.on("error", reject);
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, date: res.headers.date, body: Buffer.concat(chunks).toString("utf8") }));
-    });
+    const req = request(
+      u,
+      {
+        method: "GET",
+        headers: { accept: "application/json" },
+        ...(opts.agent ? { agent: opts.agent } : {}),
+        ...(opts.signal ? { signal: opts.signal } : {}),
+        timeout: opts.timeoutMs ?? 30_000,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on("data", (c: Buffer) => {
+          size += c.length;
+          if (size > MAX_BODY_BYTES) res.destroy(Object.assign(new Error("reply too large"), { code: "EMSGSIZE" }));
+          else chunks.push(c);
+        });
+        res.on("error", reject);
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, date: res.headers.date, body: Buffer.concat(chunks).toString("utf8") }));
+      },
+    );
     req.on("timeout", () => req.destroy(Object.assign(new Error("request timed out"), { code: "ETIMEDOUT" })));
     req.on("error", reject);
     req.end();
@@ -68,7 +78,11 @@ export async function getSigninToken(federation: string, keys: FederationKeys, o
   } catch (err) {
     if (opts.signal?.aborted) throw err;
     const f = errorFacts(err);
-    throw new ServiceUnreachableError(`Could not reach the AWS console sign-in endpoint ${federation} (${f.code}).`, "Check your network connection and proxy; then try again.", { cause: err });
+    throw new ServiceUnreachableError(
+      `Could not reach the AWS console sign-in endpoint ${federation} (${f.code}).`,
+      "Check your network connection and proxy; then try again.",
+      { cause: err },
+    );
   }
   if (answer.status !== 200) {
     throw new ServiceError(
@@ -83,6 +97,10 @@ export async function getSigninToken(federation: string, keys: FederationKeys, o
     json = undefined;
   }
   const r = SigninTokenReply.safeParse(json);
-  if (!r.success) throw new ServiceError("The AWS console sign-in endpoint sent an unexpected reply (SigninToken is missing).", "Try again; if it persists, report it with --debug output.");
+  if (!r.success)
+    throw new ServiceError(
+      "The AWS console sign-in endpoint sent an unexpected reply (SigninToken is missing).",
+      "Try again; if it persists, report it with --debug output.",
+    );
   return r.data.SigninToken;
 }

@@ -15,11 +15,18 @@ export interface RoleKeys {
  * (401 → sign in again, 429 → back off), except 403 "No access", which becomes AccessDeniedError.
  * `timeoutMs` shortens this call's request timeout (what is left of a retry deadline).
  */
-export async function getRoleCredentials(clients: SsoClients, accessToken: string, accountId: string, roleName: string, opts: { timeoutMs?: number } = {}): Promise<RoleKeys> {
+export async function getRoleCredentials(
+  clients: SsoClients,
+  accessToken: string,
+  accountId: string,
+  roleName: string,
+  opts: { timeoutMs?: number } = {},
+): Promise<RoleKeys> {
   const [client, m, network] = await Promise.all([clients.portal(), clients.portalModule(), clients.network()]);
   let reply: unknown;
   try {
-    const timeout = opts.timeoutMs !== undefined ? { requestTimeout: Math.max(1, Math.min(opts.timeoutMs, network.limits.requestTimeoutMs)) } : undefined;
+    const timeout =
+      opts.timeoutMs !== undefined ? { requestTimeout: Math.max(1, Math.min(opts.timeoutMs, network.limits.requestTimeoutMs)) } : undefined;
     reply = await client.send(new m.GetRoleCredentialsCommand({ accessToken, accountId, roleName }), timeout);
   } catch (err) {
     if (errorFacts(err).code === "ForbiddenException") throw new AccessDeniedError(accountId, roleName);
@@ -28,5 +35,10 @@ export async function getRoleCredentials(clients: SsoClients, accessToken: strin
   const c = parseReply(RoleCredentialsReply, reply, "GetRoleCredentials").roleCredentials;
   // expiration is epoch milliseconds (docs/protocol/sso-portal.md §2) on the service's clock; on
   // this computer's clock when the two disagree (service-clock.ts), so local tools judge it right.
-  return { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken, expiration: network.clock.toLocal(new Date(c.expiration)) };
+  return {
+    accessKeyId: c.accessKeyId,
+    secretAccessKey: c.secretAccessKey,
+    sessionToken: c.sessionToken,
+    expiration: network.clock.toLocal(new Date(c.expiration)),
+  };
 }

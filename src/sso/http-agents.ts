@@ -86,10 +86,16 @@ export function proxyForUrl(target: URL, env: Env): URL | undefined {
   try {
     proxy = new URL(text);
   } catch {
-    throw new BadValueError(`${found.name} is not a proxy URL: "${describeProxy(text)}".`, `Use http://HOST:PORT (or https://HOST:PORT), e.g. ${found.name}=http://proxy.example.com:3128`);
+    throw new BadValueError(
+      `${found.name} is not a proxy URL: "${describeProxy(text)}".`,
+      `Use http://HOST:PORT (or https://HOST:PORT), e.g. ${found.name}=http://proxy.example.com:3128`,
+    );
   }
   if (proxy.protocol !== "http:" && proxy.protocol !== "https:") {
-    throw new BadValueError(`${found.name} names a ${proxy.protocol.replace(/:$/, "")} proxy; sso-cli goes through http:// and https:// proxies only.`, `Use an HTTP proxy (CONNECT), e.g. ${found.name}=http://proxy.example.com:3128`);
+    throw new BadValueError(
+      `${found.name} names a ${proxy.protocol.replace(/:$/, "")} proxy; sso-cli goes through http:// and https:// proxies only.`,
+      `Use an HTTP proxy (CONNECT), e.g. ${found.name}=http://proxy.example.com:3128`,
+    );
   }
   return proxy;
 }

@@ -51,7 +51,12 @@ export async function startLoopbackRedirect(expected: { state: string }): Promis
     }
     // The state first, for codes and errors alike: an answer that is not this sign-in's is no answer.
     if (!sameState(expected.state, url.searchParams.get("state") ?? undefined)) {
-      answer(res, 400, "Not this sign-in's answer", "This address expects the answer to the sign-in sso-cli started. Return to your terminal.");
+      answer(
+        res,
+        400,
+        "Not this sign-in's answer",
+        "This address expects the answer to the sign-in sso-cli started. Return to your terminal.",
+      );
       return;
     }
     const params = readCallbackParams(url.searchParams);
@@ -72,7 +77,13 @@ export async function startLoopbackRedirect(expected: { state: string }): Promis
         if (answered) return;
         answered = true;
         pending = undefined;
-        if (outcome.ok) answer(res, 200, "Signed in", "You are signed in to AWS IAM Identity Center. You can close this window and return to your terminal.");
+        if (outcome.ok)
+          answer(
+            res,
+            200,
+            "Signed in",
+            "You are signed in to AWS IAM Identity Center. You can close this window and return to your terminal.",
+          );
         else answer(res, 200, "Sign-in failed", `${outcome.message} Return to your terminal for details.`);
       },
     });

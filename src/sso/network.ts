@@ -32,7 +32,11 @@ export function readNetworkLimits(env: Env): NetworkLimits {
     const text = env[name]?.trim();
     if (!text) return fallbackMs;
     const n = Number(text);
-    if (!Number.isFinite(n) || n <= 0 || n > 3600) throw new BadValueError(`${name} must be a number of seconds (more than 0, at most 3600).`, `For example: ${name}=${fallbackMs / 1000}`);
+    if (!Number.isFinite(n) || n <= 0 || n > 3600)
+      throw new BadValueError(
+        `${name} must be a number of seconds (more than 0, at most 3600).`,
+        `For example: ${name}=${fallbackMs / 1000}`,
+      );
     return Math.round(n * 1000);
   };
   const connectTimeoutMs = seconds("SSO_CLI_CONNECT_TIMEOUT", DEFAULT_CONNECT_TIMEOUT_MS);
@@ -70,7 +74,11 @@ export function readSdkSettings(env: Env, fromProfile: (key: string) => string |
     throw new BadValueError(`${where} must be true or false.`, `Set it to true or false, or remove it.`);
   };
   const appId = env.AWS_SDK_UA_APP_ID?.trim() || fromProfile("sdk_ua_app_id")?.trim() || undefined;
-  return { useFipsEndpoint: flag("AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint"), useDualstackEndpoint: flag("AWS_USE_DUALSTACK_ENDPOINT", "use_dualstack_endpoint"), userAgentAppId: appId };
+  return {
+    useFipsEndpoint: flag("AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint"),
+    useDualstackEndpoint: flag("AWS_USE_DUALSTACK_ENDPOINT", "use_dualstack_endpoint"),
+    userAgentAppId: appId,
+  };
 }
 
 export interface ServiceNetworkOptions {
@@ -123,7 +131,9 @@ export class ServiceNetwork {
     let agent = this.agents.get(key);
     if (!agent) {
       agent = createHttpAgent(origin, { env: this.options.env, ca: this.options.caBundle?.pem, ...opts }).then((routed) => {
-        this.options.debug?.(`connections to ${origin}: ${routed.proxy ? `through proxy ${describeProxy(routed.proxy)}` : "direct"}${this.options.caBundle ? `, trusting ${this.options.caBundle.source}` : ""}`);
+        this.options.debug?.(
+          `connections to ${origin}: ${routed.proxy ? `through proxy ${describeProxy(routed.proxy)}` : "direct"}${this.options.caBundle ? `, trusting ${this.options.caBundle.source}` : ""}`,
+        );
         return routed;
       });
       this.agents.set(key, agent);
@@ -139,7 +149,10 @@ export class ServiceNetwork {
   async requestHandlerFor(url: string, opts: { maxSockets?: number } = {}): Promise<RequestHandlerOptions> {
     const { agent } = await this.agentFor(url, opts);
     const debug = this.options.debug;
-    const line = (level: string) => (...args: unknown[]) => debug?.(`sdk http ${level}: ${args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" ")}`);
+    const line =
+      (level: string) =>
+      (...args: unknown[]) =>
+        debug?.(`sdk http ${level}: ${args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" ")}`);
     return {
       connectionTimeout: this.limits.connectTimeoutMs,
       requestTimeout: this.limits.requestTimeoutMs,

@@ -57,7 +57,13 @@ export async function isRegistrationKnown(clients: SsoClients, registration: { c
   const [client, m] = await Promise.all([clients.oidc(), clients.oidcModule()]);
   try {
     await client.send(
-      new m.CreateTokenCommand({ ...registration, grantType: "authorization_code", code: "sso-cli-registration-check", redirectUri: "http://127.0.0.1/oauth/callback", codeVerifier: "0".repeat(43) }),
+      new m.CreateTokenCommand({
+        ...registration,
+        grantType: "authorization_code",
+        code: "sso-cli-registration-check",
+        redirectUri: "http://127.0.0.1/oauth/callback",
+        codeVerifier: "0".repeat(43),
+      }),
     );
     return true;
   } catch (err) {

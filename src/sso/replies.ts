@@ -38,7 +38,9 @@ export const RoleCredentialsReply = z.object({
 });
 
 export const AccountListReply = z.object({
-  accountList: z.optional(z.array(z.object({ accountId: z.string(), accountName: z.optional(z.string()), emailAddress: z.optional(z.string()) }))),
+  accountList: z.optional(
+    z.array(z.object({ accountId: z.string(), accountName: z.optional(z.string()), emailAddress: z.optional(z.string()) })),
+  ),
   nextToken: z.nullish(z.string()),
 });
 
@@ -53,7 +55,10 @@ export function parseReply<T>(schema: z.ZodMiniType<T>, reply: unknown, operatio
   if (r.success) return r.data;
   const issue = r.error.issues[0];
   const where = issue && issue.path.length ? issue.path.join(".") : "reply";
-  throw new ServiceError(`IAM Identity Center sent an unexpected ${operation} reply (${where} is missing or invalid).`, "Try again; if it persists, report it with --debug output.");
+  throw new ServiceError(
+    `IAM Identity Center sent an unexpected ${operation} reply (${where} is missing or invalid).`,
+    "Try again; if it persists, report it with --debug output.",
+  );
 }
 
 /** The federation endpoint's getSigninToken answer (docs/protocol/credential-formats.md §3.2). */

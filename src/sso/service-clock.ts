@@ -50,6 +50,10 @@ export function formatOffset(ms: number): string {
   const days = Math.floor(minutes / 1440);
   const hours = Math.floor((minutes % 1440) / 60);
   const mins = minutes % 60;
-  const parts = [days ? `${days} day${days === 1 ? "" : "s"}` : "", hours ? `${hours} h` : "", mins && days === 0 ? `${mins} min` : ""].filter(Boolean);
+  const parts = [
+    days ? `${days} day${days === 1 ? "" : "s"}` : "",
+    hours ? `${hours} h` : "",
+    mins && days === 0 ? `${mins} min` : "",
+  ].filter(Boolean);
   return parts.join(" ") || "0 min";
 }

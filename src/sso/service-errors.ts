@@ -15,7 +15,17 @@ export interface ErrorFacts {
   tls: boolean;
 }
 
-const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_SOCKET"]);
+const NETWORK_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ETIMEDOUT",
+  "EPIPE",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "UND_ERR_SOCKET",
+]);
 
 // OpenSSL's verification failures as Node names them (node/src/crypto/crypto_common.cc).
 const TLS_CODES = new Set([
@@ -42,7 +52,12 @@ export function errorFacts(err: unknown): ErrorFacts {
   const tls = (sysCode !== undefined && TLS_CODES.has(sysCode)) || inner?.tls === true;
   const timeout = name === "TimeoutError" || name === "RequestTimeout" || inner?.timeout === true;
   const network = tls || timeout || (sysCode !== undefined && NETWORK_CODES.has(sysCode)) || inner?.network === true;
-  const code = sysCode && (NETWORK_CODES.has(sysCode) || TLS_CODES.has(sysCode)) ? sysCode : inner && (inner.tls || inner.network) && name === "Error" ? inner.code : name;
+  const code =
+    sysCode && (NETWORK_CODES.has(sysCode) || TLS_CODES.has(sysCode))
+      ? sysCode
+      : inner && (inner.tls || inner.network) && name === "Error"
+        ? inner.code
+        : name;
   return { code, status: e?.$metadata?.httpStatusCode, network, timeout, tls };
 }
 
@@ -51,7 +66,13 @@ export function isRetryable(err: unknown): boolean {
   const f = errorFacts(err);
   if (f.tls) return false;
   if (f.network) return true;
-  if (f.code === "TooManyRequestsException" || f.code === "ThrottlingException" || f.code === "Throttling" || f.code === "SlowDownException") return true;
+  if (
+    f.code === "TooManyRequestsException" ||
+    f.code === "ThrottlingException" ||
+    f.code === "Throttling" ||
+    f.code === "SlowDownException"
+  )
+    return true;
   return f.status !== undefined && f.status >= 500;
 }
 
@@ -108,7 +129,11 @@ export function describeServiceError(err: unknown, what: string, endpoint: strin
     );
   }
   if (f.network) {
-    return new ServiceUnreachableError(`Could not reach IAM Identity Center at ${endpoint} (${f.code}) while ${what}.`, "Check your network connection, proxy and the sso_region; then try again.", { cause: err });
+    return new ServiceUnreachableError(
+      `Could not reach IAM Identity Center at ${endpoint} (${f.code}) while ${what}.`,
+      "Check your network connection, proxy and the sso_region; then try again.",
+      { cause: err },
+    );
   }
   // Only a proxy answers 407 (RFC 9110 §15.5.8); https-proxy-agent hands its refusal of CONNECT to the SDK as the answer.
   if (f.status === 407) {
@@ -120,7 +145,9 @@ export function describeServiceError(err: unknown, what: string, endpoint: strin
   }
   if (f.code === "TooManyRequestsException" || f.code === "ThrottlingException") return new ThrottledError(what);
   if (f.status !== undefined && f.status >= 500) {
-    return new ServiceError(`IAM Identity Center had an internal error (${f.status} ${f.code}) while ${what}.`, "Try again in a minute.", { cause: err });
+    return new ServiceError(`IAM Identity Center had an internal error (${f.status} ${f.code}) while ${what}.`, "Try again in a minute.", {
+      cause: err,
+    });
   }
   return new ServiceError(`IAM Identity Center refused ${what} (${f.code}${detail}).`, undefined, { cause: err });
 }

@@ -37,7 +37,9 @@ export function throttleNotice(say: (line: string) => void): (requestsPerSecond:
   return (rate) => {
     if (said) return;
     said = true;
-    say(`IAM Identity Center is throttling these calls (TooManyRequestsException): slowing down to about ${Math.max(1, Math.round(rate))} requests a second, so this takes longer.`);
+    say(
+      `IAM Identity Center is throttling these calls (TooManyRequestsException): slowing down to about ${Math.max(1, Math.round(rate))} requests a second, so this takes longer.`,
+    );
   };
 }
 
@@ -51,5 +53,16 @@ export function serviceRetry(ctx: Pick<Context, "now" | "sleep" | "signal">, opt
     told = true;
     opts.onThrottled(limiter.currentRate);
   };
-  return (call) => retryWithBackoff(call, { sleep: ctx.sleep, now, signal: opts.signal ?? ctx.signal, isRetryable, isThrottle, limiter, maxAttempts: MAX_ATTEMPTS, deadline: opts.deadline, onThrottle });
+  return (call) =>
+    retryWithBackoff(call, {
+      sleep: ctx.sleep,
+      now,
+      signal: opts.signal ?? ctx.signal,
+      isRetryable,
+      isThrottle,
+      limiter,
+      maxAttempts: MAX_ATTEMPTS,
+      deadline: opts.deadline,
+      onThrottle,
+    });
 }

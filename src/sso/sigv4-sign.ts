@@ -16,14 +16,22 @@ const hmac = (key: string | Buffer, data: string): Buffer => createHmac("sha256"
 
 /** `YYYYMMDDTHHMMSSZ` (§7, signing step 1). */
 export function amzDate(at: Date): string {
-  return at.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}Z$/, "Z");
+  return at
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d{3}Z$/, "Z");
 }
 
 /**
  * The headers that sign a POST of `body` to `url` for `service` in `region` at `at`: the caller
  * sends exactly these (plus content-length, which is not signed).
  */
-export function signQueryPost(url: string, body: string, keys: SigningKeys, o: { region: string; service: string; at: Date }): Record<string, string> {
+export function signQueryPost(
+  url: string,
+  body: string,
+  keys: SigningKeys,
+  o: { region: string; service: string; at: Date },
+): Record<string, string> {
   const u = new URL(url);
   const date = amzDate(o.at);
   const headers: Record<string, string> = {
@@ -34,9 +42,20 @@ export function signQueryPost(url: string, body: string, keys: SigningKeys, o: {
   };
   const names = Object.keys(headers).sort();
   const scope = `${date.slice(0, 8)}/${o.region}/${o.service}/aws4_request`;
-  const canonical = ["POST", u.pathname || "/", "", ...names.map((n) => `${n}:${(headers[n] as string).trim().replace(/\s+/g, " ")}`), "", names.join(";"), hex(body)].join("\n");
+  const canonical = [
+    "POST",
+    u.pathname || "/",
+    "",
+    ...names.map((n) => `${n}:${(headers[n] as string).trim().replace(/\s+/g, " ")}`),
+    "",
+    names.join(";"),
+    hex(body),
+  ].join("\n");
   const toSign = ["AWS4-HMAC-SHA256", date, scope, hex(canonical)].join("\n");
   const kSigning = hmac(hmac(hmac(hmac(`AWS4${keys.secretAccessKey}`, date.slice(0, 8)), o.region), o.service), "aws4_request");
   const signature = createHmac("sha256", kSigning).update(toSign, "utf8").digest("hex");
-  return { ...headers, authorization: `AWS4-HMAC-SHA256 Credential=${keys.accessKeyId}/${scope}, SignedHeaders=${names.join(";")}, Signature=${signature}` };
+  return {
+    ...headers,
+    authorization: `AWS4-HMAC-SHA256 Credential=${keys.accessKeyId}/${scope}, SignedHeaders=${names.join(";")}, Signature=${signature}`,
+  };
 }

@@ -19,7 +19,11 @@ export async function withTargetPicker<I extends object, T>(deps: PickTargetDeps
     const picked = await promptChoice(
       { input: deps.stdin, output: deps.stderr, signal: deps.signal },
       err.question,
-      err.choices.map((c, i) => ({ name: escapeControlChars(c.name), value: String(i), description: c.description !== undefined ? escapeControlChars(c.description) : undefined })),
+      err.choices.map((c, i) => ({
+        name: escapeControlChars(c.name),
+        value: String(i),
+        description: c.description !== undefined ? escapeControlChars(c.description) : undefined,
+      })),
       { search: true },
     );
     return run({ ...input, ...byValue.get(picked)!.selection });

@@ -112,7 +112,9 @@ function collectSsoProfiles(doc: IniDocument): Collected {
  * a START_URL [REGION], else AWS_PROFILE, else the only sign-in in the file.
  */
 export function resolveLoginPlan(doc: IniDocument, sel: TargetSelection): LoginPlan {
-  const given = [sel.profile !== undefined, sel.ssoSession !== undefined, sel.all === true, sel.startUrl !== undefined].filter(Boolean).length;
+  const given = [sel.profile !== undefined, sel.ssoSession !== undefined, sel.all === true, sel.startUrl !== undefined].filter(
+    Boolean,
+  ).length;
   if (given > 1) throw new UsageError("Give only one of START_URL, --profile, --sso-session and --all.");
   if (sel.region !== undefined && sel.startUrl === undefined) throw new UsageError("REGION comes after START_URL.");
   // A login about one profile reads that profile alone: in a file of thousands, the others cost.
@@ -122,7 +124,12 @@ export function resolveLoginPlan(doc: IniDocument, sel: TargetSelection): LoginP
 
   if (sel.ssoSession !== undefined) {
     const session = resolveSsoSession(doc, sel.ssoSession);
-    return planFor([sessionSpec(session)], all.ok.filter((p) => p.ssoSession === sel.ssoSession), all.broken, sel.holdingKeys);
+    return planFor(
+      [sessionSpec(session)],
+      all.ok.filter((p) => p.ssoSession === sel.ssoSession),
+      all.broken,
+      sel.holdingKeys,
+    );
   }
   if (sel.all) {
     const specs = new Map<string, SignInSpec>();
@@ -136,7 +143,11 @@ export function resolveLoginPlan(doc: IniDocument, sel: TargetSelection): LoginP
       }
     }
     for (const p of all.ok) specs.set(specKey(specOf(p)), specOf(p));
-    if (specs.size === 0) throw new ConfigError(`No IAM Identity Center profiles or sso-sessions in ${doc.fileName}.`, "Run: sso-cli configure profile NAME --sso-start-url URL --sso-region REGION");
+    if (specs.size === 0)
+      throw new ConfigError(
+        `No IAM Identity Center profiles or sso-sessions in ${doc.fileName}.`,
+        "Run: sso-cli configure profile NAME --sso-start-url URL --sso-region REGION",
+      );
     return planFor([...specs.values()], all.ok, all.broken, sel.holdingKeys);
   }
   if (sel.startUrl !== undefined) return planForStartUrl(doc, sel.startUrl, sel.region, all, sel.holdingKeys);
@@ -149,21 +160,30 @@ export function resolveLoginPlan(doc: IniDocument, sel: TargetSelection): LoginP
   for (const p of all.ok) specs.set(specKey(specOf(p)), specOf(p));
   if (specs.size === 1) return planFor([...specs.values()], all.ok, all.broken, sel.holdingKeys);
   if (specs.size === 0) {
-    throw new UsageError(`Nothing to sign in to: ${doc.fileName} has no IAM Identity Center profiles.`, "Run: sso-cli login START_URL REGION, or sso-cli configure profile NAME first.");
+    throw new UsageError(
+      `Nothing to sign in to: ${doc.fileName} has no IAM Identity Center profiles.`,
+      "Run: sso-cli login START_URL REGION, or sso-cli configure profile NAME first.",
+    );
   }
   throw severalSignIns([...specs.values()]);
 }
 
 /** "Several sign-ins": named in the line, and offered by a picker on a terminal. */
 export function severalSignIns(specs: readonly SignInSpec[]): ChoiceNeededError {
-  const choices = specs.map((s): TargetChoice =>
-    s.ssoSession !== undefined
-      ? { name: `sso-session ${s.ssoSession}`, description: `${s.startUrl} (${s.region})`, selection: { ssoSession: s.ssoSession } }
-      : { name: s.startUrl, description: `${s.region}, legacy profiles`, selection: { startUrl: s.startUrl, region: s.region } },
+  const choices = specs.map(
+    (s): TargetChoice =>
+      s.ssoSession !== undefined
+        ? { name: `sso-session ${s.ssoSession}`, description: `${s.startUrl} (${s.region})`, selection: { ssoSession: s.ssoSession } }
+        : { name: s.startUrl, description: `${s.region}, legacy profiles`, selection: { startUrl: s.startUrl, region: s.region } },
   );
   const first = specs[0]!;
   const example = first.ssoSession !== undefined ? `--sso-session ${first.ssoSession}` : `${first.startUrl} ${first.region}`;
-  return new ChoiceNeededError(`Several sign-ins are configured: ${namesList(choices.map((c) => c.name))}; say which one.`, `Use ${example} (or another of them), --profile NAME or --all.`, "Which sign-in?", choices);
+  return new ChoiceNeededError(
+    `Several sign-ins are configured: ${namesList(choices.map((c) => c.name))}; say which one.`,
+    `Use ${example} (or another of them), --profile NAME or --all.`,
+    "Which sign-in?",
+    choices,
+  );
 }
 
 /** Up to five names, then how many more. */
@@ -177,23 +197,49 @@ function planForProfile(doc: IniDocument, profile: string): LoginPlan {
   const config = configSection(doc);
   if (isRoleProfile(config(profile))) {
     const base = chainBaseProfile(profile, config);
-    return { signIns: base !== undefined ? [specOf(resolveSsoProfile(doc, base))] : [], profiles: [], skipped: [], keyless: 0, chains: [profile] };
+    return {
+      signIns: base !== undefined ? [specOf(resolveSsoProfile(doc, base))] : [],
+      profiles: [],
+      skipped: [],
+      keyless: 0,
+      chains: [profile],
+    };
   }
   const p = resolveSsoProfile(doc, profile);
   if (p.accountId === undefined || p.roleName === undefined) {
-    return { signIns: [specOf(p)], profiles: [], skipped: [{ profile, reason: `Profile ${profile} has no sso_account_id and sso_role_name; signed in only.` }], keyless: 0 };
+    return {
+      signIns: [specOf(p)],
+      profiles: [],
+      skipped: [{ profile, reason: `Profile ${profile} has no sso_account_id and sso_role_name; signed in only.` }],
+      keyless: 0,
+    };
   }
-  return { signIns: [specOf(p)], profiles: [{ profile, accountId: p.accountId, roleName: p.roleName, spec: specOf(p) }], skipped: [], keyless: 0 };
+  return {
+    signIns: [specOf(p)],
+    profiles: [{ profile, accountId: p.accountId, roleName: p.roleName, spec: specOf(p) }],
+    skipped: [],
+    keyless: 0,
+  };
 }
 
-function planForStartUrl(doc: IniDocument, startUrl: string, region: string | undefined, all: Collected, holdingKeys?: ReadonlySet<string>): LoginPlan {
+function planForStartUrl(
+  doc: IniDocument,
+  startUrl: string,
+  region: string | undefined,
+  all: Collected,
+  holdingKeys?: ReadonlySet<string>,
+): LoginPlan {
   if (!isValidStartUrl(startUrl)) {
     throw new BadValueError(
       `"${startUrl}" is not an IAM Identity Center start URL.`,
       "Use the https URL of your AWS access portal, e.g. https://d-1234567890.awsapps.com/start or https://ssoins-1234.portal.eu-north-1.app.aws",
     );
   }
-  if (region !== undefined && !isValidRegion(region)) throw new BadValueError(`"${region}" is not an AWS region name${nearRegions(region)}.`, "Use the region of your Identity Center instance, e.g. us-east-1 or eu-north-1.");
+  if (region !== undefined && !isValidRegion(region))
+    throw new BadValueError(
+      `"${region}" is not an AWS region name${nearRegions(region)}.`,
+      "Use the region of your Identity Center instance, e.g. us-east-1 or eu-north-1.",
+    );
   const matching = all.ok.filter((p) => sameStartUrl(p.startUrl, startUrl));
   const specs = new Map(matching.map((p) => [specKey(specOf(p)), specOf(p)]));
   for (const name of listSsoSessions(doc)) {
@@ -208,20 +254,37 @@ function planForStartUrl(doc: IniDocument, startUrl: string, region: string | un
   }
   if (specs.size === 0) {
     if (region === undefined) {
-      throw new UsageError(`No profile in ${doc.fileName} uses ${startUrl}, so its region is unknown.`, `Run: sso-cli login ${startUrl} REGION`);
+      throw new UsageError(
+        `No profile in ${doc.fileName} uses ${startUrl}, so its region is unknown.`,
+        `Run: sso-cli login ${startUrl} REGION`,
+      );
     }
     const ssoSession = ssoSessionFor(doc, startUrl);
-    return { signIns: [{ ssoSession, startUrl, region, scopes: ["sso:account:access"] }], profiles: [], skipped: [], keyless: 0, newSession: ssoSession };
+    return {
+      signIns: [{ ssoSession, startUrl, region, scopes: ["sso:account:access"] }],
+      profiles: [],
+      skipped: [],
+      keyless: 0,
+      newSession: ssoSession,
+    };
   }
   for (const spec of specs.values()) {
     if (region !== undefined && spec.region !== region) {
-      throw new BadValueError(`Region ${region} differs from sso_region ${spec.region} configured for ${startUrl}.`, "Leave REGION out, or fix sso_region in the config file.");
+      throw new BadValueError(
+        `Region ${region} differs from sso_region ${spec.region} configured for ${startUrl}.`,
+        "Leave REGION out, or fix sso_region in the config file.",
+      );
     }
   }
   return planFor([...specs.values()], matching, all.broken, holdingKeys);
 }
 
-function planFor(specs: SignInSpec[], candidates: Candidate[], broken: { profile: string; reason: string }[], holdingKeys?: ReadonlySet<string>): LoginPlan {
+function planFor(
+  specs: SignInSpec[],
+  candidates: Candidate[],
+  broken: { profile: string; reason: string }[],
+  holdingKeys?: ReadonlySet<string>,
+): LoginPlan {
   const bySpec = new Map(specs.map((s) => [specKey(s), s]));
   const profiles: TargetProfile[] = [];
   const skipped = [...broken];

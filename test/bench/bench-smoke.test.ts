@@ -13,7 +13,11 @@ it("npm run bench -- --smoke runs every scenario and writes its JSON report", as
   const { home, cleanup } = await makeTempHome("sso-cli-bench-smoke-");
   try {
     const out = join(home, "smoke.json");
-    const r = await runProcess(process.execPath, [join(REPO_ROOT, "bench", "run.mjs"), "--smoke", "--out", out], { home, cwd: REPO_ROOT, timeoutMs: 170_000 });
+    const r = await runProcess(process.execPath, [join(REPO_ROOT, "bench", "run.mjs"), "--smoke", "--out", out], {
+      home,
+      cwd: REPO_ROOT,
+      timeoutMs: 170_000,
+    });
     expect(r.stderr).not.toMatch(/could not run/);
     expect(r.code).toBe(0);
 
@@ -27,10 +31,14 @@ it("npm run bench -- --smoke runs every scenario and writes its JSON report", as
     expect(report.scenarios.map((s) => s.id).sort()).toEqual([...SCENARIOS].sort());
     for (const s of report.scenarios) {
       expect(s.rows.length, s.id).toBeGreaterThan(0);
-      expect(s.rows.every((row) => row.status !== "ERROR"), s.id).toBe(true);
+      expect(
+        s.rows.every((row) => row.status !== "ERROR"),
+        s.id,
+      ).toBe(true);
     }
     // The table names every scenario.
-    for (const title of ["Start-up", "Script hot path", "Fan-out", "Throttled fan-out", "Emulator throughput", "Memory", "Populate"]) expect(r.stdout).toContain(title);
+    for (const title of ["Start-up", "Script hot path", "Fan-out", "Throttled fan-out", "Emulator throughput", "Memory", "Populate"])
+      expect(r.stdout).toContain(title);
   } finally {
     await cleanup();
   }

@@ -19,20 +19,36 @@ const record = async (entry) => {
 };
 
 // The machine's network is closed: without these flags Chromium keeps trying to reach Google.
-const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 const profile = await mkdtemp(join(tmpdir(), "sso-cli-chromium-"));
 let context;
 try {
-  context = await chromium.launchPersistentContext(profile, { executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", headless: true, args: ARGS });
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    headless: true,
+    args: ARGS,
+  });
   const page = context.pages()[0] ?? (await context.newPage());
   await page.goto(url);
   const title = await page.title();
   const landedOn = page.url();
   // The same address again, as a reload or another tab would: it must answer nothing now.
-  const again = await fetch(url).then((r) => r.status, () => 0);
+  const again = await fetch(url).then(
+    (r) => r.status,
+    () => 0,
+  );
   // The device page says "Approve"; the authorization page "Allow access". Both have "Deny".
   if (decision !== "none") {
-    const button = decision === "deny" ? page.getByRole("button", { name: "Deny" }) : page.getByRole("button", { name: /^(Approve|Allow access)$/ });
+    const button =
+      decision === "deny" ? page.getByRole("button", { name: "Deny" }) : page.getByRole("button", { name: /^(Approve|Allow access)$/ });
     await Promise.all([page.waitForNavigation({ timeout: 20_000 }), button.click()]);
   }
   // The authorization code flow lands on sso-cli's own page, which answers once the sign-in is done.

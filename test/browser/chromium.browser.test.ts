@@ -46,10 +46,38 @@ describe.concurrent("signing in through a real Chromium", () => {
   });
 
   const cases = [
-    { flow: "authorization code (default)", flags: [] as string[], decision: "approve", exit: Exit.ok, page: /^Signed in$/, firstTitle: /Allow access/ },
-    { flow: "authorization code (default)", flags: [] as string[], decision: "deny", exit: Exit.denied, page: /^Sign-in failed$/, firstTitle: /Allow access/ },
-    { flow: "device code", flags: ["--use-device-code"], decision: "approve", exit: Exit.ok, page: /^Request approved$/, firstTitle: /Authorize request/ },
-    { flow: "device code", flags: ["--use-device-code"], decision: "deny", exit: Exit.denied, page: /^Request denied$/, firstTitle: /Authorize request/ },
+    {
+      flow: "authorization code (default)",
+      flags: [] as string[],
+      decision: "approve",
+      exit: Exit.ok,
+      page: /^Signed in$/,
+      firstTitle: /Allow access/,
+    },
+    {
+      flow: "authorization code (default)",
+      flags: [] as string[],
+      decision: "deny",
+      exit: Exit.denied,
+      page: /^Sign-in failed$/,
+      firstTitle: /Allow access/,
+    },
+    {
+      flow: "device code",
+      flags: ["--use-device-code"],
+      decision: "approve",
+      exit: Exit.ok,
+      page: /^Request approved$/,
+      firstTitle: /Authorize request/,
+    },
+    {
+      flow: "device code",
+      flags: ["--use-device-code"],
+      decision: "deny",
+      exit: Exit.denied,
+      page: /^Request denied$/,
+      firstTitle: /Authorize request/,
+    },
   ];
 
   async function freshHome(): Promise<string> {
@@ -64,7 +92,9 @@ describe.concurrent("signing in through a real Chromium", () => {
     let seen: Seen | undefined;
     // The launcher may still be closing Chromium when sso-cli is done.
     for (let i = 0; i < 100 && !seen; i++) {
-      seen = await readFile(log, "utf8").then((t) => JSON.parse(t) as Seen).catch(() => undefined); // absent, or still being written
+      seen = await readFile(log, "utf8")
+        .then((t) => JSON.parse(t) as Seen)
+        .catch(() => undefined); // absent, or still being written
       if (!seen) await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(seen, `the launcher left no record; sso-cli said:\n${stderr}`).toBeDefined();
@@ -85,7 +115,9 @@ describe.concurrent("signing in through a real Chromium", () => {
       timeoutMs: 60_000,
     });
     const seen = await launcherRecord(log, r.stderr);
-    expect(seen.landedOn).toMatch(c.flags.includes("--use-device-code") ? /\/device\?user_code=/ : /\/authorize\?.*state=.*code_challenge=/);
+    expect(seen.landedOn).toMatch(
+      c.flags.includes("--use-device-code") ? /\/device\?user_code=/ : /\/authorize\?.*state=.*code_challenge=/,
+    );
     expect(seen.firstTitle).toMatch(c.firstTitle);
     expect(seen.heading).toMatch(c.page);
     expect(r.code, r.stderr).toBe(c.exit);
@@ -103,14 +135,26 @@ describe.concurrent("signing in through a real Chromium", () => {
   it("console: Chromium follows the one-time address to the console, signed in as the role", async () => {
     const home = await freshHome();
     // Signed in first, without a browser: the device code approved through the emulator's admin API.
-    const login = startCli(["login", "--profile", "p", "--use-device-code"], { home, env: { ...emu.env, BROWSER: "none" }, timeoutMs: 60_000 });
+    const login = startCli(["login", "--profile", "p", "--use-device-code"], {
+      home,
+      env: { ...emu.env, BROWSER: "none" },
+      timeoutMs: 60_000,
+    });
     const [, userCode] = await login.waitForStderr(/^ {2}code {3}([A-Z]{4}-[A-Z]{4})$/m);
     // This code only: the other cases' sign-ins wait for their Chromium on the same emulator.
-    await fetch(`${emu.url}/_admin/approve`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ user_code: userCode }) });
+    await fetch(`${emu.url}/_admin/approve`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ user_code: userCode }),
+    });
     const signIn = await login.result;
     expect(signIn.code, signIn.stderr).toBe(Exit.ok);
     const log = join(home, "chromium.json");
-    const r = await runCli(["console", "--profile", "p"], { home, env: { ...emu.env, BROWSER: LAUNCHER, CHROMIUM_DECISION: "none", CHROMIUM_LAUNCHER_LOG: log }, timeoutMs: 60_000 });
+    const r = await runCli(["console", "--profile", "p"], {
+      home,
+      env: { ...emu.env, BROWSER: LAUNCHER, CHROMIUM_DECISION: "none", CHROMIUM_LAUNCHER_LOG: log },
+      timeoutMs: 60_000,
+    });
     expect(r.code, r.stderr).toBe(Exit.ok);
     expect(r.stderr).toMatch(/^Opened the AWS console for profile p /m);
     expect(r.stdout).toBe("");

@@ -56,14 +56,25 @@ describe("the no-network login runs from dist/cli/entry.cjs alone", () => {
     const inputs = Object.values(meta.outputs).flatMap((o) => Object.keys(o.inputs));
     expect(inputs.some((i) => i.endsWith("src/commands/login/login-plan.entry.ts"))).toBe(true);
     // zod's set-up would run at every start of the hot commands: their files are checked by hand (src/files/json-fields.ts).
-    expect(inputs.filter((i) => /@aws-sdk|@smithy|src\/emulator|@inquirer|node_modules\/commander|node_modules\/zod|src\/sso\/clients/.test(i))).toEqual([]);
+    expect(
+      inputs.filter((i) => /@aws-sdk|@smithy|src\/emulator|@inquirer|node_modules\/commander|node_modules\/zod|src\/sso\/clients/.test(i)),
+    ).toEqual([]);
   });
 
   it("holds, of src/, only entry files (*.entry.ts, the start-up files), files/, lib/, context.ts and errors.ts", async () => {
     // The suffix is the boundary's name: a file the entry reaches without it would escape the lint rules for entry files.
     const meta = JSON.parse(await readFile(`${REPO_ROOT}.build/entry-meta.json`, "utf8")) as Metafile;
-    const ours = Object.values(meta.outputs).flatMap((o) => Object.keys(o.inputs)).filter((i) => i.startsWith("src/"));
-    const startUp = ["src/cli/entry.ts", "src/cli/hot-login.ts", "src/cli/hot-credentials.ts", "src/cli/real-context.ts", "src/context.ts", "src/errors.ts"];
+    const ours = Object.values(meta.outputs)
+      .flatMap((o) => Object.keys(o.inputs))
+      .filter((i) => i.startsWith("src/"));
+    const startUp = [
+      "src/cli/entry.ts",
+      "src/cli/hot-login.ts",
+      "src/cli/hot-credentials.ts",
+      "src/cli/real-context.ts",
+      "src/context.ts",
+      "src/errors.ts",
+    ];
     expect(ours.filter((i) => !i.endsWith(".entry.ts") && !/^src\/(files|lib)\//.test(i) && !startUp.includes(i))).toEqual([]);
     expect(ours).toContain("src/commands/login/login-grammar.entry.ts");
   });
@@ -90,13 +101,20 @@ describe("the no-network login runs from dist/cli/entry.cjs alone", () => {
       for (const file of ["launch.cjs", "entry.cjs"]) await cp(`${REPO_ROOT}dist/cli/${file}`, join(copy, "dist", "cli", file));
       // Twice: the second run reads the entry from Node's compile cache where this Node has one.
       // With --debug too: the entry reads the command's arguments, and the program's own flag, once.
-      for (const args of [["login", "--profile", "p"], ["login", "--profile", "p"], ["login", "--debug", "--profile", "p"]]) {
+      for (const args of [
+        ["login", "--profile", "p"],
+        ["login", "--profile", "p"],
+        ["login", "--debug", "--profile", "p"],
+      ]) {
         const again = await runProcess(process.execPath, [join(copy, "bin", "sso-cli"), ...args], { home, env: emu.env });
         expect(again.code, again.stderr).toBe(0);
         expect(again.stderr).toMatch(/^Already signed in; keys for 1 profile valid until .+\. \(--force renews them\.\)\n$/);
       }
       // With work to do it hands over to the main bundle (missing here, so it says so).
-      const forced = await runProcess(process.execPath, [join(copy, "bin", "sso-cli"), "login", "--profile", "p", "--force"], { home, env: emu.env });
+      const forced = await runProcess(process.execPath, [join(copy, "bin", "sso-cli"), "login", "--profile", "p", "--force"], {
+        home,
+        env: emu.env,
+      });
       expect(forced.code).toBe(255);
       expect(forced.stderr).toMatch(/cannot load dist\//);
     } finally {

@@ -12,11 +12,17 @@ describe("a checkout with Windows line ends", () => {
     const { home: dir, cleanup } = await makeTempHome("sso-cli-checkout-");
     try {
       const files = ["bin/sso-cli", "src/cli/main.ts", "test/fixtures/ini/config-crlf"];
-      const r = spawnSync("git", ["-c", "core.autocrlf=true", "-c", "core.eol=crlf", "checkout-index", `--prefix=${dir}/`, "--", ...files], { cwd: REPO_ROOT, encoding: "utf8" });
+      const r = spawnSync(
+        "git",
+        ["-c", "core.autocrlf=true", "-c", "core.eol=crlf", "checkout-index", `--prefix=${dir}/`, "--", ...files],
+        { cwd: REPO_ROOT, encoding: "utf8" },
+      );
       expect(r.status, r.stderr).toBe(0);
       expect((await readFile(join(dir, "bin/sso-cli"), "utf8")).split("\n")[0]).toBe("#!/usr/bin/env node");
       expect(await readFile(join(dir, "src/cli/main.ts"), "utf8")).not.toContain("\r");
-      expect(await readFile(join(dir, "test/fixtures/ini/config-crlf"))).toEqual(await readFile(join(REPO_ROOT, "test/fixtures/ini/config-crlf")));
+      expect(await readFile(join(dir, "test/fixtures/ini/config-crlf"))).toEqual(
+        await readFile(join(REPO_ROOT, "test/fixtures/ini/config-crlf")),
+      );
     } finally {
       await cleanup();
     }

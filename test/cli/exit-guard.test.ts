@@ -23,7 +23,12 @@ describe("a command can never end with exit code 0 unless it finished", () => {
     proc.emptyEventLoop();
     expect(proc.exitCode).toBe(255);
     expect(proc.stderrText()).toMatch(/^sso-cli: internal error: the command stopped before it finished/);
-    expect(proc.stderrText().split("\n").filter((l) => l.startsWith("sso-cli:"))).toHaveLength(1);
+    expect(
+      proc
+        .stderrText()
+        .split("\n")
+        .filter((l) => l.startsWith("sso-cli:")),
+    ).toHaveLength(1);
   });
 
   it("sets the command's own exit code when it finishes, and says nothing when the loop then empties", async () => {

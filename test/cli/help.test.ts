@@ -16,7 +16,21 @@ async function help(args: string[]): Promise<string> {
 }
 
 describe("every command's --help has examples and its exit codes, from errors.ts", () => {
-  it.each([[["configure"]], [["exec"]], [["export"]], [["credential-process"]], [["login"]], [["logout"]], [["configure", "profile"]], [["configure", "populate"]], [["emulator"]], [["console"]], [["status"]], [["roles"]], [["completion"]]])("%j", async (args) => {
+  it.each([
+    [["configure"]],
+    [["exec"]],
+    [["export"]],
+    [["credential-process"]],
+    [["login"]],
+    [["logout"]],
+    [["configure", "profile"]],
+    [["configure", "populate"]],
+    [["emulator"]],
+    [["console"]],
+    [["status"]],
+    [["roles"]],
+    [["completion"]],
+  ])("%j", async (args) => {
     const text = await help(args);
     expect(text).toMatch(/^Examples:$/m);
     expect(text).toMatch(/^Exit codes:$/m);
@@ -50,7 +64,9 @@ describe("help fits 80 columns (#18, help and wording)", () => {
     const { fitHelpText } = await import("../../src/lib/help-text.js");
     const prose = `${"word ".repeat(20).trim()}\nnext line`;
     expect(fitHelpText(prose)).toBe(`${"word ".repeat(16).trim()}\n${"word ".repeat(4).trim()} next line`);
-    expect(fitHelpText(`  sso-cli x ${"--flag v ".repeat(8).trim()}   # why`)).toBe(`  # why\n  sso-cli x ${"--flag v ".repeat(7).trim()} \\\n      --flag v`);
+    expect(fitHelpText(`  sso-cli x ${"--flag v ".repeat(8).trim()}   # why`)).toBe(
+      `  # why\n  sso-cli x ${"--flag v ".repeat(7).trim()} \\\n      --flag v`,
+    );
     expect(fitHelpText("Usage: short\n\nExamples:\n  sso-cli status")).toBe("Usage: short\n\nExamples:\n  sso-cli status");
   });
 

@@ -5,9 +5,15 @@ describe("parseHotCommand: the one reading of the commands scripts run before ev
   it.each([
     [["login"], { name: "login", positionals: [], values: { browser: true } }],
     [["login", "--profile", "dev", "--debug"], { name: "login", positionals: [], values: { browser: true, profile: "dev", debug: true } }],
-    [["login", "https://d-1.awsapps.com/start", "eu-north-1", "--no-browser"], { name: "login", positionals: ["https://d-1.awsapps.com/start", "eu-north-1"], values: { browser: false } }],
+    [
+      ["login", "https://d-1.awsapps.com/start", "eu-north-1", "--no-browser"],
+      { name: "login", positionals: ["https://d-1.awsapps.com/start", "eu-north-1"], values: { browser: false } },
+    ],
     [["credential-process", "--profile=dev"], { name: "credential-process", positionals: [], values: { profile: "dev" } }],
-    [["export", "--debug", "--profile", "dev", "--format", "env"], { name: "export", positionals: [], values: { profile: "dev", format: "env", debug: true } }],
+    [
+      ["export", "--debug", "--profile", "dev", "--format", "env"],
+      { name: "export", positionals: [], values: { profile: "dev", format: "env", debug: true } },
+    ],
   ])("reads %j", (argv, expected) => {
     const { name, ...parsed } = expected;
     expect(parseHotCommand(argv)).toEqual({ name, parsed });

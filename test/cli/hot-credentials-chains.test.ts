@@ -38,16 +38,32 @@ async function setUp(minutesLeft: number) {
   const ctx = createTestContext({ home });
   await mkdir(ctx.paths.cliCacheDir, { recursive: true });
   await writeFile(ctx.paths.configFile, CONFIG);
-  const keys = { accessKeyId: "ASIACHAINEDEXAMPLE01", secretAccessKey: "s".repeat(40), sessionToken: "t".repeat(200), expiration: new Date(Math.floor(ctx.now().getTime() / 1000) * 1000 + minutesLeft * 60_000) };
-  await writeFile(join(ctx.paths.cliCacheDir, assumeRoleCacheFileName({ roleArn: "arn:aws:iam::100000000002:role/Deploy", sessionName: "alice" })), formatAssumeRoleCacheEntry(keys));
+  const keys = {
+    accessKeyId: "ASIACHAINEDEXAMPLE01",
+    secretAccessKey: "s".repeat(40),
+    sessionToken: "t".repeat(200),
+    expiration: new Date(Math.floor(ctx.now().getTime() / 1000) * 1000 + minutesLeft * 60_000),
+  };
+  await writeFile(
+    join(ctx.paths.cliCacheDir, assumeRoleCacheFileName({ roleArn: "arn:aws:iam::100000000002:role/Deploy", sessionName: "alice" })),
+    formatAssumeRoleCacheEntry(keys),
+  );
   return ctx;
 }
 
 describe("the credential hot path and role chains", () => {
   it("prints a chain's cached keys, with the base profile's region", async () => {
     const ctx = await setUp(40);
-    expect(JSON.parse((await runHotCredentials(ctx, { profile: "deploy", format: "process" }))!)).toMatchObject({ Version: 1, AccessKeyId: "ASIACHAINEDEXAMPLE01" });
-    expect(JSON.parse((await runHotCredentials(ctx, { profile: "deploy", format: "json" }))!)).toMatchObject({ AccessKeyId: "ASIACHAINEDEXAMPLE01", Region: "eu-west-1", AccountId: "100000000002", RoleName: "Deploy" });
+    expect(JSON.parse((await runHotCredentials(ctx, { profile: "deploy", format: "process" }))!)).toMatchObject({
+      Version: 1,
+      AccessKeyId: "ASIACHAINEDEXAMPLE01",
+    });
+    expect(JSON.parse((await runHotCredentials(ctx, { profile: "deploy", format: "json" }))!)).toMatchObject({
+      AccessKeyId: "ASIACHAINEDEXAMPLE01",
+      Region: "eu-west-1",
+      AccountId: "100000000002",
+      RoleName: "Deploy",
+    });
   });
 
   it("keys with 15 minutes or less left are left to the full path", async () => {

@@ -71,7 +71,10 @@ describe("handing a URL to the browser", () => {
   });
 
   it("a browser that follows the address and stays up has opened", async () => {
-    const { path } = await script("browser", `${JSON.stringify(process.execPath)} -e 'fetch(process.argv[1], { redirect: "manual" }).then(() => setTimeout(() => {}, 5000))' "$1"`);
+    const { path } = await script(
+      "browser",
+      `${JSON.stringify(process.execPath)} -e 'fetch(process.argv[1], { redirect: "manual" }).then(() => setTimeout(() => {}, 5000))' "$1"`,
+    );
     const launch = await openBrowser(SECRET, { BROWSER: path }, noOpen, "linux", LINUX);
     await launch.close();
     expect(launch).toMatchObject({ opened: true });

@@ -26,7 +26,13 @@ describe("shared flags", () => {
   });
 
   it("a grammar's use keeps the shared spelling and adds its own meaning", () => {
-    expect(flag(PROFILE_FLAG, "only this profile", { conflicts: ["ssoSession"] })).toEqual({ flag: "--profile", value: "<name>", key: "profile", conflicts: ["ssoSession"], description: "only this profile" });
+    expect(flag(PROFILE_FLAG, "only this profile", { conflicts: ["ssoSession"] })).toEqual({
+      flag: "--profile",
+      value: "<name>",
+      key: "profile",
+      conflicts: ["ssoSession"],
+      description: "only this profile",
+    });
     expect(SIGN_IN_FLAGS.map((f) => f.flag)).toEqual(["--no-browser", "--use-device-code", "--use-pkce"]);
   });
 });

@@ -56,7 +56,9 @@ describe("docs/service", () => {
     const verify = spawnSync("systemd-analyze", ["--version"]);
     if (!verify.error) {
       // Where systemd is installed, its own parser has the last word on the syntax.
-      const r = spawnSync("systemd-analyze", ["verify", "--man=no", "--user", join(DIR, "sso-cli-keep-fresh.service")], { encoding: "utf8" });
+      const r = spawnSync("systemd-analyze", ["verify", "--man=no", "--user", join(DIR, "sso-cli-keep-fresh.service")], {
+        encoding: "utf8",
+      });
       expect(r.stderr).not.toMatch(/Unknown key|Unknown section|Failed to parse/i);
     }
   });
@@ -64,9 +66,17 @@ describe("docs/service", () => {
   it("the launchd agent is a valid property list running login --keep-fresh, kept alive after a failure", () => {
     const file = join(DIR, "com.github.sso-cli.keep-fresh.plist");
     // Python's plistlib reads property lists as launchd does (XML 1.0: no "--" inside a comment).
-    const r = spawnSync("python3", ["-c", "import json, plistlib, sys; print(json.dumps(plistlib.load(open(sys.argv[1], 'rb'))))", file], { encoding: "utf8" });
+    const r = spawnSync("python3", ["-c", "import json, plistlib, sys; print(json.dumps(plistlib.load(open(sys.argv[1], 'rb'))))", file], {
+      encoding: "utf8",
+    });
     expect(r.status, r.stderr).toBe(0);
-    const plist = JSON.parse(r.stdout) as { Label: string; ProgramArguments: string[]; RunAtLoad: boolean; KeepAlive: { SuccessfulExit: boolean }; ThrottleInterval: number };
+    const plist = JSON.parse(r.stdout) as {
+      Label: string;
+      ProgramArguments: string[];
+      RunAtLoad: boolean;
+      KeepAlive: { SuccessfulExit: boolean };
+      ThrottleInterval: number;
+    };
     expect(plist.Label).toBe("com.github.sso-cli.keep-fresh");
     expect(loginArgs(plist.ProgramArguments)).toMatchObject({ keepFresh: true, profile: "dev", browser: false });
     expect(plist.RunAtLoad).toBe(true);

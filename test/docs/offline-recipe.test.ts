@@ -14,7 +14,11 @@ async function recipe(): Promise<string[]> {
   const block = /### Offline, with the emulator\n\n```sh\n([\s\S]*?)```/.exec(readme)?.[1];
   if (block === undefined) throw new Error("no offline recipe in the README");
   // Lines joined where they end in "\", comments dropped.
-  return block.replace(/\\\n\s*/g, "").split("\n").map((l) => l.replace(/\s+#.*$/, "").trim()).filter(Boolean);
+  return block
+    .replace(/\\\n\s*/g, "")
+    .split("\n")
+    .map((l) => l.replace(/\s+#.*$/, "").trim())
+    .filter(Boolean);
 }
 
 describe("the README's offline recipe", () => {

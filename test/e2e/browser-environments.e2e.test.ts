@@ -47,11 +47,28 @@ interface Case {
 
 const CASES: Case[] = [
   { name: "DISPLAY (X11 desktop, platform opener)", env: { DISPLAY: ":99" }, desktop: true, flow: "pkce", browser: true },
-  { name: "WAYLAND_DISPLAY (Wayland desktop, platform opener)", env: { WAYLAND_DISPLAY: "wayland-9" }, desktop: true, flow: "pkce", browser: true },
+  {
+    name: "WAYLAND_DISPLAY (Wayland desktop, platform opener)",
+    env: { WAYLAND_DISPLAY: "wayland-9" },
+    desktop: true,
+    flow: "pkce",
+    browser: true,
+  },
   { name: "BROWSER=command", env: { BROWSER: FAKE_BROWSER }, flow: "pkce", browser: true },
-  { name: "SSH_CONNECTION (even with a display and BROWSER)", env: { SSH_CONNECTION: "10.0.0.1 50000 10.0.0.2 22", DISPLAY: ":99", BROWSER: FAKE_BROWSER }, flow: "device", browser: false },
+  {
+    name: "SSH_CONNECTION (even with a display and BROWSER)",
+    env: { SSH_CONNECTION: "10.0.0.1 50000 10.0.0.2 22", DISPLAY: ":99", BROWSER: FAKE_BROWSER },
+    flow: "device",
+    browser: false,
+  },
   { name: "BROWSER=none (with a display)", env: { BROWSER: "none", DISPLAY: ":99" }, desktop: true, flow: "device", browser: false },
-  { name: "--no-browser (with a display and BROWSER)", env: { DISPLAY: ":99", BROWSER: FAKE_BROWSER }, args: ["--no-browser"], flow: "device", browser: false },
+  {
+    name: "--no-browser (with a display and BROWSER)",
+    env: { DISPLAY: ":99", BROWSER: FAKE_BROWSER },
+    args: ["--no-browser"],
+    flow: "device",
+    browser: false,
+  },
   { name: "none of them (headless)", env: {}, flow: "device", browser: false },
 ];
 
@@ -88,7 +105,9 @@ describe.concurrent("login in every environment users have: signed in, never a s
     expectExit(r, 0);
     expect(r.stderr).toMatch(/^Signed in to /m);
     expect(await readFile(join(home, ".aws", "credentials"), "utf8")).toMatch(/^\[p\]\naws_access_key_id = ASIA/);
-    expect(r.stderr).toMatch(c.flow === "pkce" ? /^ {2}open {3}http:\/\/127\.0\.0\.1:\d+\/authorize\?/m : /^ {2}code {3}[A-Z]{4}-[A-Z]{4}$/m);
+    expect(r.stderr).toMatch(
+      c.flow === "pkce" ? /^ {2}open {3}http:\/\/127\.0\.0\.1:\d+\/authorize\?/m : /^ {2}code {3}[A-Z]{4}-[A-Z]{4}$/m,
+    );
     const opened = await readFile(log, "utf8").catch(() => "");
     if (c.browser) {
       expect(opened).toMatch(c.flow === "pkce" ? /\/authorize\?/ : /\/device\?user_code=/);
@@ -147,7 +166,10 @@ describe.concurrent("login in every environment users have: signed in, never a s
   it("console on a desktop whose browser does not start: said in one line, and the link printed", async () => {
     const home = await freshHome();
     const env = { ...emu.env, ...(await brokenDesktop(home)) };
-    expectExit(await runCli(["login", "--profile", "p", "--use-device-code"], { home, env: { ...env, BROWSER: "none" }, timeoutMs: 30_000 }), 0);
+    expectExit(
+      await runCli(["login", "--profile", "p", "--use-device-code"], { home, env: { ...env, BROWSER: "none" }, timeoutMs: 30_000 }),
+      0,
+    );
     const r = await runCli(["console", "--profile", "p"], { home, env, timeoutMs: 30_000 });
     expectExit(r, 0);
     expect(r.stderr).toMatch(/^Could not open a browser \(xdg-open exited with status 4\)\. Open this link for profile p /m);
@@ -171,9 +193,15 @@ describe.concurrent("login in every environment users have: signed in, never a s
 
   it("a browser that cannot start is said so, with the link still shown", async () => {
     const home = await freshHome();
-    const r = await runCli(["login", "--profile", "p", "--use-device-code"], { home, env: { ...emu.env, BROWSER: "/nonexistent/browser:/bin/false" }, timeoutMs: 30_000 });
+    const r = await runCli(["login", "--profile", "p", "--use-device-code"], {
+      home,
+      env: { ...emu.env, BROWSER: "/nonexistent/browser:/bin/false" },
+      timeoutMs: 30_000,
+    });
     expectExit(r, 0);
-    expect(r.stderr).toMatch(/^No browser could be started \(\/bin\/false exited with status 1\)\. Open the link above on any device and check that it shows the code [A-Z]{4}-[A-Z]{4}\.$/m);
+    expect(r.stderr).toMatch(
+      /^No browser could be started \(\/bin\/false exited with status 1\)\. Open the link above on any device and check that it shows the code [A-Z]{4}-[A-Z]{4}\.$/m,
+    );
     expect(r.stderr).not.toMatch(/A browser was opened/);
   });
 });
@@ -218,8 +246,27 @@ describe.concurrent("the triggers of the silent-0 bug, for login and for configu
 
   it.each(triggers)("configure profile on a terminal with $trigger, $flow flow", async (t) => {
     const { home, env } = await setUp(t, false);
-    const argv = [process.execPath, BIN, "configure", "profile", "p", "--sso-start-url", emu.startUrl, "--sso-region", "us-east-1", ...t.flags];
-    const r = await runOnTerminal(argv, [["Default region for AWS clients", ["\r"]], ["AWS CLI output format", ["\r"]], ["Assume a role from this profile?", ["\r"]]], { home, env, timeoutMs: 25_000 });
+    const argv = [
+      process.execPath,
+      BIN,
+      "configure",
+      "profile",
+      "p",
+      "--sso-start-url",
+      emu.startUrl,
+      "--sso-region",
+      "us-east-1",
+      ...t.flags,
+    ];
+    const r = await runOnTerminal(
+      argv,
+      [
+        ["Default region for AWS clients", ["\r"]],
+        ["AWS CLI output format", ["\r"]],
+        ["Assume a role from this profile?", ["\r"]],
+      ],
+      { home, env, timeoutMs: 25_000 },
+    );
     expect(r.code, r.output).toBe(0);
     expect(r.output).toMatch(/Signed in to /);
     expect(r.output).toMatch(/The only AWS account available to you is/);

@@ -65,9 +65,21 @@ afterAll(async () => {
 const SHELLS = {
   bash: { argv: ["bash", "--norc", "--noprofile", "-i"], script: "bash", setup: (s: string) => `PS1='READY> '; source ${s}` },
   // macOS's /bin/bash is 3.2: no mapfile nor readarray (bash 4).
-  "bash without mapfile (macOS's bash 3.2)": { argv: ["bash", "--norc", "--noprofile", "-i"], script: "bash", setup: (s: string) => `enable -n mapfile readarray; PS1='READY> '; source ${s}` },
-  zsh: { argv: ["zsh", "-f", "-i"], script: "zsh", setup: (s: string) => `PROMPT='READY> '; bindkey -e; autoload -U compinit; compinit -u; source ${s}` },
-  fish: { argv: ["fish", "--no-config", "-i"], script: "fish", setup: (s: string) => `function fish_prompt; echo -n 'READY> '; end; source ${s}` },
+  "bash without mapfile (macOS's bash 3.2)": {
+    argv: ["bash", "--norc", "--noprofile", "-i"],
+    script: "bash",
+    setup: (s: string) => `enable -n mapfile readarray; PS1='READY> '; source ${s}`,
+  },
+  zsh: {
+    argv: ["zsh", "-f", "-i"],
+    script: "zsh",
+    setup: (s: string) => `PROMPT='READY> '; bindkey -e; autoload -U compinit; compinit -u; source ${s}`,
+  },
+  fish: {
+    argv: ["fish", "--no-config", "-i"],
+    script: "fish",
+    setup: (s: string) => `function fish_prompt; echo -n 'READY> '; end; source ${s}`,
+  },
 } as const;
 
 /** The words the shell read from each completed line, in order of NAMES. */
@@ -77,12 +89,21 @@ async function completeOnTerminal(shell: keyof typeof SHELLS): Promise<string[]>
   for (const name of NAMES) {
     const prefix = name.slice(0, 3);
     // Tab, then Ctrl-A and the printf before it: the shell runs the line it would have run.
-    answers.push([answers.length === 1 ? "READY> \\s*$" : `<${NAMES[NAMES.indexOf(name) - 1]!.slice(0, 3)}`, [`sso-cli login --profile ${prefix}`, "\t", "\u0001", "printf '<%s>\\n' ", "\r"]]);
+    answers.push([
+      answers.length === 1 ? "READY> \\s*$" : `<${NAMES[NAMES.indexOf(name) - 1]!.slice(0, 3)}`,
+      [`sso-cli login --profile ${prefix}`, "\t", "\u0001", "printf '<%s>\\n' ", "\r"],
+    ]);
   }
   answers.push([`<${NAMES.at(-1)!.slice(0, 3)}`, ["exit\r"]]);
   const r = await runOnTerminal(argv as unknown as string[], answers, {
     home,
-    env: { PATH: `${dirname(BIN)}:${process.env.PATH ?? "/usr/bin:/bin"}`, TERM: "xterm", EDITOR: undefined, VISUAL: undefined, BROWSER: undefined },
+    env: {
+      PATH: `${dirname(BIN)}:${process.env.PATH ?? "/usr/bin:/bin"}`,
+      TERM: "xterm",
+      EDITOR: undefined,
+      VISUAL: undefined,
+      BROWSER: undefined,
+    },
     timeoutMs: 60_000,
   });
   expect(r.answered, r.output).toBe(answers.length);
@@ -90,10 +111,13 @@ async function completeOnTerminal(shell: keyof typeof SHELLS): Promise<string[]>
   return [...r.output.matchAll(/^<(p[a-m]-.*)>\r?$/gm)].map((m) => m[1]!);
 }
 
-describe.each(["bash", "bash without mapfile (macOS's bash 3.2)", "zsh", "fish"] as const)("%s: Tab inserts a hostile profile name quoted", (shell) => {
-  it("the shell reads back exactly the name, and nothing in it ran", { timeout: 90_000 }, async () => {
-    expect(await completeOnTerminal(shell)).toEqual(NAMES);
-    expect(existsSync(join(home, "pwned"))).toBe(false);
-    expect(existsSync(join(home, "pwned2"))).toBe(false);
-  });
-});
+describe.each(["bash", "bash without mapfile (macOS's bash 3.2)", "zsh", "fish"] as const)(
+  "%s: Tab inserts a hostile profile name quoted",
+  (shell) => {
+    it("the shell reads back exactly the name, and nothing in it ran", { timeout: 90_000 }, async () => {
+      expect(await completeOnTerminal(shell)).toEqual(NAMES);
+      expect(existsSync(join(home, "pwned"))).toBe(false);
+      expect(existsSync(join(home, "pwned2"))).toBe(false);
+    });
+  },
+);

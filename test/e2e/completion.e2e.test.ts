@@ -47,7 +47,11 @@ COMP_LINE="\${COMP_WORDS[*]}"
 COMP_POINT=\${#COMP_LINE}
 _sso_cli sso-cli "\${COMP_WORDS[COMP_CWORD]}" "\${COMP_WORDS[COMP_CWORD-1]}"
 printf '%s\\n' "\${COMPREPLY[@]}"`;
-  const r = spawnSync("bash", ["--norc", "--noprofile", "-c", program], { encoding: "utf8", cwd: home, env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home } });
+  const r = spawnSync("bash", ["--norc", "--noprofile", "-c", program], {
+    encoding: "utf8",
+    cwd: home,
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home },
+  });
   expect(r.stderr).toBe("");
   return r.stdout.split("\n").filter((l) => l !== "");
 }
@@ -59,27 +63,44 @@ describe.each([
   const complete = (...typed: string[]): string[] => completeIn(prelude, ...typed);
 
   it("registers itself for the sso-cli command", () => {
-    const r = spawnSync("bash", ["--norc", "--noprofile", "-c", `${prelude}source ${JSON.stringify(script)}; complete -p sso-cli`], { encoding: "utf8" });
+    const r = spawnSync("bash", ["--norc", "--noprofile", "-c", `${prelude}source ${JSON.stringify(script)}; complete -p sso-cli`], {
+      encoding: "utf8",
+    });
     expect(r.stdout.trim()).toBe("complete -o default -F _sso_cli sso-cli");
   });
 
   it.each([
     [["lo"], ["login", "logout"]],
     [["c"], ["configure", "credential-process", "console", "completion"]],
-    [["configure", ""], ["profile", "populate"]],
+    [
+      ["configure", ""],
+      ["profile", "populate"],
+    ],
     [["--debug", "st"], ["status"]],
-    [["completion", ""], ["bash", "zsh", "fish", "powershell"]],
+    [
+      ["completion", ""],
+      ["bash", "zsh", "fish", "powershell"],
+    ],
   ])("commands: %j → %j", (typed, offered) => {
     expect(complete(...typed)).toEqual(offered);
   });
 
   it.each([
     [["login", "--pro"], ["--profile"]],
-    [["configure", "profile", "dev", "--sso-s"], ["--sso-start-url", "--sso-session"]],
-    [["console", "--p"], ["--profile", "--print", "--portal"]],
+    [
+      ["configure", "profile", "dev", "--sso-s"],
+      ["--sso-start-url", "--sso-session"],
+    ],
+    [
+      ["console", "--p"],
+      ["--profile", "--print", "--portal"],
+    ],
     [["roles", "--c"], ["--csv"]],
     // A command with neither subcommands nor choices offers its flags on an empty word.
-    [["status", ""], ["--profile", "--sso-session", "--json", "--check", "--debug", "--help"]],
+    [
+      ["status", ""],
+      ["--profile", "--sso-session", "--json", "--check", "--debug", "--help"],
+    ],
   ])("flags: %j → %j", (typed, offered) => {
     expect(complete(...typed)).toEqual(offered);
   });
@@ -105,10 +126,20 @@ describe("sso-cli completion", () => {
     for (const shell of ["zsh", "fish", "powershell"]) {
       const r = await runCli(["completion", shell], { home });
       expect(r.code, shell).toBe(0);
-      expect(r.stdout, shell).toMatch(shell === "powershell" ? /Register-ArgumentCompleter -Native -CommandName 'sso-cli'/ : shell === "zsh" ? /^#compdef sso-cli\n/ : /complete -c sso-cli /);
+      expect(r.stdout, shell).toMatch(
+        shell === "powershell"
+          ? /Register-ArgumentCompleter -Native -CommandName 'sso-cli'/
+          : shell === "zsh"
+            ? /^#compdef sso-cli\n/
+            : /complete -c sso-cli /,
+      );
     }
     const bad = await runCli(["completion", "tcsh"], { home });
-    expect([bad.code, bad.stdout, bad.stderr]).toEqual([2, "", 'sso-cli: Unknown shell "tcsh": sso-cli completion bash|zsh|fish|powershell.\n']);
+    expect([bad.code, bad.stdout, bad.stderr]).toEqual([
+      2,
+      "",
+      'sso-cli: Unknown shell "tcsh": sso-cli completion bash|zsh|fish|powershell.\n',
+    ]);
     expect((await runCli(["completion"], { home })).code).toBe(2);
   });
 
@@ -148,13 +179,35 @@ describe("PowerShell completion quotes a value from the config file", () => {
   it("as one literal that reads back exactly, whatever the name holds", async () => {
     const r = await runCli(["completion", "powershell"], { home });
     const unquote = (s: string): string => s.replace(/''/g, "'");
-    const line = /^ +if \(\$flag -and \$c -notmatch '([^']*)'\) \{ \$text = "'" \+ \(\$text -replace '((?:[^']|'')*)', '\$0\$0'\) \+ "'" \}$/m.exec(r.stdout);
+    const line =
+      /^ +if \(\$flag -and \$c -notmatch '([^']*)'\) \{ \$text = "'" \+ \(\$text -replace '((?:[^']|'')*)', '\$0\$0'\) \+ "'" \}$/m.exec(
+        r.stdout,
+      );
     expect(line, "the script quotes values").not.toBeNull();
     expect(r.stdout).toContain("[System.Management.Automation.CompletionResult]::new($text, $c, 'ParameterValue', $c)");
     const plain = new RegExp(unquote(line![1]!));
     const quotes = new RegExp(unquote(line![2]!), "g");
-    const inserted = (prefix: string, c: string): string => (plain.test(c) ? `${prefix}${c}` : `'${`${prefix}${c}`.replace(quotes, "$&$&")}'`);
-    const names = ["$(calc)", "dev$(calc)", "a'b", "\u2019; calc; \u2018", "\u201a\u201b'", "@x", "-x", "a,b", "`calc`", '"q"', "\u201cx\u201d", "a b", "a;calc", "(x)", "{x}", "$env:PATH", "x#y"];
+    const inserted = (prefix: string, c: string): string =>
+      plain.test(c) ? `${prefix}${c}` : `'${`${prefix}${c}`.replace(quotes, "$&$&")}'`;
+    const names = [
+      "$(calc)",
+      "dev$(calc)",
+      "a'b",
+      "\u2019; calc; \u2018",
+      "\u201a\u201b'",
+      "@x",
+      "-x",
+      "a,b",
+      "`calc`",
+      '"q"',
+      "\u201cx\u201d",
+      "a b",
+      "a;calc",
+      "(x)",
+      "{x}",
+      "$env:PATH",
+      "x#y",
+    ];
     for (const name of names) {
       for (const prefix of ["", "--profile="]) {
         const text = inserted(prefix, name);
@@ -164,4 +217,3 @@ describe("PowerShell completion quotes a value from the config file", () => {
     for (const name of ["dev", "prod.Admin", "a_b-c", "acct/role:1", "x+y=z"]) expect(inserted("", name)).toBe(name);
   });
 });
-

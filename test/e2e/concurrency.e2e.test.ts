@@ -37,7 +37,11 @@ async function stats(): Promise<Stats> {
   return (await (await fetch(`${emu.url}/_admin/stats`)).json()) as Stats;
 }
 async function resetStats(): Promise<void> {
-  await fetch(`${emu.url}/_admin/reset`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ state: "stats" }) });
+  await fetch(`${emu.url}/_admin/reset`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ state: "stats" }),
+  });
 }
 const signIns = (s: Stats): number => s.operations.StartDeviceAuthorization?.calls ?? 0;
 
@@ -46,7 +50,11 @@ function expectOk(results: ProcessResult[]): void {
 }
 
 function profiles(prefix: string, n: number): { name: string; account: string; role: string }[] {
-  return Array.from({ length: n }, (_, i) => ({ name: `${prefix}${i + 1}`, account: `10000000000${(i % 4) + 1}`, role: i % 2 ? "ReadOnlyAccess" : "AdministratorAccess" }));
+  return Array.from({ length: n }, (_, i) => ({
+    name: `${prefix}${i + 1}`,
+    account: `10000000000${(i % 4) + 1}`,
+    role: i % 2 ? "ReadOnlyAccess" : "AdministratorAccess",
+  }));
 }
 
 function configFor(sessions: Record<string, { name: string; account: string; role: string }[]>): string {
@@ -57,17 +65,26 @@ function configFor(sessions: Record<string, { name: string; account: string; rol
       "sso_region = us-east-1",
       "sso_registration_scopes = sso:account:access",
       "",
-      ...ps.flatMap((p) => [`[profile ${p.name}]`, `sso_session = ${session}`, `sso_account_id = ${p.account}`, `sso_role_name = ${p.role}`, ""]),
+      ...ps.flatMap((p) => [
+        `[profile ${p.name}]`,
+        `sso_session = ${session}`,
+        `sso_account_id = ${p.account}`,
+        `sso_role_name = ${p.role}`,
+        "",
+      ]),
     ])
     .join("\n");
 }
 
-async function setUpHome(config: string): Promise<{ home: string; cleanup(): Promise<void>; credentials(): Promise<Record<string, Record<string, string>>> }> {
+async function setUpHome(
+  config: string,
+): Promise<{ home: string; cleanup(): Promise<void>; credentials(): Promise<Record<string, Record<string, string>>> }> {
   const { home, cleanup } = await makeTempHome();
   await mkdir(join(home, ".aws"), { recursive: true });
   await writeFile(join(home, ".aws", "config"), config);
   await writeFile(join(home, ".aws", "credentials"), HAND_WRITTEN, { mode: 0o600 });
-  const credentials = async () => parseIni(await readFile(join(home, ".aws", "credentials"), "utf8")) as Record<string, Record<string, string>>;
+  const credentials = async () =>
+    parseIni(await readFile(join(home, ".aws", "credentials"), "utf8")) as Record<string, Record<string, string>>;
   return { home, cleanup, credentials };
 }
 
@@ -104,11 +121,25 @@ describe("many sso-cli processes of one user at once", () => {
         const s = await stats();
         expect(s.operations.RegisterClient?.calls, `round ${round}: registrations`).toBe(1);
         expect(signIns(s), `round ${round}: sign-ins`).toBe(1);
-        expect(results.filter((r) => /Sign in to/.test(r.stderr)), `round ${round}: prompts`).toHaveLength(1);
+        expect(
+          results.filter((r) => /Sign in to/.test(r.stderr)),
+          `round ${round}: prompts`,
+        ).toHaveLength(1);
         const creds = await h.credentials();
         const lost = ps.filter((p) => !/^ASIA[A-Z0-9]{16}$/.test(creds[p.name]?.aws_access_key_id ?? ""));
-        figures.push({ scenario: "32 first sign-ins", round, exits0: results.filter((r) => r.code === 0).length, registrations: s.operations.RegisterClient?.calls ?? 0, signIns: signIns(s), refreshes: s.grantTypes.refresh_token ?? 0, lostProfiles: lost.length });
-        expect(lost.map((p) => p.name), `round ${round}: lost profiles`).toEqual([]);
+        figures.push({
+          scenario: "32 first sign-ins",
+          round,
+          exits0: results.filter((r) => r.code === 0).length,
+          registrations: s.operations.RegisterClient?.calls ?? 0,
+          signIns: signIns(s),
+          refreshes: s.grantTypes.refresh_token ?? 0,
+          lostProfiles: lost.length,
+        });
+        expect(
+          lost.map((p) => p.name),
+          `round ${round}: lost profiles`,
+        ).toEqual([]);
         expect(creds.mine).toEqual({ aws_access_key_id: "AKIAHANDWRITTEN00001", aws_secret_access_key: "hand" });
       }
       // No lock folder is left behind, and the ledger kept up with every writer: logout finds all
@@ -134,7 +165,10 @@ describe("many sso-cli processes of one user at once", () => {
         // sso-session is signed in (with no profiles configured for it at that moment).
         expectOk([await runCli(["logout", "--all"], { home: h.home, env })]);
         await config(false);
-        expectOk([await runCli(["login", "--sso-session", "corp"], { home: h.home, env }), await runCli(["login", "--sso-session", "other"], { home: h.home, env })]);
+        expectOk([
+          await runCli(["login", "--sso-session", "corp"], { home: h.home, env }),
+          await runCli(["login", "--sso-session", "other"], { home: h.home, env }),
+        ]);
         await config(true);
         const before = await h.credentials();
         expect(outs.filter((p) => before[p.name]).length, `round ${round}: out profiles with keys before`).toBe(16);
@@ -151,9 +185,23 @@ describe("many sso-cli processes of one user at once", () => {
         const lostIns = ins.filter((p) => !/^ASIA[A-Z0-9]{16}$/.test(creds[p.name]?.aws_access_key_id ?? ""));
         const leftOuts = outs.filter((p) => creds[p.name] !== undefined);
         const s = await stats();
-        figures.push({ scenario: "16 logins + 16 logouts", round, exits0: results.filter((r) => r.code === 0).length, signIns: signIns(s), refreshes: s.grantTypes.refresh_token ?? 0, lostProfiles: lostIns.length, keysLeftByLogout: leftOuts.length });
-        expect(lostIns.map((p) => p.name), `round ${round}: login profiles without keys`).toEqual([]);
-        expect(leftOuts.map((p) => p.name), `round ${round}: logout profiles still holding keys`).toEqual([]);
+        figures.push({
+          scenario: "16 logins + 16 logouts",
+          round,
+          exits0: results.filter((r) => r.code === 0).length,
+          signIns: signIns(s),
+          refreshes: s.grantTypes.refresh_token ?? 0,
+          lostProfiles: lostIns.length,
+          keysLeftByLogout: leftOuts.length,
+        });
+        expect(
+          lostIns.map((p) => p.name),
+          `round ${round}: login profiles without keys`,
+        ).toEqual([]);
+        expect(
+          leftOuts.map((p) => p.name),
+          `round ${round}: logout profiles still holding keys`,
+        ).toEqual([]);
         expect(signIns(s), `round ${round}: sign-ins`).toBe(0);
         expect(creds.mine).toEqual({ aws_access_key_id: "AKIAHANDWRITTEN00001", aws_secret_access_key: "hand" });
       }
@@ -176,7 +224,14 @@ describe("many sso-cli processes of one user at once", () => {
         expectOk(results);
         const s = await stats();
         const written = Object.keys(await h.credentials()).filter((n) => n.startsWith("r")).length;
-        figures.push({ scenario: "8 refreshes", round, exits0: results.filter((r) => r.code === 0).length, signIns: signIns(s), refreshes: s.grantTypes.refresh_token ?? 0, lostProfiles: 8 - written });
+        figures.push({
+          scenario: "8 refreshes",
+          round,
+          exits0: results.filter((r) => r.code === 0).length,
+          signIns: signIns(s),
+          refreshes: s.grantTypes.refresh_token ?? 0,
+          lostProfiles: 8 - written,
+        });
         expect(s.grantTypes, `round ${round}: grants`).toEqual({ refresh_token: 1 });
         expect(signIns(s), `round ${round}: sign-ins`).toBe(0);
         expect(written).toBe(8);

@@ -15,7 +15,7 @@ type Emulator = RunningEmulator & { env: Record<string, string> };
 
 const ACCOUNTS = 300;
 // Names with spaces, brackets, `#`, `;` and accents: none may reach a header as they are.
-const NAMES = Array.from({ length: ACCOUNTS }, (_, i) => (["Prod East #1", "dev [x]", "ops;team", "Zürich Ünïts"][i] ?? `team ${i + 1}`));
+const NAMES = Array.from({ length: ACCOUNTS }, (_, i) => ["Prod East #1", "dev [x]", "ops;team", "Zürich Ünïts"][i] ?? `team ${i + 1}`);
 const ROLES = ["AdministratorAccess", "ReadOnlyAccess", "PowerUserAccess"];
 const FORBIDDEN = "100000000004:ReadOnlyAccess";
 
@@ -48,7 +48,10 @@ describe("configure populate over 300 accounts × 3 roles", () => {
   let settled: string;
 
   async function admin(path: string, body?: unknown): Promise<unknown> {
-    const r = await fetch(`${emu.url}/_admin/${path}`, body === undefined ? {} : { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    const r = await fetch(
+      `${emu.url}/_admin/${path}`,
+      body === undefined ? {} : { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) },
+    );
     expect(r.ok, `${path}: ${r.status}`).toBe(true);
     return r.json();
   }
@@ -71,7 +74,9 @@ describe("configure populate over 300 accounts × 3 roles", () => {
     await admin("inject", { operation: "ListAccountRoles", status: 403, error: "ForbiddenException", message: "No access", count: 1 });
     const r = await runCli(["configure", "populate", emu.startUrl, "us-east-1"], { home, env });
     expectExit(r, 1);
-    const failed = /^ {2}FAILED {2}the roles of account (\d{12}) \((.*)\): IAM Identity Center refused .*ForbiddenException/m.exec(r.stderr);
+    const failed = /^ {2}FAILED {2}the roles of account (\d{12}) \((.*)\): IAM Identity Center refused .*ForbiddenException/m.exec(
+      r.stderr,
+    );
     expect(failed, r.stderr).not.toBeNull();
     expect(r.stderr).toMatch(/^ {2}skip {4}dev-x\.AdministratorAccess: a profile you wrote has this name$/m);
     expect(r.stderr).toMatch(/^sso-cli: 1 listing failed; the config file has the profiles of what was listed\.$/m);
@@ -88,8 +93,12 @@ describe("configure populate over 300 accounts × 3 roles", () => {
     );
     for (const n of expected.filter((x) => x !== "dev-x.AdministratorAccess")) expect(names).toContain(n);
     // Listed roles are assignments, even one whose keys the service would refuse.
-    expect(text).toMatch(/\[profile Zurich-Units\.ReadOnlyAccess\]\n# sso-cli configure populate\nsso_session = d-0000000000\nsso_account_id = 100000000004\nsso_role_name = ReadOnlyAccess\nregion = us-east-1\noutput = json\n/);
-    expect(text).toMatch(/^\[sso-session d-0000000000\]\nsso_start_url = https:\/\/d-0000000000\.awsapps\.com\/start\nsso_region = us-east-1\nsso_registration_scopes = sso:account:access\n/m);
+    expect(text).toMatch(
+      /\[profile Zurich-Units\.ReadOnlyAccess\]\n# sso-cli configure populate\nsso_session = d-0000000000\nsso_account_id = 100000000004\nsso_role_name = ReadOnlyAccess\nregion = us-east-1\noutput = json\n/,
+    );
+    expect(text).toMatch(
+      /^\[sso-session d-0000000000\]\nsso_start_url = https:\/\/d-0000000000\.awsapps\.com\/start\nsso_region = us-east-1\nsso_registration_scopes = sso:account:access\n/m,
+    );
     for (const n of names) expect(n).toMatch(/^[\w\-@+.%:/]+$/);
   });
 
@@ -104,7 +113,12 @@ describe("configure populate over 300 accounts × 3 roles", () => {
     const again = await runCli(["configure", "populate", "--sso-session", "d-0000000000", "--json"], { home, env });
     expectExit(again, 0);
     expect(again.stderr).toMatch(/^Unchanged: .*\(0 added, 0 changed, 0 removed, 899 unchanged, 1 skipped\)\.$/m);
-    expect(JSON.parse(again.stdout)).toMatchObject({ written: false, added: [], unchanged: 899, skipped: [{ profile: "dev-x.AdministratorAccess", reason: "a profile you wrote has this name" }] });
+    expect(JSON.parse(again.stdout)).toMatchObject({
+      written: false,
+      added: [],
+      unchanged: 899,
+      skipped: [{ profile: "dev-x.AdministratorAccess", reason: "a profile you wrote has this name" }],
+    });
     expect(await readFile(configFile, "utf8")).toBe(settled);
     expect((await stat(configFile)).mtimeMs).toBe(mtime);
   });
@@ -123,7 +137,9 @@ describe("configure populate over 300 accounts × 3 roles", () => {
 
     const noPrune = await runCli(["configure", "populate"], { home, env });
     expectExit(noPrune, 0);
-    expect(noPrune.stderr).toMatch(/^30 populated profiles are no longer assigned \(team-291\.AdministratorAccess, .*\); --prune removes them\.$/m);
+    expect(noPrune.stderr).toMatch(
+      /^30 populated profiles are no longer assigned \(team-291\.AdministratorAccess, .*\); --prune removes them\.$/m,
+    );
     expect(await readFile(configFile, "utf8")).toBe(settled);
 
     const r = await runCli(["configure", "populate", "--prune"], { home, env });
@@ -164,14 +180,24 @@ describe("Ctrl-C while populate lists", () => {
 
 describe("configure populate with values no profile may hold (issue 16, item 5)", () => {
   it("a role name with a line break or an escape: one escaped line each, the rest written, exit 1", async () => {
-    const emu = await startTestEmulator({ accounts: 1, rolesPerAccount: 3, roleNames: ["Admin", "Bad\nRole", "Esc\u001b]0;pwned\u0007"], accountNames: ["prod"], autoApproveMs: 0 });
+    const emu = await startTestEmulator({
+      accounts: 1,
+      rolesPerAccount: 3,
+      roleNames: ["Admin", "Bad\nRole", "Esc\u001b]0;pwned\u0007"],
+      accountNames: ["prod"],
+      autoApproveMs: 0,
+    });
     const { home, cleanup } = await makeTempHome();
     try {
       await mkdir(join(home, ".aws"), { recursive: true });
       const r = await runCli(["configure", "populate", emu.startUrl, "us-east-1"], { home, env: { ...emu.env, BROWSER: "none" } });
       expectExit(r, 1);
-      expect(r.stderr).toContain("  skip    account 100000000001 (prod) role Bad\\nRole: the role name is not a permission set name ([\\w+=,.@-], at most 64)\n");
-      expect(r.stderr).toContain("  skip    account 100000000001 (prod) role Esc\\x1b]0;pwned\\x07: the role name is not a permission set name ([\\w+=,.@-], at most 64)\n");
+      expect(r.stderr).toContain(
+        "  skip    account 100000000001 (prod) role Bad\\nRole: the role name is not a permission set name ([\\w+=,.@-], at most 64)\n",
+      );
+      expect(r.stderr).toContain(
+        "  skip    account 100000000001 (prod) role Esc\\x1b]0;pwned\\x07: the role name is not a permission set name ([\\w+=,.@-], at most 64)\n",
+      );
       expect(r.stderr).toMatch(/^sso-cli: 2 of 3 assignments could not be written; the others were\.$/m);
       expect(r.stderr).not.toMatch(/\u001b/);
       const text = await readFile(join(home, ".aws", "config"), "utf8");

@@ -45,10 +45,17 @@ const CONFIG = [
   `sso_region = ${REGION}`,
   "sso_registration_scopes = sso:account:access",
   "",
-  ...Array.from({ length: PROFILES }, (_, i) => [`[profile ${profileName(i)}]`, "sso_session = s", `sso_account_id = ${100000000001 + (i >> 1)}`, `sso_role_name = ${ROLES[i % 2]}`, ""]).flat(),
+  ...Array.from({ length: PROFILES }, (_, i) => [
+    `[profile ${profileName(i)}]`,
+    "sso_session = s",
+    `sso_account_id = ${100000000001 + (i >> 1)}`,
+    `sso_role_name = ${ROLES[i % 2]}`,
+    "",
+  ]).flat(),
 ].join("\n");
 /** The credentials file before sso-cli ever ran: hand-written, 0644, comments and all. */
-const BASE_CREDENTIALS = "# Keys I manage myself.\n[handmade]\naws_access_key_id = AKIAHANDMADEEXAMPLE1\n; rotated 2024-01-01\naws_secret_access_key = handmadeSecretKeyExample0000000000000000\n\n";
+const BASE_CREDENTIALS =
+  "# Keys I manage myself.\n[handmade]\naws_access_key_id = AKIAHANDMADEEXAMPLE1\n; rotated 2024-01-01\naws_secret_access_key = handmadeSecretKeyExample0000000000000000\n\n";
 
 type Emulator = Awaited<ReturnType<typeof startTestEmulator>>;
 type Keys = Map<string, { id: string; secret: string; token: string }>;
@@ -114,7 +121,12 @@ describe(`kill -9 of login over ${PROFILES} profiles`, () => {
   }, 240_000);
 });
 
-async function runLane(emu: Emulator, queue: Array<{ kind: "random" } | { kind: "aimed"; stage: Stage }>, figures: Figures, homes: Array<() => Promise<void>>): Promise<void> {
+async function runLane(
+  emu: Emulator,
+  queue: Array<{ kind: "random" } | { kind: "aimed"; stage: Stage }>,
+  figures: Figures,
+  homes: Array<() => Promise<void>>,
+): Promise<void> {
   const { home, cleanup } = await makeTempHome("sso-cli-crash-");
   homes.push(cleanup, () => rm(`${home}-snapshot`, { recursive: true, force: true }));
   const env = { ...emu.env };
@@ -122,7 +134,9 @@ async function runLane(emu: Emulator, queue: Array<{ kind: "random" } | { kind: 
   await writeFile(join(home, ".aws", "config"), CONFIG);
   await writeFile(join(home, ".aws", "credentials"), BASE_CREDENTIALS);
   await chmod(join(home, ".aws", "credentials"), 0o644);
-  await writeFile(join(home, ".aws", "sso", "cache", tokenCacheFileName({ ssoSession: "s", startUrl: START_URL })), liveToken(emu), { mode: 0o600 });
+  await writeFile(join(home, ".aws", "sso", "cache", tokenCacheFileName({ ssoSession: "s", startUrl: START_URL })), liveToken(emu), {
+    mode: 0o600,
+  });
   let started = performance.now();
   const first = await runCli(["login", "--sso-session", "s"], { home, env });
   expect(first.code, first.stderr).toBe(0);
@@ -132,7 +146,11 @@ async function runLane(emu: Emulator, queue: Array<{ kind: "random" } | { kind: 
   for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
     const before = await readState(home);
     started = performance.now();
-    const killed = await loginKilled(home, env, next.kind === "random" ? { afterMs: Math.random() * 0.9 * fullLoginMs } : { stage: next.stage });
+    const killed = await loginKilled(
+      home,
+      env,
+      next.kind === "random" ? { afterMs: Math.random() * 0.9 * fullLoginMs } : { stage: next.stage },
+    );
     if (!killed) {
       fullLoginMs = performance.now() - started;
       // It finished first: no kill to count. Try this kill again from the new state.
@@ -145,7 +163,12 @@ async function runLane(emu: Emulator, queue: Array<{ kind: "random" } | { kind: 
 
     const after = await readState(home);
     const state = `${classifyCredentials(before, after, emu)}, ${classifyLedger(before, after)}`;
-    expect(["credentials old, ledger old", "credentials old, ledger pending", "credentials new, ledger pending", "credentials new, ledger new"]).toContain(state);
+    expect([
+      "credentials old, ledger old",
+      "credentials old, ledger pending",
+      "credentials new, ledger pending",
+      "credentials new, ledger new",
+    ]).toContain(state);
     figures.states[state] = (figures.states[state] ?? 0) + 1;
     for (const t of after.temps) {
       figures.tempFilesLeftByKill++;
@@ -174,14 +197,19 @@ async function runLane(emu: Emulator, queue: Array<{ kind: "random" } | { kind: 
     const renewedKeys = parseKeys(renewed.credentials.toString("utf8"));
     const postKill = parseKeys(after.credentials.toString("utf8"));
     let rewritten = 0;
-    for (const [profile, k] of renewedKeys) if (profile !== "handmade" && k.id !== postKill.get(profile)?.id && emu.state.roleCredentials.get(k.id)?.secretAccessKey === k.secret) rewritten++;
+    for (const [profile, k] of renewedKeys)
+      if (profile !== "handmade" && k.id !== postKill.get(profile)?.id && emu.state.roleCredentials.get(k.id)?.secretAccessKey === k.secret)
+        rewritten++;
     figures.profilesRewritten += rewritten;
     figures.nextLogins++;
     expect(rewritten).toBe(PROFILES);
     expect(renewed.credentials.toString("utf8").startsWith(BASE_CREDENTIALS)).toBe(true);
     // A file that holds keys is made private (issue 16): 0644 before the first login.
     expect((await stat(join(home, ".aws", "credentials"))).mode & 0o777).toBe(0o600);
-    const ledger = JSON.parse(renewed.ledger!.toString("utf8")) as { files: Record<string, Record<string, { accessKeyIdSha256: string }>>; pending?: unknown };
+    const ledger = JSON.parse(renewed.ledger!.toString("utf8")) as {
+      files: Record<string, Record<string, { accessKeyIdSha256: string }>>;
+      pending?: unknown;
+    };
     expect(ledger.pending).toBeUndefined();
     const entries = ledger.files[renewed.fileKey] ?? {};
     expect(Object.keys(entries)).toHaveLength(PROFILES);
@@ -218,7 +246,10 @@ async function runInProcess(args: string[], home: string, emu: Emulator): Promis
     stderr: sink((t) => (stderr += t)),
     tty: { stdin: false, stderr: false, stdout: false },
     endpoints: emu.endpoints,
-    browser: { available: false, open: async () => ({ opened: false, failure: "no browser in this test", followed: Promise.resolve(false), close: async () => {} }) },
+    browser: {
+      available: false,
+      open: async () => ({ opened: false, failure: "no browser in this test", followed: Promise.resolve(false), close: async () => {} }),
+    },
     programPath: BIN,
     nodePath: process.execPath,
     platform: process.platform,
@@ -239,7 +270,9 @@ async function loginKilled(home: string, env: Record<string, string>, when: { af
   });
   let stderr = "";
   child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on("exit", (code, signal) => resolve({ code, signal })),
+  );
   const kill = (): void => void child.kill("SIGKILL");
   const watchers: FSWatcher[] = [];
   let timer: NodeJS.Timeout | undefined;
@@ -294,7 +327,9 @@ async function readState(home: string): Promise<State> {
       if (info.isDirectory()) continue;
       const text = await readFile(join(dir, name), "utf8");
       // Complete: a whole credentials file (the hand-written part and 200 profiles) or ledger.
-      const complete = name.startsWith(".credentials.") ? text.startsWith(BASE_CREDENTIALS) && parseKeys(text).size === PROFILES + 1 : isJson(text);
+      const complete = name.startsWith(".credentials.")
+        ? text.startsWith(BASE_CREDENTIALS) && parseKeys(text).size === PROFILES + 1
+        : isJson(text);
       temps.push({ name, mode: info.mode & 0o777, complete });
     }
   }
@@ -317,7 +352,10 @@ function classifyCredentials(before: State, after: State, emu: Emulator): string
     const issued = emu.state.roleCredentials.get(n!.id);
     expect(issued?.secretAccessKey).toBe(n!.secret);
     expect(issued?.sessionToken).toBe(n!.token);
-    expected = expected.replace(` = ${o.id}\n`, ` = ${n!.id}\n`).replace(` = ${o.secret}\n`, ` = ${n!.secret}\n`).replace(` = ${o.token}\n`, ` = ${n!.token}\n`);
+    expected = expected
+      .replace(` = ${o.id}\n`, ` = ${n!.id}\n`)
+      .replace(` = ${o.secret}\n`, ` = ${n!.secret}\n`)
+      .replace(` = ${o.token}\n`, ` = ${n!.token}\n`);
   }
   expect(newText, "the new credentials file is the old one with new keys, nothing else").toBe(expected);
   return "credentials new";
@@ -326,7 +364,10 @@ function classifyCredentials(before: State, after: State, emu: Emulator): string
 /** old: byte for byte; pending: old entries plus all 200 new ones pending; new: all 200 settled to the file's keys. */
 function classifyLedger(before: State, after: State): string {
   if (after.ledger !== undefined && before.ledger !== undefined && after.ledger.equals(before.ledger)) return "ledger old";
-  type L = { files: Record<string, Record<string, { accessKeyIdSha256: string }>>; pending?: Record<string, { profiles: Record<string, { accessKeyIdSha256: string }> }> };
+  type L = {
+    files: Record<string, Record<string, { accessKeyIdSha256: string }>>;
+    pending?: Record<string, { profiles: Record<string, { accessKeyIdSha256: string }> }>;
+  };
   const old = JSON.parse(before.ledger!.toString("utf8")) as L;
   const now = JSON.parse(after.ledger!.toString("utf8")) as L;
   const keys = parseKeys(after.credentials.toString("utf8"));
@@ -368,7 +409,12 @@ function parseKeys(text: string): Keys {
 function liveToken(emu: Emulator): string {
   const client = emu.state.registerClient({ clientName: "crash", scopes: ["sso:account:access"], grantTypes: [], redirectUris: [] });
   const { accessToken } = emu.state.issueTokens(emu.state.startSession(client.clientId));
-  return formatTokenCacheEntry({ startUrl: START_URL, region: REGION, accessToken, expiresAt: formatTimestamp(new Date(Date.now() + 8 * 3600_000)) });
+  return formatTokenCacheEntry({
+    startUrl: START_URL,
+    region: REGION,
+    accessToken,
+    expiresAt: formatTimestamp(new Date(Date.now() + 8 * 3600_000)),
+  });
 }
 
 function sha256(s: string): string {

@@ -39,7 +39,9 @@ describe("sso-cli emulator (the command)", () => {
       expect(page).toContain("<title>sso-cli emulator</title>");
       const second = startEmulatorProcess(["--port", new URL(url).port], home);
       expect(await second.exited).toBe(252);
-      expect(second.err()).toBe(`sso-cli: Port ${new URL(url).port} is already in use.\n  Pick another with --port, or --port 0 for a free one.\n`);
+      expect(second.err()).toBe(
+        `sso-cli: Port ${new URL(url).port} is already in use.\n  Pick another with --port, or --port 0 for a free one.\n`,
+      );
       first.child.kill("SIGTERM");
       await first.exited;
     } finally {
@@ -79,7 +81,9 @@ describe("sso-cli emulator (the command)", () => {
       const ca = await readFile(caFile, "utf8");
       expect(ca).toMatch(/^-----BEGIN CERTIFICATE-----/);
       const health = (ca?: string) =>
-        new Promise<number>((resolve, reject) => httpsGet(`${url}/_admin/health`, { ...(ca ? { ca } : {}) }, (res) => resolve(res.resume().statusCode ?? 0)).on("error", reject));
+        new Promise<number>((resolve, reject) =>
+          httpsGet(`${url}/_admin/health`, { ...(ca ? { ca } : {}) }, (res) => resolve(res.resume().statusCode ?? 0)).on("error", reject),
+        );
       expect(await health(ca)).toBe(200);
       await expect(health()).rejects.toMatchObject({ code: "SELF_SIGNED_CERT_IN_CHAIN" });
       emu.child.kill("SIGTERM");
@@ -106,15 +110,27 @@ describe("sso-cli emulator (the command)", () => {
     try {
       const emu = startEmulatorProcess(["--port", "0", "--inject", "ListAccounts:500:InternalServerException:1"], home);
       const url = await emu.url;
-      const post = async (path: string, body: unknown) => (await (await fetch(url + path, { method: "POST", headers: json, body: JSON.stringify(body) })).json()) as Record<string, string>;
+      const post = async (path: string, body: unknown) =>
+        (await (await fetch(url + path, { method: "POST", headers: json, body: JSON.stringify(body) })).json()) as Record<string, string>;
       // With the sso:account:access scope, so that a refresh token is issued and checked below.
       const reg = await post("/client/register", { clientName: "t", clientType: "public", scopes: ["sso:account:access"] });
-      const dev = await post("/device_authorization", { clientId: reg.clientId, clientSecret: reg.clientSecret, startUrl: "https://d-0000000000.awsapps.com/start" });
-      const tok = await post("/token", { clientId: reg.clientId, clientSecret: reg.clientSecret, deviceCode: dev.deviceCode, grantType: "urn:ietf:params:oauth:grant-type:device_code" });
+      const dev = await post("/device_authorization", {
+        clientId: reg.clientId,
+        clientSecret: reg.clientSecret,
+        startUrl: "https://d-0000000000.awsapps.com/start",
+      });
+      const tok = await post("/token", {
+        clientId: reg.clientId,
+        clientSecret: reg.clientSecret,
+        deviceCode: dev.deviceCode,
+        grantType: "urn:ietf:params:oauth:grant-type:device_code",
+      });
       expect(tok.refreshToken).toMatch(/^aor/);
       const bearer = { "x-amz-sso_bearer_token": tok.accessToken! };
       expect((await fetch(`${url}/assignment/accounts`, { headers: bearer })).status).toBe(500);
-      const creds = (await (await fetch(`${url}/federation/credentials?account_id=100000000001&role_name=AdministratorAccess`, { headers: bearer })).json()) as {
+      const creds = (await (
+        await fetch(`${url}/federation/credentials?account_id=100000000001&role_name=AdministratorAccess`, { headers: bearer })
+      ).json()) as {
         roleCredentials: Record<string, string>;
       };
       emu.child.kill("SIGTERM");
@@ -122,7 +138,15 @@ describe("sso-cli emulator (the command)", () => {
       const log = emu.err();
       expect(log).toMatch(/GET \/federation\/credentials 200 GetRoleCredentials/);
       expect(log).toMatch(/GET \/assignment\/accounts 500 ListAccounts InternalServerException/);
-      for (const secret of [reg.clientSecret, dev.deviceCode, tok.accessToken, tok.refreshToken, creds.roleCredentials.secretAccessKey, creds.roleCredentials.sessionToken, creds.roleCredentials.accessKeyId]) {
+      for (const secret of [
+        reg.clientSecret,
+        dev.deviceCode,
+        tok.accessToken,
+        tok.refreshToken,
+        creds.roleCredentials.secretAccessKey,
+        creds.roleCredentials.sessionToken,
+        creds.roleCredentials.accessKeyId,
+      ]) {
         expect(log).not.toContain(secret!);
       }
       expect(log).not.toContain("account_id=");

@@ -24,7 +24,8 @@ const homes: Array<() => Promise<void>> = [];
 
 /** This machine's first non-loopback IPv4 address: reachable, yet "another machine" by its name. */
 function networkAddress(): string {
-  for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) if (!a.internal && a.family === "IPv4") return a.address;
+  for (const list of Object.values(networkInterfaces()))
+    for (const a of list ?? []) if (!a.internal && a.family === "IPv4") return a.address;
   // No network at all: an address nobody answers; the exit code still tells.
   return "192.0.2.1";
 }
@@ -53,14 +54,19 @@ async function home(): Promise<string> {
   const client = emu.state.registerClient({ clientName: "e2e", scopes: ["sso:account:access"], grantTypes: [], redirectUris: [] });
   const { accessToken } = emu.state.issueTokens(emu.state.startSession(client.clientId));
   const expiresAt = formatTimestamp(new Date(Date.now() + 8 * 3600_000));
-  await writeFile(join(h, ".aws", "sso", "cache", tokenCacheFileName({ ssoSession: "s", startUrl: emu.startUrl })), formatTokenCacheEntry({ startUrl: emu.startUrl, region: "us-east-1", accessToken, expiresAt }));
+  await writeFile(
+    join(h, ".aws", "sso", "cache", tokenCacheFileName({ ssoSession: "s", startUrl: emu.startUrl })),
+    formatTokenCacheEntry({ startUrl: emu.startUrl, region: "us-east-1", accessToken, expiresAt }),
+  );
   return h;
 }
 
 /** Exits `code` with one `sso-cli:` line naming the variable and the fix, and nothing more. */
 function expectRefusal(r: ProcessResult, variable: string): void {
   expect(r.code, r.stderr).toBe(Exit.badValue);
-  expect(r.stderr).toBe(`sso-cli: ${variable} is http:// to another machine: sso-cli sends tokens and keys only over https:// (http:// only to 127.0.0.1, ::1 or localhost); set it to an https:// URL, or unset it.\n`);
+  expect(r.stderr).toBe(
+    `sso-cli: ${variable} is http:// to another machine: sso-cli sends tokens and keys only over https:// (http:// only to 127.0.0.1, ::1 or localhost); set it to an https:// URL, or unset it.\n`,
+  );
 }
 
 describe("tokens and keys never go in cleartext to another machine", () => {
@@ -77,7 +83,10 @@ describe("tokens and keys never go in cleartext to another machine", () => {
 
   it("AWS_ENDPOINT_URL=http://<network address> (LocalStack elsewhere): refused for the SDK services, naming it", async () => {
     const before = received.length;
-    const r = await runCli(["login", "--profile", "a", "--force", "--no-browser"], { home: await home(), env: { AWS_ENDPOINT_URL: foreignUrl, SSO_CLI_CONNECT_TIMEOUT: "2" } });
+    const r = await runCli(["login", "--profile", "a", "--force", "--no-browser"], {
+      home: await home(),
+      env: { AWS_ENDPOINT_URL: foreignUrl, SSO_CLI_CONNECT_TIMEOUT: "2" },
+    });
     expectRefusal(r, "AWS_ENDPOINT_URL");
     expect(received.slice(before)).toEqual([]);
   });
@@ -88,7 +97,10 @@ describe("tokens and keys never go in cleartext to another machine", () => {
     // Everything else at the emulator; the generic override at the recorder. The real sign-in
     // endpoint is then used, through a proxy that refuses at once, so no test reaches AWS.
     const { AWS_ENDPOINT_URL_SIGNIN: _signin, ...rest } = emu.env;
-    const r = await runCli(["console", "--profile", "a", "--print"], { home: await home(), env: { ...rest, AWS_ENDPOINT_URL: foreignUrl, HTTPS_PROXY: "http://127.0.0.1:1", SSO_CLI_CONNECT_TIMEOUT: "2" } });
+    const r = await runCli(["console", "--profile", "a", "--print"], {
+      home: await home(),
+      env: { ...rest, AWS_ENDPOINT_URL: foreignUrl, HTTPS_PROXY: "http://127.0.0.1:1", SSO_CLI_CONNECT_TIMEOUT: "2" },
+    });
     expect(r.code, r.stderr).toBe(Exit.service);
     expect(r.stderr).toMatch(/^sso-cli: Could not reach the AWS console sign-in endpoint https:\/\/signin\.aws\.amazon\.com\/federation /);
     expect(received.slice(before)).toEqual([]);
@@ -96,7 +108,10 @@ describe("tokens and keys never go in cleartext to another machine", () => {
   });
 
   it("http:// to this machine keeps working (the emulator on 127.0.0.1, and localhost)", async () => {
-    const r = await runCli(["console", "--profile", "a", "--print"], { home: await home(), env: { ...emu.env, AWS_ENDPOINT_URL_SIGNIN: emu.url.replace("127.0.0.1", "localhost") } });
+    const r = await runCli(["console", "--profile", "a", "--print"], {
+      home: await home(),
+      env: { ...emu.env, AWS_ENDPOINT_URL_SIGNIN: emu.url.replace("127.0.0.1", "localhost") },
+    });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^http:\/\/localhost:\d+\/federation\?Action=login&/);
   });

@@ -65,7 +65,10 @@ async function signedInHome(): Promise<{ home: string; aws: string; credentials:
 
 /** Runs a shell command as uid 65534: the other person on this machine. */
 function asOtherUser(script: string, env: Record<string, string> = {}): void {
-  const r = spawnSync("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", "sh", "-euc", script], { encoding: "utf8", env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...env } });
+  const r = spawnSync("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", "sh", "-euc", script], {
+    encoding: "utf8",
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...env },
+  });
   expect(r.status, `as uid 65534: ${script}\n${r.stderr}`).toBe(0);
 }
 
@@ -95,7 +98,9 @@ async function listing(dir: string): Promise<string[]> {
     for (const name of (await readdir(d)).sort()) {
       const full = join(d, name);
       const info = await lstat(full);
-      out.push(`${full.slice(dir.length)} ${info.isSymbolicLink() ? `-> ${await readlink(full)}` : `${(info.mode & 0o7777).toString(8)} ${info.size}`}`);
+      out.push(
+        `${full.slice(dir.length)} ${info.isSymbolicLink() ? `-> ${await readlink(full)}` : `${(info.mode & 0o7777).toString(8)} ${info.size}`}`,
+      );
       if (info.isDirectory()) await walk(full);
     }
   };
@@ -113,7 +118,10 @@ describe("another user cannot take the keys (issue 16)", () => {
     homes.push(() => rm(lair, { recursive: true, force: true }));
     await chown(lair, OTHER, OTHER);
     await chmod(lair, 0o755);
-    asOtherUser(`touch "$L/loot" && chmod 666 "$L/loot" && mv "$C" "$L/stolen-config" && ln -s "$L/loot" "$C"`, { L: lair, C: credentials });
+    asOtherUser(`touch "$L/loot" && chmod 666 "$L/loot" && mv "$C" "$L/stolen-config" && ln -s "$L/loot" "$C"`, {
+      L: lair,
+      C: credentials,
+    });
     expect((await lstat(credentials)).isSymbolicLink()).toBe(true);
     const before = await listing(home);
 
@@ -177,7 +185,11 @@ describe("another user cannot take the keys (issue 16)", () => {
     const signIn = await login(home);
     expect(signIn.code, signIn.stderr).toBe(253);
     // Refused before anyone is asked to sign in: the first line is the refusal.
-    expect(signIn.stderr.split("\n")[0]).toMatch(new RegExp(`^sso-cli: ${join(aws, "sso", "cache")}/[0-9a-f]{40}\\.json: not written: other users can write to ${join(aws, "sso")} \\(fix: chmod go-w ${join(aws, "sso")}\\)$`));
+    expect(signIn.stderr.split("\n")[0]).toMatch(
+      new RegExp(
+        `^sso-cli: ${join(aws, "sso", "cache")}/[0-9a-f]{40}\\.json: not written: other users can write to ${join(aws, "sso")} \\(fix: chmod go-w ${join(aws, "sso")}\\)$`,
+      ),
+    );
     expect(await readdir(join(aws, "sso", "cache"))).toEqual([]);
 
     // credential-process caches role keys in ~/.aws/cli/cache, as the AWS CLI does.
@@ -186,7 +198,12 @@ describe("another user cannot take the keys (issue 16)", () => {
     await chmod(join(other.aws, "cli"), 0o777);
     const r = await runProcess(process.execPath, [BIN, "credential-process", "--profile", "a"], { home: other.home, env: emu.env });
     expect(r.code, r.stderr).toBe(253);
-    expect(r.stderr).toMatch(new RegExp(`^sso-cli: ${join(other.aws, "cli", "cache")}/[0-9a-f]{40}\\.json: not written: other users can write to ${join(other.aws, "cli")} `, "m"));
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `^sso-cli: ${join(other.aws, "cli", "cache")}/[0-9a-f]{40}\\.json: not written: other users can write to ${join(other.aws, "cli")} `,
+        "m",
+      ),
+    );
     expect(r.stdout).toBe("");
     expect(await readdir(join(other.aws, "cli", "cache"))).toEqual([]);
   });
@@ -201,7 +218,8 @@ describe("read-only files, for an ordinary user (issue 20)", () => {
       if ((await lstat(p)).isDirectory()) for (const name of await readdir(p)) await own(join(p, name));
     };
     await own(home);
-    const run = (args: string[]) => runProcess("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, BIN, ...args], { home, env: emu.env });
+    const run = (args: string[]) =>
+      runProcess("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, BIN, ...args], { home, env: emu.env });
     return { home, aws, run };
   }
   const readOnly = (file: string) => `${file}: is read-only for you, so sso-cli left it as it is`;
@@ -231,8 +249,15 @@ describe("read-only files, for an ordinary user (issue 20)", () => {
     const configFile = join(aws, "config");
     await chmod(configFile, 0o444);
     const bytes = await readFile(configFile);
-    expectOneErrorLine(await run(["configure", "profile", "b", "--sso-session", "s", "--account-id", ACCOUNT, "--role-name", ROLE]), readOnly(configFile));
-    expectOneErrorLine(await run(["configure", "populate", "--sso-session", "s"]), readOnly(configFile), /^(Listing the accounts and roles of sso-session s…|Listed \d+ accounts and \d+ roles\.)$/);
+    expectOneErrorLine(
+      await run(["configure", "profile", "b", "--sso-session", "s", "--account-id", ACCOUNT, "--role-name", ROLE]),
+      readOnly(configFile),
+    );
+    expectOneErrorLine(
+      await run(["configure", "populate", "--sso-session", "s"]),
+      readOnly(configFile),
+      /^(Listing the accounts and roles of sso-session s…|Listed \d+ accounts and \d+ roles\.)$/,
+    );
     expect(await readFile(configFile)).toEqual(bytes);
     expect((await stat(configFile)).mode & 0o777).toBe(0o444);
     expect((await readdir(aws)).sort()).toEqual(["config", "sso"]);
@@ -258,11 +283,25 @@ describe("a credentials file mounted on its own (issue 20)", () => {
     await writeFile(credentials, "", { mode: 0o600 });
     const r = await runProcess(
       "unshare",
-      ["--mount", "sh", "-euc", 'mount --bind "$0" "$1"; shift 2; exec "$@"', hostFile, credentials, process.execPath, BIN, "login", "--profile", "a"],
+      [
+        "--mount",
+        "sh",
+        "-euc",
+        'mount --bind "$0" "$1"; shift 2; exec "$@"',
+        hostFile,
+        credentials,
+        process.execPath,
+        BIN,
+        "login",
+        "--profile",
+        "a",
+      ],
       { home, env: emu.env },
     );
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toContain(`Wrote ${credentials} in place, not atomically: it is mounted on its own (a single-file bind mount?), and the system cannot replace a mounted file by rename (EBUSY).\n`);
+    expect(r.stderr).toContain(
+      `Wrote ${credentials} in place, not atomically: it is mounted on its own (a single-file bind mount?), and the system cannot replace a mounted file by rename (EBUSY).\n`,
+    );
     expect(r.stderr).not.toMatch(/unexpected error/);
     expect(await readFile(hostFile, "utf8")).toMatch(/^\[mine\]\nregion = eu-west-1\n\n\[a\]\naws_access_key_id = ASIA/);
     // Outside the mount namespace, the file under the mount point was never touched.

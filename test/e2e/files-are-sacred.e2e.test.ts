@@ -32,7 +32,10 @@ interface Stats {
 }
 
 async function admin(path: string, body?: unknown): Promise<unknown> {
-  const r = await fetch(`${emu.url}/_admin/${path}`, body === undefined ? {} : { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const r = await fetch(
+    `${emu.url}/_admin/${path}`,
+    body === undefined ? {} : { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) },
+  );
   expect(r.ok, `${path}: ${r.status}`).toBe(true);
   return r.json();
 }
@@ -44,7 +47,13 @@ function configFor(profiles: { name: string; account: string; role: string }[]):
     "sso_region = us-east-1",
     "sso_registration_scopes = sso:account:access",
     "",
-    ...profiles.flatMap((p) => [`[profile ${p.name}]`, "sso_session = corp", `sso_account_id = ${p.account}`, `sso_role_name = ${p.role}`, ""]),
+    ...profiles.flatMap((p) => [
+      `[profile ${p.name}]`,
+      "sso_session = corp",
+      `sso_account_id = ${p.account}`,
+      `sso_role_name = ${p.role}`,
+      "",
+    ]),
   ].join("\n");
 }
 
@@ -114,7 +123,10 @@ describe("login and logout keep every byte they do not own", () => {
     ["CRLF line endings", HAND_WRITTEN_LF.replace(/\n/g, "\r\n")],
     ["no final newline", HAND_WRITTEN_LF.replace(/\n+$/, "")],
     // The file ends, without a newline, inside [app], the section sso-cli adds its keys to.
-    ["no final newline after a section sso-cli adds keys to", `${HAND_WRITTEN_LF.replace("[app]\nregion = us-west-2\n\n", "")}[app]\nregion = us-west-2`],
+    [
+      "no final newline after a section sso-cli adds keys to",
+      `${HAND_WRITTEN_LF.replace("[app]\nregion = us-west-2\n\n", "")}[app]\nregion = us-west-2`,
+    ],
   ];
 
   it.each(variants)("%s: login adds only its keys, logout restores the file byte for byte", async (_name, original) => {
@@ -128,11 +140,18 @@ describe("login and logout keep every byte they do not own", () => {
       const login = await runCli(["login", "--sso-session", "corp"], { home, env });
       expectExit(login, 0);
       const afterLogin = await readFile(file, "utf8");
-      expectOnlyOurLinesAdded(original, afterLogin, SSO_PROFILES.map((p) => p.name));
+      expectOnlyOurLinesAdded(
+        original,
+        afterLogin,
+        SSO_PROFILES.map((p) => p.name),
+      );
       const parsed = await parseWithConfigparser(home, file);
       for (const p of SSO_PROFILES) expect(parsed[p.name]?.aws_access_key_id, p.name).toMatch(/^ASIA/);
       expect(parsed.app?.region).toBe("us-west-2");
-      expect(parsed["team.dev"]).toEqual({ aws_access_key_id: "AKIATEAMDEVEXAMPLE01", aws_secret_access_key: "teamDevSecret00000000000000000000000000" });
+      expect(parsed["team.dev"]).toEqual({
+        aws_access_key_id: "AKIATEAMDEVEXAMPLE01",
+        aws_secret_access_key: "teamDevSecret00000000000000000000000000",
+      });
       expect(parsed.default?.aws_secret_access_key).toBe("defaultSecret/with+slash0000000000000000");
       if (original.includes("\r\n")) expect(afterLogin.replace(/\r\n/g, ""), "every line ends in CRLF").not.toContain("\n");
 
@@ -160,7 +179,11 @@ describe("login and logout keep every byte they do not own", () => {
       expect(line, all.stderr).toMatch(/FAILED: .*did not write; left alone/);
       expect(all.stderr).toContain("Wrote keys for 3 of 4 profiles");
       const parsed = await parseWithConfigparser(home, file);
-      expect(parsed.handmade).toEqual({ aws_access_key_id: "AKIAHANDMADEEXAMPLE1", aws_secret_access_key: "handmadeSecret00000000000000000000000000", region: "eu-west-1" });
+      expect(parsed.handmade).toEqual({
+        aws_access_key_id: "AKIAHANDMADEEXAMPLE1",
+        aws_secret_access_key: "handmadeSecret00000000000000000000000000",
+        region: "eu-west-1",
+      });
 
       // Asked for by name, and even with --force, the hand-written keys stay.
       const one = await runCli(["login", "--profile", "handmade", "--force"], { home, env });
@@ -234,12 +257,21 @@ describe("16 logins at once into one credentials file", () => {
       expect(stats.operations.GetRoleCredentials?.calls).toBe(16);
 
       const after = await readFile(file, "utf8");
-      expectOnlyOurLinesAdded(HAND_WRITTEN_LF, after, profiles.map((p) => p.name));
+      expectOnlyOurLinesAdded(
+        HAND_WRITTEN_LF,
+        after,
+        profiles.map((p) => p.name),
+      );
       const parsed = await parseWithConfigparser(home, file);
       const keyIds = profiles.map((p) => parsed[p.name]?.aws_access_key_id);
       for (const [i, k] of keyIds.entries()) expect(k, profiles[i]!.name).toMatch(/^ASIA[A-Z0-9]{16}$/);
       expect(new Set(keyIds).size).toBe(16);
-      for (const p of profiles) expect(Object.keys(parsed[p.name] ?? {}).sort(), p.name).toEqual(["aws_access_key_id", "aws_secret_access_key", "aws_session_token"]);
+      for (const p of profiles)
+        expect(Object.keys(parsed[p.name] ?? {}).sort(), p.name).toEqual([
+          "aws_access_key_id",
+          "aws_secret_access_key",
+          "aws_session_token",
+        ]);
 
       // The ledger kept up with every writer: logout finds all 16 and restores the file.
       const logout = await runCli(["logout", "--sso-session", "corp"], { home, env });

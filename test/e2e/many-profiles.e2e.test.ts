@@ -23,9 +23,22 @@ const PROFILES = SESSIONS.flatMap((s) => ACCOUNTS.map((_, i) => profileName(s.na
 const FORBIDDEN_PROFILE = "alpha-03";
 
 const CONFIG = [
-  ...SESSIONS.flatMap((s) => [`[sso-session ${s.name}]`, `sso_start_url = ${s.startUrl}`, "sso_region = us-east-1", "sso_registration_scopes = sso:account:access", ""]),
+  ...SESSIONS.flatMap((s) => [
+    `[sso-session ${s.name}]`,
+    `sso_start_url = ${s.startUrl}`,
+    "sso_region = us-east-1",
+    "sso_registration_scopes = sso:account:access",
+    "",
+  ]),
   ...SESSIONS.flatMap((s) =>
-    ACCOUNTS.flatMap((account, i) => [`[profile ${profileName(s.name, i)}]`, `sso_session = ${s.name}`, `sso_account_id = ${account}`, `sso_role_name = ${s.role}`, "region = us-east-1", ""]),
+    ACCOUNTS.flatMap((account, i) => [
+      `[profile ${profileName(s.name, i)}]`,
+      `sso_session = ${s.name}`,
+      `sso_account_id = ${account}`,
+      `sso_role_name = ${s.role}`,
+      "region = us-east-1",
+      "",
+    ]),
   ),
 ].join("\n");
 
@@ -68,7 +81,10 @@ describe("login --all and logout --all over 3 sso-sessions × 10 profiles", () =
   let firstKeys: Record<string, string | null>;
 
   async function admin(path: string, body?: unknown): Promise<unknown> {
-    const r = await fetch(`${emu.url}/_admin/${path}`, body === undefined ? {} : { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    const r = await fetch(
+      `${emu.url}/_admin/${path}`,
+      body === undefined ? {} : { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) },
+    );
     expect(r.ok, `${path}: ${r.status}`).toBe(true);
     return r.json();
   }

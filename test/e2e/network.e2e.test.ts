@@ -19,7 +19,11 @@ let caFile: string;
 let work: { home: string; cleanup(): Promise<void> };
 
 beforeAll(async () => {
-  [emu, proxy, work] = await Promise.all([startTestEmulator({ tls: true, accounts: 1, rolesPerAccount: 1 }), startTestProxy(), makeTempHome("sso-cli-network-")]);
+  [emu, proxy, work] = await Promise.all([
+    startTestEmulator({ tls: true, accounts: 1, rolesPerAccount: 1 }),
+    startTestProxy(),
+    makeTempHome("sso-cli-network-"),
+  ]);
   caFile = join(work.home, "emulator-ca.pem");
   await writeFile(caFile, emu.caPem!);
 });
@@ -32,7 +36,10 @@ afterAll(async () => {
 async function home(extra: string[] = []): Promise<{ home: string; credentials(): Promise<string | undefined>; cleanup(): Promise<void> }> {
   const h = await makeTempHome();
   await mkdir(join(h.home, ".aws"), { recursive: true });
-  const config = sessionProfileConfig({ startUrl: emu.startUrl }).replace("[profile p]\n", `[profile p]\n${extra.map((l) => `${l}\n`).join("")}`);
+  const config = sessionProfileConfig({ startUrl: emu.startUrl }).replace(
+    "[profile p]\n",
+    `[profile p]\n${extra.map((l) => `${l}\n`).join("")}`,
+  );
   await writeFile(join(h.home, ".aws", "config"), config);
   return { ...h, credentials: () => readFile(join(h.home, ".aws", "credentials"), "utf8").catch(() => undefined) };
 }
@@ -56,7 +63,10 @@ describe("through a CONNECT proxy to IAM Identity Center over TLS with its own C
     const h = await home();
     try {
       const before = proxy.tunnels.length;
-      const r = await runCli(["login", "--profile", "p"], { home: h.home, env: { ...emu.env, HTTPS_PROXY: proxy.url, AWS_CA_BUNDLE: caFile } });
+      const r = await runCli(["login", "--profile", "p"], {
+        home: h.home,
+        env: { ...emu.env, HTTPS_PROXY: proxy.url, AWS_CA_BUNDLE: caFile },
+      });
       expectExit(r, 0);
       expect(await h.credentials()).toMatch(/aws_access_key_id = ASIA/);
       const opened = proxy.tunnels.slice(before);
@@ -84,7 +94,12 @@ describe("through a CONNECT proxy to IAM Identity Center over TLS with its own C
     try {
       const r = await runCli(["login", "--profile", "p"], { home: h.home, env: { ...emu.env, HTTPS_PROXY: proxy.url } });
       expectExit(r, 254);
-      expectOneErrorLine(r, new RegExp(`^sso-cli: Could not verify the TLS certificate of https://127\\.0\\.0\\.1:${emu.port} \\(SELF_SIGNED_CERT_IN_CHAIN\\) while registering this client\\.$`));
+      expectOneErrorLine(
+        r,
+        new RegExp(
+          `^sso-cli: Could not verify the TLS certificate of https://127\\.0\\.0\\.1:${emu.port} \\(SELF_SIGNED_CERT_IN_CHAIN\\) while registering this client\\.$`,
+        ),
+      );
       expect(r.stderr).toContain("AWS_CA_BUNDLE");
       expect(await h.credentials()).toBeUndefined();
     } finally {
@@ -96,7 +111,10 @@ describe("through a CONNECT proxy to IAM Identity Center over TLS with its own C
     const h = await home();
     try {
       const before = proxy.tunnels.length;
-      const r = await runCli(["login", "--profile", "p"], { home: h.home, env: { ...emu.env, HTTPS_PROXY: proxy.url, NO_PROXY: "localhost,127.0.0.1", AWS_CA_BUNDLE: caFile } });
+      const r = await runCli(["login", "--profile", "p"], {
+        home: h.home,
+        env: { ...emu.env, HTTPS_PROXY: proxy.url, NO_PROXY: "localhost,127.0.0.1", AWS_CA_BUNDLE: caFile },
+      });
       expectExit(r, 0);
       expect(proxy.tunnels.length).toBe(before);
     } finally {
@@ -113,7 +131,10 @@ describe("a proxy that wants credentials", () => {
       const env = { ...emu.env, AWS_CA_BUNDLE: caFile };
       const refused = await runCli(["login", "--profile", "p"], { home: h.home, env: { ...env, HTTPS_PROXY: guarded.url } });
       expectExit(refused, 254);
-      expectOneErrorLine(refused, /^sso-cli: The proxy asked for credentials \(407 Proxy Authentication Required\) on the way to https:\/\/127\.0\.0\.1:\d+ while registering this client\.$/);
+      expectOneErrorLine(
+        refused,
+        /^sso-cli: The proxy asked for credentials \(407 Proxy Authentication Required\) on the way to https:\/\/127\.0\.0\.1:\d+ while registering this client\.$/,
+      );
       const withAuth = guarded.url.replace("http://", "http://me:s3cret@");
       const ok = await runCli(["login", "--profile", "p", "--debug"], { home: h.home, env: { ...env, HTTPS_PROXY: withAuth } });
       expectExit(ok, 0);
@@ -133,13 +154,26 @@ describe("a server that never answers", () => {
     ["RegisterClient", "registering this client"],
     ["GetRoleCredentials", "getting credentials for profile p"],
   ])("a hung %s ends the login with exit 254 and one line, no SDK log line", async (operation, what) => {
-    const hung = await startTestEmulator({ accounts: 1, rolesPerAccount: 1, injections: [{ operation, status: 500, error: "timeout", count: 99, hangMs: 60_000 }] });
+    const hung = await startTestEmulator({
+      accounts: 1,
+      rolesPerAccount: 1,
+      injections: [{ operation, status: 500, error: "timeout", count: 99, hangMs: 60_000 }],
+    });
     const h = await home();
     try {
       // 0.3 s per call; the retries of GetRoleCredentials stop at twice that.
-      const r = await runCli(["login", "--profile", "p"], { home: h.home, env: { ...hung.env, SSO_CLI_READ_TIMEOUT: "0.3" }, timeoutMs: 20_000 });
+      const r = await runCli(["login", "--profile", "p"], {
+        home: h.home,
+        env: { ...hung.env, SSO_CLI_READ_TIMEOUT: "0.3" },
+        timeoutMs: 20_000,
+      });
       expectExit(r, 254);
-      expectOneErrorLine(r, new RegExp(`^sso-cli: IAM Identity Center at ${hung.url.replace(/\./g, "\\.")} did not answer in time \\(ETIMEDOUT\\) while ${what}\\.$`));
+      expectOneErrorLine(
+        r,
+        new RegExp(
+          `^sso-cli: IAM Identity Center at ${hung.url.replace(/\./g, "\\.")} did not answer in time \\(ETIMEDOUT\\) while ${what}\\.$`,
+        ),
+      );
       expect(r.stderr).toMatch(/SSO_CLI_READ_TIMEOUT/);
       const calls = hung.state.stats.operations[operation]?.calls ?? 0;
       expect(calls).toBeGreaterThanOrEqual(1);

@@ -34,7 +34,25 @@ interface Step {
 const FAKE_BROWSER = fileURLToPath(new URL("../helpers/fake-browser.mjs", import.meta.url));
 
 const steps: Step[] = [
-  { name: "configure profile with flags", args: ["configure", "profile", PROFILE, "--sso-session", SESSION, "--sso-start-url", "START_URL", "--sso-region", "us-east-1", "--account-id", ACCOUNT, "--role-name", ROLE], exit: 0 },
+  {
+    name: "configure profile with flags",
+    args: [
+      "configure",
+      "profile",
+      PROFILE,
+      "--sso-session",
+      SESSION,
+      "--sso-start-url",
+      "START_URL",
+      "--sso-region",
+      "us-east-1",
+      "--account-id",
+      ACCOUNT,
+      "--role-name",
+      ROLE,
+    ],
+    exit: 0,
+  },
   { name: "login (device sign-in)", args: ["login", "--profile", PROFILE], exit: 0 },
   // With a cached sign-in, configure lists accounts and roles itself (one of each here).
   { name: "configure profile from the cached sign-in", args: ["configure", "profile", "second", "--sso-session", SESSION], exit: 0 },
@@ -43,19 +61,52 @@ const steps: Step[] = [
   {
     // A tool fetching keys from the endpoint; it prints only the status, sso-cli narrates the rest.
     name: "exec --ecs-server",
-    args: ["exec", "--ecs-server", "--profile", PROFILE, "--", process.execPath, "-e", "fetch(process.env.AWS_CONTAINER_CREDENTIALS_FULL_URI, { headers: { Authorization: process.env.AWS_CONTAINER_AUTHORIZATION_TOKEN } }).then((r) => console.log(r.status))"],
+    args: [
+      "exec",
+      "--ecs-server",
+      "--profile",
+      PROFILE,
+      "--",
+      process.execPath,
+      "-e",
+      "fetch(process.env.AWS_CONTAINER_CREDENTIALS_FULL_URI, { headers: { Authorization: process.env.AWS_CONTAINER_AUTHORIZATION_TOKEN } }).then((r) => console.log(r.status))",
+    ],
     exit: 0,
     data: true,
   },
   // The console link is a secret while it lasts: a browser gets it, --debug shows it redacted.
-  { name: "console (a browser opens the sign-in link)", args: ["console", "--profile", PROFILE, "--destination", "s3"], env: { BROWSER: FAKE_BROWSER }, exit: 0 },
+  {
+    name: "console (a browser opens the sign-in link)",
+    args: ["console", "--profile", PROFILE, "--destination", "s3"],
+    env: { BROWSER: FAKE_BROWSER },
+    exit: 0,
+  },
   { name: "status --check", args: ["status", "--check"], exit: 0, data: true },
   { name: "roles", args: ["roles", "--profile", PROFILE], exit: 0, data: true },
   // A role chain on the profile (#22): AssumeRole with the profile's keys, its keys cached and written
   // (credential-process and export print keys by design, so the chain's network path runs through login).
-  { name: "configure a role chain", args: ["configure", "profile", "chain", "--role-arn", `arn:aws:iam::${ACCOUNT}:role/Deploy`, "--source-profile", PROFILE, "--role-session-name", "canary"], exit: 0 },
+  {
+    name: "configure a role chain",
+    args: [
+      "configure",
+      "profile",
+      "chain",
+      "--role-arn",
+      `arn:aws:iam::${ACCOUNT}:role/Deploy`,
+      "--source-profile",
+      PROFILE,
+      "--role-session-name",
+      "canary",
+    ],
+    exit: 0,
+  },
   { name: "login of a role chain", args: ["login", "--profile", "chain"], exit: 0 },
-  { name: "login --force on a desktop (authorization code with PKCE)", args: ["login", "--profile", PROFILE, "--force"], env: { BROWSER: FAKE_BROWSER }, exit: 0 },
+  {
+    name: "login --force on a desktop (authorization code with PKCE)",
+    args: ["login", "--profile", PROFILE, "--force"],
+    env: { BROWSER: FAKE_BROWSER },
+    exit: 0,
+  },
   {
     name: "login with an expired token (silent refresh) and a retried 500",
     before: async (emu, home) => {
@@ -152,7 +203,10 @@ describe("no secret leaks: --debug output never carries a token, secret or key",
     for (const [kind, values] of fromFiles) if (kind !== "aws_access_key_id") for (const v of values) secrets.set(v, kind);
     expect(secrets.size).toBeGreaterThan(10);
     for (const { step, r } of outputs) {
-      for (const [stream, text] of [["stdout", r.stdout], ["stderr", r.stderr]] as const) {
+      for (const [stream, text] of [
+        ["stdout", r.stdout],
+        ["stderr", r.stderr],
+      ] as const) {
         for (const [secret, kind] of secrets) {
           const piece = leakedPiece(text, secret);
           expect(piece, `${step}: ${stream} shows part of a ${kind}`).toBeUndefined();
@@ -243,6 +297,10 @@ async function expireCachedToken(home: string): Promise<void> {
 }
 
 async function admin(emu: Emulator, name: string, body: unknown): Promise<void> {
-  const res = await fetch(`${emu.url}/_admin/${name}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const res = await fetch(`${emu.url}/_admin/${name}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
   if (!res.ok) throw new Error(`/_admin/${name}: ${res.status} ${await res.text()}`);
 }

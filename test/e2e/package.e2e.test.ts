@@ -44,11 +44,19 @@ describe("the packed tarball, installed into an empty prefix", () => {
     ({ home, cleanup } = await makeTempHome("sso-cli-package-"));
     emu = await startTestEmulator({ accounts: 1, rolesPerAccount: 1, autoApproveMs: 0 });
     // --ignore-scripts: pack the dist/ this test run is using, without rebuilding it under the other tests.
-    const packed = await runProcess("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", home], { home, cwd: REPO_ROOT, timeoutMs: 120_000 });
+    const packed = await runProcess("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", home], {
+      home,
+      cwd: REPO_ROOT,
+      timeoutMs: 120_000,
+    });
     expectExit(packed, 0);
     pack = (JSON.parse(packed.stdout) as PackReport[])[0]!;
     // --offline: the package must need nothing from the registry.
-    install = await runProcess("npm", ["install", "--global", "--prefix", prefix(), "--offline", "--no-audit", "--no-fund", join(home, pack.filename)], { home, timeoutMs: 120_000 });
+    install = await runProcess(
+      "npm",
+      ["install", "--global", "--prefix", prefix(), "--offline", "--no-audit", "--no-fund", join(home, pack.filename)],
+      { home, timeoutMs: 120_000 },
+    );
     expectExit(install, 0);
     bin = join(prefix(), "bin", "sso-cli");
     env = { ...emu.env, BROWSER: "none" };
@@ -77,7 +85,22 @@ describe("the packed tarball, installed into an empty prefix", () => {
   it("runs the journey from the installed bin: configure, login, credential-process, export, exec, logout", async () => {
     const run = (args: string[]) => runProcess(bin, args, { home, env });
     expectExit(await run(["--version"]), 0);
-    expectExit(await run(["configure", "profile", "dev", "--sso-start-url", emu.startUrl, "--sso-region", "us-east-1", "--account-id", "100000000001", "--role-name", "AdministratorAccess"]), 0);
+    expectExit(
+      await run([
+        "configure",
+        "profile",
+        "dev",
+        "--sso-start-url",
+        emu.startUrl,
+        "--sso-region",
+        "us-east-1",
+        "--account-id",
+        "100000000001",
+        "--role-name",
+        "AdministratorAccess",
+      ]),
+      0,
+    );
 
     const login = await run(["login", "--profile", "dev"]);
     expectExit(login, 0);
@@ -94,7 +117,15 @@ describe("the packed tarball, installed into an empty prefix", () => {
     expectExit(exported, 0);
     expect(exported.stdout).toContain(`AWS_ACCESS_KEY_ID=${keys.AccessKeyId}\n`);
 
-    const exec = await run(["exec", "--profile", "dev", "--", process.execPath, "-e", "process.stdout.write(process.env.AWS_ACCESS_KEY_ID ?? '')"]);
+    const exec = await run([
+      "exec",
+      "--profile",
+      "dev",
+      "--",
+      process.execPath,
+      "-e",
+      "process.stdout.write(process.env.AWS_ACCESS_KEY_ID ?? '')",
+    ]);
     expectExit(exec, 0);
     expect(exec.stdout).toBe(keys.AccessKeyId);
 

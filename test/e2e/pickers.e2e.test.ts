@@ -38,16 +38,24 @@ async function homeWithTwoSessions(): Promise<string> {
 describe("pickers for an ambiguous choice", () => {
   it("login on a terminal: pick the sign-in by typing part of its name", async () => {
     const home = await homeWithTwoSessions();
-    const r = await runOnTerminal([process.execPath, BIN, "login"], [["Which sign-in\\? \\(type to search\\)", ["two", ENTER]]], { home, env: { ...emu.env, BROWSER: "none" } });
+    const r = await runOnTerminal([process.execPath, BIN, "login"], [["Which sign-in\\? \\(type to search\\)", ["two", ENTER]]], {
+      home,
+      env: { ...emu.env, BROWSER: "none" },
+    });
     expect(r.code, r.output).toBe(0);
     expect(r.answered).toBe(1);
     expect(r.output).toMatch(/sso-session one/);
     expect(await readdir(join(home, ".aws", "sso", "cache"))).toContain(tokenCacheFileName({ ssoSession: "two", startUrl: emu.startUrl }));
-    expect(await readdir(join(home, ".aws", "sso", "cache"))).not.toContain(tokenCacheFileName({ ssoSession: "one", startUrl: emu.startUrl }));
+    expect(await readdir(join(home, ".aws", "sso", "cache"))).not.toContain(
+      tokenCacheFileName({ ssoSession: "one", startUrl: emu.startUrl }),
+    );
   });
 
-  it("Ctrl-C at the picker: \"sso-cli: Interrupted.\" as everywhere else, exit 130", async () => {
-    const r = await runOnTerminal([process.execPath, BIN, "login"], [["Which sign-in\\?", ["\u0003"]]], { home: await homeWithTwoSessions(), env: { ...emu.env, BROWSER: "none" } });
+  it('Ctrl-C at the picker: "sso-cli: Interrupted." as everywhere else, exit 130', async () => {
+    const r = await runOnTerminal([process.execPath, BIN, "login"], [["Which sign-in\\?", ["\u0003"]]], {
+      home: await homeWithTwoSessions(),
+      env: { ...emu.env, BROWSER: "none" },
+    });
     expect(r.code, r.output).toBe(130);
     expect(r.output).toMatch(/sso-cli: Interrupted\.\r?\n/);
   });
@@ -55,13 +63,18 @@ describe("pickers for an ambiguous choice", () => {
   it("login in a script: the error names the sign-ins; nothing waits for an answer", async () => {
     const r = await runCli(["login"], { home: await homeWithTwoSessions(), env: { ...emu.env, BROWSER: "none" } });
     expect(r.code).toBe(Exit.usage);
-    expect(r.stderr).toBe("sso-cli: Several sign-ins are configured: sso-session one, sso-session two; say which one.\n  Use --sso-session one (or another of them), --profile NAME or --all.\n");
+    expect(r.stderr).toBe(
+      "sso-cli: Several sign-ins are configured: sso-session one, sso-session two; say which one.\n  Use --sso-session one (or another of them), --profile NAME or --all.\n",
+    );
   });
 
   it("console on a terminal: pick the profile", async () => {
     const home = await homeWithTwoSessions();
     await runCli(["login", "--all"], { home, env: { ...emu.env, BROWSER: "none" } });
-    const r = await runOnTerminal([process.execPath, BIN, "console"], [["Which profile\\? \\(type to search\\)", ["b", ENTER]]], { home, env: { ...emu.env, BROWSER: "none" } });
+    const r = await runOnTerminal([process.execPath, BIN, "console"], [["Which profile\\? \\(type to search\\)", ["b", ENTER]]], {
+      home,
+      env: { ...emu.env, BROWSER: "none" },
+    });
     expect(r.code, r.output).toBe(0);
     expect(r.output).toMatch(/Open this link for profile b \(100000000002 AdministratorAccess/);
     const script = await runCli(["console", "--print"], { home, env: { ...emu.env, BROWSER: "none" } });

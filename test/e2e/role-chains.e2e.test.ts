@@ -52,19 +52,31 @@ describe.concurrent("role chains through the credential commands", () => {
     const client = emu.state.registerClient({ clientName: "c", scopes: ["sso:account:access"], grantTypes: [], redirectUris: [] });
     const { accessToken } = emu.state.issueTokens(emu.state.startSession(client.clientId));
     const expiresAt = formatTimestamp(new Date(Date.now() + 8 * 3600_000));
-    await writeFile(join(home, ".aws", "sso", "cache", tokenCacheFileName({ ssoSession: "s", startUrl: emu.startUrl })), formatTokenCacheEntry({ startUrl: emu.startUrl, region: "us-east-1", accessToken, expiresAt }));
+    await writeFile(
+      join(home, ".aws", "sso", "cache", tokenCacheFileName({ ssoSession: "s", startUrl: emu.startUrl })),
+      formatTokenCacheEntry({ startUrl: emu.startUrl, region: "us-east-1", accessToken, expiresAt }),
+    );
     return home;
   }
 
   /** Who STS says these keys are: the AWS CLI v1's get-caller-identity with them in the environment. */
   async function callerArn(h: string, keys: Record<string, string>): Promise<string> {
-    const r = await runProcess("python3", ["-m", "awscli", "sts", "get-caller-identity", "--output", "json", "--region", "us-east-1"], { home: h, env: { AWS_ENDPOINT_URL_STS: emu.url, ...keys }, timeoutMs: 30_000 });
+    const r = await runProcess("python3", ["-m", "awscli", "sts", "get-caller-identity", "--output", "json", "--region", "us-east-1"], {
+      home: h,
+      env: { AWS_ENDPOINT_URL_STS: emu.url, ...keys },
+      timeoutMs: 30_000,
+    });
     expect(r.code, r.stderr).toBe(0);
     return (JSON.parse(r.stdout) as { Arn: string }).Arn;
   }
 
   const envOf = (text: string): Record<string, string> =>
-    Object.fromEntries(text.trim().split("\n").map((l) => /^export ([A-Z_]+)=(.*)$/.exec(l)!.slice(1, 3) as [string, string]));
+    Object.fromEntries(
+      text
+        .trim()
+        .split("\n")
+        .map((l) => /^export ([A-Z_]+)=(.*)$/.exec(l)!.slice(1, 3) as [string, string]),
+    );
 
   it.each([
     ["deploy", DEPLOY_ARN],
@@ -75,7 +87,13 @@ describe.concurrent("role chains through the credential commands", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toBe("");
     const j = JSON.parse(r.stdout) as Record<string, string>;
-    expect(await callerArn(h, { AWS_ACCESS_KEY_ID: j.AccessKeyId!, AWS_SECRET_ACCESS_KEY: j.SecretAccessKey!, AWS_SESSION_TOKEN: j.SessionToken! })).toBe(arn);
+    expect(
+      await callerArn(h, {
+        AWS_ACCESS_KEY_ID: j.AccessKeyId!,
+        AWS_SECRET_ACCESS_KEY: j.SecretAccessKey!,
+        AWS_SESSION_TOKEN: j.SessionToken!,
+      }),
+    ).toBe(arn);
   });
 
   it.each([
@@ -100,14 +118,53 @@ describe.concurrent("role chains through the credential commands", () => {
     ["audit", AUDIT_ARN],
   ])("exec --profile %s: the command runs as %s", async (profile, arn) => {
     const h = await home();
-    const r = await runCli(["exec", "--profile", profile, "--", "python3", "-m", "awscli", "sts", "get-caller-identity", "--output", "text", "--query", "Arn", "--region", "us-east-1"], { home: h, env: emu.env, timeoutMs: 30_000 });
+    const r = await runCli(
+      [
+        "exec",
+        "--profile",
+        profile,
+        "--",
+        "python3",
+        "-m",
+        "awscli",
+        "sts",
+        "get-caller-identity",
+        "--output",
+        "text",
+        "--query",
+        "Arn",
+        "--region",
+        "us-east-1",
+      ],
+      { home: h, env: emu.env, timeoutMs: 30_000 },
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.trim()).toBe(arn);
   });
 
   it("exec --ecs-server --profile audit: the AWS CLI v1 reads the chain's keys from the endpoint (#19 on #22)", async () => {
     const h = await home();
-    const r = await runCli(["exec", "--ecs-server", "--profile", "audit", "--", "python3", "-m", "awscli", "sts", "get-caller-identity", "--output", "text", "--query", "Arn", "--region", "us-east-1"], { home: h, env: emu.env, timeoutMs: 30_000 });
+    const r = await runCli(
+      [
+        "exec",
+        "--ecs-server",
+        "--profile",
+        "audit",
+        "--",
+        "python3",
+        "-m",
+        "awscli",
+        "sts",
+        "get-caller-identity",
+        "--output",
+        "text",
+        "--query",
+        "Arn",
+        "--region",
+        "us-east-1",
+      ],
+      { home: h, env: emu.env, timeoutMs: 30_000 },
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.trim()).toBe(AUDIT_ARN);
   });
@@ -122,7 +179,13 @@ describe.concurrent("role chains through the credential commands", () => {
     const text = await readFile(join(h, ".aws", "credentials"), "utf8");
     const section = text.slice(text.indexOf(`[${profile}]`));
     const value = (k: string) => new RegExp(`^${k} = (.*)$`, "m").exec(section)![1]!;
-    expect(await callerArn(h, { AWS_ACCESS_KEY_ID: value("aws_access_key_id"), AWS_SECRET_ACCESS_KEY: value("aws_secret_access_key"), AWS_SESSION_TOKEN: value("aws_session_token") })).toBe(arn);
+    expect(
+      await callerArn(h, {
+        AWS_ACCESS_KEY_ID: value("aws_access_key_id"),
+        AWS_SECRET_ACCESS_KEY: value("aws_secret_access_key"),
+        AWS_SESSION_TOKEN: value("aws_session_token"),
+      }),
+    ).toBe(arn);
     // Again: the entry's fast path finds the chain's keys fresh and says so, with no network;
     // deploy's (duration_seconds = 900) never last past the 15-minute margin, so they are renewed.
     const again = await runCli(["login", "--profile", profile, "--no-browser"], { home: h, env: emu.env });
@@ -136,7 +199,19 @@ describe.concurrent("role chains through the credential commands", () => {
 
   it("configure profile on a terminal offers a role chain on the profile it wrote", async () => {
     const h = await home();
-    const argv = [process.execPath, BIN, "configure", "profile", "dev", "--sso-session", "s", "--account-id", "100000000001", "--role-name", "AdministratorAccess"];
+    const argv = [
+      process.execPath,
+      BIN,
+      "configure",
+      "profile",
+      "dev",
+      "--sso-session",
+      "s",
+      "--account-id",
+      "100000000001",
+      "--role-name",
+      "AdministratorAccess",
+    ];
     const r = await runOnTerminal(
       argv,
       [
@@ -149,7 +224,9 @@ describe.concurrent("role chains through the credential commands", () => {
     );
     expect(r.code, r.output).toBe(0);
     expect(r.output).toMatch(/Wrote profile dev-ops in .*: assumes arn:aws:iam::100000000002:role\/Ops on the keys of profile dev\./);
-    expect(await readFile(join(h, ".aws", "config"), "utf8")).toContain("[profile dev-ops]\nrole_arn = arn:aws:iam::100000000002:role/Ops\nsource_profile = dev\n");
+    expect(await readFile(join(h, ".aws", "config"), "utf8")).toContain(
+      "[profile dev-ops]\nrole_arn = arn:aws:iam::100000000002:role/Ops\nsource_profile = dev\n",
+    );
   });
 
   it("console --print --profile audit: a sign-in link from the chain's keys", async () => {
@@ -165,12 +242,27 @@ describe.concurrent("role chains through the credential commands", () => {
   });
 
   it.each([
-    ["an account the emulator does not have", ["[profile bad]", "role_arn = arn:aws:iam::999999999999:role/Deploy", "source_profile = sso"], /^sso-cli: STS refused to assume arn:aws:iam::999999999999:role\/Deploy for profile bad \(AccessDenied: /],
-    ["an ExternalId that does not match", ["[profile bad]", "role_arn = arn:aws:iam::100000000002:role/Guarded", "source_profile = sso", "external_id = wrong-id"], /^sso-cli: STS refused to assume .*Guarded for profile bad \(AccessDenied: /],
-    ["a duration too long for a chain", ["[profile bad]", "role_arn = arn:aws:iam::100000000002:role/Deploy", "source_profile = sso", "duration_seconds = 7200"], /^sso-cli: STS refused .* \(ValidationError: The requested DurationSeconds exceeds the 1 hour session limit/],
+    [
+      "an account the emulator does not have",
+      ["[profile bad]", "role_arn = arn:aws:iam::999999999999:role/Deploy", "source_profile = sso"],
+      /^sso-cli: STS refused to assume arn:aws:iam::999999999999:role\/Deploy for profile bad \(AccessDenied: /,
+    ],
+    [
+      "an ExternalId that does not match",
+      ["[profile bad]", "role_arn = arn:aws:iam::100000000002:role/Guarded", "source_profile = sso", "external_id = wrong-id"],
+      /^sso-cli: STS refused to assume .*Guarded for profile bad \(AccessDenied: /,
+    ],
+    [
+      "a duration too long for a chain",
+      ["[profile bad]", "role_arn = arn:aws:iam::100000000002:role/Deploy", "source_profile = sso", "duration_seconds = 7200"],
+      /^sso-cli: STS refused .* \(ValidationError: The requested DurationSeconds exceeds the 1 hour session limit/,
+    ],
   ])("refused (%s): one sso-cli line, exit 254, no assumed keys written", async (_what, lines, message) => {
     const h = await home(lines);
-    for (const args of [["credential-process", "--profile", "bad"], ["export", "--profile", "bad", "--format", "env"]]) {
+    for (const args of [
+      ["credential-process", "--profile", "bad"],
+      ["export", "--profile", "bad", "--format", "env"],
+    ]) {
       const r = await runCli(args, { home: h, env: emu.env });
       expect(r.code, r.stderr).toBe(Exit.service);
       expect(r.stdout).toBe("");
@@ -185,9 +277,34 @@ describe.concurrent("role chains through the credential commands", () => {
   });
 
   it.each([
-    ["a loop", ["[profile bad]", "role_arn = arn:aws:iam::100000000002:role/A", "source_profile = bad2", "", "[profile bad2]", "role_arn = arn:aws:iam::100000000002:role/B", "source_profile = bad"], /^sso-cli: The source_profile chain of profile bad loops: bad → bad2 → bad\.$/],
-    ["credential_source", ["[profile bad]", "role_arn = arn:aws:iam::100000000002:role/A", "credential_source = Ec2InstanceMetadata"], /^sso-cli: Profile bad takes its source keys from credential_source = Ec2InstanceMetadata/],
-    ["mfa_serial", ["[profile bad]", "role_arn = arn:aws:iam::100000000002:role/A", "source_profile = sso", "mfa_serial = arn:aws:iam::100000000001:mfa/alice"], /^sso-cli: Profile bad needs an MFA code \(mfa_serial\)/],
+    [
+      "a loop",
+      [
+        "[profile bad]",
+        "role_arn = arn:aws:iam::100000000002:role/A",
+        "source_profile = bad2",
+        "",
+        "[profile bad2]",
+        "role_arn = arn:aws:iam::100000000002:role/B",
+        "source_profile = bad",
+      ],
+      /^sso-cli: The source_profile chain of profile bad loops: bad → bad2 → bad\.$/,
+    ],
+    [
+      "credential_source",
+      ["[profile bad]", "role_arn = arn:aws:iam::100000000002:role/A", "credential_source = Ec2InstanceMetadata"],
+      /^sso-cli: Profile bad takes its source keys from credential_source = Ec2InstanceMetadata/,
+    ],
+    [
+      "mfa_serial",
+      [
+        "[profile bad]",
+        "role_arn = arn:aws:iam::100000000002:role/A",
+        "source_profile = sso",
+        "mfa_serial = arn:aws:iam::100000000001:mfa/alice",
+      ],
+      /^sso-cli: Profile bad needs an MFA code \(mfa_serial\)/,
+    ],
   ])("refused before any call (%s): one line, exit 253", async (_what, lines, message) => {
     const h = await home(lines);
     const r = await runCli(["credential-process", "--profile", "bad"], { home: h, env: emu.env });

@@ -22,11 +22,15 @@ type Emulator = Awaited<ReturnType<typeof startTestEmulator>>;
  * access to this repository.
  */
 async function asAttacker(script: string, args: string[], home: string): Promise<Record<string, unknown>> {
-  const r = await runProcess(SETPRIV, ["--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, "--input-type=module", "-e", script, "--", ...args], {
-    home,
-    cwd: "/",
-    timeoutMs: 20_000,
-  });
+  const r = await runProcess(
+    SETPRIV,
+    ["--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, "--input-type=module", "-e", script, "--", ...args],
+    {
+      home,
+      cwd: "/",
+      timeoutMs: 20_000,
+    },
+  );
   if (r.code !== 0) throw new Error(`the attacker's script failed (exit ${r.code}):\n${r.stderr}`);
   return JSON.parse(r.stdout) as Record<string, unknown>;
 }
@@ -132,7 +136,12 @@ describe.concurrent("a second local user (uid 65534) against the victim's sign-i
   it.each([
     { command: "login", args: ["login", "--profile", "p"], secrets: /state=|code_challenge|\/authorize/, browserFinishes: true },
     // The emulator approves the device code by itself: the sign-in may end before the browser comes.
-    { command: "login --use-device-code", args: ["login", "--profile", "p", "--use-device-code"], secrets: /user_code|\/device/, browserFinishes: false },
+    {
+      command: "login --use-device-code",
+      args: ["login", "--profile", "p", "--use-device-code"],
+      secrets: /user_code|\/device/,
+      browserFinishes: false,
+    },
     { command: "console", args: ["console", "--profile", "p"], secrets: /SigninToken|\/federation/, browserFinishes: true },
   ])("$command: the browser's command line holds only a one-time address, refused to another user, dead after its first use", async (c) => {
     const home = await freshHome();
@@ -142,7 +151,12 @@ describe.concurrent("a second local user (uid 65534) against the victim's sign-i
     // The victim's browser takes 3 s to start: long enough for the attacker to read its command line.
     const run = startCli(c.args, {
       home,
-      env: { ...emu.env, BROWSER: `${process.execPath} ${FAKE_BROWSER} %s ${marker}`, FAKE_BROWSER_DELAY_MS: "3000", FAKE_BROWSER_LOG: log },
+      env: {
+        ...emu.env,
+        BROWSER: `${process.execPath} ${FAKE_BROWSER} %s ${marker}`,
+        FAKE_BROWSER_DELAY_MS: "3000",
+        FAKE_BROWSER_LOG: log,
+      },
       timeoutMs: 30_000,
     });
     const seen = await asAttacker(READ_BROWSER_CMDLINE, [marker], home);

@@ -70,10 +70,13 @@ describe("serve: another local user (uid 65534)", () => {
       out.push((await fetch(url, { headers: { Authorization: "" } })).status);
       try { (await import("node:fs")).readFileSync(file); out.push("read"); } catch (e) { out.push(e.code); }
       console.log(out.join(" "));`;
-    const r = await runProcess(SETPRIV, ["--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, "--input-type=module", "-e", attack, url, tokenFile], { home: "/", cwd: "/" });
+    const r = await runProcess(
+      SETPRIV,
+      ["--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, "--input-type=module", "-e", attack, url, tokenFile],
+      { home: "/", cwd: "/" },
+    );
     expect(r.stderr).toBe("");
     expect(r.stdout.trim()).toBe("401 403 401 EACCES");
     expect((await stat(tokenFile)).mode & 0o777).toBe(0o600);
   });
-
 });

@@ -76,8 +76,12 @@ describe("serve: how it runs and ends", () => {
     const { server, url } = await serving(["--token-file", tokenFile]);
     const port = new URL(url).port;
     const during = await runCli(["status"], { home, env: emu.env });
-    expect(during.stdout).toMatch(new RegExp(`^running: sso-cli serve \\(pid ${server.child.pid}\\) for p on 127\\.0\\.0\\.1:${port} since `, "m"));
-    const json = JSON.parse((await runCli(["status", "--json"], { home, env: emu.env })).stdout) as { running: { command: string; pid: number; profiles: string[] }[] };
+    expect(during.stdout).toMatch(
+      new RegExp(`^running: sso-cli serve \\(pid ${server.child.pid}\\) for p on 127\\.0\\.0\\.1:${port} since `, "m"),
+    );
+    const json = JSON.parse((await runCli(["status", "--json"], { home, env: emu.env })).stdout) as {
+      running: { command: string; pid: number; profiles: string[] }[];
+    };
     expect(json.running).toEqual([expect.objectContaining({ command: "serve", pid: server.child.pid, profiles: ["p"] })]);
     server.child.kill("SIGTERM");
     expect(await server.exit).toBe(0);
@@ -97,7 +101,9 @@ describe("serve and exec --ecs-server: bad input, one line and a documented exit
     try {
       const r = await runCli(["serve", "--profile", "p", "--port", String(port)], { home, env: emu.env });
       expect(r.code).toBe(2);
-      expect(r.stderr).toBe(`sso-cli: Port ${port} on 127.0.0.1 is already in use.\n  Pick another --port, or leave it out for a free one.\n`);
+      expect(r.stderr).toBe(
+        `sso-cli: Port ${port} on 127.0.0.1 is already in use.\n  Pick another --port, or leave it out for a free one.\n`,
+      );
       expect(r.stdout).toBe("");
     } finally {
       blocker.close();

@@ -26,7 +26,11 @@ async function stats(emu: Emulator): Promise<Stats> {
 }
 
 async function resetStats(emu: Emulator): Promise<void> {
-  const r = await fetch(`${emu.url}/_admin/reset`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"state":"stats"}' });
+  const r = await fetch(`${emu.url}/_admin/reset`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: '{"state":"stats"}',
+  });
   expect(r.ok).toBe(true);
 }
 
@@ -63,7 +67,19 @@ describe("first sign-in to last sign-out, with the AWS CLI, boto3 and the JS SDK
 
   it("configure profile writes an sso-session profile without asking (all flags given, no terminal)", async () => {
     const r = await runCli(
-      ["configure", "profile", "myprofile", "--sso-start-url", emu.startUrl, "--sso-region", "eu-north-1", "--account-id", ACCOUNT, "--role-name", ROLE],
+      [
+        "configure",
+        "profile",
+        "myprofile",
+        "--sso-start-url",
+        emu.startUrl,
+        "--sso-region",
+        "eu-north-1",
+        "--account-id",
+        ACCOUNT,
+        "--role-name",
+        ROLE,
+      ],
       { home, env },
     );
     expectExit(r, 0);
@@ -93,7 +109,11 @@ describe("first sign-in to last sign-out, with the AWS CLI, boto3 and the JS SDK
 
   it("the AWS CLI v1 gets the assumed-role identity for the profile", async () => {
     // python3 -m awscli is the v1 CLI whatever order PATH puts an /usr/bin/aws (v2) in.
-    const r = await runProcess("python3", ["-m", "awscli", "sts", "get-caller-identity", "--profile", "myprofile", "--output", "json"], { home, env, timeoutMs: 30_000 });
+    const r = await runProcess("python3", ["-m", "awscli", "sts", "get-caller-identity", "--profile", "myprofile", "--output", "json"], {
+      home,
+      env,
+      timeoutMs: 30_000,
+    });
     expectExit(r, 0);
     expect((JSON.parse(r.stdout) as { Arn: string }).Arn).toMatch(ASSUMED_ROLE_ARN);
   });
@@ -179,7 +199,16 @@ async function configureOnTerminal(
 ): Promise<TerminalRun> {
   const argv = [process.execPath, BIN, "configure", "profile", profile, "--sso-start-url", emu.startUrl, "--sso-region", "eu-north-1"];
   // After account and role, it asks for the default region and output format: Enter keeps the defaults.
-  return runOnTerminal(argv, [...answers, ["Default region for AWS clients", [ENTER]], ["AWS CLI output format", [ENTER]], ["Assume a role from this profile?", [ENTER]]], { home, env: { ...emu.env, BROWSER: "none" }, timeoutMs: 30_000 });
+  return runOnTerminal(
+    argv,
+    [
+      ...answers,
+      ["Default region for AWS clients", [ENTER]],
+      ["AWS CLI output format", [ENTER]],
+      ["Assume a role from this profile?", [ENTER]],
+    ],
+    { home, env: { ...emu.env, BROWSER: "none" }, timeoutMs: 30_000 },
+  );
 }
 
 describe("configure profile on a terminal", () => {
@@ -222,7 +251,12 @@ describe("configure profile on a terminal", () => {
   });
 
   it("searches a long account list as the user types", async () => {
-    const emu = await startTestEmulator({ accounts: 40, rolesPerAccount: 1, autoApproveMs: 0, accountNames: Array.from({ length: 40 }, (_, i) => (i === 36 ? "payments-prod" : `team-${i + 1}`)) });
+    const emu = await startTestEmulator({
+      accounts: 40,
+      rolesPerAccount: 1,
+      autoApproveMs: 0,
+      accountNames: Array.from({ length: 40 }, (_, i) => (i === 36 ? "payments-prod" : `team-${i + 1}`)),
+    });
     const { home, cleanup } = await makeTempHome();
     try {
       const r = await configureOnTerminal(emu, home, "p3", [["Which AWS account\\? \\(40 available\\)", [..."payments", ENTER]]]);

@@ -17,13 +17,22 @@ afterAll(async () => {
 });
 
 /** A raw request: node:http sets exactly the headers given (fetch would not let a test forge Host). */
-function send(method: string, path: string, headers: Record<string, string>, body = ""): Promise<{ status: number; location: string | undefined; text: string }> {
+function send(
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body = "",
+): Promise<{ status: number; location: string | undefined; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(`${emu.url}${path}`, { method, headers: { ...headers, "content-length": String(Buffer.byteLength(body)) } }, (res) => {
-      let text = "";
-      res.on("data", (c: Buffer) => (text += c.toString()));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, location: res.headers.location, text }));
-    });
+    const req = request(
+      `${emu.url}${path}`,
+      { method, headers: { ...headers, "content-length": String(Buffer.byteLength(body)) } },
+      (res) => {
+        let text = "";
+        res.on("data", (c: Buffer) => (text += c.toString()));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, location: res.headers.location, text }));
+      },
+    );
     req.on("error", reject);
     req.end(body);
   });
@@ -64,9 +73,26 @@ describe("the admin API takes requests from this machine's scripts only", () => 
 
 describe("sign-in decisions are POSTs from the page itself", () => {
   async function pendingAuthorization(): Promise<string> {
-    const reg = await send("POST", "/client/register", json, JSON.stringify({ clientName: "t", clientType: "public", grantTypes: ["authorization_code"], redirectUris: ["http://127.0.0.1/oauth/callback"] }));
+    const reg = await send(
+      "POST",
+      "/client/register",
+      json,
+      JSON.stringify({
+        clientName: "t",
+        clientType: "public",
+        grantTypes: ["authorization_code"],
+        redirectUris: ["http://127.0.0.1/oauth/callback"],
+      }),
+    );
     const { clientId } = JSON.parse(reg.text) as { clientId: string };
-    const q = new URLSearchParams({ response_type: "code", client_id: clientId, redirect_uri: "http://127.0.0.1:54329/oauth/callback", state: "s", code_challenge_method: "S256", code_challenge: "SXt1c1GpARTs23l1OboV3FBd8sGum0fFBaBbI8U9vCA" });
+    const q = new URLSearchParams({
+      response_type: "code",
+      client_id: clientId,
+      redirect_uri: "http://127.0.0.1:54329/oauth/callback",
+      state: "s",
+      code_challenge_method: "S256",
+      code_challenge: "SXt1c1GpARTs23l1OboV3FBd8sGum0fFBaBbI8U9vCA",
+    });
     const page = await send("GET", `/authorize?${q}`, {});
     expect(page.status).toBe(200);
     return /name="request" value="([^"]+)"/.exec(page.text)![1]!;
@@ -99,8 +125,12 @@ describe("sign-in decisions are POSTs from the page itself", () => {
   });
 
   it("POST /device from another site is refused; from the page it decides", async () => {
-    const reg = JSON.parse((await send("POST", "/client/register", json, JSON.stringify({ clientName: "t", clientType: "public" }))).text) as { clientId: string; clientSecret: string };
-    const dev = JSON.parse((await send("POST", "/device_authorization", json, JSON.stringify({ ...reg, startUrl: emu.startUrl }))).text) as { userCode: string };
+    const reg = JSON.parse(
+      (await send("POST", "/client/register", json, JSON.stringify({ clientName: "t", clientType: "public" }))).text,
+    ) as { clientId: string; clientSecret: string };
+    const dev = JSON.parse(
+      (await send("POST", "/device_authorization", json, JSON.stringify({ ...reg, startUrl: emu.startUrl }))).text,
+    ) as { userCode: string };
     const body = `user_code=${dev.userCode}&decision=approve`;
     expect((await send("POST", "/device", { ...form, origin: "https://evil.example" }, body)).status).toBe(403);
     expect(JSON.parse((await send("GET", "/_admin/state", {})).text)).toMatchObject({ pendingUserCodes: [dev.userCode] });

@@ -23,7 +23,10 @@ const portalErrorType = (name: string): string => `${name}:http://internal.amazo
 async function signIn(): Promise<string> {
   const reg = await call("POST", "/client/register", { body: JSON.stringify({ clientName: "t", clientType: "public" }), headers: json });
   const { clientId, clientSecret } = JSON.parse(reg.text) as { clientId: string; clientSecret: string };
-  const dev = await call("POST", "/device_authorization", { body: JSON.stringify({ clientId, clientSecret, startUrl: emu.startUrl }), headers: json });
+  const dev = await call("POST", "/device_authorization", {
+    body: JSON.stringify({ clientId, clientSecret, startUrl: emu.startUrl }),
+    headers: json,
+  });
   const { deviceCode } = JSON.parse(dev.text) as { deviceCode: string };
   const tok = await call("POST", "/token", {
     body: JSON.stringify({ clientId, clientSecret, deviceCode, grantType: "urn:ietf:params:oauth:grant-type:device_code" }),
@@ -38,10 +41,38 @@ describe("emulator: bad input gets the service's error shape", () => {
     ["a JSON array", "POST", "/client/register", "[1,2]", 400, "InvalidRequestException"],
     ["an empty body", "POST", "/token", "", 400, "InvalidRequestException"],
     ["missing clientType", "POST", "/client/register", JSON.stringify({ clientName: "x" }), 400, "InvalidRequestException"],
-    ["a confidential client", "POST", "/client/register", JSON.stringify({ clientName: "x", clientType: "confidential" }), 400, "InvalidClientMetadataException"],
-    ["an unknown grant in registration", "POST", "/client/register", JSON.stringify({ clientName: "x", clientType: "public", grantTypes: ["password"] }), 400, "UnsupportedGrantTypeException"],
-    ["unknown client credentials", "POST", "/device_authorization", JSON.stringify({ clientId: "nope", clientSecret: "nope", startUrl: "https://x.awsapps.com/start" }), 401, "InvalidClientException"],
-    ["unknown client at CreateToken", "POST", "/token", JSON.stringify({ clientId: "a", clientSecret: "b", grantType: "refresh_token", refreshToken: "r" }), 401, "InvalidClientException"],
+    [
+      "a confidential client",
+      "POST",
+      "/client/register",
+      JSON.stringify({ clientName: "x", clientType: "confidential" }),
+      400,
+      "InvalidClientMetadataException",
+    ],
+    [
+      "an unknown grant in registration",
+      "POST",
+      "/client/register",
+      JSON.stringify({ clientName: "x", clientType: "public", grantTypes: ["password"] }),
+      400,
+      "UnsupportedGrantTypeException",
+    ],
+    [
+      "unknown client credentials",
+      "POST",
+      "/device_authorization",
+      JSON.stringify({ clientId: "nope", clientSecret: "nope", startUrl: "https://x.awsapps.com/start" }),
+      401,
+      "InvalidClientException",
+    ],
+    [
+      "unknown client at CreateToken",
+      "POST",
+      "/token",
+      JSON.stringify({ clientId: "a", clientSecret: "b", grantType: "refresh_token", refreshToken: "r" }),
+      401,
+      "InvalidClientException",
+    ],
     ["a wrong method on an OIDC path", "GET", "/token", undefined, 405, "UnknownOperationException"],
     ["an unknown path", "GET", "/no/such/thing", undefined, 404, "UnknownOperationException"],
   ])("%s", async (_name, method, path, body, status, errorType) => {
@@ -66,14 +97,22 @@ describe("emulator: bad input gets the service's error shape", () => {
     const r = await call("GET", "/assignment/accounts", { headers });
     expect(r.status).toBe(status);
     expect(r.errorType).toBe(portalErrorType(errorType));
-    expect(JSON.parse(r.text)).toEqual({ message: "Session token not found or invalid", __type: `com.amazonaws.switchboard.portal#${errorType}` });
+    expect(JSON.parse(r.text)).toEqual({
+      message: "Session token not found or invalid",
+      __type: `com.amazonaws.switchboard.portal#${errorType}`,
+    });
   });
 
   it.each([
     ["a malformed account id", "/federation/credentials?account_id=12&role_name=AdministratorAccess", 400, "InvalidRequestException"],
     ["a missing role name", "/federation/credentials?account_id=100000000001", 400, "InvalidRequestException"],
     ["a role that is not assigned", "/federation/credentials?account_id=100000000001&role_name=Nope", 403, "ForbiddenException"],
-    ["an account that is not assigned", "/federation/credentials?account_id=999999999999&role_name=AdministratorAccess", 403, "ForbiddenException"],
+    [
+      "an account that is not assigned",
+      "/federation/credentials?account_id=999999999999&role_name=AdministratorAccess",
+      403,
+      "ForbiddenException",
+    ],
     ["a bad max_result", "/assignment/accounts?max_result=1000", 400, "InvalidRequestException"],
     ["a bad next_token", "/assignment/accounts?next_token=garbage", 400, "InvalidRequestException"],
   ])("portal rejects %s", async (_name, path, status, errorType) => {
@@ -91,11 +130,21 @@ describe("emulator: bad input gets the service's error shape", () => {
 });
 
 describe("emulator: refresh tokens only for clients registered with sso:account:access", () => {
-  async function deviceSignIn(scopes: string[] | undefined): Promise<{ client: { clientId: string; clientSecret: string }; token: Record<string, unknown> }> {
-    const reg = await call("POST", "/client/register", { body: JSON.stringify({ clientName: "t", clientType: "public", ...(scopes && { scopes }) }), headers: json });
+  async function deviceSignIn(
+    scopes: string[] | undefined,
+  ): Promise<{ client: { clientId: string; clientSecret: string }; token: Record<string, unknown> }> {
+    const reg = await call("POST", "/client/register", {
+      body: JSON.stringify({ clientName: "t", clientType: "public", ...(scopes && { scopes }) }),
+      headers: json,
+    });
     const client = JSON.parse(reg.text) as { clientId: string; clientSecret: string };
-    const dev = JSON.parse((await call("POST", "/device_authorization", { body: JSON.stringify({ ...client, startUrl: emu.startUrl }), headers: json })).text) as { deviceCode: string };
-    const tok = await call("POST", "/token", { body: JSON.stringify({ ...client, deviceCode: dev.deviceCode, grantType: "urn:ietf:params:oauth:grant-type:device_code" }), headers: json });
+    const dev = JSON.parse(
+      (await call("POST", "/device_authorization", { body: JSON.stringify({ ...client, startUrl: emu.startUrl }), headers: json })).text,
+    ) as { deviceCode: string };
+    const tok = await call("POST", "/token", {
+      body: JSON.stringify({ ...client, deviceCode: dev.deviceCode, grantType: "urn:ietf:params:oauth:grant-type:device_code" }),
+      headers: json,
+    });
     expect(tok.status).toBe(200);
     return { client, token: JSON.parse(tok.text) as Record<string, unknown> };
   }
@@ -113,7 +162,10 @@ describe("emulator: refresh tokens only for clients registered with sso:account:
   it("issues one, rotated on every refresh, to a client registered with sso:account:access", async () => {
     const { client, token } = await deviceSignIn(["sso:account:access"]);
     expect(token.refreshToken).toEqual(expect.any(String));
-    const refreshed = await call("POST", "/token", { body: JSON.stringify({ ...client, grantType: "refresh_token", refreshToken: token.refreshToken }), headers: json });
+    const refreshed = await call("POST", "/token", {
+      body: JSON.stringify({ ...client, grantType: "refresh_token", refreshToken: token.refreshToken }),
+      headers: json,
+    });
     expect(refreshed.status).toBe(200);
     const next = JSON.parse(refreshed.text) as Record<string, unknown>;
     expect(next.refreshToken).toEqual(expect.any(String));
@@ -144,13 +196,18 @@ describe("emulator: load", () => {
 describe("emulator: admin API", () => {
   it("injects failures that are counted, then recover", async () => {
     const token = await signIn();
-    const inj = await call("POST", "/_admin/inject", { body: JSON.stringify({ operation: "ListAccounts", status: 500, error: "InternalServerException", count: 2 }), headers: json });
+    const inj = await call("POST", "/_admin/inject", {
+      body: JSON.stringify({ operation: "ListAccounts", status: 500, error: "InternalServerException", count: 2 }),
+      headers: json,
+    });
     expect(inj.status).toBe(200);
     const h = { "x-amz-sso_bearer_token": token };
     expect((await call("GET", "/assignment/accounts", { headers: h })).status).toBe(500);
     expect((await call("GET", "/assignment/accounts", { headers: h })).status).toBe(500);
     expect((await call("GET", "/assignment/accounts", { headers: h })).status).toBe(200);
-    const stats = JSON.parse((await call("GET", "/_admin/stats")).text) as { operations: Record<string, { byCode: Record<string, number> }> };
+    const stats = JSON.parse((await call("GET", "/_admin/stats")).text) as {
+      operations: Record<string, { byCode: Record<string, number> }>;
+    };
     expect(stats.operations.ListAccounts?.byCode.InternalServerException).toBeGreaterThanOrEqual(2);
   });
 
@@ -159,7 +216,8 @@ describe("emulator: admin API", () => {
     await call("POST", "/_admin/config", { body: JSON.stringify({ throttleRps: 1, throttleBurst: 2 }), headers: json });
     try {
       const codes = [];
-      for (let i = 0; i < 4; i++) codes.push((await call("GET", "/assignment/accounts", { headers: { "x-amz-sso_bearer_token": token } })).errorType);
+      for (let i = 0; i < 4; i++)
+        codes.push((await call("GET", "/assignment/accounts", { headers: { "x-amz-sso_bearer_token": token } })).errorType);
       expect(codes.slice(0, 2)).toEqual([null, null]);
       expect(codes.slice(2)).toContain(portalErrorType("TooManyRequestsException"));
     } finally {
@@ -176,15 +234,26 @@ describe("emulator: admin API", () => {
   it("shows pending user codes and approves one by code", async () => {
     await call("POST", "/_admin/config", { body: JSON.stringify({ autoApproveMs: -1 }), headers: json });
     try {
-      const reg = JSON.parse((await call("POST", "/client/register", { body: JSON.stringify({ clientName: "t", clientType: "public" }), headers: json })).text) as Record<string, string>;
-      const dev = JSON.parse((await call("POST", "/device_authorization", { body: JSON.stringify({ clientId: reg.clientId, clientSecret: reg.clientSecret, startUrl: emu.startUrl }), headers: json })).text) as Record<string, string>;
+      const reg = JSON.parse(
+        (await call("POST", "/client/register", { body: JSON.stringify({ clientName: "t", clientType: "public" }), headers: json })).text,
+      ) as Record<string, string>;
+      const dev = JSON.parse(
+        (
+          await call("POST", "/device_authorization", {
+            body: JSON.stringify({ clientId: reg.clientId, clientSecret: reg.clientSecret, startUrl: emu.startUrl }),
+            headers: json,
+          })
+        ).text,
+      ) as Record<string, string>;
       const state = JSON.parse((await call("GET", "/_admin/state")).text) as { pendingUserCodes: string[] };
       expect(state.pendingUserCodes).toContain(dev.userCode);
       expect(JSON.stringify(state)).not.toContain(dev.deviceCode);
       const page = await call("GET", `/device?user_code=${dev.userCode}`);
       expect(page.text).toContain(dev.userCode);
       expect(page.text).toMatch(/Approve/);
-      const approved = JSON.parse((await call("POST", "/_admin/approve", { body: JSON.stringify({ user_code: dev.userCode }), headers: json })).text) as { userCodes: string[] };
+      const approved = JSON.parse(
+        (await call("POST", "/_admin/approve", { body: JSON.stringify({ user_code: dev.userCode }), headers: json })).text,
+      ) as { userCodes: string[] };
       expect(approved.userCodes).toEqual([dev.userCode]);
     } finally {
       await call("POST", "/_admin/config", { body: JSON.stringify({ autoApproveMs: 0 }), headers: json });
@@ -208,7 +277,13 @@ describe("emulator: authorization code + PKCE (docs/protocol/sso-oidc.md §7)", 
 
   async function registerPkceClient() {
     const r = await call("POST", "/client/register", {
-      body: JSON.stringify({ clientName: "pkce", clientType: "public", grantTypes: ["authorization_code", "refresh_token"], redirectUris: ["http://127.0.0.1/oauth/callback"], scopes: ["sso:account:access"] }),
+      body: JSON.stringify({
+        clientName: "pkce",
+        clientType: "public",
+        grantTypes: ["authorization_code", "refresh_token"],
+        redirectUris: ["http://127.0.0.1/oauth/callback"],
+        scopes: ["sso:account:access"],
+      }),
       headers: json,
     });
     expect(r.status).toBe(200);
@@ -217,7 +292,14 @@ describe("emulator: authorization code + PKCE (docs/protocol/sso-oidc.md §7)", 
 
   async function authorize(clientId: string, port: number, state = "0b7a5d4e-6f1c-4e7b-9d2a-3c5b8e1f2a47") {
     const redirectUri = `http://127.0.0.1:${port}/oauth/callback`;
-    const q = new URLSearchParams({ response_type: "code", client_id: clientId, redirect_uri: redirectUri, state, code_challenge_method: "S256", scopes: "sso:account:access" });
+    const q = new URLSearchParams({
+      response_type: "code",
+      client_id: clientId,
+      redirect_uri: redirectUri,
+      state,
+      code_challenge_method: "S256",
+      scopes: "sso:account:access",
+    });
     const res = await fetch(`${emu.url}/authorize?${q}&code_challenge=${challenge}`, { redirect: "manual" });
     return { res, redirectUri };
   }
@@ -231,7 +313,17 @@ describe("emulator: authorization code + PKCE (docs/protocol/sso-oidc.md §7)", 
     expect(location.searchParams.get("state")).toBe("0b7a5d4e-6f1c-4e7b-9d2a-3c5b8e1f2a47");
     const code = location.searchParams.get("code")!;
     const token = (body: Record<string, string>) =>
-      call("POST", "/token", { body: JSON.stringify({ clientId: client.clientId, clientSecret: client.clientSecret, grantType: "authorization_code", redirectUri, code, ...body }), headers: json });
+      call("POST", "/token", {
+        body: JSON.stringify({
+          clientId: client.clientId,
+          clientSecret: client.clientSecret,
+          grantType: "authorization_code",
+          redirectUri,
+          code,
+          ...body,
+        }),
+        headers: json,
+      });
     const wrong = await token({ codeVerifier: "B".repeat(64) });
     expect(wrong.errorType?.split(":")[0]).toBe("InvalidGrantException");
     // The failed attempt spent the code: a code is single-use whatever happens.
@@ -241,7 +333,14 @@ describe("emulator: authorization code + PKCE (docs/protocol/sso-oidc.md §7)", 
     const { res: res2 } = await authorize(client.clientId, 54322);
     const code2 = new URL(res2.headers.get("location")!).searchParams.get("code")!;
     const ok = await call("POST", "/token", {
-      body: JSON.stringify({ clientId: client.clientId, clientSecret: client.clientSecret, grantType: "authorization_code", redirectUri: "http://127.0.0.1:54322/oauth/callback", code: code2, codeVerifier: verifier }),
+      body: JSON.stringify({
+        clientId: client.clientId,
+        clientSecret: client.clientSecret,
+        grantType: "authorization_code",
+        redirectUri: "http://127.0.0.1:54322/oauth/callback",
+        code: code2,
+        codeVerifier: verifier,
+      }),
       headers: json,
     });
     expect(ok.status).toBe(200);
@@ -257,7 +356,11 @@ describe("emulator: authorization code + PKCE (docs/protocol/sso-oidc.md §7)", 
       const page = await res.text();
       expect(page).toMatch(/Allow access/);
       const request = /name="request" value="([^"]+)"/.exec(page)![1]!;
-      const decision = await fetch(`${emu.url}/authorize/decision`, { method: "POST", body: new URLSearchParams({ request, decision: "deny" }), redirect: "manual" });
+      const decision = await fetch(`${emu.url}/authorize/decision`, {
+        method: "POST",
+        body: new URLSearchParams({ request, decision: "deny" }),
+        redirect: "manual",
+      });
       expect(decision.status).toBe(302);
       const location = new URL(decision.headers.get("location")!);
       expect(location.searchParams.get("error")).toBe("access_denied");
@@ -268,7 +371,13 @@ describe("emulator: authorization code + PKCE (docs/protocol/sso-oidc.md §7)", 
 
   it("refuses an unregistered redirect URI on a page, never by redirecting", async () => {
     const client = await registerPkceClient();
-    const q = new URLSearchParams({ response_type: "code", client_id: client.clientId, redirect_uri: "http://127.0.0.1:5000/elsewhere", state: "s", code_challenge_method: "S256" });
+    const q = new URLSearchParams({
+      response_type: "code",
+      client_id: client.clientId,
+      redirect_uri: "http://127.0.0.1:5000/elsewhere",
+      state: "s",
+      code_challenge_method: "S256",
+    });
     const res = await fetch(`${emu.url}/authorize?${q}&code_challenge=${challenge}`, { redirect: "manual" });
     expect(res.status).toBe(400);
     expect(res.headers.get("location")).toBeNull();
@@ -279,15 +388,40 @@ describe("emulator: scale", () => {
   it("lists 5,000 accounts × 10 roles page by page", async () => {
     const big = await startEmulator({ port: 0, accounts: 5000, rolesPerAccount: 10, pageSize: 100 });
     try {
-      const reg = await (await fetch(`${big.url}/client/register`, { method: "POST", headers: json, body: JSON.stringify({ clientName: "t", clientType: "public" }) })).json() as Record<string, string>;
-      const dev = await (await fetch(`${big.url}/device_authorization`, { method: "POST", headers: json, body: JSON.stringify({ clientId: reg.clientId, clientSecret: reg.clientSecret, startUrl: big.startUrl }) })).json() as Record<string, string>;
-      const tok = await (await fetch(`${big.url}/token`, { method: "POST", headers: json, body: JSON.stringify({ clientId: reg.clientId, clientSecret: reg.clientSecret, deviceCode: dev.deviceCode, grantType: "urn:ietf:params:oauth:grant-type:device_code" }) })).json() as Record<string, string>;
+      const reg = (await (
+        await fetch(`${big.url}/client/register`, {
+          method: "POST",
+          headers: json,
+          body: JSON.stringify({ clientName: "t", clientType: "public" }),
+        })
+      ).json()) as Record<string, string>;
+      const dev = (await (
+        await fetch(`${big.url}/device_authorization`, {
+          method: "POST",
+          headers: json,
+          body: JSON.stringify({ clientId: reg.clientId, clientSecret: reg.clientSecret, startUrl: big.startUrl }),
+        })
+      ).json()) as Record<string, string>;
+      const tok = (await (
+        await fetch(`${big.url}/token`, {
+          method: "POST",
+          headers: json,
+          body: JSON.stringify({
+            clientId: reg.clientId,
+            clientSecret: reg.clientSecret,
+            deviceCode: dev.deviceCode,
+            grantType: "urn:ietf:params:oauth:grant-type:device_code",
+          }),
+        })
+      ).json()) as Record<string, string>;
       const headers = { "x-amz-sso_bearer_token": tok.accessToken! };
       const ids: string[] = [];
       let next: string | undefined;
       let pages = 0;
       do {
-        const page = await (await fetch(`${big.url}/assignment/accounts?max_result=100${next ? `&next_token=${encodeURIComponent(next)}` : ""}`, { headers })).json() as { accountList: { accountId: string }[]; nextToken?: string };
+        const page = (await (
+          await fetch(`${big.url}/assignment/accounts?max_result=100${next ? `&next_token=${encodeURIComponent(next)}` : ""}`, { headers })
+        ).json()) as { accountList: { accountId: string }[]; nextToken?: string };
         ids.push(...page.accountList.map((a) => a.accountId));
         next = page.nextToken;
         pages++;
@@ -295,7 +429,9 @@ describe("emulator: scale", () => {
       expect(pages).toBe(50);
       expect(new Set(ids).size).toBe(5000);
       expect(ids.at(-1)).toBe("100000005000");
-      const roles = await (await fetch(`${big.url}/assignment/roles?account_id=100000005000&max_result=100`, { headers })).json() as { roleList: unknown[] };
+      const roles = (await (await fetch(`${big.url}/assignment/roles?account_id=100000005000&max_result=100`, { headers })).json()) as {
+        roleList: unknown[];
+      };
       expect(roles.roleList).toHaveLength(10);
     } finally {
       await big.close();

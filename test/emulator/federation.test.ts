@@ -33,11 +33,17 @@ describe("/federation", () => {
     expect(r.status).toBe(200);
     const { SigninToken } = (await r.json()) as { SigninToken: string };
     expect(SigninToken).toMatch(/^emu-signin-/);
-    const posted = await fetch(`${e.url}/federation`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ Action: "getSigninToken", Session: session(keys), SessionDuration: "3600" }) });
+    const posted = await fetch(`${e.url}/federation`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ Action: "getSigninToken", Session: session(keys), SessionDuration: "3600" }),
+    });
     expect(posted.status).toBe(200);
 
     const destination = "https://us-east-1.console.aws.amazon.com/ec2/home?region=us-east-1";
-    const page = await fetch(`${e.url}/federation?${new URLSearchParams({ Action: "login", Issuer: e.startUrl, Destination: destination, SigninToken })}`);
+    const page = await fetch(
+      `${e.url}/federation?${new URLSearchParams({ Action: "login", Issuer: e.startUrl, Destination: destination, SigninToken })}`,
+    );
     expect(page.status).toBe(200);
     const html = await page.text();
     expect(html).toContain('<b data-testid="role">AdministratorAccess</b>');
@@ -75,7 +81,8 @@ describe("/federation", () => {
     const e = await start();
     const keys = e.state.issueRoleCredentials("100000000001", "AdministratorAccess", "alice@example.com");
     const { SigninToken } = (await (await signinToken(e, session(keys))).json()) as { SigninToken: string };
-    const link = (token: string) => `${e.url}/federation?${new URLSearchParams({ Action: "login", Destination: "https://console.aws.amazon.com/", SigninToken: token })}`;
+    const link = (token: string) =>
+      `${e.url}/federation?${new URLSearchParams({ Action: "login", Destination: "https://console.aws.amazon.com/", SigninToken: token })}`;
     expect((await fetch(link("emu-signin-made-up"))).status).toBe(400);
     nowMs += 15 * 60_000;
     expect((await fetch(link(SigninToken))).status).toBe(400);

@@ -2,7 +2,19 @@ import { Sha256 } from "@smithy/core/checksum";
 import { SignatureV4 } from "@smithy/signature-v4";
 import type { AwsCredentialIdentity, HttpRequest } from "@smithy/types";
 import { describe, expect, it } from "vitest";
-import { AKID, BODY, EXPIRED_AKID, header, LONG_TERM_AKID, MIN, SECRET, signedHeadersOf, T0, TOKEN, verify } from "../helpers/sigv4-fixtures.js";
+import {
+  AKID,
+  BODY,
+  EXPIRED_AKID,
+  header,
+  LONG_TERM_AKID,
+  MIN,
+  SECRET,
+  signedHeadersOf,
+  T0,
+  TOKEN,
+  verify,
+} from "../helpers/sigv4-fixtures.js";
 import {
   canonicalHeaders,
   canonicalQuery,
@@ -84,7 +96,13 @@ const jsSdkShape = (o: Partial<SmithySign> = {}): Promise<SigV4Request> =>
   });
 
 const presigned = (o: Partial<SmithySign> = {}): Promise<SigV4Request> =>
-  smithySign({ method: "GET", presign: true, headers: { host: "127.0.0.1:18080" }, query: { Action: "GetCallerIdentity", Version: "2011-06-15" }, ...o });
+  smithySign({
+    method: "GET",
+    presign: true,
+    headers: { host: "127.0.0.1:18080" },
+    query: { Action: "GetCallerIdentity", Version: "2011-06-15" },
+    ...o,
+  });
 
 /** A copy with header `name` replaced (or removed when value is undefined). */
 function withHeader(req: SigV4Request, name: string, value: string | undefined): SigV4Request {
@@ -96,17 +114,20 @@ function withHeader(req: SigV4Request, name: string, value: string | undefined):
   return { ...req, rawHeaders };
 }
 
-
 describe("sigv4: the test vector of docs/protocol/sts.md §7", () => {
   const req: SigV4Request = {
     method: "POST",
     rawPath: "/",
     rawQuery: "",
     rawHeaders: [
-      "Host", "sts.us-east-1.amazonaws.com",
-      "Content-Type", "application/x-www-form-urlencoded; charset=utf-8",
-      "X-Amz-Date", "20240102T030405Z",
-      "X-Amz-Security-Token", TOKEN,
+      "Host",
+      "sts.us-east-1.amazonaws.com",
+      "Content-Type",
+      "application/x-www-form-urlencoded; charset=utf-8",
+      "X-Amz-Date",
+      "20240102T030405Z",
+      "X-Amz-Security-Token",
+      TOKEN,
       "Authorization",
       `AWS4-HMAC-SHA256 Credential=${AKID}/20240102/us-east-1/sts/aws4_request, ` +
         "SignedHeaders=content-type;host;x-amz-date;x-amz-security-token, " +
@@ -213,7 +234,10 @@ describe("sigv4: requests signed by the JS SDK's SignatureV4", () => {
   it("accepts botocore's header set, with host:port and unsigned headers added after signing", async () => {
     const req = await botocoreShape();
     expect(signedHeadersOf(req)).toBe("content-type;host;x-amz-date;x-amz-security-token");
-    const sent = { ...req, rawHeaders: [...req.rawHeaders, "User-Agent", "Botocore/1.43.11", "Accept-Encoding", "identity", "amz-sdk-request", "attempt=1"] };
+    const sent = {
+      ...req,
+      rawHeaders: [...req.rawHeaders, "User-Agent", "Botocore/1.43.11", "Accept-Encoding", "identity", "amz-sdk-request", "attempt=1"],
+    };
     expect(verify(sent)).toEqual({ ok: true, accessKeyId: AKID, region: "us-east-1" });
   });
 
@@ -270,66 +294,103 @@ const errorCases: ErrorCase[] = [
   {
     name: "no Authorization header and no presign query",
     make: async () => withHeader(await botocoreShape(), "authorization", undefined),
-    status: 403, code: "MissingAuthenticationToken",
+    status: 403,
+    code: "MissingAuthenticationToken",
   },
   {
     name: "another algorithm",
-    make: async () => { const r = await botocoreShape(); return withHeader(r, "Authorization", header(r, "authorization")!.replace("AWS4-HMAC-SHA256", "AWS4-HMAC-SHA512")); },
-    status: 400, code: "IncompleteSignature",
+    make: async () => {
+      const r = await botocoreShape();
+      return withHeader(r, "Authorization", header(r, "authorization")!.replace("AWS4-HMAC-SHA256", "AWS4-HMAC-SHA512"));
+    },
+    status: 400,
+    code: "IncompleteSignature",
   },
   {
     name: "an Authorization header without SignedHeaders and Signature",
-    make: async () => withHeader(await botocoreShape(), "Authorization", `AWS4-HMAC-SHA256 Credential=${AKID}/20240102/us-east-1/sts/aws4_request`),
-    status: 400, code: "IncompleteSignature",
+    make: async () =>
+      withHeader(await botocoreShape(), "Authorization", `AWS4-HMAC-SHA256 Credential=${AKID}/20240102/us-east-1/sts/aws4_request`),
+    status: 400,
+    code: "IncompleteSignature",
     message: "Authorization header requires 'SignedHeaders' parameter. Authorization header requires 'Signature' parameter.",
   },
   {
     name: "an Authorization part without an equal sign",
-    make: async () => { const r = await botocoreShape(); return withHeader(r, "Authorization", `${header(r, "authorization")!}, garbage`); },
-    status: 400, code: "IncompleteSignature", message: /missing equal-sign/,
+    make: async () => {
+      const r = await botocoreShape();
+      return withHeader(r, "Authorization", `${header(r, "authorization")!}, garbage`);
+    },
+    status: 400,
+    code: "IncompleteSignature",
+    message: /missing equal-sign/,
   },
   {
     name: "no X-Amz-Date or Date header",
     make: async () => withHeader(await botocoreShape(), "x-amz-date", undefined),
-    status: 400, code: "IncompleteSignature", message: /requires existence of either a 'X-Amz-Date' or a 'Date' header/,
+    status: 400,
+    code: "IncompleteSignature",
+    message: /requires existence of either a 'X-Amz-Date' or a 'Date' header/,
   },
   {
     name: "an X-Amz-Date in the wrong format",
     make: async () => withHeader(await botocoreShape(), "X-Amz-Date", "2024-01-02T03:04:05Z"),
-    status: 400, code: "IncompleteSignature",
+    status: 400,
+    code: "IncompleteSignature",
   },
   {
     name: "a credential with three parts",
-    make: async () => { const r = await botocoreShape(); return withHeader(r, "Authorization", header(r, "authorization")!.replace(/Credential=[^,]+/, `Credential=${AKID}/20240102/us-east-1`)); },
-    status: 400, code: "IncompleteSignature", message: /exactly 5 slash-delimited elements.*got 3/,
+    make: async () => {
+      const r = await botocoreShape();
+      return withHeader(
+        r,
+        "Authorization",
+        header(r, "authorization")!.replace(/Credential=[^,]+/, `Credential=${AKID}/20240102/us-east-1`),
+      );
+    },
+    status: 400,
+    code: "IncompleteSignature",
+    message: /exactly 5 slash-delimited elements.*got 3/,
   },
   {
     name: "both an Authorization header and a presign query",
     make: async () => ({ ...(await botocoreShape()), rawQuery: "X-Amz-Algorithm=AWS4-HMAC-SHA256" }),
-    status: 400, code: "IncompleteSignature", message: /Only one auth mechanism/,
+    status: 400,
+    code: "IncompleteSignature",
+    message: /Only one auth mechanism/,
   },
   {
     name: "a presigned query without X-Amz-Signature",
-    make: async () => { const r = await presigned(); return { ...r, rawQuery: r.rawQuery.replace(/&?X-Amz-Signature=[0-9a-f]+/, "") }; },
-    status: 400, code: "IncompleteSignature", message: /must include 'X-Amz-Signature'/,
+    make: async () => {
+      const r = await presigned();
+      return { ...r, rawQuery: r.rawQuery.replace(/&?X-Amz-Signature=[0-9a-f]+/, "") };
+    },
+    status: 400,
+    code: "IncompleteSignature",
+    message: /must include 'X-Amz-Signature'/,
   },
   {
     name: "a credential scoped to another service",
     make: () => botocoreShape({ service: "sqs" }),
-    status: 403, code: "SignatureDoesNotMatch", message: "Credential should be scoped to correct service: 'sts'. ",
+    status: 403,
+    code: "SignatureDoesNotMatch",
+    message: "Credential should be scoped to correct service: 'sts'. ",
   },
   {
     name: "a region the endpoint does not serve",
     make: () => botocoreShape(),
     opts: { regions: ["eu-north-1"] },
-    status: 403, code: "SignatureDoesNotMatch", message: /valid region/,
+    status: 403,
+    code: "SignatureDoesNotMatch",
+    message: /valid region/,
   },
   {
     name: "a scope date that differs from X-Amz-Date",
     make: async () => withHeader(await botocoreShape(), "X-Amz-Date", "20240103T030405Z"),
     opts: { nowMs: Date.UTC(2024, 0, 3, 3, 4, 5) },
-    status: 403, code: "SignatureDoesNotMatch",
-    message: "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '20240102' != '20240103', from '20240103T030405Z'.",
+    status: 403,
+    code: "SignatureDoesNotMatch",
+    message:
+      "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '20240102' != '20240103', from '20240103T030405Z'.",
   },
   {
     name: "host not among the signed headers",
@@ -338,89 +399,117 @@ const errorCases: ErrorCase[] = [
       const r = await smithySign({ headers: { "content-type": "application/x-www-form-urlencoded" } });
       return { ...r, rawHeaders: [...r.rawHeaders, "Host", "127.0.0.1:18080"] };
     },
-    status: 403, code: "SignatureDoesNotMatch", message: /'Host' or ':authority' must be a 'SignedHeader'/,
+    status: 403,
+    code: "SignatureDoesNotMatch",
+    message: /'Host' or ':authority' must be a 'SignedHeader'/,
   },
   {
     name: "an unknown access key",
     make: () => botocoreShape({ credentials: { accessKeyId: "ASIAUNKNOWNEXAMPLE00", secretAccessKey: SECRET, sessionToken: TOKEN } }),
-    status: 403, code: "InvalidClientTokenId", message: "The security token included in the request is invalid.",
+    status: 403,
+    code: "InvalidClientTokenId",
+    message: "The security token included in the request is invalid.",
   },
   {
     name: "a temporary key without its session token",
     make: () => botocoreShape({ credentials: { accessKeyId: AKID, secretAccessKey: SECRET } }),
-    status: 403, code: "InvalidClientTokenId",
+    status: 403,
+    code: "InvalidClientTokenId",
   },
   {
     name: "a temporary key with another session token",
     make: () => botocoreShape({ credentials: { accessKeyId: AKID, secretAccessKey: SECRET, sessionToken: `${TOKEN}x` } }),
-    status: 403, code: "InvalidClientTokenId",
+    status: 403,
+    code: "InvalidClientTokenId",
   },
   {
     name: "a long-term key sent with a session token",
     make: () => botocoreShape({ credentials: { accessKeyId: LONG_TERM_AKID, secretAccessKey: SECRET, sessionToken: TOKEN } }),
-    status: 403, code: "InvalidClientTokenId",
+    status: 403,
+    code: "InvalidClientTokenId",
   },
   {
     name: "an expired session",
     make: () => botocoreShape({ credentials: { accessKeyId: EXPIRED_AKID, secretAccessKey: SECRET, sessionToken: TOKEN } }),
-    status: 403, code: "ExpiredToken", message: "The security token included in the request is expired",
+    status: 403,
+    code: "ExpiredToken",
+    message: "The security token included in the request is expired",
   },
   {
     name: "a date more than 15 minutes old",
     make: () => botocoreShape(),
     opts: { nowMs: T0 + 15 * MIN + 1000 },
-    status: 403, code: "SignatureDoesNotMatch",
+    status: 403,
+    code: "SignatureDoesNotMatch",
     message: "Signature expired: 20240102T030405Z is now earlier than 20240102T030406Z (20240102T031906Z - 15 min.)",
   },
   {
     name: "a date more than 15 minutes ahead",
     make: () => botocoreShape(),
     opts: { nowMs: T0 - 15 * MIN - 1000 },
-    status: 403, code: "SignatureDoesNotMatch",
+    status: 403,
+    code: "SignatureDoesNotMatch",
     message: "Signature not yet current: 20240102T030405Z is still later than 20240102T030404Z (20240102T024904Z + 15 min.)",
   },
   {
     name: "a date outside a custom 5 minute window",
     make: () => botocoreShape(),
     opts: { nowMs: T0 + 6 * MIN, maxSkewMs: 5 * MIN },
-    status: 403, code: "SignatureDoesNotMatch",
+    status: 403,
+    code: "SignatureDoesNotMatch",
     message: "Signature expired: 20240102T030405Z is now earlier than 20240102T030505Z (20240102T031005Z - 5 min.)",
   },
   {
     name: "a signature made with the wrong secret",
     make: () => botocoreShape({ credentials: { accessKeyId: AKID, secretAccessKey: `${SECRET}x`, sessionToken: TOKEN } }),
-    status: 403, code: "SignatureDoesNotMatch", message: MISMATCH_TEXT,
+    status: 403,
+    code: "SignatureDoesNotMatch",
+    message: MISMATCH_TEXT,
   },
   {
     name: "a tampered body (botocore shape)",
     make: async () => ({ ...(await botocoreShape()), body: Buffer.from("Action=GetCallerIdentity&Version=2011-06-16") }),
-    status: 403, code: "SignatureDoesNotMatch", message: MISMATCH_TEXT,
+    status: 403,
+    code: "SignatureDoesNotMatch",
+    message: MISMATCH_TEXT,
   },
   {
     name: "a tampered body under an unchanged x-amz-content-sha256 (JS SDK shape)",
     make: async () => ({ ...(await jsSdkShape()), body: Buffer.from("Action=GetCallerIdentity&Version=2011-06-16") }),
-    status: 403, code: "SignatureDoesNotMatch", message: /x-amz-content-sha256/,
+    status: 403,
+    code: "SignatureDoesNotMatch",
+    message: /x-amz-content-sha256/,
   },
   {
     name: "a tampered signed header",
     make: async () => withHeader(await botocoreShape(), "Content-Type", "text/plain"),
-    status: 403, code: "SignatureDoesNotMatch", message: MISMATCH_TEXT,
+    status: 403,
+    code: "SignatureDoesNotMatch",
+    message: MISMATCH_TEXT,
   },
   {
     name: "another port in Host",
     make: async () => withHeader(await botocoreShape(), "Host", "127.0.0.1:18081"),
-    status: 403, code: "SignatureDoesNotMatch",
+    status: 403,
+    code: "SignatureDoesNotMatch",
   },
   {
     name: "a tampered presigned query",
-    make: async () => { const r = await presigned(); return { ...r, rawQuery: r.rawQuery.replace("Version=2011-06-15", "Version=2011-06-16") }; },
-    status: 403, code: "SignatureDoesNotMatch", message: MISMATCH_TEXT,
+    make: async () => {
+      const r = await presigned();
+      return { ...r, rawQuery: r.rawQuery.replace("Version=2011-06-15", "Version=2011-06-16") };
+    },
+    status: 403,
+    code: "SignatureDoesNotMatch",
+    message: MISMATCH_TEXT,
   },
   {
     name: "a stale presigned GET",
     make: () => presigned(),
     opts: { nowMs: T0 + 16 * MIN },
-    status: 403, code: "SignatureDoesNotMatch", message: /^Signature expired: 20240102T030405Z/,
+    status: 403,
+    code: "SignatureDoesNotMatch",
+    message: /^Signature expired: 20240102T030405Z/,
   },
 ];
 

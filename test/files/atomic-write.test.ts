@@ -1,10 +1,30 @@
 import { spawn, spawnSync } from "node:child_process";
-import { chmod, lstat, mkdir, mkdtemp, readdir, readFile, rename as fsRename, rm, stat, symlink, utimes, writeFile } from "node:fs/promises";
+import {
+  chmod,
+  lstat,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rename as fsRename,
+  rm,
+  stat,
+  symlink,
+  utimes,
+  writeFile,
+} from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { FileAccessError, FileFormatError } from "../../src/errors.js";
-import { readTextIfExists, removeStaleTempFiles, resolveSymlinks, STALE_TEMP_FILE_MS, tempFileName, writeFileAtomic } from "../../src/files/atomic-write.js";
+import {
+  readTextIfExists,
+  removeStaleTempFiles,
+  resolveSymlinks,
+  STALE_TEMP_FILE_MS,
+  tempFileName,
+  writeFileAtomic,
+} from "../../src/files/atomic-write.js";
 import { machineTag, thisMachine } from "../../src/files/this-machine.js";
 import { bundleForChild } from "./bundle-for-child.js";
 
@@ -103,10 +123,12 @@ describe("writeFileAtomic", () => {
     const file = join(dir, "f");
     const bodies = Array.from({ length: 20 }, (_, i) => String(i).repeat(50_000));
     const reads: Promise<string | undefined>[] = [];
-    await Promise.all(bodies.map(async (b) => {
-      await writeFileAtomic(file, b);
-      reads.push(readTextIfExists(file));
-    }));
+    await Promise.all(
+      bodies.map(async (b) => {
+        await writeFileAtomic(file, b);
+        reads.push(readTextIfExists(file));
+      }),
+    );
     for (const text of await Promise.all(reads)) expect(bodies).toContain(text);
     expect(await readdir(dir)).toEqual(["f"]);
   });
@@ -145,11 +167,14 @@ describe("writeFileAtomic: temp files", () => {
       const lib = await bundleForChild(join(import.meta.dirname, "..", "..", "src", "files", "atomic-write.ts"), work);
       const script = join(work, "writer.mjs");
       const size = 8 * 1024 * 1024;
-      await writeFile(script, `
+      await writeFile(
+        script,
+        `
         import { writeFileAtomic } from ${JSON.stringify(lib)};
         const data = "s".repeat(${size});
         for (;;) await writeFileAtomic(process.argv[2], data);
-      `);
+      `,
+      );
       const target = join(dir, "credentials");
       await writeFile(target, "old");
       await chmod(target, 0o644);
@@ -216,7 +241,13 @@ describe("writeFileAtomic: temp files", () => {
 
   it("never deletes another tool's old temp or backup file, whatever its name looks like", async () => {
     // Issue 16: `.X.<12 hex>.tmp` was taken for a temp file of an old sso-cli and deleted.
-    const others = [".backup.0123456789ab.tmp", ".credentials.0123456789ab.tmp", ".config.abcdefabcdef.tmp", ".x.sso-cli-12.tmp", ".notes.sso-cli.tmp"];
+    const others = [
+      ".backup.0123456789ab.tmp",
+      ".credentials.0123456789ab.tmp",
+      ".config.abcdefabcdef.tmp",
+      ".x.sso-cli-12.tmp",
+      ".notes.sso-cli.tmp",
+    ];
     for (const name of others) await writeFile(join(dir, name), "keep", { mode: 0o600 });
     const old = new Date(Date.now() - STALE_TEMP_FILE_MS - 3_600_000);
     for (const name of others) await utimes(join(dir, name), old, old);
@@ -268,7 +299,9 @@ describe("files that are not regular files", () => {
 
   it("names a path that goes through a file", async () => {
     await writeFile(join(dir, "file"), "");
-    await expect(readTextIfExists(join(dir, "file", "config"))).rejects.toThrow(/file\/config: a part of this path is a file, not a folder$/);
+    await expect(readTextIfExists(join(dir, "file", "config"))).rejects.toThrow(
+      /file\/config: a part of this path is a file, not a folder$/,
+    );
     await expect(writeFileAtomic(join(dir, "file", "config"), "x")).rejects.toThrow(FileAccessError);
     expect(await readFile(join(dir, "file"), "utf8")).toBe("");
   });
@@ -319,7 +352,9 @@ describe("writeFileAtomic: secrets", () => {
     await chmod(file, before);
     await writeFileAtomic(file, "keys", secret);
     expect(await modeOf(file)).toBe(after);
-    expect(notices).toEqual([`Made ${file} private (mode 0${after.toString(8)}, was 0${before.toString(8)}): it holds secrets, which other users could read.`]);
+    expect(notices).toEqual([
+      `Made ${file} private (mode 0${after.toString(8)}, was 0${before.toString(8)}): it holds secrets, which other users could read.`,
+    ]);
     await writeFileAtomic(file, "keys 2", secret);
     expect(notices).toHaveLength(1);
   });
@@ -342,13 +377,17 @@ describe("writeFileAtomic: secrets", () => {
     await writeFile(join(aws, "credentials"), "old", { mode: 0o600 });
     const err = await writeFileAtomic(join(aws, "credentials"), "keys", secret).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(FileAccessError);
-    expect((err as FileAccessError).message).toBe(`${join(aws, "credentials")}: not written: other users can write to ${aws} (fix: chmod go-w ${aws})`);
+    expect((err as FileAccessError).message).toBe(
+      `${join(aws, "credentials")}: not written: other users can write to ${aws} (fix: chmod go-w ${aws})`,
+    );
     expect((err as FileAccessError).exitCode).toBe(253);
     expect(await readdir(aws)).toEqual(["credentials"]);
     expect(await readFile(join(aws, "credentials"), "utf8")).toBe("old");
     // Group-writable is writable by others too; a new file in such a folder is refused as well.
     await chmod(aws, 0o770);
-    await expect(writeFileAtomic(join(aws, "sso", "cache", "t.json"), "token", secret)).rejects.toThrow(`other users can write to ${aws} (fix: chmod go-w ${aws})`);
+    await expect(writeFileAtomic(join(aws, "sso", "cache", "t.json"), "token", secret)).rejects.toThrow(
+      `other users can write to ${aws} (fix: chmod go-w ${aws})`,
+    );
     expect(await readdir(aws)).toEqual(["credentials"]);
     // The same write without secrets in it goes ahead (a config file is no one's to steal).
     await writeFileAtomic(join(aws, "config"), "x");
@@ -357,7 +396,9 @@ describe("writeFileAtomic: secrets", () => {
   it("refuses a world-writable folder anywhere above the file, as a swap there reaches the file too", async () => {
     await mkdir(join(dir, "home", ".aws"), { recursive: true });
     await chmod(join(dir, "home"), 0o757);
-    await expect(writeFileAtomic(join(dir, "home", ".aws", "credentials"), "keys", secret)).rejects.toThrow(`(fix: chmod go-w ${join(dir, "home")})`);
+    await expect(writeFileAtomic(join(dir, "home", ".aws", "credentials"), "keys", secret)).rejects.toThrow(
+      `(fix: chmod go-w ${join(dir, "home")})`,
+    );
     expect(await readdir(join(dir, "home", ".aws"))).toEqual([]);
   });
 
@@ -401,24 +442,32 @@ describe("writeFileAtomic: when rename cannot replace the file", () => {
     throw errno(code);
   };
 
-  it.each(["EBUSY", "EXDEV"])("writes in place on %s (simulated), under the same inode, and says the write was not atomic", async (code) => {
-    const file = join(dir, "credentials");
-    await writeFile(file, "old and longer than the new text\n");
-    await chmod(file, 0o644);
-    const { ino } = await stat(file);
-    const notices: string[] = [];
-    await writeFileAtomic(file, ["new", "\n"], { secret: true, notice: (l) => notices.push(l), system: { rename: failingRename(code) } });
-    expect(await readFile(file, "utf8")).toBe("new\n");
-    expect((await stat(file)).ino).toBe(ino);
-    expect(await modeOf(file)).toBe(0o600);
-    expect(notices).toEqual([`Wrote ${file} in place, not atomically: the system would not replace it by rename (${code}).`, `Made ${file} private (mode 0600, was 0644): it holds secrets, which other users could read.`]);
-    expect(await readdir(dir)).toEqual(["credentials"]);
-  });
+  it.each(["EBUSY", "EXDEV"])(
+    "writes in place on %s (simulated), under the same inode, and says the write was not atomic",
+    async (code) => {
+      const file = join(dir, "credentials");
+      await writeFile(file, "old and longer than the new text\n");
+      await chmod(file, 0o644);
+      const { ino } = await stat(file);
+      const notices: string[] = [];
+      await writeFileAtomic(file, ["new", "\n"], { secret: true, notice: (l) => notices.push(l), system: { rename: failingRename(code) } });
+      expect(await readFile(file, "utf8")).toBe("new\n");
+      expect((await stat(file)).ino).toBe(ino);
+      expect(await modeOf(file)).toBe(0o600);
+      expect(notices).toEqual([
+        `Wrote ${file} in place, not atomically: the system would not replace it by rename (${code}).`,
+        `Made ${file} private (mode 0600, was 0644): it holds secrets, which other users could read.`,
+      ]);
+      expect(await readdir(dir)).toEqual(["credentials"]);
+    },
+  );
 
   it("leaves a file that changed meanwhile as it is now, and says so in one line", async () => {
     const file = join(dir, "credentials");
     await writeFile(file, "old\n");
-    const err = await writeFileAtomic(file, "new\n", { system: { rename: failingRename("EBUSY", () => writeFile(file, "someone else's\n")) } }).catch((e: unknown) => e);
+    const err = await writeFileAtomic(file, "new\n", {
+      system: { rename: failingRename("EBUSY", () => writeFile(file, "someone else's\n")) },
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(FileAccessError);
     expect((err as FileAccessError).message).toBe(`${file}: changed while sso-cli was writing it, so it was left as it is now`);
     expect(await readFile(file, "utf8")).toBe("someone else's\n");
@@ -454,7 +503,9 @@ describe("writeFileAtomic: when rename cannot replace the file", () => {
       expect(slept).toHaveLength(3);
     }
     const slept: number[] = [];
-    const err = await writeFileAtomic(file, "never\n", { system: { platform: "win32", rename: failingRename("EPERM"), sleep: async (ms) => void slept.push(ms) } }).catch((e: unknown) => e);
+    const err = await writeFileAtomic(file, "never\n", {
+      system: { platform: "win32", rename: failingRename("EPERM"), sleep: async (ms) => void slept.push(ms) },
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(FileAccessError);
     const total = slept.reduce((a, b) => a + b, 0);
     expect(total).toBeGreaterThanOrEqual(2_000);
@@ -463,7 +514,11 @@ describe("writeFileAtomic: when rename cannot replace the file", () => {
     expect(await readdir(dir)).toEqual(["credentials"]);
     // Elsewhere EPERM is no passing hold: no retry.
     slept.length = 0;
-    await expect(writeFileAtomic(file, "x", { system: { platform: "linux", rename: failingRename("EPERM"), sleep: async (ms) => void slept.push(ms) } })).rejects.toThrow(FileAccessError);
+    await expect(
+      writeFileAtomic(file, "x", {
+        system: { platform: "linux", rename: failingRename("EPERM"), sleep: async (ms) => void slept.push(ms) },
+      }),
+    ).rejects.toThrow(FileAccessError);
     expect(slept).toEqual([]);
   });
 });

@@ -27,7 +27,9 @@ describe("resolveHome", () => {
 
   it.each([undefined, ""])("refuses with one clear line when the system knows no home either (%j)", (home) => {
     expect(() => resolveHome({ HOME: "" }, system(home), "linux")).toThrow(ConfigError);
-    expect(() => resolveHome({ HOME: "" }, system(home), "linux")).toThrow(/^HOME is not set, and the system knows no home folder for this account\.$/);
+    expect(() => resolveHome({ HOME: "" }, system(home), "linux")).toThrow(
+      /^HOME is not set, and the system knows no home folder for this account\.$/,
+    );
   });
 });
 
@@ -52,7 +54,12 @@ describe("resolveAwsPaths", () => {
 
 // Windows, simulated: path.win32 rules and a Windows environment (Git Bash sets HOME).
 describe("on Windows, the home folder and paths as botocore finds them", () => {
-  const GIT_BASH = { HOME: "C:\\Users\\ann\\git-home", USERPROFILE: "C:\\Users\\ann", USERNAME: "ann", APPDATA: "C:\\Users\\ann\\AppData\\Roaming" };
+  const GIT_BASH = {
+    HOME: "C:\\Users\\ann\\git-home",
+    USERPROFILE: "C:\\Users\\ann",
+    USERNAME: "ann",
+    APPDATA: "C:\\Users\\ann\\AppData\\Roaming",
+  };
 
   it("uses USERPROFILE, never HOME (Python >= 3.8), then HOMEDRIVE + HOMEPATH", () => {
     expect(resolveHome(GIT_BASH, noSystem, "win32")).toBe("C:\\Users\\ann");

@@ -19,10 +19,19 @@ afterEach(async () => {
 });
 
 const HASH = "a".repeat(64);
-const ENTRY = { accessKeyIdSha256: HASH, expiresAt: "2026-12-02T12:00:00.000Z", source: { ssoSession: "s", accountId: "111111111111", roleName: "R" } };
+const ENTRY = {
+  accessKeyIdSha256: HASH,
+  expiresAt: "2026-12-02T12:00:00.000Z",
+  source: { ssoSession: "s", accountId: "111111111111", roleName: "R" },
+};
 const LEDGER: Ledger = {
   version: 1,
-  files: { "/home/me/.aws/credentials": { p: ENTRY, q: { ...ENTRY, source: { startUrl: "https://d-1.awsapps.com/start", accountId: "2", roleName: "S" }, createdSection: true } } },
+  files: {
+    "/home/me/.aws/credentials": {
+      p: ENTRY,
+      q: { ...ENTRY, source: { startUrl: "https://d-1.awsapps.com/start", accountId: "2", roleName: "S" }, createdSection: true },
+    },
+  },
   createdFiles: ["/home/me/.aws/credentials"],
   pending: { "/home/me/.aws/credentials": { createsFile: true, profiles: { r: ENTRY } } },
 };
@@ -39,7 +48,12 @@ describe("the credentials ledger", () => {
     const file = join(dir, "ledger.json");
     const extra = { ...LEDGER, later: 1, files: { f: { p: { ...ENTRY, note: "x", source: { ...ENTRY.source, extra: true } } } } };
     await writeFile(file, JSON.stringify(extra));
-    expect(await readLedger(file)).toEqual({ version: 1, files: { f: { p: ENTRY } }, createdFiles: LEDGER.createdFiles, pending: LEDGER.pending });
+    expect(await readLedger(file)).toEqual({
+      version: 1,
+      files: { f: { p: ENTRY } },
+      createdFiles: LEDGER.createdFiles,
+      pending: LEDGER.pending,
+    });
   });
 
   const broken: Array<[string, unknown]> = [
@@ -66,22 +80,47 @@ describe("the credentials ledger", () => {
 });
 
 describe("the AWS CLI v2's role cache", () => {
-  const CREDENTIALS = { AccessKeyId: "ASIAEXAMPLE", SecretAccessKey: "SECRETVALUE", SessionToken: "TOKENVALUE", Expiration: "2026-12-02T13:00:00Z" };
+  const CREDENTIALS = {
+    AccessKeyId: "ASIAEXAMPLE",
+    SecretAccessKey: "SECRETVALUE",
+    SessionToken: "TOKENVALUE",
+    Expiration: "2026-12-02T13:00:00Z",
+  };
 
   it("reads keys, past fields a newer CLI adds", async () => {
-    await writeFile(join(dir, "r.json"), JSON.stringify({ ProviderType: "sso", Credentials: { ...CREDENTIALS, AccountId: "111111111111", Later: 1 }, Later: 2 }));
-    expect(await readRoleCredentials(dir, "r.json")).toEqual({ accessKeyId: "ASIAEXAMPLE", secretAccessKey: "SECRETVALUE", sessionToken: "TOKENVALUE", expiration: new Date("2026-12-02T13:00:00Z"), accountId: "111111111111" });
+    await writeFile(
+      join(dir, "r.json"),
+      JSON.stringify({ ProviderType: "sso", Credentials: { ...CREDENTIALS, AccountId: "111111111111", Later: 1 }, Later: 2 }),
+    );
+    expect(await readRoleCredentials(dir, "r.json")).toEqual({
+      accessKeyId: "ASIAEXAMPLE",
+      secretAccessKey: "SECRETVALUE",
+      sessionToken: "TOKENVALUE",
+      expiration: new Date("2026-12-02T13:00:00Z"),
+      accountId: "111111111111",
+    });
   });
 
   it.each([
     ["no Credentials", { ProviderType: "sso" }, "Credentials is missing"],
     ["Credentials a string", { Credentials: "SECRETVALUE" }, "Credentials is not an object"],
-    ["an empty secret and a bad expiry", { Credentials: { ...CREDENTIALS, SecretAccessKey: "", Expiration: "SECRETVALUE" } }, "Credentials.SecretAccessKey is empty; Credentials.Expiration is not a UTC timestamp"],
+    [
+      "an empty secret and a bad expiry",
+      { Credentials: { ...CREDENTIALS, SecretAccessKey: "", Expiration: "SECRETVALUE" } },
+      "Credentials.SecretAccessKey is empty; Credentials.Expiration is not a UTC timestamp",
+    ],
     ["a numeric ProviderType", { ProviderType: 1, Credentials: CREDENTIALS }, "ProviderType is not a string"],
     // Issue 16, item 5: a key that is no key is refused where it is read, before export prints it.
     [
       "values that are no keys (a quote, &, PowerShell's quotes, a line break)",
-      { Credentials: { ...CREDENTIALS, AccessKeyId: 'ASIA"&calc&"', SecretAccessKey: "s\u201d; calc; \u201c", SessionToken: "t\nexport X=1" } },
+      {
+        Credentials: {
+          ...CREDENTIALS,
+          AccessKeyId: 'ASIA"&calc&"',
+          SecretAccessKey: "s\u201d; calc; \u201c",
+          SessionToken: "t\nexport X=1",
+        },
+      },
       "Credentials.AccessKeyId is not an access key id; Credentials.SecretAccessKey is not a secret access key; Credentials.SessionToken is not a session token",
     ],
   ])("names the problem with %s, never a value", async (_name, json, detail) => {
@@ -94,8 +133,16 @@ describe("the AWS CLI v2's role cache", () => {
 
 describe("a cached client registration", () => {
   it.each([
-    ["scopes not an array", { clientId: "c", clientSecret: "s", expiresAt: "2030-01-01T00:00:00Z", scopes: "sso:account:access" }, "scopes is not an array"],
-    ["grantTypes with a number", { clientId: "c", clientSecret: "s", expiresAt: "2030-01-01T00:00:00Z", grantTypes: [1] }, "grantTypes holds something that is not a string"],
+    [
+      "scopes not an array",
+      { clientId: "c", clientSecret: "s", expiresAt: "2030-01-01T00:00:00Z", scopes: "sso:account:access" },
+      "scopes is not an array",
+    ],
+    [
+      "grantTypes with a number",
+      { clientId: "c", clientSecret: "s", expiresAt: "2030-01-01T00:00:00Z", grantTypes: [1] },
+      "grantTypes holds something that is not a string",
+    ],
     ["an empty clientSecret", { clientId: "c", clientSecret: "", expiresAt: "2030-01-01T00:00:00Z" }, "clientSecret is empty"],
   ])("names the problem with %s", (_name, json, detail) => {
     expect(() => parseClientRegistration(JSON.stringify(json), "f")).toThrow(`f: ${detail}`);

@@ -91,14 +91,27 @@ describe("resolveSsoProfile", () => {
   });
 
   it.each([
-    ["team.prod", { ssoSession: "corp", startUrl: "https://corp.awsapps.com/start/", region: "eu-central-1", accountId: "444455556666", roleName: "PowerUserAccess", registrationScopes: null }],
+    [
+      "team.prod",
+      {
+        ssoSession: "corp",
+        startUrl: "https://corp.awsapps.com/start/",
+        region: "eu-central-1",
+        accountId: "444455556666",
+        roleName: "PowerUserAccess",
+        registrationScopes: null,
+      },
+    ],
     ["quoted.dev", { ssoSession: "corp", accountId: "777788889999", roleName: "ReadOnly" }],
   ])("resolves %s from the messy fixture", async (profile, expected) => {
     expect(resolveSsoProfile(await fixture("config-messy"), profile)).toMatchObject(expected);
   });
 
   it("resolves a CRLF file", async () => {
-    expect(resolveSsoProfile(await fixture("config-crlf"), "win")).toMatchObject({ startUrl: "https://d-9999999999.awsapps.com/start", region: "us-west-2" });
+    expect(resolveSsoProfile(await fixture("config-crlf"), "win")).toMatchObject({
+      startUrl: "https://d-9999999999.awsapps.com/start",
+      region: "us-west-2",
+    });
   });
 
   it("gives every section the keys of [DEFAULT], as configparser does", () => {
@@ -107,7 +120,10 @@ describe("resolveSsoProfile", () => {
   });
 
   it("needs neither account nor role (signing in needs only the session)", () => {
-    const doc = IniEditor.parse(`[profile s]\nsso_session = a\n[sso-session a]\nsso_start_url = ${START_URL}\nsso_region = us-east-1\n`, "config");
+    const doc = IniEditor.parse(
+      `[profile s]\nsso_session = a\n[sso-session a]\nsso_start_url = ${START_URL}\nsso_region = us-east-1\n`,
+      "config",
+    );
     const resolved = resolveSsoProfile(doc, "s");
     expect(resolved.accountId).toBeUndefined();
     expect(resolved.roleName).toBeUndefined();
@@ -123,10 +139,16 @@ describe("resolveSsoProfile", () => {
       return undefined;
     };
     const two = `[profile account-1.AdministratorAccess]\nsso_session = corp\n[profile dev]\nsso_session = corp\n[sso-session corp]\nsso_start_url = ${START_URL}\nsso_region = us-east-1\n`;
-    expect(hint(two, "acount-1.AdministratorAccess")).toBe("Did you mean account-1.AdministratorAccess? (sso-cli roles lists the accounts and roles you can use)");
-    expect(hint(two, "staging")).toBe("Check the name (sso-cli status lists your profiles), or create it: sso-cli configure profile staging");
+    expect(hint(two, "acount-1.AdministratorAccess")).toBe(
+      "Did you mean account-1.AdministratorAccess? (sso-cli roles lists the accounts and roles you can use)",
+    );
+    expect(hint(two, "staging")).toBe(
+      "Check the name (sso-cli status lists your profiles), or create it: sso-cli configure profile staging",
+    );
     expect(hint(`${two}[profile p]\nsso_session = crop\n`, "p")).toBe("Did you mean corp? Fix sso_session of profile p.");
-    expect(hint(`[profile p]\nsso_session = gone\n`, "p")).toBe("Add an [sso-session gone] section to config, or run: sso-cli configure profile p --sso-session gone --sso-start-url URL --sso-region REGION");
+    expect(hint(`[profile p]\nsso_session = gone\n`, "p")).toBe(
+      "Add an [sso-session gone] section to config, or run: sso-cli configure profile p --sso-session gone --sso-start-url URL --sso-region REGION",
+    );
   });
 
   it("a syntax error names its line and never suggests removing the person's file (#18 item 5)", () => {
@@ -136,7 +158,10 @@ describe("resolveSsoProfile", () => {
     } catch (err) {
       caught = err;
     }
-    expect(caught).toMatchObject({ message: "config:3: is not a key = value line, a comment or a [section] header", hint: "Fix that line, then try again." });
+    expect(caught).toMatchObject({
+      message: "config:3: is not a key = value line, a comment or a [section] header",
+      hint: "Fix that line, then try again.",
+    });
   });
 
   const session = `[sso-session s]\nsso_start_url = ${START_URL}\nsso_region = us-east-1\n`;
@@ -144,14 +169,54 @@ describe("resolveSsoProfile", () => {
     ["an unknown profile", "[profile other]\nregion = x\n", "nope", "The config profile (nope) could not be found."],
     ["a profile without SSO keys", "[profile p]\nregion = us-east-1\n", "p", "Profile p is not set up for IAM Identity Center"],
     ["a missing sso-session", "[profile p]\nsso_session = gone\n", "p", 'The specified sso-session does not exist: "gone"'],
-    ["an sso-session without sso_region", `[profile p]\nsso_session = s\nsso_region = us-east-1\n[sso-session s]\nsso_start_url = ${START_URL}\n`, "p", 'The sso-session "s" is missing sso_region'],
-    ["a different sso_region in profile and session", `[profile p]\nsso_session = s\nsso_region = eu-west-1\n${session}`, "p", "The value for sso_region is inconsistent between profile p and sso-session s (eu-west-1 vs us-east-1)."],
-    ["a different sso_start_url in profile and session", `[profile p]\nsso_session = s\nsso_start_url = ${START_URL}/\n${session}`, "p", "The value for sso_start_url is inconsistent"],
-    ["an 11-digit account", `[profile p]\nsso_session = s\nsso_account_id = 11112222333\n${session}`, "p", "sso_account_id of profile p must be 12 digits (config:3 [profile p])."],
-    ["an account with an inline comment", `[profile p]\nsso_session = s\nsso_account_id = 111122223333 # prod\n${session}`, "p", "must be 12 digits"],
-    ["an http start URL", "[profile p]\nsso_start_url = http://d-1234567890.awsapps.com/start\nsso_region = us-east-1\n", "p", "sso_start_url must be an https:// URL (config:2 [profile p])."],
-    ["a legacy profile without sso_region", `[profile p]\nsso_start_url = ${START_URL}\nsso_account_id = 111122223333\n`, "p", "Profile p is missing sso_region (config:1 [profile p])."],
-    ["a bad sso_region", `[profile p]\nsso_start_url = ${START_URL}\nsso_region = useast1\n`, "p", "sso_region is not an AWS region name (config:3 [profile p])."],
+    [
+      "an sso-session without sso_region",
+      `[profile p]\nsso_session = s\nsso_region = us-east-1\n[sso-session s]\nsso_start_url = ${START_URL}\n`,
+      "p",
+      'The sso-session "s" is missing sso_region',
+    ],
+    [
+      "a different sso_region in profile and session",
+      `[profile p]\nsso_session = s\nsso_region = eu-west-1\n${session}`,
+      "p",
+      "The value for sso_region is inconsistent between profile p and sso-session s (eu-west-1 vs us-east-1).",
+    ],
+    [
+      "a different sso_start_url in profile and session",
+      `[profile p]\nsso_session = s\nsso_start_url = ${START_URL}/\n${session}`,
+      "p",
+      "The value for sso_start_url is inconsistent",
+    ],
+    [
+      "an 11-digit account",
+      `[profile p]\nsso_session = s\nsso_account_id = 11112222333\n${session}`,
+      "p",
+      "sso_account_id of profile p must be 12 digits (config:3 [profile p]).",
+    ],
+    [
+      "an account with an inline comment",
+      `[profile p]\nsso_session = s\nsso_account_id = 111122223333 # prod\n${session}`,
+      "p",
+      "must be 12 digits",
+    ],
+    [
+      "an http start URL",
+      "[profile p]\nsso_start_url = http://d-1234567890.awsapps.com/start\nsso_region = us-east-1\n",
+      "p",
+      "sso_start_url must be an https:// URL (config:2 [profile p]).",
+    ],
+    [
+      "a legacy profile without sso_region",
+      `[profile p]\nsso_start_url = ${START_URL}\nsso_account_id = 111122223333\n`,
+      "p",
+      "Profile p is missing sso_region (config:1 [profile p]).",
+    ],
+    [
+      "a bad sso_region",
+      `[profile p]\nsso_start_url = ${START_URL}\nsso_region = useast1\n`,
+      "p",
+      "sso_region is not an AWS region name (config:3 [profile p]).",
+    ],
   ])("reports %s", (_name, text, profile, message) => {
     const doc = IniEditor.parse(text, "config");
     let caught: unknown;
@@ -166,7 +231,12 @@ describe("resolveSsoProfile", () => {
   });
 
   it("resolves an sso-session on its own for login --sso-session", async () => {
-    expect(resolveSsoSession(await fixture("config-messy"), "corp")).toMatchObject({ ssoSession: "corp", startUrl: "https://corp.awsapps.com/start/", region: "eu-central-1", registrationScopes: null });
+    expect(resolveSsoSession(await fixture("config-messy"), "corp")).toMatchObject({
+      ssoSession: "corp",
+      startUrl: "https://corp.awsapps.com/start/",
+      region: "eu-central-1",
+      registrationScopes: null,
+    });
   });
 });
 
@@ -243,7 +313,8 @@ describe("validators", () => {
 });
 
 /** One profile's keys, in one edit. */
-const setProfileConfig = (file: string, profile: string, set: Record<string, string>) => applyConfigEdits(file, [{ section: { profile }, set }]);
+const setProfileConfig = (file: string, profile: string, set: Record<string, string>) =>
+  applyConfigEdits(file, [{ section: { profile }, set }]);
 
 describe("applyConfigEdits: one locked edit of the config file", () => {
   async function copyFixture(name: string): Promise<[string, string]> {
@@ -266,13 +337,18 @@ describe("applyConfigEdits: one locked edit of the config file", () => {
     const [file, text] = await copyFixture("config-messy");
     await setProfileConfig(file, "my name", { region: "us-west-1" });
     await setProfileConfig(file, "new one", { region: "us-west-2" });
-    expect(await readFile(file, "utf8")).toBe(`${text.replace("region = ap-southeast-2", "region = us-west-1")}\n\n[profile 'new one']\nregion = us-west-2`);
+    expect(await readFile(file, "utf8")).toBe(
+      `${text.replace("region = ap-southeast-2", "region = us-west-1")}\n\n[profile 'new one']\nregion = us-west-2`,
+    );
   });
 
   it("writes an sso-session and a profile into a new file, 0600 in a new 0700 folder", async () => {
     const file = join(dir, "aws", "config");
     const changed = await applyConfigEdits(file, [
-      { section: { ssoSession: "my-sso" }, set: { sso_start_url: START_URL, sso_region: "us-east-1", sso_registration_scopes: "sso:account:access" } },
+      {
+        section: { ssoSession: "my-sso" },
+        set: { sso_start_url: START_URL, sso_region: "us-east-1", sso_registration_scopes: "sso:account:access" },
+      },
       { section: { profile: "dev" }, set: { sso_session: "my-sso", sso_account_id: "111122223333", sso_role_name: "Admin" } },
     ]);
     expect(changed).toBe(true);
@@ -308,13 +384,18 @@ describe("applyConfigEdits: one locked edit of the config file", () => {
 
   it("switches a legacy profile to an sso-session in one write: keys removed and set together", async () => {
     const file = join(dir, "config");
-    await writeFile(file, `# mine\n[profile old]\nsso_start_url = ${START_URL}\nsso_region = us-east-1\nsso_account_id = 111122223333\nsso_role_name = Admin\n`);
+    await writeFile(
+      file,
+      `# mine\n[profile old]\nsso_start_url = ${START_URL}\nsso_region = us-east-1\nsso_account_id = 111122223333\nsso_role_name = Admin\n`,
+    );
     const before = await stat(file);
     await applyConfigEdits(file, [
       { section: { ssoSession: "s" }, set: { sso_start_url: START_URL, sso_region: "us-east-1" } },
       { section: { profile: "old" }, set: { sso_session: "s" }, remove: ["sso_start_url", "sso_region"] },
     ]);
-    expect(await readFile(file, "utf8")).toBe(`# mine\n[profile old]\nsso_account_id = 111122223333\nsso_role_name = Admin\nsso_session = s\n\n[sso-session s]\nsso_start_url = ${START_URL}\nsso_region = us-east-1\n`);
+    expect(await readFile(file, "utf8")).toBe(
+      `# mine\n[profile old]\nsso_account_id = 111122223333\nsso_role_name = Admin\nsso_session = s\n\n[sso-session s]\nsso_start_url = ${START_URL}\nsso_region = us-east-1\n`,
+    );
     expect((await stat(file)).ino).not.toBe(before.ino);
   });
 

@@ -4,13 +4,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { BadValueError, FileFormatError } from "../../src/errors.js";
+import { readCredentialsFile, updateCredentialsFile, type EditOutcome, type RoleCredentials } from "../../src/files/credentials-file.js";
 import {
-  readCredentialsFile,
-  updateCredentialsFile,
-  type EditOutcome,
-  type RoleCredentials,
-} from "../../src/files/credentials-file.js";
-import { defaultLedgerFile, formatLedger, type CredentialSource, hashAccessKeyId, listLedgerEntries, readLedger, resolveFileIdentity, type Ledger } from "../../src/files/credentials-ledger.js";
+  defaultLedgerFile,
+  formatLedger,
+  type CredentialSource,
+  hashAccessKeyId,
+  listLedgerEntries,
+  readLedger,
+  resolveFileIdentity,
+  type Ledger,
+} from "../../src/files/credentials-ledger.js";
 import { IniEditor } from "../../src/files/ini-editor.js";
 import { bundleForChild } from "./bundle-for-child.js";
 
@@ -44,8 +48,17 @@ async function useFixture(name: string): Promise<string> {
 }
 const fileText = (): Promise<string> => readFile(credentialsFile, "utf8");
 /** One profile's keys through the real write path (the one login takes); its outcome. */
-async function writeKeys(path: string, profile: string, credentials: ReturnType<typeof creds>, o: { ledgerFile: string; source: CredentialSource; force?: boolean }): Promise<EditOutcome> {
-  const [r] = await updateCredentialsFile(path, [{ profile, set: { credentials, source: o.source }, force: o.force ?? false }], o.ledgerFile);
+async function writeKeys(
+  path: string,
+  profile: string,
+  credentials: ReturnType<typeof creds>,
+  o: { ledgerFile: string; source: CredentialSource; force?: boolean },
+): Promise<EditOutcome> {
+  const [r] = await updateCredentialsFile(
+    path,
+    [{ profile, set: { credentials, source: o.source }, force: o.force ?? false }],
+    o.ledgerFile,
+  );
   return r!.outcome;
 }
 /** One profile's keys removed through the real path (the one logout takes); its outcome. */
@@ -53,7 +66,8 @@ async function removeKeys(path: string, profile: string, o: { ledgerFile: string
   const [r] = await updateCredentialsFile(path, [{ profile, remove: true }], o.ledgerFile);
   return r!.outcome;
 }
-const write = (profile: string, n: string | number = 1, force = false) => writeKeys(credentialsFile, profile, creds(n), { ledgerFile, source: SOURCE, force });
+const write = (profile: string, n: string | number = 1, force = false) =>
+  writeKeys(credentialsFile, profile, creds(n), { ledgerFile, source: SOURCE, force });
 
 describe("readCredentialsFile", () => {
   it("reads a missing file as empty and creates nothing", async () => {
@@ -80,7 +94,12 @@ describe("updateCredentialsFile: writing a profile's keys", () => {
     await write("dev");
     const ledger = await readLedger(ledgerFile);
     expect(ledger.files[await resolveFileIdentity(credentialsFile)]).toEqual({
-      dev: { accessKeyIdSha256: hashAccessKeyId("ASIAEXAMPLE1"), expiresAt: "2030-01-01T01:00:00.000Z", source: SOURCE, createdSection: true },
+      dev: {
+        accessKeyIdSha256: hashAccessKeyId("ASIAEXAMPLE1"),
+        expiresAt: "2030-01-01T01:00:00.000Z",
+        source: SOURCE,
+        createdSection: true,
+      },
     });
     expect((await stat(ledgerFile)).mode & 0o777).toBe(0o600);
     expect((await stat(join(home, ".aws", "sso-cli"))).mode & 0o777).toBe(0o700);
@@ -102,11 +121,18 @@ describe("updateCredentialsFile: writing a profile's keys", () => {
     // Issue 16: a 0644 credentials file stayed 0644, silently, with the keys in it.
     await useFixture("credentials-hand");
     const notices: string[] = [];
-    const [r] = await updateCredentialsFile(credentialsFile, [{ profile: "sso-dev", set: { credentials: creds(1), source: SOURCE } }], ledgerFile, { notice: (l) => notices.push(l) });
+    const [r] = await updateCredentialsFile(
+      credentialsFile,
+      [{ profile: "sso-dev", set: { credentials: creds(1), source: SOURCE } }],
+      ledgerFile,
+      { notice: (l) => notices.push(l) },
+    );
     expect(r!.outcome).toBe("written");
     expect((await stat(credentialsFile)).mode & 0o777).toBe(0o600);
     expect(notices).toEqual([`Made ${credentialsFile} private (mode 0600, was 0644): it holds secrets, which other users could read.`]);
-    await updateCredentialsFile(credentialsFile, [{ profile: "sso-dev", set: { credentials: creds(2), source: SOURCE } }], ledgerFile, { notice: (l) => notices.push(l) });
+    await updateCredentialsFile(credentialsFile, [{ profile: "sso-dev", set: { credentials: creds(2), source: SOURCE } }], ledgerFile, {
+      notice: (l) => notices.push(l),
+    });
     expect(notices).toHaveLength(1);
   });
 
@@ -159,7 +185,7 @@ describe("updateCredentialsFile: writing a profile's keys", () => {
     await writeFile(join(home, "dotfiles", "credentials"), "");
     await symlink(join(home, "dotfiles", "credentials"), credentialsFile);
     await write("dev");
-    expect((await readFile(join(home, "dotfiles", "credentials"), "utf8"))).toContain("[dev]");
+    expect(await readFile(join(home, "dotfiles", "credentials"), "utf8")).toContain("[dev]");
     expect(await removeKeys(credentialsFile, "dev", { ledgerFile })).toBe("removed");
     expect(await readFile(join(home, "dotfiles", "credentials"), "utf8")).toBe("");
   });
@@ -261,11 +287,24 @@ describe("a write killed between the credentials file and the ledger", () => {
   // lists the new keys as pending, and the credentials file holds the old keys or the new ones.
   const fileKey = () => resolveFileIdentity(credentialsFile);
   // The [dev] of these files is one sso-cli added.
-  const entry = (n: number) => ({ accessKeyIdSha256: hashAccessKeyId(`ASIAEXAMPLE${n}`), expiresAt: EXPIRATION.toISOString(), source: SOURCE, createdSection: true as const });
-  async function crashState(o: { fileHas: number | undefined; settled: number | undefined; pending: number; createsFile?: boolean }): Promise<void> {
+  const entry = (n: number) => ({
+    accessKeyIdSha256: hashAccessKeyId(`ASIAEXAMPLE${n}`),
+    expiresAt: EXPIRATION.toISOString(),
+    source: SOURCE,
+    createdSection: true as const,
+  });
+  async function crashState(o: {
+    fileHas: number | undefined;
+    settled: number | undefined;
+    pending: number;
+    createsFile?: boolean;
+  }): Promise<void> {
     await mkdir(join(home, ".aws", "sso-cli"), { recursive: true });
     if (o.fileHas !== undefined) {
-      await writeFile(credentialsFile, `# mine\n[dev]\naws_access_key_id = ASIAEXAMPLE${o.fileHas}\naws_secret_access_key = secret${o.fileHas}\naws_session_token = token${o.fileHas}\n`);
+      await writeFile(
+        credentialsFile,
+        `# mine\n[dev]\naws_access_key_id = ASIAEXAMPLE${o.fileHas}\naws_secret_access_key = secret${o.fileHas}\naws_session_token = token${o.fileHas}\n`,
+      );
     }
     const key = await fileKey();
     const ledger: Ledger = {
@@ -297,7 +336,9 @@ describe("a write killed between the credentials file and the ledger", () => {
   ])("%s: the next login replaces the keys", async (_name, state) => {
     await crashState(state);
     expect(await write("dev", 3)).toBe("written");
-    expect(await fileText()).toBe("# mine\n[dev]\naws_access_key_id = ASIAEXAMPLE3\naws_secret_access_key = secret3\naws_session_token = token3\n");
+    expect(await fileText()).toBe(
+      "# mine\n[dev]\naws_access_key_id = ASIAEXAMPLE3\naws_secret_access_key = secret3\naws_session_token = token3\n",
+    );
     const ledger = await readLedger(ledgerFile);
     expect(ledger.pending).toBeUndefined();
     expect(ledger.files[await fileKey()]).toEqual({ dev: entry(3) });
@@ -338,13 +379,21 @@ describe("updateCredentialsFile in a batch", () => {
     const original = await useFixture("credentials-hand");
     const profiles = Array.from({ length: 1000 }, (_, i) => `p${i}`);
     // How fast is npm run bench's to judge (fan-out to 10,000 profiles), not a timed test's.
-    const results = await updateCredentialsFile(credentialsFile, profiles.map((profile, i) => ({ profile, set: { credentials: creds(i), source: SOURCE } })), ledgerFile);
+    const results = await updateCredentialsFile(
+      credentialsFile,
+      profiles.map((profile, i) => ({ profile, set: { credentials: creds(i), source: SOURCE } })),
+      ledgerFile,
+    );
     expect(results.every((r) => r.outcome === "written")).toBe(true);
     const doc = IniEditor.parse(await fileText(), credentialsFile, { sectionNames: "raw" });
     expect(doc.sectionNames()).toHaveLength(1003);
     expect(doc.get("p999", "aws_access_key_id")).toBe("ASIAEXAMPLE999");
     expect(await listLedgerEntries(ledgerFile, { credentialsFile })).toHaveLength(1000);
-    const removed = await updateCredentialsFile(credentialsFile, profiles.map((profile) => ({ profile, remove: true as const })), ledgerFile);
+    const removed = await updateCredentialsFile(
+      credentialsFile,
+      profiles.map((profile) => ({ profile, remove: true as const })),
+      ledgerFile,
+    );
     expect(removed.every((r) => r.outcome === "removed")).toBe(true);
     expect(await fileText()).toBe(original);
   });
@@ -352,13 +401,17 @@ describe("updateCredentialsFile in a batch", () => {
   it("reports each profile's outcome in a mixed batch", async () => {
     await useFixture("credentials-hand");
     await write("ours");
-    const results = await updateCredentialsFile(credentialsFile, [
-      { profile: "new", set: { credentials: creds(5), source: SOURCE } },
-      { profile: "ours", remove: true },
-      { profile: "default", set: { credentials: creds(6), source: SOURCE } },
-      { profile: "old-temp", remove: true },
-      { profile: "ghost", remove: true },
-    ], ledgerFile);
+    const results = await updateCredentialsFile(
+      credentialsFile,
+      [
+        { profile: "new", set: { credentials: creds(5), source: SOURCE } },
+        { profile: "ours", remove: true },
+        { profile: "default", set: { credentials: creds(6), source: SOURCE } },
+        { profile: "old-temp", remove: true },
+        { profile: "ghost", remove: true },
+      ],
+      ledgerFile,
+    );
     expect(results).toEqual([
       { profile: "new", outcome: "written" },
       { profile: "ours", outcome: "removed" },
@@ -372,7 +425,10 @@ describe("updateCredentialsFile in a batch", () => {
 describe("the ledger", () => {
   it("answers which profiles were written for a session or start URL, and until when", async () => {
     await write("dev");
-    await writeKeys(credentialsFile, "legacy", creds(2), { ledgerFile, source: { startUrl: "https://x.awsapps.com/start", accountId: "1", roleName: "R" } });
+    await writeKeys(credentialsFile, "legacy", creds(2), {
+      ledgerFile,
+      source: { startUrl: "https://x.awsapps.com/start", accountId: "1", roleName: "R" },
+    });
     const other = join(home, "other-credentials");
     await writeKeys(other, "dev", creds(3), { ledgerFile, source: SOURCE });
     const bySession = await listLedgerEntries(ledgerFile, { ssoSession: "my-sso" });
@@ -408,12 +464,15 @@ describe("updateCredentialsFile across processes", () => {
     work = await mkdtemp(join(tmpdir(), "sso-cli-creds-bundle-"));
     const lib = await bundleForChild(join(import.meta.dirname, "..", "..", "src", "files", "credentials-file.ts"), work);
     script = join(work, "login.mjs");
-    await writeFile(script, `
+    await writeFile(
+      script,
+      `
       import { updateCredentialsFile } from ${JSON.stringify(lib)};
       const [file, ledger, profile] = process.argv.slice(2);
       const credentials = { accessKeyId: "ASIA" + profile, secretAccessKey: "s", sessionToken: "t", expiration: new Date("2030-01-01T00:00:00Z") };
       await updateCredentialsFile(file, [{ profile, set: { credentials, source: { ssoSession: "s", accountId: "1", roleName: "R" } } }], ledger);
-    `);
+    `,
+    );
   });
   afterAll(async () => {
     await rm(work, { recursive: true, force: true });
@@ -422,10 +481,15 @@ describe("updateCredentialsFile across processes", () => {
   it("keeps every profile when 16 processes write at once", async () => {
     const original = await useFixture("credentials-hand");
     const profiles = Array.from({ length: 16 }, (_, i) => `proc${i}`);
-    const codes = await Promise.all(profiles.map((p) => new Promise<number | null>((resolve, reject) => {
-      const child = spawn(process.execPath, [script, credentialsFile, ledgerFile, p], { stdio: ["ignore", "ignore", "inherit"] });
-      child.on("error", reject).on("close", resolve);
-    })));
+    const codes = await Promise.all(
+      profiles.map(
+        (p) =>
+          new Promise<number | null>((resolve, reject) => {
+            const child = spawn(process.execPath, [script, credentialsFile, ledgerFile, p], { stdio: ["ignore", "ignore", "inherit"] });
+            child.on("error", reject).on("close", resolve);
+          }),
+      ),
+    );
     expect(codes).toEqual(Array(16).fill(0));
     const text = await fileText();
     expect(text.startsWith(original)).toBe(true);

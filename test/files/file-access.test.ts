@@ -6,7 +6,8 @@ import { decodeUtf8, fileAccessError } from "../../src/files/file-access.js";
 // code says "fix your files", never "bug". Some cannot be made on demand in a test (a read-only
 // or full disk), so the mapping itself is checked here, with errors shaped as Node raises them.
 
-const errno = (code: string): NodeJS.ErrnoException => Object.assign(new Error(`${code}: something, open '/x'`), { code, errno: -1, syscall: "open", path: "/x" });
+const errno = (code: string): NodeJS.ErrnoException =>
+  Object.assign(new Error(`${code}: something, open '/x'`), { code, errno: -1, syscall: "open", path: "/x" });
 const FILE = "/home/me/.aws/credentials";
 
 describe("fileAccessError", () => {

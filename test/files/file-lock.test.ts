@@ -36,15 +36,17 @@ describe("withFileLock in one process", () => {
     let active = 0;
     let maxActive = 0;
     const order: number[] = [];
-    await Promise.all(Array.from({ length: 10 }, (_, i) =>
-      withFileLock(file, async () => {
-        active++;
-        maxActive = Math.max(maxActive, active);
-        await new Promise((r) => setTimeout(r, 2));
-        order.push(i);
-        active--;
-      }),
-    ));
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        withFileLock(file, async () => {
+          active++;
+          maxActive = Math.max(maxActive, active);
+          await new Promise((r) => setTimeout(r, 2));
+          order.push(i);
+          active--;
+        }),
+      ),
+    );
     expect(maxActive).toBe(1);
     expect(order).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(await readdir(dir)).toEqual([]);
@@ -53,7 +55,11 @@ describe("withFileLock in one process", () => {
   it("returns fn's value, and releases the lock when fn throws", async () => {
     const file = join(dir, "f");
     expect(await withFileLock(file, async () => 42)).toBe(42);
-    await expect(withFileLock(file, async () => { throw new Error("boom"); })).rejects.toThrow("boom");
+    await expect(
+      withFileLock(file, async () => {
+        throw new Error("boom");
+      }),
+    ).rejects.toThrow("boom");
     expect(await withFileLock(file, async () => "again")).toBe("again");
     expect(await readdir(dir)).toEqual([]);
   });
@@ -64,11 +70,12 @@ describe("withFileLock in one process", () => {
     await symlink(target, join(dir, "link"));
     let active = 0;
     let maxActive = 0;
-    const run = (p: string) => withFileLock(p, async () => {
-      maxActive = Math.max(maxActive, ++active);
-      await new Promise((r) => setTimeout(r, 5));
-      active--;
-    });
+    const run = (p: string) =>
+      withFileLock(p, async () => {
+        maxActive = Math.max(maxActive, ++active);
+        await new Promise((r) => setTimeout(r, 5));
+        active--;
+      });
     await Promise.all([run(target), run(join(dir, "link")), run(target), run(join(dir, "link"))]);
     expect(maxActive).toBe(1);
   });
@@ -83,7 +90,11 @@ describe("withFileLock in one process", () => {
 describe("withFileLock against other holders", () => {
   it.each([
     ["whose holder on this machine has died", () => ({ pid: deadPid(), ...thisMachine(), token: "t" }), 0],
-    ["whose holder on another machine is long gone", () => ({ pid: process.pid, ...thisMachine(), bootId: "another boot", token: "t" }), 60_000],
+    [
+      "whose holder on another machine is long gone",
+      () => ({ pid: process.pid, ...thisMachine(), bootId: "another boot", token: "t" }),
+      60_000,
+    ],
     ["untouched for longer than staleMs", () => ({ pid: process.pid, host: "another-host", token: "t" }), 60_000],
     ["left without an owner file", () => undefined, 10_000],
   ])("takes over a lock %s", async (_name, owner, ageMs) => {
@@ -130,7 +141,9 @@ describe("withFileLock against other holders", () => {
     await writeLock(file, { pid: process.pid, host: hostname(), token: "t" });
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);
-    await expect(withFileLock(file, async () => "never", { timeoutMs: 10_000, signal: controller.signal })).rejects.toThrow(InterruptedError);
+    await expect(withFileLock(file, async () => "never", { timeoutMs: 10_000, signal: controller.signal })).rejects.toThrow(
+      InterruptedError,
+    );
     expect(await readdir(`${file}.lock`)).toEqual(["owner.json"]);
   });
 
@@ -159,7 +172,9 @@ describe("withFileLock across processes", () => {
     const lib = await bundleForChild(join(import.meta.dirname, "..", "..", "src", "files", "file-lock.ts"), work);
     script = join(work, "increment.mjs");
     // Read-modify-write of a counter: any overlap between two holders loses an increment.
-    await writeFile(script, `
+    await writeFile(
+      script,
+      `
       import { readFile, writeFile } from "node:fs/promises";
       import { withFileLock } from ${JSON.stringify(lib)};
       const [file, rounds] = process.argv.slice(2);
@@ -170,7 +185,8 @@ describe("withFileLock across processes", () => {
           await writeFile(file, String(n + 1));
         });
       }
-    `);
+    `,
+    );
   });
   afterAll(async () => {
     await rm(work, { recursive: true, force: true });
@@ -178,10 +194,14 @@ describe("withFileLock across processes", () => {
 
   it("loses no update when 8 processes increment one counter 10 times each, and no lock is ever seen without its owner", async () => {
     const file = join(dir, "counter");
-    const runs = Array.from({ length: 8 }, () => new Promise<number | null>((resolve, reject) => {
-      const child = spawn(process.execPath, [script, file, "10"], { stdio: ["ignore", "ignore", "inherit"] });
-      child.on("error", reject).on("close", resolve);
-    }));
+    const runs = Array.from(
+      { length: 8 },
+      () =>
+        new Promise<number | null>((resolve, reject) => {
+          const child = spawn(process.execPath, [script, file, "10"], { stdio: ["ignore", "ignore", "inherit"] });
+          child.on("error", reject).on("close", resolve);
+        }),
+    );
     // A lock folder is published whole (owner file inside) by a rename: look while they work.
     const seen = { held: 0, ownerless: 0 };
     let running = true;
@@ -226,7 +246,10 @@ describe("withFileLock: holders on other machines", () => {
 
   it("records its platform and boot id in the owner file", async () => {
     const file = join(dir, "credentials");
-    const owner = await withFileLock(file, async () => JSON.parse(await readFile(join(`${file}.lock`, "owner.json"), "utf8")) as Record<string, unknown>);
+    const owner = await withFileLock(
+      file,
+      async () => JSON.parse(await readFile(join(`${file}.lock`, "owner.json"), "utf8")) as Record<string, unknown>,
+    );
     const me = thisMachine();
     expect(owner).toMatchObject({ pid: process.pid, host: me.host, platform: process.platform });
     expect(owner.bootId).toBe(me.bootId);
@@ -238,7 +261,11 @@ describe("withFileLock: holders on other machines", () => {
 // ENOTEMPTY; and a folder with a file open inside cannot be renamed or removed for a moment.
 describe("withFileLock on Windows (simulated)", () => {
   const errno = (code: string): NodeJS.ErrnoException => Object.assign(new Error(`${code}: rename`), { code, syscall: "rename" });
-  const exists = (p: string): Promise<boolean> => stat(p).then(() => true, () => false);
+  const exists = (p: string): Promise<boolean> =>
+    stat(p).then(
+      () => true,
+      () => false,
+    );
 
   it("the loser of a race waits for the winner (EPERM is 'held'), instead of failing", async () => {
     const file = join(dir, "credentials");
@@ -270,7 +297,9 @@ describe("withFileLock on Windows (simulated)", () => {
 
   it("an EPERM with no lock there is a real error, said in one line", async () => {
     const file = join(dir, "credentials");
-    const err = await withFileLock(file, async () => "never", { system: { platform: "win32", rename: async () => Promise.reject(errno("EPERM")) } }).catch((e: unknown) => e);
+    const err = await withFileLock(file, async () => "never", {
+      system: { platform: "win32", rename: async () => Promise.reject(errno("EPERM")) },
+    }).catch((e: unknown) => e);
     expect((err as Error).message).toBe(`${file}: permission denied (could not lock it)`);
     expect(await readdir(dir)).toEqual([]);
   });
@@ -283,7 +312,9 @@ describe("withFileLock on Windows (simulated)", () => {
       if (from === `${file}.lock` && busy++ < 2) throw errno("EBUSY");
       await rename(from, to);
     };
-    expect(await withFileLock(file, async () => "mine", { system: { platform: "win32", rename: windowsRename }, sleep: async () => undefined })).toBe("mine");
+    expect(
+      await withFileLock(file, async () => "mine", { system: { platform: "win32", rename: windowsRename }, sleep: async () => undefined }),
+    ).toBe("mine");
     expect(busy).toBe(3);
     expect(await readdir(dir)).toEqual([]);
   });

@@ -42,7 +42,12 @@ describe("IniDocument reading a file section by section", () => {
     blocks.forEach((b, i) => {
       if (b.name === undefined || blocks.filter((o) => o.name === b.name).length > 1) return;
       const own = lines.slice(b.index, blocks[i + 1]?.index ?? lines.length);
-      expect({ name: b.name, keys: { ...doc.getSection(b.name) }, comments: doc.comments(b.name), line: doc.findLine(b.name, b.keys[0]?.key) }).toEqual({
+      expect({
+        name: b.name,
+        keys: { ...doc.getSection(b.name) },
+        comments: doc.comments(b.name),
+        line: doc.findLine(b.name, b.keys[0]?.key),
+      }).toEqual({
         name: b.name,
         keys: Object.fromEntries(b.keys.map((k) => [k.key, k.value])),
         comments: own.map((l) => classify(l.text)).flatMap((c) => (c.kind === "comment" ? [c.stripped] : [])),

@@ -108,7 +108,12 @@ describe("IniDocument errors name file and line, never the line's text", () => {
     ["indented key before any section", "# c\n  x = 1\n[a]\n", 2, "before any [section]"],
     ["UTF-8 byte order mark", "\uFEFF[a]\nx = 1\n", 1, "byte order mark"],
     // Files saved with one and then joined: configparser's white space has no U+FEFF, JavaScript's does.
-    ["byte order mark mid-file, before a header", "[default]\nregion = us-west-2\n\uFEFF[profile dev]\noutput = json\n", 3, "byte order mark (U+FEFF)"],
+    [
+      "byte order mark mid-file, before a header",
+      "[default]\nregion = us-west-2\n\uFEFF[profile dev]\noutput = json\n",
+      3,
+      "byte order mark (U+FEFF)",
+    ],
     ["byte order mark mid-file in a CRLF file", "[a]\r\nx = 1\r\n\uFEFF[b]\r\ny = SECRETVALUE\r\n", 3, "byte order mark (U+FEFF)"],
     ["byte order mark inside a line without = or :", "[a]\nx = 1\nSECRET\uFEFFVALUE\n", 3, "is not a key = value line"],
     ["nested line cut by U+2028, as splitlines() cuts it", "[a]\ns3 =\n  k = v\u2028SECRETVALUE\n", 3, "nested block"],

@@ -19,37 +19,47 @@ function random(seed: number): () => number {
 }
 
 describe("IniDocument bookkeeping", () => {
-  it.each(texts.flatMap(([name, text]) => [1, 2, 3].map((seed) => [name, seed, text] as const)))("%s reads as a fresh parse after each of 60 random edits (seed %i)", (name, seed, text) => {
-    const opts = naming(name);
-    const doc = IniEditor.parse(text, name, opts);
-    const next = random(seed);
-    const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
-    for (let step = 0; step < 60; step++) {
-      const names = [...doc.sectionNames(), "profile new-a", "profile new-b", "extra"];
-      const section = pick(names);
-      const keys = Object.keys(doc.getSection(section) ?? {});
-      const key = next() < 0.5 && keys.length ? pick(keys) : pick(["region", "output", "k1", "k2"]);
-      const action = next();
-      try {
-        if (action < 0.5) doc.setKeys(section, { [key]: pick(["v1", "v2", ""]) }, next() < 0.3 ? { comment: "# note" } : {});
-        else if (action < 0.8) doc.removeKeys(section, [key], { dropEmptySection: action < 0.65 });
-        else if (action < 0.9) doc.removeSection(section);
-        else doc.replaceComment(section, "# note", "# other note");
-      } catch (err) {
-        // A refused edit is allowed (unusual indentation); it must leave the document as it was.
-        expect(err).toBeInstanceOf(FileFormatError);
+  it.each(texts.flatMap(([name, text]) => [1, 2, 3].map((seed) => [name, seed, text] as const)))(
+    "%s reads as a fresh parse after each of 60 random edits (seed %i)",
+    (name, seed, text) => {
+      const opts = naming(name);
+      const doc = IniEditor.parse(text, name, opts);
+      const next = random(seed);
+      const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
+      for (let step = 0; step < 60; step++) {
+        const names = [...doc.sectionNames(), "profile new-a", "profile new-b", "extra"];
+        const section = pick(names);
+        const keys = Object.keys(doc.getSection(section) ?? {});
+        const key = next() < 0.5 && keys.length ? pick(keys) : pick(["region", "output", "k1", "k2"]);
+        const action = next();
+        try {
+          if (action < 0.5) doc.setKeys(section, { [key]: pick(["v1", "v2", ""]) }, next() < 0.3 ? { comment: "# note" } : {});
+          else if (action < 0.8) doc.removeKeys(section, [key], { dropEmptySection: action < 0.65 });
+          else if (action < 0.9) doc.removeSection(section);
+          else doc.replaceComment(section, "# note", "# other note");
+        } catch (err) {
+          // A refused edit is allowed (unusual indentation); it must leave the document as it was.
+          expect(err).toBeInstanceOf(FileFormatError);
+        }
+        expect(reading(doc)).toEqual(reading(IniEditor.parse(doc.toString(), name, opts)));
       }
-      expect(reading(doc)).toEqual(reading(IniEditor.parse(doc.toString(), name, opts)));
-    }
-  });
+    },
+  );
 
   it("keeps ten thousand sections right through adds, removals and changes", () => {
     const doc = IniEditor.parse("# mine\n[default]\nregion = us-east-1\n", "config");
-    for (let i = 0; i < 10_000; i++) doc.setKeys(`profile p${i}`, { sso_session: "s", sso_account_id: String(100000000000 + i), sso_role_name: "Admin" }, { comment: "# sso-cli configure populate" });
+    for (let i = 0; i < 10_000; i++)
+      doc.setKeys(
+        `profile p${i}`,
+        { sso_session: "s", sso_account_id: String(100000000000 + i), sso_role_name: "Admin" },
+        { comment: "# sso-cli configure populate" },
+      );
     for (let i = 0; i < 10_000; i += 2) doc.removeSection(`profile p${i}`);
     for (let i = 1; i < 10_000; i += 2) doc.setKeys(`profile p${i}`, { sso_role_name: "ReadOnly" });
     const text = doc.toString();
-    expect(text.startsWith("# mine\n[default]\nregion = us-east-1\n\n[profile p1]\n# sso-cli configure populate\nsso_session = s\n")).toBe(true);
+    expect(text.startsWith("# mine\n[default]\nregion = us-east-1\n\n[profile p1]\n# sso-cli configure populate\nsso_session = s\n")).toBe(
+      true,
+    );
     expect(IniEditor.parse(text, "config").sectionNames()).toHaveLength(5001);
     expect(doc.get("profile p9999", "sso_role_name")).toBe("ReadOnly");
     expect(doc.findLine("profile p9999")).toBe(text.split("\n").indexOf("[profile p9999]") + 1);

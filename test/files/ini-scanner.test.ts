@@ -13,7 +13,8 @@ describe("IniScanner", () => {
   it("finds an indented header in one pass by configparser's white space (but \\n) or U+FEFF, every UTF-16 unit checked", () => {
     const indented = new RegExp(`^${LEADING_SPACE}$`);
     const wrong: number[] = [];
-    for (let c = 0; c < 0x10000; c++) if (indented.test(String.fromCharCode(c)) !== (c !== 10 && (isPythonSpace(c) || c === 0xfeff))) wrong.push(c);
+    for (let c = 0; c < 0x10000; c++)
+      if (indented.test(String.fromCharCode(c)) !== (c !== 10 && (isPythonSpace(c) || c === 0xfeff))) wrong.push(c);
     expect(wrong).toEqual([]);
     const doc = IniScanner.scan("[a]\nx = 1\n\x85[b]\ny = 2\n", "c");
     expect({ ...doc.getSection("a") }).toEqual({ x: "1\n[b]", y: "2" });
@@ -30,7 +31,14 @@ describe("IniScanner", () => {
     const full = IniChain.read(text, name, naming(name));
     const lazy = IniScanner.scan(text, name, naming(name));
     const lookUp = (doc: IniDocument) =>
-      [...full.sectionNames(), "profile missing", "DEFAULT", "default", "sso-session s", "a", "services missing"].map((s) => [s, doc.hasSection(s), { ...doc.getSection(s) }, doc.findLine(s), doc.comments(s), doc.get(s, "region")]);
+      [...full.sectionNames(), "profile missing", "DEFAULT", "default", "sso-session s", "a", "services missing"].map((s) => [
+        s,
+        doc.hasSection(s),
+        { ...doc.getSection(s) },
+        doc.findLine(s),
+        doc.comments(s),
+        doc.get(s, "region"),
+      ]);
     expect(lookUp(lazy)).toEqual(lookUp(full));
   });
 
@@ -39,7 +47,8 @@ describe("IniScanner", () => {
     const names = [...full.sectionNames(), "profile missing", "profile a.b*c(d)|e", "DEFAULT"];
     for (const lookUp of [names, names.filter((_, i) => i % 2 === 0)]) {
       const lazy = IniScanner.scan(text, name, { ...naming(name), lookUp });
-      const lookUpAll = (doc: IniDocument) => names.map((s) => [s, doc.hasSection(s), { ...doc.getSection(s) }, doc.findLine(s), doc.comments(s)]);
+      const lookUpAll = (doc: IniDocument) =>
+        names.map((s) => [s, doc.hasSection(s), { ...doc.getSection(s) }, doc.findLine(s), doc.comments(s)]);
       expect(lookUpAll(lazy)).toEqual(lookUpAll(full));
     }
   });

@@ -43,19 +43,25 @@ describe("writeFileAtomic: secrets and another user's files", () => {
     expect(await readFile(join(theirs, "loot"), "utf8")).toBe("");
     expect(await readdir(theirs)).toEqual(["loot"]);
     // And the same file named directly.
-    await expect(writeFileAtomic(join(theirs, "loot"), "keys", secret)).rejects.toThrow(`: not written: it belongs to another user (uid ${OTHER})`);
+    await expect(writeFileAtomic(join(theirs, "loot"), "keys", secret)).rejects.toThrow(
+      `: not written: it belongs to another user (uid ${OTHER})`,
+    );
   });
 
   it("never writes through another user's folder or symlink", async () => {
     const theirs = join(dir, "theirs");
     await mkdir(theirs, { mode: 0o755 });
     await chown(theirs, OTHER, OTHER);
-    await expect(writeFileAtomic(join(theirs, "credentials"), "keys", secret)).rejects.toThrow(`not written: ${theirs} belongs to another user (uid ${OTHER})`);
+    await expect(writeFileAtomic(join(theirs, "credentials"), "keys", secret)).rejects.toThrow(
+      `not written: ${theirs} belongs to another user (uid ${OTHER})`,
+    );
     await mkdir(join(dir, ".aws"));
     await writeFile(join(dir, "mine"), "old", { mode: 0o600 });
     await symlink(join(dir, "mine"), join(dir, ".aws", "credentials"));
     await lchown(join(dir, ".aws", "credentials"), OTHER, OTHER);
-    await expect(writeFileAtomic(join(dir, ".aws", "credentials"), "keys", secret)).rejects.toThrow(`not written: the symbolic link ${join(dir, ".aws", "credentials")} belongs to another user`);
+    await expect(writeFileAtomic(join(dir, ".aws", "credentials"), "keys", secret)).rejects.toThrow(
+      `not written: the symbolic link ${join(dir, ".aws", "credentials")} belongs to another user`,
+    );
     expect(await readFile(join(dir, "mine"), "utf8")).toBe("old");
     expect(await readdir(theirs)).toEqual([]);
   });
@@ -76,9 +82,10 @@ describe("writeFileAtomic: secrets and another user's files", () => {
     expect(await readFile(join(dir, "credentials"), "utf8")).toBe("keys");
     // Written by root: a file of uid 1000 would hand root's keys to that user.
     await chown(join(dir, "credentials"), 1000, 1000);
-    await expect(writeFileAtomic(join(dir, "credentials"), "root's keys", { ...secret, system: { uid: 0 } })).rejects.toThrow("belongs to another user (uid 1000)");
+    await expect(writeFileAtomic(join(dir, "credentials"), "root's keys", { ...secret, system: { uid: 0 } })).rejects.toThrow(
+      "belongs to another user (uid 1000)",
+    );
   });
-
 });
 
 // Issue 20 item 3: a read-only file is the user saying "do not change this".
@@ -89,11 +96,14 @@ describe("writeFileAtomic: read-only files", () => {
     try {
       const lib = await bundleForChild(join(import.meta.dirname, "..", "..", "src", "files", "atomic-write.ts"), work);
       const script = join(work, "writer.mjs");
-      await writeFile(script, `
+      await writeFile(
+        script,
+        `
         import { writeFileAtomic } from ${JSON.stringify(lib)};
         try { await writeFileAtomic(process.argv[2], "new", { secret: true }); console.log("written"); }
         catch (e) { console.log(e.message); }
-      `);
+      `,
+      );
       await chmod(work, 0o755);
       await chmod(dir, 0o755);
       await chown(dir, OTHER, OTHER);
@@ -101,7 +111,8 @@ describe("writeFileAtomic: read-only files", () => {
       await writeFile(file, "old");
       await chmod(file, 0o444);
       await chown(file, OTHER, OTHER);
-      const run = () => spawnSync("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, script, file], { encoding: "utf8" });
+      const run = () =>
+        spawnSync("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, script, file], { encoding: "utf8" });
       expect(run().stdout.trim()).toBe(`${file}: is read-only for you, so sso-cli left it as it is`);
       expect(await readFile(file, "utf8")).toBe("old");
       expect(await modeOf(file)).toBe(0o444);
@@ -124,4 +135,3 @@ describe("writeFileAtomic: read-only files", () => {
     expect(await modeOf(file)).toBe(0o444);
   });
 });
-

@@ -83,7 +83,10 @@ describe("cache file names (docs/protocol/token-cache.md §2)", () => {
   });
 
   it.each([
-    [{ accountId: "111122223333", roleName: "AdministratorAccess", sessionName: "my-sso" }, "ab11f6e81545e76b18fa84c7e52c30985e5abc4a.json"],
+    [
+      { accountId: "111122223333", roleName: "AdministratorAccess", sessionName: "my-sso" },
+      "ab11f6e81545e76b18fa84c7e52c30985e5abc4a.json",
+    ],
     [{ accountId: "111122223333", roleName: "AdministratorAccess", startUrl: START_URL }, "5d75f29ec892c31fc5dfa93f050e4c57fca1c1e6.json"],
   ])("CLI v2 role cache file for %j is %s (§6)", (key, name) => {
     expect(roleCacheFileName(key)).toBe(name);
@@ -92,7 +95,11 @@ describe("cache file names (docs/protocol/token-cache.md §2)", () => {
 
 describe("Python json.dumps", () => {
   it.each([
-    [{ b: "é\u2028😀\u007f\u0001\"\\/", a: [1, null, true], c: {} }, { sortKeys: true }, '{"a": [1, null, true], "b": "\\u00e9\\u2028\\ud83d\\ude00\\u007f\\u0001\\"\\\\/", "c": {}}'],
+    [
+      { b: 'é\u2028😀\u007f\u0001"\\/', a: [1, null, true], c: {} },
+      { sortKeys: true },
+      '{"a": [1, null, true], "b": "\\u00e9\\u2028\\ud83d\\ude00\\u007f\\u0001\\"\\\\/", "c": {}}',
+    ],
     [{ b: "x", a: [] }, { sortKeys: true, compact: true }, '{"a":[],"b":"x"}'],
     [{ b: "\n\t", a: undefined }, {}, '{"b": "\\n\\t"}'],
   ])("writes %j as Python would", (value, opts, text) => {
@@ -138,7 +145,13 @@ describe("token and registration file bytes (§3.2, §4)", () => {
 
   it("keeps unknown keys after the known ones and escapes non-ASCII", () => {
     const entry = parseTokenCacheEntry(
-      JSON.stringify({ receivedAt: "2026-11-22T11:46:19Z", startUrl: "https://é.awsapps.com/start", region: "us-east-1", accessToken: "at☃", expiresAt: "2026-11-22T12:46:19Z" }),
+      JSON.stringify({
+        receivedAt: "2026-11-22T11:46:19Z",
+        startUrl: "https://é.awsapps.com/start",
+        region: "us-east-1",
+        accessToken: "at☃",
+        expiresAt: "2026-11-22T12:46:19Z",
+      }),
       "f",
     );
     expect(formatTokenCacheEntry(entry)).toBe(
@@ -154,10 +167,22 @@ describe("token and registration file bytes (§3.2, §4)", () => {
   });
 
   it.each([
-    [{ clientId: "cid", clientSecret: "csec", expiresAt: "2030-03-17T17:46:40Z", scopes: ["sso:account:access"] }, '{"clientId": "cid", "clientSecret": "csec", "expiresAt": "2030-03-17T17:46:40Z", "scopes": ["sso:account:access"]}'],
-    [{ expiresAt: "2030-03-17T17:46:40Z", clientSecret: "csec", clientId: "cid" }, '{"clientId": "cid", "clientSecret": "csec", "expiresAt": "2030-03-17T17:46:40Z"}'],
     [
-      { grantTypes: ["authorization_code", "refresh_token"], clientId: "cid", clientSecret: "csec", expiresAt: "2030-03-17T17:46:40Z", scopes: ["sso:account:access"] },
+      { clientId: "cid", clientSecret: "csec", expiresAt: "2030-03-17T17:46:40Z", scopes: ["sso:account:access"] },
+      '{"clientId": "cid", "clientSecret": "csec", "expiresAt": "2030-03-17T17:46:40Z", "scopes": ["sso:account:access"]}',
+    ],
+    [
+      { expiresAt: "2030-03-17T17:46:40Z", clientSecret: "csec", clientId: "cid" },
+      '{"clientId": "cid", "clientSecret": "csec", "expiresAt": "2030-03-17T17:46:40Z"}',
+    ],
+    [
+      {
+        grantTypes: ["authorization_code", "refresh_token"],
+        clientId: "cid",
+        clientSecret: "csec",
+        expiresAt: "2030-03-17T17:46:40Z",
+        scopes: ["sso:account:access"],
+      },
       '{"clientId": "cid", "clientSecret": "csec", "expiresAt": "2030-03-17T17:46:40Z", "scopes": ["sso:account:access"], "grantTypes": ["authorization_code", "refresh_token"]}',
     ],
   ])("writes registration %j as the CLI does", (registration, bytes) => {
@@ -175,13 +200,41 @@ describe("reading the cache", () => {
     ["truncated JSON", FULL_ENTRY_BYTES.slice(0, 60), "is not valid JSON"],
     ["an empty file", "", "is not valid JSON"],
     ["a JSON array", "[]", "is not a JSON object"],
-    ["no accessToken", '{"startUrl": "u", "region": "r", "expiresAt": "2026-11-22T12:46:19Z", "refreshToken": "SECRETVALUE"}', "accessToken is missing"],
-    ["an empty accessToken", '{"startUrl": "u", "region": "r", "accessToken": "", "expiresAt": "2026-11-22T12:46:19Z"}', "accessToken is empty"],
-    ["a numeric accessToken", '{"startUrl": "u", "region": "r", "accessToken": 12345, "expiresAt": "2026-11-22T12:46:19Z"}', "accessToken is not a string"],
-    ["a bad expiresAt", '{"startUrl": "u", "region": "r", "accessToken": "SECRETVALUE", "expiresAt": "SECRETVALUE"}', "expiresAt is not a UTC timestamp"],
-    ["a null refreshToken", '{"startUrl": "u", "region": "r", "accessToken": "a", "expiresAt": "2026-11-22T12:46:19Z", "refreshToken": null}', "refreshToken is not a string"],
-    ["a bad optional registrationExpiresAt", '{"startUrl": "u", "region": "r", "accessToken": "a", "expiresAt": "2026-11-22T12:46:19Z", "registrationExpiresAt": "soon"}', "registrationExpiresAt is not a UTC timestamp"],
-    ["four problems (three are said)", '{"accessToken": 12345, "expiresAt": "x"}', "startUrl is missing; region is missing; accessToken is not a string"],
+    [
+      "no accessToken",
+      '{"startUrl": "u", "region": "r", "expiresAt": "2026-11-22T12:46:19Z", "refreshToken": "SECRETVALUE"}',
+      "accessToken is missing",
+    ],
+    [
+      "an empty accessToken",
+      '{"startUrl": "u", "region": "r", "accessToken": "", "expiresAt": "2026-11-22T12:46:19Z"}',
+      "accessToken is empty",
+    ],
+    [
+      "a numeric accessToken",
+      '{"startUrl": "u", "region": "r", "accessToken": 12345, "expiresAt": "2026-11-22T12:46:19Z"}',
+      "accessToken is not a string",
+    ],
+    [
+      "a bad expiresAt",
+      '{"startUrl": "u", "region": "r", "accessToken": "SECRETVALUE", "expiresAt": "SECRETVALUE"}',
+      "expiresAt is not a UTC timestamp",
+    ],
+    [
+      "a null refreshToken",
+      '{"startUrl": "u", "region": "r", "accessToken": "a", "expiresAt": "2026-11-22T12:46:19Z", "refreshToken": null}',
+      "refreshToken is not a string",
+    ],
+    [
+      "a bad optional registrationExpiresAt",
+      '{"startUrl": "u", "region": "r", "accessToken": "a", "expiresAt": "2026-11-22T12:46:19Z", "registrationExpiresAt": "soon"}',
+      "registrationExpiresAt is not a UTC timestamp",
+    ],
+    [
+      "four problems (three are said)",
+      '{"accessToken": 12345, "expiresAt": "x"}',
+      "startUrl is missing; region is missing; accessToken is not a string",
+    ],
   ])("names the problem with %s, never a value", async (_name, text, detail) => {
     await writeFile(join(dir, "t.json"), text);
     const err = await readTokenCacheEntry(dir, "t.json").catch((e: unknown) => e);
@@ -191,7 +244,10 @@ describe("reading the cache", () => {
   });
 
   it("drops a __proto__ key instead of letting it become a prototype", () => {
-    const entry = parseTokenCacheEntry('{"startUrl": "u", "region": "r", "accessToken": "a", "expiresAt": "2026-11-22T12:46:19Z", "__proto__": {"polluted": 1}}', "f");
+    const entry = parseTokenCacheEntry(
+      '{"startUrl": "u", "region": "r", "accessToken": "a", "expiresAt": "2026-11-22T12:46:19Z", "__proto__": {"polluted": 1}}',
+      "f",
+    );
     expect(Object.getPrototypeOf(entry)).toBe(Object.prototype);
     expect((entry as Record<string, unknown>).polluted).toBeUndefined();
   });
@@ -214,7 +270,9 @@ describe("writing the cache", () => {
   it("writes and reads a client registration", async () => {
     const registration = { clientId: "cid", clientSecret: "csec", expiresAt: "2030-03-17T17:46:40Z" };
     await writeClientRegistration(dir, "r.json", registration);
-    expect(await readFile(join(dir, "r.json"), "utf8")).toBe('{"clientId": "cid", "clientSecret": "csec", "expiresAt": "2030-03-17T17:46:40Z"}');
+    expect(await readFile(join(dir, "r.json"), "utf8")).toBe(
+      '{"clientId": "cid", "clientSecret": "csec", "expiresAt": "2030-03-17T17:46:40Z"}',
+    );
     expect(await readClientRegistration(dir, "r.json")).toEqual(registration);
   });
 });
@@ -240,7 +298,10 @@ describe("listing for logout --all (§6)", () => {
 
   it("lists only SSO role-credential files in ~/.aws/cli/cache and deletes them", async () => {
     const sso = roleCacheFileName({ accountId: "111122223333", roleName: "Admin", sessionName: "my-sso" });
-    await writeFile(join(dir, sso), '{"ProviderType": "sso", "Credentials": {"AccessKeyId": "ASIAEXAMPLEEXAMPLE12", "SecretAccessKey": "sk", "SessionToken": "st", "Expiration": "2030-03-17T17:46:40Z"}}');
+    await writeFile(
+      join(dir, sso),
+      '{"ProviderType": "sso", "Credentials": {"AccessKeyId": "ASIAEXAMPLEEXAMPLE12", "SecretAccessKey": "sk", "SessionToken": "st", "Expiration": "2030-03-17T17:46:40Z"}}',
+    );
     await writeFile(join(dir, "assume.json"), '{"Credentials": {"AccessKeyId": "ASIA"}, "AssumedRoleUser": {}}');
     expect(await listSsoRoleCacheFiles(dir)).toEqual([sso]);
     expect(await deleteRoleCacheFile(dir, sso)).toBe(true);

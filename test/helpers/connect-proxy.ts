@@ -19,7 +19,8 @@ const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/;
 
 /** `auth`: require `Proxy-Authorization: Basic` with this "user:password", else answer 407. */
 export async function startTestProxy(opts: { auth?: string } = {}): Promise<TestProxy> {
-  const authorized = (header: string | undefined): boolean => opts.auth === undefined || header === `Basic ${Buffer.from(opts.auth).toString("base64")}`;
+  const authorized = (header: string | undefined): boolean =>
+    opts.auth === undefined || header === `Basic ${Buffer.from(opts.auth).toString("base64")}`;
   const tunnels: string[] = [];
   const forwarded: string[] = [];
   const sockets = new Set<Socket>();

@@ -41,7 +41,6 @@ _, status = os.waitpid(pid, 0)
 print(json.dumps({"code": os.waitstatus_to_exitcode(status), "answered": step, "output": strip(out)}))
 `;
 
-
 export interface TerminalRun {
   /** The command's exit code (-9 when the driver had to kill it). */
   code: number;

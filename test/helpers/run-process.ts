@@ -27,19 +27,27 @@ export interface RunOptions {
  * environment built from nothing but PATH, HOME and what the test passes: the developer's own
  * AWS_* variables must never reach a test.
  */
-export function runProcess(
-  command: string,
-  args: string[],
-  opts: RunOptions,
-): Promise<ProcessResult> {
+export function runProcess(command: string, args: string[], opts: RunOptions): Promise<ProcessResult> {
   return new Promise((resolve, reject) => {
-    const env: Record<string, string> = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: opts.home, NO_COLOR: "1", BROWSER: "none", LANG: "C.UTF-8" };
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      HOME: opts.home,
+      NO_COLOR: "1",
+      BROWSER: "none",
+      LANG: "C.UTF-8",
+    };
     // A key given as undefined removes that default (e.g. BROWSER, to test a desktop).
     for (const [k, v] of Object.entries(opts.env ?? {})) {
       if (v === undefined) delete env[k];
       else env[k] = v;
     }
-    const child = spawn(command, args, { env, cwd: opts.cwd ?? opts.home, stdio: ["pipe", "pipe", "pipe"], ...(opts.uid !== undefined && { uid: opts.uid }), ...(opts.gid !== undefined && { gid: opts.gid }) });
+    const child = spawn(command, args, {
+      env,
+      cwd: opts.cwd ?? opts.home,
+      stdio: ["pipe", "pipe", "pipe"],
+      ...(opts.uid !== undefined && { uid: opts.uid }),
+      ...(opts.gid !== undefined && { gid: opts.gid }),
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -76,7 +84,13 @@ export interface RunningCli {
 
 /** Starts the built sso-cli and lets the test act while it runs (a person at the browser, Ctrl-C). */
 export function startCli(args: string[], opts: { home: string; env?: Record<string, string | undefined>; timeoutMs?: number }): RunningCli {
-  const env: Record<string, string> = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: opts.home, NO_COLOR: "1", BROWSER: "none", LANG: "C.UTF-8" };
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? "/usr/bin:/bin",
+    HOME: opts.home,
+    NO_COLOR: "1",
+    BROWSER: "none",
+    LANG: "C.UTF-8",
+  };
   for (const [k, v] of Object.entries(opts.env ?? {})) {
     if (v === undefined) delete env[k];
     else env[k] = v;

@@ -13,7 +13,14 @@ export interface ServeProcess {
 }
 
 export function startServe(args: string[], o: { home: string; env?: Record<string, string>; cwd?: string }): ServeProcess {
-  const env: Record<string, string> = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: o.home, NO_COLOR: "1", BROWSER: "none", LANG: "C.UTF-8", ...o.env };
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? "/usr/bin:/bin",
+    HOME: o.home,
+    NO_COLOR: "1",
+    BROWSER: "none",
+    LANG: "C.UTF-8",
+    ...o.env,
+  };
   const child = spawn(process.execPath, [BIN, ...args], { env, cwd: o.cwd ?? o.home, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   let err = "";

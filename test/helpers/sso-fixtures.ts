@@ -23,7 +23,11 @@ export async function signInOverHttp(emulatorUrl: string, startUrl: string, clie
     clientType: "public",
     scopes: ["sso:account:access"],
   });
-  const dev = await post<{ deviceCode: string }>(`${emulatorUrl}/device_authorization`, { clientId: reg.clientId, clientSecret: reg.clientSecret, startUrl });
+  const dev = await post<{ deviceCode: string }>(`${emulatorUrl}/device_authorization`, {
+    clientId: reg.clientId,
+    clientSecret: reg.clientSecret,
+    startUrl,
+  });
   const token = await post<{ accessToken: string; refreshToken: string; expiresIn: number }>(`${emulatorUrl}/token`, {
     clientId: reg.clientId,
     clientSecret: reg.clientSecret,
@@ -34,7 +38,14 @@ export async function signInOverHttp(emulatorUrl: string, startUrl: string, clie
 }
 
 /** `[profile P]` in the sso-session form plus its `[sso-session S]`, as `aws configure sso` writes them. */
-export function sessionProfileConfig(o: { startUrl: string; profile?: string; session?: string; accountId?: string; roleName?: string; region?: string }): string {
+export function sessionProfileConfig(o: {
+  startUrl: string;
+  profile?: string;
+  session?: string;
+  accountId?: string;
+  roleName?: string;
+  region?: string;
+}): string {
   const { profile = "p", session = "s", accountId = "100000000001", roleName = "AdministratorAccess", region = "us-east-1" } = o;
   return [
     `[profile ${profile}]`,

@@ -80,7 +80,12 @@ export function createTestContext(o: TestContextOptions): TestContext {
       opened.push(url);
       const r = o.browser?.open ? await o.browser.open(url) : false;
       if (typeof r !== "boolean") return r;
-      return { opened: r, failure: r ? undefined : "the test's browser did not start", followed: Promise.resolve(r), close: async () => {} };
+      return {
+        opened: r,
+        failure: r ? undefined : "the test's browser did not start",
+        followed: Promise.resolve(r),
+        close: async () => {},
+      };
     },
   };
   return {

@@ -73,7 +73,12 @@ export async function seedSignIn(
       accessToken: tokens.accessToken,
       expiresAt: formatTimestamp(new Date(ctx.now().getTime() + (o.expiresInMs ?? 8 * 3600_000))),
       ...(o.refreshable
-        ? { clientId: client.clientId, clientSecret: client.clientSecret, registrationExpiresAt: formatTimestamp(new Date(client.expiresAtMs)), refreshToken: tokens.refreshToken }
+        ? {
+            clientId: client.clientId,
+            clientSecret: client.clientSecret,
+            registrationExpiresAt: formatTimestamp(new Date(client.expiresAtMs)),
+            refreshToken: tokens.refreshToken,
+          }
         : {}),
     }),
   );

@@ -45,7 +45,11 @@ beforeEach(async () => {
 });
 
 async function admin(endpoint: string, body: unknown): Promise<void> {
-  const r = await fetch(`${emu.url}/_admin/${endpoint}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const r = await fetch(`${emu.url}/_admin/${endpoint}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
   if (!r.ok) throw new Error(`/_admin/${endpoint}: ${r.status} ${await r.text()}`);
 }
 
@@ -97,9 +101,20 @@ async function writeChains(extra: string[] = []): Promise<void> {
 }
 
 /** One role profile on the SSO profile, for the error cases. */
-const chain = (name: string, lines: string[]): string[] => [`[profile ${name}]`, "source_profile = sso", "role_session_name = alice", "region = us-east-1", ...lines, ""];
+const chain = (name: string, lines: string[]): string[] => [
+  `[profile ${name}]`,
+  "source_profile = sso",
+  "role_session_name = alice",
+  "region = us-east-1",
+  ...lines,
+  "",
+];
 
-const env = () => ({ ...emu.env, AWS_CONFIG_FILE: join(home, ".aws", "config"), AWS_SHARED_CREDENTIALS_FILE: join(home, ".aws", "credentials") });
+const env = () => ({
+  ...emu.env,
+  AWS_CONFIG_FILE: join(home, ".aws", "config"),
+  AWS_SHARED_CREDENTIALS_FILE: join(home, ".aws", "credentials"),
+});
 
 function aws(args: string[]): Promise<ProcessResult> {
   return runProcess("python3", ["-m", "awscli", ...args, "--output", "json"], { home, env: env(), timeoutMs: 30_000 });
@@ -123,14 +138,19 @@ describe("AWS CLI v1: role chains on an SSO profile against the emulator", () =>
     await writeChains();
     const r = await aws(["sts", "get-caller-identity", "--profile", "deploy"]);
     expect(arnOf(r)).toBe("arn:aws:sts::100000000002:assumed-role/Deploy/alice");
-    expect((JSON.parse(r.stdout) as { UserId: string; Account: string })).toMatchObject({ Account: "100000000002", UserId: expect.stringMatching(/^AROA[A-Z2-7]{17}:alice$/) as unknown });
+    expect(JSON.parse(r.stdout) as { UserId: string; Account: string }).toMatchObject({
+      Account: "100000000002",
+      UserId: expect.stringMatching(/^AROA[A-Z2-7]{17}:alice$/) as unknown,
+    });
     expect(await calls("GetRoleCredentials")).toBe(1);
     expect(await calls("AssumeRole")).toBeGreaterThanOrEqual(1);
   });
 
   it("resolves a two-hop chain: the second AssumeRole is signed with the first one's keys", async () => {
     await writeChains();
-    expect(arnOf(await aws(["sts", "get-caller-identity", "--profile", "audit"]))).toBe("arn:aws:sts::100000000003:assumed-role/Audit/alice-audit");
+    expect(arnOf(await aws(["sts", "get-caller-identity", "--profile", "audit"]))).toBe(
+      "arn:aws:sts::100000000003:assumed-role/Audit/alice-audit",
+    );
     expect(await calls("AssumeRole")).toBeGreaterThanOrEqual(2);
     // Every AssumeRole key the emulator issued is known to it by its session name.
     const sessions = [...emu.state.roleCredentials.values()].map((c) => c.sessionName).filter(Boolean);
@@ -152,7 +172,10 @@ describe("AWS CLI v1: role chains on an SSO profile against the emulator", () =>
     const r = await runProcess("python3", ["-c", script], { home, env: env(), timeoutMs: 30_000 });
     expect(r.code, r.stderr).toBe(0);
     const got = JSON.parse(r.stdout) as Record<"deploy" | "audit", { key: string; expiry: number; now: number }>;
-    for (const [profile, seconds] of [["deploy", 900], ["audit", 3600]] as const) {
+    for (const [profile, seconds] of [
+      ["deploy", 900],
+      ["audit", 3600],
+    ] as const) {
       const issued = emu.state.roleCredentials.get(got[profile].key);
       expect(issued?.sessionName, profile).toBe(profile === "deploy" ? "alice" : "alice-audit");
       // botocore read the Expiration we sent: the key's expiry in whole seconds.
@@ -166,14 +189,22 @@ describe("AWS CLI v1: role chains on an SSO profile against the emulator", () =>
   it("an account that is not the emulator's: AccessDenied naming the SSO caller and the role", async () => {
     await writeChains(chain("elsewhere", ["role_arn = arn:aws:iam::999999999999:role/Deploy"]));
     const message = clientError(await aws(["sts", "get-caller-identity", "--profile", "elsewhere"]), "AccessDenied");
-    expect(message).toMatch(new RegExp(`^User: ${CALLER_ARN.source} is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::999999999999:role/Deploy$`));
+    expect(message).toMatch(
+      new RegExp(
+        `^User: ${CALLER_ARN.source} is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::999999999999:role/Deploy$`,
+      ),
+    );
   });
 
   it("a role outside --assumable-roles: AccessDenied; a role inside it works", async () => {
     await admin("config", { assumableRoles: ["Deploy"] });
     await writeChains(chain("other", ["role_arn = arn:aws:iam::100000000002:role/Other"]));
-    expect(clientError(await aws(["sts", "get-caller-identity", "--profile", "other"]), "AccessDenied")).toContain("on resource: arn:aws:iam::100000000002:role/Other");
-    expect(arnOf(await aws(["sts", "get-caller-identity", "--profile", "deploy"]))).toBe("arn:aws:sts::100000000002:assumed-role/Deploy/alice");
+    expect(clientError(await aws(["sts", "get-caller-identity", "--profile", "other"]), "AccessDenied")).toContain(
+      "on resource: arn:aws:iam::100000000002:role/Other",
+    );
+    expect(arnOf(await aws(["sts", "get-caller-identity", "--profile", "deploy"]))).toBe(
+      "arn:aws:sts::100000000002:assumed-role/Deploy/alice",
+    );
   });
 
   it("external_id: a missing or wrong one is AccessDenied, the role's own is granted", async () => {
@@ -182,9 +213,15 @@ describe("AWS CLI v1: role chains on an SSO profile against the emulator", () =>
       ...chain("wrong-id", ["role_arn = arn:aws:iam::100000000002:role/Deploy", "external_id = ext-0000"]),
       ...chain("right-id", ["role_arn = arn:aws:iam::100000000002:role/Deploy", "external_id = ext-4f2a:team/ci"]),
     ]);
-    expect(clientError(await aws(["sts", "get-caller-identity", "--profile", "deploy"]), "AccessDenied")).toContain("sts:AssumeRole on resource: arn:aws:iam::100000000002:role/Deploy");
-    expect(clientError(await aws(["sts", "get-caller-identity", "--profile", "wrong-id"]), "AccessDenied")).toContain("is not authorized to perform: sts:AssumeRole");
-    expect(arnOf(await aws(["sts", "get-caller-identity", "--profile", "right-id"]))).toBe("arn:aws:sts::100000000002:assumed-role/Deploy/alice");
+    expect(clientError(await aws(["sts", "get-caller-identity", "--profile", "deploy"]), "AccessDenied")).toContain(
+      "sts:AssumeRole on resource: arn:aws:iam::100000000002:role/Deploy",
+    );
+    expect(clientError(await aws(["sts", "get-caller-identity", "--profile", "wrong-id"]), "AccessDenied")).toContain(
+      "is not authorized to perform: sts:AssumeRole",
+    );
+    expect(arnOf(await aws(["sts", "get-caller-identity", "--profile", "right-id"]))).toBe(
+      "arn:aws:sts::100000000002:assumed-role/Deploy/alice",
+    );
   });
 
   it("duration_seconds out of range: ValidationError from the emulator above 43200, from botocore itself under 900", async () => {
@@ -211,7 +248,11 @@ describe("AWS CLI v1: role chains on an SSO profile against the emulator", () =>
 
   it("a region where STS is not activated: RegionDisabledException for the role's account", async () => {
     await admin("config", { stsDisabledRegions: ["eu-south-1"] });
-    await writeChains(chain("milan", ["role_arn = arn:aws:iam::100000000002:role/Deploy"]).map((l) => (l === "region = us-east-1" ? "region = eu-south-1" : l)));
+    await writeChains(
+      chain("milan", ["role_arn = arn:aws:iam::100000000002:role/Deploy"]).map((l) =>
+        l === "region = us-east-1" ? "region = eu-south-1" : l,
+      ),
+    );
     expect(clientError(await aws(["sts", "get-caller-identity", "--profile", "milan"]), "RegionDisabledException")).toBe(
       "STS is not activated in this region for account:100000000002. Your account administrator can activate STS in this region using the IAM Console.",
     );

@@ -146,7 +146,12 @@ describe("AWS CLI v1 against the emulator and our token cache", () => {
     expect(Date.parse(after.expiresAt) - Date.now()).toBeGreaterThan(7 * 3600_000);
     // docs/protocol/token-cache.md §3.2: botocore's json.dumps bytes, the eight keys in their order.
     expect(text).toBe(formatTokenCacheEntry(after));
-    expect({ ...after, accessToken: "", refreshToken: "", expiresAt: "" }).toEqual({ ...entry, accessToken: "", refreshToken: "", expiresAt: "" });
+    expect({ ...after, accessToken: "", refreshToken: "", expiresAt: "" }).toEqual({
+      ...entry,
+      accessToken: "",
+      refreshToken: "",
+      expiresAt: "",
+    });
 
     // The rotated refresh token in the file is the live one: a second near-expiry run uses it.
     await writeFile(cacheFile, formatTokenCacheEntry({ ...after, expiresAt: formatTimestamp(new Date(Date.now() + 5 * 60_000)) }));
@@ -165,10 +170,17 @@ describe("AWS CLI v1 against the emulator and our token cache", () => {
   });
 
   it("runs get-caller-identity with a profile `sso-cli configure populate` wrote (no keys: the sign-in alone)", async () => {
-    await writeConfig(["[sso-session s]", `sso_start_url = ${emu.startUrl}`, "sso_region = us-east-1", "sso_registration_scopes = sso:account:access"]);
+    await writeConfig([
+      "[sso-session s]",
+      `sso_start_url = ${emu.startUrl}`,
+      "sso_region = us-east-1",
+      "sso_registration_scopes = sso:account:access",
+    ]);
     const populate = await runCli(["configure", "populate"], { home, env: emu.env });
     expect(populate.code, populate.stderr).toBe(0);
-    expect(arnOf(await getCallerIdentity("account-2.ReadOnlyAccess"))).toMatch(/^arn:aws:sts::100000000002:assumed-role\/AWSReservedSSO_ReadOnlyAccess_[0-9a-f]{16}\/alice@example\.com$/);
+    expect(arnOf(await getCallerIdentity("account-2.ReadOnlyAccess"))).toMatch(
+      /^arn:aws:sts::100000000002:assumed-role\/AWSReservedSSO_ReadOnlyAccess_[0-9a-f]{16}\/alice@example\.com$/,
+    );
     await expect(readFile(join(home, ".aws", "credentials"))).rejects.toThrow(/ENOENT/);
   });
 

@@ -47,7 +47,12 @@ beforeEach(async () => {
   await mkdir(join(home, ".aws", "sso", "cache"), { recursive: true });
   await writeFile(
     join(home, ".aws", "sso", "cache", tokenCacheFileName({ startUrl: emu.startUrl })),
-    formatTokenCacheEntry({ startUrl: emu.startUrl, region: "us-east-1", accessToken: t.accessToken, expiresAt: formatTimestamp(new Date(Date.now() + 8 * 3600_000)) }),
+    formatTokenCacheEntry({
+      startUrl: emu.startUrl,
+      region: "us-east-1",
+      accessToken: t.accessToken,
+      expiresAt: formatTimestamp(new Date(Date.now() + 8 * 3600_000)),
+    }),
     { mode: 0o600 },
   );
   const config = [
@@ -85,7 +90,8 @@ async function assumeRoleCalls(): Promise<number> {
 }
 
 const cacheDir = () => join(home, ".aws", "cli", "cache");
-const cached = async (hop: typeof AUDIT) => JSON.parse(await readFile(join(cacheDir(), assumeRoleCacheFileName(hop)), "utf8")) as { Credentials: { AccessKeyId: string } };
+const cached = async (hop: typeof AUDIT) =>
+  JSON.parse(await readFile(join(cacheDir(), assumeRoleCacheFileName(hop)), "utf8")) as { Credentials: { AccessKeyId: string } };
 
 describe("the AWS CLI v2.9 and sso-cli share assumed-role keys", () => {
   it("sso-cli uses the keys the CLI cached: same file names, no AssumeRole of its own", async () => {

@@ -28,7 +28,8 @@ beforeAll(async () => {
     await access(AWS_V2, constants.X_OK);
     const scratch = await makeTempHome();
     const v = await runProcess(AWS_V2, ["--version"], { home: scratch.home }).finally(() => scratch.cleanup());
-    if (!/^aws-cli\/2\./.test(v.stdout + v.stderr)) missingCli = `${AWS_V2} is not the AWS CLI v2 (apt-get install -y awscli): ${v.stdout}${v.stderr}`;
+    if (!/^aws-cli\/2\./.test(v.stdout + v.stderr))
+      missingCli = `${AWS_V2} is not the AWS CLI v2 (apt-get install -y awscli): ${v.stdout}${v.stderr}`;
   } catch {
     missingCli = `The AWS CLI v2 is missing at ${AWS_V2}: install Debian's awscli: apt-get install -y awscli`;
   }
@@ -61,7 +62,12 @@ async function writeChains(extra: string[] = []): Promise<void> {
   await mkdir(cacheDir, { recursive: true });
   await writeFile(
     join(cacheDir, tokenCacheFileName({ startUrl: emu.startUrl })),
-    formatTokenCacheEntry({ startUrl: emu.startUrl, region: "us-east-1", accessToken: t.accessToken, expiresAt: formatTimestamp(new Date(Date.now() + 8 * 3600_000)) }),
+    formatTokenCacheEntry({
+      startUrl: emu.startUrl,
+      region: "us-east-1",
+      accessToken: t.accessToken,
+      expiresAt: formatTimestamp(new Date(Date.now() + 8 * 3600_000)),
+    }),
     { mode: 0o600 },
   );
   const config = [
@@ -108,13 +114,24 @@ async function calls(operation: string): Promise<number> {
 describe("AWS CLI v2.9: role chains on an SSO profile through AWS_DATA_PATH", () => {
   it("resolves a one-hop and a two-hop chain", async () => {
     await writeChains();
-    expect(arnOf(await aws(["sts", "get-caller-identity", "--profile", "deploy"]))).toBe("arn:aws:sts::100000000002:assumed-role/Deploy/alice");
-    expect(arnOf(await aws(["sts", "get-caller-identity", "--profile", "audit"]))).toBe("arn:aws:sts::100000000003:assumed-role/Audit/alice-audit");
+    expect(arnOf(await aws(["sts", "get-caller-identity", "--profile", "deploy"]))).toBe(
+      "arn:aws:sts::100000000002:assumed-role/Deploy/alice",
+    );
+    expect(arnOf(await aws(["sts", "get-caller-identity", "--profile", "audit"]))).toBe(
+      "arn:aws:sts::100000000003:assumed-role/Audit/alice-audit",
+    );
     expect(await calls("AssumeRole")).toBeGreaterThanOrEqual(2);
   });
 
   it("shows the emulator's AccessDenied for an account that is not its own", async () => {
-    await writeChains(["[profile elsewhere]", "role_arn = arn:aws:iam::999999999999:role/Deploy", "source_profile = sso", "role_session_name = alice", "region = us-east-1", ""]);
+    await writeChains([
+      "[profile elsewhere]",
+      "role_arn = arn:aws:iam::999999999999:role/Deploy",
+      "source_profile = sso",
+      "role_session_name = alice",
+      "region = us-east-1",
+      "",
+    ]);
     const r = await aws(["sts", "get-caller-identity", "--profile", "elsewhere"]);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(

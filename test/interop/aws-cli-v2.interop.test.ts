@@ -75,7 +75,11 @@ async function stats(): Promise<Stats> {
 }
 
 async function configure(knobs: Record<string, unknown>): Promise<void> {
-  const r = await fetch(emu.url + "/_admin/config", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(knobs) });
+  const r = await fetch(emu.url + "/_admin/config", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(knobs),
+  });
   if (!r.ok) throw new Error(`/_admin/config: ${r.status} ${await r.text()}`);
 }
 
@@ -124,10 +128,24 @@ describe("AWS CLI v2.9 against the emulator through AWS_DATA_PATH", () => {
     });
     const tokenFile = join(ssoCache(), `${sha1("s")}.json`);
     const token = await readJson(tokenFile);
-    expect(Object.keys(token)).toEqual(["startUrl", "region", "accessToken", "expiresAt", "clientId", "clientSecret", "registrationExpiresAt", "refreshToken"]);
+    expect(Object.keys(token)).toEqual([
+      "startUrl",
+      "region",
+      "accessToken",
+      "expiresAt",
+      "clientId",
+      "clientSecret",
+      "registrationExpiresAt",
+      "refreshToken",
+    ]);
     expect(token).toMatchObject({ startUrl: emu.startUrl, region: "us-east-1", expiresAt: expect.stringMatching(CLI_TIMESTAMP) });
     // The registration is cached under the key of docs/protocol/token-cache.md §2.1, computed by our code.
-    const registration = registrationCacheFileName({ startUrl: emu.startUrl, region: "us-east-1", scopes: ["sso:account:access"], sessionName: "s" });
+    const registration = registrationCacheFileName({
+      startUrl: emu.startUrl,
+      region: "us-east-1",
+      scopes: ["sso:account:access"],
+      sessionName: "s",
+    });
     expect(await readJson(join(ssoCache(), registration))).toMatchObject({ clientId: token.clientId, clientSecret: token.clientSecret });
 
     const id = ok(await aws(["sts", "get-caller-identity", "--profile", "p", "--output", "json"]));
@@ -140,7 +158,9 @@ describe("AWS CLI v2.9 against the emulator through AWS_DATA_PATH", () => {
     expect(await exists(roleFile)).toBe(false);
     expect(await exists(join(ssoCache(), registration))).toBe(true);
     expect((await stats()).operations.Logout?.calls).toBe(1);
-    const after = await fetch(emu.url + "/assignment/accounts?max_result=10", { headers: { "x-amz-sso_bearer_token": token.accessToken as string } });
+    const after = await fetch(emu.url + "/assignment/accounts?max_result=10", {
+      headers: { "x-amz-sso_bearer_token": token.accessToken as string },
+    });
     expect(after.status).toBe(401);
   });
 
@@ -157,7 +177,12 @@ describe("AWS CLI v2.9 against the emulator through AWS_DATA_PATH", () => {
     const login = ok(await aws(["sso", "login", "--profile", "legacy", "--no-browser"]));
     expect(login.stdout).toContain(`Successfully logged into Start URL: ${emu.startUrl}`);
     const token = await readJson(join(ssoCache(), `${sha1(emu.startUrl)}.json`));
-    expect(token).toMatchObject({ startUrl: emu.startUrl, region: "us-east-1", accessToken: expect.any(String), expiresAt: expect.stringMatching(CLI_TIMESTAMP) });
+    expect(token).toMatchObject({
+      startUrl: emu.startUrl,
+      region: "us-east-1",
+      accessToken: expect.any(String),
+      expiresAt: expect.stringMatching(CLI_TIMESTAMP),
+    });
     const registration = registrationCacheFileName({ startUrl: emu.startUrl, region: "us-east-1", scopes: null, sessionName: null });
     expect((await readdir(ssoCache())).sort()).toEqual([registration, `${sha1(emu.startUrl)}.json`].sort());
 
@@ -172,7 +197,8 @@ describe("sharing one sign-in with the AWS CLI v2", () => {
     await writeConfig(SESSION_CONFIG());
     await configure({ autoApproveMs: 0 });
   });
-  const calls = async (): Promise<Record<string, number>> => Object.fromEntries(Object.entries((await stats()).operations).map(([k, v]) => [k, v?.calls ?? 0]));
+  const calls = async (): Promise<Record<string, number>> =>
+    Object.fromEntries(Object.entries((await stats()).operations).map(([k, v]) => [k, v?.calls ?? 0]));
   const awsV2 = aws;
 
   it("sso-cli uses the cache `aws sso login` wrote, with no new sign-in", async () => {

@@ -35,7 +35,11 @@ beforeEach(async () => {
 });
 
 async function setRoleTtl(seconds: number): Promise<void> {
-  const r = await fetch(emu.url + "/_admin/config", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ roleTtlS: seconds }) });
+  const r = await fetch(emu.url + "/_admin/config", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ roleTtlS: seconds }),
+  });
   expect(r.status).toBe(200);
 }
 
@@ -87,7 +91,11 @@ describe("exec --ecs-server: the SDKs sign as the role through the endpoint", ()
   });
 
   it("the AWS CLI v1", async () => {
-    const r = await underEcsServer(["sh", "-c", 'env | grep -c "^AWS_ACCESS_KEY_ID=" ; python3 -m awscli sts get-caller-identity --output json']);
+    const r = await underEcsServer([
+      "sh",
+      "-c",
+      'env | grep -c "^AWS_ACCESS_KEY_ID=" ; python3 -m awscli sts get-caller-identity --output json',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const [count, ...json] = r.stdout.split("\n");
     expect(count).toBe("0");
@@ -137,7 +145,9 @@ print(json.dumps({"failures": failures, "keys": len(keys)}))
 
 describe("serve: one endpoint, a path per profile, the SDKs sign as each role", () => {
   it("boto3, the AWS CLI v1 and the JS SDK, from the printed lines with --token-file", async () => {
-    const config = sessionProfileConfig({ startUrl: emu.startUrl }) + "\n[profile q]\nsso_session = s\nsso_account_id = 100000000001\nsso_role_name = AdministratorAccess\nregion = us-east-1\n";
+    const config =
+      sessionProfileConfig({ startUrl: emu.startUrl }) +
+      "\n[profile q]\nsso_session = s\nsso_account_id = 100000000001\nsso_role_name = AdministratorAccess\nregion = us-east-1\n";
     await writeFile(join(home, ".aws", "config"), config);
     const tokenFile = join(home, "serve-token");
     const server = startServe(["serve", "--profile", "p", "--profile", "q", "--token-file", tokenFile], { home, env: emu.env });
@@ -151,7 +161,14 @@ describe("serve: one endpoint, a path per profile, the SDKs sign as each role", 
       expect((await stat(tokenFile)).mode & 0o777).toBe(0o600);
       // The printed lines, evaluated by a shell, then each client with nothing else.
       const script = `eval "$(cat)"; unset AWS_PROFILE; `;
-      const run = (cmd: string) => runProcess("sh", ["-c", script + cmd], { home, cwd: REPO_ROOT, env: { ...emu.env, AWS_DEFAULT_REGION: "us-east-1", AWS_REGION: "us-east-1" }, input: lines.join("\n"), timeoutMs: 60_000 });
+      const run = (cmd: string) =>
+        runProcess("sh", ["-c", script + cmd], {
+          home,
+          cwd: REPO_ROOT,
+          env: { ...emu.env, AWS_DEFAULT_REGION: "us-east-1", AWS_REGION: "us-east-1" },
+          input: lines.join("\n"),
+          timeoutMs: 60_000,
+        });
       const boto3 = await run(`python3 -c '${BOTO3}'`);
       expect(boto3.code, boto3.stderr).toBe(0);
       expect((JSON.parse(boto3.stdout) as ChildReport).arn).toMatch(ARN);
@@ -164,7 +181,16 @@ describe("serve: one endpoint, a path per profile, the SDKs sign as each role", 
       expect((JSON.parse(js.stdout) as ChildReport).method).toContain("CREDENTIALS_HTTP");
       // The second profile's path, given to the tool that uses it.
       const qUrl = /FULL_URI=(\S+)/.exec(lines[2]!)![1]!;
-      const q = await runProcess("python3", ["-c", BOTO3], { home, env: { ...emu.env, AWS_DEFAULT_REGION: "us-east-1", AWS_CONTAINER_CREDENTIALS_FULL_URI: qUrl, AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: tokenFile }, timeoutMs: 60_000 });
+      const q = await runProcess("python3", ["-c", BOTO3], {
+        home,
+        env: {
+          ...emu.env,
+          AWS_DEFAULT_REGION: "us-east-1",
+          AWS_CONTAINER_CREDENTIALS_FULL_URI: qUrl,
+          AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: tokenFile,
+        },
+        timeoutMs: 60_000,
+      });
       expect(q.code, q.stderr).toBe(0);
       expect((JSON.parse(q.stdout) as ChildReport).arn).toMatch(ARN);
     } finally {

@@ -34,7 +34,8 @@ beforeEach(async () => {
   return cleanup;
 });
 
-const awsV1 = (args: string[], env: Record<string, string | undefined> = {}) => runProcess("python3", ["-m", "awscli", ...args], { home, env: { ...emu.env, ...env }, timeoutMs: 60_000 });
+const awsV1 = (args: string[], env: Record<string, string | undefined> = {}) =>
+  runProcess("python3", ["-m", "awscli", ...args], { home, env: { ...emu.env, ...env }, timeoutMs: 60_000 });
 
 describe("tools that know no SSO, through sso-cli", () => {
   it("the AWS CLI v1 and boto3 use a credential_process profile that calls sso-cli", async () => {
@@ -48,11 +49,15 @@ describe("tools that know no SSO, through sso-cli", () => {
     const v1 = await awsV1(["sts", "get-caller-identity", "--profile", "tool", "--output", "json"]);
     expect(v1.code, v1.stderr).toBe(0);
     expect((JSON.parse(v1.stdout) as { Arn: string }).Arn).toMatch(ARN);
-    const boto3 = await runProcess("python3", ["-c", 'import boto3, json; print(json.dumps(boto3.Session(profile_name="tool").client("sts").get_caller_identity()["Arn"]))'], {
-      home,
-      env: emu.env,
-      timeoutMs: 60_000,
-    });
+    const boto3 = await runProcess(
+      "python3",
+      ["-c", 'import boto3, json; print(json.dumps(boto3.Session(profile_name="tool").client("sts").get_caller_identity()["Arn"]))'],
+      {
+        home,
+        env: emu.env,
+        timeoutMs: 60_000,
+      },
+    );
     expect(boto3.code, boto3.stderr).toBe(0);
     expect(JSON.parse(boto3.stdout)).toMatch(ARN);
   });
@@ -73,11 +78,20 @@ describe("tools that know no SSO, through sso-cli", () => {
     const noPath = { ...emu.env, PATH: emptyDir };
 
     const python = spawnSync("python3", ["-c", "import sys; print(sys.executable)"], { encoding: "utf8" }).stdout.trim();
-    const v1 = await runProcess(python, ["-m", "awscli", "sts", "get-caller-identity", "--profile", "tool", "--output", "json"], { home, env: noPath, timeoutMs: 60_000 });
+    const v1 = await runProcess(python, ["-m", "awscli", "sts", "get-caller-identity", "--profile", "tool", "--output", "json"], {
+      home,
+      env: noPath,
+      timeoutMs: 60_000,
+    });
     expect(v1.code, v1.stderr).toBe(0);
     expect((JSON.parse(v1.stdout) as { Arn: string }).Arn).toMatch(ARN);
 
-    const js = await runProcess(process.execPath, ["--input-type=module", "-e", JS_SDK_CHILD], { home, cwd: REPO_ROOT, env: noPath, timeoutMs: 60_000 });
+    const js = await runProcess(process.execPath, ["--input-type=module", "-e", JS_SDK_CHILD], {
+      home,
+      cwd: REPO_ROOT,
+      env: noPath,
+      timeoutMs: 60_000,
+    });
     expect(js.code, js.stderr).toBe(0);
     const arns = JSON.parse(js.stdout) as { fromProcess: string; fromIni: string };
     expect(arns.fromProcess).toMatch(ARN);
@@ -85,10 +99,22 @@ describe("tools that know no SSO, through sso-cli", () => {
   });
 
   it("botocore splits the Windows line into the same words as it means (compat_shell_split, win32)", () => {
-    const program = { platform: "win32", node: "C:\\Program Files\\nodejs\\node.exe", script: "C:\\Users\\Ann Lee\\AppData\\Roaming\\npm\\node_modules\\sso-cli\\bin\\sso-cli" } as const;
+    const program = {
+      platform: "win32",
+      node: "C:\\Program Files\\nodejs\\node.exe",
+      script: "C:\\Users\\Ann Lee\\AppData\\Roaming\\npm\\node_modules\\sso-cli\\bin\\sso-cli",
+    } as const;
     for (const profile of ["dev", "my dev (1)", "a&b^c"]) {
       const line = credentialProcessLine(program, profile);
-      const split = spawnSync("python3", ["-c", "import sys, json; from botocore.compat import compat_shell_split; print(json.dumps(compat_shell_split(sys.argv[1], 'win32')))", line], { encoding: "utf8" });
+      const split = spawnSync(
+        "python3",
+        [
+          "-c",
+          "import sys, json; from botocore.compat import compat_shell_split; print(json.dumps(compat_shell_split(sys.argv[1], 'win32')))",
+          line,
+        ],
+        { encoding: "utf8" },
+      );
       expect(split.status, split.stderr).toBe(0);
       expect(JSON.parse(split.stdout)).toEqual([program.node, program.script, "credential-process", "--profile", profile]);
     }
@@ -104,12 +130,16 @@ describe("tools that know no SSO, through sso-cli", () => {
   });
 
   it("sso-cli exec --profile p -- aws sts get-caller-identity", async () => {
-    const r = await runProcess(process.execPath, [BIN, "exec", "--profile", "p", "--", "python3", "-m", "awscli", "sts", "get-caller-identity", "--output", "json"], {
-      home,
-      // AWS_PROFILE names a profile that does not exist: exec must take it away, or botocore would fail on it.
-      env: { ...emu.env, AWS_PROFILE: "someone-else" },
-      timeoutMs: 60_000,
-    });
+    const r = await runProcess(
+      process.execPath,
+      [BIN, "exec", "--profile", "p", "--", "python3", "-m", "awscli", "sts", "get-caller-identity", "--output", "json"],
+      {
+        home,
+        // AWS_PROFILE names a profile that does not exist: exec must take it away, or botocore would fail on it.
+        env: { ...emu.env, AWS_PROFILE: "someone-else" },
+        timeoutMs: 60_000,
+      },
+    );
     expect(r.code, r.stderr).toBe(0);
     expect((JSON.parse(r.stdout) as { Arn: string }).Arn).toMatch(ARN);
   });

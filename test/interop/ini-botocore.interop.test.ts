@@ -83,7 +83,32 @@ function random(seed: number): () => number {
 
 // Python's white space (str.isspace), JavaScript's extra (U+FEFF), a character neither takes
 // (U+200B), and a lone \r, which ends a line for both.
-const SPACES = [" ", "\t", "\v", "\f", "\x1c", "\x1d", "\x1e", "\x1f", "\x85", "\xa0", "\u1680", "\u2000", "\u2001", "\u2005", "\u2009", "\u200a", "\u2028", "\u2029", "\u202f", "\u205f", "\u3000", "\ufeff", "\u200b", "\r"];
+const SPACES = [
+  " ",
+  "\t",
+  "\v",
+  "\f",
+  "\x1c",
+  "\x1d",
+  "\x1e",
+  "\x1f",
+  "\x85",
+  "\xa0",
+  "\u1680",
+  "\u2000",
+  "\u2001",
+  "\u2005",
+  "\u2009",
+  "\u200a",
+  "\u2028",
+  "\u2029",
+  "\u202f",
+  "\u205f",
+  "\u3000",
+  "\ufeff",
+  "\u200b",
+  "\r",
+];
 
 function generator(seed: number): () => string {
   const r = random(seed);
@@ -123,7 +148,8 @@ function generator(seed: number): () => string {
       const v = pick(["", "json", "us-west-2", "a=b", "x:y", "v # c", `a${pick(SPACES)}b`, `${pick(SPACES)}v`]);
       return `${sp()}${k}${sp()}${pick(["=", "=", ":"])}${sp()}${v}${sp()}`;
     };
-    const continuation = (): string => `${indent()}${pick(["n = 1", "m=2", "text", `a${pick(SPACES)}b = c`, `q = 1${pick(SPACES)}r`, "[profile c]", "# not a comment?"])}${sp()}`;
+    const continuation = (): string =>
+      `${indent()}${pick(["n = 1", "m=2", "text", `a${pick(SPACES)}b = c`, `q = 1${pick(SPACES)}r`, "[profile c]", "# not a comment?"])}${sp()}`;
     const line = (): string => {
       const x = r();
       if (x < 0.38) return key();
@@ -147,7 +173,8 @@ const show = (text: string): string => JSON.stringify(text);
 describe("our ini reader and botocore's agree", () => {
   it("on white space and line breaks: isPythonSpace is str.isspace(), pythonSplitLines is str.splitlines()", async () => {
     const { home, cleanup } = await makeTempHome();
-    const script = "import json; print(json.dumps([[c for c in range(0x110000) if chr(c).isspace()], [c for c in range(0x10000) if len(('a' + chr(c) + 'b').splitlines()) > 1]]))";
+    const script =
+      "import json; print(json.dumps([[c for c in range(0x110000) if chr(c).isspace()], [c for c in range(0x10000) if len(('a' + chr(c) + 'b').splitlines()) > 1]]))";
     const r = await runProcess("python3", ["-c", script], { home }).finally(cleanup);
     const [spaces, breaks] = JSON.parse(r.stdout) as [number[], number[]];
     const all = Array.from({ length: 0x10000 }, (_, c) => c);
@@ -172,7 +199,10 @@ describe("our ini reader and botocore's agree", () => {
     expect("error" in (theirs[0] as Reading)).toBe(true);
     cases.forEach((text, i) => {
       const ours = ourReading(text, false);
-      expect({ text: show(text), ours: "ok" in ours ? ours : "refused" }).toEqual({ text: show(text), ours: "ok" in (theirs[i] as Reading) ? theirs[i] : "refused" });
+      expect({ text: show(text), ours: "ok" in ours ? ours : "refused" }).toEqual({
+        text: show(text),
+        ours: "ok" in (theirs[i] as Reading) ? theirs[i] : "refused",
+      });
     });
     expect(() => IniEditor.parse(cases[0] as string, "config")).toThrow(/^config:3: holds a byte order mark/);
   });
@@ -209,12 +239,27 @@ describe("what sso-cli writes, botocore reads", () => {
       await mkdir(dirname(ctx.paths.configFile), { recursive: true });
       await writeFile(ctx.paths.configFile, "[profile NEW]\nsso_session =\nregion = eu-west-1\n");
       const startUrl = "https://d-1234567890.awsapps.com/start";
-      await configureProfile(ctx, { profile: "NEW", startUrl, region: "us-east-1", accountId: "111122223333", roleName: "Admin", legacy: false, force: false, browser: false }, undefined);
+      await configureProfile(
+        ctx,
+        {
+          profile: "NEW",
+          startUrl,
+          region: "us-east-1",
+          accountId: "111122223333",
+          roleName: "Admin",
+          legacy: false,
+          force: false,
+          browser: false,
+        },
+        undefined,
+      );
       const [reading] = await botocoreReads([await readFile(ctx.paths.configFile, "utf8")]);
       expect(reading).toEqual({
         ok: {
           profiles: { NEW: { sso_session: "d-1234567890", region: "eu-west-1", sso_account_id: "111122223333", sso_role_name: "Admin" } },
-          sso_sessions: { "d-1234567890": { sso_start_url: startUrl, sso_region: "us-east-1", sso_registration_scopes: "sso:account:access" } },
+          sso_sessions: {
+            "d-1234567890": { sso_start_url: startUrl, sso_region: "us-east-1", sso_registration_scopes: "sso:account:access" },
+          },
           services: {},
         },
       });

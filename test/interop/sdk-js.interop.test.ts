@@ -91,12 +91,19 @@ async function rejection(p: Promise<unknown>): Promise<Error> {
 }
 
 async function register(): Promise<{ clientId: string; clientSecret: string; clientSecretExpiresAt: number }> {
-  const reg = await oidc.send(new RegisterClientCommand({ clientName: "sdk-js-interop", clientType: "public", scopes: ["sso:account:access"] }));
+  const reg = await oidc.send(
+    new RegisterClientCommand({ clientName: "sdk-js-interop", clientType: "public", scopes: ["sso:account:access"] }),
+  );
   return { clientId: reg.clientId!, clientSecret: reg.clientSecret!, clientSecretExpiresAt: reg.clientSecretExpiresAt! };
 }
 
 /** A token without waiting: the admin API approves the user code at once. */
-async function signIn(): Promise<{ clientId: string; clientSecret: string; clientSecretExpiresAt: number; token: CreateTokenCommandOutput }> {
+async function signIn(): Promise<{
+  clientId: string;
+  clientSecret: string;
+  clientSecretExpiresAt: number;
+  token: CreateTokenCommandOutput;
+}> {
   const client = await register();
   const dev = await oidc.send(new StartDeviceAuthorizationCommand({ ...client, startUrl: emu.startUrl }));
   await admin("/_admin/approve", { user_code: dev.userCode });
@@ -182,12 +189,16 @@ describe("AWS SDK for JavaScript v3 clients against the emulator", () => {
     const r1 = await oidc.send(new CreateTokenCommand({ ...client, grantType: "refresh_token", refreshToken: token.refreshToken }));
     expect(r1.accessToken).not.toBe(token.accessToken);
     expect(r1.refreshToken).not.toBe(token.refreshToken);
-    const reuse = await rejection(oidc.send(new CreateTokenCommand({ ...client, grantType: "refresh_token", refreshToken: token.refreshToken })));
+    const reuse = await rejection(
+      oidc.send(new CreateTokenCommand({ ...client, grantType: "refresh_token", refreshToken: token.refreshToken })),
+    );
     expect(reuse).toBeInstanceOf(InvalidGrantException);
     // OIDC errors carry OAuth fields, not `message` (docs/protocol/sso-oidc.md §8): the SDK exposes them as members.
     expect(reuse).toMatchObject({ error: "invalid_grant", error_description: "Invalid refresh token provided" });
     const r2 = await oidc.send(new CreateTokenCommand({ ...client, grantType: "refresh_token", refreshToken: r1.refreshToken }));
-    await expect(sso.send(new ListAccountsCommand({ accessToken: r2.accessToken! }))).resolves.toMatchObject({ accountList: expect.any(Array) });
+    await expect(sso.send(new ListAccountsCommand({ accessToken: r2.accessToken! }))).resolves.toMatchObject({
+      accountList: expect.any(Array),
+    });
   });
 
   it("paginates every account and role with a page size of 2", async () => {
@@ -246,7 +257,16 @@ describe("AWS SDK for JavaScript v3 clients against the emulator", () => {
     const body = "Action=GetCallerIdentity&Version=2011-06-15";
     const host = new URL(emu.url).host;
     const headers = { host, "content-type": "application/x-www-form-urlencoded; charset=utf-8" };
-    const signed = await signer.sign({ method: "POST", protocol: "http:", hostname: "127.0.0.1", port: emu.port, path: "/", query: {}, headers, body });
+    const signed = await signer.sign({
+      method: "POST",
+      protocol: "http:",
+      hostname: "127.0.0.1",
+      port: emu.port,
+      path: "/",
+      query: {},
+      headers,
+      body,
+    });
     const genuine = await post(emu.url + "/", signed.headers, body);
     expect(genuine.status).toBe(200);
     const tampered = await post(emu.url + "/", signed.headers, body + "&Extra=1");
@@ -272,7 +292,9 @@ describe("AWS SDK for JavaScript v3 clients against the emulator", () => {
     const { token } = await signIn();
     await admin("/_admin/config", { forbid: [`${ACCOUNT}:${ROLE}`] });
     try {
-      const e = await rejection(sso.send(new GetRoleCredentialsCommand({ accessToken: token.accessToken!, accountId: ACCOUNT, roleName: ROLE })));
+      const e = await rejection(
+        sso.send(new GetRoleCredentialsCommand({ accessToken: token.accessToken!, accountId: ACCOUNT, roleName: ROLE })),
+      );
       expect(e).toBeInstanceOf(SSOServiceException);
       expect(e.name).toBe("ForbiddenException");
       expect(e.message).toBe("No access");
@@ -289,10 +311,19 @@ describe("AWS SDK for JavaScript v3 clients against the emulator", () => {
       rejection(oidc.send(new CreateTokenCommand({ ...client, grantType: DEVICE_GRANT, ...input })));
     const seen: Record<string, unknown> = {};
     const record = (key: string, e: Error, cls: abstract new (...args: never[]) => Error) => {
-      seen[key] = { instance: e instanceof cls, name: e.name, error: (e as { error?: string }).error, status: (e as SSOOIDCServiceException).$metadata?.httpStatusCode };
+      seen[key] = {
+        instance: e instanceof cls,
+        name: e.name,
+        error: (e as { error?: string }).error,
+        status: (e as SSOOIDCServiceException).$metadata?.httpStatusCode,
+      };
     };
 
-    record("invalidClient", await rejection(oidc.send(new StartDeviceAuthorizationCommand({ clientId: "nope", clientSecret: "nope", startUrl: emu.startUrl }))), InvalidClientException);
+    record(
+      "invalidClient",
+      await rejection(oidc.send(new StartDeviceAuthorizationCommand({ clientId: "nope", clientSecret: "nope", startUrl: emu.startUrl }))),
+      InvalidClientException,
+    );
     record("invalidGrant", await create({ grantType: "refresh_token", refreshToken: "nope" }), InvalidGrantException);
     record("unsupportedGrant", await create({ grantType: "password" }), UnsupportedGrantTypeException);
     record("invalidRequest", await create({}), OidcInvalidRequestException);
@@ -355,10 +386,7 @@ describe("AWS SDK for JavaScript v3 credential providers against the emulator", 
     const signed = await signIn();
     const config = join(home, ".aws", "config");
     await mkdir(join(home, ".aws", "sso", "cache"), { recursive: true });
-    await writeFile(
-      config,
-      sessionProfileConfig({ startUrl: emu.startUrl, accountId: ACCOUNT, roleName: ROLE }),
-    );
+    await writeFile(config, sessionProfileConfig({ startUrl: emu.startUrl, accountId: ACCOUNT, roleName: ROLE }));
     const cacheFile = join(home, ".aws", "sso", "cache", tokenCacheFileName({ ssoSession: "s", startUrl: emu.startUrl }));
     const entry = {
       startUrl: emu.startUrl,
@@ -374,7 +402,10 @@ describe("AWS SDK for JavaScript v3 credential providers against the emulator", 
     return { config, cacheFile, entry };
   }
 
-  async function runChild(home: string, config: string): Promise<Record<string, { arn?: string; keyPrefix?: string; expiresInS?: number; error?: string }>> {
+  async function runChild(
+    home: string,
+    config: string,
+  ): Promise<Record<string, { arn?: string; keyPrefix?: string; expiresInS?: number; error?: string }>> {
     const r = await runProcess(process.execPath, ["--input-type=module", "-e", CHILD], {
       home,
       cwd: REPO_ROOT,

@@ -32,7 +32,12 @@ describe("sigv4: interop with botocore", () => {
     const run = spawnSync("python3", ["-c", BOTOCORE_SCRIPT, AKID, SECRET, TOKEN, BODY], {
       encoding: "utf8",
       // From scratch: the developer's own AWS_* settings must not reach the client.
-      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: tmpdir(), AWS_CONFIG_FILE: "/dev/null", AWS_SHARED_CREDENTIALS_FILE: "/dev/null" },
+      env: {
+        PATH: process.env.PATH ?? "/usr/bin:/bin",
+        HOME: tmpdir(),
+        AWS_CONFIG_FILE: "/dev/null",
+        AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
+      },
     });
     expect(run.stderr).toBe("");
     const out = JSON.parse(run.stdout) as { signed: Array<{ url: string; headers: Array<[string, string]> }>; presigned: string };
@@ -40,7 +45,13 @@ describe("sigv4: interop with botocore", () => {
     const requests = out.signed.map(({ url, headers }): SigV4Request => {
       const u = new URL(url);
       // The HTTP client adds Host (with the port when it is not the default); botocore signed that value.
-      return { method: "POST", rawPath: u.pathname, rawQuery: "", rawHeaders: ["Host", u.host, ...headers.flat()], body: Buffer.from(BODY) };
+      return {
+        method: "POST",
+        rawPath: u.pathname,
+        rawQuery: "",
+        rawHeaders: ["Host", u.host, ...headers.flat()],
+        body: Buffer.from(BODY),
+      };
     });
     const [vector, withPort, withDate] = requests as [SigV4Request, SigV4Request, SigV4Request];
 
@@ -55,7 +66,13 @@ describe("sigv4: interop with botocore", () => {
     expect(verify(withPort, { nowMs: T0 + 16 * MIN })).toMatchObject({ ok: false, code: "SignatureDoesNotMatch" });
 
     const url = new URL(out.presigned);
-    const presignedReq: SigV4Request = { method: "GET", rawPath: url.pathname, rawQuery: url.search.slice(1), rawHeaders: ["Host", url.host], body: Buffer.alloc(0) };
+    const presignedReq: SigV4Request = {
+      method: "GET",
+      rawPath: url.pathname,
+      rawQuery: url.search.slice(1),
+      rawHeaders: ["Host", url.host],
+      body: Buffer.alloc(0),
+    };
     expect(presignedReq.rawQuery).toContain("X-Amz-Expires=900");
     expect(verify(presignedReq)).toEqual({ ok: true, accessKeyId: AKID, region: "us-east-1" });
     expect(verify({ ...presignedReq, rawHeaders: ["Host", "127.0.0.1:9999"] })).toMatchObject({ ok: false, code: "SignatureDoesNotMatch" });

@@ -40,8 +40,14 @@ async function post<T>(path: string, body: unknown): Promise<T> {
 }
 
 async function calls(): Promise<Record<string, number>> {
-  const s = (await (await fetch(emu.url + "/_admin/stats")).json()) as { operations: Record<string, { calls: number }>; grantTypes: Record<string, number> };
-  return { ...Object.fromEntries(Object.entries(s.operations).map(([k, v]) => [k, v.calls])), ...Object.fromEntries(Object.entries(s.grantTypes).map(([k, v]) => [`grant:${k}`, v])) };
+  const s = (await (await fetch(emu.url + "/_admin/stats")).json()) as {
+    operations: Record<string, { calls: number }>;
+    grantTypes: Record<string, number>;
+  };
+  return {
+    ...Object.fromEntries(Object.entries(s.operations).map(([k, v]) => [k, v.calls])),
+    ...Object.fromEntries(Object.entries(s.grantTypes).map(([k, v]) => [`grant:${k}`, v])),
+  };
 }
 
 const awsV1 = (args: string[]) => runProcess("python3", ["-m", "awscli", ...args], { home, env: emu.env, timeoutMs: 60_000 });
@@ -134,7 +140,16 @@ describe("sharing one sign-in with botocore", () => {
     expect(after["grant:refresh_token"]).toBe((before["grant:refresh_token"] ?? 0) + 1);
     expect(after.StartDeviceAuthorization).toBe(before.StartDeviceAuthorization);
     const text = await readFile(cacheFile(), "utf8");
-    expect(Object.keys(JSON.parse(text) as object)).toEqual(["startUrl", "region", "accessToken", "expiresAt", "clientId", "clientSecret", "registrationExpiresAt", "refreshToken"]);
+    expect(Object.keys(JSON.parse(text) as object)).toEqual([
+      "startUrl",
+      "region",
+      "accessToken",
+      "expiresAt",
+      "clientId",
+      "clientSecret",
+      "registrationExpiresAt",
+      "refreshToken",
+    ]);
     expect(text).toMatch(/"expiresAt": "\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"/);
     // And botocore still accepts the refreshed cache.
     const v1 = await awsV1(["sts", "get-caller-identity", "--profile", "p", "--output", "json"]);

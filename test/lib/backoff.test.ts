@@ -31,7 +31,17 @@ describe("retryWithBackoff", () => {
       await c.sleep(1000); // each attempt fails after 1 s, as a request timeout would
       throw new Error(`timeout ${starts.length}`);
     };
-    await expect(retryWithBackoff(hangs, { ...c, isRetryable: () => true, isThrottle: () => true, maxAttempts: 10, baseMs: 200, random: () => 1, deadline: 2700 })).rejects.toThrow("timeout 3");
+    await expect(
+      retryWithBackoff(hangs, {
+        ...c,
+        isRetryable: () => true,
+        isThrottle: () => true,
+        maxAttempts: 10,
+        baseMs: 200,
+        random: () => 1,
+        deadline: 2700,
+      }),
+    ).rejects.toThrow("timeout 3");
     // 1 s each, then 200 and 400 ms of backoff; the next pause (800 ms) would end past 2.7 s.
     expect(starts).toEqual([0, 1200, 2600]);
     const faults: number[] = [];
@@ -42,7 +52,9 @@ describe("retryWithBackoff", () => {
     };
     const start = c.now();
     // A fault's backoff (here 400 ms after the second) that would end past the deadline is not slept.
-    await expect(retryWithBackoff(failsSlowly, { ...c, isRetryable: () => true, baseMs: 200, random: () => 1, deadline: start + 2300 })).rejects.toThrow("fault");
+    await expect(
+      retryWithBackoff(failsSlowly, { ...c, isRetryable: () => true, baseMs: 200, random: () => 1, deadline: start + 2300 }),
+    ).rejects.toThrow("fault");
     expect(faults.map((t) => t - start)).toEqual([0, 1200]);
   });
 
@@ -55,17 +67,26 @@ describe("retryWithBackoff", () => {
   it("gives up on faults after maxFaultAttempts, but keeps retrying throttles up to maxAttempts", async () => {
     const c = clock();
     let faults = 0;
-    await expect(retryWithBackoff(async () => Promise.reject(new Error(`f${++faults}`)), { ...c, isRetryable: () => true, maxAttempts: 10 })).rejects.toThrow("f4");
+    await expect(
+      retryWithBackoff(async () => Promise.reject(new Error(`f${++faults}`)), { ...c, isRetryable: () => true, maxAttempts: 10 }),
+    ).rejects.toThrow("f4");
     let throttles = 0;
     await expect(
-      retryWithBackoff(async () => Promise.reject(new Error(`t${++throttles}`)), { ...c, isRetryable: () => true, isThrottle: () => true, maxAttempts: 10 }),
+      retryWithBackoff(async () => Promise.reject(new Error(`t${++throttles}`)), {
+        ...c,
+        isRetryable: () => true,
+        isThrottle: () => true,
+        maxAttempts: 10,
+      }),
     ).rejects.toThrow("t10");
   });
 
   it("gives up after maxAttempts", async () => {
     const c = clock();
     let calls = 0;
-    await expect(retryWithBackoff(async () => Promise.reject(new Error(`n${++calls}`)), { ...c, isRetryable: () => true, maxAttempts: 3 })).rejects.toThrow("n3");
+    await expect(
+      retryWithBackoff(async () => Promise.reject(new Error(`n${++calls}`)), { ...c, isRetryable: () => true, maxAttempts: 3 }),
+    ).rejects.toThrow("n3");
   });
 
   it("is unlimited until a throttle, then paces callers at a rate below what succeeded", async () => {

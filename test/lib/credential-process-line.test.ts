@@ -3,8 +3,16 @@ import { describe, expect, it } from "vitest";
 import { BadValueError } from "../../src/errors.js";
 import { credentialProcessLine } from "../../src/lib/credential-process-line.js";
 
-const WINDOWS = { platform: "win32", node: "C:\\Program Files\\nodejs\\node.exe", script: "C:\\Users\\Ann Lee\\AppData\\Roaming\\npm\\node_modules\\sso-cli\\bin\\sso-cli" } as const;
-const MAC = { platform: "darwin", node: "/opt/homebrew/Cellar/node/24.1.0/bin/node", script: "/opt/homebrew/lib/node_modules/sso-cli/bin/sso-cli" } as const;
+const WINDOWS = {
+  platform: "win32",
+  node: "C:\\Program Files\\nodejs\\node.exe",
+  script: "C:\\Users\\Ann Lee\\AppData\\Roaming\\npm\\node_modules\\sso-cli\\bin\\sso-cli",
+} as const;
+const MAC = {
+  platform: "darwin",
+  node: "/opt/homebrew/Cellar/node/24.1.0/bin/node",
+  script: "/opt/homebrew/lib/node_modules/sso-cli/bin/sso-cli",
+} as const;
 
 describe("the credential_process line", () => {
   it("names Node.js and the entry script on macOS and Linux, so launchd's short PATH does not matter", () => {
@@ -13,7 +21,9 @@ describe("the credential_process line", () => {
 
   it("is read by /bin/sh as the same words (the JS SDK runs it through sh -c)", () => {
     const line = credentialProcessLine({ platform: "linux", node: "/opt/my node/bin/node", script: "/home/a b/sso-cli" }, "my dev's (1)");
-    const words = spawnSync("/bin/sh", ["-c", `printf '%s\\n' ${line.replace(/^"[^"]*"/, "")}`], { encoding: "utf8" }).stdout.split("\n").slice(0, -1);
+    const words = spawnSync("/bin/sh", ["-c", `printf '%s\\n' ${line.replace(/^"[^"]*"/, "")}`], { encoding: "utf8" })
+      .stdout.split("\n")
+      .slice(0, -1);
     expect(words).toEqual(["/home/a b/sso-cli", "credential-process", "--profile", "my dev's (1)"]);
   });
 

@@ -24,8 +24,12 @@ describe("nearestNames", () => {
 describe("noMatchLine", () => {
   it("one wording for every filter: near names for a typo or a name's start, the nearest for a pattern", async () => {
     const { noMatchLine } = await import("../../src/lib/no-match.js");
-    expect(noMatchLine("role", "--role", ["ReadOnly"], ["AdministratorAccess", "ReadOnlyAccess"])).toBe("No role matches --role ReadOnly (did you mean ReadOnlyAccess?).");
-    expect(noMatchLine("account", "--account", ["acount-1?"], ["account-1", "prod"])).toBe("No account matches --account acount-1? (the nearest listed: account-1).");
+    expect(noMatchLine("role", "--role", ["ReadOnly"], ["AdministratorAccess", "ReadOnlyAccess"])).toBe(
+      "No role matches --role ReadOnly (did you mean ReadOnlyAccess?).",
+    );
+    expect(noMatchLine("account", "--account", ["acount-1?"], ["account-1", "prod"])).toBe(
+      "No account matches --account acount-1? (the nearest listed: account-1).",
+    );
     expect(noMatchLine("account", "--account", ["123", "x*"], ["prod"])).toBe("No account matches --account 123 or --account x*.");
   });
 });

@@ -42,7 +42,9 @@ describe("endpointsFromEnv", () => {
       sts: "http://localstack:4566",
       sources: { oidc: "AWS_ENDPOINT_URL", portal: "AWS_ENDPOINT_URL", sts: "AWS_ENDPOINT_URL" },
     });
-    expect(endpointsFromEnv({ AWS_ENDPOINT_URL: "https://a", AWS_ENDPOINT_URL_SIGNIN: "https://s", AWS_ENDPOINT_URL_SSO: "https://p" })).toMatchObject({
+    expect(
+      endpointsFromEnv({ AWS_ENDPOINT_URL: "https://a", AWS_ENDPOINT_URL_SIGNIN: "https://s", AWS_ENDPOINT_URL_SSO: "https://p" }),
+    ).toMatchObject({
       portal: "https://p",
       signin: "https://s",
       sources: { portal: "AWS_ENDPOINT_URL_SSO", signin: "AWS_ENDPOINT_URL_SIGNIN", oidc: "AWS_ENDPOINT_URL" },
@@ -53,7 +55,9 @@ describe("endpointsFromEnv", () => {
   it("a refusal names the variable the value came from", () => {
     const endpoints = endpointsFromEnv({ AWS_ENDPOINT_URL: "http://localstack:4566" });
     expect(() => checkEndpointOverride(endpoints, "oidc")).toThrow(BadValueError);
-    expect(() => checkEndpointOverride(endpoints, "oidc")).toThrow(/^AWS_ENDPOINT_URL is http:\/\/ to another machine: .*; set it to an https:\/\/ URL, or unset it\.$/);
+    expect(() => checkEndpointOverride(endpoints, "oidc")).toThrow(
+      /^AWS_ENDPOINT_URL is http:\/\/ to another machine: .*; set it to an https:\/\/ URL, or unset it\.$/,
+    );
     expect(checkEndpointOverride(endpoints, "signin")).toBeUndefined();
     expect(() => checkEndpointOverride({ portal: "http://x" }, "portal")).toThrow(/^AWS_ENDPOINT_URL_SSO is http:\/\//);
   });

@@ -40,7 +40,9 @@ describe("who is at the other end of a loopback connection", () => {
     const client = connect((server.address() as { port: number }).port, "127.0.0.1");
     try {
       const s = await got;
-      expect(loopbackPeerUid({ address: s.remoteAddress!, port: s.remotePort! }, { address: s.localAddress!, port: s.localPort! })).toBe(process.getuid!());
+      expect(loopbackPeerUid({ address: s.remoteAddress!, port: s.remotePort! }, { address: s.localAddress!, port: s.localPort! })).toBe(
+        process.getuid!(),
+      );
     } finally {
       client.destroy();
       server.close();

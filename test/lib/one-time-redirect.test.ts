@@ -30,7 +30,8 @@ describe("a one-time address for a secret URL", () => {
     const base = r.url.replace(/\/[0-9a-f]{32}$/, "");
     try {
       expect(r.url).toBe(`${base}/${"ab".repeat(16)}`);
-      for (const path of ["/", "/favicon.ico", `/${"ab".repeat(15)}aa`, `/${"ab".repeat(16)}0`]) expect((await visit(base + path)).status, path).toBe(404);
+      for (const path of ["/", "/favicon.ico", `/${"ab".repeat(15)}aa`, `/${"ab".repeat(16)}0`])
+        expect((await visit(base + path)).status, path).toBe(404);
       expect((await visit(r.url, "POST")).status).toBe(404);
       expect(await visit(`${r.url}?x=1`)).toEqual({ status: 303, location: SECRET });
     } finally {

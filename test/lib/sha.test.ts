@@ -11,7 +11,9 @@ describe("SHA-1 and SHA-256 in plain JavaScript", () => {
     expect(sha1Hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")).toBe("84983e441c3bd26ebaae4aa1f95129e5e54670f1");
     expect(sha256Hex("")).toBe("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
     expect(sha256Hex("abc")).toBe("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-    expect(sha256Hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")).toBe("248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    expect(sha256Hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")).toBe(
+      "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1",
+    );
   });
 
   it("give the AWS CLI's cache file name of a start URL", () => {
@@ -25,7 +27,8 @@ describe("SHA-1 and SHA-256 in plain JavaScript", () => {
     for (const n of [55, 56, 63, 64, 119, 120, 1000, 10_000]) texts.push("é".repeat(n), "😀".repeat(n), "a\u0000b".repeat(n));
     let seed = 7;
     const random = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-    for (let i = 0; i < 300; i++) texts.push(Array.from({ length: Math.floor(random() * 300) }, () => String.fromCodePoint(Math.floor(random() * 0x3000))).join(""));
+    for (let i = 0; i < 300; i++)
+      texts.push(Array.from({ length: Math.floor(random() * 300) }, () => String.fromCodePoint(Math.floor(random() * 0x3000))).join(""));
     for (const t of texts) {
       expect(sha1Hex(t)).toBe(node("sha1", t));
       expect(sha256Hex(t)).toBe(node("sha256", t));

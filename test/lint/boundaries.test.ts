@@ -59,7 +59,11 @@ describe("layers point down", () => {
   });
 
   it("lets the emulator command load the emulator, and commands use the argument framework", async () => {
-    expect(await restricted('import { runEmulator } from "../../emulator/run-emulator.js";', "src/commands/emulator/emulator-command.ts")).toEqual([]);
-    expect(await restricted('import { addGrammarCommand } from "../../cli/program-grammar.js";', "src/commands/status/status-command.ts")).toEqual([]);
+    expect(
+      await restricted('import { runEmulator } from "../../emulator/run-emulator.js";', "src/commands/emulator/emulator-command.ts"),
+    ).toEqual([]);
+    expect(
+      await restricted('import { addGrammarCommand } from "../../cli/program-grammar.js";', "src/commands/status/status-command.ts"),
+    ).toEqual([]);
   });
 });

@@ -24,11 +24,29 @@ afterEach(async () => {
 
 /** `[sso-session s]` and `n` profiles p1…pn on the emulator's accounts and roles. */
 function manyProfiles(startUrl: string, n: number): string {
-  const profiles = Array.from({ length: n }, (_, i) => [`[profile p${i + 1}]`, "sso_session = s", `sso_account_id = 10000000000${(i % 3) + 1}`, `sso_role_name = ${i % 2 ? "ReadOnlyAccess" : "AdministratorAccess"}`, ""]);
-  return ["[sso-session s]", `sso_start_url = ${startUrl}`, "sso_region = us-east-1", "sso_registration_scopes = sso:account:access", "", ...profiles.flat()].join("\n");
+  const profiles = Array.from({ length: n }, (_, i) => [
+    `[profile p${i + 1}]`,
+    "sso_session = s",
+    `sso_account_id = 10000000000${(i % 3) + 1}`,
+    `sso_role_name = ${i % 2 ? "ReadOnlyAccess" : "AdministratorAccess"}`,
+    "",
+  ]);
+  return [
+    "[sso-session s]",
+    `sso_start_url = ${startUrl}`,
+    "sso_region = us-east-1",
+    "sso_registration_scopes = sso:account:access",
+    "",
+    ...profiles.flat(),
+  ].join("\n");
 }
 
-async function setUp(knobs: Parameters<typeof startTestEmulator>[0] = {}, env: Record<string, string> = {}, config = sessionProfileConfig, running = false): Promise<{ ctx: TestContext; emu: Emulator }> {
+async function setUp(
+  knobs: Parameters<typeof startTestEmulator>[0] = {},
+  env: Record<string, string> = {},
+  config = sessionProfileConfig,
+  running = false,
+): Promise<{ ctx: TestContext; emu: Emulator }> {
   const { home, cleanup } = await makeTempHome();
   const ctx = createTestContext({ home, env, running });
   const emu = await startTestEmulator({ clock: () => ctx.now().getTime(), autoApproveMs: 0, ...knobs });
@@ -48,7 +66,11 @@ async function fetched(ctx: TestContext): Promise<LoginResult> {
 }
 
 const HOUR_MS = 3600_000;
-const warnings = (ctx: TestContext): string[] => ctx.stderrText().split("\n").filter((l) => l.startsWith("sso-cli: warning:"));
+const warnings = (ctx: TestContext): string[] =>
+  ctx
+    .stderrText()
+    .split("\n")
+    .filter((l) => l.startsWith("sso-cli: warning:"));
 
 describe("a service clock an hour away from this computer's", () => {
   it.each([
@@ -66,11 +88,19 @@ describe("a service clock an hour away from this computer's", () => {
     ]);
     // The registration's absolute expiry too; the token's came relative (expiresIn) and needs nothing.
     const registration = JSON.parse(
-      await readFile(join(ctx.paths.ssoCacheDir, registrationCacheFileName({ startUrl: emu.startUrl, region: "us-east-1", scopes: ["sso:account:access"], sessionName: "s" })), "utf8"),
+      await readFile(
+        join(
+          ctx.paths.ssoCacheDir,
+          registrationCacheFileName({ startUrl: emu.startUrl, region: "us-east-1", scopes: ["sso:account:access"], sessionName: "s" }),
+        ),
+        "utf8",
+      ),
     ) as { expiresAt: string };
     const serviceExpiry = [...emu.state.clients.values()][0]!.expiresAtMs;
     expect(Math.abs(Date.parse(registration.expiresAt) - (serviceExpiry - skewS * 1000))).toBeLessThan(5_000);
-    const token = JSON.parse(await readFile(join(ctx.paths.ssoCacheDir, tokenCacheFileName({ ssoSession: "s", startUrl: emu.startUrl })), "utf8")) as { expiresAt: string };
+    const token = JSON.parse(
+      await readFile(join(ctx.paths.ssoCacheDir, tokenCacheFileName({ ssoSession: "s", startUrl: emu.startUrl })), "utf8"),
+    ) as { expiresAt: string };
     expect(Math.abs(Date.parse(token.expiresAt) - (ctx.now().getTime() + 8 * HOUR_MS))).toBeLessThan(5_000);
   });
 
@@ -94,7 +124,9 @@ describe("a server that does not answer in time", () => {
     expect(p.ok).toBe(false);
     if (p.ok) return;
     expect(p.error).toBeInstanceOf(ServiceUnreachableError);
-    expect(p.error.message).toBe(`IAM Identity Center at ${emu.url} did not answer in time (ETIMEDOUT) while getting credentials for profile p.`);
+    expect(p.error.message).toBe(
+      `IAM Identity Center at ${emu.url} did not answer in time (ETIMEDOUT) while getting credentials for profile p.`,
+    );
     // Backoff moves the fake clock; the 0.4 s deadline (twice the read timeout) ends the retries.
     expect(emu.state.stats.operations.GetRoleCredentials?.calls).toBeLessThanOrEqual(3);
   });
@@ -122,8 +154,18 @@ describe("the retry deadline of a fan-out over many profiles", () => {
     // Real time here (each answer takes 0.4 s; the read timeout is 1.2 s, the deadline 2.4 s): 128
     // profiles, 16 at a time, take about 3.2 s. Every success moves the deadline on. An answer
     // has 0.8 s to spare before its read timeout, for a machine busy with other tests.
-    const { ctx: fake } = await setUp({ latencyMs: 400, clock: Date.now }, { SSO_CLI_READ_TIMEOUT: "1.2" }, ({ startUrl }) => manyProfiles(startUrl, 128));
-    const ctx: TestContext = { ...fake, now: () => new Date(), sleep: (ms, signal) => new Promise((resolve, reject) => { const t = setTimeout(resolve, ms); signal?.addEventListener("abort", () => (clearTimeout(t), reject(new Error("aborted")))); }) };
+    const { ctx: fake } = await setUp({ latencyMs: 400, clock: Date.now }, { SSO_CLI_READ_TIMEOUT: "1.2" }, ({ startUrl }) =>
+      manyProfiles(startUrl, 128),
+    );
+    const ctx: TestContext = {
+      ...fake,
+      now: () => new Date(),
+      sleep: (ms, signal) =>
+        new Promise((resolve, reject) => {
+          const t = setTimeout(resolve, ms);
+          signal?.addEventListener("abort", () => (clearTimeout(t), reject(new Error("aborted"))));
+        }),
+    };
     const r = await login(ctx, { all: true, browser: false, force: false });
     if (r.upToDate) throw new Error("expected a login that fetched");
     expect(r.profiles.flatMap((p) => (p.ok ? [] : [`${p.profile}: ${p.error.message}`]))).toEqual([]);
@@ -140,7 +182,12 @@ describe("the settings of a command's network", () => {
     const defaults = await networkFor(createTestContext({ home }));
     expect(defaults.limits).toEqual({ connectTimeoutMs: 10_000, requestTimeoutMs: 30_000, retryDeadlineMs: 60_000 });
     for (const bad of ["0", "-1", "soon", "99999"]) {
-      await expect(networkFor(createTestContext({ home, env: { SSO_CLI_READ_TIMEOUT: bad } }))).rejects.toThrow(new BadValueError("SSO_CLI_READ_TIMEOUT must be a number of seconds (more than 0, at most 3600).", "For example: SSO_CLI_READ_TIMEOUT=30"));
+      await expect(networkFor(createTestContext({ home, env: { SSO_CLI_READ_TIMEOUT: bad } }))).rejects.toThrow(
+        new BadValueError(
+          "SSO_CLI_READ_TIMEOUT must be a number of seconds (more than 0, at most 3600).",
+          "For example: SSO_CLI_READ_TIMEOUT=30",
+        ),
+      );
     }
   });
 
@@ -151,14 +198,22 @@ describe("the settings of a command's network", () => {
     await mkdir(join(home, ".aws"), { recursive: true });
     for (const n of [1, 2, 3, 4]) await writeFile(join(home, `ca${n}.pem`), `# bundle ${n}\n${pem(n)}`);
     await writeFile(join(home, ".aws", "config"), `[default]\nca_bundle = ~/ca1.pem\n\n[profile work]\nca_bundle = ${home}/ca2.pem\n`);
-    const bundle = async (env: Record<string, string>, profile?: string) => (await networkFor(createTestContext({ home, env }), profile)).caBundle;
+    const bundle = async (env: Record<string, string>, profile?: string) =>
+      (await networkFor(createTestContext({ home, env }), profile)).caBundle;
     expect(await bundle({})).toEqual({ pem: pem(1).trim(), source: `ca_bundle in profile default (${home}/ca1.pem)` });
     expect((await bundle({}, "work"))?.source).toBe(`ca_bundle in profile work (${home}/ca2.pem)`);
     expect((await bundle({ AWS_PROFILE: "work" }))?.source).toBe(`ca_bundle in profile work (${home}/ca2.pem)`);
-    expect(await bundle({ AWS_CA_BUNDLE: join(home, "ca3.pem") }, "work")).toEqual({ pem: pem(3).trim(), source: `AWS_CA_BUNDLE (${home}/ca3.pem)` });
+    expect(await bundle({ AWS_CA_BUNDLE: join(home, "ca3.pem") }, "work")).toEqual({
+      pem: pem(3).trim(),
+      source: `AWS_CA_BUNDLE (${home}/ca3.pem)`,
+    });
     expect(await bundle({ AWS_PROFILE: "nobody" })).toBeUndefined();
-    await expect(bundle({ AWS_CA_BUNDLE: join(home, "missing.pem") })).rejects.toThrow(`${home}/missing.pem: does not exist (named by AWS_CA_BUNDLE)`);
-    await expect(bundle({ AWS_CA_BUNDLE: join(home, ".aws", "config") })).rejects.toThrow("holds no PEM certificate (named by AWS_CA_BUNDLE)");
+    await expect(bundle({ AWS_CA_BUNDLE: join(home, "missing.pem") })).rejects.toThrow(
+      `${home}/missing.pem: does not exist (named by AWS_CA_BUNDLE)`,
+    );
+    await expect(bundle({ AWS_CA_BUNDLE: join(home, ".aws", "config") })).rejects.toThrow(
+      "holds no PEM certificate (named by AWS_CA_BUNDLE)",
+    );
   });
 });
 
@@ -167,14 +222,27 @@ describe("the AWS SDK's settings, read once by the command", () => {
     const { home, cleanup } = await makeTempHome();
     cleanups.push(cleanup);
     await mkdir(join(home, ".aws"), { recursive: true });
-    await writeFile(join(home, ".aws", "config"), `[default]\nuse_fips_endpoint = True\nsdk_ua_app_id = team-a\n\n[profile work]\nuse_dualstack_endpoint = true\n\n[profile odd]\nuse_fips_endpoint = yes\n`);
+    await writeFile(
+      join(home, ".aws", "config"),
+      `[default]\nuse_fips_endpoint = True\nsdk_ua_app_id = team-a\n\n[profile work]\nuse_dualstack_endpoint = true\n\n[profile odd]\nuse_fips_endpoint = yes\n`,
+    );
     const sdk = async (env: Record<string, string>, profile?: string) => (await networkFor(createTestContext({ home, env }), profile)).sdk;
     expect(await sdk({})).toEqual({ useFipsEndpoint: true, useDualstackEndpoint: false, userAgentAppId: "team-a" });
     expect(await sdk({}, "work")).toEqual({ useFipsEndpoint: false, useDualstackEndpoint: true, userAgentAppId: undefined });
-    expect(await sdk({ AWS_PROFILE: "work", AWS_USE_DUALSTACK_ENDPOINT: "false", AWS_USE_FIPS_ENDPOINT: "TRUE", AWS_SDK_UA_APP_ID: "ci" })).toEqual({ useFipsEndpoint: true, useDualstackEndpoint: false, userAgentAppId: "ci" });
-    expect(await sdk({ AWS_PROFILE: "nobody" })).toEqual({ useFipsEndpoint: false, useDualstackEndpoint: false, userAgentAppId: undefined });
-    await expect(sdk({}, "odd")).rejects.toThrow(new BadValueError("use_fips_endpoint in the profile in use must be true or false.", "Set it to true or false, or remove it."));
-    await expect(sdk({ AWS_USE_FIPS_ENDPOINT: "1" })).rejects.toThrow(new BadValueError("AWS_USE_FIPS_ENDPOINT must be true or false.", "Set it to true or false, or remove it."));
+    expect(
+      await sdk({ AWS_PROFILE: "work", AWS_USE_DUALSTACK_ENDPOINT: "false", AWS_USE_FIPS_ENDPOINT: "TRUE", AWS_SDK_UA_APP_ID: "ci" }),
+    ).toEqual({ useFipsEndpoint: true, useDualstackEndpoint: false, userAgentAppId: "ci" });
+    expect(await sdk({ AWS_PROFILE: "nobody" })).toEqual({
+      useFipsEndpoint: false,
+      useDualstackEndpoint: false,
+      userAgentAppId: undefined,
+    });
+    await expect(sdk({}, "odd")).rejects.toThrow(
+      new BadValueError("use_fips_endpoint in the profile in use must be true or false.", "Set it to true or false, or remove it."),
+    );
+    await expect(sdk({ AWS_USE_FIPS_ENDPOINT: "1" })).rejects.toThrow(
+      new BadValueError("AWS_USE_FIPS_ENDPOINT must be true or false.", "Set it to true or false, or remove it."),
+    );
   });
 
   it("come from the profile in use alone: a section the command never reads may be broken", async () => {
@@ -194,7 +262,11 @@ describe("the AWS SDK's settings, read once by the command", () => {
     const ctx = createTestContext({ home, env: { AWS_USE_FIPS_ENDPOINT: "true", AWS_USE_DUALSTACK_ENDPOINT: "true" } });
     const { createSsoClients } = await import("../../src/sso/clients.js");
     const client = await createSsoClients("us-east-1", {}, { network: () => networkFor(ctx) }).oidc();
-    const [UseFIPS, UseDualStack, Region] = [await client.config.useFipsEndpoint(), await client.config.useDualstackEndpoint(), await client.config.region()];
+    const [UseFIPS, UseDualStack, Region] = [
+      await client.config.useFipsEndpoint(),
+      await client.config.useDualstackEndpoint(),
+      await client.config.region(),
+    ];
     expect([UseFIPS, UseDualStack]).toEqual([true, true]);
     const endpoint = client.config.endpointProvider({ Region, UseFIPS, UseDualStack });
     expect(endpoint.url.hostname).toBe("oidc-fips.us-east-1.api.aws");
@@ -205,10 +277,16 @@ describe("logout with a network that cannot be set up", () => {
   it("a CA bundle that is gone: the server is not told, everything local is still undone", async () => {
     const { ctx, emu } = await setUp();
     await fetched(ctx);
-    const offline = createTestContext({ home: ctx.paths.home, endpoints: emu.endpoints, env: { AWS_CA_BUNDLE: join(ctx.paths.home, "gone.pem") } });
+    const offline = createTestContext({
+      home: ctx.paths.home,
+      endpoints: emu.endpoints,
+      env: { AWS_CA_BUNDLE: join(ctx.paths.home, "gone.pem") },
+    });
     const r = await logout(offline, { profile: "p" });
     expect(r.signedOut.map((s) => s.outcome)).toEqual(["unreachable"]);
     expect(r.removedProfiles).toEqual(["p"]);
-    await expect(readFile(join(ctx.paths.ssoCacheDir, tokenCacheFileName({ ssoSession: "s", startUrl: emu.startUrl })))).rejects.toThrow(/ENOENT/);
+    await expect(readFile(join(ctx.paths.ssoCacheDir, tokenCacheFileName({ ssoSession: "s", startUrl: emu.startUrl })))).rejects.toThrow(
+      /ENOENT/,
+    );
   });
 });

@@ -32,7 +32,10 @@ const chains = (u: string, deploy: string[] = [], audit: string[] = []): string 
   ].join("\n");
 
 /** Who STS says the keys are (GetCallerIdentity with them, as the emulator knows them). */
-function callerOf(emu: { state: { roleCredentials: Map<string, { sessionName?: string | undefined; accountId?: string; roleName?: string }> } }, accessKeyId: string): unknown {
+function callerOf(
+  emu: { state: { roleCredentials: Map<string, { sessionName?: string | undefined; accountId?: string; roleName?: string }> } },
+  accessKeyId: string,
+): unknown {
   return emu.state.roleCredentials.get(accessKeyId);
 }
 
@@ -41,7 +44,14 @@ describe("a chained profile's keys", () => {
     const { ctx, emu } = await setUp({ config: (u) => chains(u) });
     await seedSignIn(ctx, emu);
     const c = await getProfileCredentials(ctx, { profile: "deploy" });
-    expect(c).toMatchObject({ profile: "deploy", accountId: "100000000002", roleName: "Deploy", region: "eu-west-1", source: "fetched", arn: "arn:aws:sts::100000000002:assumed-role/Deploy/alice" });
+    expect(c).toMatchObject({
+      profile: "deploy",
+      accountId: "100000000002",
+      roleName: "Deploy",
+      region: "eu-west-1",
+      source: "fetched",
+      arn: "arn:aws:sts::100000000002:assumed-role/Deploy/alice",
+    });
     expect(callerOf(emu, c.accessKeyId)).toMatchObject({ sessionName: "alice" });
     // STS's default hour, the most a chain gets.
     expect(Math.ceil((c.expiration.getTime() - ctx.now().getTime()) / 1000)).toBe(3600);
@@ -57,10 +67,19 @@ describe("a chained profile's keys", () => {
     const { ctx, emu } = await setUp({ config: (u) => chains(u) });
     await seedSignIn(ctx, emu);
     const c = await getProfileCredentials(ctx, { profile: "audit" });
-    expect(c).toMatchObject({ profile: "audit", accountId: "100000000003", roleName: "Audit", arn: "arn:aws:sts::100000000003:assumed-role/Audit/alice-audit" });
+    expect(c).toMatchObject({
+      profile: "audit",
+      accountId: "100000000003",
+      roleName: "Audit",
+      arn: "arn:aws:sts::100000000003:assumed-role/Audit/alice-audit",
+    });
     expect(calls(emu, "AssumeRole")).toBe(2);
     expect((await readdir(ctx.paths.cliCacheDir)).sort()).toEqual(
-      [assumeRoleCacheFileName({ roleArn: DEPLOY, sessionName: "alice" }), assumeRoleCacheFileName({ roleArn: "arn:aws:iam::100000000003:role/team/Audit", sessionName: "alice-audit" }), expect.stringMatching(/\.json$/)].sort(),
+      [
+        assumeRoleCacheFileName({ roleArn: DEPLOY, sessionName: "alice" }),
+        assumeRoleCacheFileName({ roleArn: "arn:aws:iam::100000000003:role/team/Audit", sessionName: "alice-audit" }),
+        expect.stringMatching(/\.json$/),
+      ].sort(),
     );
     // The first hop's keys are in the cache: a renewal of the second assumes only it.
     ctx.advance(50 * 60_000);
@@ -80,25 +99,54 @@ describe("a chained profile's keys", () => {
   it("keys the AWS CLI left in its assume-role cache are used as they are", async () => {
     const { ctx, emu } = await setUp({ config: (u) => chains(u) });
     await mkdir(ctx.paths.cliCacheDir, { recursive: true });
-    const keys = { accessKeyId: "ASIAFROMTHEAWSCLI001", secretAccessKey: "s".repeat(40), sessionToken: "t".repeat(200), expiration: new Date(Math.floor(ctx.now().getTime() / 1000) * 1000 + 40 * 60_000) };
-    await writeFile(join(ctx.paths.cliCacheDir, assumeRoleCacheFileName({ roleArn: DEPLOY, sessionName: "alice" })), formatAssumeRoleCacheEntry(keys));
+    const keys = {
+      accessKeyId: "ASIAFROMTHEAWSCLI001",
+      secretAccessKey: "s".repeat(40),
+      sessionToken: "t".repeat(200),
+      expiration: new Date(Math.floor(ctx.now().getTime() / 1000) * 1000 + 40 * 60_000),
+    };
+    await writeFile(
+      join(ctx.paths.cliCacheDir, assumeRoleCacheFileName({ roleArn: DEPLOY, sessionName: "alice" })),
+      formatAssumeRoleCacheEntry(keys),
+    );
     expect(await getProfileCredentials(ctx, { profile: "deploy" })).toMatchObject({ ...keys, source: "cache" });
     expect(calls(emu, "AssumeRole") + calls(emu, "GetRoleCredentials")).toBe(0);
   });
 
   it("STS throttling (Throttling, 400) is retried with back-off, then the keys come", async () => {
-    const { ctx, emu } = await setUp({ config: (u) => chains(u), knobs: { injections: [{ operation: "AssumeRole", status: 400, error: "Throttling", count: 2 }] } });
+    const { ctx, emu } = await setUp({
+      config: (u) => chains(u),
+      knobs: { injections: [{ operation: "AssumeRole", status: 400, error: "Throttling", count: 2 }] },
+    });
     await seedSignIn(ctx, emu);
     await expect(getProfileCredentials(ctx, { profile: "deploy" })).resolves.toMatchObject({ source: "fetched", roleName: "Deploy" });
     expect(calls(emu, "AssumeRole")).toBe(3);
   });
 
   it.each([
-    ["an account the emulator does not have", ["role_arn = arn:aws:iam::999999999999:role/Deploy"], {}, /STS refused to assume arn:aws:iam::999999999999:role\/Deploy for profile deploy \(AccessDenied: User: .* is not authorized/],
-    ["an ExternalId that does not match", ["external_id = wrong-id"], { externalIds: ["Deploy:right-id"] }, /STS refused to assume .* for profile deploy \(AccessDenied:/],
-    ["a duration longer than a chain may have", ["duration_seconds = 7200"], {}, /\(ValidationError: The requested DurationSeconds exceeds the 1 hour session limit/],
+    [
+      "an account the emulator does not have",
+      ["role_arn = arn:aws:iam::999999999999:role/Deploy"],
+      {},
+      /STS refused to assume arn:aws:iam::999999999999:role\/Deploy for profile deploy \(AccessDenied: User: .* is not authorized/,
+    ],
+    [
+      "an ExternalId that does not match",
+      ["external_id = wrong-id"],
+      { externalIds: ["Deploy:right-id"] },
+      /STS refused to assume .* for profile deploy \(AccessDenied:/,
+    ],
+    [
+      "a duration longer than a chain may have",
+      ["duration_seconds = 7200"],
+      {},
+      /\(ValidationError: The requested DurationSeconds exceeds the 1 hour session limit/,
+    ],
   ])("refused (%s): one ServiceError line (exit 254), nothing cached", async (_what, lines, knobs, message) => {
-    const config = (u: string) => chains(u).replace(`role_arn = ${DEPLOY}\n`, lines.some((l) => l.startsWith("role_arn")) ? "" : `role_arn = ${DEPLOY}\n`).replace("region = eu-west-1\n\n[profile audit]", `region = eu-west-1\n${lines.join("\n")}\n\n[profile audit]`);
+    const config = (u: string) =>
+      chains(u)
+        .replace(`role_arn = ${DEPLOY}\n`, lines.some((l) => l.startsWith("role_arn")) ? "" : `role_arn = ${DEPLOY}\n`)
+        .replace("region = eu-west-1\n\n[profile audit]", `region = eu-west-1\n${lines.join("\n")}\n\n[profile audit]`);
     const { ctx, emu } = await setUp({ config, knobs });
     await seedSignIn(ctx, emu);
     const before: string[] = await readdir(ctx.paths.cliCacheDir).catch(() => []);

@@ -19,13 +19,32 @@ beforeAll(() => {
 });
 
 /** Runs `script` in a real shell; the token as the shell holds it, NUL-terminated, for each value. */
-function inShell(shell: "sh" | "bash" | "zsh" | "fish", format: "env" | "env-no-export" | "fish" | "dotenv", values: readonly string[]): string[] {
+function inShell(
+  shell: "sh" | "bash" | "zsh" | "fish",
+  format: "env" | "env-no-export" | "fish" | "dotenv",
+  values: readonly string[],
+): string[] {
   // printf is a builtin of each of them, and "$VAR" reads a variable the same way in all four.
   const print = `printf '%s\\0' "$AWS_SESSION_TOKEN"`;
   const prelude = format === "dotenv" ? "set -a\n" : "";
   const script = prelude + values.map((v) => `${formatCredentials(withToken(v), format)}${print}\n`).join("");
-  const args = shell === "fish" ? ["--no-config", "-c", script] : shell === "zsh" ? ["-f", "-c", script] : shell === "bash" ? ["--norc", "--noprofile", "-c", script] : ["-c", script];
-  const r = spawnSync(shell, args, { encoding: "utf8", env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home, XDG_CONFIG_HOME: join(home, ".config"), XDG_DATA_HOME: join(home, ".local/share") } });
+  const args =
+    shell === "fish"
+      ? ["--no-config", "-c", script]
+      : shell === "zsh"
+        ? ["-f", "-c", script]
+        : shell === "bash"
+          ? ["--norc", "--noprofile", "-c", script]
+          : ["-c", script];
+  const r = spawnSync(shell, args, {
+    encoding: "utf8",
+    env: {
+      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      HOME: home,
+      XDG_CONFIG_HOME: join(home, ".config"),
+      XDG_DATA_HOME: join(home, ".local/share"),
+    },
+  });
   expect(r.stderr).toBe("");
   return r.stdout.split("\0").slice(0, -1);
 }
@@ -44,6 +63,4 @@ describe("a real shell reads back exactly the value, whatever it holds", () => {
     const oneLine = HOSTILE.filter((v) => !/[\r\n]/.test(v));
     expect(inShell("bash", "dotenv", oneLine)).toEqual(oneLine);
   });
-
 });
-

@@ -49,4 +49,3 @@ export const HOSTILE = [
   "x=~",
 ];
 export const withToken = (sessionToken: string) => ({ ...C, sessionToken });
-

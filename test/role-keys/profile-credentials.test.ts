@@ -14,7 +14,10 @@ import { useCaseSetups } from "../helpers/use-case-setup.js";
 type Emulator = Awaited<ReturnType<typeof startTestEmulator>>;
 const setUpUseCase = useCaseSetups();
 
-async function setUp(config?: (u: string) => string, knobs: Parameters<typeof startTestEmulator>[0] = {}): Promise<{ ctx: TestContext; emu: Emulator }> {
+async function setUp(
+  config?: (u: string) => string,
+  knobs: Parameters<typeof startTestEmulator>[0] = {},
+): Promise<{ ctx: TestContext; emu: Emulator }> {
   return setUpUseCase({ knobs, ...(config ? { config } : {}) });
 }
 
@@ -30,12 +33,20 @@ async function signIn(ctx: TestContext, emu: Emulator, o: { expiresInMs?: number
       region: "eu-west-1",
       accessToken: tokens.accessToken,
       expiresAt: formatTimestamp(new Date(ctx.now().getTime() + (o.expiresInMs ?? 8 * 3600_000))),
-      ...(o.refreshable ? { clientId: client.clientId, clientSecret: client.clientSecret, registrationExpiresAt: formatTimestamp(new Date(client.expiresAtMs)), refreshToken: tokens.refreshToken } : {}),
+      ...(o.refreshable
+        ? {
+            clientId: client.clientId,
+            clientSecret: client.clientSecret,
+            registrationExpiresAt: formatTimestamp(new Date(client.expiresAtMs)),
+            refreshToken: tokens.refreshToken,
+          }
+        : {}),
     }),
   );
 }
 
-const roleFile = (ctx: TestContext) => join(ctx.paths.cliCacheDir, roleCacheFileName({ accountId: "100000000001", roleName: "AdministratorAccess", sessionName: "s" }));
+const roleFile = (ctx: TestContext) =>
+  join(ctx.paths.cliCacheDir, roleCacheFileName({ accountId: "100000000001", roleName: "AdministratorAccess", sessionName: "s" }));
 const calls = (emu: Emulator, op: string) => emu.state.stats.operations[op]?.calls ?? 0;
 
 describe("a profile's role keys for other tools, never asking a person", () => {
@@ -43,7 +54,13 @@ describe("a profile's role keys for other tools, never asking a person", () => {
     const { ctx, emu } = await setUp();
     await signIn(ctx, emu);
     const first = await getProfileCredentials(ctx, { profile: "p" });
-    expect(first).toMatchObject({ source: "fetched", profile: "p", accountId: "100000000001", region: "eu-west-1", accessKeyId: expect.stringMatching(/^ASIA/) });
+    expect(first).toMatchObject({
+      source: "fetched",
+      profile: "p",
+      accountId: "100000000001",
+      region: "eu-west-1",
+      accessKeyId: expect.stringMatching(/^ASIA/),
+    });
     expect((await stat(roleFile(ctx))).mode & 0o777).toBe(0o600);
     expect(await readFile(roleFile(ctx), "utf8")).toBe(formatRoleCacheEntry({ ...first }));
     const again = await getProfileCredentials(ctx, { profile: "p" });
@@ -55,7 +72,15 @@ describe("a profile's role keys for other tools, never asking a person", () => {
     const { ctx, emu } = await setUp();
     await signIn(ctx, emu);
     await mkdir(ctx.paths.cliCacheDir, { recursive: true });
-    await writeFile(roleFile(ctx), formatRoleCacheEntry({ accessKeyId: "ASIAOLD", secretAccessKey: "s", sessionToken: "t", expiration: new Date(ctx.now().getTime() + 14 * 60_000) }));
+    await writeFile(
+      roleFile(ctx),
+      formatRoleCacheEntry({
+        accessKeyId: "ASIAOLD",
+        secretAccessKey: "s",
+        sessionToken: "t",
+        expiration: new Date(ctx.now().getTime() + 14 * 60_000),
+      }),
+    );
     expect(await getProfileCredentials(ctx, { profile: "p" })).toMatchObject({ source: "fetched" });
   });
 
@@ -81,7 +106,11 @@ describe("a profile's role keys for other tools, never asking a person", () => {
   it("a token the service no longer knows (401): LoginRequiredError", async () => {
     const { ctx, emu } = await setUp();
     await signIn(ctx, emu);
-    await fetch(`${emu.url}/_admin/reset`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ state: "sessions" }) });
+    await fetch(`${emu.url}/_admin/reset`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ state: "sessions" }),
+    });
     await expect(getProfileCredentials(ctx, { profile: "p" })).rejects.toThrow(LoginRequiredError);
   });
 
@@ -90,12 +119,15 @@ describe("a profile's role keys for other tools, never asking a person", () => {
     await signIn(ctx, emu);
     await expect(getProfileCredentials(ctx, { profile: "p" })).rejects.toThrow(AccessDeniedError);
     // The hint names the command that lists what one may use (#18 item 5).
-    await expect(getProfileCredentials(ctx, { profile: "p" })).rejects.toMatchObject({ hint: expect.stringContaining("`sso-cli roles` lists what you can use") });
+    await expect(getProfileCredentials(ctx, { profile: "p" })).rejects.toMatchObject({
+      hint: expect.stringContaining("`sso-cli roles` lists what you can use"),
+    });
   });
 });
 
 describe("which profile", () => {
-  const two = (u: string) => `${sessionProfileConfig({ startUrl: u })}\n[profile q]\nsso_session = s\nsso_account_id = 100000000002\nsso_role_name = ReadOnlyAccess\n\n[profile plain]\nregion = us-west-2\n`;
+  const two = (u: string) =>
+    `${sessionProfileConfig({ startUrl: u })}\n[profile q]\nsso_session = s\nsso_account_id = 100000000002\nsso_role_name = ReadOnlyAccess\n\n[profile plain]\nregion = us-west-2\n`;
 
   it("--profile, else AWS_PROFILE, else the only one with an account and role", async () => {
     const one = await setUp();
@@ -114,10 +146,24 @@ describe("which profile", () => {
 });
 
 describe("exec", () => {
-  const keys = { accessKeyId: "ASIAKEY", secretAccessKey: "sk", sessionToken: "st", expiration: new Date("2030-01-02T03:04:05Z"), profile: "p", accountId: "1", roleName: "R", region: "eu-west-1", source: "cache" as const };
+  const keys = {
+    accessKeyId: "ASIAKEY",
+    secretAccessKey: "sk",
+    sessionToken: "st",
+    expiration: new Date("2030-01-02T03:04:05Z"),
+    profile: "p",
+    accountId: "1",
+    roleName: "R",
+    region: "eu-west-1",
+    source: "cache" as const,
+  };
 
   it("gives the child the keys and the region, and nothing that would pick other credentials", () => {
-    const env = buildExecEnv({ PATH: "/bin", AWS_PROFILE: "other", AWS_ROLE_ARN: "arn", AWS_CONTAINER_CREDENTIALS_FULL_URI: "http://x", AWS_CONFIG_FILE: "/c" }, keys, "linux");
+    const env = buildExecEnv(
+      { PATH: "/bin", AWS_PROFILE: "other", AWS_ROLE_ARN: "arn", AWS_CONTAINER_CREDENTIALS_FULL_URI: "http://x", AWS_CONFIG_FILE: "/c" },
+      keys,
+      "linux",
+    );
     expect(env).toEqual({
       PATH: "/bin",
       AWS_CONFIG_FILE: "/c",
@@ -132,7 +178,14 @@ describe("exec", () => {
   });
 
   it("on Windows, scrubs competing names in any case (set aws_profile=prod is AWS_PROFILE there)", () => {
-    const base = { Path: "C:\\Windows", aws_profile: "prod", Aws_Default_Profile: "prod", aws_region: "us-east-1", aws_access_key_id: "AKIAOLD", AWS_CONFIG_FILE: "C:\\c" };
+    const base = {
+      Path: "C:\\Windows",
+      aws_profile: "prod",
+      Aws_Default_Profile: "prod",
+      aws_region: "us-east-1",
+      aws_access_key_id: "AKIAOLD",
+      AWS_CONFIG_FILE: "C:\\c",
+    };
     const env = buildExecEnv(base, keys, "win32");
     expect(Object.keys(env).filter((k) => k.toUpperCase() !== k)).toEqual(["Path"]);
     expect(env).toMatchObject({ Path: "C:\\Windows", AWS_CONFIG_FILE: "C:\\c", AWS_ACCESS_KEY_ID: "ASIAKEY", AWS_REGION: "eu-west-1" });
@@ -143,11 +196,18 @@ describe("exec", () => {
   it("runs the command with no shell and passes its exit code on; refuses to nest under another profile", async () => {
     const { ctx, emu } = await setUp();
     await signIn(ctx, emu);
-    const code = await exec(ctx, { profile: "p", command: "sh", args: ["-c", 'printf "%s %s" "$AWS_REGION" "$SSO_CLI_EXEC_PROFILE"; exit 7'], allowNested: false });
+    const code = await exec(ctx, {
+      profile: "p",
+      command: "sh",
+      args: ["-c", 'printf "%s %s" "$AWS_REGION" "$SSO_CLI_EXEC_PROFILE"; exit 7'],
+      allowNested: false,
+    });
     expect(code).toBe(7);
     expect(ctx.stdoutText()).toBe("eu-west-1 p");
     const nested = { ...ctx, env: { ...ctx.env, SSO_CLI_EXEC_PROFILE: "prod" } };
-    await expect(exec(nested, { profile: "p", command: "true", args: [], allowNested: false })).rejects.toThrow(/already runs under sso-cli exec for profile prod/);
+    await expect(exec(nested, { profile: "p", command: "true", args: [], allowNested: false })).rejects.toThrow(
+      /already runs under sso-cli exec for profile prod/,
+    );
     await expect(exec(nested, { profile: "p", command: "true", args: [], allowNested: true })).resolves.toBe(0);
     await expect(exec(ctx, { profile: "p", command: undefined, args: [], allowNested: false })).rejects.toThrow(UsageError);
   });

@@ -48,7 +48,10 @@ describe("one sign-in and one refresh per sso-session, however many callers", ()
     // The cached token is 10 minutes from expiry: inside the 15-minute margin, so each caller refreshes.
     const entry = JSON.parse(await readFile(cacheFile(), "utf8")) as Record<string, unknown>;
     const now = new Date();
-    await writeFile(cacheFile(), JSON.stringify({ ...entry, expiresAt: new Date(now.getTime() + 10 * 60_000).toISOString().replace(/\.\d+Z$/, "Z") }));
+    await writeFile(
+      cacheFile(),
+      JSON.stringify({ ...entry, expiresAt: new Date(now.getTime() + 10 * 60_000).toISOString().replace(/\.\d+Z$/, "Z") }),
+    );
     emu.state.resetStats();
     const results = await Promise.all(contexts(8, { now }).map((ctx) => ensureSignedIn(ctx, spec(), { browser: false })));
     expect(emu.state.stats.grantTypes).toEqual({ refresh_token: 1 });
@@ -63,7 +66,10 @@ describe("one sign-in and one refresh per sso-session, however many callers", ()
     emu.state.configure({ tokenTtlS: 600 });
     try {
       const entry = JSON.parse(await readFile(cacheFile(), "utf8")) as Record<string, unknown>;
-      await writeFile(cacheFile(), JSON.stringify({ ...entry, expiresAt: new Date(Date.now() + 5 * 60_000).toISOString().replace(/\.\d+Z$/, "Z") }));
+      await writeFile(
+        cacheFile(),
+        JSON.stringify({ ...entry, expiresAt: new Date(Date.now() + 5 * 60_000).toISOString().replace(/\.\d+Z$/, "Z") }),
+      );
       emu.state.resetStats();
       const results = await Promise.all(contexts(4).map((ctx) => ensureSignedIn(ctx, spec(), { browser: false })));
       expect(emu.state.stats.grantTypes).toEqual({ refresh_token: 1 });
@@ -86,13 +92,21 @@ describe("one sign-in and one refresh per sso-session, however many callers", ()
     const run = ensureSignedIn(ctx!, s, { browser: false });
     for (let i = 0; i < 400 && !ctx!.stderrText().includes("[debug] waiting for"); i++) await new Promise((r) => setTimeout(r, 5));
     // It signs in and lets go; the waiter then finds its token.
-    const other = await ensureSignedIn(createTestContext({ home: join(home, "elsewhere"), endpoints: emu.endpoints }), s, { browser: false });
+    const other = await ensureSignedIn(createTestContext({ home: join(home, "elsewhere"), endpoints: emu.endpoints }), s, {
+      browser: false,
+    });
     await mkdir(join(home, ".aws", "sso", "cache"), { recursive: true });
-    await writeFile(join(home, ".aws", "sso", "cache", tokenCacheFileName(s)), await readFile(join(home, "elsewhere", ".aws", "sso", "cache", tokenCacheFileName(s))));
+    await writeFile(
+      join(home, ".aws", "sso", "cache", tokenCacheFileName(s)),
+      await readFile(join(home, "elsewhere", ".aws", "sso", "cache", tokenCacheFileName(s))),
+    );
     await rm(lock, { recursive: true });
     const mine = await run;
     expect(mine.accessToken).toBe(other.accessToken);
-    const said = ctx!.stderrText().split("\n").filter((l) => l.startsWith("Waiting for"));
+    const said = ctx!
+      .stderrText()
+      .split("\n")
+      .filter((l) => l.startsWith("Waiting for"));
     expect(said).toHaveLength(lines);
     if (tty) expect(said[0]).toBe(`Waiting for another sso-cli (pid ${process.pid}), which is signing in to sso-session waiter-true…`);
     expect(ctx!.stderrText()).not.toMatch(/Sign in to/);

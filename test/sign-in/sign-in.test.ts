@@ -108,7 +108,11 @@ describe("signing in, in-process against the emulator, on a fake clock", () => {
     const page = await fetch(link);
     expect(page.status).toBe(200);
     const id = /name="request" value="([^"]+)"/.exec(await page.text())![1]!;
-    const decided = await fetch(`${emu.url}/authorize/decision`, { method: "POST", body: new URLSearchParams({ request: id, decision: "approve" }), redirect: "manual" });
+    const decided = await fetch(`${emu.url}/authorize/decision`, {
+      method: "POST",
+      body: new URLSearchParams({ request: id, decision: "approve" }),
+      redirect: "manual",
+    });
     const landedOn = decided.headers.get("location")!.replace(/127\.0\.0\.1:\d+/, "127.0.0.1:9");
     ctx.type(landedOn);
     const signedIn = await run;
@@ -116,40 +120,56 @@ describe("signing in, in-process against the emulator, on a fake clock", () => {
     const cache = JSON.parse(await readFile(join(ctx.paths.ssoCacheDir, tokenCacheFileName(spec())), "utf8")) as Record<string, unknown>;
     expect(cache).toMatchObject({ startUrl: emu.startUrl, accessToken: signedIn.accessToken, refreshToken: expect.any(String) });
     const registration = JSON.parse(
-      await readFile(join(ctx.paths.ssoCacheDir, registrationCacheFileName({ startUrl: emu.startUrl, region: "us-east-1", scopes: ["sso:account:access"], sessionName: "s" })), "utf8"),
+      await readFile(
+        join(
+          ctx.paths.ssoCacheDir,
+          registrationCacheFileName({ startUrl: emu.startUrl, region: "us-east-1", scopes: ["sso:account:access"], sessionName: "s" }),
+        ),
+        "utf8",
+      ),
     ) as Record<string, unknown>;
     expect(registration).toMatchObject({ scopes: ["sso:account:access"], grantTypes: ["authorization_code", "refresh_token"] });
     expect(ctx.stderrText()).toMatch(/paste it here/);
   });
 
-  it.each(["device", "pkce"] as const)("a cached %s registration the service no longer knows is replaced once, and the sign-in goes on", async (flow) => {
-    // The person acts over real HTTP while the command waits: real sleeps, ended by their answer.
-    const ctx = await context({ debug: true, sleep: "real" });
-    const s = spec();
-    const file = join(ctx.paths.ssoCacheDir, registrationCacheFileName({ startUrl: s.startUrl, region: s.region, scopes: s.scopes, sessionName: "s" }));
-    await mkdir(ctx.paths.ssoCacheDir, { recursive: true });
-    await writeFile(
-      file,
-      formatClientRegistration({
-        clientId: "cid-forgotten",
-        clientSecret: "secret-forgotten",
-        expiresAt: "2099-01-01T00:00:00Z",
-        ...(flow === "pkce" ? { scopes: ["sso:account:access"], grantTypes: ["authorization_code", "refresh_token"] } : {}),
-      }),
-    );
-    const run = ensureSignedIn(ctx, s, { flow, browser: false });
-    if (flow === "device") {
-      for (let i = 0; i < 500 && !/code {3}\S+/.test(ctx.stderrText()); i++) await new Promise((r) => setTimeout(r, 5));
-      await fetch(`${emu.url}/_admin/approve`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
-    } else {
-      const link = await untilLinkShown(ctx);
-      const page = await (await fetch(link)).text();
-      const id = /name="request" value="([^"]+)"/.exec(page)![1]!;
-      const decided = await fetch(`${emu.url}/authorize/decision`, { method: "POST", body: new URLSearchParams({ request: id, decision: "approve" }), redirect: "manual" });
-      ctx.type(decided.headers.get("location")!);
-    }
-    await expect(run).resolves.toMatchObject({ how: "signed-in" });
-    expect(ctx.stderrText()).toMatch(/registering anew/);
-    expect(JSON.parse(await readFile(file, "utf8"))).not.toMatchObject({ clientId: "cid-forgotten" });
-  });
+  it.each(["device", "pkce"] as const)(
+    "a cached %s registration the service no longer knows is replaced once, and the sign-in goes on",
+    async (flow) => {
+      // The person acts over real HTTP while the command waits: real sleeps, ended by their answer.
+      const ctx = await context({ debug: true, sleep: "real" });
+      const s = spec();
+      const file = join(
+        ctx.paths.ssoCacheDir,
+        registrationCacheFileName({ startUrl: s.startUrl, region: s.region, scopes: s.scopes, sessionName: "s" }),
+      );
+      await mkdir(ctx.paths.ssoCacheDir, { recursive: true });
+      await writeFile(
+        file,
+        formatClientRegistration({
+          clientId: "cid-forgotten",
+          clientSecret: "secret-forgotten",
+          expiresAt: "2099-01-01T00:00:00Z",
+          ...(flow === "pkce" ? { scopes: ["sso:account:access"], grantTypes: ["authorization_code", "refresh_token"] } : {}),
+        }),
+      );
+      const run = ensureSignedIn(ctx, s, { flow, browser: false });
+      if (flow === "device") {
+        for (let i = 0; i < 500 && !/code {3}\S+/.test(ctx.stderrText()); i++) await new Promise((r) => setTimeout(r, 5));
+        await fetch(`${emu.url}/_admin/approve`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+      } else {
+        const link = await untilLinkShown(ctx);
+        const page = await (await fetch(link)).text();
+        const id = /name="request" value="([^"]+)"/.exec(page)![1]!;
+        const decided = await fetch(`${emu.url}/authorize/decision`, {
+          method: "POST",
+          body: new URLSearchParams({ request: id, decision: "approve" }),
+          redirect: "manual",
+        });
+        ctx.type(decided.headers.get("location")!);
+      }
+      await expect(run).resolves.toMatchObject({ how: "signed-in" });
+      expect(ctx.stderrText()).toMatch(/registering anew/);
+      expect(JSON.parse(await readFile(file, "utf8"))).not.toMatchObject({ clientId: "cid-forgotten" });
+    },
+  );
 });

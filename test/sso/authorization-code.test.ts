@@ -46,7 +46,9 @@ describe("the /authorize address", () => {
   });
 
   it("keeps an endpoint override's host and port and drops its path", () => {
-    expect(buildAuthorizeUrl("http://127.0.0.1:4566/some/path", { clientId: "c", redirectUri: "r", state: "s", challenge: "x", scopes: ["a"] })).toMatch(/^http:\/\/127\.0\.0\.1:4566\/authorize\?/);
+    expect(
+      buildAuthorizeUrl("http://127.0.0.1:4566/some/path", { clientId: "c", redirectUri: "r", state: "s", challenge: "x", scopes: ["a"] }),
+    ).toMatch(/^http:\/\/127\.0\.0\.1:4566\/authorize\?/);
   });
 
   it("percent-encodes everything but A–Z a–z 0–9 - _ . ~", () => {
@@ -71,7 +73,9 @@ describe("the answer on the redirect", () => {
 
   it("turns access_denied into the denial, and any other error into a failure naming it", () => {
     expect(() => codeFromCallback({ error: "access_denied", state: "s1" }, "s1")).toThrow(SignInDeniedError);
-    expect(() => codeFromCallback({ error: "invalid_request", state: "s1", description: "bad" }, "s1")).toThrow(/"invalid_request" \(bad\)/);
+    expect(() => codeFromCallback({ error: "invalid_request", state: "s1", description: "bad" }, "s1")).toThrow(
+      /"invalid_request" \(bad\)/,
+    );
   });
 
   it.each([

@@ -6,11 +6,31 @@ import { buildLoginUrl, federationUrl, partitionOf, resolveDestination } from ".
 describe("the federation endpoint and console of a region", () => {
   it.each([
     ["us-east-1", "aws", "https://signin.aws.amazon.com/federation", "https://console.aws.amazon.com/console/home?region=us-east-1"],
-    ["eu-north-1", "aws", "https://eu-north-1.signin.aws.amazon.com/federation", "https://eu-north-1.console.aws.amazon.com/console/home?region=eu-north-1"],
+    [
+      "eu-north-1",
+      "aws",
+      "https://eu-north-1.signin.aws.amazon.com/federation",
+      "https://eu-north-1.console.aws.amazon.com/console/home?region=eu-north-1",
+    ],
     ["cn-north-1", "aws-cn", "https://signin.amazonaws.cn/federation", "https://console.amazonaws.cn/console/home?region=cn-north-1"],
-    ["cn-northwest-1", "aws-cn", "https://cn-northwest-1.signin.amazonaws.cn/federation", "https://cn-northwest-1.console.amazonaws.cn/console/home?region=cn-northwest-1"],
-    ["us-gov-west-1", "aws-us-gov", "https://signin.amazonaws-us-gov.com/federation", "https://console.amazonaws-us-gov.com/console/home?region=us-gov-west-1"],
-    ["us-gov-east-1", "aws-us-gov", "https://us-gov-east-1.signin.amazonaws-us-gov.com/federation", "https://us-gov-east-1.console.amazonaws-us-gov.com/console/home?region=us-gov-east-1"],
+    [
+      "cn-northwest-1",
+      "aws-cn",
+      "https://cn-northwest-1.signin.amazonaws.cn/federation",
+      "https://cn-northwest-1.console.amazonaws.cn/console/home?region=cn-northwest-1",
+    ],
+    [
+      "us-gov-west-1",
+      "aws-us-gov",
+      "https://signin.amazonaws-us-gov.com/federation",
+      "https://console.amazonaws-us-gov.com/console/home?region=us-gov-west-1",
+    ],
+    [
+      "us-gov-east-1",
+      "aws-us-gov",
+      "https://us-gov-east-1.signin.amazonaws-us-gov.com/federation",
+      "https://us-gov-east-1.console.amazonaws-us-gov.com/console/home?region=us-gov-east-1",
+    ],
   ])("%s: %s", (region, partition, federation, home) => {
     expect(partitionOf(region)).toBe(partition);
     expect(federationUrl(region)).toBe(federation);
@@ -45,7 +65,11 @@ describe("--destination", () => {
 
 describe("the login link", () => {
   it("carries Action=login, the issuer, the destination and the token, URL-encoded", () => {
-    const url = buildLoginUrl("https://signin.aws.amazon.com/federation", { issuer: "https://d-1.awsapps.com/start", destination: "https://console.aws.amazon.com/ec2/v2/home?region=us-east-1", signinToken: "tok+/=" });
+    const url = buildLoginUrl("https://signin.aws.amazon.com/federation", {
+      issuer: "https://d-1.awsapps.com/start",
+      destination: "https://console.aws.amazon.com/ec2/v2/home?region=us-east-1",
+      signinToken: "tok+/=",
+    });
     expect(url).toBe(
       "https://signin.aws.amazon.com/federation?Action=login&Issuer=https%3A%2F%2Fd-1.awsapps.com%2Fstart&Destination=https%3A%2F%2Fconsole.aws.amazon.com%2Fec2%2Fv2%2Fhome%3Fregion%3Dus-east-1&SigninToken=tok%2B%2F%3D",
     );

@@ -21,7 +21,9 @@ describe("which proxy a URL goes through (as curl and Python's urllib read the e
   });
 
   it("reads http_proxy / HTTP_PROXY for http URLs", () => {
-    expect(proxyForUrl(new URL("http://127.0.0.1:4566/"), { HTTP_PROXY: "http://p:1", HTTPS_PROXY: "http://q:2" })?.href).toBe("http://p:1/");
+    expect(proxyForUrl(new URL("http://127.0.0.1:4566/"), { HTTP_PROXY: "http://p:1", HTTPS_PROXY: "http://q:2" })?.href).toBe(
+      "http://p:1/",
+    );
   });
 
   it.each([

@@ -62,7 +62,14 @@ describe("the loopback redirect server of one sign-in", () => {
     try {
       let taken = false;
       void lb.callback.then(() => (taken = true));
-      for (const query of ["error=access_denied", "error=access_denied&state=s2", "code=forged&state=s2", "code=forged", "code=forged&state=s1-longer", "error=access_denied&state="]) {
+      for (const query of [
+        "error=access_denied",
+        "error=access_denied&state=s2",
+        "code=forged&state=s2",
+        "code=forged",
+        "code=forged&state=s1-longer",
+        "error=access_denied&state=",
+      ]) {
         const r = await browse(`${lb.redirectUri}?${query}`);
         expect(r.status, query).toBe(400);
         expect(r.text).toContain("Not this sign-in");

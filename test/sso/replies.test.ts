@@ -5,7 +5,12 @@ import { parseReply, RoleCredentialsReply } from "../../src/sso/replies.js";
 // Issue 16, item 5: the role keys a service returns are checked for their shape where the reply is
 // read; anything else is one line naming the field, never its value.
 
-const GOOD = { accessKeyId: "ASIAEXAMPLEEXAMPLE12", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", sessionToken: "IQoJb3JpZ2luX2VjEXAMPLE+/==", expiration: 1_900_000_000_000 };
+const GOOD = {
+  accessKeyId: "ASIAEXAMPLEEXAMPLE12",
+  secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+  sessionToken: "IQoJb3JpZ2luX2VjEXAMPLE+/==",
+  expiration: 1_900_000_000_000,
+};
 
 describe("GetRoleCredentials: the keys' shape", () => {
   it("takes real keys", () => {
@@ -27,6 +32,8 @@ describe("GetRoleCredentials: the keys' shape", () => {
     const reply = { roleCredentials: { ...GOOD, [field]: value } };
     const run = () => parseReply(RoleCredentialsReply, reply, "GetRoleCredentials");
     expect(run).toThrow(ServiceError);
-    expect(run).toThrow(`IAM Identity Center sent an unexpected GetRoleCredentials reply (roleCredentials.${field} is missing or invalid).`);
+    expect(run).toThrow(
+      `IAM Identity Center sent an unexpected GetRoleCredentials reply (roleCredentials.${field} is missing or invalid).`,
+    );
   });
 });

@@ -15,13 +15,16 @@ describe("ServiceClock", () => {
     expect(clock.toLocal(new Date("2030-01-01T14:00:05Z")).toISOString()).toBe("2030-01-01T13:00:00.000Z");
   });
 
-  it.each([undefined, "", "not a date", "Tue, 01 Jan 2030 12:04:00 GMT", "Tue, 01 Jan 2030 11:56:00 GMT"])("ignores %j (absent, unreadable or within 5 minutes)", (header) => {
-    const said: string[] = [];
-    const clock = new ServiceClock(at("2030-01-01T12:00:00Z"), (l) => said.push(l));
-    clock.observe(header);
-    expect(said).toEqual([]);
-    expect(clock.skewMs).toBe(0);
-  });
+  it.each([undefined, "", "not a date", "Tue, 01 Jan 2030 12:04:00 GMT", "Tue, 01 Jan 2030 11:56:00 GMT"])(
+    "ignores %j (absent, unreadable or within 5 minutes)",
+    (header) => {
+      const said: string[] = [];
+      const clock = new ServiceClock(at("2030-01-01T12:00:00Z"), (l) => said.push(l));
+      clock.observe(header);
+      expect(said).toEqual([]);
+      expect(clock.skewMs).toBe(0);
+    },
+  );
 
   it.each([
     [7 * 60_000, "7 min"],
@@ -36,12 +39,17 @@ describe("ServiceClock", () => {
 
 describe("what a failed call says", () => {
   const tlsError = Object.assign(new Error("self-signed certificate in certificate chain"), { code: "SELF_SIGNED_CERT_IN_CHAIN" });
-  const timeout = Object.assign(new Error("@smithy/node-http-handler - [ERROR] a request has exceeded the configured 300 ms requestTimeout."), { name: "TimeoutError", code: "ETIMEDOUT" });
+  const timeout = Object.assign(
+    new Error("@smithy/node-http-handler - [ERROR] a request has exceeded the configured 300 ms requestTimeout."),
+    { name: "TimeoutError", code: "ETIMEDOUT" },
+  );
 
   it("a certificate it cannot verify: names the endpoint and AWS_CA_BUNDLE, and is not retried", () => {
     const e = describeServiceError(tlsError, "registering this client", "https://oidc.us-east-1.amazonaws.com");
     expect(e.exitCode).toBe(254);
-    expect(e.message).toBe("Could not verify the TLS certificate of https://oidc.us-east-1.amazonaws.com (SELF_SIGNED_CERT_IN_CHAIN) while registering this client.");
+    expect(e.message).toBe(
+      "Could not verify the TLS certificate of https://oidc.us-east-1.amazonaws.com (SELF_SIGNED_CERT_IN_CHAIN) while registering this client.",
+    );
     expect(e.hint).toMatch(/AWS_CA_BUNDLE/);
     expect(isRetryable(tlsError)).toBe(false);
   });
@@ -49,14 +57,22 @@ describe("what a failed call says", () => {
   it("a name that does not resolve: the region may be wrong, and the near known one is named (#18 item 6)", () => {
     const notFound = Object.assign(new Error("getaddrinfo ENOTFOUND oidc.eu-nort-1.amazonaws.com"), { code: "ENOTFOUND" });
     const e = describeServiceError(notFound, "registering this client", "https://oidc.eu-nort-1.amazonaws.com");
-    expect(e.message).toBe("Could not reach IAM Identity Center at https://oidc.eu-nort-1.amazonaws.com (ENOTFOUND: the name does not resolve) while registering this client.");
-    expect(e.hint).toBe("The region may be wrong: eu-nort-1 is not a region sso-cli knows (did you mean eu-north-1?). Check sso_region, else your network connection, DNS and proxy.");
-    expect(describeServiceError(notFound, "x", "https://oidc.eu-north-1.amazonaws.com").hint).toBe("The region may be wrong (eu-north-1): check sso_region, else your network connection, DNS and proxy; then try again.");
+    expect(e.message).toBe(
+      "Could not reach IAM Identity Center at https://oidc.eu-nort-1.amazonaws.com (ENOTFOUND: the name does not resolve) while registering this client.",
+    );
+    expect(e.hint).toBe(
+      "The region may be wrong: eu-nort-1 is not a region sso-cli knows (did you mean eu-north-1?). Check sso_region, else your network connection, DNS and proxy.",
+    );
+    expect(describeServiceError(notFound, "x", "https://oidc.eu-north-1.amazonaws.com").hint).toBe(
+      "The region may be wrong (eu-north-1): check sso_region, else your network connection, DNS and proxy; then try again.",
+    );
   });
 
   it("a call that timed out: says so in one line (not the SDK's), and is retried", () => {
     const e = describeServiceError(timeout, "refreshing the sign-in", "https://oidc.us-east-1.amazonaws.com");
-    expect(e.message).toBe("IAM Identity Center at https://oidc.us-east-1.amazonaws.com did not answer in time (ETIMEDOUT) while refreshing the sign-in.");
+    expect(e.message).toBe(
+      "IAM Identity Center at https://oidc.us-east-1.amazonaws.com did not answer in time (ETIMEDOUT) while refreshing the sign-in.",
+    );
     expect(e.exitCode).toBe(254);
     expect(isRetryable(timeout)).toBe(true);
   });

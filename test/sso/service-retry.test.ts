@@ -34,10 +34,14 @@ describe("serviceRetry: the one retry policy for calls to IAM Identity Center", 
   it("gives up on throttling after ten attempts, and on faults sooner", async () => {
     const { ctx } = fakeClock();
     let throttled = 0;
-    await expect(serviceRetry(ctx)(() => (throttled++, Promise.reject(sdkError("ThrottlingException", 400))))).rejects.toThrow("ThrottlingException");
+    await expect(serviceRetry(ctx)(() => (throttled++, Promise.reject(sdkError("ThrottlingException", 400))))).rejects.toThrow(
+      "ThrottlingException",
+    );
     expect(throttled).toBe(10);
     let faults = 0;
-    await expect(serviceRetry(ctx)(() => (faults++, Promise.reject(sdkError("InternalServerException", 500))))).rejects.toThrow("InternalServerException");
+    await expect(serviceRetry(ctx)(() => (faults++, Promise.reject(sdkError("InternalServerException", 500))))).rejects.toThrow(
+      "InternalServerException",
+    );
     expect(faults).toBeLessThan(10);
     expect(faults).toBeGreaterThan(1);
   });
@@ -45,14 +49,18 @@ describe("serviceRetry: the one retry policy for calls to IAM Identity Center", 
   it("does not retry what retrying cannot change", async () => {
     const { ctx } = fakeClock();
     let calls = 0;
-    await expect(serviceRetry(ctx)(() => (calls++, Promise.reject(sdkError("ForbiddenException", 403))))).rejects.toThrow("ForbiddenException");
+    await expect(serviceRetry(ctx)(() => (calls++, Promise.reject(sdkError("ForbiddenException", 403))))).rejects.toThrow(
+      "ForbiddenException",
+    );
     expect(calls).toBe(1);
   });
 
   it("starts no retry at or after the deadline it is given", async () => {
     const { ctx } = fakeClock();
     let calls = 0;
-    await expect(serviceRetry(ctx, { deadline: () => 0 })(() => (calls++, Promise.reject(sdkError("TooManyRequestsException", 429))))).rejects.toThrow();
+    await expect(
+      serviceRetry(ctx, { deadline: () => 0 })(() => (calls++, Promise.reject(sdkError("TooManyRequestsException", 429)))),
+    ).rejects.toThrow();
     expect(calls).toBe(1);
   });
 });

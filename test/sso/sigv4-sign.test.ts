@@ -6,7 +6,11 @@ describe("SigV4 for an awsQuery POST", () => {
     const h = signQueryPost(
       "https://sts.us-east-1.amazonaws.com/",
       "Action=GetCallerIdentity&Version=2011-06-15",
-      { accessKeyId: "ASIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", sessionToken: "IQoJb3JpZ2luX2VjEXAMPLETOKEN" },
+      {
+        accessKeyId: "ASIAIOSFODNN7EXAMPLE",
+        secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        sessionToken: "IQoJb3JpZ2luX2VjEXAMPLETOKEN",
+      },
       { region: "us-east-1", service: "sts", at: new Date("2024-01-02T03:04:05Z") },
     );
     expect(h.authorization).toBe(

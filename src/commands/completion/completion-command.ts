@@ -22,12 +22,18 @@ export function addCompletionCommand(program: Command, ctx: Context): void {
       const { listConfigNames } = await import("./config-names.js");
       const names = await listConfigNames(ctx, values.listProfiles === true ? "profiles" : "sso-sessions");
       // A name with a newline or an escape would break the script's one-name-per-line reading.
-      ctx.stdout.write(names.filter((n) => !hasControlChars(n)).map((n) => `${n}\n`).join(""));
+      ctx.stdout.write(
+        names
+          .filter((n) => !hasControlChars(n))
+          .map((n) => `${n}\n`)
+          .join(""),
+      );
       return;
     }
     const [shell] = positionals;
     if (shell === undefined) throw new UsageError(`Name the shell: sso-cli completion ${SHELLS.join("|")}.`);
-    if (!(SHELLS as readonly string[]).includes(shell)) throw new UsageError(`Unknown shell "${shell}": sso-cli completion ${SHELLS.join("|")}.`);
+    if (!(SHELLS as readonly string[]).includes(shell))
+      throw new UsageError(`Unknown shell "${shell}": sso-cli completion ${SHELLS.join("|")}.`);
     ctx.stdout.write(completionScript(shell as Shell, describeCommandTree(program)));
   });
 }
@@ -43,7 +49,11 @@ export function describeCommandTree(program: Command): CompletionModel {
     commands.push({
       path: path.join(" "),
       subcommands: shown(cmd).map((c) => c.name()),
-      flags: [...own.map((o) => ({ name: o.long!, takesValue: o.required || o.optional })), ...global, { name: "--help", takesValue: false }],
+      flags: [
+        ...own.map((o) => ({ name: o.long!, takesValue: o.required || o.optional })),
+        ...global,
+        { name: "--help", takesValue: false },
+      ],
       args: path.join(" ") === "completion" ? [...SHELLS] : [],
     });
     for (const c of shown(cmd)) visit(c, [...path, c.name()]);

@@ -10,8 +10,18 @@ export const COMPLETION_GRAMMAR: CommandGrammar = {
   description: "Print a shell completion script (bash, zsh, fish, powershell)",
   args: [{ name: "shell", description: SHELLS.join(", ") }],
   flags: [
-    { flag: "--list-profiles", key: "listProfiles", conflicts: ["listSsoSessions"], description: "print the config file's profile names, one per line (the scripts call this)" },
-    { flag: "--list-sso-sessions", key: "listSsoSessions", conflicts: ["listProfiles"], description: "print its sso-session names, one per line" },
+    {
+      flag: "--list-profiles",
+      key: "listProfiles",
+      conflicts: ["listSsoSessions"],
+      description: "print the config file's profile names, one per line (the scripts call this)",
+    },
+    {
+      flag: "--list-sso-sessions",
+      key: "listSsoSessions",
+      conflicts: ["listProfiles"],
+      description: "print its sso-session names, one per line",
+    },
   ],
   help: `
 The script completes commands and flags, and profile and sso-session names read from the

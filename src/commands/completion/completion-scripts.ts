@@ -64,7 +64,10 @@ function shTables(m: CompletionModel): string {
   const list = (pick: (c: CompletionCommand) => string[]): string =>
     m.commands.map((c) => `    ${q(c.path)}) ${pick(c).length ? `printf '%s\\n' ${pick(c).map(q).join(" ")}` : ":"} ;;`).join("\n");
   const values = Object.entries(m.values)
-    .map(([flag, src]) => `    ${q(flag)}) ${"words" in src ? `printf '%s\\n' ${src.words.map(q).join(" ")}` : `"$3" completion ${src.listFlag} 2>/dev/null`} ;;`)
+    .map(
+      ([flag, src]) =>
+        `    ${q(flag)}) ${"words" in src ? `printf '%s\\n' ${src.words.map(q).join(" ")}` : `"$3" completion ${src.listFlag} 2>/dev/null`} ;;`,
+    )
     .join("\n");
   return `${f}_is_subcommand() {
   case "$1:$2" in
@@ -224,9 +227,14 @@ function fishScript(m: CompletionModel): string {
   const subs = m.commands.flatMap((c) => c.subcommands.map((s) => q(`${c.path}:${s}`)));
   const valued = m.commands.flatMap((c) => c.flags.filter((x) => x.takesValue).map((x) => q(`${c.path}:${x.name}`)));
   const cases = (pick: (c: CompletionCommand) => string[]): string =>
-    m.commands.map((c) => `        case ${q(c.path)}\n            ${pick(c).length ? `printf '%s\\n' ${pick(c).map(q).join(" ")}` : "true"}`).join("\n");
+    m.commands
+      .map((c) => `        case ${q(c.path)}\n            ${pick(c).length ? `printf '%s\\n' ${pick(c).map(q).join(" ")}` : "true"}`)
+      .join("\n");
   const values = Object.entries(m.values)
-    .map(([flag, src]) => `        case ${q(flag)}\n            ${"words" in src ? `printf '%s\\n' ${src.words.map(q).join(" ")}` : `$argv[3] completion ${src.listFlag} 2>/dev/null`}`)
+    .map(
+      ([flag, src]) =>
+        `        case ${q(flag)}\n            ${"words" in src ? `printf '%s\\n' ${src.words.map(q).join(" ")}` : `$argv[3] completion ${src.listFlag} 2>/dev/null`}`,
+    )
     .join("\n");
   return `${header(m, "fish", `${m.program} completion fish | source`, `${m.program} completion fish > ~/.config/fish/completions/${m.program}.fish`)}
 
@@ -337,7 +345,8 @@ export const PS_SINGLE_QUOTES = /['\u2018\u2019\u201A\u201B]/;
 function powershellScript(m: CompletionModel): string {
   const ps = (s: string): string => `'${s.replace(/'/g, "''")}'`;
   const arr = (xs: readonly string[]): string => `@(${xs.map(ps).join(", ")})`;
-  const table = (pick: (c: CompletionCommand) => readonly string[]): string => `@{\n${m.commands.map((c) => `    ${ps(c.path)} = ${arr(pick(c))}`).join("\n")}\n  }`;
+  const table = (pick: (c: CompletionCommand) => readonly string[]): string =>
+    `@{\n${m.commands.map((c) => `    ${ps(c.path)} = ${arr(pick(c))}`).join("\n")}\n  }`;
   const values = Object.entries(m.values)
     .map(([flag, src]) => `    ${ps(flag)} = ${"words" in src ? arr(src.words) : ps(src.listFlag)}`)
     .join("\n");

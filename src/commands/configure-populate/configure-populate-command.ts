@@ -70,7 +70,12 @@ export function formatPopulateReport(r: PopulateResult, opts: { withPlan?: boole
   else lines.push(`Unchanged: ${r.configFile} (${counts}).`);
   if (plan.stale.length > 0) {
     const n = plan.stale.length;
-    lines.push(`${n} populated profile${n === 1 ? " is" : "s are"} no longer assigned (${plan.stale.slice(0, 3).map((p) => p.profile).join(", ")}${n > 3 ? ", …" : ""}); --prune removes ${n === 1 ? "it" : "them"}.`);
+    lines.push(
+      `${n} populated profile${n === 1 ? " is" : "s are"} no longer assigned (${plan.stale
+        .slice(0, 3)
+        .map((p) => p.profile)
+        .join(", ")}${n > 3 ? ", …" : ""}); --prune removes ${n === 1 ? "it" : "them"}.`,
+    );
   }
   const example = plan.add[0] ?? plan.unchanged[0] ?? plan.change[0];
   if (example && !r.dryRun) lines.push(`Use them: aws sts get-caller-identity --profile ${example.profile}`);

@@ -1,6 +1,16 @@
 import { describeExitCodes } from "../../errors.js";
 import { stringList, stringValue, type CommandGrammar, type ParsedArgs } from "../../cli/flag-table.entry.js";
-import { ACCOUNT_FLAG, JSON_FLAG, OUTPUT_FLAG, REGION_FLAG, ROLE_FLAG, SIGN_IN_FLAGS, SSO_SESSION_FLAG, flag, signInChoice } from "../../cli/shared-flags.entry.js";
+import {
+  ACCOUNT_FLAG,
+  JSON_FLAG,
+  OUTPUT_FLAG,
+  REGION_FLAG,
+  ROLE_FLAG,
+  SIGN_IN_FLAGS,
+  SSO_SESSION_FLAG,
+  flag,
+  signInChoice,
+} from "../../cli/shared-flags.entry.js";
 import type { PopulateInput } from "./configure-populate.js";
 import { expandStartUrlOf } from "../../lib/start-url.js";
 
@@ -13,14 +23,27 @@ export const CONFIGURE_POPULATE_GRAMMAR: CommandGrammar = {
   ],
   flags: [
     flag(SSO_SESSION_FLAG, "the [sso-session] to populate from (with START_URL REGION: the name of a new one)"),
-    { flag: "--profile-name", value: "<template>", key: "profileName", description: "profile names: {account_name} {account_id} {role_name} {region} {sso_session} (default {account_name}.{role_name})" },
+    {
+      flag: "--profile-name",
+      value: "<template>",
+      key: "profileName",
+      description: "profile names: {account_name} {account_id} {role_name} {region} {sso_session} (default {account_name}.{role_name})",
+    },
     flag(REGION_FLAG, "the profiles' default region (default: the sso_region); repeat for one profile per region", { repeatable: true }),
     flag(OUTPUT_FLAG, "AWS CLI output format for the profiles (default json)"),
     flag(ACCOUNT_FLAG, "only accounts whose id or name matches (* and ? wildcards); repeatable", { repeatable: true }),
     flag(ROLE_FLAG, "only roles whose name matches (* and ? wildcards); repeatable", { repeatable: true }),
     { flag: "--prune", key: "prune", description: "remove profiles populate wrote whose account or role is no longer assigned" },
-    { flag: "--with-keys", key: "withKeys", description: "let login write static keys for these profiles too (by default they use the sign-in directly)" },
-    { flag: "--dry-run", key: "dryRun", description: "print the plan on stdout (what would be added, changed, removed or skipped); write nothing to the config file" },
+    {
+      flag: "--with-keys",
+      key: "withKeys",
+      description: "let login write static keys for these profiles too (by default they use the sign-in directly)",
+    },
+    {
+      flag: "--dry-run",
+      key: "dryRun",
+      description: "print the plan on stdout (what would be added, changed, removed or skipped); write nothing to the config file",
+    },
     flag(JSON_FLAG, "print the result as JSON on stdout"),
     ...SIGN_IN_FLAGS,
   ],

@@ -1,7 +1,18 @@
 import { throttleNotice } from "../../sso/service-retry.js";
 import type { Context } from "../../context.js";
 import { BadValueError, ConfigError, InterruptedError, UsageError } from "../../errors.js";
-import { checkName, editConfigFile, isValidAccountId, isValidRegion, isValidRoleName, isValidStartUrl, listSsoSessions, readConfigFile, resolveSsoSession, ssoSessionFor } from "../../files/config-file.js";
+import {
+  checkName,
+  editConfigFile,
+  isValidAccountId,
+  isValidRegion,
+  isValidRoleName,
+  isValidStartUrl,
+  listSsoSessions,
+  readConfigFile,
+  resolveSsoSession,
+  ssoSessionFor,
+} from "../../files/config-file.js";
 import { noticeTo } from "../../files/atomic-write.js";
 import type { IniDocument } from "../../files/ini-document.js";
 import { hasControlChars } from "../../lib/control-chars.js";
@@ -12,7 +23,14 @@ import { debugLogFor } from "../../lib/debug-log.js";
 import type { SignInFlow, SignInSpec } from "../../sign-in/cached-sign-in.entry.js";
 import { OUTPUT_FORMATS } from "../configure-profile/configure-profile.js";
 import { listAssignments, type AssignmentListing, type ListingFailure, type ListingProgress } from "./list-assignments.js";
-import { checkTemplate, DEFAULT_REGIONAL_TEMPLATE, DEFAULT_TEMPLATE, nameProfiles, type Assignment, type NameCollision } from "./populate-names.js";
+import {
+  checkTemplate,
+  DEFAULT_REGIONAL_TEMPLATE,
+  DEFAULT_TEMPLATE,
+  nameProfiles,
+  type Assignment,
+  type NameCollision,
+} from "./populate-names.js";
 import { applyPopulatePlan, planPopulate, type PopulatePlan, type PopulatePlanInput } from "./populate-plan.js";
 import { sameStartUrl } from "../../targets/resolve-targets.entry.js";
 import { ensureSignedIn, type SignedIn } from "../../sign-in/sign-in.js";
@@ -93,7 +111,17 @@ export async function configurePopulate(ctx: Context, input: PopulateInput): Pro
   const output = input.output ?? "json";
   const accountGlobs = input.accounts.map(globToRegExp);
   const roleGlobs = input.roles.map(globToRegExp);
-  debug("populate", { file, ssoSession: target.ssoSession, newSession: target.create, regions, template, accounts: input.accounts, roles: input.roles, prune: input.prune, dryRun: input.dryRun });
+  debug("populate", {
+    file,
+    ssoSession: target.ssoSession,
+    newSession: target.create,
+    regions,
+    template,
+    accounts: input.accounts,
+    roles: input.roles,
+    prune: input.prune,
+    dryRun: input.dryRun,
+  });
 
   const spec: SignInSpec = { ssoSession: target.ssoSession, startUrl: target.startUrl, region: target.region, scopes: target.scopes };
   const signIn = { browser: input.browser, flow: input.flow };
@@ -120,7 +148,9 @@ export async function configurePopulate(ctx: Context, input: PopulateInput): Pro
     throw new InterruptedError();
   }
   const assignmentCount = [...listing.roles.values()].reduce((n, r) => n + r.length, 0);
-  progress.done(`Listed ${listing.accounts.length} accounts and ${assignmentCount} roles${listing.failures.length ? ` (${listing.failures.length} could not be listed)` : ""}.`);
+  progress.done(
+    `Listed ${listing.accounts.length} accounts and ${assignmentCount} roles${listing.failures.length ? ` (${listing.failures.length} could not be listed)` : ""}.`,
+  );
   if (listing.accounts.length === 0 && listing.failures.length > 0) throw (listing.failures[0] as ListingFailure).error;
 
   // The assignments are not kept: the named profiles carry them (50,000 objects fewer while the edit runs).
@@ -147,17 +177,33 @@ export async function configurePopulate(ctx: Context, input: PopulateInput): Pro
     plan = planPopulate(doc, planInput);
   } else {
     let planned: PopulatePlan | undefined;
-    written = await editConfigFile(file, (fresh) => {
-      // Decided again on the file as it is inside the lock: someone may have edited it meanwhile.
-      if (target.create && !fresh.hasSection(`sso-session ${target.ssoSession}`)) {
-        fresh.setKeys(`sso-session ${target.ssoSession}`, { sso_start_url: target.startUrl, sso_region: target.region, sso_registration_scopes: DEFAULT_SCOPES });
-      }
-      planned = planPopulate(fresh, planInput);
-      applyPopulatePlan(fresh, planned, planInput);
-    }, { notice: noticeTo(ctx.stderr) });
+    written = await editConfigFile(
+      file,
+      (fresh) => {
+        // Decided again on the file as it is inside the lock: someone may have edited it meanwhile.
+        if (target.create && !fresh.hasSection(`sso-session ${target.ssoSession}`)) {
+          fresh.setKeys(`sso-session ${target.ssoSession}`, {
+            sso_start_url: target.startUrl,
+            sso_region: target.region,
+            sso_registration_scopes: DEFAULT_SCOPES,
+          });
+        }
+        planned = planPopulate(fresh, planInput);
+        applyPopulatePlan(fresh, planned, planInput);
+      },
+      { notice: noticeTo(ctx.stderr) },
+    );
     plan = planned as PopulatePlan;
   }
-  debug("populate plan", { add: plan.add.length, change: plan.change.length, unchanged: plan.unchanged.length, remove: plan.remove.length, stale: plan.stale.length, skip: plan.skip.length, written });
+  debug("populate plan", {
+    add: plan.add.length,
+    change: plan.change.length,
+    unchanged: plan.unchanged.length,
+    remove: plan.remove.length,
+    stale: plan.stale.length,
+    skip: plan.skip.length,
+    written,
+  });
   return {
     configFile: file,
     ssoSession: target.ssoSession,
@@ -165,7 +211,12 @@ export async function configurePopulate(ctx: Context, input: PopulateInput): Pro
     newSession: target.create,
     dryRun: input.dryRun,
     signIn: signedIn.how,
-    listed: { accounts: listing.accounts.length, accountsInScope: listing.accountsInScope, rolesListed: listing.roles.size, assignments: assignmentCount },
+    listed: {
+      accounts: listing.accounts.length,
+      accountsInScope: listing.accountsInScope,
+      rolesListed: listing.roles.size,
+      assignments: assignmentCount,
+    },
     plan,
     collisions,
     failures: listing.failures,
@@ -179,7 +230,14 @@ export async function configurePopulate(ctx: Context, input: PopulateInput): Pro
 function unmatchedFilters(input: PopulateInput, listing: AssignmentListing, matched: number): string[] {
   const out: string[] = [];
   if (input.accounts.length > 0 && listing.accounts.length > 0 && listing.accountsInScope === 0) {
-    out.push(noMatchLine("account", "--account", input.accounts, listing.accounts.map((a) => a.accountName)));
+    out.push(
+      noMatchLine(
+        "account",
+        "--account",
+        input.accounts,
+        listing.accounts.map((a) => a.accountName),
+      ),
+    );
   } else if (input.roles.length > 0 && listing.roles.size > 0 && matched === 0) {
     out.push(noMatchLine("role", "--role", input.roles, [...listing.roles.values()].flat()));
   }
@@ -191,7 +249,10 @@ function unmatchedFilters(input: PopulateInput, listing: AssignmentListing, matc
  * service's own rules allow (a 12-digit account id, a permission set name, an account name without
  * control characters) are set apart, so that a line break or an escape never reaches the config file.
  */
-function assignmentsOf(listing: AssignmentListing, roleGlobs: readonly RegExp[]): { assignments: Assignment[]; invalid: InvalidAssignment[] } {
+function assignmentsOf(
+  listing: AssignmentListing,
+  roleGlobs: readonly RegExp[],
+): { assignments: Assignment[]; invalid: InvalidAssignment[] } {
   const assignments: Assignment[] = [];
   const invalid: InvalidAssignment[] = [];
   for (const a of listing.accounts) {
@@ -232,8 +293,12 @@ function chooseSession(doc: IniDocument, input: PopulateInput): Target {
     const name = input.ssoSession ?? (sessions.length === 1 ? sessions[0] : undefined);
     if (name === undefined) {
       throw new UsageError(
-        sessions.length === 0 ? `No [sso-session] in ${doc.fileName} to populate from.` : "Several sso-sessions are configured; say which one.",
-        sessions.length === 0 ? "Run: sso-cli configure populate START_URL REGION" : `Use --sso-session NAME (one of: ${sessions.join(", ")}).`,
+        sessions.length === 0
+          ? `No [sso-session] in ${doc.fileName} to populate from.`
+          : "Several sso-sessions are configured; say which one.",
+        sessions.length === 0
+          ? "Run: sso-cli configure populate START_URL REGION"
+          : `Use --sso-session NAME (one of: ${sessions.join(", ")}).`,
       );
     }
     const s = resolveSsoSession(doc, name);
@@ -241,22 +306,49 @@ function chooseSession(doc: IniDocument, input: PopulateInput): Target {
   }
   const startUrl = input.startUrl;
   if (!isValidStartUrl(startUrl)) {
-    throw new BadValueError(`"${startUrl}" is not an IAM Identity Center start URL.`, "Use the https URL of your AWS access portal, e.g. https://d-1234567890.awsapps.com/start");
+    throw new BadValueError(
+      `"${startUrl}" is not an IAM Identity Center start URL.`,
+      "Use the https URL of your AWS access portal, e.g. https://d-1234567890.awsapps.com/start",
+    );
   }
-  if (input.region !== undefined && !isValidRegion(input.region)) throw new BadValueError(`"${input.region}" is not an AWS region name${nearRegions(input.region)}.`, "Use the region of your Identity Center instance, e.g. us-east-1.");
-  const existing = input.ssoSession ?? listSsoSessions(doc).find((s) => sameStartUrl(doc.get(`sso-session ${s}`, "sso_start_url") ?? "", startUrl));
+  if (input.region !== undefined && !isValidRegion(input.region))
+    throw new BadValueError(
+      `"${input.region}" is not an AWS region name${nearRegions(input.region)}.`,
+      "Use the region of your Identity Center instance, e.g. us-east-1.",
+    );
+  const existing =
+    input.ssoSession ?? listSsoSessions(doc).find((s) => sameStartUrl(doc.get(`sso-session ${s}`, "sso_start_url") ?? "", startUrl));
   if (existing !== undefined && doc.hasSection(`sso-session ${existing}`)) {
     const s = resolveSsoSession(doc, existing);
-    if (!sameStartUrl(s.startUrl, startUrl)) throw new ConfigError(`sso-session ${existing} already has sso_start_url = ${s.startUrl}.`, "Use another --sso-session name, or leave START_URL out.");
-    if (input.region !== undefined && input.region !== s.region) throw new BadValueError(`Region ${input.region} differs from sso_region ${s.region} of sso-session ${existing}.`, "Leave REGION out, or fix sso_region in the config file.");
+    if (!sameStartUrl(s.startUrl, startUrl))
+      throw new ConfigError(
+        `sso-session ${existing} already has sso_start_url = ${s.startUrl}.`,
+        "Use another --sso-session name, or leave START_URL out.",
+      );
+    if (input.region !== undefined && input.region !== s.region)
+      throw new BadValueError(
+        `Region ${input.region} differs from sso_region ${s.region} of sso-session ${existing}.`,
+        "Leave REGION out, or fix sso_region in the config file.",
+      );
     return { ssoSession: existing, startUrl: s.startUrl, region: s.region, scopes: s.registrationScopes, create: false };
   }
-  if (input.region === undefined) throw new UsageError(`No sso-session in ${doc.fileName} uses ${startUrl}, so its region is unknown.`, `Run: sso-cli configure populate ${startUrl} REGION`);
-  return { ssoSession: input.ssoSession ?? ssoSessionFor(doc, startUrl), startUrl, region: input.region, scopes: [DEFAULT_SCOPES], create: true };
+  if (input.region === undefined)
+    throw new UsageError(
+      `No sso-session in ${doc.fileName} uses ${startUrl}, so its region is unknown.`,
+      `Run: sso-cli configure populate ${startUrl} REGION`,
+    );
+  return {
+    ssoSession: input.ssoSession ?? ssoSessionFor(doc, startUrl),
+    startUrl,
+    region: input.region,
+    scopes: [DEFAULT_SCOPES],
+    create: true,
+  };
 }
 
 function checkInput(input: PopulateInput, template: string, regions: string[]): void {
   checkTemplate(template, regions.length);
   for (const r of regions) if (!isValidRegion(r)) throw new BadValueError(`--region "${r}" is not an AWS region name${nearRegions(r)}.`);
-  if (input.output !== undefined && !OUTPUT_FORMATS.includes(input.output)) throw new BadValueError(`--output must be one of ${OUTPUT_FORMATS.join(", ")}.`);
+  if (input.output !== undefined && !OUTPUT_FORMATS.includes(input.output))
+    throw new BadValueError(`--output must be one of ${OUTPUT_FORMATS.join(", ")}.`);
 }

@@ -53,9 +53,17 @@ export interface ListAssignmentsOptions {
   signIn: SignInOptions;
 }
 
-export type ListingDeps = Pick<Context, "now" | "sleep" | "signal" | "paths" | "endpoints" | "stdin" | "stderr" | "tty" | "browser" | "env" | "debug">;
+export type ListingDeps = Pick<
+  Context,
+  "now" | "sleep" | "signal" | "paths" | "endpoints" | "stdin" | "stderr" | "tty" | "browser" | "env" | "debug"
+>;
 
-export async function listAssignments(ctx: ListingDeps, spec: SignInSpec, signedIn: SignedIn, opts: ListAssignmentsOptions): Promise<AssignmentListing> {
+export async function listAssignments(
+  ctx: ListingDeps,
+  spec: SignInSpec,
+  signedIn: SignedIn,
+  opts: ListAssignmentsOptions,
+): Promise<AssignmentListing> {
   const { signal } = ctx;
   let session = signedIn;
   let renewed: Promise<SignedIn> | undefined;
@@ -110,7 +118,11 @@ export async function listAssignments(ctx: ListingDeps, spec: SignInSpec, signed
       );
       out.accountsComplete = true;
     } catch (err) {
-      if (!ctx.signal.aborted) out.failures.push({ what: `ListAccounts (after ${progress.accounts} accounts)`, error: describeServiceError(err, "listing your accounts", endpoint) });
+      if (!ctx.signal.aborted)
+        out.failures.push({
+          what: `ListAccounts (after ${progress.accounts} accounts)`,
+          error: describeServiceError(err, "listing your accounts", endpoint),
+        });
     } finally {
       progress.pagesDone = true;
       queue.close();

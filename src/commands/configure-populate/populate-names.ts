@@ -44,7 +44,10 @@ export function checkTemplate(template: string, regions: number): void {
     }
   }
   if (regions > 1 && !template.includes("{region}")) {
-    throw new UsageError("With several --region values, --profile-name must contain {region}.", `For example: --profile-name '${DEFAULT_REGIONAL_TEMPLATE}'`);
+    throw new UsageError(
+      "With several --region values, --profile-name must contain {region}.",
+      `For example: --profile-name '${DEFAULT_REGIONAL_TEMPLATE}'`,
+    );
   }
 }
 
@@ -83,7 +86,12 @@ export function renderName(template: string, p: Assignment & { region: string },
  * name are all kept, each made distinct the same way whatever order they come in: by its account
  * id when those differ, else by its rank in (account, role, region) order; each group is reported.
  */
-export function nameProfiles(assignments: readonly Assignment[], regions: readonly string[], template: string, ssoSession: string): { profiles: NamedProfile[]; collisions: NameCollision[] } {
+export function nameProfiles(
+  assignments: readonly Assignment[],
+  regions: readonly string[],
+  template: string,
+  ssoSession: string,
+): { profiles: NamedProfile[]; collisions: NameCollision[] } {
   const profiles: NamedProfile[] = [];
   for (const a of assignments) {
     for (const region of regions) {

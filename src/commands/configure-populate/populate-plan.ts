@@ -1,7 +1,13 @@
 import { findProfileSection, listProfiles } from "../../files/config-file.js";
 import { profileSectionName, type IniDocument } from "../../files/ini-document.js";
 import type { IniEditor } from "../../files/ini-editor.js";
-import { populatedMark, populatedMarker, populatedMarkIn, POPULATED_MARKER, POPULATED_WITH_KEYS_MARKER } from "../../files/populated-profiles.js";
+import {
+  populatedMark,
+  populatedMarker,
+  populatedMarkIn,
+  POPULATED_MARKER,
+  POPULATED_WITH_KEYS_MARKER,
+} from "../../files/populated-profiles.js";
 import type { NamedProfile } from "./populate-names.js";
 
 // What `configure populate` changes in the config file, decided against the file as it is (read
@@ -102,9 +108,14 @@ export function planPopulate(doc: IniDocument, input: PopulatePlanInput): Popula
 }
 
 /** Carries the plan out on the document: one edit per profile, nothing else touched. */
-export function applyPopulatePlan(doc: IniEditor, plan: PopulatePlan, input: Pick<PopulatePlanInput, "ssoSession" | "output" | "withKeys">): void {
+export function applyPopulatePlan(
+  doc: IniEditor,
+  plan: PopulatePlan,
+  input: Pick<PopulatePlanInput, "ssoSession" | "output" | "withKeys">,
+): void {
   const marker = populatedMarker(input.withKeys);
-  for (const p of plan.add) doc.setKeys(profileSectionName(p.profile), populatedKeys(p, input.ssoSession, input.output), { comment: marker });
+  for (const p of plan.add)
+    doc.setKeys(profileSectionName(p.profile), populatedKeys(p, input.ssoSession, input.output), { comment: marker });
   for (const p of plan.change) {
     const section = findProfileSection(doc, p.profile) as string;
     doc.setKeys(section, populatedKeys(p, input.ssoSession, input.output));
@@ -117,6 +128,7 @@ export function applyPopulatePlan(doc: IniEditor, plan: PopulatePlan, input: Pic
 /** The profile, if populate wrote it for this sso-session. */
 function ownProfile(doc: IniDocument, profile: string, ssoSession: string): OwnProfile | undefined {
   const section = findProfileSection(doc, profile);
-  if (section === undefined || populatedMark(doc, section) === undefined || doc.get(section, "sso_session") !== ssoSession) return undefined;
+  if (section === undefined || populatedMark(doc, section) === undefined || doc.get(section, "sso_session") !== ssoSession)
+    return undefined;
   return { profile, accountId: doc.get(section, "sso_account_id"), roleName: doc.get(section, "sso_role_name") };
 }

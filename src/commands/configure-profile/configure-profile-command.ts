@@ -49,7 +49,9 @@ export function addConfigureCommand(program: Command, ctx: Context): void {
 export function formatConfigureReport(r: ConfigureProfileResult): string {
   const what = r.form === "legacy" ? r.startUrl : `sso-session ${r.ssoSession}`;
   return (
-    escapeControlChars(`${r.changed ? "Wrote" : "Unchanged:"} profile ${r.profile} in ${r.file}: ${what}, account ${r.accountId}, role ${r.roleName}.`) +
+    escapeControlChars(
+      `${r.changed ? "Wrote" : "Unchanged:"} profile ${r.profile} in ${r.file}: ${what}, account ${r.accountId}, role ${r.roleName}.`,
+    ) +
     "\n" +
     escapeControlChars(`Next: sso-cli login --profile ${r.profile}   then: aws sts get-caller-identity --profile ${r.profile}`) +
     "\n"
@@ -60,7 +62,9 @@ export function formatConfigureReport(r: ConfigureProfileResult): string {
 export function formatRoleChainReport(r: RoleChainResult): string {
   const hops = r.chain.hops.map((h) => h.roleArn).join(" → ");
   return (
-    escapeControlChars(`${r.changed ? "Wrote" : "Unchanged:"} profile ${r.profile} in ${r.file}: assumes ${hops} on the keys of profile ${r.chain.base.profile}.`) +
+    escapeControlChars(
+      `${r.changed ? "Wrote" : "Unchanged:"} profile ${r.profile} in ${r.file}: assumes ${hops} on the keys of profile ${r.chain.base.profile}.`,
+    ) +
     "\n" +
     escapeControlChars(`Next: sso-cli login --profile ${r.profile}   then: aws sts get-caller-identity --profile ${r.profile}`) +
     "\n"
@@ -72,7 +76,8 @@ async function createPrompter(ctx: Context): Promise<Prompter> {
   const { input } = await import("../../lib/prompts.js");
   const io = { input: ctx.stdin, output: ctx.stderr, signal: ctx.signal };
   return {
-    input: (message, opts) => input({ message, ...(opts.default !== undefined ? { default: opts.default } : {}), validate: opts.validate }, io),
+    input: (message, opts) =>
+      input({ message, ...(opts.default !== undefined ? { default: opts.default } : {}), validate: opts.validate }, io),
     select: (message, choices, opts = {}) => promptChoice(io, message, choices, opts),
   };
 }

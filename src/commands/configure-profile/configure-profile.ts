@@ -90,9 +90,16 @@ const DEFAULT_SCOPES = "sso:account:access";
  * account and role (after a sign-in), the default region and the output format. Without a
  * terminal it never asks: flags, else the profile's current values, else a usage error.
  */
-export async function configureProfile(ctx: Context, input: ConfigureProfileInput, prompter: Prompter | undefined): Promise<ConfigureProfileResult> {
+export async function configureProfile(
+  ctx: Context,
+  input: ConfigureProfileInput,
+  prompter: Prompter | undefined,
+): Promise<ConfigureProfileResult> {
   checkFlags(input);
-  warnUnknownRegions(ctx.stderr, [["--sso-region", input.region], ["--region", input.clientRegion]]);
+  warnUnknownRegions(ctx.stderr, [
+    ["--sso-region", input.region],
+    ["--region", input.clientRegion],
+  ]);
   const file = ctx.paths.configFile;
   const debug = debugLogFor(ctx);
   const doc = await readConfigFile(file);
@@ -105,22 +112,44 @@ export async function configureProfile(ctx: Context, input: ConfigureProfileInpu
   const wasLegacy = existing.sso_start_url !== undefined && existing.sso_session === undefined;
   const legacy = input.legacy || (wasLegacy && input.ssoSession === undefined && input.startUrl === undefined);
 
-  const where: { ssoSession?: string; startUrl: string; region: string } = legacy ? await chooseLegacySignIn(input, existing, prompter) : await chooseSession(doc, input, existing, prompter);
+  const where: { ssoSession?: string; startUrl: string; region: string } = legacy
+    ? await chooseLegacySignIn(input, existing, prompter)
+    : await chooseSession(doc, input, existing, prompter);
   const { startUrl, region, ssoSession } = where;
   if (!input.force && legacy && existing.sso_session !== undefined) {
-    throw new ConfigError(`Profile ${input.profile} uses sso-session ${existing.sso_session}.`, "Pass --force to switch it to the legacy form.");
+    throw new ConfigError(
+      `Profile ${input.profile} uses sso-session ${existing.sso_session}.`,
+      "Pass --force to switch it to the legacy form.",
+    );
   }
-  if (!input.force && !legacy && wasLegacy && (existing.sso_start_url !== startUrl || (existing.sso_region !== undefined && existing.sso_region !== region))) {
+  if (
+    !input.force &&
+    !legacy &&
+    wasLegacy &&
+    (existing.sso_start_url !== startUrl || (existing.sso_region !== undefined && existing.sso_region !== region))
+  ) {
     throw new ConfigError(`Profile ${input.profile} has its own sso_start_url/sso_region.`, "Pass --force to move it to an sso-session.");
   }
-  debug("configure", { file, profile: input.profile, form: legacy ? "legacy" : "sso-session", ssoSession, startUrl, region, existing: existingSection ?? null });
+  debug("configure", {
+    file,
+    profile: input.profile,
+    form: legacy ? "legacy" : "sso-session",
+    ssoSession,
+    startUrl,
+    region,
+    existing: existingSection ?? null,
+  });
 
   const spec: SignInSpec = legacy ? { startUrl, region, scopes: null } : { ssoSession, startUrl, region, scopes: [DEFAULT_SCOPES] };
   const { accountId, roleName } = await chooseAccountAndRole(ctx, spec, input, existing, prompter);
-  const clientRegion = input.clientRegion ?? (prompter ? await askClientRegion(prompter, existing.region ?? region) : existing.region === undefined ? region : undefined);
+  const clientRegion =
+    input.clientRegion ??
+    (prompter ? await askClientRegion(prompter, existing.region ?? region) : existing.region === undefined ? region : undefined);
   const output = input.output ?? (prompter ? await askOutput(prompter, existing.output) : undefined);
 
-  const credentialProcess = input.credentialProcess ? credentialProcessLine({ platform: ctx.platform, node: ctx.nodePath, script: ctx.programPath }, input.profile) : undefined;
+  const credentialProcess = input.credentialProcess
+    ? credentialProcessLine({ platform: ctx.platform, node: ctx.nodePath, script: ctx.programPath }, input.profile)
+    : undefined;
   const edits = planEdits({
     profile: input.profile,
     legacy,
@@ -137,8 +166,24 @@ export async function configureProfile(ctx: Context, input: ConfigureProfileInpu
     sessionHasScopes: ssoSession !== undefined && doc.get(`sso-session ${ssoSession}`, "sso_registration_scopes") !== undefined,
   });
   const changed = await applyConfigEdits(file, edits, { notice: noticeTo(ctx.stderr) });
-  debug("configure wrote", { changed, edits: edits.map((e) => ({ section: e.section, set: Object.keys(e.set ?? {}), remove: e.remove ?? [] })) });
-  return { profile: input.profile, file, form: legacy ? "legacy" : "sso-session", ssoSession, startUrl, region, accountId, roleName, clientRegion, output, edits, changed };
+  debug("configure wrote", {
+    changed,
+    edits: edits.map((e) => ({ section: e.section, set: Object.keys(e.set ?? {}), remove: e.remove ?? [] })),
+  });
+  return {
+    profile: input.profile,
+    file,
+    form: legacy ? "legacy" : "sso-session",
+    ssoSession,
+    startUrl,
+    region,
+    accountId,
+    roleName,
+    clientRegion,
+    output,
+    edits,
+    changed,
+  };
 }
 
 /** The whole change as data: the sso-session's keys, then the profile's, each set or removed. */
@@ -171,7 +216,13 @@ export function planEdits(p: {
     if (!p.sessionHasScopes) sessionKeys.sso_registration_scopes = DEFAULT_SCOPES;
     edits.push({ section: { ssoSession: p.ssoSession! }, set: sessionKeys });
   }
-  const remove = p.legacy ? (p.existing.sso_session !== undefined ? ["sso_session"] : []) : p.wasLegacy ? ["sso_start_url", "sso_region"] : [];
+  const remove = p.legacy
+    ? p.existing.sso_session !== undefined
+      ? ["sso_session"]
+      : []
+    : p.wasLegacy
+      ? ["sso_start_url", "sso_region"]
+      : [];
   edits.push({ section: { profile: p.profile }, set: profileKeys, ...(remove.length ? { remove } : {}) });
   return edits;
 }
@@ -180,20 +231,29 @@ function checkFlags(input: ConfigureProfileInput): void {
   // Names first: refused after a sign-in would be too late.
   checkName("profile", input.profile);
   if (input.ssoSession !== undefined) checkName("sso-session", input.ssoSession);
-  if (input.accountId !== undefined && !isValidAccountId(input.accountId)) throw new BadValueError(`--account-id must be 12 digits, not "${input.accountId}".`);
+  if (input.accountId !== undefined && !isValidAccountId(input.accountId))
+    throw new BadValueError(`--account-id must be 12 digits, not "${input.accountId}".`);
   if (input.startUrl !== undefined && !isValidStartUrl(input.startUrl)) throw badStartUrl(input.startUrl);
-  if (input.region !== undefined && !isValidRegion(input.region)) throw new BadValueError(`--sso-region "${input.region}" is not an AWS region name${nearRegions(input.region)}.`);
-  if (input.clientRegion !== undefined && !isValidRegion(input.clientRegion)) throw new BadValueError(`--region "${input.clientRegion}" is not an AWS region name${nearRegions(input.clientRegion)}.`);
-  if (input.output !== undefined && !OUTPUT_FORMATS.includes(input.output)) throw new BadValueError(`--output must be one of ${OUTPUT_FORMATS.join(", ")}.`);
+  if (input.region !== undefined && !isValidRegion(input.region))
+    throw new BadValueError(`--sso-region "${input.region}" is not an AWS region name${nearRegions(input.region)}.`);
+  if (input.clientRegion !== undefined && !isValidRegion(input.clientRegion))
+    throw new BadValueError(`--region "${input.clientRegion}" is not an AWS region name${nearRegions(input.clientRegion)}.`);
+  if (input.output !== undefined && !OUTPUT_FORMATS.includes(input.output))
+    throw new BadValueError(`--output must be one of ${OUTPUT_FORMATS.join(", ")}.`);
   if (input.legacy && input.ssoSession !== undefined) throw new UsageError("--legacy and --sso-session do not go together.");
-  if (input.roleName !== undefined && !isValidRoleName(input.roleName)) throw new BadValueError(`--role-name "${input.roleName}" is not a permission set role name.`);
+  if (input.roleName !== undefined && !isValidRoleName(input.roleName))
+    throw new BadValueError(`--role-name "${input.roleName}" is not a permission set role name.`);
 }
 
 function badStartUrl(url: string): BadValueError {
-  return new BadValueError(`"${url}" is not an IAM Identity Center start URL.`, "Use https://d-xxxxxxxxxx.awsapps.com/start or https://ID.portal.REGION.app.aws");
+  return new BadValueError(
+    `"${url}" is not an IAM Identity Center start URL.`,
+    "Use https://d-xxxxxxxxxx.awsapps.com/start or https://ID.portal.REGION.app.aws",
+  );
 }
 
-const urlCheck = (v: string): string | true => (isValidStartUrl(expandStartUrl(v)) ? true : "An https start URL, e.g. https://d-1234567890.awsapps.com/start");
+const urlCheck = (v: string): string | true =>
+  isValidStartUrl(expandStartUrl(v)) ? true : "An https start URL, e.g. https://d-1234567890.awsapps.com/start";
 const regionCheck = (v: string): string | true => (isValidRegion(v.trim()) ? true : "An AWS region, e.g. us-east-1");
 const sessionNameCheck = (v: string): string | true => (/^[\w.@+:/-]+$/.test(v.trim()) ? true : "Letters, digits and - _ . @ + : /");
 
@@ -214,13 +274,20 @@ async function chooseSession(
 ): Promise<{ ssoSession: string; startUrl: string; region: string }> {
   // Without a terminal the profile keeps its sso-session unless told otherwise (a different start
   // URL for it then needs --force); on one, the person picks.
-  let name = input.ssoSession ?? (prompter ? undefined : existing.sso_session) ?? (input.startUrl !== undefined ? ssoSessionFor(doc, input.startUrl) : undefined);
+  let name =
+    input.ssoSession ??
+    (prompter ? undefined : existing.sso_session) ??
+    (input.startUrl !== undefined ? ssoSessionFor(doc, input.startUrl) : undefined);
   const sessions = listSsoSessions(doc);
   if (name === undefined && prompter && sessions.length > 0) {
     const picked = await prompter.select(
       "Which sso-session (sign-in) does this profile use?",
       [
-        ...sessions.map((s) => ({ name: s, value: s, description: `${doc.get(`sso-session ${s}`, "sso_start_url") ?? "?"} (${doc.get(`sso-session ${s}`, "sso_region") ?? "?"})` })),
+        ...sessions.map((s) => ({
+          name: s,
+          value: s,
+          description: `${doc.get(`sso-session ${s}`, "sso_start_url") ?? "?"} (${doc.get(`sso-session ${s}`, "sso_region") ?? "?"})`,
+        })),
         { name: "A new sso-session…", value: NEW_SESSION },
       ],
       { default: existing.sso_session !== undefined && sessions.includes(existing.sso_session) ? existing.sso_session : sessions[0] },
@@ -230,17 +297,32 @@ async function chooseSession(
   const section = name !== undefined ? doc.getSection(`sso-session ${name}`) : undefined;
   let startUrl = input.startUrl ?? section?.sso_start_url;
   let region = input.region ?? section?.sso_region;
-  if (startUrl === undefined) startUrl = prompter ? expandStartUrl(await prompter.input("SSO start URL", { default: existing.sso_start_url, validate: urlCheck })) : (existing.sso_start_url ?? required("--sso-start-url"));
-  if (region === undefined) region = prompter ? (await prompter.input("SSO region", { default: existing.sso_region ?? "us-east-1", validate: regionCheck })).trim() : (existing.sso_region ?? required("--sso-region"));
-  if (name === undefined) name = prompter ? (await prompter.input("SSO session name", { default: ssoSessionFor(doc, startUrl), validate: sessionNameCheck })).trim() : ssoSessionFor(doc, startUrl);
+  if (startUrl === undefined)
+    startUrl = prompter
+      ? expandStartUrl(await prompter.input("SSO start URL", { default: existing.sso_start_url, validate: urlCheck }))
+      : (existing.sso_start_url ?? required("--sso-start-url"));
+  if (region === undefined)
+    region = prompter
+      ? (await prompter.input("SSO region", { default: existing.sso_region ?? "us-east-1", validate: regionCheck })).trim()
+      : (existing.sso_region ?? required("--sso-region"));
+  if (name === undefined)
+    name = prompter
+      ? (await prompter.input("SSO session name", { default: ssoSessionFor(doc, startUrl), validate: sessionNameCheck })).trim()
+      : ssoSessionFor(doc, startUrl);
   checkName("sso-session", name);
   if (!isValidStartUrl(startUrl)) throw badStartUrl(startUrl);
   if (!isValidRegion(region)) throw new BadValueError(`"${region}" is not an AWS region name${nearRegions(region)}.`);
   const now = doc.getSection(`sso-session ${name}`);
   if (now && !input.force) {
-    for (const [key, wanted] of [["sso_start_url", startUrl], ["sso_region", region]] as const) {
+    for (const [key, wanted] of [
+      ["sso_start_url", startUrl],
+      ["sso_region", region],
+    ] as const) {
       if (now[key] !== undefined && now[key] !== wanted) {
-        throw new ConfigError(`sso-session ${name} already has ${key} = ${now[key]}.`, "Use another --sso-session name, or --force to change it.");
+        throw new ConfigError(
+          `sso-session ${name} already has ${key} = ${now[key]}.`,
+          "Use another --sso-session name, or --force to change it.",
+        );
       }
     }
   }
@@ -248,11 +330,21 @@ async function chooseSession(
 }
 
 /** A legacy profile's own start URL and region: flags, else asked (current values as defaults), else its current ones. */
-async function chooseLegacySignIn(input: ConfigureProfileInput, existing: Record<string, string>, prompter: Prompter | undefined): Promise<{ startUrl: string; region: string }> {
+async function chooseLegacySignIn(
+  input: ConfigureProfileInput,
+  existing: Record<string, string>,
+  prompter: Prompter | undefined,
+): Promise<{ startUrl: string; region: string }> {
   const startUrl =
-    input.startUrl ?? (prompter ? expandStartUrl(await prompter.input("SSO start URL", { default: existing.sso_start_url, validate: urlCheck })) : (existing.sso_start_url ?? required("--sso-start-url")));
+    input.startUrl ??
+    (prompter
+      ? expandStartUrl(await prompter.input("SSO start URL", { default: existing.sso_start_url, validate: urlCheck }))
+      : (existing.sso_start_url ?? required("--sso-start-url")));
   const region =
-    input.region ?? (prompter ? (await prompter.input("SSO region", { default: existing.sso_region ?? "us-east-1", validate: regionCheck })).trim() : (existing.sso_region ?? required("--sso-region")));
+    input.region ??
+    (prompter
+      ? (await prompter.input("SSO region", { default: existing.sso_region ?? "us-east-1", validate: regionCheck })).trim()
+      : (existing.sso_region ?? required("--sso-region")));
   if (!isValidStartUrl(startUrl)) throw badStartUrl(startUrl);
   if (!isValidRegion(region)) throw new BadValueError(`"${region}" is not an AWS region name${nearRegions(region)}.`);
   return { startUrl, region };
@@ -287,7 +379,9 @@ async function chooseAccountAndRole(
   if (accountId !== undefined && roleName !== undefined) return { accountId, roleName };
 
   const clients = createSsoClients(spec.region, ctx.endpoints, { network: () => networkFor(ctx) });
-  const accessToken = prompter ? (await ensureSignedIn(ctx, spec, { browser: input.browser, flow: input.flow })).accessToken : await cachedAccessToken(ctx, spec, accountId === undefined ? "--account-id" : "--role-name");
+  const accessToken = prompter
+    ? (await ensureSignedIn(ctx, spec, { browser: input.browser, flow: input.flow })).accessToken
+    : await cachedAccessToken(ctx, spec, accountId === undefined ? "--account-id" : "--role-name");
   const endpoint = clients.urls.portal;
   if (accountId === undefined) {
     let accounts: AccountInfo[];
@@ -301,11 +395,18 @@ async function chooseAccountAndRole(
       accountId = accounts[0]!.accountId;
       ctx.stderr.write(`${shown(`The only AWS account available to you is ${accounts[0]!.accountName} (${accountId}).`)}\n`);
     } else if (!prompter) {
-      throw new UsageError(`--account-id is required: ${accounts.length} accounts are available (no terminal to ask on).`, "Pass --account-id ID.");
+      throw new UsageError(
+        `--account-id is required: ${accounts.length} accounts are available (no terminal to ask on).`,
+        "Pass --account-id ID.",
+      );
     } else {
       accountId = await prompter.select(
         `Which AWS account? (${accounts.length} available)`,
-        accounts.map((a) => ({ name: shown(`${a.accountName} (${a.accountId})`), value: a.accountId, description: a.emailAddress === undefined ? undefined : shown(a.emailAddress) })),
+        accounts.map((a) => ({
+          name: shown(`${a.accountName} (${a.accountId})`),
+          value: a.accountId,
+          description: a.emailAddress === undefined ? undefined : shown(a.emailAddress),
+        })),
         { default: existing.sso_account_id },
       );
     }
@@ -322,7 +423,10 @@ async function chooseAccountAndRole(
       roleName = roles[0]!;
       ctx.stderr.write(`${shown(`The only role available to you in account ${accountId} is ${roleName}.`)}\n`);
     } else if (!prompter) {
-      throw new UsageError(`--role-name is required: ${roles.length} roles are available in account ${accountId} (no terminal to ask on).`, "Pass --role-name NAME.");
+      throw new UsageError(
+        `--role-name is required: ${roles.length} roles are available in account ${accountId} (no terminal to ask on).`,
+        "Pass --role-name NAME.",
+      );
     } else {
       roleName = await prompter.select(
         `Which role in account ${accountId}? (${roles.length} available)`,
@@ -332,8 +436,16 @@ async function chooseAccountAndRole(
     }
   }
   // What the portal listed goes into the config file: a line break or an escape must not (issue 16).
-  if (!isValidAccountId(accountId)) throw new ServiceError(shown(`IAM Identity Center listed an account id that is not 12 digits: ${accountId}.`), "Pass --account-id with the 12-digit id of the account.");
-  if (!isValidRoleName(roleName)) throw new ServiceError(shown(`IAM Identity Center listed a role name that is not a permission set name: ${roleName}.`), "Pass --role-name with the role's name.");
+  if (!isValidAccountId(accountId))
+    throw new ServiceError(
+      shown(`IAM Identity Center listed an account id that is not 12 digits: ${accountId}.`),
+      "Pass --account-id with the 12-digit id of the account.",
+    );
+  if (!isValidRoleName(roleName))
+    throw new ServiceError(
+      shown(`IAM Identity Center listed a role name that is not a permission set name: ${roleName}.`),
+      "Pass --role-name with the role's name.",
+    );
   return { accountId, roleName };
 }
 
@@ -344,5 +456,8 @@ async function cachedAccessToken(ctx: Context, spec: SignInSpec, missingFlag: st
     const expiresAt = cached ? parseTimestamp(cached.expiresAt) : undefined;
     if (cached && expiresAt && expiresAt.getTime() > ctx.now().getTime()) return cached.accessToken;
   }
-  throw new UsageError(`${missingFlag} is required (no terminal to ask on).`, `Pass ${missingFlag === "--account-id" ? "--account-id ID" : "--role-name NAME"}.`);
+  throw new UsageError(
+    `${missingFlag} is required (no terminal to ask on).`,
+    `Pass ${missingFlag === "--account-id" ? "--account-id ID" : "--role-name NAME"}.`,
+  );
 }

@@ -23,7 +23,9 @@ export function writeConsoleReport(ctx: Pick<Context, "stdout" | "stderr">, r: C
     return;
   }
   if (r.notOpenedBecause !== undefined && (r.portal || r.linkExpiresAt === undefined)) {
-    ctx.stderr.write(`Could not open a browser (${escapeControlChars(r.notOpenedBecause)}). Open this access-portal link for ${who}; it holds no key (the portal's own sign-in is used):\n`);
+    ctx.stderr.write(
+      `Could not open a browser (${escapeControlChars(r.notOpenedBecause)}). Open this access-portal link for ${who}; it holds no key (the portal's own sign-in is used):\n`,
+    );
   } else if (r.notOpenedBecause !== undefined) {
     ctx.stderr.write(
       `Could not open a browser (${escapeControlChars(r.notOpenedBecause)}). Open this link for ${who} by ${formatExpiry(r.linkExpiresAt!)}; it signs in whoever opens it:\n`,

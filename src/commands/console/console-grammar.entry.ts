@@ -9,10 +9,19 @@ export const CONSOLE_GRAMMAR: CommandGrammar = {
   args: [],
   flags: [
     KEYS_PROFILE_FLAG,
-    { flag: "--destination", value: "<url|service>", key: "destination", description: "the console page: an https:// URL or a service name (ec2, s3, iam, lambda, …); default: the console home" },
+    {
+      flag: "--destination",
+      value: "<url|service>",
+      key: "destination",
+      description: "the console page: an https:// URL or a service name (ec2, s3, iam, lambda, …); default: the console home",
+    },
     flag(REGION_FLAG, "the console's region (default: the profile's region)"),
     { flag: "--print", key: "print", description: "print the sign-in link on stdout instead of opening a browser" },
-    { flag: "--portal", key: "portal", description: "through the access portal's shortcut link: no keys leave this machine; your browser's portal session signs in" },
+    {
+      flag: "--portal",
+      key: "portal",
+      description: "through the access portal's shortcut link: no keys leave this machine; your browser's portal session signs in",
+    },
   ],
   help: `
 The role keys come from the cache the AWS CLI v2 shares, else from IAM Identity Center with the

@@ -55,16 +55,31 @@ export async function openConsole(ctx: Context, input: ConsoleInput): Promise<Co
   // A role chain's keys are assumed-role keys, which the federation endpoint takes as any others.
   const target = await resolveKeysProfile(ctx, input.profile);
   const region = input.region ?? target.region;
-  if (!isValidRegion(region)) throw new BadValueError(`"${region}" is not an AWS region name${nearRegions(region)}.`, "Pass --region with a region such as us-east-1 or eu-north-1.");
+  if (!isValidRegion(region))
+    throw new BadValueError(
+      `"${region}" is not an AWS region name${nearRegions(region)}.`,
+      "Pass --region with a region such as us-east-1 or eu-north-1.",
+    );
   const destination = resolveDestination(input.destination, region);
   if (input.portal === true) {
     // No keys, no network: the portal signs the browser in with its own session.
     // The portal's shortcut opens a permission set the sign-in holds, not a role assumed from one.
     if (target.chain !== undefined || target.startUrl === undefined) {
-      throw new BadValueError(`Profile ${target.profile} is a role chain: the access portal opens only the roles of a sign-in.`, `Run sso-cli console --profile ${target.profile} without --portal.`);
+      throw new BadValueError(
+        `Profile ${target.profile} is a role chain: the access portal opens only the roles of a sign-in.`,
+        `Run sso-cli console --profile ${target.profile} without --portal.`,
+      );
     }
     const url = portalConsoleUrl(target.startUrl, target.accountId, target.roleName, destination);
-    const result = { url, profile: target.profile, accountId: target.accountId, roleName: target.roleName, region, destination, portal: true };
+    const result = {
+      url,
+      profile: target.profile,
+      accountId: target.accountId,
+      roleName: target.roleName,
+      region,
+      destination,
+      portal: true,
+    };
     return openOrPrint(ctx, input, result);
   }
   // Checked before the keys are fetched: an override that would carry them in cleartext is refused first.
@@ -90,9 +105,14 @@ export async function openConsole(ctx: Context, input: ConsoleInput): Promise<Co
   return openOrPrint(ctx, input, result);
 }
 
-async function openOrPrint(ctx: Context, input: ConsoleInput, result: Omit<ConsoleResult, "opened" | "notOpenedBecause">): Promise<ConsoleResult> {
+async function openOrPrint(
+  ctx: Context,
+  input: ConsoleInput,
+  result: Omit<ConsoleResult, "opened" | "notOpenedBecause">,
+): Promise<ConsoleResult> {
   if (input.print) return { ...result, opened: false };
-  if (!ctx.browser.available) return { ...result, opened: false, notOpenedBecause: ctx.browser.unavailableReason ?? "no browser can be opened here" };
+  if (!ctx.browser.available)
+    return { ...result, opened: false, notOpenedBecause: ctx.browser.unavailableReason ?? "no browser can be opened here" };
   const launch = await ctx.browser.open(result.url);
   try {
     if (!launch.opened) return { ...result, opened: false, notOpenedBecause: launch.failure ?? "the browser could not be started" };
@@ -109,6 +129,8 @@ async function openOrPrint(ctx: Context, input: ConsoleInput, result: Omit<Conso
 const BROWSER_WAIT_MS = 60_000;
 
 function browserFollowed(ctx: CountdownDeps, followed: Promise<boolean>): Promise<boolean> {
-  const label = ctx.tty.stderr ? (left: number) => `Waiting for the browser to open the console… (${Math.ceil(left / 1000)} s left)` : undefined;
+  const label = ctx.tty.stderr
+    ? (left: number) => `Waiting for the browser to open the console… (${Math.ceil(left / 1000)} s left)`
+    : undefined;
   return waitWithCountdown(ctx, followed, BROWSER_WAIT_MS, label).then((r) => r?.value ?? false);
 }

@@ -10,11 +10,13 @@ function toOption(spec: SettingSpec): Option {
   const value = spec.kind === "list" ? undefined : spec.default;
   // commander shows a default only when there is a value; a computed one goes in the text.
   const computed = value === undefined && spec.defaultText !== undefined ? ` (default: ${spec.defaultText})` : "";
-  const option = new Option(`${spec.flag} ${spec.arg ?? "<value>"}`, spec.description + computed).argParser((text: string, previous: unknown) => {
-    const r = parseFlagValue(spec, text, previous);
-    if (!r.ok) throw new InvalidArgumentError(`${r.message}.`);
-    return r.value;
-  });
+  const option = new Option(`${spec.flag} ${spec.arg ?? "<value>"}`, spec.description + computed).argParser(
+    (text: string, previous: unknown) => {
+      const r = parseFlagValue(spec, text, previous);
+      if (!r.ok) throw new InvalidArgumentError(`${r.message}.`);
+      return r.value;
+    },
+  );
   return value === undefined ? option : option.default(value);
 }
 

@@ -10,7 +10,10 @@ import { COMPETING, EXEC_PROFILE_VARIABLE, type ExecInput } from "./exec.js";
  * profile, another container endpoint), plus the endpoint's URL and token, the region and the
  * profile's name. The token travels in the environment, never in argv.
  */
-export function buildEndpointEnv(base: Readonly<Record<string, string | undefined>>, o: { url: string; token: string; region: string; profile: string }): Record<string, string> {
+export function buildEndpointEnv(
+  base: Readonly<Record<string, string | undefined>>,
+  o: { url: string; token: string; region: string; profile: string },
+): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(base)) if (v !== undefined && !COMPETING.includes(k)) env[k] = v;
   env.AWS_CONTAINER_CREDENTIALS_FULL_URI = o.url;
@@ -30,13 +33,26 @@ export async function execWithEndpoint(ctx: Context, input: ExecInput & { comman
   const target = await resolveKeysProfile(ctx, input.profile);
   const outer = ctx.env[EXEC_PROFILE_VARIABLE];
   if (outer && outer !== target.profile && !input.allowNested) {
-    throw new UsageError(`This shell already runs under sso-cli exec for profile ${outer}; nesting profile ${target.profile} inside it is refused.`, "Leave that shell first, or pass --allow-nested.");
+    throw new UsageError(
+      `This shell already runs under sso-cli exec for profile ${outer}; nesting profile ${target.profile} inside it is refused.`,
+      "Leave that shell first, or pass --allow-nested.",
+    );
   }
   const endpoint = await startProfileEndpoint(ctx, [target.profile]);
   let forget: (() => Promise<void>) | undefined;
   try {
-    forget = await recordRunningKeeper(ctx.paths.home, { command: "exec --ecs-server", profiles: [target.profile], port: endpoint.port, startedAt: ctx.now().toISOString() });
-    const env = buildEndpointEnv(ctx.env, { url: endpoint.urls.get(target.profile)!, token: endpoint.token, region: target.region, profile: target.profile });
+    forget = await recordRunningKeeper(ctx.paths.home, {
+      command: "exec --ecs-server",
+      profiles: [target.profile],
+      port: endpoint.port,
+      startedAt: ctx.now().toISOString(),
+    });
+    const env = buildEndpointEnv(ctx.env, {
+      url: endpoint.urls.get(target.profile)!,
+      token: endpoint.token,
+      region: target.region,
+      profile: target.profile,
+    });
     return await ctx.runChild(input.command, input.args, env);
   } finally {
     await forget?.().catch(() => undefined);

@@ -13,7 +13,11 @@ export const EXEC_GRAMMAR: CommandGrammar = {
   flags: [
     KEYS_PROFILE_FLAG,
     { flag: "--allow-nested", key: "allowNested", description: "run even inside an exec of another profile" },
-    { flag: "--ecs-server", key: "ecsServer", description: "hand the keys through a local credentials endpoint that renews them, not as static keys" },
+    {
+      flag: "--ecs-server",
+      key: "ecsServer",
+      description: "hand the keys through a local credentials endpoint that renews them, not as static keys",
+    },
   ],
   help: `
 The command gets AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN,
@@ -44,7 +48,13 @@ ${describeExitCodes(["ok", "usage", "config", "service", "internal"])}
 /** What the command line asks for, as the use case takes it. */
 export function toExecInput({ positionals, values }: ParsedArgs): ExecInput {
   const [command, ...args] = positionals;
-  return { profile: stringValue(values, "profile"), command, args, allowNested: values.allowNested === true, ecsServer: values.ecsServer === true };
+  return {
+    profile: stringValue(values, "profile"),
+    command,
+    args,
+    allowNested: values.allowNested === true,
+    ecsServer: values.ecsServer === true,
+  };
 }
 
 /**

@@ -33,7 +33,11 @@ export const COMPETING = [
  * profile's name. On Windows names match in any case (`aws_profile` is AWS_PROFILE there, and the
  * child's SDK would pick it over the keys), and a name set here replaces ours in any case.
  */
-export function buildExecEnv(base: Readonly<Record<string, string | undefined>>, c: ProfileCredentials, platform: NodeJS.Platform): Record<string, string> {
+export function buildExecEnv(
+  base: Readonly<Record<string, string | undefined>>,
+  c: ProfileCredentials,
+  platform: NodeJS.Platform,
+): Record<string, string> {
   const set: Record<string, string> = {
     AWS_ACCESS_KEY_ID: c.accessKeyId,
     AWS_SECRET_ACCESS_KEY: c.secretAccessKey,
@@ -70,7 +74,10 @@ export async function exec(ctx: Context, input: ExecInput): Promise<number> {
   const outer = ctx.env[EXEC_PROFILE_VARIABLE];
   const credentials = await getProfileCredentials(ctx, { profile: input.profile });
   if (outer && outer !== credentials.profile && !input.allowNested) {
-    throw new UsageError(`This shell already runs under sso-cli exec for profile ${outer}; nesting profile ${credentials.profile} inside it is refused.`, "Leave that shell first, or pass --allow-nested.");
+    throw new UsageError(
+      `This shell already runs under sso-cli exec for profile ${outer}; nesting profile ${credentials.profile} inside it is refused.`,
+      "Leave that shell first, or pass --allow-nested.",
+    );
   }
   return ctx.runChild(input.command, input.args, buildExecEnv(ctx.env, credentials, ctx.platform));
 }

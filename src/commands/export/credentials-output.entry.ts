@@ -11,7 +11,8 @@ export interface CredentialsRequest {
 
 export function toCredentialsRequest(command: "credential-process" | "export", p: ParsedArgs): CredentialsRequest {
   const format = command === "credential-process" ? "process" : (stringValue(p.values, "format") ?? "process");
-  if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new BadValueError(`--format must be one of ${EXPORT_FORMATS.join(", ")}, not "${format}".`);
+  if (!(EXPORT_FORMATS as readonly string[]).includes(format))
+    throw new BadValueError(`--format must be one of ${EXPORT_FORMATS.join(", ")}, not "${format}".`);
   return { profile: stringValue(p.values, "profile"), format: format as ExportFormat };
 }
 

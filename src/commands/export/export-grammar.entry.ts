@@ -18,7 +18,10 @@ export const EXPORT_GRAMMAR: CommandGrammar = {
   path: ["export"],
   description: "Print the profile's role keys for a shell or a tool (as aws configure export-credentials)",
   args: [],
-  flags: [KEYS_PROFILE_FLAG, { flag: "--format", value: "<format>", key: "format", description: `${EXPORT_FORMATS.join(", ")} (default: process)` }],
+  flags: [
+    KEYS_PROFILE_FLAG,
+    { flag: "--format", value: "<format>", key: "format", description: `${EXPORT_FORMATS.join(", ")} (default: process)` },
+  ],
   help: `${NO_BROWSER_NOTE}
 
 Formats: process (credential_process JSON), env (export lines), env-no-export, powershell,

@@ -40,7 +40,11 @@ export async function keepFresh(ctx: Context, input: LoginInput): Promise<KeepFr
     if (Number.isFinite(e)) expiry.set(p.profile, e);
     next.set(p.profile, Number.isFinite(e) ? now0 + renewalDelayMs(e - now0) : now0);
   }
-  const forget = await recordRunningKeeper(ctx.paths.home, { command: "login --keep-fresh", profiles: profiles.map((p) => p.profile), startedAt: ctx.now().toISOString() });
+  const forget = await recordRunningKeeper(ctx.paths.home, {
+    command: "login --keep-fresh",
+    profiles: profiles.map((p) => p.profile),
+    startedAt: ctx.now().toISOString(),
+  });
   let renewals = 0;
   const stopped = (): KeepFreshStopped => ({ renewals, validUntil: expiry.size ? new Date(Math.min(...expiry.values())) : undefined });
   try {
@@ -90,7 +94,11 @@ async function renew(ctx: Context, due: TargetProfile[], ledgerFile: string): Pr
   for (const p of due) {
     const key = specKey(p.spec);
     // Never a browser: without a sign-in that renews by itself, keep-fresh ends (exit 253).
-    if (!sessions.has(key)) sessions.set(key, await ensureSignedIn(ctx, p.spec, { signIn: false, loginHint: `sso-cli login --keep-fresh --profile ${p.profile}` }));
+    if (!sessions.has(key))
+      sessions.set(
+        key,
+        await ensureSignedIn(ctx, p.spec, { signIn: false, loginHint: `sso-cli login --keep-fresh --profile ${p.profile}` }),
+      );
   }
   const retry = serviceRetry(ctx);
   const fetched = await mapBounded(due, FAN_OUT_CONCURRENCY, (p) => {
@@ -102,11 +110,25 @@ async function renew(ctx: Context, due: TargetProfile[], ledgerFile: string): Pr
   fetched.forEach((r, i) => {
     const p = due[i]!;
     if (r.ok) {
-      edits.push({ profile: p.profile, set: { credentials: r.value, source: { ...(p.spec.ssoSession ? { ssoSession: p.spec.ssoSession } : { startUrl: p.spec.startUrl }), accountId: p.accountId, roleName: p.roleName } } });
+      edits.push({
+        profile: p.profile,
+        set: {
+          credentials: r.value,
+          source: {
+            ...(p.spec.ssoSession ? { ssoSession: p.spec.ssoSession } : { startUrl: p.spec.startUrl }),
+            accountId: p.accountId,
+            roleName: p.roleName,
+          },
+        },
+      });
     } else if (isUnauthorized(r.error)) {
       throw new LoginRequiredError(describeSignIn(p.spec), `sso-cli login --keep-fresh --profile ${p.profile}`);
     } else {
-      out.push({ profile: p.profile, ok: false, error: describeServiceError(r.error, `renewing keys for profile ${p.profile}`, sessions.get(specKey(p.spec))!.clients.urls.portal) });
+      out.push({
+        profile: p.profile,
+        ok: false,
+        error: describeServiceError(r.error, `renewing keys for profile ${p.profile}`, sessions.get(specKey(p.spec))!.clients.urls.portal),
+      });
     }
   });
   if (edits.length === 0) return out;
@@ -115,7 +137,14 @@ async function renew(ctx: Context, due: TargetProfile[], ledgerFile: string): Pr
   for (const r of results) {
     out.push(
       r.outcome === "not-ours"
-        ? { profile: r.profile, ok: false, error: new SsoCliError(`profile ${r.profile} in ${ctx.paths.credentialsFile} now holds keys sso-cli did not write; left alone`, 253) }
+        ? {
+            profile: r.profile,
+            ok: false,
+            error: new SsoCliError(
+              `profile ${r.profile} in ${ctx.paths.credentialsFile} now holds keys sso-cli did not write; left alone`,
+              253,
+            ),
+          }
         : { profile: r.profile, ok: true, expiresAt: byProfile.get(r.profile)! },
     );
   }

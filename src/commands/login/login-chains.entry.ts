@@ -44,7 +44,12 @@ export function addRenewableChains(doc: IniDocument, plan: LoginPlan, written: R
  * When every chain's written keys (ledger entry and key id in the file) last past the margin, the
  * earliest expiry; undefined when any must be fetched.
  */
-export function chainKeysValidUntil(chains: readonly string[], written: Record<string, LedgerEntry>, credentials: IniDocument, nowMs: number): Date | undefined {
+export function chainKeysValidUntil(
+  chains: readonly string[],
+  written: Record<string, LedgerEntry>,
+  credentials: IniDocument,
+  nowMs: number,
+): Date | undefined {
   let soonest = Number.POSITIVE_INFINITY;
   for (const profile of chains) {
     const e = Object.hasOwn(written, profile) ? written[profile] : undefined;

@@ -39,7 +39,9 @@ export async function readLoginChains(ctx: Context, names: readonly string[], na
 export async function writeChainKeys(ctx: Context, chains: readonly RoleChain[], ledgerFile: string): Promise<ProfileOutcome[]> {
   if (chains.length === 0) return [];
   const retry = serviceRetry(ctx);
-  const fetched = await mapBounded(chains, FAN_OUT_CONCURRENCY, (chain) => getChainedCredentials(ctx, chain, (profile) => getProfileCredentials(ctx, { profile }), { retry }));
+  const fetched = await mapBounded(chains, FAN_OUT_CONCURRENCY, (chain) =>
+    getChainedCredentials(ctx, chain, (profile) => getProfileCredentials(ctx, { profile }), { retry }),
+  );
   const outcomes = new Map<string, ProfileOutcome>();
   const edits: CredentialsEdit[] = [];
   const keys = new Map<string, ChainedCredentials>();
@@ -60,7 +62,11 @@ export async function writeChainKeys(ctx: Context, chains: readonly RoleChain[],
       profile: chain.profile,
       set: {
         credentials: r.value,
-        source: { ...(base ? (base.ssoSession !== undefined ? { ssoSession: base.ssoSession } : { startUrl: base.startUrl }) : {}), accountId: last.accountId, roleName: last.roleName },
+        source: {
+          ...(base ? (base.ssoSession !== undefined ? { ssoSession: base.ssoSession } : { startUrl: base.startUrl }) : {}),
+          accountId: last.accountId,
+          roleName: last.roleName,
+        },
       },
     });
   }
@@ -71,7 +77,14 @@ export async function writeChainKeys(ctx: Context, chains: readonly RoleChain[],
     outcomes.set(
       r.profile,
       r.outcome === "not-ours"
-        ? { ...who, ok: false, error: new ConfigError(`Profile ${r.profile} in ${ctx.paths.credentialsFile} holds keys sso-cli did not write; left alone.`, "Remove them by hand or use another profile name.") }
+        ? {
+            ...who,
+            ok: false,
+            error: new ConfigError(
+              `Profile ${r.profile} in ${ctx.paths.credentialsFile} holds keys sso-cli did not write; left alone.`,
+              "Remove them by hand or use another profile name.",
+            ),
+          }
         : { ...who, ok: true, expiresAt: k.expiration },
     );
   }

@@ -18,7 +18,11 @@ export const LOGIN_GRAMMAR: CommandGrammar = {
     flag(ALL_FLAG, "every sso-session and start URL in the config file"),
     ...SIGN_IN_FLAGS,
     flag(FORCE_FLAG, "sign in again and renew keys even if they are still valid"),
-    { flag: "--keep-fresh", key: "keepFresh", description: "keep running and renew the keys written before they expire, until Ctrl-C or SIGTERM" },
+    {
+      flag: "--keep-fresh",
+      key: "keepFresh",
+      description: "keep running and renew the keys written before they expire, until Ctrl-C or SIGTERM",
+    },
   ],
   help: `
 Without arguments, signs in for AWS_PROFILE, else for the only sign-in in the config file; with

@@ -1,7 +1,14 @@
 import type { Context } from "../../context.js";
 import { readConfigFile } from "../../files/config-file.js";
 import { readCredentialsFile } from "../../files/credentials-file.js";
-import { defaultLedgerFile, hashAccessKeyId, profilesHoldingWrittenKeys, readLedger, resolveFileIdentity, type Ledger } from "../../files/credentials-ledger.js";
+import {
+  defaultLedgerFile,
+  hashAccessKeyId,
+  profilesHoldingWrittenKeys,
+  readLedger,
+  resolveFileIdentity,
+  type Ledger,
+} from "../../files/credentials-ledger.js";
 import type { IniDocument } from "../../files/ini-document.js";
 import { parseTimestamp } from "../../files/token-cache.js";
 import { resolveLoginPlan, type LoginPlan, type TargetProfile, type TargetSelection } from "../../targets/resolve-targets.entry.js";
@@ -41,13 +48,16 @@ export async function prepareLogin(deps: PrepareLoginDeps, input: LoginInput): P
   // login that goes on to the network reads them whole first, so a damaged file still fails before
   // anyone is sent to a browser.
   const envProfile = input.profile ?? deps.env.AWS_PROFILE ?? undefined;
-  const lazy = input.profile !== undefined || (envProfile !== undefined && envProfile !== "" && input.ssoSession === undefined && !input.all && input.startUrl === undefined);
+  const lazy =
+    input.profile !== undefined ||
+    (envProfile !== undefined && envProfile !== "" && input.ssoSession === undefined && !input.all && input.startUrl === undefined);
   const doc = await readConfigFile(deps.paths.configFile, { lazy, profile: lazy ? envProfile : undefined });
   let plan = resolveLoginPlan(doc, { ...input, envProfile });
   const ledgerFile = defaultLedgerFile(deps.paths.home);
   // A login of a sign-in also renews the role chains on it that hold keys sso-cli wrote (login-chains.entry.ts).
   const renewChains = !lazy && hasRoleChains(doc);
-  let keys = plan.profiles.length > 0 || plan.chains !== undefined || renewChains ? await readWrittenKeys(deps, ledgerFile, lazy) : undefined;
+  let keys =
+    plan.profiles.length > 0 || plan.chains !== undefined || renewChains ? await readWrittenKeys(deps, ledgerFile, lazy) : undefined;
   if (plan.keyless > 0) {
     // Populated profiles get no keys unless they already hold keys sso-cli wrote (a login named
     // them): those a plain login renews like any other.
@@ -77,7 +87,11 @@ interface WrittenKeys {
 }
 
 async function readWrittenKeys(deps: PrepareLoginDeps, ledgerFile: string, lazy: boolean): Promise<WrittenKeys> {
-  const [ledger, fileKey, credentials] = await Promise.all([readLedger(ledgerFile), resolveFileIdentity(deps.paths.credentialsFile), readCredentialsFile(deps.paths.credentialsFile, { lazy })]);
+  const [ledger, fileKey, credentials] = await Promise.all([
+    readLedger(ledgerFile),
+    resolveFileIdentity(deps.paths.credentialsFile),
+    readCredentialsFile(deps.paths.credentialsFile, { lazy }),
+  ]);
   return { ledger, fileKey, credentials };
 }
 
@@ -85,7 +99,12 @@ async function readWrittenKeys(deps: PrepareLoginDeps, ledgerFile: string, lazy:
  * When the token of every sign-in and the keys of every profile stay valid past the margins, the
  * earliest key expiry (or the token's, with no profiles); undefined when anything must be fetched.
  */
-async function upToDateUntil(ctx: PrepareLoginDeps, specs: SignInSpec[], profiles: TargetProfile[], keys: WrittenKeys | undefined): Promise<Date | undefined> {
+async function upToDateUntil(
+  ctx: PrepareLoginDeps,
+  specs: SignInSpec[],
+  profiles: TargetProfile[],
+  keys: WrittenKeys | undefined,
+): Promise<Date | undefined> {
   const now = ctx.now().getTime();
   let soonest = Number.POSITIVE_INFINITY;
   for (const spec of specs) {
@@ -103,11 +122,11 @@ async function upToDateUntil(ctx: PrepareLoginDeps, specs: SignInSpec[], profile
     const expiresAt = e ? Date.parse(e.expiresAt) : Number.NaN;
     if (!e || !(expiresAt - now > KEYS_MARGIN_MS)) return undefined;
     if (e.source.accountId !== p.accountId || e.source.roleName !== p.roleName) return undefined;
-    if (p.spec.ssoSession !== undefined ? e.source.ssoSession !== p.spec.ssoSession : e.source.startUrl !== p.spec.startUrl) return undefined;
+    if (p.spec.ssoSession !== undefined ? e.source.ssoSession !== p.spec.ssoSession : e.source.startUrl !== p.spec.startUrl)
+      return undefined;
     const keyId = doc.get(p.profile, "aws_access_key_id");
     if (keyId === undefined || e.accessKeyIdSha256 !== hashAccessKeyId(keyId)) return undefined;
     soonestKeys = Math.min(soonestKeys, expiresAt);
   }
   return new Date(soonestKeys);
 }
-

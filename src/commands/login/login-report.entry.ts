@@ -34,7 +34,11 @@ function writeLines(out: { write(line: string): void }, r: LoginResult): void {
     const roleWidth = Math.min(32, Math.max(...r.profiles.map((p) => escapeControlChars(p.roleName).length)));
     for (const p of r.profiles) {
       const name = escapeControlChars(p.profile).padEnd(width);
-      out.write(p.ok ? `  ${name}  ${p.accountId} ${escapeControlChars(p.roleName).padEnd(roleWidth)}  valid until ${formatExpiry(p.expiresAt)}\n` : `  ${name}  FAILED: ${escapeControlChars(p.error.message)}\n`);
+      out.write(
+        p.ok
+          ? `  ${name}  ${p.accountId} ${escapeControlChars(p.roleName).padEnd(roleWidth)}  valid until ${formatExpiry(p.expiresAt)}\n`
+          : `  ${name}  FAILED: ${escapeControlChars(p.error.message)}\n`,
+      );
     }
     const written = r.profiles.filter((p) => p.ok).length;
     out.write(`Wrote keys for ${written} of ${r.profiles.length} profile${r.profiles.length === 1 ? "" : "s"} to ${r.credentialsFile}.\n`);
@@ -43,15 +47,21 @@ function writeLines(out: { write(line: string): void }, r: LoginResult): void {
     const n = r.keyless;
     // With several sign-ins (--all) the count is of them all, not of the sign-in reported last.
     const whose = r.signIns.length > 1 ? `their sign-in${n === 1 ? "" : "s"}` : "this sign-in";
-    out.write(`${n.toLocaleString("en-US")} populated profile${n === 1 ? " uses" : "s use"} ${whose} directly (no keys written; \`sso-cli login --profile NAME\` writes one's).\n`);
+    out.write(
+      `${n.toLocaleString("en-US")} populated profile${n === 1 ? " uses" : "s use"} ${whose} directly (no keys written; \`sso-cli login --profile NAME\` writes one's).\n`,
+    );
   }
   if (r.profiles.length === 0 && r.skipped.length === 0 && r.keyless === 0) {
     const spec = r.signIns[0]?.spec;
     const url = escapeControlChars(spec?.startUrl ?? "URL");
     const region = escapeControlChars(spec?.region ?? "REGION");
     // Both next steps; either uses the sign-in just made (no second sign-in).
-    const how = spec?.ssoSession && r.newSession === undefined ? ` --sso-session ${escapeControlChars(spec.ssoSession)}` : ` --sso-start-url ${url} --sso-region ${region}`;
-    const all = spec?.ssoSession && r.newSession === undefined ? `--sso-session ${escapeControlChars(spec.ssoSession)}` : `${url} ${region}`;
+    const how =
+      spec?.ssoSession && r.newSession === undefined
+        ? ` --sso-session ${escapeControlChars(spec.ssoSession)}`
+        : ` --sso-start-url ${url} --sso-region ${region}`;
+    const all =
+      spec?.ssoSession && r.newSession === undefined ? `--sso-session ${escapeControlChars(spec.ssoSession)}` : `${url} ${region}`;
     out.write(
       `No profile in ${r.configFile} uses this sign-in yet. Next, either:\n` +
         `  sso-cli configure populate ${all}   # a profile for every account and role\n` +

@@ -19,6 +19,8 @@ export async function runLogin(ctx: Context, input: LoginInput, prepared?: Prepa
     const { keepFresh } = await import("./keep-fresh.js");
     ctx.stderr.write("sso-cli: keeping these keys fresh until Ctrl-C.\n");
     const stopped = await keepFresh(ctx, input);
-    ctx.stderr.write(`sso-cli: stopped after ${stopped.renewals} renewal${stopped.renewals === 1 ? "" : "s"}${stopped.validUntil ? `; the keys written last until ${formatExpiry(stopped.validUntil)}` : ""}.\n`);
+    ctx.stderr.write(
+      `sso-cli: stopped after ${stopped.renewals} renewal${stopped.renewals === 1 ? "" : "s"}${stopped.validUntil ? `; the keys written last until ${formatExpiry(stopped.validUntil)}` : ""}.\n`,
+    );
   }
 }

@@ -24,7 +24,10 @@ export type { LoginInput, PreparedLogin } from "./login-plan.entry.js";
 export { prepareLogin } from "./login-plan.entry.js";
 
 /** One profile of a login: its keys written (with their expiry), or refused with the reason. */
-export type ProfileOutcome = { profile: string; accountId: string; roleName: string } & ({ ok: true; expiresAt: Date } | { ok: false; error: SsoCliError });
+export type ProfileOutcome = { profile: string; accountId: string; roleName: string } & (
+  | { ok: true; expiresAt: Date }
+  | { ok: false; error: SsoCliError }
+);
 
 /** Nothing to fetch: every token and key is good past the margins. */
 export interface LoginUpToDate {
@@ -61,7 +64,12 @@ export interface LoginResult {
 export async function login(ctx: Context, input: LoginInput, prepared?: PreparedLogin): Promise<LoginOutcome> {
   const { plan, ledgerFile, upToDate, validUntil } = prepared ?? (await prepareLogin(ctx, input));
   const debug = debugLogFor(ctx);
-  debug("files", { config: ctx.paths.configFile, credentials: ctx.paths.credentialsFile, ssoCache: ctx.paths.ssoCacheDir, ledger: ledgerFile });
+  debug("files", {
+    config: ctx.paths.configFile,
+    credentials: ctx.paths.credentialsFile,
+    ssoCache: ctx.paths.ssoCacheDir,
+    ledger: ledgerFile,
+  });
   debug("plan", {
     signIns: plan.signIns.map((s) => s.ssoSession ?? s.startUrl),
     profiles: plan.profiles.length,
@@ -71,7 +79,12 @@ export async function login(ctx: Context, input: LoginInput, prepared?: Prepared
   });
   if (upToDate) return { upToDate: true, profileCount: plan.profiles.length + (plan.chains?.length ?? 0), validUntil: validUntil! };
   warnUnknownRegions(ctx.stderr, [["REGION", input.region]]);
-  const chains = plan.chains ? await import("./login-chains.js").then(async (m) => ({ m, ...(await m.readLoginChains(ctx, plan.chains!, input.profile ?? ctx.env.AWS_PROFILE)) })) : undefined;
+  const chains = plan.chains
+    ? await import("./login-chains.js").then(async (m) => ({
+        m,
+        ...(await m.readLoginChains(ctx, plan.chains!, input.profile ?? ctx.env.AWS_PROFILE)),
+      }))
+    : undefined;
   // The profile named decides the CA bundle (its ca_bundle), as for the AWS CLI; every client of this login shares the network.
   void networkFor(ctx, input.profile).catch(() => undefined);
   const signedIn = new Map<string, SignedIn>();
@@ -98,7 +111,13 @@ export async function login(ctx: Context, input: LoginInput, prepared?: Prepared
  * GetRoleCredentials for every profile, concurrently but bounded, backing off together on
  * throttling; then one locked, atomic write of the credentials file for all of them.
  */
-async function writeKeys(ctx: Context, profiles: TargetProfile[], signedIn: Map<string, SignedIn>, ledgerFile: string, input: LoginInput): Promise<ProfileOutcome[]> {
+async function writeKeys(
+  ctx: Context,
+  profiles: TargetProfile[],
+  signedIn: Map<string, SignedIn>,
+  ledgerFile: string,
+  input: LoginInput,
+): Promise<ProfileOutcome[]> {
   if (profiles.length === 0) return [];
   const renewed = new Map<string, Promise<SignedIn>>();
   // One deadline for the fan-out, moved on by every success: once no call has succeeded for the
@@ -113,7 +132,13 @@ async function writeKeys(ctx: Context, profiles: TargetProfile[], signedIn: Map<
     const left = deadline - ctx.now().getTime();
     if (left <= 0 && lastNetworkError !== undefined) throw lastNetworkError;
     try {
-      const keys = await getRoleCredentials(session.clients, session.accessToken, p.accountId, p.roleName, left > 0 ? { timeoutMs: left } : {});
+      const keys = await getRoleCredentials(
+        session.clients,
+        session.accessToken,
+        p.accountId,
+        p.roleName,
+        left > 0 ? { timeoutMs: left } : {},
+      );
       deadline = ctx.now().getTime() + retryDeadlineMs;
       return keys;
     } catch (err) {
@@ -154,15 +179,25 @@ async function writeKeys(ctx: Context, profiles: TargetProfile[], signedIn: Map<
         profile: p.profile,
         set: {
           credentials: r.value,
-          source: { ...(p.spec.ssoSession ? { ssoSession: p.spec.ssoSession } : { startUrl: p.spec.startUrl }), accountId: p.accountId, roleName: p.roleName },
+          source: {
+            ...(p.spec.ssoSession ? { ssoSession: p.spec.ssoSession } : { startUrl: p.spec.startUrl }),
+            accountId: p.accountId,
+            roleName: p.roleName,
+          },
         },
       });
     } else {
-      const error = describeServiceError(r.error, `getting credentials for profile ${p.profile}`, signedIn.get(specKey(p.spec))!.clients.urls.portal);
+      const error = describeServiceError(
+        r.error,
+        `getting credentials for profile ${p.profile}`,
+        signedIn.get(specKey(p.spec))!.clients.urls.portal,
+      );
       outcomes.set(p.profile, { ...who, ok: false, error });
     }
   });
-  const results = edits.length ? await updateCredentialsFile(ctx.paths.credentialsFile, edits, ledgerFile, { notice: noticeTo(ctx.stderr) }) : [];
+  const results = edits.length
+    ? await updateCredentialsFile(ctx.paths.credentialsFile, edits, ledgerFile, { notice: noticeTo(ctx.stderr) })
+    : [];
   const expiry = new Map(edits.map((e) => [e.profile, e.set!.credentials.expiration]));
   const byName = new Map(profiles.map((p) => [p.profile, p]));
   for (const r of results) {
@@ -171,7 +206,14 @@ async function writeKeys(ctx: Context, profiles: TargetProfile[], signedIn: Map<
     outcomes.set(
       r.profile,
       r.outcome === "not-ours"
-        ? { ...who, ok: false, error: new ConfigError(`Profile ${r.profile} in ${ctx.paths.credentialsFile} holds keys sso-cli did not write; left alone.`, "Remove them by hand or use another profile name.") }
+        ? {
+            ...who,
+            ok: false,
+            error: new ConfigError(
+              `Profile ${r.profile} in ${ctx.paths.credentialsFile} holds keys sso-cli did not write; left alone.`,
+              "Remove them by hand or use another profile name.",
+            ),
+          }
         : { ...who, ok: true, expiresAt: expiry.get(r.profile)! },
     );
   }
@@ -191,7 +233,11 @@ async function endOldSession(ctx: Context, spec: SignInSpec): Promise<void> {
   // also stop this Logout, so that nothing is sent at all.
   checkEndpointOverride(ctx.endpoints, "oidc");
   checkEndpointOverride(ctx.endpoints, "portal");
-  const clients = createSsoClients(spec.region, ctx.endpoints, { network: () => networkFor(ctx), requestTimeoutMs: 5000, debug: ctx.debug ? debugLogFor(ctx) : undefined });
-  if ((await signOut(clients, cached.accessToken)) === "signed-out") ctx.stderr.write(`Ended the session of ${escapeControlChars(describeSignIn(spec))} (--force), so the new sign-in starts a new one.\n`);
+  const clients = createSsoClients(spec.region, ctx.endpoints, {
+    network: () => networkFor(ctx),
+    requestTimeoutMs: 5000,
+    debug: ctx.debug ? debugLogFor(ctx) : undefined,
+  });
+  if ((await signOut(clients, cached.accessToken)) === "signed-out")
+    ctx.stderr.write(`Ended the session of ${escapeControlChars(describeSignIn(spec))} (--force), so the new sign-in starts a new one.\n`);
 }
-

@@ -36,7 +36,11 @@ export async function deleteChainCacheFiles(deps: Pick<Context, "paths" | "env">
     if (base === undefined) continue;
     try {
       const p = resolveSsoProfile(doc, base);
-      const ours = signIn === undefined || (signIn.ssoSession !== undefined ? p.ssoSession === signIn.ssoSession : p.kind === "legacy" && sameStartUrl(p.startUrl, signIn.startUrl));
+      const ours =
+        signIn === undefined ||
+        (signIn.ssoSession !== undefined
+          ? p.ssoSession === signIn.ssoSession
+          : p.kind === "legacy" && sameStartUrl(p.startUrl, signIn.startUrl));
       if (!ours) continue;
       for (const hop of (await readRoleChain(deps, name))?.hops ?? []) files.add(hop.cacheFile);
       // The base profile's own role keys too, which sign the chain's first AssumeRole.

@@ -22,10 +22,17 @@ export function formatLogoutReport(r: LogoutResult): string {
   const unreachable = r.signedOut.filter((s) => s.outcome === "unreachable").length;
   if (r.signedOut.length > 0) {
     const n = r.signedOut.length;
-    lines.push(`Signed out of ${n} session${n === 1 ? "" : "s"}${unreachable ? ` (${unreachable} could not be told: the server was unreachable; the cached token was removed here)` : ""}.`);
+    lines.push(
+      `Signed out of ${n} session${n === 1 ? "" : "s"}${unreachable ? ` (${unreachable} could not be told: the server was unreachable; the cached token was removed here)` : ""}.`,
+    );
   }
   const removed = r.removedProfiles.length;
-  if (removed > 0) lines.push(escapeControlChars(`Removed keys from ${removed} profile${removed === 1 ? "" : "s"} in ${r.credentialsFile}: ${r.removedProfiles.join(", ")}.`));
+  if (removed > 0)
+    lines.push(
+      escapeControlChars(
+        `Removed keys from ${removed} profile${removed === 1 ? "" : "s"} in ${r.credentialsFile}: ${r.removedProfiles.join(", ")}.`,
+      ),
+    );
   if (r.keptProfiles.length > 0) lines.push(escapeControlChars(`Left alone (keys not written by sso-cli): ${r.keptProfiles.join(", ")}.`));
   return lines.map((l) => `${l}\n`).join("");
 }

@@ -56,12 +56,22 @@ export async function logout(ctx: Context, input: LogoutInput): Promise<LogoutRe
   // already signed out.
   if (written.length > 0) {
     await readCredentialsFile(ctx.paths.credentialsFile);
-    if (!(await isDevNull(ctx.paths.credentialsFile))) await checkWritableTarget(ctx.paths.credentialsFile, { secret: true, willWrite: true });
+    if (!(await isDevNull(ctx.paths.credentialsFile)))
+      await checkWritableTarget(ctx.paths.credentialsFile, { secret: true, willWrite: true });
   }
   debug("logout scope", { tokenFiles: scope.tokenFiles.map((t) => t.fileName), roleCacheFiles: scope.roleCacheFiles ?? "every sso entry" });
 
   const signedOut = await mapBounded(scope.tokenFiles, 8, async (t) => {
-    const outcome: SignOutOutcome = t.region ? await signOut(createSsoClients(t.region, ctx.endpoints, { network: () => networkFor(ctx, input.profile), requestTimeoutMs: 5000, debug: ctx.debug ? debug : undefined }), t.accessToken) : "unreachable";
+    const outcome: SignOutOutcome = t.region
+      ? await signOut(
+          createSsoClients(t.region, ctx.endpoints, {
+            network: () => networkFor(ctx, input.profile),
+            requestTimeoutMs: 5000,
+            debug: ctx.debug ? debug : undefined,
+          }),
+          t.accessToken,
+        )
+      : "unreachable";
     await deleteTokenCacheEntry(ctx.paths.ssoCacheDir, t.fileName);
     return { fileName: t.fileName, outcome };
   });
@@ -74,7 +84,9 @@ export async function logout(ctx: Context, input: LogoutInput): Promise<LogoutRe
   removedRoleCacheFiles += await deleteChainCacheFiles(ctx, scope.signIn);
 
   const edits = written.map((w) => ({ profile: w.profile, remove: true as const }));
-  const outcomes = edits.length ? await updateCredentialsFile(ctx.paths.credentialsFile, edits, ledgerFile, { notice: noticeTo(ctx.stderr) }) : [];
+  const outcomes = edits.length
+    ? await updateCredentialsFile(ctx.paths.credentialsFile, edits, ledgerFile, { notice: noticeTo(ctx.stderr) })
+    : [];
   const removedProfiles = outcomes.filter((o) => o.outcome === "removed").map((o) => o.profile);
   const keptProfiles = outcomes.filter((o) => o.outcome === "not-ours").map((o) => o.profile);
 
@@ -91,17 +103,31 @@ async function resolveScope(ctx: Context, input: LogoutInput): Promise<Scope> {
   const doc = await readConfigFile(ctx.paths.configFile);
   // A role chain signs out of the sign-in its base profile uses (with the chain's keys, recorded under it).
   const signInProfile = profile !== undefined ? (chainBaseProfile(profile, configSection(doc)) ?? profile) : undefined;
-  const spec = signInProfile !== undefined ? resolveSsoProfile(doc, signInProfile) : { ...resolveSsoSession(doc, input.ssoSession!), kind: "sso-session" as const };
+  const spec =
+    signInProfile !== undefined
+      ? resolveSsoProfile(doc, signInProfile)
+      : { ...resolveSsoSession(doc, input.ssoSession!), kind: "sso-session" as const };
   const session = spec.kind === "sso-session" ? spec.ssoSession : undefined;
   const fileName = tokenCacheFileName({ ssoSession: session, startUrl: spec.startUrl });
   const entry = await readTokenCacheEntry(ctx.paths.ssoCacheDir, fileName);
-  const owns = (e: WrittenProfile): boolean => (session !== undefined ? e.source.ssoSession === session : e.source.startUrl === spec.startUrl);
+  const owns = (e: WrittenProfile): boolean =>
+    session !== undefined ? e.source.ssoSession === session : e.source.startUrl === spec.startUrl;
   const written = (await listLedgerEntries(defaultLedgerFile(ctx.paths.home), { credentialsFile: ctx.paths.credentialsFile })).filter(owns);
   const roleCacheFiles = written.map((w) =>
-    roleCacheFileName({ accountId: w.source.accountId, roleName: w.source.roleName, ...(session !== undefined ? { sessionName: session } : { startUrl: spec.startUrl }) }),
+    roleCacheFileName({
+      accountId: w.source.accountId,
+      roleName: w.source.roleName,
+      ...(session !== undefined ? { sessionName: session } : { startUrl: spec.startUrl }),
+    }),
   );
   if ("accountId" in spec && spec.accountId && "roleName" in spec && spec.roleName) {
-    roleCacheFiles.push(roleCacheFileName({ accountId: spec.accountId, roleName: spec.roleName, ...(session !== undefined ? { sessionName: session } : { startUrl: spec.startUrl }) }));
+    roleCacheFiles.push(
+      roleCacheFileName({
+        accountId: spec.accountId,
+        roleName: spec.roleName,
+        ...(session !== undefined ? { sessionName: session } : { startUrl: spec.startUrl }),
+      }),
+    );
   }
   return {
     tokenFiles: entry ? [{ fileName, accessToken: entry.accessToken, region: entry.region || spec.region }] : [],

@@ -14,13 +14,32 @@ export function addRolesCommand(program: Command, ctx: Context): void {
     const { values } = parsed;
     const input = toRolesInput(parsed);
     const r = await withTargetPicker(ctx, input, (i) => listRoles(ctx, i));
-    ctx.stdout.write(values.json === true ? formatRolesJson(r.rows) : values.csv === true ? formatRolesCsv(r.rows) : ctx.tty.stdout ? formatRolesTable(r.rows) : formatRolesLines(r.rows));
+    ctx.stdout.write(
+      values.json === true
+        ? formatRolesJson(r.rows)
+        : values.csv === true
+          ? formatRolesCsv(r.rows)
+          : ctx.tty.stdout
+            ? formatRolesTable(r.rows)
+            : formatRolesLines(r.rows),
+    );
     reportRolesOutcome(ctx, r);
   });
 }
 
 export function formatRolesJson(rows: readonly RoleRow[]): string {
-  return `${JSON.stringify(rows.map((r) => ({ accountId: r.accountId, accountName: r.accountName, emailAddress: r.emailAddress ?? null, roleName: r.roleName, profiles: r.profiles, chainedProfiles: r.chainedProfiles })), null, 2)}\n`;
+  return `${JSON.stringify(
+    rows.map((r) => ({
+      accountId: r.accountId,
+      accountName: r.accountName,
+      emailAddress: r.emailAddress ?? null,
+      roleName: r.roleName,
+      profiles: r.profiles,
+      chainedProfiles: r.chainedProfiles,
+    })),
+    null,
+    2,
+  )}\n`;
 }
 
 /** RFC 4180: every field quoted where it must be, CRLF-free lines; profiles space-separated in one field. */
@@ -29,17 +48,34 @@ export function formatRolesCsv(rows: readonly RoleRow[]): string {
     const s = escapeControlChars(v);
     return /[",\s]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
-  const lines = [["account_id", "account_name", "email", "role_name", "profiles"], ...rows.map((r) => [r.accountId, r.accountName, r.emailAddress ?? "", r.roleName, r.profiles.join(" ")])];
+  const lines = [
+    ["account_id", "account_name", "email", "role_name", "profiles"],
+    ...rows.map((r) => [r.accountId, r.accountName, r.emailAddress ?? "", r.roleName, r.profiles.join(" ")]),
+  ];
   return lines.map((l) => `${l.map(field).join(",")}\n`).join("");
 }
 
 export function formatRolesTable(rows: readonly RoleRow[]): string {
-  return formatTable(["ACCOUNT ID", "ACCOUNT NAME", "EMAIL", "ROLE", "PROFILES"], rows.map((r) => [r.accountId, r.accountName, r.emailAddress ?? "", r.roleName, [...r.profiles, ...r.chainedProfiles.map((c) => `${c} (chain)`)].join(", ")]));
+  return formatTable(
+    ["ACCOUNT ID", "ACCOUNT NAME", "EMAIL", "ROLE", "PROFILES"],
+    rows.map((r) => [
+      r.accountId,
+      r.accountName,
+      r.emailAddress ?? "",
+      r.roleName,
+      [...r.profiles, ...r.chainedProfiles.map((c) => `${c} (chain)`)].join(", "),
+    ]),
+  );
 }
 
 /** Not a terminal: one tab-separated line per account and role, for cut and awk. */
 export function formatRolesLines(rows: readonly RoleRow[]): string {
-  return rows.map((r) => `${[r.accountId, r.accountName, r.emailAddress ?? "", r.roleName, r.profiles.join(",")].map((c) => escapeControlChars(c)).join("\t")}\n`).join("");
+  return rows
+    .map(
+      (r) =>
+        `${[r.accountId, r.accountName, r.emailAddress ?? "", r.roleName, r.profiles.join(",")].map((c) => escapeControlChars(c)).join("\t")}\n`,
+    )
+    .join("");
 }
 
 /** Accounts that could not be listed, on stderr; their error when every one failed, else a partial success. */
@@ -50,5 +86,8 @@ function reportRolesOutcome(ctx: Pick<Context, "stderr">, r: RolesResult): void 
   if (r.failed.length === r.accounts && r.failed.length === 1) throw r.failed[0]!.error;
   for (const f of r.failed) ctx.stderr.write(`  ${escapeControlChars(`${f.accountId} ${f.accountName}: ${f.error.message}`)}\n`);
   if (r.failed.length === r.accounts) throw r.failed[0]!.error;
-  throw new SsoCliError(`The roles of ${r.failed.length} of ${r.accounts} accounts could not be listed; the others are shown.`, Exit.partial);
+  throw new SsoCliError(
+    `The roles of ${r.failed.length} of ${r.accounts} accounts could not be listed; the others are shown.`,
+    Exit.partial,
+  );
 }

@@ -58,10 +58,17 @@ export interface RolesResult {
  * asks a person and says "run: sso-cli login …" instead.
  */
 export async function listRoles(ctx: Context, input: RolesInput): Promise<RolesResult> {
-  if ([input.startUrl, input.profile, input.ssoSession].filter((v) => v !== undefined).length > 1) throw new UsageError("Give only one of START_URL, --profile and --sso-session.");
+  if ([input.startUrl, input.profile, input.ssoSession].filter((v) => v !== undefined).length > 1)
+    throw new UsageError("Give only one of START_URL, --profile and --sso-session.");
   const doc = await readConfigFile(ctx.paths.configFile);
   warnUnknownRegions(ctx.stderr, [["REGION", input.region]]);
-  const plan = resolveLoginPlan(doc, { startUrl: input.startUrl, region: input.region, profile: input.profile, ssoSession: input.ssoSession, envProfile: ctx.env.AWS_PROFILE || undefined });
+  const plan = resolveLoginPlan(doc, {
+    startUrl: input.startUrl,
+    region: input.region,
+    profile: input.profile,
+    ssoSession: input.ssoSession,
+    envProfile: ctx.env.AWS_PROFILE || undefined,
+  });
   // Several sign-ins can name one start URL (an sso-session and legacy profiles): one user, one list.
   const spec = plan.signIns.find((s) => s.ssoSession !== undefined) ?? plan.signIns[0];
   if (!spec) throw new UsageError("Nothing to list: no sign-in was found for that.");
@@ -91,10 +98,20 @@ export async function listRoles(ctx: Context, input: RolesInput): Promise<RolesR
   const wanted = input.account?.toLowerCase();
   const allAccounts = accounts;
   if (wanted !== undefined) accounts = accounts.filter((a) => a.accountId === input.account || a.accountName.toLowerCase() === wanted);
-  let unmatched = input.account !== undefined && accounts.length === 0 && allAccounts.length > 0 ? noMatchLine("account", "--account", [input.account], allAccounts.map((a) => a.accountName)) : undefined;
+  let unmatched =
+    input.account !== undefined && accounts.length === 0 && allAccounts.length > 0
+      ? noMatchLine(
+          "account",
+          "--account",
+          [input.account],
+          allAccounts.map((a) => a.accountName),
+        )
+      : undefined;
   debug(`roles: ${accounts.length} accounts to list roles of`);
 
-  const listed = await mapBounded(accounts, FAN_OUT_CONCURRENCY, (a) => retry(() => listAccountRoles(session.clients, session.accessToken, a.accountId)));
+  const listed = await mapBounded(accounts, FAN_OUT_CONCURRENCY, (a) =>
+    retry(() => listAccountRoles(session.clients, session.accessToken, a.accountId)),
+  );
   const pointing = profilesByRole(doc, spec);
   const chained = chainsByRole(doc, pointing);
   const rows: RoleRow[] = [];
@@ -104,19 +121,29 @@ export async function listRoles(ctx: Context, input: RolesInput): Promise<RolesR
   listed.forEach((r, i) => {
     const a = accounts[i]!;
     if (!r.ok) {
-      const error = isUnauthorized(r.error) ? new LoginRequiredError(describeSignIn(spec), loginHint) : describeServiceError(r.error, `listing the roles of account ${a.accountId}`, session.clients.urls.portal);
+      const error = isUnauthorized(r.error)
+        ? new LoginRequiredError(describeSignIn(spec), loginHint)
+        : describeServiceError(r.error, `listing the roles of account ${a.accountId}`, session.clients.urls.portal);
       failed.push({ accountId: a.accountId, accountName: a.accountName, error });
       return;
     }
     for (const roleName of r.value) {
       roleNames.add(roleName);
       if (role !== undefined && roleName.toLowerCase() !== role) continue;
-      rows.push({ accountId: a.accountId, accountName: a.accountName, emailAddress: a.emailAddress, roleName, profiles: pointing.get(`${a.accountId}/${roleName}`) ?? [], chainedProfiles: chained.get(`${a.accountId}/${roleName}`) ?? [] });
+      rows.push({
+        accountId: a.accountId,
+        accountName: a.accountName,
+        emailAddress: a.emailAddress,
+        roleName,
+        profiles: pointing.get(`${a.accountId}/${roleName}`) ?? [],
+        chainedProfiles: chained.get(`${a.accountId}/${roleName}`) ?? [],
+      });
     }
   });
   const byName = (x: RoleRow, y: RoleRow): number =>
     naturalCompare(x.accountName, y.accountName) || x.accountId.localeCompare(y.accountId) || naturalCompare(x.roleName, y.roleName);
-  if (input.role !== undefined && rows.length === 0 && failed.length === 0 && roleNames.size > 0) unmatched ??= noMatchLine("role", "--role", [input.role], roleNames);
+  if (input.role !== undefined && rows.length === 0 && failed.length === 0 && roleNames.size > 0)
+    unmatched ??= noMatchLine("role", "--role", [input.role], roleNames);
   return { signIn: describeSignIn(spec), rows: rows.sort(byName), accounts: accounts.length, unmatched, failed };
 }
 
@@ -133,7 +160,8 @@ function profilesByRole(doc: IniDocument, spec: SignInSpec): Map<string, string[
     } catch {
       continue; // not an Identity Center profile, or a broken one: nothing points anywhere
     }
-    if (p.accountId === undefined || p.roleName === undefined || normalizeStartUrl(p.startUrl) !== normalizeStartUrl(spec.startUrl)) continue;
+    if (p.accountId === undefined || p.roleName === undefined || normalizeStartUrl(p.startUrl) !== normalizeStartUrl(spec.startUrl))
+      continue;
     const key = `${p.accountId}/${p.roleName}`;
     out.set(key, [...(out.get(key) ?? []), name]);
   }

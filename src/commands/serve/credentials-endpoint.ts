@@ -57,7 +57,12 @@ export async function startCredentialsEndpoint(o: EndpointOptions): Promise<Cred
 
   const send = (res: ServerResponse, status: number, body?: object): void => {
     const text = body === undefined ? "" : JSON.stringify(body);
-    res.writeHead(status, { "Cache-Control": "no-store", "Content-Type": "application/json", "Content-Length": Buffer.byteLength(text), Connection: "close" });
+    res.writeHead(status, {
+      "Cache-Control": "no-store",
+      "Content-Type": "application/json",
+      "Content-Length": Buffer.byteLength(text),
+      Connection: "close",
+    });
     res.end(text);
   };
 
@@ -74,7 +79,8 @@ export async function startCredentialsEndpoint(o: EndpointOptions): Promise<Cred
     if (profile === undefined) return send(res, 404, { Code: "NotFound", Message: "No profile is served on this path." });
     const answer = await o.keysFor(profile);
     if (!answer.ok) {
-      const message = answer.error instanceof SsoCliError ? answer.error.message : "The keys could not be renewed; see the server's output.";
+      const message =
+        answer.error instanceof SsoCliError ? answer.error.message : "The keys could not be renewed; see the server's output.";
       return send(res, 403, { Code: "SsoCliLoginRequired", Message: message });
     }
     const k = answer.keys;

@@ -54,7 +54,9 @@ export class KeyKeeper {
       // Said once, and only for a profile served before: a failure at start is the command's error.
       if (this.held.has(profile) && !this.failing.has(profile)) {
         this.failing.add(profile);
-        this.say(`sso-cli: profile ${profile}: ${error instanceof SsoCliError ? error.message : "its keys could not be renewed"} (still serving; a sign-in elsewhere revives it)`);
+        this.say(
+          `sso-cli: profile ${profile}: ${error instanceof SsoCliError ? error.message : "its keys could not be renewed"} (still serving; a sign-in elsewhere revives it)`,
+        );
       }
       const h = this.held.get(profile);
       if (h) this.schedule(profile, 0);

@@ -11,7 +11,11 @@ import { KeyKeeper } from "./key-keeper.js";
  * answered at once. Keys come from the role cache the AWS CLI v2 shares, else GetRoleCredentials
  * with the cached sign-in, refreshed silently as `login` does; never a browser.
  */
-export async function startProfileEndpoint(ctx: Context, asked: readonly (string | undefined)[], port?: number): Promise<CredentialsEndpoint> {
+export async function startProfileEndpoint(
+  ctx: Context,
+  asked: readonly (string | undefined)[],
+  port?: number,
+): Promise<CredentialsEndpoint> {
   // Undefined: AWS_PROFILE, else the only profile with an account and role, as for `exec`.
   const profiles: string[] = [];
   for (const p of asked) profiles.push((await resolveKeysProfile(ctx, p)).profile);

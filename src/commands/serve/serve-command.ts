@@ -25,7 +25,9 @@ export function formatServeExports(s: Serving): string {
   // A profile's name goes on a comment: nothing in it may end the line.
   const named = (profile: string): string => (s.urls.length > 1 ? `   # profile ${profile.replace(/[^\x20-\x7e]/g, "?")}` : "");
   const lines = [
-    "file" in s.token ? `export AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE=${quote(s.token.file)}` : `export AWS_CONTAINER_AUTHORIZATION_TOKEN=${quote(s.token.value)}`,
+    "file" in s.token
+      ? `export AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE=${quote(s.token.file)}`
+      : `export AWS_CONTAINER_AUTHORIZATION_TOKEN=${quote(s.token.value)}`,
     ...s.urls.map(([profile, url], i) => `${i === 0 ? "" : "# "}export AWS_CONTAINER_CREDENTIALS_FULL_URI=${quote(url)}${named(profile)}`),
   ];
   return lines.join("\n") + "\n";

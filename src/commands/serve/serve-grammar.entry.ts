@@ -8,9 +8,18 @@ export const SERVE_GRAMMAR: CommandGrammar = {
   description: "Serve profiles' role keys on a local credentials endpoint that renews them, until Ctrl-C",
   args: [],
   flags: [
-    flag(PROFILE_FLAG, "a profile to serve (default: AWS_PROFILE, else the only profile with an account and role); repeat for several, a path each", { repeatable: true }),
+    flag(
+      PROFILE_FLAG,
+      "a profile to serve (default: AWS_PROFILE, else the only profile with an account and role); repeat for several, a path each",
+      { repeatable: true },
+    ),
     { flag: "--port", value: "<n>", key: "port", description: "the port on 127.0.0.1 (default: a free one)" },
-    { flag: "--token-file", value: "<path>", key: "tokenFile", description: "write the token to this file (mode 0600) and print AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE instead of the token" },
+    {
+      flag: "--token-file",
+      value: "<path>",
+      key: "tokenFile",
+      description: "write the token to this file (mode 0600) and print AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE instead of the token",
+    },
   ],
   help: `
 Starts the container-credentials endpoint every AWS SDK, botocore and the AWS CLI read, on

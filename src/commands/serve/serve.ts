@@ -23,7 +23,8 @@ export interface Serving {
 }
 
 function parsePort(text: string): number {
-  if (!/^\d{1,5}$/.test(text) || Number(text) < 1 || Number(text) > 65535) throw new UsageError(`--port must be a number from 1 to 65535.`, "Or leave it out for a free port.");
+  if (!/^\d{1,5}$/.test(text) || Number(text) < 1 || Number(text) > 65535)
+    throw new UsageError(`--port must be a number from 1 to 65535.`, "Or leave it out for a free port.");
   return Number(text);
 }
 
@@ -34,7 +35,8 @@ function parsePort(text: string): number {
  */
 export async function serve(ctx: Context, input: ServeInput, ready: (s: Serving) => void): Promise<void> {
   const port = input.port === undefined ? undefined : parsePort(input.port);
-  const tokenFile = input.tokenFile === undefined ? undefined : isAbsolute(input.tokenFile) ? input.tokenFile : resolve(ctx.paths.home, input.tokenFile);
+  const tokenFile =
+    input.tokenFile === undefined ? undefined : isAbsolute(input.tokenFile) ? input.tokenFile : resolve(ctx.paths.home, input.tokenFile);
   const asked = input.profiles.length ? [...new Set(input.profiles)] : [undefined];
   const endpoint: CredentialsEndpoint = await startProfileEndpoint(ctx, asked, port);
   const undo: Array<() => Promise<unknown>> = [() => endpoint.close()];
@@ -45,7 +47,14 @@ export async function serve(ctx: Context, input: ServeInput, ready: (s: Serving)
       await chmod(tokenFile, 0o600);
       undo.push(() => import("node:fs/promises").then((f) => f.rm(tokenFile, { force: true })));
     }
-    undo.push(await recordRunningKeeper(ctx.paths.home, { command: "serve", profiles: [...endpoint.urls.keys()], port: endpoint.port, startedAt: ctx.now().toISOString() }));
+    undo.push(
+      await recordRunningKeeper(ctx.paths.home, {
+        command: "serve",
+        profiles: [...endpoint.urls.keys()],
+        port: endpoint.port,
+        startedAt: ctx.now().toISOString(),
+      }),
+    );
     ready({ urls: [...endpoint.urls], token: tokenFile !== undefined ? { file: tokenFile } : { value: endpoint.token } });
     await new Promise<void>((done) => {
       if (ctx.signal.aborted) done();

@@ -50,7 +50,12 @@ export async function chainStatuses(
     try {
       const chain = (await readRoleChain(deps, name))!;
       const hops: ChainHopStatus[] = [];
-      for (const h of chain.hops) hops.push({ profile: h.profile, roleArn: h.roleArn, cacheExpiresAt: (await readAssumedRoleKeys(deps.paths.cliCacheDir, h.cacheFile))?.expiration });
+      for (const h of chain.hops)
+        hops.push({
+          profile: h.profile,
+          roleArn: h.roleArn,
+          cacheExpiresAt: (await readAssumedRoleKeys(deps.paths.cliCacheDir, h.cacheFile))?.expiration,
+        });
       const signIn = chain.base.kind === "sso" ? bySpec.get(specKey(specOf(resolveSsoProfile(doc, chain.base.profile)))) : undefined;
       const last = chain.hops.at(-1)!;
       const fileExpiry = written.get(name);

@@ -22,7 +22,17 @@ export function addStatusCommand(program: Command, ctx: Context): void {
     ctx.stdout.write(values.json === true ? formatStatusJson(r) : ctx.tty.stdout ? formatStatusTable(r) : formatStatusLines(r));
     ctx.stderr.write(sessionEndWarnings(r));
     if (r.checkFailed) throw r.checkFailed;
-    if (!r.ok) throw notValid(r, profile !== undefined ? `--profile ${profile}` : ssoSession !== undefined ? `--sso-session ${ssoSession}` : r.signIns.length === 1 && r.signIns[0]!.spec.ssoSession ? `--sso-session ${r.signIns[0]!.spec.ssoSession}` : "--all");
+    if (!r.ok)
+      throw notValid(
+        r,
+        profile !== undefined
+          ? `--profile ${profile}`
+          : ssoSession !== undefined
+            ? `--sso-session ${ssoSession}`
+            : r.signIns.length === 1 && r.signIns[0]!.spec.ssoSession
+              ? `--sso-session ${r.signIns[0]!.spec.ssoSession}`
+              : "--all",
+      );
   });
 }
 
@@ -53,10 +63,18 @@ export function formatStatusJson(r: StatusResult): string {
         credentialsFileExpiresAt: iso(p.credentialsFileExpiresAt),
         roleCacheExpiresAt: iso(p.roleCacheExpiresAt),
         next: p.next,
-        ...(p.chain ? { chain: p.chain.map((h) => ({ profile: h.profile, roleArn: h.roleArn, cacheExpiresAt: iso(h.cacheExpiresAt) })) } : {}),
+        ...(p.chain
+          ? { chain: p.chain.map((h) => ({ profile: h.profile, roleArn: h.roleArn, cacheExpiresAt: iso(h.cacheExpiresAt) })) }
+          : {}),
       })),
       skipped: r.skipped,
-      running: r.running.map((k) => ({ command: k.command, pid: k.pid, profiles: k.profiles, port: k.port ?? null, startedAt: k.startedAt })),
+      running: r.running.map((k) => ({
+        command: k.command,
+        pid: k.pid,
+        profiles: k.profiles,
+        port: k.port ?? null,
+        startedAt: k.startedAt,
+      })),
     },
     null,
     2,
@@ -72,20 +90,32 @@ function tokenText(s: SignInStatus, now: Date): string {
 function serviceText(s: SignInStatus): string {
   if (!s.service) return "";
   const skew = s.service.clockSkewSeconds;
-  const clock = skew === undefined ? "" : `, clock skew ${skew >= 0 ? "+" : ""}${skew}s${Math.abs(skew) >= 300 ? " (too far: fix this clock)" : ""}`;
+  const clock =
+    skew === undefined ? "" : `, clock skew ${skew >= 0 ? "+" : ""}${skew}s${Math.abs(skew) >= 300 ? " (too far: fix this clock)" : ""}`;
   return `; service: ${s.service.accepted ? "accepted" : "REFUSED (signed out or revoked)"}${clock}`;
 }
 
-const NEXT_TEXT: Record<NextStep, string> = { nothing: "nothing", refresh: "refresh (sso-cli login, no browser)", login: "login (sso-cli login, in the browser)" };
+const NEXT_TEXT: Record<NextStep, string> = {
+  nothing: "nothing",
+  refresh: "refresh (sso-cli login, no browser)",
+  login: "login (sso-cli login, in the browser)",
+};
 
 function keysText(p: ProfileStatus, now: Date): string {
   const parts: string[] = [];
-  if (p.credentialsFileExpiresAt) parts.push(`credentials file keys ${p.credentialsFileExpiresAt > now ? "until" : "expired"} ${formatExpiry(p.credentialsFileExpiresAt)} (${formatTimeLeft(p.credentialsFileExpiresAt, now)})`);
-  if (p.roleCacheExpiresAt) parts.push(`role cache ${p.roleCacheExpiresAt > now ? "until" : "expired"} ${formatExpiry(p.roleCacheExpiresAt)}`);
+  if (p.credentialsFileExpiresAt)
+    parts.push(
+      `credentials file keys ${p.credentialsFileExpiresAt > now ? "until" : "expired"} ${formatExpiry(p.credentialsFileExpiresAt)} (${formatTimeLeft(p.credentialsFileExpiresAt, now)})`,
+    );
+  if (p.roleCacheExpiresAt)
+    parts.push(`role cache ${p.roleCacheExpiresAt > now ? "until" : "expired"} ${formatExpiry(p.roleCacheExpiresAt)}`);
   const keys = parts.length ? parts.join(", ") : "no keys written";
   // A role chain: each hop from the sign-in up, with its cached keys, so what runs out first shows.
   if (!p.chain) return keys;
-  const hops = p.chain.map((h) => `${h.profile} ${h.cacheExpiresAt ? `(cached ${h.cacheExpiresAt > now ? "until" : "expired"} ${formatExpiry(h.cacheExpiresAt)})` : "(not cached)"}`);
+  const hops = p.chain.map(
+    (h) =>
+      `${h.profile} ${h.cacheExpiresAt ? `(cached ${h.cacheExpiresAt > now ? "until" : "expired"} ${formatExpiry(h.cacheExpiresAt)})` : "(not cached)"}`,
+  );
   return `${keys}; chain ${p.signIn} → ${hops.join(" → ")}`;
 }
 
@@ -93,7 +123,10 @@ function keysText(p: ProfileStatus, now: Date): string {
 export function formatStatusLines(r: StatusResult): string {
   const now = r.checkedAt;
   const lines = [
-    ...r.signIns.map((s) => `sign-in ${s.name}: ${tokenText(s, now)}${s.refreshable ? ", refreshable" : s.tokenExpiresAt ? ", not refreshable" : ""}${serviceText(s)}; next: ${NEXT_TEXT[s.next]}`),
+    ...r.signIns.map(
+      (s) =>
+        `sign-in ${s.name}: ${tokenText(s, now)}${s.refreshable ? ", refreshable" : s.tokenExpiresAt ? ", not refreshable" : ""}${serviceText(s)}; next: ${NEXT_TEXT[s.next]}`,
+    ),
     ...r.profiles.map((p) => `profile ${p.profile} (${p.accountId} ${p.roleName}): ${keysText(p, now)}; next: ${NEXT_TEXT[p.next]}`),
     ...r.skipped.map((s) => `skipped ${s.profile}: ${s.reason}`),
     ...r.running.map(runningText),
@@ -117,11 +150,24 @@ export function formatStatusTable(r: StatusResult): string {
     ]);
     for (const p of r.profiles.filter((x) => x.signIn === s.name)) {
       const keys = p.credentialsFileExpiresAt ?? p.roleCacheExpiresAt;
-      rows.push([`  ${p.profile}${p.chain ? " (chain)" : ""}`, p.accountId, p.roleName, keys ? formatExpiry(keys) : "-", keys ? `${formatTimeLeft(keys, now)}${p.credentialsFileExpiresAt ? "" : " (cache)"}` : "no keys", "", p.next]);
+      rows.push([
+        `  ${p.profile}${p.chain ? " (chain)" : ""}`,
+        p.accountId,
+        p.roleName,
+        keys ? formatExpiry(keys) : "-",
+        keys ? `${formatTimeLeft(keys, now)}${p.credentialsFileExpiresAt ? "" : " (cache)"}` : "no keys",
+        "",
+        p.next,
+      ]);
     }
   }
   const table = formatTable(["SIGN-IN / PROFILE", "ACCOUNT", "ROLE", "EXPIRES", "LEFT", "REFRESHABLE", "NEXT"], rows);
-  return table + [...r.skipped.map((s) => `skipped ${s.profile}: ${s.reason}`), ...r.running.map(runningText)].map((l) => `${escapeControlChars(l)}\n`).join("");
+  return (
+    table +
+    [...r.skipped.map((s) => `skipped ${s.profile}: ${s.reason}`), ...r.running.map(runningText)]
+      .map((l) => `${escapeControlChars(l)}\n`)
+      .join("")
+  );
 }
 
 /** A process keeping keys fresh: "running: sso-cli serve (pid 4242) for dev, prod on 127.0.0.1:8123 since …". */
@@ -150,7 +196,10 @@ export function notValid(r: StatusResult, selector: string): NotValidError {
   if (gone.length) parts.push(`the keys of ${names(gone)} have expired`);
   const text = parts.join("; ") || "not valid for 15 more minutes";
   const browser = [...r.signIns, ...r.profiles].some((x) => x.next === "login");
-  return new NotValidError(`${text[0]!.toUpperCase()}${text.slice(1)}.`, `Run: sso-cli login ${selector}${browser ? " (signs in in the browser)" : " (no browser needed)"}`);
+  return new NotValidError(
+    `${text[0]!.toUpperCase()}${text.slice(1)}.`,
+    `Run: sso-cli login ${selector}${browser ? " (signs in in the browser)" : " (no browser needed)"}`,
+  );
 }
 
 const HOUR_MS = 3600_000;
@@ -163,7 +212,9 @@ export function sessionEndWarnings(r: StatusResult): string {
   const now = r.checkedAt.getTime();
   return r.signIns
     .filter((s) => s.state === "valid" && !s.refreshable && s.tokenExpiresAt !== undefined && s.tokenExpiresAt.getTime() - now <= HOUR_MS)
-    .map((s) => `${escapeControlChars(`warning: the sign-in ${s.name} ends at ${formatExpiry(s.tokenExpiresAt!)} (in ${formatTimeLeft(s.tokenExpiresAt!, r.checkedAt)}) and cannot be renewed without a browser; sign in again before then: sso-cli login ${s.spec.ssoSession !== undefined ? `--sso-session ${s.spec.ssoSession}` : `${s.spec.startUrl} ${s.spec.region}`} --force`)}\n`)
+    .map(
+      (s) =>
+        `${escapeControlChars(`warning: the sign-in ${s.name} ends at ${formatExpiry(s.tokenExpiresAt!)} (in ${formatTimeLeft(s.tokenExpiresAt!, r.checkedAt)}) and cannot be renewed without a browser; sign in again before then: sso-cli login ${s.spec.ssoSession !== undefined ? `--sso-session ${s.spec.ssoSession}` : `${s.spec.startUrl} ${s.spec.region}`} --force`)}\n`,
+    )
     .join("");
 }
-

@@ -89,7 +89,13 @@ export async function getStatus(deps: StatusDeps, input: StatusInput): Promise<S
   const selected = input.profile !== undefined || input.ssoSession !== undefined || envProfile !== undefined;
   const written = await readWrittenKeys(deps);
   // A populated profile that holds keys sso-cli wrote (login --profile named it) counts like any other.
-  const plan = resolveLoginPlan(doc, { profile: input.profile, ssoSession: input.ssoSession, all: !selected, envProfile, holdingKeys: new Set(written.expiry.keys()) });
+  const plan = resolveLoginPlan(doc, {
+    profile: input.profile,
+    ssoSession: input.ssoSession,
+    all: !selected,
+    envProfile,
+    holdingKeys: new Set(written.expiry.keys()),
+  });
   const now = deps.now();
   let checkFailed: SsoCliError | undefined;
   const onCheckFailed = (err: SsoCliError): void => void (checkFailed ??= err);
@@ -97,7 +103,14 @@ export async function getStatus(deps: StatusDeps, input: StatusInput): Promise<S
   const bySpec = new Map(signIns.map((s) => [specKey(s.spec), s]));
   const profiles = await Promise.all(plan.profiles.map((p) => profileStatus(deps, p, bySpec.get(specKey(p.spec))!, written, now)));
   // Role chains: the one named, or every chain on the sign-ins shown.
-  const chains = await chainStatuses(deps, doc, plan.chains ?? (input.profile === undefined && envProfile === undefined ? chainProfilesOf(doc, plan.signIns) : []), bySpec, written.expiry, now);
+  const chains = await chainStatuses(
+    deps,
+    doc,
+    plan.chains ?? (input.profile === undefined && envProfile === undefined ? chainProfilesOf(doc, plan.signIns) : []),
+    bySpec,
+    written.expiry,
+    now,
+  );
   profiles.push(...chains.profiles);
   profiles.sort((a, b) => naturalCompare(a.profile, b.profile));
   plan.skipped.push(...chains.skipped);
@@ -105,7 +118,13 @@ export async function getStatus(deps: StatusDeps, input: StatusInput): Promise<S
   return { checkedAt: now, signIns, profiles, skipped: plan.skipped, ok, running: await listRunningKeepers(deps.paths.home), checkFailed };
 }
 
-async function signInStatus(deps: StatusDeps, spec: SignInSpec, now: Date, check: boolean, onCheckFailed: (err: SsoCliError) => void): Promise<SignInStatus> {
+async function signInStatus(
+  deps: StatusDeps,
+  spec: SignInSpec,
+  now: Date,
+  check: boolean,
+  onCheckFailed: (err: SsoCliError) => void,
+): Promise<SignInStatus> {
   const cached = await readCachedToken(deps, spec);
   const expiresAt = cached && cached.startUrl === spec.startUrl ? parseTimestamp(cached.expiresAt) : undefined;
   const refreshable = cached !== undefined && expiresAt !== undefined && canRefresh(spec, cached, now);
@@ -114,7 +133,10 @@ async function signInStatus(deps: StatusDeps, spec: SignInSpec, now: Date, check
   let next: NextStep = state === "valid" ? "nothing" : refreshable ? "refresh" : "login";
   let service: SignInStatus["service"];
   if (check && cached && expiresAt && left > 0) {
-    const clients = createSsoClients(spec.region, deps.endpoints, { network: () => networkFor(deps), debug: deps.debug ? debugLogFor(deps) : undefined });
+    const clients = createSsoClients(spec.region, deps.endpoints, {
+      network: () => networkFor(deps),
+      debug: deps.debug ? debugLogFor(deps) : undefined,
+    });
     let r;
     try {
       r = await checkAccessToken(clients, cached.accessToken);
@@ -147,7 +169,11 @@ interface WrittenKeys {
 }
 
 async function readWrittenKeys(deps: StatusDeps): Promise<WrittenKeys> {
-  const [ledger, fileKey, doc] = await Promise.all([readLedger(defaultLedgerFile(deps.paths.home)), resolveFileIdentity(deps.paths.credentialsFile), readCredentialsFile(deps.paths.credentialsFile)]);
+  const [ledger, fileKey, doc] = await Promise.all([
+    readLedger(defaultLedgerFile(deps.paths.home)),
+    resolveFileIdentity(deps.paths.credentialsFile),
+    readCredentialsFile(deps.paths.credentialsFile),
+  ]);
   const expiry = new Map<string, Date>();
   for (const [profile, e] of Object.entries(ledger.files[fileKey] ?? {})) {
     const keyId = doc.get(profile, "aws_access_key_id");
@@ -158,8 +184,18 @@ async function readWrittenKeys(deps: StatusDeps): Promise<WrittenKeys> {
   return { expiry };
 }
 
-async function profileStatus(deps: StatusDeps, p: TargetProfile, signIn: SignInStatus, written: WrittenKeys, now: Date): Promise<ProfileStatus> {
-  const roleCacheFile = roleCacheFileName({ accountId: p.accountId, roleName: p.roleName, ...(p.spec.ssoSession !== undefined ? { sessionName: p.spec.ssoSession } : { startUrl: p.spec.startUrl }) });
+async function profileStatus(
+  deps: StatusDeps,
+  p: TargetProfile,
+  signIn: SignInStatus,
+  written: WrittenKeys,
+  now: Date,
+): Promise<ProfileStatus> {
+  const roleCacheFile = roleCacheFileName({
+    accountId: p.accountId,
+    roleName: p.roleName,
+    ...(p.spec.ssoSession !== undefined ? { sessionName: p.spec.ssoSession } : { startUrl: p.spec.startUrl }),
+  });
   const cached = await readRoleCredentials(deps.paths.cliCacheDir, roleCacheFile);
   const fileExpiry = written.expiry.get(p.profile);
   // Keys in the credentials file are renewed only by `sso-cli login`; role-cache keys are fetched

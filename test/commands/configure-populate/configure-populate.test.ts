@@ -18,7 +18,8 @@ afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
 
-const SESSION = (startUrl: string) => `# my file\n[sso-session s]\nsso_start_url = ${startUrl}\nsso_region = us-east-1\nsso_registration_scopes = sso:account:access\n`;
+const SESSION = (startUrl: string) =>
+  `# my file\n[sso-session s]\nsso_start_url = ${startUrl}\nsso_region = us-east-1\nsso_registration_scopes = sso:account:access\n`;
 
 async function setUp(knobs: Parameters<typeof startTestEmulator>[0] = {}): Promise<{ ctx: TestContext; emu: Emulator; before: string }> {
   const { home, cleanup } = await makeTempHome();
@@ -32,7 +33,16 @@ async function setUp(knobs: Parameters<typeof startTestEmulator>[0] = {}): Promi
   return { ctx, emu, before };
 }
 
-const INPUT: PopulateInput = { ssoSession: "s", regions: [], accounts: [], roles: [], withKeys: false, prune: false, dryRun: false, browser: false };
+const INPUT: PopulateInput = {
+  ssoSession: "s",
+  regions: [],
+  accounts: [],
+  roles: [],
+  withKeys: false,
+  prune: false,
+  dryRun: false,
+  browser: false,
+};
 
 const calls = (emu: Emulator, op: string): number => emu.state.stats.operations[op]?.calls ?? 0;
 const profileNames = (text: string): string[] => [...text.matchAll(/^\[profile (.+)\]$/gm)].map((m) => m[1]!);
@@ -50,11 +60,21 @@ describe("configure populate in-process", () => {
   it("signs in, lists every page, writes one profile per account and role; again: nothing changes", async () => {
     const { ctx, emu, before } = await setUp();
     const r = await configurePopulate(ctx, INPUT);
-    expect(r).toMatchObject({ signIn: "signed-in", written: true, failures: [], listed: { accounts: 30, accountsInScope: 30, assignments: 90 } });
+    expect(r).toMatchObject({
+      signIn: "signed-in",
+      written: true,
+      failures: [],
+      listed: { accounts: 30, accountsInScope: 30, assignments: 90 },
+    });
     expect(r.plan.add).toHaveLength(90);
     const text = await readFile(ctx.paths.configFile, "utf8");
     expect(text.startsWith(before)).toBe(true);
-    expect(profileNames(text).slice(0, 4)).toEqual(["account-1.AdministratorAccess", "account-1.ReadOnlyAccess", "account-1.PowerUserAccess", "account-2.AdministratorAccess"]);
+    expect(profileNames(text).slice(0, 4)).toEqual([
+      "account-1.AdministratorAccess",
+      "account-1.ReadOnlyAccess",
+      "account-1.PowerUserAccess",
+      "account-2.AdministratorAccess",
+    ]);
     // 30 accounts at 7 a page: 5 pages in order, then one roles call per account.
     expect(calls(emu, "ListAccounts")).toBe(5);
     expect(calls(emu, "ListAccountRoles")).toBe(30);
@@ -74,11 +94,22 @@ describe("configure populate in-process", () => {
     // 30 roles calls at 4 a second take several seconds, on the fake clock.
     expect(ctx.now().getTime() - started).toBeGreaterThan(5_000);
     // Said once, with the rate, off a terminal too (#18 item 7).
-    expect(ctx.stderrText().match(/^IAM Identity Center is throttling these calls \(TooManyRequestsException\): slowing down to about \d+ requests a second, so this takes longer\.$/gm)).toHaveLength(1);
+    expect(
+      ctx
+        .stderrText()
+        .match(
+          /^IAM Identity Center is throttling these calls \(TooManyRequestsException\): slowing down to about \d+ requests a second, so this takes longer\.$/gm,
+        ),
+    ).toHaveLength(1);
   });
 
   it("values from the portal that no profile may hold: those assignments are set apart, the rest written (issue 16, item 5)", async () => {
-    const { ctx, before } = await setUp({ accounts: 2, rolesPerAccount: 3, roleNames: ["Admin", "Bad\nRole", "Esc\u001b]0;pwned\u0007"], accountNames: ["prod", "dev\u001b[2J"] });
+    const { ctx, before } = await setUp({
+      accounts: 2,
+      rolesPerAccount: 3,
+      roleNames: ["Admin", "Bad\nRole", "Esc\u001b]0;pwned\u0007"],
+      accountNames: ["prod", "dev\u001b[2J"],
+    });
     const r = await configurePopulate(ctx, INPUT);
     expect(r.written).toBe(true);
     expect(r.plan.add.map((p) => p.profile)).toEqual(["prod.Admin"]);
@@ -96,7 +127,9 @@ describe("configure populate in-process", () => {
   });
 
   it("a 403 on one account's roles: that account is named, the others are written", async () => {
-    const { ctx, emu } = await setUp({ injections: [{ operation: "ListAccountRoles", status: 403, error: "ForbiddenException", message: "No access", count: 1 }] });
+    const { ctx, emu } = await setUp({
+      injections: [{ operation: "ListAccountRoles", status: 403, error: "ForbiddenException", message: "No access", count: 1 }],
+    });
     const r = await configurePopulate(ctx, INPUT);
     expect(r.failures).toHaveLength(1);
     const failed = r.failures[0]!;
@@ -109,7 +142,9 @@ describe("configure populate in-process", () => {
   });
 
   it("a 5xx storm on ListAccounts before anything is listed: the error, and nothing written", async () => {
-    const { ctx, before } = await setUp({ injections: [{ operation: "ListAccounts", status: 500, error: "InternalServerException", count: 20 }] });
+    const { ctx, before } = await setUp({
+      injections: [{ operation: "ListAccounts", status: 500, error: "InternalServerException", count: 20 }],
+    });
     await expect(configurePopulate(ctx, INPUT)).rejects.toThrow(/internal error \(500 InternalServerException\)/);
     expect(await readFile(ctx.paths.configFile, "utf8")).toBe(before);
   });
@@ -119,7 +154,9 @@ describe("configure populate in-process", () => {
     await configurePopulate(ctx, INPUT);
     // The emulator counts a call, waits its latency, then takes injected faults: injecting once
     // call 7 (this run's second page) is counted fails that page and its retries.
-    when(emu, "ListAccounts", 7, () => emu.faults.inject({ operation: "ListAccounts", status: 500, error: "InternalServerException", count: 20 }));
+    when(emu, "ListAccounts", 7, () =>
+      emu.faults.inject({ operation: "ListAccounts", status: 500, error: "InternalServerException", count: 20 }),
+    );
     const r = await configurePopulate(ctx, { ...INPUT, prune: true });
     expect(r.failures.map((f) => f.what)).toEqual(["ListAccounts (after 7 accounts)"]);
     expect(r.listed.accounts).toBe(7);
@@ -140,22 +177,42 @@ describe("configure populate in-process", () => {
     await mkdir(ctx.paths.ssoCacheDir, { recursive: true });
     await writeFile(
       join(ctx.paths.ssoCacheDir, tokenCacheFileName({ ssoSession: "s", startUrl: emu.startUrl })),
-      formatTokenCacheEntry({ startUrl: emu.startUrl, region: "us-east-1", accessToken: "aoa-revoked-elsewhere", expiresAt: formatTimestamp(new Date(ctx.now().getTime() + 3600_000)) }),
+      formatTokenCacheEntry({
+        startUrl: emu.startUrl,
+        region: "us-east-1",
+        accessToken: "aoa-revoked-elsewhere",
+        expiresAt: formatTimestamp(new Date(ctx.now().getTime() + 3600_000)),
+      }),
     );
     const r = await configurePopulate(ctx, INPUT);
     expect(r).toMatchObject({ signIn: "cached", failures: [] });
     expect(r.plan.add).toHaveLength(90);
     expect(calls(emu, "StartDeviceAuthorization")).toBe(1);
     // Why a sign-in starts although the token had time left, said once (#18 item 5).
-    expect(ctx.stderrText().match(/no longer accepts the cached sign-in for sso-session s \(signed out or revoked elsewhere\): signing in again\./g)).toHaveLength(1);
+    expect(
+      ctx
+        .stderrText()
+        .match(/no longer accepts the cached sign-in for sso-session s \(signed out or revoked elsewhere\): signing in again\./g),
+    ).toHaveLength(1);
   });
 
   it("--dry-run plans and writes nothing; filters and --region shape the plan", async () => {
     const { ctx, before } = await setUp({ accountNames: Array.from({ length: 30 }, (_, i) => (i < 3 ? `prod ${i + 1}` : `dev ${i + 1}`)) });
-    const r = await configurePopulate(ctx, { ...INPUT, dryRun: true, accounts: ["prod *", "100000000030"], roles: ["*Access"], regions: ["eu-west-1", "us-east-1"], template: "{account_name}-{role_name}-{region}" });
+    const r = await configurePopulate(ctx, {
+      ...INPUT,
+      dryRun: true,
+      accounts: ["prod *", "100000000030"],
+      roles: ["*Access"],
+      regions: ["eu-west-1", "us-east-1"],
+      template: "{account_name}-{role_name}-{region}",
+    });
     expect(r.written).toBe(false);
     expect(r.listed).toMatchObject({ accounts: 30, accountsInScope: 4 });
-    expect(r.plan.add.map((p) => p.profile).slice(0, 3)).toEqual(["prod-1-AdministratorAccess-eu-west-1", "prod-1-AdministratorAccess-us-east-1", "prod-1-ReadOnlyAccess-eu-west-1"]);
+    expect(r.plan.add.map((p) => p.profile).slice(0, 3)).toEqual([
+      "prod-1-AdministratorAccess-eu-west-1",
+      "prod-1-AdministratorAccess-us-east-1",
+      "prod-1-ReadOnlyAccess-eu-west-1",
+    ]);
     expect(r.plan.add).toHaveLength(4 * 3 * 2);
     expect(await readFile(ctx.paths.configFile, "utf8")).toBe(before);
   });

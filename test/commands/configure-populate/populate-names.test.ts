@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { IniEditor } from "../../../src/files/ini-editor.js";
 import { UsageError } from "../../../src/errors.js";
-import { checkTemplate, nameProfiles, normaliseField, renderName, type Assignment } from "../../../src/commands/configure-populate/populate-names.js";
+import {
+  checkTemplate,
+  nameProfiles,
+  normaliseField,
+  renderName,
+  type Assignment,
+} from "../../../src/commands/configure-populate/populate-names.js";
 
 // Profile names must read back as one name in every client: botocore splits `[profile NAME]` with
 // shlex, the JS SDK accepts [\w-@+.%:/]. Each rendered name is checked against both readers' rules
@@ -30,7 +36,11 @@ describe("populate profile names", () => {
     ["#{account_name}]", {}, "Prod-East-"],
     ["{account_name}", { accountName: "-" }, "100000000001"],
   ])("renders %j", (template, over, expected) => {
-    const name = renderName(template, { accountId: "100000000001", accountName: "Prod East", roleName: "Admin", region: "eu-west-1", ...over }, "corp");
+    const name = renderName(
+      template,
+      { accountId: "100000000001", accountName: "Prod East", roleName: "Admin", region: "eu-west-1", ...over },
+      "corp",
+    );
     expect(name).toBe(expected);
     const doc = IniEditor.parse("", "config");
     doc.setKeys(`profile ${name}`, { region: "x" });
@@ -73,7 +83,12 @@ describe("populate profile names", () => {
   });
 
   it("makes one profile per region, in listing order", () => {
-    const r = nameProfiles([{ accountId: "100000000001", accountName: "a", roleName: "R" }], ["eu-west-1", "us-east-1"], "{account_name}.{role_name}.{region}", "s");
+    const r = nameProfiles(
+      [{ accountId: "100000000001", accountName: "a", roleName: "R" }],
+      ["eu-west-1", "us-east-1"],
+      "{account_name}.{role_name}.{region}",
+      "s",
+    );
     expect(r.profiles.map((p) => [p.profile, p.region])).toEqual([
       ["a.R.eu-west-1", "eu-west-1"],
       ["a.R.us-east-1", "us-east-1"],

@@ -1,14 +1,20 @@
 import { describe, expect, it } from "vitest";
 import { IniEditor } from "../../../src/files/ini-editor.js";
 import type { NamedProfile } from "../../../src/commands/configure-populate/populate-names.js";
-import { applyPopulatePlan, planPopulate, type ListingFacts, type PopulatePlanInput } from "../../../src/commands/configure-populate/populate-plan.js";
+import {
+  applyPopulatePlan,
+  planPopulate,
+  type ListingFacts,
+  type PopulatePlanInput,
+} from "../../../src/commands/configure-populate/populate-plan.js";
 
 // What populate decides against a config file, and that carrying it out twice changes nothing.
 
 const own = (name: string, account: string, role: string, session = "s", marker = "# sso-cli configure populate") =>
   `\n[profile ${name}]\n${marker}\nsso_session = ${session}\nsso_account_id = ${account}\nsso_role_name = ${role}\nregion = us-east-1\noutput = json\n`;
 
-const USER = "# mine\n[default]\nregion = eu-west-1\n\n[profile taken.Admin]\nregion = eu-west-1\n\n[sso-session s]\nsso_start_url = https://d-0000000000.awsapps.com/start\nsso_region = us-east-1\n";
+const USER =
+  "# mine\n[default]\nregion = eu-west-1\n\n[profile taken.Admin]\nregion = eu-west-1\n\n[sso-session s]\nsso_start_url = https://d-0000000000.awsapps.com/start\nsso_region = us-east-1\n";
 
 function profile(accountId: string, roleName: string, name = `${accountId}.${roleName}`): NamedProfile {
   return { accountId, accountName: accountId, roleName, region: "us-east-1", profile: name };
@@ -44,7 +50,11 @@ describe("planPopulate", () => {
     applyPopulatePlan(doc, first, input());
     const text = doc.toString();
     expect(text.startsWith(USER)).toBe(true);
-    expect(text.slice(USER.length)).toBe(own("100000000001.Admin", "100000000001", "Admin") + own("100000000001.Read", "100000000001", "Read") + own("100000000002.Admin", "100000000002", "Admin"));
+    expect(text.slice(USER.length)).toBe(
+      own("100000000001.Admin", "100000000001", "Admin") +
+        own("100000000001.Read", "100000000001", "Read") +
+        own("100000000002.Admin", "100000000002", "Admin"),
+    );
     const again = IniEditor.parse(text, "config");
     const second = planPopulate(again, input());
     expect(second).toMatchObject({ add: [], change: [], remove: [], stale: [], skip: [] });
@@ -55,7 +65,16 @@ describe("planPopulate", () => {
 
   it("skips a name a profile the user wrote has, the default profile, and one populated for another sso-session", () => {
     const doc = IniEditor.parse(USER + own("other.Admin", "100000000001", "Admin", "t"), "config");
-    const plan = planPopulate(doc, input({ profiles: [profile("100000000001", "Admin", "taken.Admin"), profile("100000000001", "Read", "default"), profile("100000000002", "Admin", "other.Admin")] }));
+    const plan = planPopulate(
+      doc,
+      input({
+        profiles: [
+          profile("100000000001", "Admin", "taken.Admin"),
+          profile("100000000001", "Read", "default"),
+          profile("100000000002", "Admin", "other.Admin"),
+        ],
+      }),
+    );
     expect(plan.skip).toEqual([
       { profile: "taken.Admin", reason: "a profile you wrote has this name" },
       { profile: "default", reason: "the default profile is left to you" },
@@ -70,7 +89,11 @@ describe("planPopulate", () => {
     const plan = planPopulate(doc, input({ profiles: [profile("100000000001", "Admin")], withKeys: true, output: "text" }));
     expect(plan.change.map((p) => p.profile)).toEqual(["100000000001.Admin"]);
     applyPopulatePlan(doc, plan, input({ withKeys: true, output: "text" }));
-    expect(doc.toString()).toBe(text.replace("# sso-cli configure populate\n", "# sso-cli configure populate --with-keys\n").replace("output = json", "output = text"));
+    expect(doc.toString()).toBe(
+      text
+        .replace("# sso-cli configure populate\n", "# sso-cli configure populate --with-keys\n")
+        .replace("output = json", "output = text"),
+    );
   });
 
   it("prunes only its own profiles of this session whose account or role is gone, in scope, with a complete listing", () => {
@@ -94,8 +117,17 @@ describe("planPopulate", () => {
     expect(after).not.toMatch(/\[profile gone-/);
     for (const kept of ["renamed", "other-session", "failed-listing", "hand", "taken.Admin", "default"]) expect(after).toContain(kept);
     // A listing that stopped part way says nothing about accounts it did not reach.
-    expect(planPopulate(IniEditor.parse(text, "config"), input({ prune: true, listing: { ...facts, accountsComplete: false } })).remove.map((p) => p.profile)).toEqual(["gone-role"]);
+    expect(
+      planPopulate(IniEditor.parse(text, "config"), input({ prune: true, listing: { ...facts, accountsComplete: false } })).remove.map(
+        (p) => p.profile,
+      ),
+    ).toEqual(["gone-role"]);
     // Out of the filters' scope: left alone.
-    expect(planPopulate(IniEditor.parse(text, "config"), input({ prune: true, listing: { ...facts, inScope: (a) => a !== "100000000009" } })).remove.map((p) => p.profile)).toEqual(["gone-role"]);
+    expect(
+      planPopulate(
+        IniEditor.parse(text, "config"),
+        input({ prune: true, listing: { ...facts, inScope: (a) => a !== "100000000009" } }),
+      ).remove.map((p) => p.profile),
+    ).toEqual(["gone-role"]);
   });
 });

@@ -2,7 +2,12 @@ import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, ServiceError, UsageError } from "../../../src/errors.js";
-import { configureProfile, type Choice, type ConfigureProfileInput, type Prompter } from "../../../src/commands/configure-profile/configure-profile.js";
+import {
+  configureProfile,
+  type Choice,
+  type ConfigureProfileInput,
+  type Prompter,
+} from "../../../src/commands/configure-profile/configure-profile.js";
 import { startTestEmulator } from "../../helpers/emulator.js";
 import { makeTempHome } from "../../helpers/temp-home.js";
 import { createTestContext, type TestContext } from "../../helpers/test-context.js";
@@ -62,8 +67,15 @@ describe("configure profile, in-process: what it asks, and one edit of the confi
     return ctx;
   }
 
-  const input = (o: Partial<ConfigureProfileInput> = {}): ConfigureProfileInput => ({ profile: "p", legacy: false, force: false, browser: false, ...o });
-  const sessions = () => `# shared by the team\n[sso-session corp]\nsso_start_url = ${emu.startUrl}\nsso_region = eu-west-1\nsso_registration_scopes = sso:account:access\n\n[sso-session other]\nsso_start_url = https://d-9999999999.awsapps.com/start\nsso_region = us-east-2\n`;
+  const input = (o: Partial<ConfigureProfileInput> = {}): ConfigureProfileInput => ({
+    profile: "p",
+    legacy: false,
+    force: false,
+    browser: false,
+    ...o,
+  });
+  const sessions = () =>
+    `# shared by the team\n[sso-session corp]\nsso_start_url = ${emu.startUrl}\nsso_region = eu-west-1\nsso_registration_scopes = sso:account:access\n\n[sso-session other]\nsso_start_url = https://d-9999999999.awsapps.com/start\nsso_region = us-east-2\n`;
 
   it("with no flags, offers the existing sso-sessions first, then asks account, role, region and output", async () => {
     const ctx = await context(sessions());
@@ -83,7 +95,14 @@ describe("configure profile, in-process: what it asks, and one edit of the confi
     ]);
     expect(prompter.asked[0]!.choices).toEqual(["corp", "other", "\u0000new"]);
     expect(prompter.asked[3]!.default).toBe("eu-west-1");
-    expect(r).toMatchObject({ changed: true, ssoSession: "corp", accountId: "100000000002", roleName: "ReadOnlyAccess", clientRegion: "eu-west-1", output: "table" });
+    expect(r).toMatchObject({
+      changed: true,
+      ssoSession: "corp",
+      accountId: "100000000002",
+      roleName: "ReadOnlyAccess",
+      clientRegion: "eu-west-1",
+      output: "table",
+    });
     expect(await readFile(ctx.paths.configFile, "utf8")).toBe(
       `${sessions()}\n[profile p]\nsso_session = corp\nsso_account_id = 100000000002\nsso_role_name = ReadOnlyAccess\nregion = eu-west-1\noutput = table\n`,
     );
@@ -95,7 +114,11 @@ describe("configure profile, in-process: what it asks, and one edit of the confi
     const evil = "Esc\u001b]0;pwned\u0007";
     emu.state.configure({ roleNames: [evil, "Admin"] });
     try {
-      const prompter = scriptedPrompter([[/sso-session/, "corp"], [/Which AWS account/, "100000000001"], [/Which role/, evil]]);
+      const prompter = scriptedPrompter([
+        [/sso-session/, "corp"],
+        [/Which AWS account/, "100000000001"],
+        [/Which role/, evil],
+      ]);
       let shownNames: string[] = [];
       const select = prompter.select;
       prompter.select = async (message, choices, opts) => {
@@ -112,7 +135,16 @@ describe("configure profile, in-process: what it asks, and one edit of the confi
 
   it("run again on a terminal, asks everything again with the current values as defaults; Enter throughout changes nothing", async () => {
     const ctx = await context(sessions());
-    await configureProfile(ctx, input(), scriptedPrompter([[/sso-session/, "corp"], [/Which AWS account/, "100000000003"], [/Which role/, "ReadOnlyAccess"], [/output/, "yaml"]]));
+    await configureProfile(
+      ctx,
+      input(),
+      scriptedPrompter([
+        [/sso-session/, "corp"],
+        [/Which AWS account/, "100000000003"],
+        [/Which role/, "ReadOnlyAccess"],
+        [/output/, "yaml"],
+      ]),
+    );
     const before = await stat(ctx.paths.configFile);
     const again = scriptedPrompter();
     const r = await configureProfile(ctx, input(), again);
@@ -138,8 +170,20 @@ describe("configure profile, in-process: what it asks, and one edit of the confi
     const r = await configureProfile(ctx, input(), prompter);
     expect(prompter.asked.map((a) => a.message).slice(0, 3)).toEqual(["SSO start URL", "SSO region", "SSO session name"]);
     expect(r.edits).toEqual([
-      { section: { ssoSession: "d-0000000000" }, set: { sso_start_url: emu.startUrl, sso_region: "us-east-1", sso_registration_scopes: "sso:account:access" } },
-      { section: { profile: "p" }, set: { sso_session: "d-0000000000", sso_account_id: "100000000001", sso_role_name: "AdministratorAccess", region: "us-east-1", output: "json" } },
+      {
+        section: { ssoSession: "d-0000000000" },
+        set: { sso_start_url: emu.startUrl, sso_region: "us-east-1", sso_registration_scopes: "sso:account:access" },
+      },
+      {
+        section: { profile: "p" },
+        set: {
+          sso_session: "d-0000000000",
+          sso_account_id: "100000000001",
+          sso_role_name: "AdministratorAccess",
+          region: "us-east-1",
+          output: "json",
+        },
+      },
     ]);
   });
 
@@ -154,13 +198,30 @@ describe("configure profile, in-process: what it asks, and one edit of the confi
     const r = await configureProfile(ctx, input(), prompter);
     expect(r.edits[0]).toMatchObject({ set: { sso_start_url: "https://d-0000000000.awsapps.com/start" } });
     const flags = await context();
-    await configureProfile(flags, input({ profile: "q", ssoSession: "n", startUrl: emu.startUrl, region: "eu-nort-1", accountId: "100000000001", roleName: "AdministratorAccess", clientRegion: "us-east-1", output: "json" }), undefined);
-    expect(flags.stderrText()).toMatch(/^warning: --sso-region eu-nort-1 is not a region sso-cli knows \(did you mean eu-north-1\?\); it is used as given\.\n/);
+    await configureProfile(
+      flags,
+      input({
+        profile: "q",
+        ssoSession: "n",
+        startUrl: emu.startUrl,
+        region: "eu-nort-1",
+        accountId: "100000000001",
+        roleName: "AdministratorAccess",
+        clientRegion: "us-east-1",
+        output: "json",
+      }),
+      undefined,
+    );
+    expect(flags.stderrText()).toMatch(
+      /^warning: --sso-region eu-nort-1 is not a region sso-cli knows \(did you mean eu-north-1\?\); it is used as given\.\n/,
+    );
     expect(await readFile(flags.paths.configFile, "utf8")).toMatch(/^sso_region = eu-nort-1$/m);
   });
 
   it("without a terminal: asks nothing, keeps an existing profile as it is, and needs flags for a new one", async () => {
-    const ctx = await context(`${sessions()}\n[profile p]\nsso_session = corp\nsso_account_id = 100000000001\nsso_role_name = AdministratorAccess\nregion = eu-west-1\n`);
+    const ctx = await context(
+      `${sessions()}\n[profile p]\nsso_session = corp\nsso_account_id = 100000000001\nsso_role_name = AdministratorAccess\nregion = eu-west-1\n`,
+    );
     const r = await configureProfile(ctx, input(), undefined);
     expect(r).toMatchObject({ changed: false, ssoSession: "corp", accountId: "100000000001" });
     await expect(configureProfile(ctx, input({ profile: "new" }), undefined)).rejects.toThrow(UsageError);
@@ -171,23 +232,47 @@ describe("configure profile, in-process: what it asks, and one edit of the confi
     const ctx = await context(sessions());
     const before = await readFile(ctx.paths.configFile, "utf8");
     await expect(
-      configureProfile(ctx, input({ ssoSession: "corp", startUrl: "https://d-1111111111.awsapps.com/start", accountId: "100000000001", roleName: "AdministratorAccess" }), undefined),
+      configureProfile(
+        ctx,
+        input({
+          ssoSession: "corp",
+          startUrl: "https://d-1111111111.awsapps.com/start",
+          accountId: "100000000001",
+          roleName: "AdministratorAccess",
+        }),
+        undefined,
+      ),
     ).rejects.toThrow(ConfigError);
     expect(await readFile(ctx.paths.configFile, "utf8")).toBe(before);
   });
 
   it("takes an empty sso_session = as none: the one named after the start URL replaces it, without --force", async () => {
     const ctx = await context("[profile NEW]\nsso_session =\nregion = eu-west-1\n");
-    const r = await configureProfile(ctx, input({ profile: "NEW", startUrl: emu.startUrl, region: "us-east-1", accountId: "100000000001", roleName: "AdministratorAccess" }), undefined);
+    const r = await configureProfile(
+      ctx,
+      input({ profile: "NEW", startUrl: emu.startUrl, region: "us-east-1", accountId: "100000000001", roleName: "AdministratorAccess" }),
+      undefined,
+    );
     expect(r).toMatchObject({ form: "sso-session", ssoSession: "d-0000000000", changed: true });
     expect(await readFile(ctx.paths.configFile, "utf8")).toBe(
       `[profile NEW]\nsso_session = d-0000000000\nregion = eu-west-1\nsso_account_id = 100000000001\nsso_role_name = AdministratorAccess\n\n[sso-session d-0000000000]\nsso_start_url = ${emu.startUrl}\nsso_region = us-east-1\nsso_registration_scopes = sso:account:access\n`,
     );
   });
 
-  it("takes an empty sso_session = as none for --legacy too, and removes it (botocore would look for an sso-session named \"\")", async () => {
+  it('takes an empty sso_session = as none for --legacy too, and removes it (botocore would look for an sso-session named "")', async () => {
     const ctx = await context("[profile NEW]\nsso_session =\nregion = eu-west-1\n");
-    const r = await configureProfile(ctx, input({ profile: "NEW", legacy: true, startUrl: emu.startUrl, region: "us-east-1", accountId: "100000000001", roleName: "AdministratorAccess" }), undefined);
+    const r = await configureProfile(
+      ctx,
+      input({
+        profile: "NEW",
+        legacy: true,
+        startUrl: emu.startUrl,
+        region: "us-east-1",
+        accountId: "100000000001",
+        roleName: "AdministratorAccess",
+      }),
+      undefined,
+    );
     expect(r).toMatchObject({ form: "legacy", changed: true });
     expect(await readFile(ctx.paths.configFile, "utf8")).toBe(
       `[profile NEW]\nregion = eu-west-1\nsso_start_url = ${emu.startUrl}\nsso_region = us-east-1\nsso_account_id = 100000000001\nsso_role_name = AdministratorAccess\n`,
@@ -195,15 +280,23 @@ describe("configure profile, in-process: what it asks, and one edit of the confi
   });
 
   it("moves a legacy profile with the same start URL and region to an sso-session without --force, in place", async () => {
-    const ctx = await context(`[profile p]\nsso_start_url = ${emu.startUrl}\nsso_region = us-east-1\n\n[profile other]\nregion = eu-west-1\n`);
-    const r = await configureProfile(ctx, input({ startUrl: emu.startUrl, accountId: "100000000001", roleName: "AdministratorAccess" }), undefined);
+    const ctx = await context(
+      `[profile p]\nsso_start_url = ${emu.startUrl}\nsso_region = us-east-1\n\n[profile other]\nregion = eu-west-1\n`,
+    );
+    const r = await configureProfile(
+      ctx,
+      input({ startUrl: emu.startUrl, accountId: "100000000001", roleName: "AdministratorAccess" }),
+      undefined,
+    );
     expect(r).toMatchObject({ form: "sso-session", ssoSession: "d-0000000000", changed: true });
     expect(await readFile(ctx.paths.configFile, "utf8")).toBe(
       `[profile p]\nsso_session = d-0000000000\nsso_account_id = 100000000001\nsso_role_name = AdministratorAccess\nregion = us-east-1\n\n[profile other]\nregion = eu-west-1\n\n[sso-session d-0000000000]\nsso_start_url = ${emu.startUrl}\nsso_region = us-east-1\nsso_registration_scopes = sso:account:access\n`,
     );
     // Another start URL is a different sign-in: that needs --force.
     const other = await context(`[profile p]\nsso_start_url = https://d-1111111111.awsapps.com/start\nsso_region = us-east-1\n`);
-    await expect(configureProfile(other, input({ startUrl: emu.startUrl, accountId: "100000000001", roleName: "AdministratorAccess" }), undefined)).rejects.toThrow(/has its own sso_start_url\/sso_region/);
+    await expect(
+      configureProfile(other, input({ startUrl: emu.startUrl, accountId: "100000000001", roleName: "AdministratorAccess" }), undefined),
+    ).rejects.toThrow(/has its own sso_start_url\/sso_region/);
   });
 
   it("moves a legacy profile to an sso-session with --force in one write, keeping its other keys", async () => {

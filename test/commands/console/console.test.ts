@@ -10,7 +10,13 @@ describe("sso-cli console", () => {
     const { ctx, emu } = await setUp({ context: { browser: { available: true, open: async () => true } } });
     await seedSignIn(ctx, emu);
     const r = await openConsole(ctx, { profile: "p", destination: "ec2", print: false });
-    expect(r).toMatchObject({ opened: true, profile: "p", accountId: "100000000001", roleName: "AdministratorAccess", region: "eu-west-1" });
+    expect(r).toMatchObject({
+      opened: true,
+      profile: "p",
+      accountId: "100000000001",
+      roleName: "AdministratorAccess",
+      region: "eu-west-1",
+    });
     expect(r.destination).toBe("https://eu-west-1.console.aws.amazon.com/ec2/v2/home?region=eu-west-1");
     expect(ctx.opened).toEqual([r.url]);
     const link = new URL(r.url);
@@ -30,13 +36,17 @@ describe("sso-cli console", () => {
     const { ctx, emu } = await setUp({ context: { browser: { available: true, open: async () => true } } });
     const r = await openConsole(ctx, { profile: "p", destination: "ec2", print: false, portal: true });
     expect(r).toMatchObject({ opened: true, portal: true, profile: "p", accountId: "100000000001", roleName: "AdministratorAccess" });
-    expect(r.url).toBe(`${emu.startUrl}/#/console?account_id=100000000001&role_name=AdministratorAccess&destination=${encodeURIComponent("https://eu-west-1.console.aws.amazon.com/ec2/v2/home?region=eu-west-1")}`);
+    expect(r.url).toBe(
+      `${emu.startUrl}/#/console?account_id=100000000001&role_name=AdministratorAccess&destination=${encodeURIComponent("https://eu-west-1.console.aws.amazon.com/ec2/v2/home?region=eu-west-1")}`,
+    );
     expect(ctx.opened).toEqual([r.url]);
     expect(calls(emu, "GetRoleCredentials") + calls(emu, "GetSigninToken")).toBe(0);
     const { main } = await import("../../../src/cli/main.js");
     const printed = await setUp();
     expect(await main(["console", "--profile", "p", "--portal", "--print"], printed.ctx)).toBe(0);
-    expect(printed.ctx.stdoutText()).toBe(`${printed.emu.startUrl}/#/console?account_id=100000000001&role_name=AdministratorAccess&destination=${encodeURIComponent("https://eu-west-1.console.aws.amazon.com/console/home?region=eu-west-1")}\n`);
+    expect(printed.ctx.stdoutText()).toBe(
+      `${printed.emu.startUrl}/#/console?account_id=100000000001&role_name=AdministratorAccess&destination=${encodeURIComponent("https://eu-west-1.console.aws.amazon.com/console/home?region=eu-west-1")}\n`,
+    );
   });
 
   it("--print, or no browser here: the link is handed back, never opened; keys come from the shared role cache the second time", async () => {
@@ -54,16 +64,34 @@ describe("sso-cli console", () => {
 
   it("a browser that will not start: not opened, and says why", async () => {
     const { ctx, emu } = await setUp({
-      context: { browser: { available: true, open: async () => ({ opened: false, failure: "xdg-open exited with status 4", followed: Promise.resolve(false), close: async () => {} }) } },
+      context: {
+        browser: {
+          available: true,
+          open: async () => ({
+            opened: false,
+            failure: "xdg-open exited with status 4",
+            followed: Promise.resolve(false),
+            close: async () => {},
+          }),
+        },
+      },
     });
     await seedSignIn(ctx, emu);
-    expect(await openConsole(ctx, { profile: "p", print: false })).toMatchObject({ opened: false, notOpenedBecause: "xdg-open exited with status 4" });
+    expect(await openConsole(ctx, { profile: "p", print: false })).toMatchObject({
+      opened: false,
+      notOpenedBecause: "xdg-open exited with status 4",
+    });
   });
 
   it("a browser that started but never came for the link: not opened after a minute, and the link is handed back", async () => {
     let closed = false;
     const { ctx, emu } = await setUp({
-      context: { browser: { available: true, open: async () => ({ opened: true, followed: new Promise<boolean>(() => {}), close: async () => void (closed = true) }) } },
+      context: {
+        browser: {
+          available: true,
+          open: async () => ({ opened: true, followed: new Promise<boolean>(() => {}), close: async () => void (closed = true) }),
+        },
+      },
     });
     await seedSignIn(ctx, emu);
     const r = await openConsole(ctx, { profile: "p", print: false });
@@ -101,7 +129,9 @@ describe("sso-cli console", () => {
     const c = await setUp();
     await seedSignIn(c.ctx, c.emu);
     c.emu.faults.inject({ operation: "GetSigninToken", status: 400, error: "InvalidCredentials", count: 1 });
-    await expect(openConsole(c.ctx, { profile: "p", print: true })).rejects.toSatisfy((e: unknown) => e instanceof ServiceError && /refused the role keys \(HTTP 400\)/.test(e.message));
+    await expect(openConsole(c.ctx, { profile: "p", print: true })).rejects.toSatisfy(
+      (e: unknown) => e instanceof ServiceError && /refused the role keys \(HTTP 400\)/.test(e.message),
+    );
   });
 
   it("keys the emulator no longer knows are refused at the federation endpoint", async () => {

@@ -11,12 +11,21 @@ const setUp = useCaseSetups();
 const input = { browser: false, force: false, profile: "p", keepFresh: true };
 
 /** The keys the credentials file holds for profile p now, and when the ledger says they expire. */
-async function fileKeys(s: UseCaseSetup): Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken: string; expiresAt: number }> {
+async function fileKeys(
+  s: UseCaseSetup,
+): Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken: string; expiresAt: number }> {
   const text = await readFile(s.ctx.paths.credentialsFile, "utf8");
   const get = (k: string) => new RegExp(`^${k} = (.+)$`, "m").exec(text)![1]!;
-  const ledger = JSON.parse(await readFile(`${s.ctx.paths.home}/.aws/sso-cli/credentials-ledger.json`, "utf8")) as { files: Record<string, Record<string, { expiresAt: string }>> };
+  const ledger = JSON.parse(await readFile(`${s.ctx.paths.home}/.aws/sso-cli/credentials-ledger.json`, "utf8")) as {
+    files: Record<string, Record<string, { expiresAt: string }>>;
+  };
   const entry = Object.values(ledger.files)[0]!.p!;
-  return { accessKeyId: get("aws_access_key_id"), secretAccessKey: get("aws_secret_access_key"), sessionToken: get("aws_session_token"), expiresAt: Date.parse(entry.expiresAt) };
+  return {
+    accessKeyId: get("aws_access_key_id"),
+    secretAccessKey: get("aws_secret_access_key"),
+    sessionToken: get("aws_session_token"),
+    expiresAt: Date.parse(entry.expiresAt),
+  };
 }
 
 /**
@@ -105,7 +114,9 @@ describe("login --keep-fresh", () => {
     const k = await fileKeys(s);
     expect(k.accessKeyId).not.toBe(heldAtSigterm);
     expect(s.emu.state.roleCredentials.has(k.accessKeyId)).toBe(true);
-    expect(ctx.stderrText()).toMatch(/sso-cli: renewed profile p: .*\nsso-cli: stopped after 1 renewal; the keys written last until .* UTC\.\n$/);
+    expect(ctx.stderrText()).toMatch(
+      /sso-cli: renewed profile p: .*\nsso-cli: stopped after 1 renewal; the keys written last until .* UTC\.\n$/,
+    );
     expect(s.emu.state.stats.operations.GetRoleCredentials?.calls).toBe(2);
   });
 });

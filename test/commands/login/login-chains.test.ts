@@ -41,7 +41,9 @@ async function fetched(ctx: TestContext, i: LoginInput): Promise<LoginResult> {
 }
 
 async function credentials(ctx: TestContext): Promise<IniDocument> {
-  return IniChain.read(await readFile(ctx.paths.credentialsFile, "utf8").catch(() => ""), ctx.paths.credentialsFile, { sectionNames: "raw" });
+  return IniChain.read(await readFile(ctx.paths.credentialsFile, "utf8").catch(() => ""), ctx.paths.credentialsFile, {
+    sectionNames: "raw",
+  });
 }
 
 describe("login and role chains", () => {
@@ -49,7 +51,9 @@ describe("login and role chains", () => {
     const { ctx, emu } = await setUp({ config: (u) => config(u) });
     await seedSignIn(ctx, emu);
     const r = await fetched(ctx, input({ profile: "audit" }));
-    expect(r.profiles).toEqual([{ profile: "audit", accountId: "100000000003", roleName: "Audit", ok: true, expiresAt: expect.any(Date) as unknown }]);
+    expect(r.profiles).toEqual([
+      { profile: "audit", accountId: "100000000003", roleName: "Audit", ok: true, expiresAt: expect.any(Date) as unknown },
+    ]);
     const keyId = (await credentials(ctx)).get("audit", "aws_access_key_id")!;
     expect(emu.state.roleCredentials.get(keyId)).toMatchObject({ sessionName: "alice-audit" });
     // Only the chain's section: the SSO profile was not named.
@@ -64,7 +68,10 @@ describe("login and role chains", () => {
     const { ctx, emu } = await setUp({ config: (u) => config(u) });
     await seedSignIn(ctx, emu);
     await fetched(ctx, input({ profile: "audit" }));
-    const hopFiles = [assumeRoleCacheFileName({ roleArn: "arn:aws:iam::100000000002:role/Deploy", sessionName: "alice" }), assumeRoleCacheFileName({ roleArn: "arn:aws:iam::100000000003:role/Audit", sessionName: "alice-audit" })];
+    const hopFiles = [
+      assumeRoleCacheFileName({ roleArn: "arn:aws:iam::100000000002:role/Deploy", sessionName: "alice" }),
+      assumeRoleCacheFileName({ roleArn: "arn:aws:iam::100000000003:role/Audit", sessionName: "alice-audit" }),
+    ];
     expect(await readdir(ctx.paths.cliCacheDir)).toEqual(expect.arrayContaining(hopFiles));
     await logout(ctx, { ssoSession: "s" });
     const left = await readdir(ctx.paths.cliCacheDir);
@@ -81,7 +88,10 @@ describe("login and role chains", () => {
     ctx.advance(50 * 60_000);
     const r = await login(ctx, input({ ssoSession: "s" }));
     expect(r.upToDate).toBe(false);
-    expect((r as LoginResult).profiles.map((p) => [p.profile, p.ok])).toEqual([["sso", true], ["deploy", true]]);
+    expect((r as LoginResult).profiles.map((p) => [p.profile, p.ok])).toEqual([
+      ["sso", true],
+      ["deploy", true],
+    ]);
     const doc = await credentials(ctx);
     expect(doc.get("deploy", "aws_access_key_id")).not.toBe(first);
     expect(doc.hasSection("audit")).toBe(false);
@@ -91,18 +101,30 @@ describe("login and role chains", () => {
   });
 
   it("a refused AssumeRole: the profile fails with STS's line, nothing is written for it", async () => {
-    const { ctx, emu } = await setUp({ config: (u) => config(u, ["[profile bad]", "role_arn = arn:aws:iam::999999999999:role/Deploy", "source_profile = sso", ""]) });
+    const { ctx, emu } = await setUp({
+      config: (u) => config(u, ["[profile bad]", "role_arn = arn:aws:iam::999999999999:role/Deploy", "source_profile = sso", ""]),
+    });
     await seedSignIn(ctx, emu);
     const r = await fetched(ctx, input({ profile: "bad" }));
     expect(r.profiles).toHaveLength(1);
     const p = r.profiles[0]!;
     expect(p.ok).toBe(false);
-    if (!p.ok) expect(p.error.message).toMatch(/^STS refused to assume arn:aws:iam::999999999999:role\/Deploy for profile bad \(AccessDenied: /);
+    if (!p.ok)
+      expect(p.error.message).toMatch(/^STS refused to assume arn:aws:iam::999999999999:role\/Deploy for profile bad \(AccessDenied: /);
     expect((await credentials(ctx)).hasSection("bad")).toBe(false);
   });
 
   it("a named chain that cannot be read fails before anyone signs in", async () => {
-    const { ctx, emu } = await setUp({ config: (u) => config(u, ["[profile mfa]", "role_arn = arn:aws:iam::100000000002:role/Deploy", "source_profile = sso", "mfa_serial = arn:aws:iam::100000000001:mfa/alice", ""]) });
+    const { ctx, emu } = await setUp({
+      config: (u) =>
+        config(u, [
+          "[profile mfa]",
+          "role_arn = arn:aws:iam::100000000002:role/Deploy",
+          "source_profile = sso",
+          "mfa_serial = arn:aws:iam::100000000001:mfa/alice",
+          "",
+        ]),
+    });
     await expect(login(ctx, input({ profile: "mfa" }))).rejects.toThrow(/needs an MFA code/);
     expect(calls(emu, "StartDeviceAuthorization") + calls(emu, "CreateToken")).toBe(0);
   });

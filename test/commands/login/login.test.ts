@@ -1,7 +1,14 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { AccessDeniedError, ConfigError, ServiceError, SignInDeniedError, SignInExpiredError, ThrottledError } from "../../../src/errors.js";
+import {
+  AccessDeniedError,
+  ConfigError,
+  ServiceError,
+  SignInDeniedError,
+  SignInExpiredError,
+  ThrottledError,
+} from "../../../src/errors.js";
 import { formatTimestamp, formatTokenCacheEntry, tokenCacheFileName } from "../../../src/files/token-cache.js";
 import { login, type LoginInput, type LoginResult } from "../../../src/commands/login/login.js";
 import { startTestEmulator } from "../../helpers/emulator.js";
@@ -16,7 +23,10 @@ type Emulator = UseCaseSetup["emu"];
 const setUpUseCase = useCaseSetups();
 
 /** A test context and an emulator on the same fake clock, with `config` as ~/.aws/config. */
-async function setUp(knobs: Parameters<typeof startTestEmulator>[0] = {}, config?: (startUrl: string) => string): Promise<{ ctx: TestContext; emu: Emulator }> {
+async function setUp(
+  knobs: Parameters<typeof startTestEmulator>[0] = {},
+  config?: (startUrl: string) => string,
+): Promise<{ ctx: TestContext; emu: Emulator }> {
   return setUpUseCase({ knobs, config: config ?? ((u) => sessionProfileConfig({ startUrl: u })) });
 }
 
@@ -53,7 +63,12 @@ async function writeCache(ctx: TestContext, emu: Emulator, accessToken: string):
   await mkdir(ctx.paths.ssoCacheDir, { recursive: true });
   await writeFile(
     join(ctx.paths.ssoCacheDir, tokenCacheFileName({ ssoSession: "s", startUrl: emu.startUrl })),
-    formatTokenCacheEntry({ startUrl: emu.startUrl, region: "us-east-1", accessToken, expiresAt: formatTimestamp(new Date(ctx.now().getTime() + 8 * 3600_000)) }),
+    formatTokenCacheEntry({
+      startUrl: emu.startUrl,
+      region: "us-east-1",
+      accessToken,
+      expiresAt: formatTimestamp(new Date(ctx.now().getTime() + 8 * 3600_000)),
+    }),
   );
 }
 
@@ -91,7 +106,8 @@ describe("login in-process: the plan, the sign-in and the keys", () => {
   });
 
   it("a plain login renews the keys of a populated profile that holds keys it wrote (#18 item 1)", async () => {
-    const populated = (u: string) => `${sessionProfileConfig({ startUrl: u })}\n[profile pop]\n# sso-cli configure populate\nsso_session = s\nsso_account_id = 100000000002\nsso_role_name = AdministratorAccess\n`;
+    const populated = (u: string) =>
+      `${sessionProfileConfig({ startUrl: u })}\n[profile pop]\n# sso-cli configure populate\nsso_session = s\nsso_account_id = 100000000002\nsso_role_name = AdministratorAccess\n`;
     const { ctx, emu } = await setUp({}, populated);
     await cacheLiveToken(ctx, emu);
     await fetched(ctx, { ...LOGIN, profile: "pop" });
@@ -107,11 +123,23 @@ describe("login in-process: the plan, the sign-in and the keys", () => {
     expect(r.newSession).toBe("d-0000000000");
     expect(await calls(emu, "StartDeviceAuthorization")).toBe(1);
     const { configurePopulate } = await import("../../../src/commands/configure-populate/configure-populate.js");
-    const populated = await configurePopulate(ctx, { startUrl: emu.startUrl, region: "us-east-1", regions: [], accounts: [], roles: [], withKeys: false, prune: false, dryRun: false, browser: false });
+    const populated = await configurePopulate(ctx, {
+      startUrl: emu.startUrl,
+      region: "us-east-1",
+      regions: [],
+      accounts: [],
+      roles: [],
+      withKeys: false,
+      prune: false,
+      dryRun: false,
+      browser: false,
+    });
     expect(populated).toMatchObject({ signIn: "cached", ssoSession: "d-0000000000", newSession: true });
     expect(await calls(emu, "StartDeviceAuthorization")).toBe(1);
     // The token came with its refresh token: a later login renews it silently.
-    const cache = JSON.parse(await readFile(join(ctx.paths.ssoCacheDir, tokenCacheFileName({ ssoSession: "d-0000000000", startUrl: emu.startUrl })), "utf8")) as Record<string, unknown>;
+    const cache = JSON.parse(
+      await readFile(join(ctx.paths.ssoCacheDir, tokenCacheFileName({ ssoSession: "d-0000000000", startUrl: emu.startUrl })), "utf8"),
+    ) as Record<string, unknown>;
     expect(cache.refreshToken).toEqual(expect.any(String));
   });
 
@@ -134,13 +162,17 @@ describe("login in-process: the plan, the sign-in and the keys", () => {
     await writeFile(ctx.paths.credentialsFile, "[p]\naws_access_key_id = AKIAHANDWRITTEN00001\naws_secret_access_key = mine\n");
     const r = await fetched(ctx);
     expect(r.profiles[0]).toMatchObject({ ok: false, error: expect.any(ConfigError) });
-    expect(await readFile(ctx.paths.credentialsFile, "utf8")).toBe("[p]\naws_access_key_id = AKIAHANDWRITTEN00001\naws_secret_access_key = mine\n");
+    expect(await readFile(ctx.paths.credentialsFile, "utf8")).toBe(
+      "[p]\naws_access_key_id = AKIAHANDWRITTEN00001\naws_secret_access_key = mine\n",
+    );
   });
 });
 
 describe("login in-process: faults and waits, on the fake clock", () => {
   it("a throttling storm: backs off, then reports the profile as throttled (no real waiting)", async () => {
-    const { ctx, emu } = await setUp({ injections: [{ operation: "GetRoleCredentials", status: 429, error: "TooManyRequestsException", count: 50 }] });
+    const { ctx, emu } = await setUp({
+      injections: [{ operation: "GetRoleCredentials", status: 429, error: "TooManyRequestsException", count: 50 }],
+    });
     await cacheLiveToken(ctx, emu);
     const started = ctx.now().getTime();
     const r = await fetched(ctx);
@@ -151,7 +183,9 @@ describe("login in-process: faults and waits, on the fake clock", () => {
   });
 
   it("a short throttling burst: retried until the keys come", async () => {
-    const { ctx, emu } = await setUp({ injections: [{ operation: "GetRoleCredentials", status: 429, error: "TooManyRequestsException", count: 4 }] });
+    const { ctx, emu } = await setUp({
+      injections: [{ operation: "GetRoleCredentials", status: 429, error: "TooManyRequestsException", count: 4 }],
+    });
     await cacheLiveToken(ctx, emu);
     const r = await fetched(ctx);
     expect(r.profiles[0]).toMatchObject({ ok: true });
@@ -159,7 +193,9 @@ describe("login in-process: faults and waits, on the fake clock", () => {
   });
 
   it("5xx: retried a few times, then reported with the status", async () => {
-    const { ctx, emu } = await setUp({ injections: [{ operation: "GetRoleCredentials", status: 500, error: "InternalServerException", count: 20 }] });
+    const { ctx, emu } = await setUp({
+      injections: [{ operation: "GetRoleCredentials", status: 500, error: "InternalServerException", count: 20 }],
+    });
     await cacheLiveToken(ctx, emu);
     const r = await fetched(ctx);
     expect(r.profiles[0]).toMatchObject({ ok: false, error: expect.any(ServiceError) });
@@ -168,16 +204,24 @@ describe("login in-process: faults and waits, on the fake clock", () => {
   });
 
   it("403 No access for one of two profiles: the other is written", async () => {
-    const two = (u: string) => `${sessionProfileConfig({ startUrl: u })}\n[profile b]\nsso_session = s\nsso_account_id = 100000000002\nsso_role_name = AdministratorAccess\n`;
+    const two = (u: string) =>
+      `${sessionProfileConfig({ startUrl: u })}\n[profile b]\nsso_session = s\nsso_account_id = 100000000002\nsso_role_name = AdministratorAccess\n`;
     const { ctx, emu } = await setUp({ forbid: ["100000000002:*"] }, two);
     await cacheLiveToken(ctx, emu);
     const r = await fetched(ctx, { ...LOGIN, profile: undefined, ssoSession: "s" });
-    expect(r.profiles).toMatchObject([{ profile: "p", ok: true }, { profile: "b", ok: false, error: expect.any(AccessDeniedError) }]);
+    expect(r.profiles).toMatchObject([
+      { profile: "p", ok: true },
+      { profile: "b", ok: false, error: expect.any(AccessDeniedError) },
+    ]);
   });
 
   it("401 mid-fan-out (the service forgot the token): signs in again once, and writes every profile", async () => {
     const many = (u: string) =>
-      sessionProfileConfig({ startUrl: u }) + Array.from({ length: 20 }, (_, i) => `\n[profile q${i}]\nsso_session = s\nsso_account_id = 10000000000${(i % 3) + 1}\nsso_role_name = AdministratorAccess\n`).join("");
+      sessionProfileConfig({ startUrl: u }) +
+      Array.from(
+        { length: 20 },
+        (_, i) => `\n[profile q${i}]\nsso_session = s\nsso_account_id = 10000000000${(i % 3) + 1}\nsso_role_name = AdministratorAccess\n`,
+      ).join("");
     const { ctx, emu } = await setUp({}, many);
     await writeCache(ctx, emu, "aoa-revoked-elsewhere");
     const r = await fetched(ctx, { ...LOGIN, profile: undefined, ssoSession: "s" });
@@ -185,7 +229,11 @@ describe("login in-process: faults and waits, on the fake clock", () => {
     expect(r.profiles).toHaveLength(21);
     expect(await calls(emu, "StartDeviceAuthorization")).toBe(1);
     // Why a browser sign-in starts although the token had time left (#18 item 5): said once.
-    expect(ctx.stderrText().match(/no longer accepts the cached sign-in for sso-session s \(signed out or revoked elsewhere\): signing in again\.\n/g)).toHaveLength(1);
+    expect(
+      ctx
+        .stderrText()
+        .match(/no longer accepts the cached sign-in for sso-session s \(signed out or revoked elsewhere\): signing in again\.\n/g),
+    ).toHaveLength(1);
   });
 
   it("the person denies the device sign-in: SignInDeniedError, and nothing is written", async () => {
@@ -203,7 +251,10 @@ describe("login in-process: faults and waits, on the fake clock", () => {
   });
 
   it("slow_down while polling: the interval grows by 5 s for good, then the token comes", async () => {
-    const { ctx, emu } = await setUp({ autoApproveMs: -1, injections: [{ operation: "CreateToken", status: 400, error: "SlowDownException", count: 2 }] });
+    const { ctx, emu } = await setUp({
+      autoApproveMs: -1,
+      injections: [{ operation: "CreateToken", status: 400, error: "SlowDownException", count: 2 }],
+    });
     const started = ctx.now().getTime();
     decideWhenPending(emu, "approved");
     const r = await fetched(ctx);

@@ -32,7 +32,10 @@ async function signedIn(): Promise<{ ctx: TestContext; emu: Emulator }> {
 describe("logout in-process", () => {
   it("tells the service, deletes the token and the AWS CLI v2's role cache of that sign-in, and removes only sso-cli's keys", async () => {
     const { ctx, emu } = await signedIn();
-    const roleCache = join(ctx.paths.cliCacheDir, roleCacheFileName({ accountId: "100000000001", roleName: "AdministratorAccess", sessionName: "s" }));
+    const roleCache = join(
+      ctx.paths.cliCacheDir,
+      roleCacheFileName({ accountId: "100000000001", roleName: "AdministratorAccess", sessionName: "s" }),
+    );
     await mkdir(ctx.paths.cliCacheDir, { recursive: true });
     await writeFile(roleCache, JSON.stringify({ ProviderType: "sso", Credentials: {} }));
     const r = await logout(ctx, { profile: "p" });
@@ -40,7 +43,9 @@ describe("logout in-process", () => {
     expect(r.removedProfiles).toEqual(["p"]);
     expect(r.removedRoleCacheFiles).toBe(1);
     expect(emu.state.stats.operations.Logout?.calls).toBe(1);
-    expect(await readFile(ctx.paths.credentialsFile, "utf8")).toBe("[mine]\naws_access_key_id = AKIAHANDWRITTEN00001\naws_secret_access_key = kept\n");
+    expect(await readFile(ctx.paths.credentialsFile, "utf8")).toBe(
+      "[mine]\naws_access_key_id = AKIAHANDWRITTEN00001\naws_secret_access_key = kept\n",
+    );
     expect((await readdir(ctx.paths.ssoCacheDir)).filter((f) => f.endsWith(".json"))).toHaveLength(1); // the registration only
   });
 
@@ -71,6 +76,11 @@ describe("logout in-process", () => {
   it("a second logout finds nothing to do", async () => {
     const { ctx } = await signedIn();
     await logout(ctx, { profile: "p" });
-    expect(await logout(ctx, { all: true })).toMatchObject({ signedOut: [], removedProfiles: [], keptProfiles: [], removedRoleCacheFiles: 0 });
+    expect(await logout(ctx, { all: true })).toMatchObject({
+      signedOut: [],
+      removedProfiles: [],
+      keptProfiles: [],
+      removedRoleCacheFiles: 0,
+    });
   });
 });

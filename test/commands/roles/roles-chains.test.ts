@@ -29,6 +29,8 @@ describe("sso-cli roles and role chains", () => {
     expect(admin1).toMatchObject({ profiles: ["p"], chainedProfiles: ["deploy", "audit"] });
     expect(r.rows.filter((x) => x.chainedProfiles.length > 0)).toHaveLength(1);
     expect(formatRolesTable([admin1])).toContain("p, deploy (chain), audit (chain)");
-    expect(JSON.parse(formatRolesJson([admin1]))).toEqual([expect.objectContaining({ profiles: ["p"], chainedProfiles: ["deploy", "audit"] })]);
+    expect(JSON.parse(formatRolesJson([admin1]))).toEqual([
+      expect.objectContaining({ profiles: ["p"], chainedProfiles: ["deploy", "audit"] }),
+    ]);
   });
 });

@@ -61,9 +61,16 @@ describe("sso-cli roles", () => {
   it("--account by id or name (any case) and --role narrow the list; only that account's roles are asked for", async () => {
     const { ctx, emu } = await setUp({ knobs: { accountNames: ["Sandbox", "Prod", "Dev"] } });
     await seedSignIn(ctx, emu);
-    expect((await listRoles(ctx, { ...input, account: "prod" })).rows.map((x) => `${x.accountId} ${x.roleName}`)).toEqual(["100000000002 AdministratorAccess", "100000000002 ReadOnlyAccess"]);
+    expect((await listRoles(ctx, { ...input, account: "prod" })).rows.map((x) => `${x.accountId} ${x.roleName}`)).toEqual([
+      "100000000002 AdministratorAccess",
+      "100000000002 ReadOnlyAccess",
+    ]);
     expect(calls(emu, "ListAccountRoles")).toBe(1);
-    expect((await listRoles(ctx, { ...input, account: "100000000003", role: "readonlyaccess" })).rows.map((x) => `${x.accountName} ${x.roleName}`)).toEqual(["Dev ReadOnlyAccess"]);
+    expect(
+      (await listRoles(ctx, { ...input, account: "100000000003", role: "readonlyaccess" })).rows.map(
+        (x) => `${x.accountName} ${x.roleName}`,
+      ),
+    ).toEqual(["Dev ReadOnlyAccess"]);
     expect(await listRoles(ctx, { ...input, account: "nope" })).toMatchObject({ rows: [], accounts: 0 });
   });
 
@@ -116,24 +123,32 @@ describe("the command's outputs", () => {
     const { ctx, emu } = await setUp({ knobs: { accounts: 2, rolesPerAccount: 1, accountNames: ['Quote "Co", Ltd', "Plain"] } });
     await seedSignIn(ctx, emu);
     expect(await main(["roles"], ctx)).toBe(Exit.ok);
-    expect(ctx.stdoutText()).toBe('100000000002\tPlain\taws+Plain@example.com\tAdministratorAccess\t\n100000000001\tQuote "Co", Ltd\taws+Quote--Co---Ltd@example.com\tAdministratorAccess\tp\n');
+    expect(ctx.stdoutText()).toBe(
+      '100000000002\tPlain\taws+Plain@example.com\tAdministratorAccess\t\n100000000001\tQuote "Co", Ltd\taws+Quote--Co---Ltd@example.com\tAdministratorAccess\tp\n',
+    );
 
     const tty = await setUp({ knobs: { accounts: 1, rolesPerAccount: 1 }, context: { tty: { stdout: true } } });
     await seedSignIn(tty.ctx, tty.emu);
     expect(await main(["roles", "--profile", "p"], tty.ctx)).toBe(Exit.ok);
-    expect(tty.ctx.stdoutText()).toBe("ACCOUNT ID    ACCOUNT NAME  EMAIL                      ROLE                 PROFILES\n100000000001  account-1     aws+account-1@example.com  AdministratorAccess  p\n");
+    expect(tty.ctx.stdoutText()).toBe(
+      "ACCOUNT ID    ACCOUNT NAME  EMAIL                      ROLE                 PROFILES\n100000000001  account-1     aws+account-1@example.com  AdministratorAccess  p\n",
+    );
 
     const csv = await setUp({ knobs: { accounts: 1, rolesPerAccount: 1, accountNames: ['Quote "Co", Ltd'] } });
     await seedSignIn(csv.ctx, csv.emu);
     expect(await main(["roles", "--csv"], csv.ctx)).toBe(Exit.ok);
-    expect(csv.ctx.stdoutText()).toBe('account_id,account_name,email,role_name,profiles\n100000000001,"Quote ""Co"", Ltd",aws+Quote--Co---Ltd@example.com,AdministratorAccess,p\n');
+    expect(csv.ctx.stdoutText()).toBe(
+      'account_id,account_name,email,role_name,profiles\n100000000001,"Quote ""Co"", Ltd",aws+Quote--Co---Ltd@example.com,AdministratorAccess,p\n',
+    );
 
     const json = await setUp({ knobs: { accounts: 3, rolesPerAccount: 1 } });
     await seedSignIn(json.ctx, json.emu);
     json.emu.faults.inject({ operation: "ListAccountRoles", status: 403, error: "ForbiddenException", count: 1 });
     expect(await main(["roles", "--json"], json.ctx)).toBe(Exit.partial);
     expect((JSON.parse(json.ctx.stdoutText()) as unknown[]).length).toBe(2);
-    expect(json.ctx.stderrText()).toMatch(/^ {2}1000000000\d\d account-\d: IAM Identity Center refused listing the roles of account 1000000000\d\d \(ForbiddenException/m);
+    expect(json.ctx.stderrText()).toMatch(
+      /^ {2}1000000000\d\d account-\d: IAM Identity Center refused listing the roles of account 1000000000\d\d \(ForbiddenException/m,
+    );
     expect(json.ctx.stderrText()).toMatch(/sso-cli: The roles of 1 of 3 accounts could not be listed; the others are shown\.\n$/);
     expect(await main(["roles", "--json", "--csv"], json.ctx)).toBe(Exit.usage);
   });
@@ -143,7 +158,9 @@ describe("the command's outputs", () => {
     await seedSignIn(ctx, emu);
     emu.faults.inject({ operation: "ListAccountRoles", status: 500, error: "InternalServerException", count: 4 });
     expect(await main(["roles"], ctx)).toBe(Exit.service);
-    expect(ctx.stderrText()).toBe("sso-cli: IAM Identity Center had an internal error (500 InternalServerException) while listing the roles of account 100000000001.\n  Try again in a minute.\n");
+    expect(ctx.stderrText()).toBe(
+      "sso-cli: IAM Identity Center had an internal error (500 InternalServerException) while listing the roles of account 100000000001.\n  Try again in a minute.\n",
+    );
     expect(calls(emu, "ListAccountRoles")).toBe(4);
   });
 });

@@ -103,7 +103,9 @@ describe("the credentials endpoint", () => {
   });
 
   it("serves several profiles, a path each; an unknown path is 404 only with the token", async () => {
-    const config = (u: string) => sessionProfileConfig({ startUrl: u }) + "\n[profile q]\nsso_session = s\nsso_account_id = 100000000002\nsso_role_name = ReadOnlyAccess\n";
+    const config = (u: string) =>
+      sessionProfileConfig({ startUrl: u }) +
+      "\n[profile q]\nsso_session = s\nsso_account_id = 100000000002\nsso_role_name = ReadOnlyAccess\n";
     const s = await setUp({ config, knobs: { accounts: 2, rolesPerAccount: 2 } });
     await seedSignIn(s.ctx, s.emu);
     const { endpoint } = await serving(s, ["p", "q"]);
@@ -133,7 +135,8 @@ describe("the credentials endpoint", () => {
 });
 
 describe("renewal through the endpoint (fake clock)", () => {
-  const keysAt = async (endpoint: CredentialsEndpoint) => JSON.parse((await get(endpoint.urls.get("p")!, { Authorization: endpoint.token })).body) as { AccessKeyId: string; Expiration: string };
+  const keysAt = async (endpoint: CredentialsEndpoint) =>
+    JSON.parse((await get(endpoint.urls.get("p")!, { Authorization: endpoint.token })).body) as { AccessKeyId: string; Expiration: string };
 
   it("with 660-second keys, keys fetched 70 s apart both keep more than 10 minutes", async () => {
     const s = await setUp({ config: (u) => sessionProfileConfig({ startUrl: u }), knobs: { roleTtlS: 660 } });
@@ -180,7 +183,10 @@ describe("renewal through the endpoint (fake clock)", () => {
       for (let i = 0; i < 3; i++) {
         const r = await get(endpoint.urls.get("p")!, { Authorization: endpoint.token });
         expect(r.status).toBe(403);
-        expect(JSON.parse(r.body)).toEqual({ Code: "SsoCliLoginRequired", Message: expect.stringContaining("run: sso-cli login --profile p") as string });
+        expect(JSON.parse(r.body)).toEqual({
+          Code: "SsoCliLoginRequired",
+          Message: expect.stringContaining("run: sso-cli login --profile p") as string,
+        });
         expect(r.headers["cache-control"]).toBe("no-store");
       }
       expect(s.ctx.stderrText().match(/run: sso-cli login/g)).toHaveLength(1);

@@ -30,7 +30,10 @@ describe("status and role chains", () => {
     const r = await getStatus(ctx, { profile: "audit", check: false });
     const audit = r.profiles.find((p) => p.profile === "audit")!;
     expect(audit).toMatchObject({ signIn: "sso-session s", accountId: "100000000003", roleName: "Audit", next: "nothing" });
-    expect(audit.chain!.map((h) => [h.profile, h.cacheExpiresAt !== undefined])).toEqual([["deploy", true], ["audit", true]]);
+    expect(audit.chain!.map((h) => [h.profile, h.cacheExpiresAt !== undefined])).toEqual([
+      ["deploy", true],
+      ["audit", true],
+    ]);
     expect(formatStatusLines(r)).toContain("; chain sso-session s → deploy (cached until ");
     ctx.advance(50 * 60_000);
     const later = await getStatus(ctx, { profile: "audit", check: false });
@@ -42,6 +45,10 @@ describe("status and role chains", () => {
     const { ctx, emu } = await setUp({ config });
     await seedSignIn(ctx, emu);
     const r = await getStatus(ctx, { check: false });
-    expect(r.profiles.map((p) => [p.profile, p.chain?.length ?? 0])).toEqual([["sso", 0], ["deploy", 1], ["audit", 2]]);
+    expect(r.profiles.map((p) => [p.profile, p.chain?.length ?? 0])).toEqual([
+      ["sso", 0],
+      ["deploy", 1],
+      ["audit", 2],
+    ]);
   });
 });

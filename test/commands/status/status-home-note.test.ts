@@ -10,7 +10,9 @@ describe("sso-cli status on Windows says when HOME is not the home folder", () =
     try {
       const ctx = createTestContext({ home, platform: "win32", env: { HOME: "C:\\Users\\ann\\git-home", USERPROFILE: "C:\\Users\\ann" } });
       await main(["status"], ctx);
-      expect(ctx.stderrText()).toMatch(/^Note: HOME \(C:\\Users\\ann\\git-home\) is not your Windows home folder \(C:\\Users\\ann\): sso-cli and the AWS CLI use C:\\Users\\ann\\\.aws, tools built on the AWS SDK for JavaScript use HOME's\.\n/);
+      expect(ctx.stderrText()).toMatch(
+        /^Note: HOME \(C:\\Users\\ann\\git-home\) is not your Windows home folder \(C:\\Users\\ann\): sso-cli and the AWS CLI use C:\\Users\\ann\\\.aws, tools built on the AWS SDK for JavaScript use HOME's\.\n/,
+      );
       const same = createTestContext({ home, platform: "win32", env: { HOME: "C:/Users/ann", USERPROFILE: "C:\\Users\\ann" } });
       await main(["status"], same);
       expect(same.stderrText()).not.toMatch(/Note: HOME/);

@@ -10,7 +10,8 @@ import { seedSignIn, useCaseSetups } from "../../helpers/use-case-setup.js";
 const setUp = useCaseSetups();
 
 const MIN = 60_000;
-const twoProfiles = (u: string) => `${sessionProfileConfig({ startUrl: u, region: "eu-west-1" })}\n[profile q]\nsso_session = s\nsso_account_id = 100000000002\nsso_role_name = ReadOnlyAccess\n\n[profile plain]\nregion = us-west-2\n`;
+const twoProfiles = (u: string) =>
+  `${sessionProfileConfig({ startUrl: u, region: "eu-west-1" })}\n[profile q]\nsso_session = s\nsso_account_id = 100000000002\nsso_role_name = ReadOnlyAccess\n\n[profile plain]\nregion = us-west-2\n`;
 
 describe("sso-cli status, from the files alone", () => {
   it("a fresh refreshable sign-in with keys written by login and in the role cache: nothing to do, no network", async () => {
@@ -58,17 +59,24 @@ describe("sso-cli status, from the files alone", () => {
     ctx.advance(50 * MIN);
     const r = await getStatus(ctx, { check: false });
     expect(r.signIns[0]!.next).toBe("nothing");
-    expect(r.profiles.map((p) => [p.profile, p.next])).toEqual([["p", "refresh"], ["q", "nothing"]]);
+    expect(r.profiles.map((p) => [p.profile, p.next])).toEqual([
+      ["p", "refresh"],
+      ["q", "nothing"],
+    ]);
   });
 
   it("a populated profile that holds keys login wrote counts, with or without a selector (#18 item 1)", async () => {
-    const populated = (u: string) => `${sessionProfileConfig({ startUrl: u, region: "eu-west-1" })}\n[profile pop]\n# sso-cli configure populate\nsso_session = s\nsso_account_id = 100000000002\nsso_role_name = AdministratorAccess\n\n[profile other]\n# sso-cli configure populate\nsso_session = s\nsso_account_id = 100000000003\nsso_role_name = AdministratorAccess\n`;
+    const populated = (u: string) =>
+      `${sessionProfileConfig({ startUrl: u, region: "eu-west-1" })}\n[profile pop]\n# sso-cli configure populate\nsso_session = s\nsso_account_id = 100000000002\nsso_role_name = AdministratorAccess\n\n[profile other]\n# sso-cli configure populate\nsso_session = s\nsso_account_id = 100000000003\nsso_role_name = AdministratorAccess\n`;
     const { ctx, emu } = await setUp({ config: populated });
     await seedSignIn(ctx, emu);
     await login(ctx, { profile: "pop", browser: false, force: false });
     ctx.advance(50 * MIN);
     const r = await getStatus(ctx, { check: false });
-    expect(r.profiles.map((p) => [p.profile, p.next])).toEqual([["p", "nothing"], ["pop", "refresh"]]);
+    expect(r.profiles.map((p) => [p.profile, p.next])).toEqual([
+      ["p", "nothing"],
+      ["pop", "refresh"],
+    ]);
     expect(r.ok).toBe(false);
   });
 
@@ -117,20 +125,32 @@ describe("the command", () => {
     const { ctx, emu } = await setUp();
     await seedSignIn(ctx, emu, { refreshable: true });
     expect(await main(["status"], ctx)).toBe(Exit.ok);
-    expect(ctx.stdoutText()).toMatch(/^sign-in sso-session s: token valid until \d{4}-\d\d-\d\d \d\d:\d\d UTC \((?:7h 59m|8h 0m)\), refreshable; next: nothing\nprofile p \(100000000001 AdministratorAccess\): no keys written; next: nothing\n$/);
+    expect(ctx.stdoutText()).toMatch(
+      /^sign-in sso-session s: token valid until \d{4}-\d\d-\d\d \d\d:\d\d UTC \((?:7h 59m|8h 0m)\), refreshable; next: nothing\nprofile p \(100000000001 AdministratorAccess\): no keys written; next: nothing\n$/,
+    );
 
     const later = await setUp();
     await seedSignIn(later.ctx, later.emu, { expiresInMs: 5 * MIN });
     later.ctx.tty.stdout = true;
     expect(await main(["status", "--profile", "p"], later.ctx)).toBe(Exit.notValid);
-    expect(later.ctx.stdoutText()).toMatch(/^SIGN-IN \/ PROFILE +ACCOUNT +ROLE +EXPIRES +LEFT +REFRESHABLE +NEXT\nsso-session s .* [45]m +no +login\n {2}p +100000000001 +AdministratorAccess +- +no keys +login\n$/);
-    expect(later.ctx.stderrText()).toBe("sso-cli: The sign-in sso-session s ends within 15 minutes.\n  Run: sso-cli login --profile p (signs in in the browser)\n");
+    expect(later.ctx.stdoutText()).toMatch(
+      /^SIGN-IN \/ PROFILE +ACCOUNT +ROLE +EXPIRES +LEFT +REFRESHABLE +NEXT\nsso-session s .* [45]m +no +login\n {2}p +100000000001 +AdministratorAccess +- +no keys +login\n$/,
+    );
+    expect(later.ctx.stderrText()).toBe(
+      "sso-cli: The sign-in sso-session s ends within 15 minutes.\n  Run: sso-cli login --profile p (signs in in the browser)\n",
+    );
 
     const json = await setUp();
     expect(await main(["status", "--json"], json.ctx)).toBe(Exit.notValid);
     // Signed out is said as such, not as "not valid for 15 more minutes" (#18 item 10).
-    expect(json.ctx.stderrText()).toBe("sso-cli: Not signed in to sso-session s.\n  Run: sso-cli login --sso-session s (signs in in the browser)\n");
-    expect(JSON.parse(json.ctx.stdoutText())).toMatchObject({ ok: false, signIns: [{ signIn: "sso-session s", token: "none", tokenExpiresAt: null, next: "login" }], profiles: [{ profile: "p", next: "login" }] });
+    expect(json.ctx.stderrText()).toBe(
+      "sso-cli: Not signed in to sso-session s.\n  Run: sso-cli login --sso-session s (signs in in the browser)\n",
+    );
+    expect(JSON.parse(json.ctx.stdoutText())).toMatchObject({
+      ok: false,
+      signIns: [{ signIn: "sso-session s", token: "none", tokenExpiresAt: null, next: "login" }],
+      profiles: [{ profile: "p", next: "login" }],
+    });
   });
 });
 
@@ -141,7 +161,9 @@ describe("status verdicts name what is running out (#18 item 10)", () => {
     await login(ctx, { profile: "p", browser: false, force: false });
     await seedSignIn(ctx, emu, { expiresInMs: 4 * MIN, refreshable: true });
     expect(await main(["status"], ctx)).toBe(Exit.notValid);
-    expect(ctx.stderrText()).toBe("sso-cli: The sign-in sso-session s ends within 15 minutes.\n  Run: sso-cli login --sso-session s (no browser needed)\n");
+    expect(ctx.stderrText()).toBe(
+      "sso-cli: The sign-in sso-session s ends within 15 minutes.\n  Run: sso-cli login --sso-session s (no browser needed)\n",
+    );
   });
 
   it("the keys running out while the sign-in lasts: the profile's keys are named", async () => {
@@ -150,7 +172,9 @@ describe("status verdicts name what is running out (#18 item 10)", () => {
     await login(ctx, { profile: "p", browser: false, force: false });
     ctx.advance(50 * MIN);
     expect(await main(["status"], ctx)).toBe(Exit.notValid);
-    expect(ctx.stderrText()).toBe("sso-cli: The keys of profile p end within 15 minutes.\n  Run: sso-cli login --sso-session s (no browser needed)\n");
+    expect(ctx.stderrText()).toBe(
+      "sso-cli: The keys of profile p end within 15 minutes.\n  Run: sso-cli login --sso-session s (no browser needed)\n",
+    );
   });
 
   it("--check with the service unreachable: the rows from the files, then the error (exit 254)", async () => {
@@ -158,8 +182,12 @@ describe("status verdicts name what is running out (#18 item 10)", () => {
     await seedSignIn(ctx, emu);
     await emu.close();
     expect(await main(["status", "--check"], ctx)).toBe(Exit.service);
-    expect(ctx.stdoutText()).toMatch(/^sign-in sso-session s: token valid until .*; next: nothing\nprofile p \(100000000001 AdministratorAccess\): no keys written; next: nothing\n$/);
-    expect(ctx.stderrText()).toMatch(/^sso-cli: Could not reach IAM Identity Center at \S+ \(ECONNREFUSED\) while checking the sign-in sso-session s\.\n/);
+    expect(ctx.stdoutText()).toMatch(
+      /^sign-in sso-session s: token valid until .*; next: nothing\nprofile p \(100000000001 AdministratorAccess\): no keys written; next: nothing\n$/,
+    );
+    expect(ctx.stderrText()).toMatch(
+      /^sso-cli: Could not reach IAM Identity Center at \S+ \(ECONNREFUSED\) while checking the sign-in sso-session s\.\n/,
+    );
   });
 });
 
@@ -178,11 +206,12 @@ describe("warn before the session ends (#18, beyond)", () => {
     const { ctx, emu } = await setUp();
     await seedSignIn(ctx, emu, { expiresInMs: 40 * MIN });
     expect(await main(["status"], ctx)).toBe(Exit.ok);
-    expect(ctx.stderrText()).toMatch(/^warning: the sign-in sso-session s ends at .+ \(in (?:39|40)m\) and cannot be renewed without a browser; sign in again before then: sso-cli login --sso-session s --force\n$/);
+    expect(ctx.stderrText()).toMatch(
+      /^warning: the sign-in sso-session s ends at .+ \(in (?:39|40)m\) and cannot be renewed without a browser; sign in again before then: sso-cli login --sso-session s --force\n$/,
+    );
     const refreshable = await setUp();
     await seedSignIn(refreshable.ctx, refreshable.emu, { expiresInMs: 40 * MIN, refreshable: true });
     expect(await main(["status"], refreshable.ctx)).toBe(Exit.ok);
     expect(refreshable.ctx.stderrText()).toBe("");
   });
 });
-
