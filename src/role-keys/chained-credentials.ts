@@ -21,8 +21,14 @@ export interface ChainedCredentials extends ProfileCredentials {
   chain: RoleChain;
 }
 
-/** The keys and region of the chain's source profile when it is an Identity Center profile. */
-export type BaseCredentials = (profile: string) => Promise<SourceKeys & { region: string }>;
+/**
+ * The keys and region of the chain's source profile when it is an Identity Center profile;
+ * `fresh` asks past the role cache (GetRoleCredentials), for when STS refused the cached ones.
+ */
+export type BaseCredentials = (
+  profile: string,
+  opts?: { fresh?: boolean },
+) => Promise<SourceKeys & { region: string; source?: "cache" | "fetched" }>;
 
 /** Cached keys that last more than the margin (botocore's 15-minute window), else undefined. */
 export async function cachedHopKeys(deps: Pick<Context, "paths" | "now">, hop: RoleHop): Promise<AssumedRoleKeys | undefined> {
@@ -57,7 +63,16 @@ export async function getChainedCredentials(
     }
     start = i;
   }
-  if (keys === undefined) keys = chain.base.kind === "sso" ? await base(chain.base.profile) : chain.base.keys;
+  // Keys read from a cache, not fetched now: STS may still refuse them (revoked by a sign-out, or
+  // issued by another emulator run), and then the chain is assumed once more from fresh keys.
+  let fromCache = start <= last && start > 0;
+  if (keys === undefined) {
+    if (chain.base.kind === "sso") {
+      const b = await base(chain.base.profile);
+      keys = b;
+      fromCache = b.source === "cache";
+    } else keys = chain.base.keys;
+  }
   // The chain's region, else its base profile's (as the hot path says it: role-chain.entry.ts).
   const region = chain.region ?? (chain.base.kind === "sso" ? (await resolveCredentialProfile(ctx, chain.base.profile)).region : undefined);
   const target = stsEndpointFor(chain);
@@ -84,6 +99,13 @@ export async function getChainedCredentials(
         ),
       );
     } catch (err) {
+      if (fromCache && chain.base.kind === "sso" && refusesKeys(err)) {
+        debug(`profile ${hop.profile}: STS refused cached keys (${errorFacts(err).code}); once more from fresh ones`);
+        fromCache = false;
+        keys = await base(chain.base.profile, { fresh: true });
+        i = -1; // the loop's i++ starts again at the first hop
+        continue;
+      }
       throw describeAssumeRoleError(err, hop, url);
     }
     await writeAssumedRoleKeys(ctx.paths.cliCacheDir, hop.cacheFile, assumed);
@@ -104,6 +126,12 @@ export async function getChainedCredentials(
     arn: k.arn,
     chain,
   };
+}
+
+/** STS's word that the signing keys themselves are no good (not the role's or the request's). */
+function refusesKeys(err: unknown): boolean {
+  const code = errorFacts(err).code;
+  return code === "InvalidClientTokenId" || code === "ExpiredToken";
 }
 
 function describeAssumeRoleError(err: unknown, hop: RoleHop, url: string): SsoCliError {

@@ -20,7 +20,10 @@ export { cachedProfileCredentials, resolveCredentialProfile } from "./credential
  * keys then cached for `aws` too; else LoginRequiredError ("run: sso-cli login --profile P").
  * For commands that run inside other tools (credential_process, export, exec, console).
  */
-export async function getProfileCredentials(ctx: Context, input: { profile?: string | undefined }): Promise<ProfileCredentials> {
+export async function getProfileCredentials(
+  ctx: Context,
+  input: { profile?: string | undefined; fresh?: boolean },
+): Promise<ProfileCredentials> {
   let target;
   try {
     target = await resolveCredentialProfile(ctx, input.profile);
@@ -29,10 +32,10 @@ export async function getProfileCredentials(ctx: Context, input: { profile?: str
     const chain = await readRoleChain(ctx, input.profile);
     if (!chain) throw err;
     const { getChainedCredentials } = await import("./chained-credentials.js");
-    return getChainedCredentials(ctx, chain, (profile) => getProfileCredentials(ctx, { profile }));
+    return getChainedCredentials(ctx, chain, (profile, opts) => getProfileCredentials(ctx, { profile, fresh: opts?.fresh }));
   }
   const debug = debugLogFor(ctx);
-  const cached = await cachedProfileCredentials(ctx, target);
+  const cached = input.fresh ? undefined : await cachedProfileCredentials(ctx, target);
   debug(`profile ${target.profile}: role cache ${ctx.paths.cliCacheDir}/${target.roleCacheFile}`, { usable: cached !== undefined });
   if (cached) return cached;
   const session = await ensureSignedIn(ctx, target.spec, { signIn: false, loginHint: `sso-cli login --profile ${target.profile}` });

@@ -197,6 +197,8 @@ export function describeStsRefusal(err: unknown, profile: string, roleArn: strin
   const f = errorFacts(err);
   if (f.network || f.status === undefined || f.status >= 500) return undefined;
   const message = (err as { message?: unknown } | null)?.message;
-  const detail = typeof message === "string" && message && message !== f.code ? `: ${message.replace(/\s+/g, " ")}` : "";
-  return new ServiceError(`STS refused to assume ${roleArn} for profile ${profile} (${f.code}${detail}).`, HINTS[f.code], { cause: err });
+  // STS's text, then its code: "InvalidClientTokenId: The …" would read to the redaction as a
+  // token and its value.
+  const text = typeof message === "string" && message && message !== f.code ? `: ${message.replace(/\s+/g, " ").replace(/\.$/, "")}` : "";
+  return new ServiceError(`STS refused to assume ${roleArn} for profile ${profile}${text} (${f.code}).`, HINTS[f.code], { cause: err });
 }

@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Exit, ServiceError, SsoCliError } from "../../src/errors.js";
@@ -61,6 +61,18 @@ describe("a chained profile's keys", () => {
     const again = await getProfileCredentials(ctx, { profile: "deploy" });
     expect(again).toMatchObject({ source: "cache", accessKeyId: c.accessKeyId });
     expect([calls(emu, "GetRoleCredentials"), calls(emu, "AssumeRole")]).toEqual([1, 1]);
+  });
+
+  it("cached source keys STS no longer takes (revoked, another emulator run): assumed once more from fresh ones", async () => {
+    const { ctx, emu } = await setUp({ config: (u) => chains(u) });
+    await seedSignIn(ctx, emu);
+    await getProfileCredentials(ctx, { profile: "deploy" });
+    // The source profile's keys stay in the role cache, valid by their time, but STS forgets them.
+    await rm(join(ctx.paths.cliCacheDir, assumeRoleCacheFileName({ roleArn: DEPLOY, sessionName: "alice" })));
+    emu.state.roleCredentials.clear();
+    const c = await getProfileCredentials(ctx, { profile: "deploy" });
+    expect(c).toMatchObject({ profile: "deploy", source: "fetched", arn: "arn:aws:sts::100000000002:assumed-role/Deploy/alice" });
+    expect([calls(emu, "GetRoleCredentials"), calls(emu, "AssumeRole")]).toEqual([2, 3]);
   });
 
   it("two hops: the second AssumeRole is signed with the first's keys; both hops cached", async () => {
@@ -128,19 +140,19 @@ describe("a chained profile's keys", () => {
       "an account the emulator does not have",
       ["role_arn = arn:aws:iam::999999999999:role/Deploy"],
       {},
-      /STS refused to assume arn:aws:iam::999999999999:role\/Deploy for profile deploy \(AccessDenied: User: .* is not authorized/,
+      /STS refused to assume arn:aws:iam::999999999999:role\/Deploy for profile deploy: User: .* is not authorized.* \(AccessDenied\)/,
     ],
     [
       "an ExternalId that does not match",
       ["external_id = wrong-id"],
       { externalIds: ["Deploy:right-id"] },
-      /STS refused to assume .* for profile deploy \(AccessDenied:/,
+      /STS refused to assume .* for profile deploy: .*\(AccessDenied\)/,
     ],
     [
       "a duration longer than a chain may have",
       ["duration_seconds = 7200"],
       {},
-      /\(ValidationError: The requested DurationSeconds exceeds the 1 hour session limit/,
+      /: The requested DurationSeconds exceeds the 1 hour session limit.* \(ValidationError\)/,
     ],
   ])("refused (%s): one ServiceError line (exit 254), nothing cached", async (_what, lines, knobs, message) => {
     const config = (u: string) =>

@@ -40,7 +40,7 @@ export async function writeChainKeys(ctx: Context, chains: readonly RoleChain[],
   if (chains.length === 0) return [];
   const retry = serviceRetry(ctx);
   const fetched = await mapBounded(chains, FAN_OUT_CONCURRENCY, (chain) =>
-    getChainedCredentials(ctx, chain, (profile) => getProfileCredentials(ctx, { profile }), { retry }),
+    getChainedCredentials(ctx, chain, (profile, opts) => getProfileCredentials(ctx, { profile, fresh: opts?.fresh }), { retry }),
   );
   const outcomes = new Map<string, ProfileOutcome>();
   const edits: CredentialsEdit[] = [];
