@@ -1,7 +1,7 @@
 import type { Context } from "../../context.js";
 import { ConfigError, type SsoCliError } from "../../errors.js";
 import { updateCredentialsFile, type CredentialsEdit } from "../../files/credentials-file.js";
-import { noticeTo } from "../../files/atomic-write.js";
+import { checkWritableTarget, isDevNull, noticeTo } from "../../files/atomic-write.js";
 import { mapBounded } from "../../lib/bounded-concurrency.js";
 import { debugLogFor } from "../../lib/debug-log.js";
 import { getRoleCredentials, type RoleKeys } from "../../sso/get-role-credentials.js";
@@ -87,6 +87,11 @@ export async function login(ctx: Context, input: LoginInput, prepared?: Prepared
     : undefined;
   // The profile named decides the CA bundle (its ca_bundle), as for the AWS CLI; every client of this login shares the network.
   void networkFor(ctx, input.profile).catch(() => undefined);
+  // The credentials file is checked before anyone signs in or a session is ended: one sso-cli may
+  // not write (read-only for this user, or where another user could take the keys) is refused
+  // with nothing changed anywhere.
+  if ((plan.profiles.length > 0 || chains) && !(await isDevNull(ctx.paths.credentialsFile)))
+    await checkWritableTarget(ctx.paths.credentialsFile, { secret: true, willWrite: true });
   const signedIn = new Map<string, SignedIn>();
   for (const spec of plan.signIns) {
     if (input.force) await endOldSession(ctx, spec);
