@@ -35,10 +35,17 @@ export function addConfigureCommand(program: Command, ctx: Context): void {
       return;
     }
     const { configureProfile } = await import("./configure-profile.js");
-    const r = await configureProfile(ctx, input, prompter);
+    // Whether anything was asked: a command line that said everything stays a one-shot (scripts,
+    // the README's `&&` recipes), even on a terminal.
+    let asked = false;
+    const noting: Prompter | undefined = prompter && {
+      input: (message, opts) => ((asked = true), prompter.input(message, opts)),
+      select: (message, choices, opts) => ((asked = true), prompter.select(message, choices, opts)),
+    };
+    const r = await configureProfile(ctx, input, noting);
     ctx.stderr.write(formatConfigureReport(r));
-    // On a terminal: a role chain on the profile just written, if the person wants one.
-    if (prompter) {
+    // On a terminal, after a configure that asked: a role chain on the profile just written, if the person wants one.
+    if (prompter && asked) {
       const chain = await chains.offerRoleChain(ctx, r.profile, prompter);
       if (chain) ctx.stderr.write(formatRoleChainReport(chain));
     }
