@@ -101,8 +101,10 @@ export async function getStatus(deps: StatusDeps, input: StatusInput): Promise<S
   const onCheckFailed = (err: SsoCliError): void => void (checkFailed ??= err);
   const signIns = await Promise.all(plan.signIns.map((spec) => signInStatus(deps, spec, now, input.check, onCheckFailed)));
   const bySpec = new Map(signIns.map((s) => [specKey(s.spec), s]));
-  const profiles = await Promise.all(plan.profiles.map((p) => profileStatus(deps, p, bySpec.get(specKey(p.spec))!, written, now)));
-  // Role chains: the one named, or every chain on the sign-ins shown.
+  const profiles = (await Promise.all(plan.profiles.map((p) => profileStatus(deps, p, bySpec.get(specKey(p.spec))!, written, now)))).sort(
+    (a, b) => naturalCompare(a.profile, b.profile),
+  );
+  // Role chains, after the profiles they rest on: the one named, or every chain on the sign-ins shown.
   const chains = await chainStatuses(
     deps,
     doc,
@@ -112,7 +114,6 @@ export async function getStatus(deps: StatusDeps, input: StatusInput): Promise<S
     now,
   );
   profiles.push(...chains.profiles);
-  profiles.sort((a, b) => naturalCompare(a.profile, b.profile));
   plan.skipped.push(...chains.skipped);
   const ok = signIns.every((s) => s.next === "nothing") && profiles.every((p) => p.next === "nothing");
   return { checkedAt: now, signIns, profiles, skipped: plan.skipped, ok, running: await listRunningKeepers(deps.paths.home), checkFailed };
