@@ -3,7 +3,8 @@ import { UsageError } from "../../errors.js";
 import { recordRunningKeeper } from "../../files/running-keepers.js";
 import { resolveKeysProfile } from "../../role-keys/role-chain.entry.js";
 import { startProfileEndpoint } from "../serve/profile-endpoint.js";
-import { COMPETING, EXEC_PROFILE_VARIABLE, type ExecInput } from "./exec.js";
+import { COMPETING, EXEC_PROFILE_VARIABLE } from "./exec-env.js";
+import type { ExecInput } from "./exec-grammar.entry.js";
 
 /**
  * The child's environment under --ecs-server: ours, minus anything competing (static keys, a

@@ -1,7 +1,16 @@
 import { describeExitCodes } from "../../errors.js";
 import { stringValue, type CommandGrammar, type ParsedArgs } from "../../cli/flag-table.entry.js";
 import { KEYS_PROFILE_FLAG } from "../../cli/shared-flags.entry.js";
-import type { ExecInput } from "./exec.js";
+
+export interface ExecInput {
+  profile?: string | undefined;
+  command: string | undefined;
+  args: string[];
+  /** Run inside another exec of a different profile anyway. */
+  allowNested: boolean;
+  /** Hand the keys through a local credentials endpoint (exec-ecs-server.ts), not as static keys. */
+  ecsServer?: boolean;
+}
 
 export const EXEC_GRAMMAR: CommandGrammar = {
   path: ["exec"],

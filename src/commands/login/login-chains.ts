@@ -7,7 +7,7 @@ import { resolveCredentialProfile } from "../../role-keys/credential-profile.ent
 import { getProfileCredentials } from "../../role-keys/profile-credentials.js";
 import { readRoleChain, type RoleChain } from "../../role-keys/role-chain.entry.js";
 import { FAN_OUT_CONCURRENCY, serviceRetry } from "../../sso/service-retry.js";
-import type { ProfileOutcome } from "./login.js";
+import type { ProfileOutcome } from "./profile-outcome.js";
 
 // The role chains of a login (login-chains.entry.ts says which): each chain's keys, assumed on the
 // keys of its base profile once the sign-in is done, written into the chain's own section of the

@@ -1,5 +1,5 @@
 import type { Context } from "../../context.js";
-import { ConfigError, type SsoCliError } from "../../errors.js";
+import { ConfigError } from "../../errors.js";
 import { updateCredentialsFile, type CredentialsEdit } from "../../files/credentials-file.js";
 import { checkWritableTarget, isDevNull, noticeTo } from "../../files/atomic-write.js";
 import { mapBounded } from "../../lib/bounded-concurrency.js";
@@ -23,11 +23,9 @@ import { sayRefusedSignIn } from "../../sign-in/refused-sign-in.js";
 export type { LoginInput, PreparedLogin } from "./login-plan.entry.js";
 export { prepareLogin } from "./login-plan.entry.js";
 
-/** One profile of a login: its keys written (with their expiry), or refused with the reason. */
-export type ProfileOutcome = { profile: string; accountId: string; roleName: string } & (
-  | { ok: true; expiresAt: Date }
-  | { ok: false; error: SsoCliError }
-);
+import type { ProfileOutcome } from "./profile-outcome.js";
+
+export type { ProfileOutcome } from "./profile-outcome.js";
 
 /** Nothing to fetch: every token and key is good past the margins. */
 export interface LoginUpToDate {

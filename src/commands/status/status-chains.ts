@@ -7,17 +7,10 @@ import { readAssumedRoleKeys } from "../../files/assume-role-cache.js";
 import { chainBaseProfile, configSection, isRoleProfile, readRoleChain } from "../../role-keys/role-chain.entry.js";
 import type { SignInSpec } from "../../sign-in/cached-sign-in.entry.js";
 import { specKey, specOf } from "../../targets/resolve-targets.entry.js";
-import type { ProfileStatus, SignInStatus } from "./status.js";
+import type { ChainHopStatus, ProfileStatus, SignInStatus } from "./status-rows.js";
 
 // status for role chains: each chain under the sign-in its base profile uses, with every hop's
 // keys in the AWS CLI's assume-role cache, so that what is running out shows hop by hop.
-
-export interface ChainHopStatus {
-  profile: string;
-  roleArn: string;
-  /** The hop's keys in ~/.aws/cli/cache, if any. */
-  cacheExpiresAt?: Date | undefined;
-}
 
 /** Every role-chain profile of the config whose base profile signs in to one of `signIns`. */
 export function chainProfilesOf(doc: IniDocument, signIns: readonly SignInSpec[]): string[] {
