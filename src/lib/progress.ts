@@ -50,43 +50,18 @@ export function formatCountdown(seconds: number): string {
 }
 
 /**
- * A short expiry for humans, in the local time zone (TZ; `timeZone` names another) with its
- * name or offset: "2026-11-22 14:46 CET", "2026-11-22 22:46 UTC+09:00", "2026-11-22 13:46 UTC".
- * Scripts get ISO 8601 UTC (--json), never this.
+ * A short expiry for humans, in the local time zone (TZ) with its offset: "2026-11-22 14:46
+ * UTC+01:00", "2026-11-22 13:46 UTC". Scripts get ISO 8601 UTC (--json), never this.
+ *
+ * The offset, not the zone's name (CET): the names come only from Intl.DateTimeFormat, whose
+ * set-up costs about a fifth of Node's own start-up, and an up-to-date `login` in a script's hot
+ * path prints one of these. `offsetMinutes` (east of UTC) is the local one unless given.
  */
-export function formatExpiry(date: Date, timeZone?: string): string {
-  let parts: Intl.DateTimeFormatPart[];
-  try {
-    parts = new Intl.DateTimeFormat("en-GB", {
-      timeZone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      timeZoneName: "short",
-    }).formatToParts(date);
-  } catch {
-    return `${date
-      .toISOString()
-      .replace("T", " ")
-      .replace(/:\d{2}\.\d{3}Z$/, "")} UTC`;
-  }
-  const part = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)?.value ?? "";
-  const [y, mo, d, h, mi] = [part("year"), part("month"), part("day"), part("hour"), part("minute")];
-  const offsetMin = Math.round(
-    (Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi)) - Math.floor(date.getTime() / 60_000) * 60_000) / 60_000,
-  );
-  return `${y}-${mo}-${d} ${h}:${mi} ${zoneName(part("timeZoneName"), offsetMin, timeZone)}`;
-}
-
-/** The zone's abbreviation when it has a well-known one (CET, EST, UTC), else UTC±hh:mm. */
-function zoneName(name: string, offsetMin: number, timeZone: string | undefined): string {
-  const zone = timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
-  if (offsetMin === 0 && (name === "GMT" || name === "UTC") && /^(Etc\/)?(UTC|UCT|GMT|Zulu|Universal)$/.test(zone)) return "UTC";
-  if (/^[A-Z]{2,5}$/.test(name)) return name;
-  if (offsetMin === 0) return "UTC";
-  const a = Math.abs(offsetMin);
-  return `UTC${offsetMin > 0 ? "+" : "-"}${String(Math.floor(a / 60)).padStart(2, "0")}:${String(a % 60).padStart(2, "0")}`;
+export function formatExpiry(date: Date, offsetMinutes = -date.getTimezoneOffset()): string {
+  const local = new Date(Math.floor(date.getTime() / 60_000) * 60_000 + offsetMinutes * 60_000);
+  const two = (n: number): string => String(n).padStart(2, "0");
+  const when = `${local.getUTCFullYear()}-${two(local.getUTCMonth() + 1)}-${two(local.getUTCDate())} ${two(local.getUTCHours())}:${two(local.getUTCMinutes())}`;
+  if (offsetMinutes === 0) return `${when} UTC`;
+  const a = Math.abs(offsetMinutes);
+  return `${when} UTC${offsetMinutes > 0 ? "+" : "-"}${two(Math.floor(a / 60))}:${two(a % 60)}`;
 }
