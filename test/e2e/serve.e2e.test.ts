@@ -1,3 +1,4 @@
+import { Exit } from "../../src/errors.js";
 import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { join } from "node:path";
@@ -93,14 +94,14 @@ describe("serve: how it runs and ends", () => {
 });
 
 describe("serve and exec --ecs-server: bad input, one line and a documented exit code", () => {
-  it("a port in use: exit 2", async () => {
+  it("a port in use: exit 252, as the emulator says it", async () => {
     await signIn();
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
     const port = (blocker.address() as { port: number }).port;
     try {
       const r = await runCli(["serve", "--profile", "p", "--port", String(port)], { home, env: emu.env });
-      expect(r.code).toBe(2);
+      expect(r.code).toBe(Exit.badValue);
       expect(r.stderr).toBe(
         `sso-cli: Port ${port} on 127.0.0.1 is already in use.\n  Pick another --port, or leave it out for a free one.\n`,
       );

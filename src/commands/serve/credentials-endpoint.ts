@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { SsoCliError } from "../../errors.js";
+import { Exit, SsoCliError } from "../../errors.js";
 import type { KeeperAnswer } from "./key-keeper.js";
 
 // The container-credentials endpoint every AWS SDK, botocore and the AWS CLI read through
@@ -35,7 +35,7 @@ export interface CredentialsEndpoint {
 /** The port is taken: the one line the person sees, with the way out. */
 export class PortInUseError extends SsoCliError {
   constructor(port: number) {
-    super(`Port ${port} on ${ENDPOINT_HOST} is already in use.`, 2, "Pick another --port, or leave it out for a free one.");
+    super(`Port ${port} on ${ENDPOINT_HOST} is already in use.`, Exit.badValue, "Pick another --port, or leave it out for a free one.");
   }
 }
 

@@ -34,7 +34,7 @@ Examples:
   sso-cli serve --profile dev --profile prod --token-file ~/.aws/sso-cli/serve-token
   docker run --network host -e AWS_CONTAINER_CREDENTIALS_FULL_URI -e AWS_CONTAINER_AUTHORIZATION_TOKEN IMAGE
 
-${describeExitCodes(["ok", "usage", "config", "service", "internal"])}`,
+${describeExitCodes(["ok", "usage", "badValue", "config", "service", "internal"], { badValue: "a bad value: --port is already in use" })}`,
 };
 
 export function toServeInput({ values }: ParsedArgs): ServeInput {
