@@ -1,5 +1,6 @@
 import type { Context } from "../../context.js";
-import { ConfigError, SsoCliError } from "../../errors.js";
+import { SsoCliError } from "../../errors.js";
+import { noticeTo } from "../../files/atomic-write.js";
 import { updateCredentialsFile, type CredentialsEdit } from "../../files/credentials-file.js";
 import { mapBounded } from "../../lib/bounded-concurrency.js";
 import { getChainedCredentials, type ChainedCredentials } from "../../role-keys/chained-credentials.js";
@@ -7,7 +8,7 @@ import { resolveCredentialProfile } from "../../role-keys/credential-profile.ent
 import { getProfileCredentials } from "../../role-keys/profile-credentials.js";
 import { readRoleChain, type RoleChain } from "../../role-keys/role-chain.entry.js";
 import { FAN_OUT_CONCURRENCY, serviceRetry } from "../../sso/service-retry.js";
-import type { ProfileOutcome } from "./profile-outcome.js";
+import { outcomeOfWrite, type ProfileOutcome } from "./profile-outcome.js";
 
 // The role chains of a login (login-chains.entry.ts says which): each chain's keys, assumed on the
 // keys of its base profile once the sign-in is done, written into the chain's own section of the
@@ -70,23 +71,13 @@ export async function writeChainKeys(ctx: Context, chains: readonly RoleChain[],
       },
     });
   }
-  const results = edits.length ? await updateCredentialsFile(ctx.paths.credentialsFile, edits, ledgerFile) : [];
+  const results = edits.length
+    ? await updateCredentialsFile(ctx.paths.credentialsFile, edits, ledgerFile, { notice: noticeTo(ctx.stderr) })
+    : [];
   for (const r of results) {
     const k = keys.get(r.profile)!;
     const who = { profile: r.profile, accountId: k.accountId, roleName: k.roleName };
-    outcomes.set(
-      r.profile,
-      r.outcome === "not-ours"
-        ? {
-            ...who,
-            ok: false,
-            error: new ConfigError(
-              `Profile ${r.profile} in ${ctx.paths.credentialsFile} holds keys sso-cli did not write; left alone.`,
-              "Remove them by hand or use another profile name.",
-            ),
-          }
-        : { ...who, ok: true, expiresAt: k.expiration },
-    );
+    outcomes.set(r.profile, outcomeOfWrite(who, r.outcome, k.expiration, ctx.paths.credentialsFile));
   }
   return chains.map((c) => outcomes.get(c.profile)!);
 }

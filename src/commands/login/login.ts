@@ -1,5 +1,4 @@
 import type { Context } from "../../context.js";
-import { ConfigError } from "../../errors.js";
 import { updateCredentialsFile, type CredentialsEdit } from "../../files/credentials-file.js";
 import { checkWritableTarget, isDevNull, noticeTo } from "../../files/atomic-write.js";
 import { mapBounded } from "../../lib/bounded-concurrency.js";
@@ -23,7 +22,7 @@ import { sayRefusedSignIn } from "../../sign-in/refused-sign-in.js";
 export type { LoginInput, PreparedLogin } from "./login-plan.entry.js";
 export { prepareLogin } from "./login-plan.entry.js";
 
-import type { ProfileOutcome } from "./profile-outcome.js";
+import { outcomeOfWrite, type ProfileOutcome } from "./profile-outcome.js";
 
 export type { ProfileOutcome } from "./profile-outcome.js";
 
@@ -206,19 +205,7 @@ async function writeKeys(
   for (const r of results) {
     const p = byName.get(r.profile)!;
     const who = { profile: p.profile, accountId: p.accountId, roleName: p.roleName };
-    outcomes.set(
-      r.profile,
-      r.outcome === "not-ours"
-        ? {
-            ...who,
-            ok: false,
-            error: new ConfigError(
-              `Profile ${r.profile} in ${ctx.paths.credentialsFile} holds keys sso-cli did not write; left alone.`,
-              "Remove them by hand or use another profile name.",
-            ),
-          }
-        : { ...who, ok: true, expiresAt: expiry.get(r.profile)! },
-    );
+    outcomes.set(r.profile, outcomeOfWrite(who, r.outcome, expiry.get(r.profile)!, ctx.paths.credentialsFile));
   }
   return profiles.map((p) => outcomes.get(p.profile)!);
 }
