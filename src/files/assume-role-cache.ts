@@ -1,12 +1,12 @@
 import { join } from "node:path";
 import { formatIsoOffset } from "../lib/iso-time.js";
-import { ACCESS_KEY_ID_SHAPE, SECRET_ACCESS_KEY_SHAPE, SESSION_TOKEN_SHAPE } from "../lib/key-shape.js";
 import { readTextIfExists, writeFileAtomic } from "./atomic-write.js";
 import { parseCacheJson } from "./cache-json.js";
 import { withFileLock } from "./file-lock.js";
 import type { JsonFields } from "./json-fields.js";
 import { formatPythonJson } from "./python-json.js";
-import { parseTimestamp, TIMESTAMP_RULE } from "./token-cache.js";
+import { checkCachedKeys } from "./role-cache.js";
+import { parseTimestamp } from "./token-cache.js";
 
 // The AWS CLI's assume-role cache, ~/.aws/cli/cache (docs/protocol/token-cache.md §6.1): botocore's
 // CachedCredentialFetcher keeps the AssumeRole answer there, in a JSONFileCache file named by the
@@ -30,14 +30,8 @@ interface AssumeRoleCacheEntry {
 }
 
 function checkEntry(f: JsonFields): void {
-  f.object("Credentials", (c) => {
-    // Checked like the role cache's keys (lib/key-shape.ts): export prints what this file holds.
-    c.string("AccessKeyId", { nonEmpty: true, check: [(v) => ACCESS_KEY_ID_SHAPE.test(v), "is not an access key id"] });
-    c.string("SecretAccessKey", { nonEmpty: true, check: [(v) => SECRET_ACCESS_KEY_SHAPE.test(v), "is not a secret access key"] });
-    c.string("SessionToken", { nonEmpty: true, check: [(v) => SESSION_TOKEN_SHAPE.test(v), "is not a session token"] });
-    c.string("Expiration", TIMESTAMP_RULE);
-    c.string("AccountId", { optional: true });
-  });
+  // Checked like the role cache's keys: export prints what this file holds.
+  f.object("Credentials", checkCachedKeys);
 }
 
 /** The cached AssumeRole keys, if any; a damaged file is a FileFormatError naming it. */

@@ -46,14 +46,19 @@ interface RoleCacheEntry {
 
 function checkRoleCacheEntry(f: JsonFields): void {
   f.string("ProviderType", { optional: true });
-  f.object("Credentials", (c) => {
-    // The keys' shape (lib/key-shape.ts): a file anyone could have written is printed by export.
-    c.string("AccessKeyId", { nonEmpty: true, check: [(v) => ACCESS_KEY_ID_SHAPE.test(v), "is not an access key id"] });
-    c.string("SecretAccessKey", { nonEmpty: true, check: [(v) => SECRET_ACCESS_KEY_SHAPE.test(v), "is not a secret access key"] });
-    c.string("SessionToken", { nonEmpty: true, check: [(v) => SESSION_TOKEN_SHAPE.test(v), "is not a session token"] });
-    c.string("Expiration", TIMESTAMP_RULE);
-    c.string("AccountId", { optional: true });
-  });
+  f.object("Credentials", checkCachedKeys);
+}
+
+/**
+ * The `Credentials` object of the AWS CLI's caches (this role cache and the assume-role cache):
+ * the keys' shape (lib/key-shape.ts), since a file anyone could have written is printed by export.
+ */
+export function checkCachedKeys(c: JsonFields): void {
+  c.string("AccessKeyId", { nonEmpty: true, check: [(v) => ACCESS_KEY_ID_SHAPE.test(v), "is not an access key id"] });
+  c.string("SecretAccessKey", { nonEmpty: true, check: [(v) => SECRET_ACCESS_KEY_SHAPE.test(v), "is not a secret access key"] });
+  c.string("SessionToken", { nonEmpty: true, check: [(v) => SESSION_TOKEN_SHAPE.test(v), "is not a session token"] });
+  c.string("Expiration", TIMESTAMP_RULE);
+  c.string("AccountId", { optional: true });
 }
 
 /** The cached keys, if any; a damaged file is a FileFormatError naming it. */
