@@ -4,6 +4,7 @@ import { ServiceError } from "../errors.js";
 import type { DebugLog } from "../lib/debug-log.js";
 import { checkEndpointOverride } from "../lib/endpoint-override.js";
 import { ACCESS_KEY_ID_SHAPE, SECRET_ACCESS_KEY_SHAPE, SESSION_TOKEN_SHAPE } from "../lib/key-shape.js";
+import { httpRequest, type HttpAnswer } from "./http-request.js";
 import type { ServiceNetwork } from "./network.js";
 import { errorFacts } from "./service-errors.js";
 import { signQueryPost, type SigningKeys } from "./sigv4-sign.js";
@@ -50,43 +51,14 @@ export class StsError extends Error {
   }
 }
 
-const MAX_BODY_BYTES = 64 * 1024;
-
-/** One POST over node:https (node:http for a loopback override such as the emulator). */
-async function post(
+/** One POST of the signed request. */
+function post(
   url: string,
   headers: Record<string, string>,
   body: string,
   o: { agent?: HttpAgent | undefined; timeoutMs: number; signal?: AbortSignal | undefined },
-): Promise<{ status: number; date?: string | undefined; body: string }> {
-  const u = new URL(url);
-  const { request } = u.protocol === "http:" ? await import("node:http") : await import("node:https");
-  return new Promise((resolve, reject) => {
-    const req = request(
-      u,
-      {
-        method: "POST",
-        headers: { ...headers, "content-length": String(Buffer.byteLength(body)) },
-        ...(o.agent ? { agent: o.agent } : {}),
-        ...(o.signal ? { signal: o.signal } : {}),
-        timeout: o.timeoutMs,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on("data", (c: Buffer) => {
-          size += c.length;
-          if (size > MAX_BODY_BYTES) res.destroy(Object.assign(new Error("reply too large"), { code: "EMSGSIZE" }));
-          else chunks.push(c);
-        });
-        res.on("error", reject);
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, date: res.headers.date, body: Buffer.concat(chunks).toString("utf8") }));
-      },
-    );
-    req.on("timeout", () => req.destroy(Object.assign(new Error("request timed out"), { code: "ETIMEDOUT" })));
-    req.on("error", reject);
-    req.end(body);
-  });
+): Promise<HttpAnswer> {
+  return httpRequest(url, { method: "POST", headers, body }, o);
 }
 
 /** STS's `Expiration`: ISO 8601 in UTC (docs/protocol/sts.md §8.2). */

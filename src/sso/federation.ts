@@ -1,6 +1,6 @@
-import type { Agent as HttpAgent } from "node:http";
 import { BadValueError, ServiceError, ServiceUnreachableError } from "../errors.js";
 import { cleartextProblem, ENDPOINT_VARIABLES, refusal } from "../lib/endpoint-override.js";
+import { httpRequest, type HttpAnswer, type HttpOptions } from "./http-request.js";
 import { errorFacts } from "./service-errors.js";
 import { SigninTokenReply } from "./replies.js";
 
@@ -14,52 +14,9 @@ export interface FederationKeys {
   sessionToken: string;
 }
 
-export interface HttpOptions {
-  /** For a proxy or extra CAs; Node's global agent otherwise. */
-  agent?: HttpAgent | undefined;
-  timeoutMs?: number | undefined;
-  signal?: AbortSignal | undefined;
-}
-
-/** The answer to a GET: status, `Date` header and body (at most 64 KiB). */
-export interface HttpAnswer {
-  status: number;
-  date?: string | undefined;
-  body: string;
-}
-
-const MAX_BODY_BYTES = 64 * 1024;
-
-/** One GET over node:https (node:http for an http:// override such as the emulator). */
-export async function httpGet(url: string, opts: HttpOptions = {}): Promise<HttpAnswer> {
-  const u = new URL(url);
-  const { request } = u.protocol === "http:" ? await import("node:http") : await import("node:https");
-  return new Promise((resolve, reject) => {
-    const req = request(
-      u,
-      {
-        method: "GET",
-        headers: { accept: "application/json" },
-        ...(opts.agent ? { agent: opts.agent } : {}),
-        ...(opts.signal ? { signal: opts.signal } : {}),
-        timeout: opts.timeoutMs ?? 30_000,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on("data", (c: Buffer) => {
-          size += c.length;
-          if (size > MAX_BODY_BYTES) res.destroy(Object.assign(new Error("reply too large"), { code: "EMSGSIZE" }));
-          else chunks.push(c);
-        });
-        res.on("error", reject);
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, date: res.headers.date, body: Buffer.concat(chunks).toString("utf8") }));
-      },
-    );
-    req.on("timeout", () => req.destroy(Object.assign(new Error("request timed out"), { code: "ETIMEDOUT" })));
-    req.on("error", reject);
-    req.end();
-  });
+/** One GET of the federation endpoint, which answers JSON. */
+function httpGet(url: string, opts: HttpOptions = {}): Promise<HttpAnswer> {
+  return httpRequest(url, { method: "GET", headers: { accept: "application/json" } }, opts);
 }
 
 /**
