@@ -1,11 +1,10 @@
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startTestEmulator } from "../helpers/emulator.js";
 import { runCli } from "../helpers/run-process.js";
 import { startServe } from "../helpers/serve-process.js";
-import { sessionProfileConfig } from "../helpers/sso-fixtures.js";
-import { makeTempHome } from "../helpers/temp-home.js";
+import { makeSessionHome } from "../helpers/session-home.js";
 
 // `sso-cli login --keep-fresh` as a process: what it says, how SIGTERM ends it, the record
 // `status` reads, and its end when the sign-in needs a browser.
@@ -22,9 +21,7 @@ afterAll(async () => {
   await emu.close();
 });
 beforeEach(async () => {
-  ({ home, cleanup } = await makeTempHome());
-  await mkdir(join(home, ".aws"), { recursive: true });
-  await writeFile(join(home, ".aws", "config"), sessionProfileConfig({ startUrl: emu.startUrl }));
+  ({ home, cleanup } = await makeSessionHome(emu));
   return cleanup;
 });
 

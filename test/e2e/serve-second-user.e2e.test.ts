@@ -1,12 +1,11 @@
 import { existsSync } from "node:fs";
-import { chmod, mkdir, stat, writeFile } from "node:fs/promises";
+import { chmod, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startTestEmulator } from "../helpers/emulator.js";
 import { runCli, runProcess } from "../helpers/run-process.js";
-import { startServe, type ServeProcess } from "../helpers/serve-process.js";
-import { sessionProfileConfig } from "../helpers/sso-fixtures.js";
-import { makeTempHome } from "../helpers/temp-home.js";
+import { startServing, stopServers, type ServeProcess } from "../helpers/serve-process.js";
+import { makeSessionHome } from "../helpers/session-home.js";
 
 // Another local user against `sso-cli serve`: the attacker runs as uid 65534 (nobody) through
 // setpriv. It can connect to the loopback port, but without the token it gets 401/403 and no
@@ -30,14 +29,9 @@ afterAll(async () => {
   await emu?.close();
 });
 beforeEach(async () => {
-  ({ home, cleanup } = await makeTempHome());
-  await mkdir(join(home, ".aws"), { recursive: true });
-  await writeFile(join(home, ".aws", "config"), sessionProfileConfig({ startUrl: emu.startUrl }));
+  ({ home, cleanup } = await makeSessionHome(emu));
   return async () => {
-    for (const s of servers.splice(0)) {
-      s.child.kill("SIGKILL");
-      await s.exit;
-    }
+    await stopServers(servers);
     await cleanup();
   };
 });
@@ -48,11 +42,9 @@ const signIn = async () => {
 };
 
 async function serving(args: string[] = []): Promise<{ server: ServeProcess; url: string }> {
-  const server = startServe(["serve", "--profile", "p", ...args], { home, env: emu.env });
-  servers.push(server);
-  await server.waitFor(/until Ctrl-C/, "stderr");
-  const url = /FULL_URI=(\S+)/.exec(server.stdout())![1]!;
-  return { server, url };
+  const started = await startServing(["serve", "--profile", "p", ...args], { home, env: emu.env });
+  servers.push(started.server);
+  return started;
 }
 
 describe("serve: another local user (uid 65534)", () => {

@@ -1,13 +1,12 @@
 import { Exit } from "../../src/errors.js";
-import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startTestEmulator } from "../helpers/emulator.js";
 import { runCli } from "../helpers/run-process.js";
-import { startServe, type ServeProcess } from "../helpers/serve-process.js";
-import { sessionProfileConfig } from "../helpers/sso-fixtures.js";
-import { makeTempHome } from "../helpers/temp-home.js";
+import { startServing, stopServers, type ServeProcess } from "../helpers/serve-process.js";
+import { makeSessionHome } from "../helpers/session-home.js";
 
 // `sso-cli serve` as a process: where its token shows (nowhere but where asked), what it prints,
 // how it ends, the record `status` reads, and its bad input. Another local user against it:
@@ -26,14 +25,9 @@ afterAll(async () => {
   await emu.close();
 });
 beforeEach(async () => {
-  ({ home, cleanup } = await makeTempHome());
-  await mkdir(join(home, ".aws"), { recursive: true });
-  await writeFile(join(home, ".aws", "config"), sessionProfileConfig({ startUrl: emu.startUrl }));
+  ({ home, cleanup } = await makeSessionHome(emu));
   return async () => {
-    for (const s of servers.splice(0)) {
-      s.child.kill("SIGKILL");
-      await s.exit;
-    }
+    await stopServers(servers);
     await cleanup();
   };
 });
@@ -44,11 +38,9 @@ const signIn = async () => {
 };
 
 async function serving(args: string[] = []): Promise<{ server: ServeProcess; url: string }> {
-  const server = startServe(["serve", "--profile", "p", ...args], { home, env: emu.env });
-  servers.push(server);
-  await server.waitFor(/until Ctrl-C/, "stderr");
-  const url = /FULL_URI=(\S+)/.exec(server.stdout())![1]!;
-  return { server, url };
+  const started = await startServing(["serve", "--profile", "p", ...args], { home, env: emu.env });
+  servers.push(started.server);
+  return started;
 }
 
 describe("serve: the token stays secret", () => {

@@ -66,3 +66,21 @@ export function startServe(args: string[], o: { home: string; env?: Record<strin
       }),
   };
 }
+
+/** `sso-cli serve …` started and ready: its process, and the first FULL_URI it printed. */
+export async function startServing(
+  args: string[],
+  o: { home: string; env?: Record<string, string> },
+): Promise<{ server: ServeProcess; url: string }> {
+  const server = startServe(args, o);
+  await server.waitFor(/until Ctrl-C/, "stderr");
+  return { server, url: /FULL_URI=(\S+)/.exec(server.stdout())![1]! };
+}
+
+/** Ends every server a test started (SIGKILL: the test has seen what it needed). */
+export async function stopServers(servers: ServeProcess[]): Promise<void> {
+  for (const s of servers.splice(0)) {
+    s.child.kill("SIGKILL");
+    await s.exit;
+  }
+}

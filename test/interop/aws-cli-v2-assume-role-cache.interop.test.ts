@@ -1,20 +1,18 @@
-import { access, constants, mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { writeAwsDataPath } from "../../src/emulator/aws-data-path.js";
 import type { RunningEmulator } from "../../src/emulator/start-emulator.js";
 import { formatTimestamp, formatTokenCacheEntry, tokenCacheFileName } from "../../src/files/token-cache.js";
 import { assumeRoleCacheFileName } from "../../src/role-keys/role-chain.entry.js";
+import { AWS_V2, checkAwsCliV2, makeAwsCliV2Home } from "../helpers/aws-cli-v2.js";
 import { startTestEmulator } from "../helpers/emulator.js";
 import { signInOverHttp } from "../helpers/sso-fixtures.js";
 import { runCli, runProcess, type ProcessResult } from "../helpers/run-process.js";
-import { makeTempHome } from "../helpers/temp-home.js";
 
 // Issue 22: the AWS CLI v2.9 and sso-cli reuse each other's assumed-role keys in ~/.aws/cli/cache:
 // same file names (botocore's cache key), same content. The CLI is the referee. Legacy SSO form
 // for the source profile: the v2.9 fails on the sso_session form as a source_profile (aws/aws-cli#7496).
 
-const AWS_V2 = "/usr/bin/aws";
 const AUDIT = { roleArn: "arn:aws:iam::100000000003:role/Audit", sessionName: "alice-audit" };
 const DEPLOY = { roleArn: "arn:aws:iam::100000000002:role/Deploy", sessionName: "alice" };
 
@@ -24,11 +22,7 @@ let dataPath: string;
 let missingCli: string | undefined;
 
 beforeAll(async () => {
-  try {
-    await access(AWS_V2, constants.X_OK);
-  } catch {
-    missingCli = `The AWS CLI v2 is missing at ${AWS_V2}: install Debian's awscli: apt-get install -y awscli`;
-  }
+  missingCli = await checkAwsCliV2();
   emu = await startTestEmulator({ accounts: 3, rolesPerAccount: 2, autoApproveMs: 0 });
 });
 
@@ -38,11 +32,8 @@ afterAll(async () => {
 
 beforeEach(async () => {
   if (missingCli) throw new Error(missingCli);
-  const temp = await makeTempHome();
-  home = temp.home;
-  dataPath = join(home, "aws-data");
-  await writeAwsDataPath(dataPath, emu.url);
-  await fetch(emu.url + "/_admin/reset", { method: "POST", headers: { "content-type": "application/json" }, body: '{"state":"all"}' });
+  const temp = await makeAwsCliV2Home(emu.url);
+  ({ home, dataPath } = temp);
   const t = await signInOverHttp(emu.url, emu.startUrl, "assume-role-cache-interop");
   await mkdir(join(home, ".aws", "sso", "cache"), { recursive: true });
   await writeFile(

@@ -1,20 +1,17 @@
-import { access, constants, mkdir, writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { writeAwsDataPath } from "../../src/emulator/aws-data-path.js";
 import type { RunningEmulator } from "../../src/emulator/start-emulator.js";
 import { formatTimestamp, formatTokenCacheEntry, tokenCacheFileName } from "../../src/files/token-cache.js";
+import { AWS_V2, checkAwsCliV2, makeAwsCliV2Home } from "../helpers/aws-cli-v2.js";
 import { startTestEmulator } from "../helpers/emulator.js";
 import { signInOverHttp } from "../helpers/sso-fixtures.js";
 import { runProcess, type ProcessResult } from "../helpers/run-process.js";
-import { makeTempHome } from "../helpers/temp-home.js";
 
 // The AWS CLI v2.9 (Debian's awscli) resolves role chains on an SSO profile against the emulator.
 // It ignores AWS_ENDPOINT_URL_*; the STS rule set that --aws-data-path writes sends its AssumeRole
 // calls to the emulator as it does GetCallerIdentity (docs/protocol/aws-cli-v2-redirect.md §2,
 // docs/protocol/sts.md §8.6).
-
-const AWS_V2 = "/usr/bin/aws";
 
 let emu: RunningEmulator & { env: Record<string, string> };
 let home: string;
@@ -24,15 +21,7 @@ let dataPath: string;
 let missingCli: string | undefined;
 
 beforeAll(async () => {
-  try {
-    await access(AWS_V2, constants.X_OK);
-    const scratch = await makeTempHome();
-    const v = await runProcess(AWS_V2, ["--version"], { home: scratch.home }).finally(() => scratch.cleanup());
-    if (!/^aws-cli\/2\./.test(v.stdout + v.stderr))
-      missingCli = `${AWS_V2} is not the AWS CLI v2 (apt-get install -y awscli): ${v.stdout}${v.stderr}`;
-  } catch {
-    missingCli = `The AWS CLI v2 is missing at ${AWS_V2}: install Debian's awscli: apt-get install -y awscli`;
-  }
+  missingCli = await checkAwsCliV2();
   emu = await startTestEmulator({ accounts: 3, rolesPerAccount: 2, autoApproveMs: 0 });
 });
 
@@ -42,11 +31,8 @@ afterAll(async () => {
 
 beforeEach(async () => {
   if (missingCli) throw new Error(missingCli);
-  const temp = await makeTempHome();
-  home = temp.home;
-  dataPath = join(home, "aws-data");
-  await writeAwsDataPath(dataPath, emu.url);
-  await fetch(emu.url + "/_admin/reset", { method: "POST", headers: { "content-type": "application/json" }, body: '{"state":"all"}' });
+  const temp = await makeAwsCliV2Home(emu.url);
+  ({ home, dataPath } = temp);
   return temp.cleanup;
 });
 

@@ -1,21 +1,19 @@
 import { createHash } from "node:crypto";
-import { access, constants, mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { access, mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { writeAwsDataPath } from "../../src/emulator/aws-data-path.js";
 import type { RunningEmulator } from "../../src/emulator/start-emulator.js";
 import { roleCacheFileName } from "../../src/files/role-cache.js";
 import { registrationCacheFileName } from "../../src/files/token-cache.js";
+import { AWS_V2, checkAwsCliV2, makeAwsCliV2Home } from "../helpers/aws-cli-v2.js";
 import { startTestEmulator } from "../helpers/emulator.js";
 import { sessionProfileConfig } from "../helpers/sso-fixtures.js";
 import { runCli, runProcess, type ProcessResult } from "../helpers/run-process.js";
-import { makeTempHome } from "../helpers/temp-home.js";
 
 // The AWS CLI v2.9 (Debian's awscli) signs in, uses and signs out against the emulator, and shares
 // one sign-in with sso-cli both ways. It
 // ignores AWS_ENDPOINT_URL_*: the rule sets from writeAwsDataPath redirect it (docs/protocol/aws-cli-v2-redirect.md).
 
-const AWS_V2 = "/usr/bin/aws";
 const ACCOUNT = "100000000001";
 const ROLE = "AdministratorAccess";
 const ASSUMED_ROLE_ARN = /^arn:aws:sts::100000000001:assumed-role\/AWSReservedSSO_AdministratorAccess_[0-9a-f]{16}\/alice@example\.com$/;
@@ -27,20 +25,6 @@ let dataPath: string;
 
 /** Why the CLI cannot run, found once; it fails every test here (CI installs it through .ci/run), never skips them. */
 let missingCli: string | undefined;
-
-async function checkAwsCliV2(): Promise<string | undefined> {
-  try {
-    await access(AWS_V2, constants.X_OK);
-  } catch {
-    return `The AWS CLI v2 is missing at ${AWS_V2}: install Debian's awscli: apt-get install -y awscli`;
-  }
-  const scratch = await makeTempHome();
-  const v = await runProcess(AWS_V2, ["--version"], { home: scratch.home }).finally(() => scratch.cleanup());
-  if (!/^aws-cli\/2\./.test(v.stdout + v.stderr)) {
-    return `${AWS_V2} is not the AWS CLI v2 (install Debian's awscli: apt-get install -y awscli): ${v.stdout}${v.stderr}`;
-  }
-  return undefined;
-}
 
 beforeAll(async () => {
   missingCli = await checkAwsCliV2();
@@ -54,11 +38,8 @@ afterAll(async () => {
 
 beforeEach(async () => {
   if (missingCli) throw new Error(missingCli);
-  const temp = await makeTempHome();
-  home = temp.home;
-  dataPath = join(home, "aws-data");
-  await writeAwsDataPath(dataPath, emu.url);
-  await fetch(emu.url + "/_admin/reset", { method: "POST", headers: { "content-type": "application/json" }, body: '{"state":"all"}' });
+  const temp = await makeAwsCliV2Home(emu.url);
+  ({ home, dataPath } = temp);
   return temp.cleanup;
 });
 

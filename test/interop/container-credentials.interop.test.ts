@@ -1,10 +1,10 @@
-import { mkdir, stat, writeFile } from "node:fs/promises";
+import { stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startTestEmulator } from "../helpers/emulator.js";
-import { BIN, REPO_ROOT, runCli, runProcess } from "../helpers/run-process.js";
+import { BIN, REPO_ROOT, runProcess } from "../helpers/run-process.js";
 import { sessionProfileConfig } from "../helpers/sso-fixtures.js";
-import { makeTempHome } from "../helpers/temp-home.js";
+import { makeSessionHome } from "../helpers/session-home.js";
 import { startServe } from "../helpers/serve-process.js";
 
 // botocore (boto3), the AWS CLI v1 and the AWS SDK for JavaScript v3 sign as the role through
@@ -26,11 +26,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await setRoleTtl(3600);
-  ({ home, cleanup } = await makeTempHome());
-  await mkdir(join(home, ".aws"), { recursive: true });
-  await writeFile(join(home, ".aws", "config"), sessionProfileConfig({ startUrl: emu.startUrl }));
-  const login = await runCli(["login", "--profile", "p"], { home, env: emu.env });
-  expect(login.code, login.stderr).toBe(0);
+  ({ home, cleanup } = await makeSessionHome(emu, { signIn: true }));
   return cleanup;
 });
 

@@ -5,8 +5,7 @@ import { credentialProcessLine } from "../../src/lib/credential-process-line.js"
 import { startTestEmulator } from "../helpers/emulator.js";
 import { spawnSync } from "node:child_process";
 import { BIN, REPO_ROOT, runCli, runProcess } from "../helpers/run-process.js";
-import { sessionProfileConfig } from "../helpers/sso-fixtures.js";
-import { makeTempHome } from "../helpers/temp-home.js";
+import { makeSessionHome } from "../helpers/session-home.js";
 
 // The AWS CLI v1 and boto3 using sso-cli's credential helpers: a credential_process profile, keys
 // exported into a shell, and a command run under exec. (The AWS CLI v2's export-credentials is
@@ -26,11 +25,7 @@ afterAll(async () => {
   await emu.close();
 });
 beforeEach(async () => {
-  ({ home, cleanup } = await makeTempHome());
-  await mkdir(join(home, ".aws"), { recursive: true });
-  await writeFile(join(home, ".aws", "config"), sessionProfileConfig({ startUrl: emu.startUrl }));
-  const login = await runCli(["login", "--profile", "p"], { home, env: emu.env });
-  expect(login.code, login.stderr).toBe(0);
+  ({ home, cleanup } = await makeSessionHome(emu, { signIn: true }));
   return cleanup;
 });
 

@@ -4,9 +4,9 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { formatTimestamp, formatTokenCacheEntry, parseTimestamp, tokenCacheFileName } from "../../src/files/token-cache.js";
 import { startTestEmulator } from "../helpers/emulator.js";
-import { sessionProfileConfig, signInOverHttp } from "../helpers/sso-fixtures.js";
+import { signInOverHttp } from "../helpers/sso-fixtures.js";
 import { runCli, runProcess } from "../helpers/run-process.js";
-import { makeTempHome } from "../helpers/temp-home.js";
+import { makeSessionHome } from "../helpers/session-home.js";
 
 const FAKE_BROWSER = fileURLToPath(new URL("../helpers/fake-browser.mjs", import.meta.url));
 
@@ -26,10 +26,8 @@ afterAll(async () => {
   await emu.close();
 });
 beforeEach(async () => {
-  ({ home, cleanup } = await makeTempHome());
   await post("/_admin/reset", { state: "all" });
-  await mkdir(join(home, ".aws"), { recursive: true });
-  await writeFile(join(home, ".aws", "config"), sessionProfileConfig({ startUrl: emu.startUrl }));
+  ({ home, cleanup } = await makeSessionHome(emu));
   return cleanup;
 });
 
