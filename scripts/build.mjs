@@ -5,7 +5,8 @@
 // need them. What the bundle test reads about the build goes to .build/ (not shipped).
 import { build } from "esbuild";
 import { spawnSync } from "node:child_process";
-import { chmod, copyFile, mkdir, rm, writeFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { chmod, copyFile, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 
 const root = new URL("../", import.meta.url);
@@ -51,7 +52,7 @@ for (const flag of ["--help", "--version"]) {
     [
       "--input-type=module",
       "-e",
-      `import { main, createRealContext } from ${JSON.stringify(new URL("dist/cli/main.js", root).href)}; process.exitCode = await main([${JSON.stringify(flag)}], createRealContext());`,
+      `import { main, createRealContext } from ${JSON.stringify(new URL("dist/cli/main.js", root).href)}; process.exitCode = await main([${JSON.stringify(flag)}], createRealContext((s) => import(new URL(s, ${JSON.stringify(new URL("dist/cli/", root).href)}).href)));`,
     ],
     { encoding: "utf8", env: { ...process.env, COLUMNS: "80" } },
   );
@@ -85,5 +86,16 @@ const entry = await build({
 });
 await writeFile(new URL(".build/entry-meta.json", root), JSON.stringify(entry.metafile));
 
-// What bin/sso-cli requires (src/cli/launch.ts): turns on Node's compile cache, then requires the entry.
-await build({ ...commonJs("launch"), external: ["./entry.cjs"] });
+// The launcher compiles the entry with a V8 code cache, and code compiled from a cache cannot call
+// import() on Node 20: the entry loads ES modules through the launcher's importModule instead.
+const entryCode = await readFile(new URL("dist/cli/entry.cjs", root), "utf8");
+if (/\bimport\s*\(/.test(entryCode))
+  throw new Error("build: dist/cli/entry.cjs calls import(); load ES modules through importModule (src/cli/launch.ts)");
+
+// What bin/sso-cli requires (src/cli/launch.ts): runs the entry with its code cache. The cache's
+// name carries the entry's hash, so a cache made by one build is never read by another.
+await build({
+  ...commonJs("launch"),
+  external: ["./entry.cjs"],
+  define: { SSO_CLI_ENTRY_BUILD: JSON.stringify(createHash("sha256").update(entryCode).digest("hex").slice(0, 16)) },
+});

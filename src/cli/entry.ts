@@ -4,7 +4,7 @@ import { toCredentialsRequest } from "../commands/export/credentials-output.entr
 import { parseHotCommand } from "./hot-command.entry.js";
 import { toLoginInput } from "../commands/login/login-grammar.entry.js";
 import type { Handoff } from "./main.js";
-import { createRealContext } from "./real-context.js";
+import { createStartContext } from "./start-context.entry.js";
 
 /**
  * The one entry of `bin/sso-cli` (through src/cli/launch.ts), bundled as CommonJS
@@ -17,49 +17,58 @@ import { createRealContext } from "./real-context.js";
  *   code-split ES-module bundle (dist/cli/main.js) with what was read and planned here;
  * - every other command line goes to main.js, where commander reads it.
  * Every path runs under runToCompletion: the process never ends 0 with its command unfinished.
+ *
+ * ES modules (main.js, the browser launcher) load through `importModule`, from the launcher: code
+ * compiled from a V8 code cache cannot call `import()` on Node 20 (launch.ts).
  */
 declare const SSO_CLI_HELP_TEXT: string;
 declare const SSO_CLI_VERSION_TEXT: string;
 
-export function runEntry(argv: string[]): Promise<void> {
+/** Loads one of the ES modules beside the entry in dist/cli/. */
+export type ImportModule = <T = unknown>(specifier: "./main.js" | "./browser-opener.js") => Promise<T>;
+
+export function runEntry(argv: string[], importModule: ImportModule): Promise<void> {
   // eslint-disable-next-line no-restricted-globals -- the entry is where the process itself is handed to the exit guard
-  return runToCompletion(() => run(argv), process);
+  return runToCompletion(() => run(argv, importModule), process);
 }
 
-async function run(argv: string[]): Promise<number> {
+async function run(argv: string[], importModule: ImportModule): Promise<number> {
   const only = argv.length === 1 ? argv[0] : undefined;
   if (only === "--version" || only === "-V") return writeAll(1, SSO_CLI_VERSION_TEXT);
   if (only === "--help" || only === "-h") return writeAll(1, SSO_CLI_HELP_TEXT);
-  const ctx = createRealContext();
+  const start = createStartContext();
   const command = parseHotCommand(argv);
   const handoff: Handoff = { command };
   // The hot modules are bundled into this file but initialised only here (esbuild wraps a
   // dynamically imported module lazily), so --version does not pay for evaluating them.
   if (command?.name === "login") {
-    const hot = await (await import("./hot-login.js")).runHotLogin(ctx, toLoginInput(command.parsed));
+    const hot = await (await import("./hot-login.js")).runHotLogin(start, toLoginInput(command.parsed));
     if (hot.done) return writeAll(2, hot.say);
     handoff.preparedLogin = hot.prepared;
   } else if (command) {
     let out: string | undefined;
     try {
-      out = await (await import("./hot-credentials.js")).runHotCredentials(ctx, toCredentialsRequest(command.name, command.parsed));
+      out = await (await import("./hot-credentials.js")).runHotCredentials(start, toCredentialsRequest(command.name, command.parsed));
     } catch {
       // A bad --format: the rest of the command reports it.
     }
     if (out !== undefined) return writeAll(1, out);
   }
+  let loaded: typeof import("./main.js");
+  try {
+    loaded = await importModule<typeof import("./main.js")>("./main.js");
+  } catch (err) {
+    return writeAll(
+      2,
+      `sso-cli: cannot load dist/ (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); run npm install (it builds) or npm run build.\n`,
+      255,
+    );
+  }
+  // The whole Context, made here, from the main bundle: the hot paths never need it.
+  const ctx = loaded.createRealContext(importModule);
   // Every other command can wait or write: from here on, Ctrl-C is its to handle (real-context.ts).
   void ctx.signal;
-  let main: typeof import("./main.js").main;
-  try {
-    ({ main } = await import("./main.js"));
-  } catch (err) {
-    ctx.stderr.write(
-      `sso-cli: cannot load dist/ (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); run npm install (it builds) or npm run build.\n`,
-    );
-    return 255;
-  }
-  return main(argv, ctx, handoff);
+  return loaded.main(argv, ctx, handoff);
 }
 
 /**
@@ -68,7 +77,7 @@ async function run(argv: string[]): Promise<number> {
  * up-to-date `login`). A reader that went away (EPIPE) is no reason to fail; a pipe that is full
  * for a moment (EAGAIN) is waited out.
  */
-function writeAll(fd: number, text: string): number {
+function writeAll(fd: number, text: string, code = 0): number {
   let rest = Buffer.from(text, "utf8");
   for (let spins = 0; rest.length > 0 && spins < 10_000; ) {
     try {
@@ -81,5 +90,5 @@ function writeAll(fd: number, text: string): number {
       break;
     }
   }
-  return 0;
+  return code;
 }

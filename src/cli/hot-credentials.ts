@@ -1,4 +1,4 @@
-import type { Context } from "../context.js";
+import type { StartContext } from "./start-context.entry.js";
 import { cachedKeysProfileCredentials } from "../role-keys/role-chain.entry.js";
 import { renderCredentials, type CredentialsRequest } from "../commands/export/credentials-output.entry.js";
 
@@ -8,7 +8,7 @@ import { renderCredentials, type CredentialsRequest } from "../commands/export/c
  * files alone. Anything else (no cached keys, an error) is undefined, and the rest of the command
  * (main.ts) runs and reports it the one usual way.
  */
-export async function runHotCredentials(ctx: Context, request: CredentialsRequest): Promise<string | undefined> {
+export async function runHotCredentials(ctx: StartContext, request: CredentialsRequest): Promise<string | undefined> {
   try {
     // Role chains too: their last hop's keys in the assume-role cache (role-chain.entry.ts).
     const cached = await cachedKeysProfileCredentials(ctx, request.profile);

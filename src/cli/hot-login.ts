@@ -1,4 +1,4 @@
-import type { Context } from "../context.js";
+import type { StartContext } from "./start-context.entry.js";
 import { prepareLogin, type LoginInput, type PreparedLogin } from "../commands/login/login-plan.entry.js";
 import { formatUpToDate } from "../commands/login/login-report.entry.js";
 
@@ -10,7 +10,7 @@ import { formatUpToDate } from "../commands/login/login-report.entry.js";
  * the command reports it the one usual way.
  */
 export async function runHotLogin(
-  ctx: Context,
+  ctx: StartContext,
   input: LoginInput,
 ): Promise<{ done: true; say: string } | { done: false; prepared?: PreparedLogin }> {
   // --keep-fresh keeps running after the login: never the hot path's answer-and-exit.

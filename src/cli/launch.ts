@@ -1,54 +1,66 @@
-import { mkdirSync } from "node:fs";
-import { isAbsolute, join } from "node:path";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { Script } from "node:vm";
+import {
+  cacheFileName,
+  compileCacheDirectory,
+  ensureCacheFolder,
+  readCodeCache,
+  routeOf,
+  wrapEntry,
+  writeCodeCache,
+} from "./code-cache.entry.js";
+import type { ImportModule } from "./entry.js";
 
 /**
- * What bin/sso-cli runs: turns on Node's own module compile cache (Node ≥ 22.1), then runs the
- * entry beside this file (dist/cli/entry.cjs). Compiling the entry is most of what sso-cli adds to
- * Node's start-up on the commands scripts call most; with the cache, V8 reads the compiled code
- * back from disk. On Node 20 there is no such cache: the entry is compiled from source, and works
- * the same.
+ * What bin/sso-cli runs: the entry beside this file (dist/cli/entry.cjs), compiled with the code
+ * cache the user's earlier runs of the same route left (code-cache.entry.ts). With no cache, or
+ * one this Node refuses (another V8, other V8 flags), V8 compiles the entry from source, and the
+ * cache is written when the command ends, for the next run.
+ *
+ * The entry is wrapped as Node wraps a CommonJS module. Code compiled with a code cache cannot
+ * call `import()` itself on Node 20, so the entry loads its ES modules (main.js, the browser
+ * launcher) through `importModule`, from this file; that is also where Node's own compile cache is
+ * turned on (Node ≥ 22.1), for the ES-module bundle only: the hot paths never load it.
  */
+declare const SSO_CLI_ENTRY_BUILD: string;
+
 export function launch(argv: string[]): Promise<void> {
-  // eslint-disable-next-line no-restricted-globals -- the launcher is where the process's environment is first read
-  enableCompileCache(process.env, process.versions.node);
-  // Required here, after the cache is on, so the entry itself is read from it.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS sibling, left out of this file's bundle
-  const { runEntry } = require("./entry.cjs") as typeof import("./entry.js");
-  return runEntry(argv);
+  // This file runs as dist/cli/launch.cjs, a CommonJS module: __dirname is dist/cli.
+  const entryFile = join(__dirname, "entry.cjs");
+  const { env } = process;
+  const dir = compileCacheDirectory(env);
+  const uid = process.getuid?.();
+  const name = cacheFileName(SSO_CLI_ENTRY_BUILD, process.version, process.arch, routeOf(argv));
+  const cachedData = dir === undefined ? undefined : readCodeCache(dir, name, uid);
+  const script = new Script(wrapEntry(readFileSync(entryFile, "utf8")), { filename: entryFile, cachedData });
+  if (dir !== undefined && (cachedData === undefined || script.cachedDataRejected)) {
+    // At exit, when everything the command ran has been compiled.
+    process.once("exit", () => writeCodeCache(dir, name, script.createCachedData(), uid, process.pid));
+  }
+  const module = { exports: {} as { runEntry?: (argv: string[], importModule: ImportModule) => Promise<void> } };
+  // The entry requires only Node's own modules: this file's `require` serves it as its own would.
+  (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, require, module, entryFile, __dirname);
+  let compileCacheOn = false;
+  const importModule: ImportModule = (specifier) => {
+    if (!compileCacheOn) {
+      compileCacheOn = true;
+      enableNodeCompileCache(dir, uid, process.versions.node);
+    }
+    return import(pathToFileURL(join(__dirname, specifier)).href);
+  };
+  return module.exports.runEntry!(argv, importModule);
 }
 
 type EnableCompileCache = (directory: string) => { status: number; directory?: string };
 
-/**
- * Where the compiled code of sso-cli is kept: NODE_COMPILE_CACHE when the user set it, else a
- * folder of the user's own cache home that only they can write (0700), never Node's default in
- * the shared temp folder, where another local user could plant compiled code for this one to run.
- * None (no HOME, Node 20, NODE_DISABLE_COMPILE_CACHE=1): undefined, and nothing is cached.
- */
-export function compileCacheDirectory(env: Readonly<Record<string, string | undefined>>): string | undefined {
-  if (env.NODE_COMPILE_CACHE) return env.NODE_COMPILE_CACHE;
-  const cacheHome =
-    env.XDG_CACHE_HOME && isAbsolute(env.XDG_CACHE_HOME)
-      ? env.XDG_CACHE_HOME
-      : env.HOME && isAbsolute(env.HOME)
-        ? join(env.HOME, ".cache")
-        : undefined;
-  return cacheHome && join(cacheHome, "sso-cli", "compile-cache");
-}
-
-function enableCompileCache(env: Readonly<Record<string, string | undefined>>, nodeVersion: string): void {
-  // Node 20 has no compile cache: there even loading node:module (about half a millisecond) is skipped.
-  if (Number(nodeVersion.split(".")[0]) < 22 || env.NODE_DISABLE_COMPILE_CACHE) return;
+/** Node's own compile cache for the ES modules a command loads, in the same folder (none on Node 20). */
+function enableNodeCompileCache(dir: string | undefined, uid: number | undefined, nodeVersion: string): void {
+  if (dir === undefined || Number(nodeVersion.split(".")[0]) < 22) return;
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only where it has something to give
   const enable = (require("node:module") as { enableCompileCache?: EnableCompileCache }).enableCompileCache;
-  if (!enable) return;
-  const directory = compileCacheDirectory(env);
-  if (!directory) return;
-  try {
-    // Node makes the folder if missing, as anyone may read it; made here first, it is the user's alone.
-    mkdirSync(directory, { recursive: true, mode: 0o700 });
-  } catch {
-    return; // a read-only or odd HOME: no cache, the same answers
-  }
-  enable(directory);
+  // Node makes the folder if missing, as anyone may read it; made here first, it is the user's alone.
+  if (!enable || !ensureCacheFolder(dir, uid)) return;
+  enable(dir);
 }

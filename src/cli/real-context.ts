@@ -3,6 +3,7 @@ import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { constants as osConstants, release } from "node:os";
 import { setMaxListeners } from "node:events";
 import type { AwsPaths, Context } from "../context.js";
+import type { ImportModule } from "./entry.js";
 import { resolveAwsPaths } from "../files/aws-paths.js";
 import { browserAvailability } from "../lib/browser-command.js";
 import { endpointsFromEnv } from "../lib/endpoint-override.js";
@@ -11,7 +12,7 @@ import { isWsl } from "../lib/wsl.js";
 import { systemHome } from "./system-home.entry.js";
 
 /** The one place that reads the process: env, clock, streams, browser, signals. */
-export function createRealContext(): Context {
+export function createRealContext(importModule: ImportModule): Context {
   let interrupts = 0;
   /** While `runChild` runs a program, signals are its to handle (see runChild). */
   let child: ChildProcess | undefined;
@@ -107,7 +108,7 @@ export function createRealContext(): Context {
       },
       open: async (url) => {
         const { openBrowser } = await import("./open-browser.entry.js");
-        return openBrowser(url, env, () => import("./browser-opener.js"), process.platform, {
+        return openBrowser(url, env, () => importModule("./browser-opener.js"), process.platform, {
           ownUid: process.getuid?.(),
           wsl: underWsl(),
         });

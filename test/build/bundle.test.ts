@@ -1,8 +1,7 @@
-import { cp, mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { cp, mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import nodeModule from "node:module";
 import { describe, expect, it } from "vitest";
-import { compileCacheDirectory } from "../../src/cli/launch.js";
+import { compileCacheDirectory } from "../../src/cli/code-cache.entry.js";
 import pkg from "../../package.json" with { type: "json" };
 import { REPO_ROOT, runCli, runProcess } from "../helpers/run-process.js";
 import { startTestEmulator } from "../helpers/emulator.js";
@@ -39,7 +38,7 @@ describe("bin/sso-cli answers --help and --version without loading the bundle", 
     const { home, cleanup } = await makeTempHome();
     try {
       const fromBin = await runCli([flag], { home });
-      const script = `import { main, createRealContext } from ${JSON.stringify(`${REPO_ROOT}dist/cli/main.js`)}; process.exitCode = await main([${JSON.stringify(flag)}], createRealContext());`;
+      const script = `import { main, createRealContext } from ${JSON.stringify(`${REPO_ROOT}dist/cli/main.js`)}; process.exitCode = await main([${JSON.stringify(flag)}], createRealContext((s) => import(new URL(s, ${JSON.stringify(`file://${REPO_ROOT}dist/cli/`)}).href)));`;
       const fromCommander = await runProcess(process.execPath, ["--input-type=module", "-e", script], { home, env: { COLUMNS: "80" } });
       expect(fromBin.code).toBe(0);
       expect(fromBin.stdout).toBe(fromCommander.stdout);
@@ -124,40 +123,19 @@ describe("the no-network login runs from dist/cli/entry.cjs alone", () => {
   });
 });
 
-describe("Node's compile cache (Node >= 22.1) is the user's own", () => {
-  const hasCompileCache = typeof (nodeModule as { enableCompileCache?: unknown }).enableCompileCache === "function";
-
-  it(`${hasCompileCache ? "keeps" : "on this Node, keeps no"} compiled code in an owner-only folder under the user's cache home, never in the shared temp folder`, async () => {
-    const { home, cleanup } = await makeTempHome();
-    try {
-      const tmp = join(home, "tmp");
-      await mkdir(tmp);
-      for (let i = 0; i < 2; i++) {
-        const r = await runCli(["credential-process", "--profile", "p"], { home, env: { TMPDIR: tmp } });
-        expect(r.code).toBe(253);
-      }
-      // Node's default, <tmpdir>/node-compile-cache, is a folder any local user could have made first.
-      expect(await readdir(tmp)).toEqual([]);
-      const folder = join(home, ".cache", "sso-cli", "compile-cache");
-      if (!hasCompileCache) {
-        await expect(stat(folder)).rejects.toThrow(/ENOENT/);
-        return;
-      }
-      expect((await stat(folder)).mode & 0o777).toBe(0o700);
-      const [versioned] = await readdir(folder);
-      expect(versioned).toContain(process.version);
-      expect((await readdir(join(folder, versioned!))).length).toBeGreaterThan(0);
-    } finally {
-      await cleanup();
-    }
-  });
-
-  it("uses XDG_CACHE_HOME when set, and NODE_COMPILE_CACHE over both", () => {
+describe("compiled code is kept in the user's own cache home (test/e2e/code-cache.e2e.test.ts runs it)", () => {
+  it("uses XDG_CACHE_HOME when set, NODE_COMPILE_CACHE over both, and nothing with NODE_DISABLE_COMPILE_CACHE", () => {
     expect(compileCacheDirectory({ HOME: "/home/u" })).toBe("/home/u/.cache/sso-cli/compile-cache");
     expect(compileCacheDirectory({ HOME: "/home/u", XDG_CACHE_HOME: "/c" })).toBe("/c/sso-cli/compile-cache");
     expect(compileCacheDirectory({ HOME: "/home/u", XDG_CACHE_HOME: "relative" })).toBe("/home/u/.cache/sso-cli/compile-cache");
     expect(compileCacheDirectory({ HOME: "/home/u", NODE_COMPILE_CACHE: "/n" })).toBe("/n");
+    expect(compileCacheDirectory({ HOME: "/home/u", NODE_DISABLE_COMPILE_CACHE: "1" })).toBeUndefined();
     expect(compileCacheDirectory({})).toBeUndefined();
+  });
+
+  it("the entry never calls import() itself: code compiled from a cache cannot, on Node 20", async () => {
+    const entry = await readFile(`${REPO_ROOT}dist/cli/entry.cjs`, "utf8");
+    expect(entry).not.toMatch(/\bimport\s*\(/);
   });
 });
 
