@@ -74,28 +74,37 @@ const commonJs = (name) => ({
 
 // The entry as one CommonJS file (src/cli/entry.ts): --help/--version, the commands scripts call
 // before every job, answered from the files when they can be, and the hand-over to the ES-module
-// bundle above, which it loads only when it has work to do.
-const entry = await build({
-  ...commonJs("entry"),
-  metafile: true,
-  mainFields: ["module", "main"],
-  define: { SSO_CLI_HELP_TEXT: JSON.stringify(captured["--help"]), SSO_CLI_VERSION_TEXT: JSON.stringify(captured["--version"]) },
-  // The main bundle and the browser launcher stay separate ES modules beside it, loaded by
-  // `import()` when needed.
-  external: ["./main.js", "./browser-opener.js"],
-});
-await writeFile(new URL(".build/entry-meta.json", root), JSON.stringify(entry.metafile));
+// bundle above, which it loads only when it has work to do. Beside it, two copies that hold one
+// hot command's route only, for the launcher to run when the command line starts with it.
+const ENTRIES = { entry: "all", "entry-credentials": "credentials", "entry-login": "login" };
+const builds = {};
+for (const [name, routes] of Object.entries(ENTRIES)) {
+  const entry = await build({
+    ...commonJs("entry"),
+    entryPoints: { [`cli/${name}`]: "src/cli/entry.ts" },
+    metafile: true,
+    mainFields: ["module", "main"],
+    define: {
+      // esbuild leaves a dead `if (false) …` in place: the copies get empty texts.
+      SSO_CLI_HELP_TEXT: JSON.stringify(routes === "all" ? captured["--help"] : ""),
+      SSO_CLI_VERSION_TEXT: JSON.stringify(routes === "all" ? captured["--version"] : ""),
+      SSO_CLI_ENTRY_ROUTES: JSON.stringify(routes),
+    },
+    external: ["./main.js", "./browser-opener.js"],
+  });
+  if (name === "entry") await writeFile(new URL(".build/entry-meta.json", root), JSON.stringify(entry.metafile));
+  // The launcher compiles the entry with a V8 code cache, and code compiled from a cache cannot
+  // call import() on Node 20: the entry loads ES modules through the launcher's importModule.
+  const code = await readFile(new URL(`dist/cli/${name}.cjs`, root), "utf8");
+  if (/\bimport\s*\(/.test(code))
+    throw new Error(`build: dist/cli/${name}.cjs calls import(); load ES modules through importModule (src/cli/launch.ts)`);
+  // A code cache's name carries its entry's hash: a cache made by one build is never read by another.
+  builds[`${name}.cjs`] = createHash("sha256").update(code).digest("hex").slice(0, 16);
+}
 
-// The launcher compiles the entry with a V8 code cache, and code compiled from a cache cannot call
-// import() on Node 20: the entry loads ES modules through the launcher's importModule instead.
-const entryCode = await readFile(new URL("dist/cli/entry.cjs", root), "utf8");
-if (/\bimport\s*\(/.test(entryCode))
-  throw new Error("build: dist/cli/entry.cjs calls import(); load ES modules through importModule (src/cli/launch.ts)");
-
-// What bin/sso-cli requires (src/cli/launch.ts): runs the entry with its code cache. The cache's
-// name carries the entry's hash, so a cache made by one build is never read by another.
+// What bin/sso-cli requires (src/cli/launch.ts): runs the entry for the command line with its code cache.
 await build({
   ...commonJs("launch"),
-  external: ["./entry.cjs"],
-  define: { SSO_CLI_ENTRY_BUILD: JSON.stringify(createHash("sha256").update(entryCode).digest("hex").slice(0, 16)) },
+  external: ["./entry.cjs", "./entry-credentials.cjs", "./entry-login.cjs"],
+  define: { SSO_CLI_ENTRY_BUILDS: JSON.stringify(builds) },
 });

@@ -23,6 +23,14 @@ import { createStartContext } from "./start-context.entry.js";
  */
 declare const SSO_CLI_HELP_TEXT: string;
 declare const SSO_CLI_VERSION_TEXT: string;
+/**
+ * The routes this build of the entry holds (scripts/build.mjs): "all" in dist/cli/entry.cjs; one
+ * hot command's in the launcher's slimmer copies for command lines that start with it
+ * (entry-credentials.cjs, entry-login.cjs), which leave out the rest, so a script's
+ * `credential-process` reads and runs only what it needs. A command line that reaches a copy
+ * without its route goes on in main.js as any other would, so every copy answers alike.
+ */
+declare const SSO_CLI_ENTRY_ROUTES: "all" | "credentials" | "login";
 
 /** Loads one of the ES modules beside the entry in dist/cli/. */
 export type ImportModule = <T = unknown>(specifier: "./main.js" | "./browser-opener.js") => Promise<T>;
@@ -34,18 +42,18 @@ export function runEntry(argv: string[], importModule: ImportModule): Promise<vo
 
 async function run(argv: string[], importModule: ImportModule): Promise<number> {
   const only = argv.length === 1 ? argv[0] : undefined;
-  if (only === "--version" || only === "-V") return writeAll(1, SSO_CLI_VERSION_TEXT);
-  if (only === "--help" || only === "-h") return writeAll(1, SSO_CLI_HELP_TEXT);
+  if (SSO_CLI_ENTRY_ROUTES === "all" && (only === "--version" || only === "-V")) return writeAll(1, SSO_CLI_VERSION_TEXT);
+  if (SSO_CLI_ENTRY_ROUTES === "all" && (only === "--help" || only === "-h")) return writeAll(1, SSO_CLI_HELP_TEXT);
   const start = createStartContext();
   const command = parseHotCommand(argv);
   const handoff: Handoff = { command };
   // The hot modules are bundled into this file but initialised only here (esbuild wraps a
   // dynamically imported module lazily), so --version does not pay for evaluating them.
-  if (command?.name === "login") {
+  if (SSO_CLI_ENTRY_ROUTES !== "credentials" && command?.name === "login") {
     const hot = await (await import("./hot-login.js")).runHotLogin(start, toLoginInput(command.parsed));
     if (hot.done) return writeAll(2, hot.say);
     handoff.preparedLogin = hot.prepared;
-  } else if (command) {
+  } else if (SSO_CLI_ENTRY_ROUTES !== "login" && command && command.name !== "login") {
     let out: string | undefined;
     try {
       out = await (await import("./hot-credentials.js")).runHotCredentials(start, toCredentialsRequest(command.name, command.parsed));

@@ -5,7 +5,9 @@ import { Script } from "node:vm";
 import {
   cacheFileName,
   compileCacheDirectory,
+  type EntryFile,
   ensureCacheFolder,
+  entryFileFor,
   readCodeCache,
   routeOf,
   wrapEntry,
@@ -13,28 +15,44 @@ import {
 } from "./code-cache.entry.js";
 import type { ImportModule } from "./entry.js";
 
+/** Each entry file's build (a hash of its code), set by scripts/build.mjs. */
+declare const SSO_CLI_ENTRY_BUILDS: Record<EntryFile, string>;
+
 /**
- * What bin/sso-cli runs: the entry beside this file (dist/cli/entry.cjs), compiled with the code
- * cache the user's earlier runs of the same route left (code-cache.entry.ts). With no cache, or
- * one this Node refuses (another V8, other V8 flags), V8 compiles the entry from source, and the
- * cache is written when the command ends, for the next run.
+ * What bin/sso-cli runs: the entry beside this file for the command line's route
+ * (dist/cli/entry.cjs, or a copy that holds only the route of `credential-process`/`export` or of
+ * `login`: entryFileFor), compiled with the code cache the user's earlier runs of the same route
+ * left (code-cache.entry.ts). With no cache, or one this Node refuses (another V8, other V8 flags),
+ * V8 compiles the entry from source, and the cache is written when the command ends, for the next
+ * run.
  *
  * The entry is wrapped as Node wraps a CommonJS module. Code compiled with a code cache cannot
  * call `import()` itself on Node 20, so the entry loads its ES modules (main.js, the browser
  * launcher) through `importModule`, from this file; that is also where Node's own compile cache is
  * turned on (Node ≥ 22.1), for the ES-module bundle only: the hot paths never load it.
  */
-declare const SSO_CLI_ENTRY_BUILD: string;
-
 export function launch(argv: string[]): Promise<void> {
   // This file runs as dist/cli/launch.cjs, a CommonJS module: __dirname is dist/cli.
-  const entryFile = join(__dirname, "entry.cjs");
+  const route = routeOf(argv);
+  const file = entryFileFor(route);
+  const entryFile = join(__dirname, file);
   const { env } = process;
   const dir = compileCacheDirectory(env);
   const uid = process.getuid?.();
-  const name = cacheFileName(SSO_CLI_ENTRY_BUILD, process.version, process.arch, routeOf(argv));
+  const name = cacheFileName(SSO_CLI_ENTRY_BUILDS[file], process.version, process.arch, route);
   const cachedData = dir === undefined ? undefined : readCodeCache(dir, name, uid);
-  const script = new Script(wrapEntry(readFileSync(entryFile, "utf8")), { filename: entryFile, cachedData });
+  let source: string;
+  try {
+    source = readFileSync(entryFile, "utf8");
+  } catch (err) {
+    // The same line as the entry's for a missing main bundle.
+    process.stderr.write(
+      `sso-cli: cannot load dist/ (${(err as NodeJS.ErrnoException).code}); run npm install (it builds) or npm run build.\n`,
+    );
+    process.exitCode = 255;
+    return Promise.resolve();
+  }
+  const script = new Script(wrapEntry(source), { filename: entryFile, cachedData });
   if (dir !== undefined && (cachedData === undefined || script.cachedDataRejected)) {
     // At exit, when everything the command ran has been compiled.
     process.once("exit", () => writeCodeCache(dir, name, script.createCachedData(), uid, process.pid));

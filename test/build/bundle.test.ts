@@ -66,16 +66,27 @@ describe("the no-network login runs from dist/cli/entry.cjs alone", () => {
     const ours = Object.values(meta.outputs)
       .flatMap((o) => Object.keys(o.inputs))
       .filter((i) => i.startsWith("src/"));
-    const startUp = [
-      "src/cli/entry.ts",
-      "src/cli/hot-login.ts",
-      "src/cli/hot-credentials.ts",
-      "src/cli/real-context.ts",
-      "src/context.ts",
-      "src/errors.ts",
-    ];
+    const startUp = ["src/cli/entry.ts", "src/cli/hot-login.ts", "src/cli/hot-credentials.ts", "src/context.ts", "src/errors.ts"];
     expect(ours.filter((i) => !i.endsWith(".entry.ts") && !/^src\/(files|lib)\//.test(i) && !startUp.includes(i))).toEqual([]);
     expect(ours).toContain("src/commands/login/login-grammar.entry.ts");
+    // The whole Context (streams, signals, browser, children) is made from the main bundle.
+    expect(ours).not.toContain("src/cli/real-context.ts");
+  });
+
+  it("has copies for the hot commands' command lines that hold their own route only", async () => {
+    const file = (name: string) => readFile(`${REPO_ROOT}dist/cli/${name}`, "utf8");
+    const [all, credentials, login] = await Promise.all([file("entry.cjs"), file("entry-credentials.cjs"), file("entry-login.cjs")]);
+    const holds = (code: string, module: string) => code.includes(`// ${module}\n`);
+    expect(all).toContain("Usage: sso-cli");
+    expect(holds(all, "src/cli/hot-login.ts") && holds(all, "src/cli/hot-credentials.ts")).toBe(true);
+    for (const slim of [credentials, login]) {
+      expect(slim).not.toContain("Usage: sso-cli");
+      expect(slim.length).toBeLessThan(all.length * 0.9);
+    }
+    expect(holds(credentials, "src/cli/hot-credentials.ts")).toBe(true);
+    expect(holds(credentials, "src/cli/hot-login.ts") || holds(credentials, "src/commands/login/login-plan.entry.ts")).toBe(false);
+    expect(holds(login, "src/cli/hot-login.ts")).toBe(true);
+    expect(holds(login, "src/cli/hot-credentials.ts")).toBe(false);
   });
 
   it("reads the user's ini files with the read-only scanner, without the editor's code", async () => {
@@ -97,7 +108,8 @@ describe("the no-network login runs from dist/cli/entry.cjs alone", () => {
       const copy = join(home, "copy");
       await cp(`${REPO_ROOT}bin`, join(copy, "bin"), { recursive: true });
       await mkdir(join(copy, "dist", "cli"), { recursive: true });
-      for (const file of ["launch.cjs", "entry.cjs"]) await cp(`${REPO_ROOT}dist/cli/${file}`, join(copy, "dist", "cli", file));
+      for (const file of ["launch.cjs", "entry.cjs", "entry-credentials.cjs", "entry-login.cjs"])
+        await cp(`${REPO_ROOT}dist/cli/${file}`, join(copy, "dist", "cli", file));
       // Twice: the second run reads the entry from Node's compile cache where this Node has one.
       // With --debug too: the entry reads the command's arguments, and the program's own flag, once.
       for (const args of [
@@ -133,10 +145,13 @@ describe("compiled code is kept in the user's own cache home (test/e2e/code-cach
     expect(compileCacheDirectory({})).toBeUndefined();
   });
 
-  it("the entry never calls import() itself: code compiled from a cache cannot, on Node 20", async () => {
-    const entry = await readFile(`${REPO_ROOT}dist/cli/entry.cjs`, "utf8");
-    expect(entry).not.toMatch(/\bimport\s*\(/);
-  });
+  it.each(["entry.cjs", "entry-credentials.cjs", "entry-login.cjs"])(
+    "%s never calls import() itself: code compiled from a cache cannot, on Node 20",
+    async (name) => {
+      const entry = await readFile(`${REPO_ROOT}dist/cli/${name}`, "utf8");
+      expect(entry).not.toMatch(/\bimport\s*\(/);
+    },
+  );
 });
 
 describe("dist/ is what the package ships", () => {

@@ -16,7 +16,7 @@ import {
 } from "../../src/files/token-cache.js";
 import { startTestEmulator } from "../helpers/emulator.js";
 import { runCli, type ProcessResult } from "../helpers/run-process.js";
-import { makeTempHome } from "../helpers/temp-home.js";
+import { makeTempHome, notCompiledCode } from "../helpers/temp-home.js";
 
 // Bad input is a table. Each row writes files into a throwaway HOME, sets the
 // emulator's knobs, runs the built binary, and checks the exit code, one `sso-cli: ` line (plus at
@@ -950,6 +950,7 @@ async function snapshot(root: string): Promise<Map<string, string>> {
     for (const d of await readdir(dir, { withFileTypes: true })) {
       const full = join(dir, d.name);
       const rel = relative(root, full).split(sep).join("/");
+      if (!notCompiledCode(rel)) continue;
       const info = await lstat(full);
       if (info.isDirectory()) {
         out.set(`${rel}/`, `folder ${(info.mode & 0o777).toString(8)}`);

@@ -1,13 +1,13 @@
 import { createHash } from "node:crypto";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { join, relative, sep } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Exit } from "../../src/errors.js";
 import { formatTimestamp, formatTokenCacheEntry, tokenCacheFileName } from "../../src/files/token-cache.js";
 import { startTestEmulator } from "../helpers/emulator.js";
 import { runCli } from "../helpers/run-process.js";
 import { sessionProfileConfig } from "../helpers/sso-fixtures.js";
-import { makeTempHome } from "../helpers/temp-home.js";
+import { makeTempHome, notCompiledCode } from "../helpers/temp-home.js";
 
 // What only a process shows for console, status and roles: exit codes, the text on stdout and
 // stderr, and (for the bad inputs) that no file under HOME changed. Behaviour is tested in-process
@@ -46,10 +46,11 @@ async function home(token: "live" | "expired" | "none" = "live"): Promise<string
   return h;
 }
 
-async function snapshot(dir: string, out = new Map<string, string>()): Promise<Map<string, string>> {
+async function snapshot(dir: string, out = new Map<string, string>(), home = dir): Promise<Map<string, string>> {
   for (const e of await readdir(dir, { withFileTypes: true })) {
     const p = join(dir, e.name);
-    if (e.isDirectory()) await snapshot(p, out);
+    if (!notCompiledCode(relative(home, p).split(sep).join("/"))) continue;
+    if (e.isDirectory()) await snapshot(p, out, home);
     else
       out.set(
         p,

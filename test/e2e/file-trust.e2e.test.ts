@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatTimestamp, formatTokenCacheEntry, tokenCacheFileName } from "../../src/files/token-cache.js";
 import { startTestEmulator } from "../helpers/emulator.js";
 import { BIN, runProcess, type ProcessResult } from "../helpers/run-process.js";
-import { makeTempHome } from "../helpers/temp-home.js";
+import { makeTempHome, notCompiledCode } from "../helpers/temp-home.js";
 
 // What another person on the same machine can do to the files sso-cli writes, shown with a real
 // second user: uid 65534 (nobody), through `setpriv`, as CI runs it (test/tiers.ts). sso-cli runs
@@ -97,6 +97,7 @@ async function listing(dir: string): Promise<string[]> {
   const walk = async (d: string): Promise<void> => {
     for (const name of (await readdir(d)).sort()) {
       const full = join(d, name);
+      if (!notCompiledCode(full.slice(dir.length + 1))) continue;
       const info = await lstat(full);
       out.push(
         `${full.slice(dir.length)} ${info.isSymbolicLink() ? `-> ${await readlink(full)}` : `${(info.mode & 0o7777).toString(8)} ${info.size}`}`,
