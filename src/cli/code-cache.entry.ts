@@ -6,7 +6,7 @@ import {
   mkdirSync,
   openSync,
   readdirSync,
-  readSync,
+  readFileSync,
   renameSync,
   rmSync,
   statSync,
@@ -120,14 +120,8 @@ export function readCodeCache(dir: string, name: string, uid: number | undefined
   try {
     const stats = fstatSync(fd);
     if (!stats.isFile() || !ownedAndPrivate(stats, uid) || stats.size > MAX_CACHE_BYTES) return undefined;
-    const data = Buffer.allocUnsafe(stats.size);
-    let read = 0;
-    while (read < data.length) {
-      const n = readSync(fd, data, read, data.length - read, read);
-      if (n === 0) return undefined;
-      read += n;
-    }
-    return data;
+    // The file just checked, through its descriptor: a swap after the check changes nothing.
+    return readFileSync(fd);
   } catch {
     return undefined;
   } finally {

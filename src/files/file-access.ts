@@ -1,3 +1,4 @@
+import { isUtf8 } from "node:buffer";
 import type { Stats } from "node:fs";
 import { FileAccessError, FileFormatError } from "../errors.js";
 
@@ -117,7 +118,10 @@ export function notRegularFileError(file: string, info: Stats): FileAccessError 
   );
 }
 
-const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+/** The text, or undefined when the bytes are not strictly UTF-8 (as a fatal TextDecoder, which costs more to make). */
+function strictUtf8(bytes: Uint8Array): string | undefined {
+  return isUtf8(bytes) ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8") : undefined;
+}
 
 /**
  * The bytes as text, refusing any that are not UTF-8: decoding them leniently would turn each into
@@ -128,9 +132,8 @@ const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
  * line, as the ini reader does.
  */
 export function decodeUtf8(bytes: Uint8Array, file: string): string {
-  try {
-    return STRICT_UTF8.decode(bytes);
-  } catch {
+  const text = strictUtf8(bytes);
+  if (text === undefined) {
     const { line, byte } = firstInvalidUtf8(bytes);
     throw new FileFormatError(
       file,
@@ -139,6 +142,7 @@ export function decodeUtf8(bytes: Uint8Array, file: string): string {
       "Save the file as UTF-8 (the AWS SDKs read it so), then try again; sso-cli changed nothing.",
     );
   }
+  return text;
 }
 
 /** Line (1-based; `\n`, `\r\n` and a lone `\r` end lines, as in ini-syntax.ts) and first byte of the first bad line. */
@@ -150,11 +154,7 @@ function firstInvalidUtf8(bytes: Uint8Array): { line: number; byte: number } {
     const b = bytes[i];
     if (i < bytes.length && b !== 0x0a && b !== 0x0d) continue;
     const slice = bytes.subarray(start, i);
-    try {
-      STRICT_UTF8.decode(slice);
-    } catch {
-      return { line, byte: firstBadByte(slice) };
-    }
+    if (strictUtf8(slice) === undefined) return { line, byte: firstBadByte(slice) };
     if (b === 0x0d && bytes[i + 1] === 0x0a) i++;
     line++;
     start = i + 1;

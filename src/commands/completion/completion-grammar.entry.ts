@@ -23,7 +23,9 @@ export const COMPLETION_GRAMMAR: CommandGrammar = {
       description: "print its sso-session names, one per line",
     },
   ],
-  help: `
+  // A getter: the text is built when help is shown, not at every start of the entry.
+  get help() {
+    return `
 The script completes commands and flags, and profile and sso-session names read from the
 config file when you press Tab (so it need not be made again when profiles change).
 
@@ -34,5 +36,6 @@ Examples:
   sso-cli completion fish > ~/.config/fish/completions/sso-cli.fish
   sso-cli completion powershell >> $PROFILE
 
-${describeExitCodes(["ok", "usage", "config", "internal"])}`,
+${describeExitCodes(["ok", "usage", "config", "internal"])}`;
+  },
 };

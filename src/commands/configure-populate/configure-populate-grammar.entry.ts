@@ -47,7 +47,9 @@ export const CONFIGURE_POPULATE_GRAMMAR: CommandGrammar = {
     flag(JSON_FLAG, "print the result as JSON on stdout"),
     ...SIGN_IN_FLAGS,
   ],
-  help: `
+  // A getter: the text is built when help is shown, not at every start of the entry.
+  get help() {
+    return `
 Signs in if needed (as login does), lists every account and role the sign-in can use, and writes
 one profile per account and role (and --region) in one locked edit of the config file. Each
 profile it writes carries the comment line "# sso-cli configure populate" under its header: a
@@ -62,7 +64,8 @@ Examples:
   sso-cli configure populate --sso-session corp --account 'prod-*' --role ReadOnlyAccess --dry-run
   sso-cli configure populate --profile-name '{account_name}-{role_name}-{region}' --region eu-west-1 --region us-east-1
 
-${describeExitCodes(["ok", "partial", "usage", "denied", "interrupted", "badValue", "config", "service", "internal"])}`,
+${describeExitCodes(["ok", "partial", "usage", "denied", "interrupted", "badValue", "config", "service", "internal"])}`;
+  },
 };
 
 /** What the command line asks for, as the use case takes it. */

@@ -65,7 +65,9 @@ export const CONFIGURE_PROFILE_GRAMMAR: CommandGrammar = {
     },
     ...SIGN_IN_FLAGS,
   ],
-  help: `
+  // A getter: the text is built when help is shown, not at every start of the entry.
+  get help() {
+    return `
 On a terminal, asks (as \`aws configure sso\` does) for what the flags leave open, with the
 profile's current values as defaults: the sso-session (existing ones first), then after a sign-in
 the account and role, the default region and the output format. In a script it never asks: give
@@ -82,7 +84,8 @@ Examples:
   sso-cli configure profile deploy --role-arn arn:aws:iam::222233334444:role/Deploy \\
       --source-profile dev --role-session-name alice   # a role chain on the profile dev
 
-${describeExitCodes(["ok", "usage", "denied", "interrupted", "badValue", "config", "service", "internal"])}`,
+${describeExitCodes(["ok", "usage", "denied", "interrupted", "badValue", "config", "service", "internal"])}`;
+  },
 };
 
 /** What the command line asks for, as the use case takes it. */

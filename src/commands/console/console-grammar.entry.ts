@@ -23,7 +23,9 @@ export const CONSOLE_GRAMMAR: CommandGrammar = {
       description: "through the access portal's shortcut link: no keys leave this machine; your browser's portal session signs in",
     },
   ],
-  help: `
+  // A getter: the text is built when help is shown, not at every start of the entry.
+  get help() {
+    return `
 The role keys come from the cache the AWS CLI v2 shares, else from IAM Identity Center with the
 cached sign-in (refreshed silently when it can be); without a valid sign-in it says
 "run: sso-cli login --profile P". The keys are traded at the AWS sign-in federation endpoint
@@ -45,7 +47,8 @@ Examples:
   sso-cli console --profile dev --print | xclip -selection clipboard
   sso-cli console --profile dev --portal        # the access portal's link: no keys sent
 
-${describeExitCodes(["ok", "usage", "interrupted", "badValue", "config", "service", "internal"])}`,
+${describeExitCodes(["ok", "usage", "interrupted", "badValue", "config", "service", "internal"])}`;
+  },
 };
 
 /** What the command line asks for, as the use case takes it. */

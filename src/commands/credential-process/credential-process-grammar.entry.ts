@@ -11,7 +11,9 @@ export const CREDENTIAL_PROCESS_GRAMMAR: CommandGrammar = {
   description: "Print the profile's role keys as credential_process JSON (for tools that know no SSO)",
   args: [],
   flags: [KEYS_PROFILE_FLAG],
-  help: `${NO_BROWSER_NOTE}
+  // A getter: the text is built when help is shown, not at every start of the entry.
+  get help() {
+    return `${NO_BROWSER_NOTE}
 
 In ~/.aws/config (sso-cli configure profile NAME --credential-process writes it):
   credential_process = "/path/to/node" "/path/to/sso-cli" credential-process --profile NAME
@@ -19,5 +21,6 @@ In ~/.aws/config (sso-cli configure profile NAME --credential-process writes it)
 Examples:
   sso-cli credential-process --profile dev
 
-${describeExitCodes(["ok", "usage", "config", "service", "internal"])}`,
+${describeExitCodes(["ok", "usage", "config", "service", "internal"])}`;
+  },
 };

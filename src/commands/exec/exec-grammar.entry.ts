@@ -28,7 +28,9 @@ export const EXEC_GRAMMAR: CommandGrammar = {
       description: "hand the keys through a local credentials endpoint that renews them, not as static keys",
     },
   ],
-  help: `
+  // A getter: the text is built when help is shown, not at every start of the entry.
+  get help() {
+    return `
 The command gets AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN,
 AWS_CREDENTIAL_EXPIRATION, AWS_REGION and AWS_DEFAULT_REGION, and no AWS_PROFILE (nor any other
 variable that would make its SDK pick other credentials); the rest of its environment is yours,
@@ -51,7 +53,8 @@ the endpoint again as its keys near expiry, and the endpoint renews them from IA
 The endpoint stops when the command ends.
 
 ${describeExitCodes(["ok", "usage", "config", "service", "internal"])}
-  (any other code is the command's own; 127: the command was not found)`,
+  (any other code is the command's own; 127: the command was not found)`;
+  },
 };
 
 /** What the command line asks for, as the use case takes it. */

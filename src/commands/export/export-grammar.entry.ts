@@ -22,7 +22,9 @@ export const EXPORT_GRAMMAR: CommandGrammar = {
     KEYS_PROFILE_FLAG,
     { flag: "--format", value: "<format>", key: "format", description: `${EXPORT_FORMATS.join(", ")} (default: process)` },
   ],
-  help: `${NO_BROWSER_NOTE}
+  // A getter: the text is built when help is shown, not at every start of the entry.
+  get help() {
+    return `${NO_BROWSER_NOTE}
 
 Formats: process (credential_process JSON), env (export lines), env-no-export, powershell,
 windows-cmd, fish: the AWS CLI's bytes; dotenv (a .env file, with AWS_REGION); json (one line,
@@ -33,5 +35,6 @@ Examples:
   sso-cli export --profile dev --format dotenv > .env
   sso-cli export --profile dev --format powershell | Invoke-Expression
 
-${describeExitCodes(["ok", "usage", "badValue", "config", "service", "internal"])}`,
+${describeExitCodes(["ok", "usage", "badValue", "config", "service", "internal"])}`;
+  },
 };

@@ -24,7 +24,9 @@ export const LOGIN_GRAMMAR: CommandGrammar = {
       description: "keep running and renew the keys written before they expire, until Ctrl-C or SIGTERM",
     },
   ],
-  help: `
+  // A getter: the text is built when help is shown, not at every start of the entry.
+  get help() {
+    return `
 Without arguments, signs in for AWS_PROFILE, else for the only sign-in in the config file; with
 several, the error names them (on a terminal, a picker offers them: type to search).
 With a local browser, the sign-in uses the authorization code flow (the browser brings the
@@ -44,7 +46,8 @@ one line per renewal. It ends with 253 when the sign-in can no longer be renewed
 browser, and with 0 on Ctrl-C or SIGTERM, the file whole. docs/ has a systemd user unit and a
 launchd agent that run it.
 
-${describeExitCodes(["ok", "partial", "usage", "denied", "interrupted", "badValue", "config", "service", "internal"])}`,
+${describeExitCodes(["ok", "partial", "usage", "denied", "interrupted", "badValue", "config", "service", "internal"])}`;
+  },
 };
 
 export function toLoginInput(p: ParsedArgs): LoginInput {

@@ -12,7 +12,9 @@ export const LOGOUT_GRAMMAR: CommandGrammar = {
     flag(SSO_SESSION_FLAG, "this sso-session"),
     flag(ALL_FLAG, "every cached sign-in, like `aws sso logout`"),
   ],
-  help: `
+  // A getter: the text is built when help is shown, not at every start of the entry.
+  get help() {
+    return `
 Without a selector: AWS_PROFILE's sign-in, else every cached sign-in (as \`aws sso logout\`).
 Keys you wrote by hand are never removed. Works offline (the server is told when it can be).
 
@@ -20,7 +22,8 @@ Examples:
   sso-cli logout --profile dev
   sso-cli logout --all
 
-${describeExitCodes(["ok", "usage", "interrupted", "config", "internal"])}`,
+${describeExitCodes(["ok", "usage", "interrupted", "config", "internal"])}`;
+  },
 };
 
 /** What the command line asks for, as the use case takes it. */

@@ -20,7 +20,9 @@ export const ROLES_GRAMMAR: CommandGrammar = {
     { flag: "--csv", key: "csv", conflicts: ["json"], description: "print CSV with a header line" },
     flag(NO_BROWSER_FLAG, "if a sign-in is needed, print its link instead of opening a browser"),
   ],
-  help: `
+  // A getter: the text is built when help is shown, not at every start of the entry.
+  get help() {
+    return `
 Which sign-in: START_URL [REGION], --profile, --sso-session, else AWS_PROFILE, else the only one
 configured. Uses the cached sign-in (refreshed silently when it can be); when none is valid, it
 signs in as login does if it runs on a terminal, and otherwise says "run: sso-cli login …".
@@ -33,7 +35,8 @@ Examples:
   sso-cli roles --sso-session corp --role AdministratorAccess --csv > roles.csv
   sso-cli roles https://d-1234567890.awsapps.com/start eu-north-1 --json
 
-${describeExitCodes(["ok", "partial", "usage", "denied", "interrupted", "badValue", "config", "service", "internal"], { partial: "partly done: the roles of some accounts could not be listed (each said on its line); the others are shown" })}`,
+${describeExitCodes(["ok", "partial", "usage", "denied", "interrupted", "badValue", "config", "service", "internal"], { partial: "partly done: the roles of some accounts could not be listed (each said on its line); the others are shown" })}`;
+  },
 };
 
 /** What the command line asks for, as the use case takes it. */

@@ -21,7 +21,9 @@ export const SERVE_GRAMMAR: CommandGrammar = {
       description: "write the token to this file (mode 0600) and print AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE instead of the token",
     },
   ],
-  help: `
+  // A getter: the text is built when help is shown, not at every start of the entry.
+  get help() {
+    return `
 Starts the container-credentials endpoint every AWS SDK, botocore and the AWS CLI read, on
 127.0.0.1 only, with a random path and a random token, and prints the lines to export (sh syntax)
 on stdout. Tools started with them ask it for keys and ask again as they near expiry; it renews
@@ -34,7 +36,8 @@ Examples:
   sso-cli serve --profile dev --profile prod --token-file ~/.aws/sso-cli/serve-token
   docker run --network host -e AWS_CONTAINER_CREDENTIALS_FULL_URI -e AWS_CONTAINER_AUTHORIZATION_TOKEN IMAGE
 
-${describeExitCodes(["ok", "usage", "badValue", "config", "service", "internal"], { badValue: "a bad value: --port is already in use" })}`,
+${describeExitCodes(["ok", "usage", "badValue", "config", "service", "internal"], { badValue: "a bad value: --port is already in use" })}`;
+  },
 };
 
 export function toServeInput({ values }: ParsedArgs): ServeInput {

@@ -13,7 +13,9 @@ export const STATUS_GRAMMAR: CommandGrammar = {
     flag(JSON_FLAG, "print JSON (for scripts)"),
     { flag: "--check", key: "check", description: "also ask IAM Identity Center whether it still takes each token, and report clock skew" },
   ],
-  help: `
+  // A getter: the text is built when help is shown, not at every start of the entry.
+  get help() {
+    return `
 Without a selector: AWS_PROFILE, else every sign-in and profile in the config file. Files only,
 no network, unless --check. "next" is nothing, refresh (sso-cli login renews the token or the keys
 without a browser) or login (a sign-in in the browser). Exit 0 when everything shown stays valid
@@ -25,7 +27,8 @@ Examples:
   sso-cli status --json | jq '.profiles[] | select(.next != "nothing") | .profile'
   sso-cli status --check          # is the sign-in still accepted? is this clock right?
 
-${describeExitCodes(["ok", "usage", "notValid", "config", "service", "internal"])}`,
+${describeExitCodes(["ok", "usage", "notValid", "config", "service", "internal"])}`;
+  },
 };
 
 /** What the command line asks for, as the use case takes it. */
