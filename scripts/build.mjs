@@ -102,9 +102,19 @@ for (const [name, routes] of Object.entries(ENTRIES)) {
   builds[`${name}.cjs`] = createHash("sha256").update(code).digest("hex").slice(0, 16);
 }
 
-// What bin/sso-cli requires (src/cli/launch.ts): runs the entry for the command line with its code cache.
+// bin/sso-cli itself is the launcher (src/cli/bin.ts, launch.ts): one file of ours for Node to
+// find and read before the entry. It runs the entry for the command line with its code cache.
+// CommonJS (bin/package.json says so), as Node loads a file without an extension.
+const bin = new URL("bin/sso-cli", root);
 await build({
-  ...commonJs("launch"),
-  external: ["./entry.cjs", "./entry-credentials.cjs", "./entry-login.cjs"],
+  entryPoints: ["src/cli/bin.ts"],
+  outfile: "bin/sso-cli",
+  bundle: true,
+  format: "cjs",
+  platform: "node",
+  target: "node20",
+  logLevel: "warning",
+  banner: { js: "#!/usr/bin/env node" },
   define: { SSO_CLI_ENTRY_BUILDS: JSON.stringify(builds) },
 });
+await chmod(bin, 0o755);

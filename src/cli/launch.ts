@@ -19,9 +19,9 @@ import type { ImportModule } from "./entry.js";
 declare const SSO_CLI_ENTRY_BUILDS: Record<EntryFile, string>;
 
 /**
- * What bin/sso-cli runs: the entry beside this file for the command line's route
- * (dist/cli/entry.cjs, or a copy that holds only the route of `credential-process`/`export` or of
- * `login`: entryFileFor), compiled with the code cache the user's earlier runs of the same route
+ * What bin/sso-cli does (built from bin.ts and this file): runs the entry in `distCli` for the
+ * command line's route (dist/cli/entry.cjs, or a copy that holds only the route of
+ * `credential-process`/`export` or of `login`: entryFileFor), compiled with the code cache the user's earlier runs of the same route
  * left (code-cache.entry.ts). With no cache, or one this Node refuses (another V8, other V8 flags),
  * V8 compiles the entry from source, and the cache is written when the command ends, for the next
  * run.
@@ -31,11 +31,10 @@ declare const SSO_CLI_ENTRY_BUILDS: Record<EntryFile, string>;
  * launcher) through `importModule`, from this file; that is also where Node's own compile cache is
  * turned on (Node ≥ 22.1), for the ES-module bundle only: the hot paths never load it.
  */
-export function launch(argv: string[]): Promise<void> {
-  // This file runs as dist/cli/launch.cjs, a CommonJS module: __dirname is dist/cli.
+export function launch(argv: string[], distCli: string): Promise<void> {
   const route = routeOf(argv);
   const file = entryFileFor(route);
-  const entryFile = join(__dirname, file);
+  const entryFile = join(distCli, file);
   const { env } = process;
   const dir = compileCacheDirectory(env);
   const uid = process.getuid?.();
@@ -58,15 +57,15 @@ export function launch(argv: string[]): Promise<void> {
     process.once("exit", () => writeCodeCache(dir, name, script.createCachedData(), uid, process.pid));
   }
   const module = { exports: {} as { runEntry?: (argv: string[], importModule: ImportModule) => Promise<void> } };
-  // The entry requires only Node's own modules: this file's `require` serves it as its own would.
-  (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, require, module, entryFile, __dirname);
+  // The entry requires only Node's own modules: bin/sso-cli's `require` serves it as its own would.
+  (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, require, module, entryFile, distCli);
   let compileCacheOn = false;
   const importModule: ImportModule = (specifier) => {
     if (!compileCacheOn) {
       compileCacheOn = true;
       enableNodeCompileCache(dir, uid, process.versions.node);
     }
-    return import(pathToFileURL(join(__dirname, specifier)).href);
+    return import(pathToFileURL(join(distCli, specifier)).href);
   };
   return module.exports.runEntry!(argv, importModule);
 }

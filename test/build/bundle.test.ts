@@ -108,9 +108,9 @@ describe("the no-network login runs from dist/cli/entry.cjs alone", () => {
       const copy = join(home, "copy");
       await cp(`${REPO_ROOT}bin`, join(copy, "bin"), { recursive: true });
       await mkdir(join(copy, "dist", "cli"), { recursive: true });
-      for (const file of ["launch.cjs", "entry.cjs", "entry-credentials.cjs", "entry-login.cjs"])
+      for (const file of ["entry.cjs", "entry-credentials.cjs", "entry-login.cjs"])
         await cp(`${REPO_ROOT}dist/cli/${file}`, join(copy, "dist", "cli", file));
-      // Twice: the second run reads the entry from Node's compile cache where this Node has one.
+      // Twice: the second run compiles the entry from the code cache the first one left.
       // With --debug too: the entry reads the command's arguments, and the program's own flag, once.
       for (const args of [
         ["login", "--profile", "p"],
