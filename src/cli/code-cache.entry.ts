@@ -1,18 +1,6 @@
-import {
-  closeSync,
-  constants,
-  fstatSync,
-  lstatSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
-import { dirname, isAbsolute, join } from "node:path";
+import { lstatSync, readdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { readPrivateFile, ssoCliCacheHome, writePrivateFile } from "../files/private-cache.js";
 
 /**
  * The entry's V8 code cache, made by each user's own runs and kept in their own cache folder.
@@ -73,13 +61,8 @@ export function entryFileFor(route: Route): EntryFile {
 export function compileCacheDirectory(env: Readonly<Record<string, string | undefined>>): string | undefined {
   if (env.NODE_DISABLE_COMPILE_CACHE) return undefined;
   if (env.NODE_COMPILE_CACHE) return env.NODE_COMPILE_CACHE;
-  const cacheHome =
-    env.XDG_CACHE_HOME && isAbsolute(env.XDG_CACHE_HOME)
-      ? env.XDG_CACHE_HOME
-      : env.HOME && isAbsolute(env.HOME)
-        ? join(env.HOME, ".cache")
-        : undefined;
-  return cacheHome && join(cacheHome, "sso-cli", "compile-cache");
+  const home = ssoCliCacheHome(env);
+  return home && join(home, "compile-cache");
 }
 
 /** The cache file's name: the build of the entry, the Node that compiled it, the route. */
@@ -88,97 +71,25 @@ export function cacheFileName(buildId: string, nodeVersion: string, arch: string
 }
 
 /**
- * Owned by `uid` (where the platform has users) and writable by no one else. A folder others can
- * write could have its files swapped; a file others can write could have its code changed.
- */
-function ownedAndPrivate(stats: { uid: number; mode: number }, uid: number | undefined): boolean {
-  return uid === undefined || (stats.uid === uid && (stats.mode & 0o022) === 0);
-}
-
-/** The folder, if it is a real folder (not a link) of this user's that no one else can write. */
-function trustedFolder(dir: string, uid: number | undefined): boolean {
-  try {
-    const stats = lstatSync(dir);
-    return stats.isDirectory() && ownedAndPrivate(stats, uid);
-  } catch {
-    return false;
-  }
-}
-
-/**
  * The cache in `dir/name`, or undefined when there is none or it is not to be trusted: a link, not
  * a regular file, or a file or folder owned by another user or writable by others.
  */
 export function readCodeCache(dir: string, name: string, uid: number | undefined): Buffer | undefined {
-  if (!trustedFolder(dir, uid)) return undefined;
-  let fd: number;
-  try {
-    fd = openSync(join(dir, name), constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
-  } catch {
-    return undefined;
-  }
-  try {
-    const stats = fstatSync(fd);
-    if (!stats.isFile() || !ownedAndPrivate(stats, uid) || stats.size > MAX_CACHE_BYTES) return undefined;
-    // The file just checked, through its descriptor: a swap after the check changes nothing.
-    return readFileSync(fd);
-  } catch {
-    return undefined;
-  } finally {
-    closeSync(fd);
-  }
+  return readPrivateFile(dir, name, uid, MAX_CACHE_BYTES);
 }
 
 /**
- * Writes the cache as `dir/name` (a private temp file renamed into place) and keeps at most
- * MAX_CACHE_FILES caches in the folder. Best effort: a cache that cannot be written (a read-only
- * home, a full disk) only means the next run compiles again.
- *
- * Nothing is written when the cache home belongs to another user (`sudo` with the user's HOME):
- * root's files there would be useless to the user, and a folder made by root would stop the user's
- * own cache.
+ * Writes the cache as `dir/name` and keeps at most MAX_CACHE_FILES caches in the folder. Best
+ * effort: a cache that cannot be written (a read-only home, a full disk, a folder of another
+ * user's) only means the next run compiles again.
  */
 export function writeCodeCache(dir: string, name: string, data: Buffer, uid: number | undefined, pid: number): void {
+  if (!writePrivateFile(dir, name, data, uid, pid)) return;
   try {
-    if (!ensureCacheFolder(dir, uid)) return;
-    const temp = join(dir, `.${name}.${pid}.tmp`);
-    writeFileSync(temp, data, { mode: 0o600, flag: "wx" });
-    try {
-      renameSync(temp, join(dir, name));
-    } catch {
-      rmSync(temp, { force: true });
-      return;
-    }
     pruneCaches(dir, name);
   } catch {
     // best effort (above)
   }
-}
-
-/**
- * True when `dir` is a folder of this user's that no one else can write, made 0700 if missing
- * (under a parent this user owns). Node's own compile cache is turned on only in such a folder too.
- */
-export function ensureCacheFolder(dir: string, uid: number | undefined): boolean {
-  if (trustedFolder(dir, uid)) return true;
-  // The nearest existing folder above must be this user's: under sudo's kept HOME it is not.
-  let above = dirname(dir);
-  for (;;) {
-    try {
-      if (uid !== undefined && statSync(above).uid !== uid) return false;
-      break;
-    } catch {
-      const up = dirname(above);
-      if (up === above) return false;
-      above = up;
-    }
-  }
-  try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-  } catch {
-    return false; // a read-only or odd home: no cache, the same answers
-  }
-  return trustedFolder(dir, uid);
 }
 
 /** Removes the oldest entry caches beyond MAX_CACHE_FILES (other builds and Node versions first in time). */

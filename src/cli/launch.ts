@@ -6,7 +6,6 @@ import {
   cacheFileName,
   compileCacheDirectory,
   type EntryFile,
-  ensureCacheFolder,
   entryFileFor,
   readCodeCache,
   routeOf,
@@ -14,6 +13,7 @@ import {
   writeCodeCache,
 } from "./code-cache.entry.js";
 import type { ImportModule } from "./entry.js";
+import { ensurePrivateFolder } from "../files/private-cache.js";
 
 /** Each entry file's build (a hash of its code), set by scripts/build.mjs. */
 declare const SSO_CLI_ENTRY_BUILDS: Record<EntryFile, string>;
@@ -78,6 +78,6 @@ function enableNodeCompileCache(dir: string | undefined, uid: number | undefined
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only where it has something to give
   const enable = (require("node:module") as { enableCompileCache?: EnableCompileCache }).enableCompileCache;
   // Node makes the folder if missing, as anyone may read it; made here first, it is the user's alone.
-  if (!enable || !ensureCacheFolder(dir, uid)) return;
+  if (!enable || !ensurePrivateFolder(dir, uid)) return;
   enable(dir);
 }

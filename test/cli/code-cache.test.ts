@@ -1,14 +1,8 @@
 import { chmod, mkdir, readdir, stat, symlink, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import {
-  cacheFileName,
-  ensureCacheFolder,
-  MAX_CACHE_FILES,
-  readCodeCache,
-  routeOf,
-  writeCodeCache,
-} from "../../src/cli/code-cache.entry.js";
+import { ensurePrivateFolder } from "../../src/files/private-cache.js";
+import { cacheFileName, MAX_CACHE_FILES, readCodeCache, routeOf, writeCodeCache } from "../../src/cli/code-cache.entry.js";
 import { makeTempHome } from "../helpers/temp-home.js";
 
 const uid = process.getuid?.();
@@ -64,7 +58,7 @@ describe("reading and writing a cache", () => {
       expect(readCodeCache(dir, "ok.bin", uid)?.toString()).toBe("x");
       await chmod(dir, 0o770);
       expect(readCodeCache(dir, "ok.bin", uid)).toBeUndefined();
-      expect(ensureCacheFolder(dir, uid)).toBe(false);
+      expect(ensurePrivateFolder(dir, uid)).toBe(false);
       await symlink(dir, join(home, "dirlink"));
       await chmod(dir, 0o700);
       expect(readCodeCache(join(home, "dirlink"), "ok.bin", uid)).toBeUndefined();
