@@ -76,7 +76,7 @@ const commonJs = (name) => ({
 // before every job, answered from the files when they can be, and the hand-over to the ES-module
 // bundle above, which it loads only when it has work to do. Beside it, two copies that hold one
 // hot command's route only, for the launcher to run when the command line starts with it.
-const ENTRIES = { entry: "all", "entry-credentials": "credentials", "entry-login": "login" };
+const ENTRIES = { entry: "all", "entry-credentials": "remembered", "entry-login": "login" };
 const builds = {};
 for (const [name, routes] of Object.entries(ENTRIES)) {
   const entry = await build({

@@ -5,6 +5,7 @@ import { parseHotCommand } from "./hot-command.entry.js";
 import { toLoginInput } from "../commands/login/login-grammar.entry.js";
 import type { Handoff } from "./main.js";
 import { createStartContext } from "./start-context.entry.js";
+import { answerRemembered } from "./hot-remembered.js";
 
 /**
  * The one entry of `bin/sso-cli` (through src/cli/launch.ts), bundled as CommonJS
@@ -24,20 +25,38 @@ import { createStartContext } from "./start-context.entry.js";
 declare const SSO_CLI_HELP_TEXT: string;
 declare const SSO_CLI_VERSION_TEXT: string;
 /**
- * The routes this build of the entry holds (scripts/build.mjs): "all" in dist/cli/entry.cjs; one
- * hot command's in the launcher's slimmer copies for command lines that start with it
- * (entry-credentials.cjs, entry-login.cjs), which leave out the rest, so a script's
- * `credential-process` reads and runs only what it needs. A command line that reaches a copy
- * without its route goes on in main.js as any other would, so every copy answers alike.
+ * The routes this build of the entry holds (scripts/build.mjs): "all" in dist/cli/entry.cjs, and
+ * the launcher's slimmer copies for command lines that start with a hot command: entry-login.cjs
+ * (login's route alone), and entry-credentials.cjs ("remembered": `credential-process`/`export`
+ * of a profile resolved before, hot-remembered.ts), which hands anything else to the whole entry.
+ * A command line that reaches a copy without its route goes on as in the whole entry, so every
+ * copy answers alike.
  */
-declare const SSO_CLI_ENTRY_ROUTES: "all" | "credentials" | "login";
+declare const SSO_CLI_ENTRY_ROUTES: "all" | "remembered" | "login";
 
 /** Loads one of the ES modules beside the entry in dist/cli/. */
 export type ImportModule = <T = unknown>(specifier: "./main.js" | "./browser-opener.js") => Promise<T>;
 
-export function runEntry(argv: string[], importModule: ImportModule): Promise<void> {
+/** What the launcher (launch.ts) gives the entry. */
+export interface EntryHost {
+  importModule: ImportModule;
+  /** Another build of the entry beside this one, compiled with its code cache. */
+  loadEntry(file: "entry.cjs"): { runCommand: typeof runCommand };
+}
+
+export function runEntry(argv: string[], host: EntryHost): Promise<void> {
   // eslint-disable-next-line no-restricted-globals -- the entry is where the process itself is handed to the exit guard
-  return runToCompletion(() => run(argv, importModule), process);
+  return runToCompletion(() => runCommand(argv, host), process);
+}
+
+/** The command's exit code (runEntry ends the process with it). */
+export async function runCommand(argv: string[], host: EntryHost): Promise<number> {
+  return SSO_CLI_ENTRY_ROUTES === "remembered" ? runRemembered(argv, host) : run(argv, host.importModule);
+}
+
+async function runRemembered(argv: string[], host: EntryHost): Promise<number> {
+  const out = await answerRemembered(argv);
+  return out !== undefined ? writeAll(1, out) : host.loadEntry("entry.cjs").runCommand(argv, host);
 }
 
 async function run(argv: string[], importModule: ImportModule): Promise<number> {
@@ -49,11 +68,11 @@ async function run(argv: string[], importModule: ImportModule): Promise<number> 
   const handoff: Handoff = { command };
   // The hot modules are bundled into this file but initialised only here (esbuild wraps a
   // dynamically imported module lazily), so --version does not pay for evaluating them.
-  if (SSO_CLI_ENTRY_ROUTES !== "credentials" && command?.name === "login") {
+  if (command?.name === "login") {
     const hot = await (await import("./hot-login.js")).runHotLogin(start, toLoginInput(command.parsed));
     if (hot.done) return writeAll(2, hot.say);
     handoff.preparedLogin = hot.prepared;
-  } else if (SSO_CLI_ENTRY_ROUTES !== "login" && command && command.name !== "login") {
+  } else if (SSO_CLI_ENTRY_ROUTES !== "login" && command) {
     let out: string | undefined;
     try {
       out = await (await import("./hot-credentials.js")).runHotCredentials(start, toCredentialsRequest(command.name, command.parsed));

@@ -1,5 +1,7 @@
 import type { StartContext } from "./start-context.entry.js";
 import { cachedKeysProfileCredentials } from "../role-keys/role-chain.entry.js";
+import { cachedProfileCredentials } from "../role-keys/credential-profile.entry.js";
+import { openProfileMemo } from "../role-keys/profile-memo.entry.js";
 import { renderCredentials, type CredentialsRequest } from "../commands/export/credentials-output.entry.js";
 
 /**
@@ -10,8 +12,14 @@ import { renderCredentials, type CredentialsRequest } from "../commands/export/c
  */
 export async function runHotCredentials(ctx: StartContext, request: CredentialsRequest): Promise<string | undefined> {
   try {
-    // Role chains too: their last hop's keys in the assume-role cache (role-chain.entry.ts).
-    const cached = await cachedKeysProfileCredentials(ctx, request.profile);
+    // The profile as resolved from this config file before, while the file is unchanged (profile-memo.entry.ts).
+    const memo =
+      ctx.cacheFolder &&
+      openProfileMemo(ctx.cacheFolder, ctx.paths.configFile, request.profile ?? (ctx.env.AWS_PROFILE || undefined), ctx.now);
+    const cached = memo?.remembered
+      ? await cachedProfileCredentials(ctx, memo.remembered)
+      : // Role chains too: their last hop's keys in the assume-role cache (role-chain.entry.ts).
+        await cachedKeysProfileCredentials(ctx, request.profile, (target) => memo?.remember(target));
     return cached && renderCredentials(cached, request.format);
   } catch {
     return undefined;

@@ -12,7 +12,7 @@ import {
   wrapEntry,
   writeCodeCache,
 } from "./code-cache.entry.js";
-import type { ImportModule } from "./entry.js";
+import type { EntryHost } from "./entry.js";
 import { ensurePrivateFolder } from "../files/private-cache.js";
 
 /** Each entry file's build (a hash of its code), set by scripts/build.mjs. */
@@ -33,42 +33,55 @@ declare const SSO_CLI_ENTRY_BUILDS: Record<EntryFile, string>;
  */
 export function launch(argv: string[], distCli: string): Promise<void> {
   const route = routeOf(argv);
-  const file = entryFileFor(route);
-  const entryFile = join(distCli, file);
   const { env } = process;
   const dir = compileCacheDirectory(env);
   const uid = process.getuid?.();
-  const name = cacheFileName(SSO_CLI_ENTRY_BUILDS[file], process.version, process.arch, route);
-  const cachedData = dir === undefined ? undefined : readCodeCache(dir, name, uid);
-  let source: string;
-  try {
-    source = readFileSync(entryFile, "utf8");
-  } catch (err) {
-    // The same line as the entry's for a missing main bundle.
-    process.stderr.write(
-      `sso-cli: cannot load dist/ (${(err as NodeJS.ErrnoException).code}); run npm install (it builds) or npm run build.\n`,
-    );
-    process.exitCode = 255;
-    return Promise.resolve();
-  }
-  const script = new Script(wrapEntry(source), { filename: entryFile, cachedData });
-  if (dir !== undefined && (cachedData === undefined || script.cachedDataRejected)) {
-    // At exit, when everything the command ran has been compiled.
-    process.once("exit", () => writeCodeCache(dir, name, script.createCachedData(), uid, process.pid));
-  }
-  const module = { exports: {} as { runEntry?: (argv: string[], importModule: ImportModule) => Promise<void> } };
-  // The entry requires only Node's own modules: bin/sso-cli's `require` serves it as its own would.
-  (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, require, module, entryFile, distCli);
-  let compileCacheOn = false;
-  const importModule: ImportModule = (specifier) => {
-    if (!compileCacheOn) {
-      compileCacheOn = true;
-      enableNodeCompileCache(dir, uid, process.versions.node);
+  /** An entry file of dist/cli, compiled with this route's code cache (the cache written at exit when it had none). */
+  const load = (file: EntryFile): EntryModule | undefined => {
+    const entryFile = join(distCli, file);
+    const name = cacheFileName(SSO_CLI_ENTRY_BUILDS[file], process.version, process.arch, route);
+    const cachedData = dir === undefined ? undefined : readCodeCache(dir, name, uid);
+    let source: string;
+    try {
+      source = readFileSync(entryFile, "utf8");
+    } catch (err) {
+      // The same line as the entry's for a missing main bundle.
+      process.stderr.write(
+        `sso-cli: cannot load dist/ (${(err as NodeJS.ErrnoException).code}); run npm install (it builds) or npm run build.\n`,
+      );
+      process.exitCode = 255;
+      return undefined;
     }
-    return import(pathToFileURL(join(distCli, specifier)).href);
+    const script = new Script(wrapEntry(source), { filename: entryFile, cachedData });
+    if (dir !== undefined && (cachedData === undefined || script.cachedDataRejected)) {
+      // At exit, when everything the command ran has been compiled.
+      process.once("exit", () => writeCodeCache(dir, name, script.createCachedData(), uid, process.pid));
+    }
+    const module = { exports: {} as EntryModule };
+    // The entry requires only Node's own modules: bin/sso-cli's `require` serves it as its own would.
+    (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, require, module, entryFile, distCli);
+    return module.exports;
   };
-  return module.exports.runEntry!(argv, importModule);
+  let compileCacheOn = false;
+  const host: EntryHost = {
+    importModule: (specifier) => {
+      if (!compileCacheOn) {
+        compileCacheOn = true;
+        enableNodeCompileCache(dir, uid, process.versions.node);
+      }
+      return import(pathToFileURL(join(distCli, specifier)).href);
+    },
+    loadEntry: (file) => {
+      const loaded = load(file);
+      if (loaded === undefined) throw new Error(`cannot load dist/cli/${file}`);
+      return loaded;
+    },
+  };
+  const entry = load(entryFileFor(route));
+  return entry === undefined ? Promise.resolve() : entry.runEntry(argv, host);
 }
+
+type EntryModule = typeof import("./entry.js");
 
 type EnableCompileCache = (directory: string) => { status: number; directory?: string };
 

@@ -21,6 +21,15 @@ import { dirname, isAbsolute, join } from "node:path";
  * Everything here is best effort: a cache that cannot be read or written only costs time.
  */
 
+/** A private folder of this user's, and what writing into it needs (files/private-cache.ts). */
+export interface PrivateFolder {
+  dir: string;
+  /** The process's user (undefined where the platform has none): what owns the folder and its files. */
+  uid: number | undefined;
+  /** The process's id, which names a temp file while it is written. */
+  pid: number;
+}
+
 /**
  * sso-cli's folder in the user's cache home: `$XDG_CACHE_HOME/sso-cli`, else `~/.cache/sso-cli`;
  * undefined without an absolute one (nothing is cached then).

@@ -105,7 +105,7 @@ function specOf(p: ResolvedSsoProfile): SignInSpec {
  */
 export async function cachedProfileCredentials(
   deps: Pick<Context, "paths" | "now">,
-  target: CredentialProfile,
+  target: Pick<CredentialProfile, "profile" | "accountId" | "roleName" | "region" | "roleCacheFile">,
 ): Promise<ProfileCredentials | undefined> {
   const cached = await readRoleCredentials(deps.paths.cliCacheDir, target.roleCacheFile);
   if (!cached || cached.expiration.getTime() - deps.now().getTime() <= KEYS_MARGIN_MS) return undefined;

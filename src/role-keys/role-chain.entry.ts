@@ -3,7 +3,13 @@ import { ConfigError } from "../errors.js";
 import { findProfileSection, readConfigFile } from "../files/config-file.js";
 import { readCredentialsFile } from "../files/credentials-file.js";
 import { readAssumedRoleKeys } from "../files/assume-role-cache.js";
-import { cachedProfileCredentials, KEYS_MARGIN_MS, resolveCredentialProfile, type ProfileCredentials } from "./credential-profile.entry.js";
+import {
+  cachedProfileCredentials,
+  type CredentialProfile,
+  KEYS_MARGIN_MS,
+  resolveCredentialProfile,
+  type ProfileCredentials,
+} from "./credential-profile.entry.js";
 import type { IniDocument } from "../files/ini-document.js";
 import { formatPythonJson } from "../files/python-json.js";
 import { sha1Hex } from "../lib/sha.js";
@@ -111,11 +117,14 @@ export async function resolveKeysProfile(deps: Pick<Context, "paths" | "env">, p
 export async function cachedKeysProfileCredentials(
   deps: Pick<Context, "paths" | "env" | "now">,
   profile: string | undefined,
+  resolved?: (target: CredentialProfile) => void,
 ): Promise<ProfileCredentials | undefined> {
   // An Identity Center profile first, with one read of the config, as before chains: the common case stays as cheap.
   let chain: RoleChain | undefined;
   try {
-    return await cachedProfileCredentials(deps, await resolveCredentialProfile(deps, profile));
+    const target = await resolveCredentialProfile(deps, profile);
+    resolved?.(target);
+    return await cachedProfileCredentials(deps, target);
   } catch (err) {
     chain = await readRoleChain(deps, profile);
     if (chain === undefined) throw err;

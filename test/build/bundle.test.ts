@@ -66,7 +66,14 @@ describe("the no-network login runs from dist/cli/entry.cjs alone", () => {
     const ours = Object.values(meta.outputs)
       .flatMap((o) => Object.keys(o.inputs))
       .filter((i) => i.startsWith("src/"));
-    const startUp = ["src/cli/entry.ts", "src/cli/hot-login.ts", "src/cli/hot-credentials.ts", "src/context.ts", "src/errors.ts"];
+    const startUp = [
+      "src/cli/entry.ts",
+      "src/cli/hot-login.ts",
+      "src/cli/hot-credentials.ts",
+      "src/cli/hot-remembered.ts",
+      "src/context.ts",
+      "src/errors.ts",
+    ];
     expect(ours.filter((i) => !i.endsWith(".entry.ts") && !/^src\/(files|lib)\//.test(i) && !startUp.includes(i))).toEqual([]);
     expect(ours).toContain("src/commands/login/login-grammar.entry.ts");
     // The whole Context (streams, signals, browser, children) is made from the main bundle.
@@ -83,8 +90,12 @@ describe("the no-network login runs from dist/cli/entry.cjs alone", () => {
       expect(slim).not.toContain("Usage: sso-cli");
       expect(slim.length).toBeLessThan(all.length * 0.9);
     }
-    expect(holds(credentials, "src/cli/hot-credentials.ts")).toBe(true);
-    expect(holds(credentials, "src/cli/hot-login.ts") || holds(credentials, "src/commands/login/login-plan.entry.ts")).toBe(false);
+    // The credentials copy answers only from what the hot path remembered: no ini reader, no resolving.
+    expect(holds(credentials, "src/cli/hot-remembered.ts")).toBe(true);
+    for (const left of ["src/cli/hot-credentials.ts", "src/cli/hot-login.ts", "src/role-keys/role-chain.entry.ts"])
+      expect(holds(credentials, left), left).toBe(false);
+    expect(credentials).not.toMatch(/IniScanner = class|function resolveSsoProfile|function resolveCredentialProfile/);
+    expect(credentials.length).toBeLessThan(all.length * 0.5);
     expect(holds(login, "src/cli/hot-login.ts")).toBe(true);
     expect(holds(login, "src/cli/hot-credentials.ts")).toBe(false);
   });
