@@ -6,6 +6,7 @@ import { toLoginInput } from "../commands/login/login-grammar.entry.js";
 import type { Handoff } from "./main.js";
 import { createStartContext } from "./start-context.entry.js";
 import { answerRemembered } from "./hot-remembered.js";
+import type { EntryHost, ImportModule } from "./entry-host.entry.js";
 
 /**
  * The one entry of `bin/sso-cli` (through src/cli/launch.ts), bundled as CommonJS
@@ -33,16 +34,6 @@ declare const SSO_CLI_VERSION_TEXT: string;
  * copy answers alike.
  */
 declare const SSO_CLI_ENTRY_ROUTES: "all" | "remembered" | "login";
-
-/** Loads one of the ES modules beside the entry in dist/cli/. */
-export type ImportModule = <T = unknown>(specifier: "./main.js" | "./browser-opener.js") => Promise<T>;
-
-/** What the launcher (launch.ts) gives the entry. */
-export interface EntryHost {
-  importModule: ImportModule;
-  /** Another build of the entry beside this one, compiled with its code cache. */
-  loadEntry(file: "entry.cjs"): { runCommand: typeof runCommand };
-}
 
 export function runEntry(argv: string[], host: EntryHost): Promise<void> {
   // eslint-disable-next-line no-restricted-globals -- the entry is where the process itself is handed to the exit guard

@@ -12,7 +12,7 @@ import {
   wrapEntry,
   writeCodeCache,
 } from "./code-cache.entry.js";
-import type { EntryHost } from "./entry.js";
+import type { EntryHost } from "./entry-host.entry.js";
 import { ensurePrivateFolder } from "../files/private-cache.js";
 
 /** Each entry file's build (a hash of its code), set by scripts/build.mjs. */

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { constants as osConstants, release } from "node:os";
 import { setMaxListeners } from "node:events";
 import type { AwsPaths, Context } from "../context.js";
-import type { ImportModule } from "./entry.js";
+import type { ImportModule } from "./entry-host.entry.js";
 import { resolveAwsPaths } from "../files/aws-paths.js";
 import { browserAvailability } from "../lib/browser-command.js";
 import { endpointsFromEnv } from "../lib/endpoint-override.js";
