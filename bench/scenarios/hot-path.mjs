@@ -10,8 +10,13 @@ import { mustRun } from "../lib/measure.mjs";
 import { BIN, NODE, makeHome, cleanEnv, signIn } from "../lib/sandbox.mjs";
 import { ratioOf, rotate, summarize } from "../lib/stats.mjs";
 
+/** An up-to-date `login` ÷ bare Node. */
 export const GOAL_VS_NODE = 1.3;
+/** `credential-process` ÷ bare Node: tools run it before every AWS call, so it is held to more. */
+export const GOAL_CREDENTIAL_PROCESS_VS_NODE = 1.2;
 export const GOAL_VS_AWS = 6;
+/** src/role-keys/profile-memo.entry.ts: a config changed less than this long ago is not remembered. */
+const SETTLED_MS = 2_000;
 
 export async function hotPath({ smoke }) {
   const runs = smoke ? 1 : 20;
@@ -27,6 +32,9 @@ export async function hotPath({ smoke }) {
     await signIn(home, env, 1);
     // The first login writes the keys; from then on the hot path makes no network call.
     await mustRun(NODE, [BIN, "login", "--profile", "p0"], { env, cwd: home });
+    // Scripts meet a config written long before: past SETTLED_MS, credential-process remembers the
+    // profile it resolves (src/role-keys/profile-memo.entry.ts), as it would for them.
+    await new Promise((r) => setTimeout(r, smoke ? 0 : SETTLED_MS + 100));
     // Once, so the role keys are in ~/.aws/cli/cache: credential-process answers from there.
     await mustRun(NODE, [BIN, "credential-process", "--profile", "p0"], { env, cwd: home });
     const commands = [
@@ -57,17 +65,17 @@ export async function hotPath({ smoke }) {
     }
     const calls = totalCalls(await emu.stats());
     const rows = commands.map((c) => ({ measure: c.label, unit: "ms", ...summarize(ms[c.key]) }));
-    for (const [key, name] of [
-      ["sso", "sso-cli login"],
-      ["proc", "sso-cli credential-process"],
+    for (const [key, name, goal] of [
+      ["sso", "sso-cli login", GOAL_VS_NODE],
+      ["proc", "sso-cli credential-process", GOAL_CREDENTIAL_PROCESS_VS_NODE],
     ]) {
       const vsNode = ratioOf(ms[key], ms.node);
       rows.push({
         measure: `${name} ÷ node -e 0`,
         unit: "×",
         ...vsNode,
-        goal: `≤ ${GOAL_VS_NODE}×`,
-        status: vsNode.median <= GOAL_VS_NODE ? "PASS" : "MISS",
+        goal: `≤ ${goal}×`,
+        status: vsNode.median <= goal ? "PASS" : "MISS",
       });
     }
     for (const [key, name] of [
