@@ -74,9 +74,9 @@ const commonJs = (name) => ({
 
 // The entry as one CommonJS file (src/cli/entry.ts): --help/--version, the commands scripts call
 // before every job, answered from the files when they can be, and the hand-over to the ES-module
-// bundle above, which it loads only when it has work to do. Beside it, two copies that hold one
-// hot command's route only, for the launcher to run when the command line starts with it.
-const ENTRIES = { entry: "all", "entry-credentials": "remembered", "entry-login": "login" };
+// bundle above, which it loads only when it has work to do. Beside it, a copy that holds only the
+// answers remembered from the files, for the launcher to run for login, credential-process and export.
+const ENTRIES = { entry: "all", "entry-remembered": "remembered" };
 const builds = {};
 for (const [name, routes] of Object.entries(ENTRIES)) {
   const entry = await build({

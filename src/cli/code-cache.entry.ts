@@ -42,14 +42,15 @@ export function routeOf(argv: readonly string[]): Route {
   return "other";
 }
 
-export type EntryFile = "entry.cjs" | "entry-credentials.cjs" | "entry-login.cjs";
+export type EntryFile = "entry.cjs" | "entry-remembered.cjs";
 
 /**
- * The entry file for a route: the hot commands' own copies hold their route alone (src/cli/entry.ts,
- * SSO_CLI_ENTRY_ROUTES), so there is less to read, to take from the cache and to set up.
+ * The entry file for a route: the hot commands start from the copy that holds only the answers
+ * remembered from the files (src/cli/entry.ts, SSO_CLI_ENTRY_ROUTES), so there is less to read, to
+ * take from the cache and to set up; it hands anything else to the whole entry.
  */
 export function entryFileFor(route: Route): EntryFile {
-  return route === "credentials" ? "entry-credentials.cjs" : route === "login" ? "entry-login.cjs" : "entry.cjs";
+  return route === "credentials" || route === "login" ? "entry-remembered.cjs" : "entry.cjs";
 }
 
 /**

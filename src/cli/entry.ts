@@ -26,14 +26,12 @@ import type { EntryHost, ImportModule } from "./entry-host.entry.js";
 declare const SSO_CLI_HELP_TEXT: string;
 declare const SSO_CLI_VERSION_TEXT: string;
 /**
- * The routes this build of the entry holds (scripts/build.mjs): "all" in dist/cli/entry.cjs, and
- * the launcher's slimmer copies for command lines that start with a hot command: entry-login.cjs
- * (login's route alone), and entry-credentials.cjs ("remembered": `credential-process`/`export`
- * of a profile resolved before, hot-remembered.ts), which hands anything else to the whole entry.
- * A command line that reaches a copy without its route goes on as in the whole entry, so every
- * copy answers alike.
+ * The routes this build of the entry holds (scripts/build.mjs): "all" in dist/cli/entry.cjs; only
+ * "remembered" in dist/cli/entry-remembered.cjs, which the launcher runs for command lines that
+ * start with `login`, `credential-process` or `export`: the answer the hot paths worked out before
+ * from the files as they still are (hot-remembered.ts), else the whole entry, from the start.
  */
-declare const SSO_CLI_ENTRY_ROUTES: "all" | "remembered" | "login";
+declare const SSO_CLI_ENTRY_ROUTES: "all" | "remembered";
 
 export function runEntry(argv: string[], host: EntryHost): Promise<void> {
   // eslint-disable-next-line no-restricted-globals -- the entry is where the process itself is handed to the exit guard
@@ -46,24 +44,24 @@ export async function runCommand(argv: string[], host: EntryHost): Promise<numbe
 }
 
 async function runRemembered(argv: string[], host: EntryHost): Promise<number> {
-  const out = await answerRemembered(argv);
-  return out !== undefined ? writeAll(1, out) : host.loadEntry("entry.cjs").runCommand(argv, host);
+  const answer = await answerRemembered(argv);
+  return answer !== undefined ? writeAll(answer.fd, answer.text) : host.loadEntry("entry.cjs").runCommand(argv, host);
 }
 
 async function run(argv: string[], importModule: ImportModule): Promise<number> {
   const only = argv.length === 1 ? argv[0] : undefined;
-  if (SSO_CLI_ENTRY_ROUTES === "all" && (only === "--version" || only === "-V")) return writeAll(1, SSO_CLI_VERSION_TEXT);
-  if (SSO_CLI_ENTRY_ROUTES === "all" && (only === "--help" || only === "-h")) return writeAll(1, SSO_CLI_HELP_TEXT);
+  if (only === "--version" || only === "-V") return writeAll(1, SSO_CLI_VERSION_TEXT);
+  if (only === "--help" || only === "-h") return writeAll(1, SSO_CLI_HELP_TEXT);
   const start = createStartContext();
   const command = parseHotCommand(argv);
   const handoff: Handoff = { command };
   // The hot modules are bundled into this file but initialised only here (esbuild wraps a
   // dynamically imported module lazily), so --version does not pay for evaluating them.
   if (command?.name === "login") {
-    const hot = await (await import("./hot-login.js")).runHotLogin(start, toLoginInput(command.parsed));
+    const hot = await (await import("./hot-login.js")).runHotLogin(start, toLoginInput(command.parsed), argv);
     if (hot.done) return writeAll(2, hot.say);
     handoff.preparedLogin = hot.prepared;
-  } else if (SSO_CLI_ENTRY_ROUTES !== "login" && command) {
+  } else if (command) {
     let out: string | undefined;
     try {
       out = await (await import("./hot-credentials.js")).runHotCredentials(start, toCredentialsRequest(command.name, command.parsed));

@@ -80,24 +80,24 @@ describe("the no-network login runs from dist/cli/entry.cjs alone", () => {
     expect(ours).not.toContain("src/cli/real-context.ts");
   });
 
-  it("has copies for the hot commands' command lines that hold their own route only", async () => {
+  it("has a copy for the hot commands that holds only the answers remembered from the files", async () => {
     const file = (name: string) => readFile(`${REPO_ROOT}dist/cli/${name}`, "utf8");
-    const [all, credentials, login] = await Promise.all([file("entry.cjs"), file("entry-credentials.cjs"), file("entry-login.cjs")]);
+    const [all, remembered] = await Promise.all([file("entry.cjs"), file("entry-remembered.cjs")]);
     const holds = (code: string, module: string) => code.includes(`// ${module}\n`);
     expect(all).toContain("Usage: sso-cli");
     expect(holds(all, "src/cli/hot-login.ts") && holds(all, "src/cli/hot-credentials.ts")).toBe(true);
-    for (const slim of [credentials, login]) {
-      expect(slim).not.toContain("Usage: sso-cli");
-      expect(slim.length).toBeLessThan(all.length * 0.9);
-    }
-    // The credentials copy answers only from what the hot path remembered: no ini reader, no resolving.
-    expect(holds(credentials, "src/cli/hot-remembered.ts")).toBe(true);
-    for (const left of ["src/cli/hot-credentials.ts", "src/cli/hot-login.ts", "src/role-keys/role-chain.entry.ts"])
-      expect(holds(credentials, left), left).toBe(false);
-    expect(credentials).not.toMatch(/IniScanner = class|function resolveSsoProfile|function resolveCredentialProfile/);
-    expect(credentials.length).toBeLessThan(all.length * 0.5);
-    expect(holds(login, "src/cli/hot-login.ts")).toBe(true);
-    expect(holds(login, "src/cli/hot-credentials.ts")).toBe(false);
+    expect(remembered).not.toContain("Usage: sso-cli");
+    expect(holds(remembered, "src/cli/hot-remembered.ts")).toBe(true);
+    // No ini reader, no resolving, no login plan: those are the whole entry's.
+    for (const left of [
+      "src/cli/hot-credentials.ts",
+      "src/cli/hot-login.ts",
+      "src/role-keys/role-chain.entry.ts",
+      "src/commands/login/login-plan.entry.ts",
+    ])
+      expect(holds(remembered, left), left).toBe(false);
+    expect(remembered).not.toMatch(/IniScanner = class|function resolveSsoProfile|function resolveCredentialProfile/);
+    expect(remembered.length).toBeLessThan(all.length * 0.5);
   });
 
   it("reads the user's ini files with the read-only scanner, without the editor's code", async () => {
@@ -119,8 +119,7 @@ describe("the no-network login runs from dist/cli/entry.cjs alone", () => {
       const copy = join(home, "copy");
       await cp(`${REPO_ROOT}bin`, join(copy, "bin"), { recursive: true });
       await mkdir(join(copy, "dist", "cli"), { recursive: true });
-      for (const file of ["entry.cjs", "entry-credentials.cjs", "entry-login.cjs"])
-        await cp(`${REPO_ROOT}dist/cli/${file}`, join(copy, "dist", "cli", file));
+      for (const file of ["entry.cjs", "entry-remembered.cjs"]) await cp(`${REPO_ROOT}dist/cli/${file}`, join(copy, "dist", "cli", file));
       // Twice: the second run compiles the entry from the code cache the first one left.
       // With --debug too: the entry reads the command's arguments, and the program's own flag, once.
       for (const args of [
@@ -156,7 +155,7 @@ describe("compiled code is kept in the user's own cache home (test/e2e/code-cach
     expect(compileCacheDirectory({})).toBeUndefined();
   });
 
-  it.each(["entry.cjs", "entry-credentials.cjs", "entry-login.cjs"])(
+  it.each(["entry.cjs", "entry-remembered.cjs"])(
     "%s never calls import() itself: code compiled from a cache cannot, on Node 20",
     async (name) => {
       const entry = await readFile(`${REPO_ROOT}dist/cli/${name}`, "utf8");

@@ -178,7 +178,7 @@ describe.concurrent("credential-process, export and exec: stdout for data, one l
     const copy = join(h, "copy");
     await cp(join(REPO_ROOT, "bin"), join(copy, "bin"), { recursive: true });
     await mkdir(join(copy, "dist", "cli"), { recursive: true });
-    for (const file of ["entry.cjs", "entry-credentials.cjs", "entry-login.cjs"])
+    for (const file of ["entry.cjs", "entry-remembered.cjs"])
       await cp(join(REPO_ROOT, "dist", "cli", file), join(copy, "dist", "cli", file));
     const bin = join(copy, "bin", "sso-cli");
     const cp1 = await runProcess(process.execPath, [bin, "credential-process", "--profile", "p"], {

@@ -1,4 +1,4 @@
-import { chmod, mkdir, readFile, stat, utimes, writeFile } from "node:fs/promises";
+import { chmod, readFile, stat, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { PrivateFolder } from "../../src/files/private-cache.js";
@@ -77,9 +77,9 @@ describe("the profile memo", () => {
     try {
       openProfileMemo(folder, config, "p1", later).remember(target(1));
       const file = join(folder.dir, PROFILE_MEMO_FILE);
-      const kept = JSON.parse(await readFile(file, "utf8")) as { profiles: Array<{ target: RememberedProfile }> };
+      const kept = JSON.parse(await readFile(file, "utf8")) as { answers: Array<{ answer: RememberedProfile }> };
       for (const bad of [{ roleCacheFile: "../../.ssh/id_rsa" }, { accountId: "12" }, { region: "" }]) {
-        const edited = { ...kept, profiles: [{ ...kept.profiles[0]!, target: { ...target(1), ...bad } }] };
+        const edited = { ...kept, answers: [{ ...kept.answers[0]!, answer: { ...target(1), ...bad } }] };
         await writeFile(file, JSON.stringify(edited));
         expect(openProfileMemo(folder, config, "p1", later).remembered).toBeUndefined();
       }
@@ -116,12 +116,13 @@ describe("the profile memo", () => {
     }
   });
 
-  it("remembers nothing for a config file that is missing", async () => {
+  it("counts a file that was missing and then appears as a change", async () => {
     const { folder, config, later, cleanup } = await setUp();
     try {
       const missing = `${config}.missing`;
       openProfileMemo(folder, missing, "p1", later).remember(target(1));
-      await mkdir(folder.dir, { recursive: true });
+      expect(openProfileMemo(folder, missing, "p1", later).remembered).toEqual(target(1));
+      await writeFile(missing, "[profile p1]\n");
       expect(openProfileMemo(folder, missing, "p1", later).remembered).toBeUndefined();
     } finally {
       await cleanup();

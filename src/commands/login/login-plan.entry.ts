@@ -35,6 +35,8 @@ export interface PreparedLogin {
   upToDate: boolean;
   /** When up to date: the earliest key expiry (or token expiry, without profiles). */
   validUntil?: Date | undefined;
+  /** When up to date: until when the same files keep it so (the first token or key to come within its margin). */
+  answerUntil?: Date | undefined;
 }
 
 /**
@@ -67,7 +69,8 @@ export async function prepareLogin(deps: PrepareLoginDeps, input: LoginInput): P
     if (holdingKeys.size > 0) plan = resolveLoginPlan(doc, { ...input, envProfile, holdingKeys });
   }
   if (keys && renewChains) addRenewableChains(doc, plan, keys.ledger.files[keys.fileKey] ?? {});
-  let validUntil = input.force ? undefined : await upToDateUntil(deps, plan.signIns, plan.profiles, keys);
+  const until = input.force ? undefined : await upToDateUntil(deps, plan.signIns, plan.profiles, keys);
+  let validUntil = until?.validUntil;
   if (validUntil !== undefined && plan.chains !== undefined && keys) {
     const chainsUntil = chainKeysValidUntil(plan.chains, keys.ledger.files[keys.fileKey] ?? {}, keys.credentials, deps.now().getTime());
     // The earliest key expiry: of the profiles' keys and the chains' (the token's counts only without keys).
@@ -77,7 +80,10 @@ export async function prepareLogin(deps: PrepareLoginDeps, input: LoginInput): P
     await readConfigFile(deps.paths.configFile);
     if (keys) await readCredentialsFile(deps.paths.credentialsFile);
   }
-  return { plan, ledgerFile, upToDate: validUntil !== undefined, validUntil };
+  // Both margins are checked against the same clock: the answer holds until the first comes due.
+  const answerUntil =
+    validUntil && until ? new Date(Math.min(validUntil.getTime() - KEYS_MARGIN_MS, until.tokensUntil - TOKEN_MARGIN_MS)) : undefined;
+  return { plan, ledgerFile, upToDate: validUntil !== undefined, validUntil, answerUntil };
 }
 
 interface WrittenKeys {
@@ -97,14 +103,15 @@ async function readWrittenKeys(deps: PrepareLoginDeps, ledgerFile: string, lazy:
 
 /**
  * When the token of every sign-in and the keys of every profile stay valid past the margins, the
- * earliest key expiry (or the token's, with no profiles); undefined when anything must be fetched.
+ * earliest key expiry (or the token's, with no profiles), and the earliest token expiry (epoch ms);
+ * undefined when anything must be fetched.
  */
 async function upToDateUntil(
   ctx: PrepareLoginDeps,
   specs: SignInSpec[],
   profiles: TargetProfile[],
   keys: WrittenKeys | undefined,
-): Promise<Date | undefined> {
+): Promise<{ validUntil: Date; tokensUntil: number } | undefined> {
   const now = ctx.now().getTime();
   let soonest = Number.POSITIVE_INFINITY;
   for (const spec of specs) {
@@ -113,7 +120,7 @@ async function upToDateUntil(
     if (!cached || !expiresAt || cached.startUrl !== spec.startUrl || expiresAt.getTime() - now <= TOKEN_MARGIN_MS) return undefined;
     soonest = Math.min(soonest, expiresAt.getTime());
   }
-  if (profiles.length === 0 || !keys) return new Date(soonest);
+  if (profiles.length === 0 || !keys) return { validUntil: new Date(soonest), tokensUntil: soonest };
   const { ledger, fileKey, credentials: doc } = keys;
   const written = ledger.files[fileKey] ?? {};
   let soonestKeys = Number.POSITIVE_INFINITY;
@@ -128,5 +135,5 @@ async function upToDateUntil(
     if (keyId === undefined || e.accessKeyIdSha256 !== hashAccessKeyId(keyId)) return undefined;
     soonestKeys = Math.min(soonestKeys, expiresAt);
   }
-  return new Date(soonestKeys);
+  return { validUntil: new Date(soonestKeys), tokensUntil: soonest };
 }
