@@ -15,8 +15,8 @@ export const GOAL_VS_NODE = 1.3;
 /** `credential-process` ÷ bare Node: tools run it before every AWS call, so it is held to more. */
 export const GOAL_CREDENTIAL_PROCESS_VS_NODE = 1.2;
 export const GOAL_VS_AWS = 6;
-/** src/role-keys/profile-memo.entry.ts: a config changed less than this long ago is not remembered. */
-const SETTLED_MS = 2_000;
+/** src/files/remembered-answers.ts: nothing worked out from a file changed less than this long ago is remembered. */
+const SETTLED_MS = 3_000;
 
 export async function hotPath({ smoke }) {
   const runs = smoke ? 1 : 20;
@@ -32,10 +32,12 @@ export async function hotPath({ smoke }) {
     await signIn(home, env, 1);
     // The first login writes the keys; from then on the hot path makes no network call.
     await mustRun(NODE, [BIN, "login", "--profile", "p0"], { env, cwd: home });
-    // Scripts meet a config written long before: past SETTLED_MS, credential-process remembers the
-    // profile it resolves (src/role-keys/profile-memo.entry.ts), as it would for them.
-    await new Promise((r) => setTimeout(r, smoke ? 0 : SETTLED_MS + 100));
     // Once, so the role keys are in ~/.aws/cli/cache: credential-process answers from there.
+    await mustRun(NODE, [BIN, "credential-process", "--profile", "p0"], { env, cwd: home });
+    // Scripts meet files written long before: once they have settled, login and credential-process
+    // remember what they work out from them (src/files/remembered-answers.ts), as they would for them.
+    await new Promise((r) => setTimeout(r, smoke ? 0 : SETTLED_MS + 100));
+    await mustRun(NODE, [BIN, "login", "--profile", "p0"], { env, cwd: home });
     await mustRun(NODE, [BIN, "credential-process", "--profile", "p0"], { env, cwd: home });
     const commands = [
       { key: "node", label: "node -e 0", command: NODE, args: ["-e", "0"] },
