@@ -4,6 +4,8 @@ export type ImportModule = <T = unknown>(specifier: "./main.js" | "./browser-ope
 /** What the launcher (launch.ts) gives the entry (entry.ts). */
 export interface EntryHost {
   importModule: ImportModule;
+  /** Set when the command's whole output was written straight to its descriptor: nothing is left to finish. */
+  answered?: boolean;
   /** Another build of the entry beside this one, compiled with its code cache. */
   loadEntry(file: "entry.cjs"): { runCommand(argv: string[], host: EntryHost): Promise<number> };
 }

@@ -6,7 +6,7 @@ import { toLoginInput } from "../commands/login/login-grammar.entry.js";
 import type { Handoff } from "./main.js";
 import { createStartContext } from "./start-context.entry.js";
 import { answerRemembered } from "./hot-remembered.js";
-import type { EntryHost, ImportModule } from "./entry-host.entry.js";
+import type { EntryHost } from "./entry-host.entry.js";
 
 /**
  * The one entry of `bin/sso-cli` (through src/cli/launch.ts), bundled as CommonJS
@@ -35,23 +35,30 @@ declare const SSO_CLI_ENTRY_ROUTES: "all" | "remembered";
 
 export function runEntry(argv: string[], host: EntryHost): Promise<void> {
   // eslint-disable-next-line no-restricted-globals -- the entry is where the process itself is handed to the exit guard
-  return runToCompletion(() => runCommand(argv, host), process);
+  return runToCompletion(() => runCommand(argv, host), process).then(() => {
+    // An answer written straight to its descriptor is all such a command does: it leaves at once,
+    // without Node tearing down the heap first (about a millisecond of a run that scripts make
+    // before every AWS call). Exit handlers still run (the launcher writes its code cache in one).
+    // eslint-disable-next-line no-restricted-globals -- as above
+    if (host.answered) process.exit();
+  });
 }
 
 /** The command's exit code (runEntry ends the process with it). */
 export async function runCommand(argv: string[], host: EntryHost): Promise<number> {
-  return SSO_CLI_ENTRY_ROUTES === "remembered" ? runRemembered(argv, host) : run(argv, host.importModule);
+  return SSO_CLI_ENTRY_ROUTES === "remembered" ? runRemembered(argv, host) : run(argv, host);
 }
 
 async function runRemembered(argv: string[], host: EntryHost): Promise<number> {
   const answer = await answerRemembered(argv);
-  return answer !== undefined ? writeAll(answer.fd, answer.text) : host.loadEntry("entry.cjs").runCommand(argv, host);
+  return answer !== undefined ? answerWith(host, answer.fd, answer.text) : host.loadEntry("entry.cjs").runCommand(argv, host);
 }
 
-async function run(argv: string[], importModule: ImportModule): Promise<number> {
+async function run(argv: string[], host: EntryHost): Promise<number> {
+  const { importModule } = host;
   const only = argv.length === 1 ? argv[0] : undefined;
-  if (only === "--version" || only === "-V") return writeAll(1, SSO_CLI_VERSION_TEXT);
-  if (only === "--help" || only === "-h") return writeAll(1, SSO_CLI_HELP_TEXT);
+  if (only === "--version" || only === "-V") return answerWith(host, 1, SSO_CLI_VERSION_TEXT);
+  if (only === "--help" || only === "-h") return answerWith(host, 1, SSO_CLI_HELP_TEXT);
   const start = createStartContext();
   const command = parseHotCommand(argv);
   const handoff: Handoff = { command };
@@ -59,7 +66,7 @@ async function run(argv: string[], importModule: ImportModule): Promise<number> 
   // dynamically imported module lazily), so --version does not pay for evaluating them.
   if (command?.name === "login") {
     const hot = await (await import("./hot-login.js")).runHotLogin(start, toLoginInput(command.parsed), argv);
-    if (hot.done) return writeAll(2, hot.say);
+    if (hot.done) return answerWith(host, 2, hot.say);
     handoff.preparedLogin = hot.prepared;
   } else if (command) {
     let out: string | undefined;
@@ -68,13 +75,14 @@ async function run(argv: string[], importModule: ImportModule): Promise<number> 
     } catch {
       // A bad --format: the rest of the command reports it.
     }
-    if (out !== undefined) return writeAll(1, out);
+    if (out !== undefined) return answerWith(host, 1, out);
   }
   let loaded: typeof import("./main.js");
   try {
     loaded = await importModule<typeof import("./main.js")>("./main.js");
   } catch (err) {
-    return writeAll(
+    return answerWith(
+      host,
       2,
       `sso-cli: cannot load dist/ (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); run npm install (it builds) or npm run build.\n`,
       255,
@@ -87,13 +95,20 @@ async function run(argv: string[], importModule: ImportModule): Promise<number> 
   return loaded.main(argv, ctx, handoff);
 }
 
+/** The command's whole output, written straight to its descriptor; the exit code to end with. */
+function answerWith(host: EntryHost, fd: number, text: string, code = 0): number {
+  host.answered = true;
+  writeAll(fd, text);
+  return code;
+}
+
 /**
  * Text written straight to a file descriptor: building `process.stdout` or `process.stderr` loads
  * Node's stream modules, a measurable part of the commands scripts run most (`--version`, an
  * up-to-date `login`). A reader that went away (EPIPE) is no reason to fail; a pipe that is full
  * for a moment (EAGAIN) is waited out.
  */
-function writeAll(fd: number, text: string, code = 0): number {
+function writeAll(fd: number, text: string): void {
   let rest = Buffer.from(text, "utf8");
   for (let spins = 0; rest.length > 0 && spins < 10_000; ) {
     try {
@@ -106,5 +121,4 @@ function writeAll(fd: number, text: string, code = 0): number {
       break;
     }
   }
-  return code;
 }

@@ -18,8 +18,11 @@ const FOLDER = (home: string): string => join(home, ".cache", "sso-cli", "compil
 async function evilCache(home: string, out: string): Promise<void> {
   const source = await readFile(ENTRY, "utf8");
   const real = JSON.stringify(`${pkg.version}\n`);
-  expect(source).toContain(`writeAll(1, ${real})`);
-  const evil = source.replace(`writeAll(1, ${real})`, `writeAll(1, ${JSON.stringify(`${"EVIL!".padEnd(pkg.version.length, "!")}\n`)})`);
+  expect(source).toContain(`answerWith(host, 1, ${real})`);
+  const evil = source.replace(
+    `answerWith(host, 1, ${real})`,
+    `answerWith(host, 1, ${JSON.stringify(`${"EVIL!".padEnd(pkg.version.length, "!")}\n`)})`,
+  );
   expect(evil.length).toBe(source.length);
   const evilFile = join(home, "evil-entry.js");
   await writeFile(evilFile, wrapEntry(evil));
