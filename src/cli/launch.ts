@@ -20,11 +20,11 @@ declare const SSO_CLI_ENTRY_BUILDS: Record<EntryFile, string>;
 
 /**
  * What bin/sso-cli does (built from bin.ts and this file): runs the entry in `distCli` for the
- * command line's route (dist/cli/entry.cjs, or a copy that holds only the route of
- * `credential-process`/`export` or of `login`: entryFileFor), compiled with the code cache the user's earlier runs of the same route
- * left (code-cache.entry.ts). With no cache, or one this Node refuses (another V8, other V8 flags),
- * V8 compiles the entry from source, and the cache is written when the command ends, for the next
- * run.
+ * command line's route (dist/cli/entry.cjs, or for `login`, `credential-process` and `export` the
+ * copy that answers from what they remembered: entryFileFor), compiled with the code cache the
+ * user's earlier runs of the same route left (code-cache.entry.ts). With no cache, or one this
+ * Node refuses (another V8, other V8 flags), V8 compiles the entry from source, and the cache is
+ * written when the command ends, for the next run.
  *
  * The entry is wrapped as Node wraps a CommonJS module. Code compiled with a code cache cannot
  * call `import()` itself on Node 20, so the entry loads its ES modules (main.js, the browser
