@@ -108,6 +108,9 @@ export function writePrivateFile(dir: string, name: string, data: string | Uint8
   }
 }
 
+/** The most folders ensurePrivateFolder makes: `.cache`, `sso-cli` and `compile-cache` under a home. */
+const MAX_MADE_LEVELS = 3;
+
 /**
  * True when `dir` is a folder of this user's that no one else can write, made 0700 if missing.
  * Nothing is made under a parent that belongs to another user (`sudo` with the user's HOME): root's
@@ -115,9 +118,12 @@ export function writePrivateFile(dir: string, name: string, data: string | Uint8
  */
 export function ensurePrivateFolder(dir: string, uid: number | undefined): boolean {
   if (trustedFolder(dir, uid)) return true;
-  // The nearest existing folder above must be this user's.
+  // The nearest existing folder above must be this user's, and near: at most `.cache/sso-cli/…` is
+  // made. A process that outlives its HOME (an emulator or `serve` whose throwaway HOME was
+  // deleted) writes its cache at exit: it must not make that HOME again.
   let above = dirname(dir);
-  for (;;) {
+  for (let missing = 1; ; missing++) {
+    if (missing > MAX_MADE_LEVELS) return false;
     try {
       if (uid !== undefined && statSync(above).uid !== uid) return false;
       break;

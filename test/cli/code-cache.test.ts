@@ -79,6 +79,21 @@ describe("reading and writing a cache", () => {
     }
   });
 
+  it("does not make again a HOME that is gone (a long-running process writes its cache at exit)", async () => {
+    const { home, cleanup } = await makeTempHome();
+    try {
+      const gone = join(home, "gone", "home");
+      writeCodeCache(join(gone, ".cache", "sso-cli", "compile-cache"), "entry-a.bin", Buffer.from("x"), uid, 1);
+      expect(await readdir(home)).toEqual([]);
+      // A home that is there gets its .cache/sso-cli/compile-cache.
+      await mkdir(gone, { recursive: true });
+      writeCodeCache(join(gone, ".cache", "sso-cli", "compile-cache"), "entry-a.bin", Buffer.from("x"), uid, 1);
+      expect(await readdir(join(gone, ".cache", "sso-cli", "compile-cache"))).toEqual(["entry-a.bin"]);
+    } finally {
+      await cleanup();
+    }
+  });
+
   it(`keeps at most ${MAX_CACHE_FILES} caches, dropping the oldest`, async () => {
     const { home, cleanup } = await makeTempHome();
     try {
