@@ -1,4 +1,4 @@
-import { chmod, chown, mkdir, readdir, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
+import { chmod, chown, cp, mkdir, readdir, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { wrapEntry } from "../../src/cli/code-cache.entry.js";
@@ -102,7 +102,8 @@ describe("the entry's code cache", () => {
       async (_file, home) => {
         const elsewhere = join(home, "elsewhere");
         await rm(elsewhere, { recursive: true, force: true });
-        await runProcess("cp", ["-a", FOLDER(home), elsewhere], { home });
+        await cp(FOLDER(home), elsewhere, { recursive: true, preserveTimestamps: true });
+        await chmod(elsewhere, 0o700);
         await rm(FOLDER(home), { recursive: true });
         await symlink(elsewhere, FOLDER(home));
       },

@@ -61,6 +61,10 @@ export function runProcess(command: string, args: string[], opts: RunOptions): P
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });
+    // A command that ends without reading its stdin closes the pipe first: EPIPE is no error of its.
+    child.stdin.on("error", (e: NodeJS.ErrnoException) => {
+      if (e.code !== "EPIPE") reject(e);
+    });
     child.stdin.end(opts.input ?? "");
   });
 }
@@ -96,6 +100,10 @@ export function startCli(args: string[], opts: { home: string; env?: Record<stri
     else env[k] = v;
   }
   const child = spawn(process.execPath, [BIN, ...args], { env, cwd: opts.home, stdio: ["pipe", "pipe", "pipe"] });
+  // Written to after the command may have ended: EPIPE then is no error of the test's.
+  child.stdin.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code !== "EPIPE") throw e;
+  });
   let stdout = "";
   let stderr = "";
   let done = false;
