@@ -1,6 +1,6 @@
 import type { StartContext } from "./start-context.entry.js";
 import { cachedKeysProfileCredentials } from "../role-keys/role-chain.entry.js";
-import { cachedProfileCredentials } from "../role-keys/credential-profile.entry.js";
+import { askedProfile, cachedProfileCredentials } from "../role-keys/credential-profile.entry.js";
 import { openProfileMemo } from "../role-keys/profile-memo.entry.js";
 import { renderCredentials, type CredentialsRequest } from "../commands/export/credentials-output.entry.js";
 
@@ -13,9 +13,7 @@ import { renderCredentials, type CredentialsRequest } from "../commands/export/c
 export async function runHotCredentials(ctx: StartContext, request: CredentialsRequest): Promise<string | undefined> {
   try {
     // The profile as resolved from this config file before, while the file is unchanged (profile-memo.entry.ts).
-    const memo =
-      ctx.cacheFolder &&
-      openProfileMemo(ctx.cacheFolder, ctx.paths.configFile, request.profile ?? (ctx.env.AWS_PROFILE || undefined), ctx.now);
+    const memo = ctx.cacheFolder && openProfileMemo(ctx.cacheFolder, ctx.paths.configFile, askedProfile(request.profile, ctx.env), ctx.now);
     const cached = memo?.remembered
       ? await cachedProfileCredentials(ctx, memo.remembered)
       : // Role chains too: their last hop's keys in the assume-role cache (role-chain.entry.ts).

@@ -2,7 +2,7 @@ import { renderCredentials, toCredentialsRequest } from "../commands/export/cred
 import { toLoginInput } from "../commands/login/login-grammar.entry.js";
 import { loginMemo, loginQuestion } from "../commands/login/login-memo.entry.js";
 import { formatUpToDate } from "../commands/login/login-report.entry.js";
-import { cachedProfileCredentials } from "../role-keys/credential-profile.entry.js";
+import { askedProfile, cachedProfileCredentials } from "../role-keys/credential-profile.entry.js";
 import { openProfileMemo } from "../role-keys/profile-memo.entry.js";
 import { parseHotCommand } from "./hot-command.entry.js";
 import { createStartContext } from "./start-context.entry.js";
@@ -33,7 +33,7 @@ export async function answerRemembered(argv: readonly string[]): Promise<{ fd: 1
       return { fd: 2, text: say };
     }
     const request = toCredentialsRequest(command.name, command.parsed);
-    const asked = request.profile ?? (start.env.AWS_PROFILE || undefined);
+    const asked = askedProfile(request.profile, start.env);
     const remembered = openProfileMemo(start.cacheFolder, start.paths.configFile, asked, start.now).remembered;
     if (remembered === undefined) return undefined;
     const cached = await cachedProfileCredentials(start, remembered);

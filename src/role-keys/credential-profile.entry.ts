@@ -38,13 +38,18 @@ export interface ProfileCredentials extends RoleCredentials {
 
 export type ResolveProfileDeps = Pick<Context, "paths" | "env">;
 
+/** The profile a credential command is asked for: `--profile`, else AWS_PROFILE (an empty one is none). */
+export function askedProfile(profile: string | undefined, env: Context["env"]): string | undefined {
+  return profile ?? (env.AWS_PROFILE || undefined);
+}
+
 /**
  * The profile a credential command acts on: `--profile`, else AWS_PROFILE, else the only profile
  * of the config file set up with an account and role. It must name an account and a role.
  */
 export async function resolveCredentialProfile(deps: ResolveProfileDeps, profile: string | undefined): Promise<CredentialProfile> {
   // Lazily: a populated config holds tens of thousands of profiles; this reads the one it needs.
-  const named = profile ?? (deps.env.AWS_PROFILE || undefined);
+  const named = askedProfile(profile, deps.env);
   const doc = await readConfigFile(deps.paths.configFile, { lazy: true, profile: named });
   const name = named ?? onlyRoleProfile(doc);
   const p = resolveSsoProfile(doc, name);

@@ -4,6 +4,7 @@ import { findProfileSection, readConfigFile } from "../files/config-file.js";
 import { readCredentialsFile } from "../files/credentials-file.js";
 import { readAssumedRoleKeys } from "../files/assume-role-cache.js";
 import {
+  askedProfile,
   cachedProfileCredentials,
   type CredentialProfile,
   KEYS_MARGIN_MS,
@@ -69,7 +70,7 @@ export function configSection(doc: IniDocument): SectionReader {
  * undefined when that profile has no role_arn (an Identity Center profile: credential-profile.entry.ts).
  */
 export async function readRoleChain(deps: Pick<Context, "paths" | "env">, profile: string | undefined): Promise<RoleChain | undefined> {
-  const name = profile ?? (deps.env.AWS_PROFILE || undefined);
+  const name = askedProfile(profile, deps.env);
   if (name === undefined) return undefined;
   const doc = await readConfigFile(deps.paths.configFile, { lazy: true, profile: name });
   const config = configSection(doc);

@@ -12,7 +12,7 @@ import { describeSignIn } from "../../sign-in/cached-sign-in.entry.js";
 import { ensureSignedIn, type SignedIn } from "../../sign-in/sign-in.js";
 import { specKey, type TargetProfile } from "../../targets/resolve-targets.entry.js";
 import { MIN_RENEWAL_GAP_MS, renewalDelayMs } from "../serve/renewal-rule.js";
-import { prepareLogin, type LoginInput } from "./login-plan.entry.js";
+import { keysEdit, prepareLogin, type LoginInput } from "./login-plan.entry.js";
 
 /** How `login --keep-fresh` ended: Ctrl-C or SIGTERM (the file whole, its keys valid until `validUntil`). */
 export interface KeepFreshStopped {
@@ -110,17 +110,7 @@ async function renew(ctx: Context, due: TargetProfile[], ledgerFile: string): Pr
   fetched.forEach((r, i) => {
     const p = due[i]!;
     if (r.ok) {
-      edits.push({
-        profile: p.profile,
-        set: {
-          credentials: r.value,
-          source: {
-            ...(p.spec.ssoSession ? { ssoSession: p.spec.ssoSession } : { startUrl: p.spec.startUrl }),
-            accountId: p.accountId,
-            roleName: p.roleName,
-          },
-        },
-      });
+      edits.push(keysEdit(p, r.value));
     } else if (isUnauthorized(r.error)) {
       throw new LoginRequiredError(describeSignIn(p.spec), `sso-cli login --keep-fresh --profile ${p.profile}`);
     } else {

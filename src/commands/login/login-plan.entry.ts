@@ -1,6 +1,7 @@
 import type { Context } from "../../context.js";
 import { readConfigFile } from "../../files/config-file.js";
-import { readCredentialsFile } from "../../files/credentials-file.js";
+import { readCredentialsFile, type CredentialsEdit } from "../../files/credentials-file.js";
+import type { RoleCredentials } from "../../files/role-cache.js";
 import {
   defaultLedgerFile,
   hashAccessKeyId,
@@ -26,6 +27,21 @@ export interface LoginInput extends TargetSelection {
 }
 
 export type PrepareLoginDeps = Pick<Context, "now" | "paths" | "env">;
+
+/** The write of a profile's fetched keys, recorded in the ledger as coming from its sign-in, account and role. */
+export function keysEdit(p: TargetProfile, credentials: RoleCredentials): CredentialsEdit {
+  return {
+    profile: p.profile,
+    set: {
+      credentials,
+      source: {
+        ...(p.spec.ssoSession ? { ssoSession: p.spec.ssoSession } : { startUrl: p.spec.startUrl }),
+        accountId: p.accountId,
+        roleName: p.roleName,
+      },
+    },
+  };
+}
 
 /** What a login is about and whether anything must be fetched: computed once, on the hot path or not. */
 export interface PreparedLogin {

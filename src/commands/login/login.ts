@@ -6,7 +6,7 @@ import { debugLogFor } from "../../lib/debug-log.js";
 import { getRoleCredentials, type RoleKeys } from "../../sso/get-role-credentials.js";
 import { describeServiceError, errorFacts, isUnauthorized } from "../../sso/service-errors.js";
 import { FAN_OUT_CONCURRENCY, serviceRetry, throttleNotice } from "../../sso/service-retry.js";
-import { prepareLogin, type LoginInput, type PreparedLogin } from "./login-plan.entry.js";
+import { keysEdit, prepareLogin, type LoginInput, type PreparedLogin } from "./login-plan.entry.js";
 import { specKey, type TargetProfile } from "../../targets/resolve-targets.entry.js";
 import { describeSignIn, readCachedToken, type SignInSpec } from "../../sign-in/cached-sign-in.entry.js";
 import { parseTimestamp } from "../../files/token-cache.js";
@@ -177,17 +177,7 @@ async function writeKeys(
     const p = profiles[i]!;
     const who = { profile: p.profile, accountId: p.accountId, roleName: p.roleName };
     if (r.ok) {
-      edits.push({
-        profile: p.profile,
-        set: {
-          credentials: r.value,
-          source: {
-            ...(p.spec.ssoSession ? { ssoSession: p.spec.ssoSession } : { startUrl: p.spec.startUrl }),
-            accountId: p.accountId,
-            roleName: p.roleName,
-          },
-        },
-      });
+      edits.push(keysEdit(p, r.value));
     } else {
       const error = describeServiceError(
         r.error,
