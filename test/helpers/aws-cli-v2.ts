@@ -1,6 +1,8 @@
 import { access, constants } from "node:fs/promises";
 import { join } from "node:path";
+import { afterAll, beforeAll, beforeEach } from "vitest";
 import { writeAwsDataPath } from "../../src/emulator/aws-data-path.js";
+import { startTestEmulator } from "./emulator.js";
 import { runProcess } from "./run-process.js";
 import { makeTempHome } from "./temp-home.js";
 
@@ -32,4 +34,32 @@ export async function makeAwsCliV2Home(emulatorUrl: string): Promise<{ home: str
   await writeAwsDataPath(dataPath, emulatorUrl);
   await fetch(emulatorUrl + "/_admin/reset", { method: "POST", headers: { "content-type": "application/json" }, body: '{"state":"all"}' });
   return { ...temp, dataPath };
+}
+
+export type TestEmulator = Awaited<ReturnType<typeof startTestEmulator>>;
+
+/**
+ * An AWS CLI v2 test file's set-up: one emulator for the file, and before each test a throwaway
+ * HOME with the data path that sends the CLI to it; `use` receives them then. Without the CLI every
+ * test fails, naming the install command (CI installs it through .ci/run), never skips.
+ */
+export function useAwsCliV2Suite(
+  emulator: Parameters<typeof startTestEmulator>[0],
+  use: (s: { emu: TestEmulator; home: string; dataPath: string }) => void,
+): void {
+  let emu: TestEmulator | undefined;
+  let missingCli: string | undefined;
+  beforeAll(async () => {
+    missingCli = await checkAwsCliV2();
+    emu = await startTestEmulator(emulator);
+  });
+  afterAll(async () => {
+    await emu?.close();
+  });
+  beforeEach(async () => {
+    if (missingCli) throw new Error(missingCli);
+    const temp = await makeAwsCliV2Home(emu!.url);
+    use({ emu: emu!, home: temp.home, dataPath: temp.dataPath });
+    return temp.cleanup;
+  });
 }

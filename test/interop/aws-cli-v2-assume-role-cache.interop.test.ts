@@ -1,11 +1,9 @@
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { RunningEmulator } from "../../src/emulator/start-emulator.js";
+import { beforeEach, describe, expect, it } from "vitest";
 import { formatTimestamp, formatTokenCacheEntry, tokenCacheFileName } from "../../src/files/token-cache.js";
 import { assumeRoleCacheFileName } from "../../src/role-keys/role-chain.entry.js";
-import { AWS_V2, checkAwsCliV2, makeAwsCliV2Home } from "../helpers/aws-cli-v2.js";
-import { startTestEmulator } from "../helpers/emulator.js";
+import { AWS_V2, type TestEmulator, useAwsCliV2Suite } from "../helpers/aws-cli-v2.js";
 import { signInOverHttp } from "../helpers/sso-fixtures.js";
 import { runCli, runProcess, type ProcessResult } from "../helpers/run-process.js";
 
@@ -16,24 +14,13 @@ import { runCli, runProcess, type ProcessResult } from "../helpers/run-process.j
 const AUDIT = { roleArn: "arn:aws:iam::100000000003:role/Audit", sessionName: "alice-audit" };
 const DEPLOY = { roleArn: "arn:aws:iam::100000000002:role/Deploy", sessionName: "alice" };
 
-let emu: RunningEmulator & { env: Record<string, string> };
+let emu: TestEmulator;
 let home: string;
 let dataPath: string;
-let missingCli: string | undefined;
 
-beforeAll(async () => {
-  missingCli = await checkAwsCliV2();
-  emu = await startTestEmulator({ accounts: 3, rolesPerAccount: 2, autoApproveMs: 0 });
-});
-
-afterAll(async () => {
-  await emu?.close();
-});
+useAwsCliV2Suite({ accounts: 3, rolesPerAccount: 2, autoApproveMs: 0 }, (s) => ({ emu, home, dataPath } = s));
 
 beforeEach(async () => {
-  if (missingCli) throw new Error(missingCli);
-  const temp = await makeAwsCliV2Home(emu.url);
-  ({ home, dataPath } = temp);
   const t = await signInOverHttp(emu.url, emu.startUrl, "assume-role-cache-interop");
   await mkdir(join(home, ".aws", "sso", "cache"), { recursive: true });
   await writeFile(
@@ -68,7 +55,6 @@ beforeEach(async () => {
     "",
   ];
   await writeFile(join(home, ".aws", "config"), config.join("\n") + "\n");
-  return temp.cleanup;
 });
 
 function aws(args: string[]): Promise<ProcessResult> {

@@ -1,10 +1,8 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { RunningEmulator } from "../../src/emulator/start-emulator.js";
+import { describe, expect, it } from "vitest";
 import { formatTimestamp, formatTokenCacheEntry, tokenCacheFileName } from "../../src/files/token-cache.js";
-import { AWS_V2, checkAwsCliV2, makeAwsCliV2Home } from "../helpers/aws-cli-v2.js";
-import { startTestEmulator } from "../helpers/emulator.js";
+import { AWS_V2, type TestEmulator, useAwsCliV2Suite } from "../helpers/aws-cli-v2.js";
 import { signInOverHttp } from "../helpers/sso-fixtures.js";
 import { runProcess, type ProcessResult } from "../helpers/run-process.js";
 
@@ -13,28 +11,11 @@ import { runProcess, type ProcessResult } from "../helpers/run-process.js";
 // calls to the emulator as it does GetCallerIdentity (docs/protocol/aws-cli-v2-redirect.md §2,
 // docs/protocol/sts.md §8.6).
 
-let emu: RunningEmulator & { env: Record<string, string> };
+let emu: TestEmulator;
 let home: string;
 let dataPath: string;
 
-/** Why the CLI cannot run, found once; it fails every test here (CI installs it through .ci/run), never skips them. */
-let missingCli: string | undefined;
-
-beforeAll(async () => {
-  missingCli = await checkAwsCliV2();
-  emu = await startTestEmulator({ accounts: 3, rolesPerAccount: 2, autoApproveMs: 0 });
-});
-
-afterAll(async () => {
-  await emu?.close();
-});
-
-beforeEach(async () => {
-  if (missingCli) throw new Error(missingCli);
-  const temp = await makeAwsCliV2Home(emu.url);
-  ({ home, dataPath } = temp);
-  return temp.cleanup;
-});
+useAwsCliV2Suite({ accounts: 3, rolesPerAccount: 2, autoApproveMs: 0 }, (s) => ({ emu, home, dataPath } = s));
 
 /**
  * The SSO profile `sso` with its token cached, `deploy` on it (900 s) and `audit` on `deploy`, plus

@@ -1,12 +1,10 @@
 import { createHash } from "node:crypto";
 import { access, mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { RunningEmulator } from "../../src/emulator/start-emulator.js";
+import { beforeEach, describe, expect, it } from "vitest";
 import { roleCacheFileName } from "../../src/files/role-cache.js";
 import { registrationCacheFileName } from "../../src/files/token-cache.js";
-import { AWS_V2, checkAwsCliV2, makeAwsCliV2Home } from "../helpers/aws-cli-v2.js";
-import { startTestEmulator } from "../helpers/emulator.js";
+import { AWS_V2, type TestEmulator, useAwsCliV2Suite } from "../helpers/aws-cli-v2.js";
 import { sessionProfileConfig } from "../helpers/sso-fixtures.js";
 import { runCli, runProcess, type ProcessResult } from "../helpers/run-process.js";
 
@@ -19,29 +17,12 @@ const ROLE = "AdministratorAccess";
 const ASSUMED_ROLE_ARN = /^arn:aws:sts::100000000001:assumed-role\/AWSReservedSSO_AdministratorAccess_[0-9a-f]{16}\/alice@example\.com$/;
 const CLI_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 
-let emu: RunningEmulator & { env: Record<string, string> };
+let emu: TestEmulator;
 let home: string;
 let dataPath: string;
 
-/** Why the CLI cannot run, found once; it fails every test here (CI installs it through .ci/run), never skips them. */
-let missingCli: string | undefined;
-
-beforeAll(async () => {
-  missingCli = await checkAwsCliV2();
-  // The default start URL is on awsapps.com: the CLI v2 accepts it as an Identity Center portal.
-  emu = await startTestEmulator({ accounts: 2, rolesPerAccount: 2, autoApproveMs: 0 });
-});
-
-afterAll(async () => {
-  await emu?.close();
-});
-
-beforeEach(async () => {
-  if (missingCli) throw new Error(missingCli);
-  const temp = await makeAwsCliV2Home(emu.url);
-  ({ home, dataPath } = temp);
-  return temp.cleanup;
-});
+// The default start URL is on awsapps.com: the CLI v2 accepts it as an Identity Center portal.
+useAwsCliV2Suite({ accounts: 2, rolesPerAccount: 2, autoApproveMs: 0 }, (s) => ({ emu, home, dataPath } = s));
 
 const sha1 = (s: string) => createHash("sha1").update(s, "utf8").digest("hex");
 const ssoCache = () => join(home, ".aws", "sso", "cache");
